@@ -1,0 +1,48 @@
+// The organization model as a whole: its schedule of phases, its metrics, its stop rules, and
+// simulate(), which runs one organization from tick 0 to the end and returns its metric rows.
+#pragma once
+
+#include "orgsim/agents/organization.hpp"
+#include "orgsim/agents/parameters.hpp"
+#include "orgsim/core/metrics.hpp"
+#include "orgsim/core/scheduler.hpp"
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace orgsim::agents {
+
+/// The phases of one tick, in order (docs/ODD.md, "Process overview and scheduling").
+Schedule<Organization> make_schedule();
+
+/// The metrics the model reports every recorded tick, in column order.
+std::span<const MetricInfo> metric_table();
+
+/// Index of a metric in metric_table(), or nullopt.
+std::optional<std::size_t> find_metric(std::string_view name);
+
+/// Fills `row` (metric_table().size() values) with the organization's current metrics.
+void measure(const Organization& org, std::span<double> row);
+
+/// When a run may end before its tick limit.
+enum class StopRule {
+  none,         ///< run to the tick limit
+  equilibrium,  ///< stop once at_equilibrium() holds (March's steady state)
+};
+
+/// "none" or "equilibrium" -> StopRule.
+std::optional<StopRule> parse_stop_rule(std::string_view name);
+std::string_view stop_rule_name(StopRule rule);
+
+/// The outcome of one run: metric rows for ticks 0..ticks_run and how many ticks ran.
+struct RunOutcome {
+  MetricTable metrics;
+  Tick ticks_run = 0;
+};
+
+/// Runs one organization for up to `max_ticks` ticks and records the metrics after every tick
+/// (row 0 is the initial state).
+RunOutcome simulate(const ModelParams& params, RunKey key, Tick max_ticks, StopRule stop);
+
+}  // namespace orgsim::agents

@@ -1,0 +1,42 @@
+// Student-t estimates (Boost.Math quantiles); two-pass mean and variance for accuracy.
+#include "orgsim/analysis/statistics.hpp"
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace orgsim::analysis {
+
+double t_quantile(double p, double df) {
+  return boost::math::quantile(boost::math::students_t_distribution<double>(df), p);
+}
+
+Estimate estimate(std::span<const double> values, double confidence) {
+  Estimate e;
+  double sum = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    sum += v;
+    ++e.n;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (e.n == 0) return {0, nan, nan, nan, nan};
+  e.mean = sum / static_cast<double>(e.n);
+  if (e.n < 2) {
+    e.sd = e.ci_low = e.ci_high = nan;
+    return e;
+  }
+  double squares = 0;
+  for (double v : values) {
+    if (!std::isnan(v)) squares += (v - e.mean) * (v - e.mean);
+  }
+  e.sd = std::sqrt(squares / static_cast<double>(e.n - 1));
+  const double half = t_quantile(0.5 + confidence / 2, static_cast<double>(e.n - 1)) * e.sd /
+                      std::sqrt(static_cast<double>(e.n));
+  e.ci_low = e.mean - half;
+  e.ci_high = e.mean + half;
+  return e;
+}
+
+}  // namespace orgsim::analysis

@@ -1,0 +1,8 @@
+# Finds orgsim's dependencies (Debian 12 packages; see scripts/install-deps.sh).
+# Shared by the build and by the installed orgsimConfig.cmake.
+find_package(TBB REQUIRED COMPONENTS tbb)
+find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(Boost 1.74 REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+

@@ -1,0 +1,19 @@
+# orgsim_add_module(NAME SOURCES... [PUBLIC_LINKS ...] [PRIVATE_LINKS ...])
+# One module = one library target orgsim_<name> with alias orgsim::<name>; public headers in
+# <name>/include/orgsim/<name>/, sources private.
+function(orgsim_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${ORGSIM_WERROR}>:-Werror>)
+endfunction()
+
+function(orgsim_add_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LINKS;PRIVATE_LINKS" ${ARGN})
+  add_library(orgsim_${name} ${ARG_SOURCES})
+  add_library(orgsim::${name} ALIAS orgsim_${name})
+  set_target_properties(orgsim_${name} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME orgsim_${name})
+  target_include_directories(orgsim_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_compile_features(orgsim_${name} PUBLIC cxx_std_20)
+  target_link_libraries(orgsim_${name} PUBLIC ${ARG_PUBLIC_LINKS} PRIVATE ${ARG_PRIVATE_LINKS})
+  orgsim_warnings(orgsim_${name})
+endfunction()

@@ -1,0 +1,105 @@
+// Struct-of-arrays storage for a population of agents with stable ids. Each attribute is one
+// contiguous column (optionally `width` values per agent, row-major), so a phase streams through
+// memory. Ids are assigned serially in slot order, so hiring and leaving stay deterministic.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace orgsim {
+
+using AgentId = std::uint64_t;
+
+namespace detail {
+class ColumnBase {
+ public:
+  virtual ~ColumnBase() = default;
+  virtual void resize(std::size_t agents) = 0;
+  /// Keeps rows whose keep[slot] != 0, in order.
+  virtual void compact(std::span<const std::uint8_t> keep) = 0;
+};
+
+template <class T>
+class Column final : public ColumnBase {
+ public:
+  explicit Column(std::size_t width) : width_(width) {}
+  void resize(std::size_t agents) override { data_.resize(agents * width_); }
+  void compact(std::span<const std::uint8_t> keep) override {
+    std::size_t out = 0;
+    for (std::size_t slot = 0; slot < keep.size(); ++slot) {
+      if (!keep[slot]) continue;
+      if (out != slot) {
+        for (std::size_t k = 0; k < width_; ++k) data_[out * width_ + k] = data_[slot * width_ + k];
+      }
+      ++out;
+    }
+    data_.resize(out * width_);
+  }
+  std::vector<T> data_;
+  std::size_t width_;
+};
+}  // namespace detail
+
+/// Typed handle to a column of a Population (an index, cheap to copy).
+template <class T>
+struct ColumnHandle {
+  std::size_t index = 0;
+};
+
+/// A population of agents: ids plus any number of typed columns.
+class Population {
+ public:
+  Population() = default;
+  Population(Population&&) noexcept = default;
+  Population& operator=(Population&&) noexcept = default;
+
+  /// Adds a column of `width` values per agent, value-initialised for existing agents.
+  template <class T>
+  ColumnHandle<T> add_column(std::size_t width = 1) {
+    auto column = std::make_unique<detail::Column<T>>(width);
+    column->resize(size());
+    columns_.push_back(std::move(column));
+    return ColumnHandle<T>{columns_.size() - 1};
+  }
+
+  /// The whole column as one span (size() * width values).
+  template <class T>
+  std::span<T> column(ColumnHandle<T> handle) {
+    return std::span<T>(typed(handle).data_);
+  }
+  template <class T>
+  std::span<const T> column(ColumnHandle<T> handle) const {
+    return std::span<const T>(typed(handle).data_);
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
+  [[nodiscard]] AgentId id(std::size_t slot) const noexcept { return ids_[slot]; }
+  [[nodiscard]] std::span<const AgentId> ids() const noexcept { return ids_; }
+  /// The id the next hired agent will get.
+  [[nodiscard]] AgentId next_id() const noexcept { return next_id_; }
+
+  /// Adds `count` agents at the end with fresh ids; returns the first new slot.
+  std::size_t append(std::size_t count);
+  /// Gives the agent in `slot` a fresh id (a replacement hire in the same position).
+  AgentId renew(std::size_t slot);
+  /// Removes agents whose keep[slot] == 0, preserving the order of the others.
+  void remove_unless(std::span<const std::uint8_t> keep);
+
+ private:
+  template <class T>
+  detail::Column<T>& typed(ColumnHandle<T> handle) const {
+    assert(handle.index < columns_.size());
+    return static_cast<detail::Column<T>&>(*columns_[handle.index]);
+  }
+
+  std::vector<AgentId> ids_;
+  AgentId next_id_ = 0;
+  std::vector<std::unique_ptr<detail::ColumnBase>> columns_;
+};
+
+}  // namespace orgsim

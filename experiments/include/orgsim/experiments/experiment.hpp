@@ -1,0 +1,70 @@
+// Experiment files (TOML): what to run. An ExperimentSpec is the validated, immutable description
+// of a sweep; the loader reports every problem with file:line:column (docs/experiment-files.md).
+#pragma once
+
+#include "orgsim/agents/model.hpp"
+#include "orgsim/agents/parameters.hpp"
+#include "orgsim/core/error.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orgsim::experiments {
+
+using agents::ModelParams;
+using agents::ParamValue;
+
+/// One swept parameter of a full-factorial grid and its values, in file order.
+struct SweepAxis {
+  const agents::ParamSpec* parameter = nullptr;
+  std::vector<ParamValue> values;
+};
+
+struct ExperimentSpec {
+  std::string name;
+  std::string description;
+  std::int64_t ticks = 100;
+  std::int64_t replications = 1;
+  std::uint64_t seed = 1;
+  agents::StopRule stop = agents::StopRule::none;
+  ModelParams scenario = ModelParams::defaults();  ///< defaults + [scenario]
+  std::vector<SweepAxis> grid;                     ///< [sweep.grid], in file order
+  std::string source_name;                         ///< file path, or "<default experiment>"
+  std::string source_text;                         ///< the file as written
+  std::vector<std::string> overrides;              ///< the --set arguments applied
+
+  /// Number of design points (product of the grid's axis lengths; 1 without a sweep).
+  [[nodiscard]] std::size_t design_point_count() const;
+  /// design_point_count() * replications.
+  [[nodiscard]] std::size_t run_count() const;
+  /// The experiment with every value explicit, as TOML (recorded in results files).
+  [[nodiscard]] std::string resolved_text() const;
+};
+
+/// One point of the design: its index, the swept values (one per grid axis) and the parameters.
+struct DesignPoint {
+  std::size_t index = 0;
+  std::vector<ParamValue> values;
+  ModelParams params;
+};
+
+/// Expands the grid (last axis fastest). Every point's parameters are checked for consistency.
+std::vector<DesignPoint> design_points(const ExperimentSpec& spec);
+
+/// Parses and validates an experiment. `overrides` are "key=value" strings (--set), applied on
+/// top of the file; keys are dotted paths such as "experiment.seed" or
+/// "scenario.learning.socialization_rate".
+/// @throws ConfigError with the location of the first problem.
+ExperimentSpec parse_experiment(std::string_view text, std::string_view source_name,
+                                const std::vector<std::string>& overrides = {});
+
+/// Reads a file and parses it as above. @throws ConfigError (also when the file is unreadable).
+ExperimentSpec load_experiment(const std::string& path,
+                               const std::vector<std::string>& overrides = {});
+
+/// The embedded default experiment (experiments/configs/default.toml).
+std::string_view default_experiment_text();
+
+}  // namespace orgsim::experiments

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs orgsim's build and test dependencies (Debian 12 packages only) with apt-get.
+# Idempotent and quiet: prints nothing and touches nothing when every package is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libtbb-dev
+  libhdf5-dev hdf5-tools
+  librandom123-dev
+  libboost-dev libboost-math-dev libboost-random-dev libboost-graph-dev
+  libtomlplusplus-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-h5py python3-pandas python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "orgsim: installing missing packages: ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "orgsim: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
