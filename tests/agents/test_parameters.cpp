@@ -1,0 +1,66 @@
+// The parameter table: defaults, type coercion, ranges, consistency.
+#include "orgsim/agents/parameters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace orgsim::agents {
+namespace {
+
+TEST(Parameters, NamesAreUniqueAndDefaultsAreInRange) {
+  std::set<std::string_view> names;
+  for (const ParamSpec& p : parameter_table()) {
+    EXPECT_TRUE(names.insert(p.name).second) << p.name;
+    EXPECT_FALSE(p.help.empty()) << p.name;
+    EXPECT_FALSE(p.unit.empty()) << p.name;
+    EXPECT_NE(p.name.find('.'), std::string_view::npos) << p.name << " needs a submodel prefix";
+    EXPECT_TRUE(coerce(p, p.default_value).has_value()) << p.name;
+  }
+}
+
+TEST(Parameters, DefaultsComeFromTheTable) {
+  const ModelParams d = ModelParams::defaults();
+  EXPECT_EQ(d.employees, 50);
+  EXPECT_EQ(d.dimensions, 30);
+  EXPECT_DOUBLE_EQ(d.socialization_rate, 0.1);
+  for (const ParamSpec& p : parameter_table()) EXPECT_EQ(value_of(d, p), p.default_value) << p.name;
+}
+
+TEST(Parameters, CoerceChecksTypeAndRange) {
+  const ParamSpec& rate = *find_parameter("learning.socialization_rate");
+  EXPECT_EQ(coerce(rate, ParamValue{std::int64_t{1}}), ParamValue{1.0});  // integer -> real
+  EXPECT_FALSE(coerce(rate, ParamValue{1.5}));
+  EXPECT_FALSE(coerce(rate, ParamValue{-0.1}));
+  EXPECT_FALSE(coerce(rate, ParamValue{std::numeric_limits<double>::quiet_NaN()}));
+  EXPECT_FALSE(coerce(rate, ParamValue{std::string("high")}));
+  const ParamSpec& employees = *find_parameter("org.employees");
+  EXPECT_FALSE(coerce(employees, ParamValue{50.0}));  // a real is not an integer
+  EXPECT_FALSE(coerce(employees, ParamValue{std::int64_t{0}}));
+  EXPECT_TRUE(coerce(employees, ParamValue{std::int64_t{1'000'000}}));
+  EXPECT_EQ(find_parameter("no.such"), nullptr);
+}
+
+TEST(Parameters, TeamsMayNotExceedEmployees) {
+  ModelParams p = ModelParams::defaults();
+  p.employees = 10;
+  p.teams = 11;
+  const auto problem = check_consistency(p);
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->parameter, "org.teams");
+  p.teams = 10;
+  EXPECT_FALSE(check_consistency(p));
+}
+
+TEST(Parameters, FormatValueWritesTomlLiterals) {
+  EXPECT_EQ(format_value(ParamValue{0.5}), "0.5");
+  EXPECT_EQ(format_value(ParamValue{1.0}), "1.0");
+  EXPECT_EQ(format_value(ParamValue{std::int64_t{7}}), "7");
+  EXPECT_EQ(format_value(ParamValue{true}), "true");
+  EXPECT_EQ(format_value(ParamValue{std::string("flat")}), "\"flat\"");
+}
+
+}  // namespace
+}  // namespace orgsim::agents

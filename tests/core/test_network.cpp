@@ -1,0 +1,45 @@
+// CSR network construction.
+#include "orgsim/core/network.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace orgsim {
+namespace {
+
+TEST(CsrNetwork, BuildsSortedDeduplicatedNeighbourLists) {
+  const auto g = CsrNetwork::from_edges(4, {{2, 0}, {0, 3}, {0, 1}, {0, 3}, {1, 1}}, false);
+  EXPECT_EQ(g.node_count(), 4u);
+  EXPECT_EQ(g.edge_count(), 3u);  // duplicate and self-loop dropped
+  const auto n0 = g.neighbors(0);
+  ASSERT_EQ(n0.size(), 2u);
+  EXPECT_EQ(n0[0], 1u);
+  EXPECT_EQ(n0[1], 3u);
+  EXPECT_EQ(g.degree(1), 0u);
+  EXPECT_EQ(g.neighbors(2)[0], 0u);
+}
+
+TEST(CsrNetwork, UndirectedStoresBothDirections) {
+  const auto g = CsrNetwork::from_edges(3, {{0, 1}, {1, 2}}, true);
+  EXPECT_EQ(g.edge_count(), 4u);
+  EXPECT_EQ(g.degree(1), 2u);
+  EXPECT_EQ(g.neighbors(2)[0], 1u);
+}
+
+TEST(CsrNetwork, IndependentOfEdgeOrder) {
+  const auto a = CsrNetwork::from_edges(5, {{0, 4}, {3, 1}, {2, 2}, {1, 0}}, true);
+  const auto b = CsrNetwork::from_edges(5, {{1, 0}, {0, 4}, {3, 1}}, true);
+  for (std::size_t v = 0; v < 5; ++v) {
+    const auto x = a.neighbors(v);
+    const auto y = b.neighbors(v);
+    ASSERT_TRUE(std::equal(x.begin(), x.end(), y.begin(), y.end()));
+  }
+}
+
+TEST(CsrNetwork, RejectsOutOfRangeNodes) {
+  EXPECT_THROW(CsrNetwork::from_edges(2, {{0, 2}}, false), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace orgsim

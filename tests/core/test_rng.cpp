@@ -1,0 +1,89 @@
+// Philox streams: known answers, independence of key components, distribution sanity.
+#include "orgsim/core/rng.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <vector>
+
+namespace orgsim {
+namespace {
+
+TEST(RandomStream, MatchesPhilox4x64KnownAnswer) {
+  // Random123's published known-answer vector for philox4x64_10 with zero counter and key.
+  RandomStream stream(0, 0, 0, 0, 0);
+  EXPECT_EQ(stream(), 0x16554d9eca36314cULL);
+  EXPECT_EQ(stream(), 0xdb20fe9d672d0fdcULL);
+  EXPECT_EQ(stream(), 0xd7e772cee186176bULL);
+  EXPECT_EQ(stream(), 0x7e68b68aec7ba23bULL);
+}
+
+TEST(RandomStream, SameKeyGivesSameSequence) {
+  RandomStream a(42, stream_id("x"), 3, 7, 11);
+  RandomStream b(42, stream_id("x"), 3, 7, 11);
+  for (int k = 0; k < 100; ++k) EXPECT_EQ(a(), b());
+}
+
+TEST(RandomStream, EveryKeyComponentChangesTheSequence) {
+  const auto first = [](RandomStream s) { return s(); };
+  const std::uint64_t base = first(RandomStream(42, 1, 3, 7, 11));
+  std::set<std::uint64_t> seen{base};
+  seen.insert(first(RandomStream(43, 1, 3, 7, 11)));
+  seen.insert(first(RandomStream(42, 2, 3, 7, 11)));
+  seen.insert(first(RandomStream(42, 1, 4, 7, 11)));
+  seen.insert(first(RandomStream(42, 1, 3, 8, 11)));
+  seen.insert(first(RandomStream(42, 1, 3, 7, 12)));
+  EXPECT_EQ(seen.size(), 6u);
+}
+
+TEST(RandomStream, StreamIdsAreDistinctAndCompileTime) {
+  static_assert(stream_id("act") != stream_id("socialization"));
+  EXPECT_NE(stream_id("turnover"), stream_id("turbulence"));
+  EXPECT_EQ(stream_id("act"), stream_id(std::string("act")));
+}
+
+TEST(RandomStream, UniformIsInUnitIntervalWithRightMoments) {
+  RandomStream s(1, 1, 0, 0, 0);
+  const int n = 200000;
+  double sum = 0, squares = 0;
+  for (int k = 0; k < n; ++k) {
+    const double u = s.uniform();
+    ASSERT_GE(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    sum += u;
+    squares += u * u;
+  }
+  const double mean = sum / n;
+  const double var = squares / n - mean * mean;
+  // Standard error of the mean is sqrt(1/12/n) ~ 0.00065: allow 5 standard errors.
+  EXPECT_NEAR(mean, 0.5, 5 * std::sqrt(1.0 / 12 / n));
+  EXPECT_NEAR(var, 1.0 / 12, 0.002);
+}
+
+TEST(RandomStream, BelowIsUnbiasedOverSmallRanges) {
+  RandomStream s(5, 9, 0, 0, 0);
+  const int n = 300000;
+  std::vector<int> counts(3, 0);
+  for (int k = 0; k < n; ++k) {
+    const auto v = s.below(3);
+    ASSERT_LT(v, 3u);
+    ++counts[v];
+  }
+  double chi2 = 0;
+  for (int c : counts) chi2 += (c - n / 3.0) * (c - n / 3.0) / (n / 3.0);
+  EXPECT_LT(chi2, 13.8);  // chi-square, 2 degrees of freedom, p = 0.001
+}
+
+TEST(RandomStream, BernoulliFrequencyMatchesProbability) {
+  RandomStream s(5, 10, 0, 0, 0);
+  const int n = 100000;
+  int hits = 0;
+  for (int k = 0; k < n; ++k) hits += s.bernoulli(0.3);
+  EXPECT_NEAR(hits / double(n), 0.3, 5 * std::sqrt(0.3 * 0.7 / n));
+  EXPECT_FALSE(RandomStream(1, 1, 1, 1, 1).bernoulli(0.0));
+  EXPECT_TRUE(RandomStream(1, 1, 1, 1, 1).bernoulli(1.0));
+}
+
+}  // namespace
+}  // namespace orgsim

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""End-to-end tests: the real orgsim binary, results read back with h5py and pandas.
+
+Run one case: test_cli.py CASE (ctest runs every case as its own test). Environment: ORGSIM (the
+binary), ORGSIM_SOURCE_DIR, H5DUMP.
+"""
+import glob
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+import pandas as pd
+
+ORGSIM = os.environ["ORGSIM"]
+SOURCE = os.environ["ORGSIM_SOURCE_DIR"]
+H5DUMP = os.environ.get("H5DUMP", "h5dump")
+SMALL = os.path.join(SOURCE, "tests", "data", "configs", "small.toml")
+
+
+def orgsim(*args, expect=0, cwd=None):
+    proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+    if proc.returncode != expect:
+        raise AssertionError(
+            f"orgsim {' '.join(args)} exited {proc.returncode}, expected {expect}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def default_run_reads_in_h5py_and_pandas(tmp):
+    proc = orgsim("run", cwd=tmp)
+    out = os.path.join(tmp, "orgsim-default.h5")
+    check("orgsim-default.h5" in proc.stdout, f"run must say where results went: {proc.stdout}")
+    with h5py.File(out, "r") as f:
+        metrics = f["metrics"]
+        names = [n if isinstance(n, str) else n.decode() for n in metrics.attrs["names"]]
+        for required in ("strategic_fit", "goal_alignment", "headcount"):
+            check(required in names, f"metric {required} missing from {names}")
+        runs = f["runs"][:]
+        check(metrics.shape == (len(runs), 105, len(names)), f"shape {metrics.shape}")
+        check(metrics.dtype == np.float64, "metrics must be float64")
+        check(metrics.chunks is not None and metrics.compression == "gzip", "chunked+compressed")
+        for attr in ("orgsim_version", "git_revision", "experiment", "created"):
+            check(attr in f.attrs, f"root attribute {attr} missing")
+        check("[sweep.grid]" in f.attrs["experiment"], "resolved experiment text recorded")
+        fit = metrics[:, -1, names.index("strategic_fit")]
+        check(np.all((fit >= -1) & (fit <= 1)), "strategic fit within [-1, 1]")
+        check(np.all(metrics[:, :, names.index("headcount")] == 250), "headcount 250 throughout")
+    frame = pd.DataFrame(h5py.File(out, "r")["runs"][:])
+    for column in ("run_id", "design_point", "replication", "seed", "ticks_run", "wall_seconds",
+                   "learning.socialization_rate", "learning.turnover_rate"):
+        check(column in frame.columns, f"/runs column {column} missing: {list(frame.columns)}")
+    check(len(frame) == 180 and frame["run_id"].tolist() == list(range(180)), "180 runs in order")
+    check((frame["status"] == 1).all(), "every run complete")
+    per_point = frame.groupby(["learning.socialization_rate", "learning.turnover_rate"]).size()
+    check(len(per_point) == 9 and (per_point == 20).all(), f"9 points x 20 reps: {per_point}")
+    # pandas reading a tidy long table straight from /metrics
+    with h5py.File(out, "r") as f:
+        data = f["metrics"][:, -1, :]
+        names = list(f["metrics"].attrs["names"])
+    final = pd.DataFrame(data, columns=names).join(frame)
+    means = final.groupby("learning.turnover_rate")["strategic_fit"].mean()
+    check(means.loc[0.1] > means.loc[0.0],
+          f"under turbulence, turnover must sustain strategic fit (March 1991): {means}")
+
+
+def h5dump_shows_layout(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    header = subprocess.run([H5DUMP, "-H", out], capture_output=True, text=True, check=True).stdout
+    for needle in ('DATASET "metrics"', 'DATASET "runs"', "H5T_IEEE_F64LE",
+                   "DATASPACE  SIMPLE { ( 12, 21, ", 'ATTRIBUTE "names"', 'ATTRIBUTE "experiment"',
+                   'ATTRIBUTE "git_revision"', 'ATTRIBUTE "orgsim_version"', 'ATTRIBUTE "created"',
+                   'H5T_COMPOUND', '"learning.socialization_rate"', '"wall_seconds"', '"ticks_run"'):
+        check(needle in header, f"h5dump -H lacks {needle!r}:\n{header[:3000]}")
+
+
+def read_metrics(path):
+    with h5py.File(path, "r") as f:
+        return f["metrics"][:], f["runs"][:]
+
+
+def threads_give_identical_metrics(tmp):
+    results = []
+    for threads in (1, 2, 4):
+        out = os.path.join(tmp, f"t{threads}.h5")
+        orgsim("run", SMALL, "-o", out, "--threads", str(threads), "--quiet",
+               "--set", "scenario.org.employees=3000")
+        results.append(read_metrics(out))
+    base, base_runs = results[0]
+    for (other, runs), threads in zip(results[1:], (2, 4)):
+        check(base.tobytes() == other.tobytes(), f"/metrics differ between 1 and {threads} threads")
+        for column in ("run_id", "design_point", "replication", "seed", "ticks_run"):
+            check(np.array_equal(base_runs[column], runs[column]), f"/runs {column} differs")
+
+
+def seed_changes_results(tmp):
+    a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")
+    orgsim("run", SMALL, "-o", a, "--quiet")
+    orgsim("run", SMALL, "-o", b, "--quiet", "--set", "experiment.seed=12")
+    ma, _ = read_metrics(a)
+    mb, _ = read_metrics(b)
+    check(not np.array_equal(ma, mb), "a different seed must give different results")
+    again = os.path.join(tmp, "again.h5")
+    orgsim("run", SMALL, "-o", again, "--quiet")
+    check(read_metrics(again)[0].tobytes() == ma.tobytes(), "the same seed reproduces exactly")
+
+
+def bad_configs_fail_cleanly(tmp):
+    files = sorted(glob.glob(os.path.join(SOURCE, "tests", "data", "bad-configs", "*.toml")))
+    check(len(files) >= 25, f"expected at least 25 bad configs, found {len(files)}")
+    failures = []
+    for path in files:
+        with open(path) as f:
+            expect = f.readline().removeprefix("# expect: ").strip()
+        out = os.path.join(tmp, os.path.basename(path) + ".h5")
+        for command in (["run", path, "-o", out, "--quiet"], ["validate", path]):
+            proc = subprocess.run([ORGSIM, *command], capture_output=True, text=True, timeout=60)
+            lines = proc.stderr.strip().splitlines()
+            wanted = f"{path}:{expect}"
+            if proc.returncode != 2:
+                failures.append(f"{path}: {command[0]} exit {proc.returncode}")
+            elif len(lines) != 1 or not lines[0].startswith(wanted):
+                failures.append(f"{path}: {command[0]}:\n  got    {proc.stderr.strip()}\n  wanted {wanted}")
+            if os.path.exists(out) or glob.glob(out + ".partial*"):
+                failures.append(f"{path}: an output file was created")
+    check(not failures, "\n".join(failures))
+
+
+def bad_config_keeps_existing_output(tmp):
+    out = os.path.join(tmp, "keep.h5")
+    with open(out, "wb") as f:
+        f.write(b"precious")
+    bad = os.path.join(SOURCE, "tests", "data", "bad-configs", "unknown-key.toml")
+    orgsim("run", bad, "-o", out, expect=2)
+    with open(out, "rb") as f:
+        check(f.read() == b"precious", "a failed run must not touch an existing output file")
+    proc = orgsim("run", SMALL, "-o", tmp, expect=2)
+    check("is a directory" in proc.stderr, proc.stderr)
+    check(os.listdir(tmp) == ["keep.h5"], f"nothing else written: {os.listdir(tmp)}")
+
+
+def set_overrides_without_file(tmp):
+    out = os.path.join(tmp, "set.h5")
+    orgsim("run", "-o", out, "--quiet", "--set", "experiment.replications=2",
+           "--set", "experiment.ticks=5")
+    with h5py.File(out, "r") as f:
+        check(f["metrics"].shape[:2] == (18, 6), f"shape {f['metrics'].shape}")
+        check("replications = 2" in f.attrs["experiment"], "overrides in the resolved text")
+    proc = orgsim("run", "--set", "scenario.learning.turnover_rate=7", "-o", out, expect=2)
+    check(proc.stderr.startswith("--set:1:"), proc.stderr)
+
+
+def analyze_prints_table_and_csv(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    table = orgsim("analyze", out).stdout
+    check("ci95_low" in table and "strategic_fit" in table, table)
+    csv = orgsim("analyze", out, "--format", "csv").stdout
+    frame = pd.read_csv(io.StringIO(csv))
+    with h5py.File(out, "r") as f:
+        names = list(f["metrics"].attrs["names"])
+        final = f["metrics"][:, -1, :]
+        runs = pd.DataFrame(f["runs"][:])
+    check(list(frame.columns) == ["learning.socialization_rate", "learning.code_learning_rate",
+                                  "metric", "n", "mean", "sd", "ci95_low", "ci95_high"],
+          list(frame.columns))
+    check(len(frame) == 4 * len(names), f"{len(frame)} rows")
+    # Recompute one cell with numpy/scipy-free statistics and compare.
+    row = frame[(frame["learning.socialization_rate"] == 0.8) &
+                (frame["learning.code_learning_rate"] == 0.3) & (frame["metric"] == "strategic_fit")]
+    mask = ((runs["learning.socialization_rate"] == 0.8) & (runs["learning.code_learning_rate"] == 0.3))
+    values = final[mask.to_numpy(), names.index("strategic_fit")]
+    check(int(row["n"].iloc[0]) == 3, "3 replications")
+    check(abs(row["mean"].iloc[0] - values.mean()) < 1e-12, "mean matches")
+    check(abs(row["sd"].iloc[0] - values.std(ddof=1)) < 1e-12, "sd matches")
+    half = 4.302652729911275 * values.std(ddof=1) / np.sqrt(3)  # t(0.975, 2)
+    check(abs(row["ci95_high"].iloc[0] - (values.mean() + half)) < 1e-9, "CI matches")
+    by = pd.read_csv(io.StringIO(orgsim("analyze", out, "--by", "learning.code_learning_rate",
+                                        "--metrics", "goal_alignment", "--format", "csv").stdout))
+    check(len(by) == 2 and (by["n"] == 6).all(), f"grouping by one parameter pools 6 runs: {by}")
+
+
+def analyze_rejects_unknown_metric(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    proc = orgsim("analyze", out, "--metrics", "profit_margin", expect=2)
+    check("unknown metric 'profit_margin'" in proc.stderr and "strategic_fit" in proc.stderr,
+          proc.stderr)
+    proc = orgsim("analyze", out, "--by", "culture", expect=2)
+    check("learning.socialization_rate" in proc.stderr, proc.stderr)
+    orgsim("analyze", out, "--format", "xml", expect=2)
+
+
+def equilibrium_stop_fills_nan(tmp):
+    cfg = os.path.join(tmp, "eq.toml")
+    with open(cfg, "w") as f:
+        f.write('[experiment]\nticks = 4000\nreplications = 4\nstop = "equilibrium"\n'
+                "[scenario]\nlearning.socialization_rate = 0.9\n")
+    out = os.path.join(tmp, "eq.h5")
+    orgsim("run", cfg, "-o", out, "--quiet")
+    with h5py.File(out, "r") as f:
+        runs = f["runs"][:]
+        metrics = f["metrics"][:]
+    for r, ticks in enumerate(int(t) for t in runs["ticks_run"]):
+        check(0 < ticks < 4000, f"run {r} stopped at {ticks}")
+        check(not np.isnan(metrics[r, ticks]).any(), "the last tick is recorded")
+        check(np.isnan(metrics[r, ticks + 1:]).all(), "ticks after the stop are NaN")
+
+
+def validate_counts_runs(tmp):
+    proc = orgsim("validate", SMALL)
+    check("ok" in proc.stdout and "12 runs" in proc.stdout and "4 design points" in proc.stdout,
+          proc.stdout)
+    check(os.listdir(tmp) == [], "validate writes nothing")
+    orgsim("validate", os.path.join(tmp, "missing.toml"), expect=2)
+
+
+def params_lists_every_parameter(tmp):
+    text = orgsim("params").stdout
+    for name in ("org.employees", "org.teams", "learning.dimensions", "learning.socialization_rate",
+                 "learning.code_learning_rate", "learning.turnover_rate", "learning.turbulence_rate"):
+        check(name in text, f"{name} missing from orgsim params")
+    md = orgsim("params", "--format", "md").stdout
+    with open(os.path.join(SOURCE, "docs", "parameters.md")) as f:
+        check(f.read() == md, "docs/parameters.md is stale: regenerate with "
+              "`orgsim params --format md > docs/parameters.md`")
+
+
+def info_shows_provenance(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet", "--threads", "2")
+    text = orgsim("info", out).stdout
+    for needle in ("experiment_name: small", "git_revision", "runs: 12", "tick rows per run: 21",
+                   "learning.code_learning_rate"):
+        check(needle in text, f"info lacks {needle!r}:\n{text}")
+    with h5py.File(out, "r") as f:
+        check(int(f.attrs["threads"]) == 2, "thread count recorded")
+        check(f.attrs["host"], "host recorded")
+
+
+def not_a_results_file(tmp):
+    path = os.path.join(tmp, "fake.h5")
+    with open(path, "w") as f:
+        f.write("not hdf5")
+    proc = orgsim("analyze", path, expect=2)
+    check("not an HDF5 file" in proc.stderr, proc.stderr)
+    with h5py.File(os.path.join(tmp, "other.h5"), "w") as f:
+        f["data"] = np.arange(3)
+    proc = orgsim("info", os.path.join(tmp, "other.h5"), expect=2)
+    check("not an orgsim results file" in proc.stderr, proc.stderr)
+
+
+if __name__ == "__main__":
+    case = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:
+        globals()[case](tmp)
+    print(f"{case}: passed")
