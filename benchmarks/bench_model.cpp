@@ -1,0 +1,82 @@
+// Throughput of the model and the run farm. Counters: employee_ticks (per second of wall time)
+// for one tick of the model, runs for a whole sweep. Arguments: employees, threads.
+#include "orgsim/agents/learning.hpp"
+#include "orgsim/agents/model.hpp"
+#include "orgsim/core/parallel.hpp"
+#include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/runner.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+namespace {
+
+using namespace orgsim;
+
+agents::ModelParams benchmark_params(std::int64_t employees) {
+  agents::ModelParams p = agents::ModelParams::defaults();
+  p.employees = employees;
+  p.teams = std::max<std::int64_t>(1, employees / 25);
+  p.socialization_rate = 0.3;
+  p.code_learning_rate = 0.5;
+  p.turnover_rate = 0.01;
+  p.turbulence_rate = 0.01;
+  return p;
+}
+
+/// One full tick (every phase) plus the metrics, as simulate() does it.
+void BM_Tick(benchmark::State& state) {
+  const auto employees = state.range(0);
+  ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
+  agents::Organization org(benchmark_params(employees), {1, 0});
+  const auto schedule = agents::make_schedule();
+  std::vector<double> row(agents::metric_table().size());
+  Tick tick = 0;
+  for (auto _ : state) {
+    schedule.step(org, ++tick);
+    agents::measure(org, row);
+    benchmark::DoNotOptimize(row.data());
+  }
+  state.counters["employee_ticks"] = benchmark::Counter(
+      static_cast<double>(employees) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.counters["threads"] = static_cast<double>(limit.threads());
+}
+BENCHMARK(BM_Tick)
+    ->ArgNames({"employees", "threads"})
+    ->Args({1000, 1})
+    ->Args({1000, 2})
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Args({1000000, 1})
+    ->Args({1000000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// The default experiment (a small sweep) end to end, results written to HDF5.
+void BM_DefaultSweep(benchmark::State& state) {
+  ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
+  const auto spec = experiments::parse_experiment(experiments::default_experiment_text(), "default");
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("orgsim-bench-" + std::to_string(::getpid()) + ".h5");
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  double writer_seconds = 0, wall_seconds = 0;
+  for (auto _ : state) {
+    const auto report = experiments::run_experiment(spec, out.string(), options);
+    writer_seconds += report.writer_seconds;
+    wall_seconds += report.wall_seconds;
+  }
+  std::filesystem::remove(out);
+  state.counters["runs"] = benchmark::Counter(
+      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.counters["writer_share"] = writer_seconds / wall_seconds;
+}
+BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
