@@ -17,12 +17,12 @@ using namespace orgsim;
 
 agents::ModelParams benchmark_params(std::int64_t employees) {
   agents::ModelParams p = agents::ModelParams::defaults();
-  p.employees = employees;
-  p.teams = std::max<std::int64_t>(1, employees / 25);
-  p.socialization_rate = 0.3;
-  p.code_learning_rate = 0.5;
-  p.turnover_rate = 0.01;
-  p.turbulence_rate = 0.01;
+  p.org_employees = employees;
+  p.org_teams = std::max<std::int64_t>(1, employees / 25);
+  p.learning_socialization_rate = 0.3;
+  p.learning_code_learning_rate = 0.5;
+  p.learning_turnover_rate = 0.01;
+  p.learning_turbulence_rate = 0.01;
   return p;
 }
 
@@ -31,7 +31,7 @@ void BM_Tick(benchmark::State& state) {
   const auto employees = state.range(0);
   ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
   agents::Organization org(benchmark_params(employees), {1, 0});
-  const auto schedule = agents::make_schedule();
+  const auto schedule = agents::make_schedule(org.params());
   std::vector<double> row(agents::metric_table().size());
   Tick tick = 0;
   for (auto _ : state) {

@@ -1,7 +1,12 @@
-// March (1991) learning core: turbulence, acting, socialization, code learning, turnover.
+// Learning and alignment core: March (1991) turbulence, acting, socialization, code learning and
+// turnover, with the extensions that keep March as the special case where they are off:
+// personal socialization rates, team codes, matrix lines, review cadence, sensing noise,
+// consensus decisions and decision latency (docs/ODD.md 7.1-7.5, 7.9).
 #include "orgsim/agents/learning.hpp"
 
 #include "orgsim/core/parallel.hpp"
+
+#include <boost/random/normal_distribution.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -12,13 +17,15 @@ namespace orgsim::agents {
 
 namespace {
 constexpr std::size_t kGrain = 256;
+constexpr std::int8_t kNoDecision = 2;
+constexpr double kExplorationPerOrientation = 0.02;  // reopened beliefs per tick at orientation 1
 
 std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
 }  // namespace
 
 void apply_turbulence(Organization& org, Tick tick) {
   org.reality_flips = 0;
-  const double p4 = org.params().turbulence_rate;
+  const double p4 = org.params().learning_turbulence_rate;
   if (p4 <= 0) return;
   RandomStream draw = org.key().stream(streams::turbulence, 0, tick);
   for (std::int8_t& r : org.reality) {
@@ -52,73 +59,146 @@ void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
 }
 
 void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const double p1 = org.params().socialization_rate;
-  if (p1 <= 0) return;
   const std::size_t m = org.dimensions();
-  const std::int8_t* code = org.code.data();
   const auto& population = org.employees();
+  const auto rates = org.socialization_rate();
+  const auto team = org.teams_of();
+  const auto project = org.project_team_of();
+  const bool matrix = org.params().structure_enabled && org.structure == StructureType::matrix;
+  auto matches = org.code_matches();
+  const double explore = org.params().culture_enabled ? kExplorationPerOrientation : 0.0;
   for (std::size_t slot = begin; slot < end; ++slot) {
-    RandomStream draw = org.key().stream(streams::socialization, population.id(slot), tick);
-    auto beliefs = org.beliefs(slot);
-    for (std::size_t d = 0; d < m; ++d) {
-      if (code[d] == 0 || beliefs[d] == code[d]) continue;
-      if (draw.bernoulli(p1)) beliefs[d] = static_cast<std::int8_t>(beliefs[d] + sign(code[d] - beliefs[d]));
+    std::size_t guide = static_cast<std::size_t>(team[slot]);
+    if (matrix) {
+      // Two reporting lines: each tick the employee follows one of them.
+      RandomStream line = org.key().stream(streams::matrix_line, population.id(slot), tick);
+      if (line() & 1u) guide = static_cast<std::size_t>(project[slot]);
     }
+    const std::int8_t* code = org.guiding_code(guide).data();
+    auto beliefs = org.beliefs(slot);
+    const double p1 = rates[slot];
+    if (p1 > 0) {
+      RandomStream draw = org.key().stream(streams::socialization, population.id(slot), tick);
+      for (std::size_t d = 0; d < m; ++d) {
+        if (code[d] == 0 || beliefs[d] == code[d]) continue;
+        if (draw.bernoulli(p1)) beliefs[d] = static_cast<std::int8_t>(beliefs[d] + sign(code[d] - beliefs[d]));
+      }
+    }
+    if (explore > 0) {
+      // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
+      // on as a coin flip) with a small probability, which keeps variety the code can learn from.
+      const double rate = explore * org.culture_of_team(static_cast<std::size_t>(team[slot])).learning_orientation;
+      RandomStream draw = org.key().stream(streams::explore, population.id(slot), tick);
+      for (std::size_t d = 0; d < m; ++d) {
+        if (beliefs[d] != 0 && draw.bernoulli(rate)) beliefs[d] = 0;
+      }
+    }
+    const std::int8_t* own = org.guiding_code(static_cast<std::size_t>(team[slot])).data();
+    std::int16_t same = 0;
+    for (std::size_t d = 0; d < m; ++d) same = static_cast<std::int16_t>(same + (beliefs[d] == own[d]));
+    matches[slot] = same;
   }
 }
 
 void learn_code(Organization& org, Tick tick) {
   const std::size_t m = org.dimensions();
-  org.code_score = agreement(org.code, org.reality);
-  const std::int64_t code_score = org.code_score;
-  const auto scores = org.action_scores();
+  const Settings& settings = org.settings();
+  org.reviewed = tick % static_cast<Tick>(settings.review_interval) == 0;
+  org.superior_count = 0;
+  if (org.reviewed) {
+    org.code_score = agreement(org.code, org.reality);
+    const std::int64_t code_score = org.code_score;
+    const auto scores = org.action_scores();
+    // Sensing noise (less with data-driven automation) blurs who beats the code.
+    const double noise_sd = org.params().strategy_enabled
+                                ? org.params().strategy_sensing_noise * std::sqrt(static_cast<double>(m)) *
+                                      (1.0 - 0.8 * org.automation_data)
+                                : 0.0;
+    const auto& population = org.employees();
 
-  // Net majority (#(+1) - #(-1)) per dimension over the superior group, and its size. Integer
-  // sums: exact whatever the split.
-  struct Tally {
-    std::vector<std::int64_t> net;
-    std::size_t members = 0;
-  };
-  Tally tally = deterministic_reduce(
-      org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
-      [&](std::size_t begin, std::size_t end, Tally acc) {
-        for (std::size_t slot = begin; slot < end; ++slot) {
-          if (scores[slot] <= code_score) continue;
-          ++acc.members;
-          const auto actions = org.actions(slot);
-          for (std::size_t d = 0; d < m; ++d) acc.net[d] += actions[d];
-        }
-        return acc;
-      },
-      [m](Tally left, const Tally& right) {
-        for (std::size_t d = 0; d < m; ++d) left.net[d] += right.net[d];
-        left.members += right.members;
-        return left;
-      });
-  org.superior_count = tally.members;
+    // Net majority (#(+1) - #(-1)) per dimension over the superior group, and its size.
+    // Integer sums: exact whatever the split.
+    struct Tally {
+      std::vector<std::int64_t> net;
+      std::size_t members = 0;
+    };
+    Tally tally = deterministic_reduce(
+        org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
+        [&](std::size_t begin, std::size_t end, Tally acc) {
+          for (std::size_t slot = begin; slot < end; ++slot) {
+            bool superior = scores[slot] > code_score;
+            if (noise_sd > 0) {
+              RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
+              boost::random::normal_distribution<double> noise(0.0, noise_sd);
+              superior = static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
+            }
+            if (!superior) continue;
+            ++acc.members;
+            const auto actions = org.actions(slot);
+            for (std::size_t d = 0; d < m; ++d) acc.net[d] += actions[d];
+          }
+          return acc;
+        },
+        [m](Tally left, const Tally& right) {
+          for (std::size_t d = 0; d < m; ++d) left.net[d] += right.net[d];
+          left.members += right.members;
+          return left;
+        });
+    org.superior_count = tally.members;
 
-  const double p2 = org.params().code_learning_rate;
-  RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
-  for (std::size_t d = 0; d < m; ++d) {
-    const double u = draw.uniform();  // one draw per dimension, used or not
-    const std::int8_t majority = sign(tally.net[d]);
-    if (majority == 0 || majority == org.code[d]) continue;
-    const double k = static_cast<double>(std::llabs(tally.net[d]));
-    if (u < 1.0 - std::pow(1.0 - p2, k)) org.code[d] = majority;
+    // Consensus (collectivism): a majority must be this broad a share of the group to count
+    // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
+    const double consensus = org.params().culture_enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
+    const double p2 = org.params().learning_code_learning_rate;
+    const std::size_t due = (tick + static_cast<Tick>(org.decision_latency)) % org.decision_slots;
+    RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
+    for (std::size_t d = 0; d < m; ++d) {
+      const double u = draw.uniform();  // one draw per dimension, used or not
+      const std::int8_t majority = sign(tally.net[d]);
+      if (majority == 0 || majority == org.code[d]) continue;
+      const double k = static_cast<double>(std::llabs(tally.net[d]));
+      if (k < consensus * static_cast<double>(tally.members)) continue;
+      if (u >= 1.0 - std::pow(1.0 - p2, k)) continue;
+      if (org.decision_latency == 0) {
+        org.code[d] = majority;
+      } else {
+        org.decisions[due * m + d] = majority;  // takes effect after the decision latency
+      }
+    }
+  }
+  if (org.decision_latency > 0) {
+    std::int8_t* now = org.decisions.data() + (tick % org.decision_slots) * m;
+    for (std::size_t d = 0; d < m; ++d) {
+      if (now[d] != kNoDecision) org.code[d] = now[d];
+      now[d] = kNoDecision;
+    }
+  }
+  if (org.history_length > 1) {
+    std::copy(org.code.begin(), org.code.end(),
+              org.code_history.begin() + static_cast<std::ptrdiff_t>((tick % org.history_length) * m));
   }
 }
 
 void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const double p3 = org.params().turnover_rate;
+  const double p3 = org.params().learning_turnover_rate;
+  const bool quits = org.params().people_enabled && org.params().people_quit_sensitivity > 0;
+  const double sensitivity = org.params().people_quit_sensitivity;
   auto leaving = org.leaving();
+  const auto engagement = org.engagement();
   const auto& population = org.employees();
   for (std::size_t slot = begin; slot < end; ++slot) {
-    if (p3 <= 0) {
-      leaving[slot] = 0;
-      continue;
+    bool leaves = false;
+    if (p3 > 0) {
+      RandomStream draw = org.key().stream(streams::turnover, population.id(slot), tick);
+      leaves = draw.bernoulli(p3);
     }
-    RandomStream draw = org.key().stream(streams::turnover, population.id(slot), tick);
-    leaving[slot] = draw.bernoulli(p3) ? 1 : 0;
+    if (quits) {
+      // Engagement-driven quits (people submodel): (1 - engagement)^2 scaled.
+      RandomStream draw = org.key().stream(streams::quit, population.id(slot), tick);
+      const double disengaged = 1.0 - engagement[slot];
+      leaves = draw.bernoulli(sensitivity * disengaged * disengaged) || leaves;
+    }
+    leaving[slot] = leaves ? 1 : 0;
   }
 }
 
@@ -130,26 +210,15 @@ void renew_leavers(Organization& org, Tick /*tick*/) {
     org.employees().renew(slot);
     ++leavers;
   }
-  org.leavers = leavers;
+  org.leavers += leavers;
+  org.hires += leavers;
 }
 
-void onboard_hires(Organization& org, Tick /*tick*/, std::size_t begin, std::size_t end) {
-  if (org.leavers == 0) return;
+void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   auto leaving = org.leaving();
   for (std::size_t slot = begin; slot < end; ++slot) {
-    if (leaving[slot]) org.draw_new_beliefs(slot);
+    if (leaving[slot]) org.onboard(slot, tick);
   }
-}
-
-void add_learning_phases(Schedule<Organization>& schedule) {
-  const auto headcount = [](const Organization& org) { return org.headcount(); };
-  schedule.serial("turbulence", apply_turbulence)
-      .parallel("act", headcount, act, kGrain)
-      .parallel("socialize", headcount, socialize, kGrain)
-      .serial("learn_code", learn_code)
-      .parallel("draw_turnover", headcount, draw_turnover, 4 * kGrain)
-      .serial("renew_leavers", renew_leavers)
-      .parallel("onboard_hires", headcount, onboard_hires, 4 * kGrain);
 }
 
 bool at_equilibrium(const Organization& org) {

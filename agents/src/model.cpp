@@ -2,10 +2,11 @@
 #include "orgsim/agents/model.hpp"
 
 #include "orgsim/agents/learning.hpp"
+#include "orgsim/agents/submodels.hpp"
 #include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -14,14 +15,16 @@ namespace orgsim::agents {
 namespace {
 
 enum Metric : std::size_t {
-  kStrategicFit,
-  kGoalAlignment,
-  kEmployeeKnowledge,
-  kSuperiorShare,
-  kTeamAlignmentGap,
-  kTurnoverRate,
-  kRealityChange,
-  kHeadcount,
+  kStrategicFit, kGoalAlignment, kOnStrategyShare, kEmployeeKnowledge, kSuperiorShare,
+  kTeamAlignmentGap, kExploration,
+  kThroughput, kLeadTime, kUtilization, kCostPerTask, kReworkRate, kBacklog, kHandoffs,
+  kEngagement, kTurnoverRate, kSkillMatch, kDigitalSkill, kChangeFatigue,
+  kCustomerSatisfaction, kLoyalty, kDemand,
+  kShockDrop, kRecoveryTime,
+  kAutomationProcess, kAutomationData, kAutomationCommunication, kIncidents, kDowntime,
+  kRevenue, kCost, kProfit, kHeadcount,
+  kGrowthPhase, kHierarchyLevels, kTeams, kDecisionLatency,
+  kRealityChange, kShock, kReview, kRealigned, kLaidOff, kHires,
   kMetricCount
 };
 
@@ -30,27 +33,101 @@ const std::vector<MetricInfo>& metrics() {
       {"strategic_fit", "strategic_alignment", "[-1, 1]",
        "March's code knowledge: (#dims where code = reality - #dims where code = -reality) / m."},
       {"goal_alignment", "strategic_alignment", "[0, 1]",
-       "Mean over employees of the share of dimensions where the belief equals the code."},
+       "Mean over employees of the share of dimensions where the belief equals the organization's code."},
+      {"on_strategy_share", "strategic_alignment", "[0, 1]",
+       "Share of completed work done on strategy (the doing team's code matches reality); NaN without work."},
       {"employee_knowledge", "strategic_alignment", "[-1, 1]",
        "Mean over employees of (#beliefs = reality - #beliefs = -reality) / m."},
       {"superior_share", "innovation_adaptability", "[0, 1]",
-       "Share of employees whose actions beat the code this tick (the superior group)."},
+       "Share of employees whose actions beat the code at this tick's review (the superior group)."},
       {"team_alignment_gap", "strategic_alignment", "[0, 1]",
        "Highest minus lowest team mean of goal_alignment (0 with one team)."},
-      {"turnover_rate", "engagement", "1/tick", "Share of employees replaced this tick."},
-      {"reality_change", "environment", "[0, 1]",
-       "Share of reality's dimensions that flipped this tick (turbulence)."},
+      {"exploration", "innovation_adaptability", "[0, 1]",
+       "Share of beliefs that are non-zero and differ from the code: the variety the code can learn from."},
+      {"throughput", "operational_efficiency", "tasks/tick", "Tasks completed this tick; NaN without work."},
+      {"lead_time", "operational_efficiency", "ticks",
+       "Work in process / smoothed throughput (Little's law); NaN without work."},
+      {"utilization", "operational_efficiency", "[0, 1]", "Used / available human capacity; NaN without work."},
+      {"cost_per_task", "operational_efficiency", "currency/task", "Cost this tick / tasks completed; NaN without work."},
+      {"rework_rate", "operational_efficiency", "[0, 1]",
+       "Tasks sent back for rework / (completed + reworked) this tick; NaN without work."},
+      {"backlog", "operational_efficiency", "tasks", "Tasks waiting or in transit; NaN without work."},
+      {"handoffs", "operational_efficiency", "tasks/tick", "Tasks crossing a team boundary this tick; NaN without work."},
+      {"engagement", "engagement", "[0, 1]", "Mean employee engagement; NaN without the people submodel."},
+      {"turnover_rate", "engagement", "1/tick", "Employees who left this tick (turnover, quits, layoffs) / headcount."},
+      {"skill_match", "engagement", "[0, 1]", "Mean skill of employees in the function they work in."},
+      {"digital_skill", "engagement", "[0, 1]", "Mean digital skill."},
+      {"change_fatigue", "engagement", "[0, 1]", "Organization-wide fatigue from shocks, restructurings and change."},
+      {"customer_satisfaction", "customer", "[0, 1]",
+       "Smoothed mean of speed, quality and value fit of delivered work; NaN without work."},
+      {"loyalty", "customer", "[0, 1]", "Customer loyalty, following satisfaction; NaN without work."},
+      {"demand", "customer", "tasks/tick", "Expected task arrivals this tick; NaN without work or environment."},
+      {"shock_drop", "resilience", "strategic fit",
+       "Pre-shock strategic fit minus its lowest value since the last shock (0 before any shock)."},
+      {"recovery_time", "resilience", "ticks",
+       "Ticks from the last shock until strategic fit was back within 0.05 of its pre-shock level "
+       "(while not recovered: ticks since the shock; 0 before any shock)."},
+      {"automation_process", "technology", "[0, 1]", "Adopted level of process automation."},
+      {"automation_data", "technology", "[0, 1]", "Adopted level of data-driven automation."},
+      {"automation_communication", "technology", "[0, 1]", "Adopted level of communication automation."},
+      {"incidents", "technology", "count/tick", "Cyber incidents this tick."},
+      {"downtime", "technology", "0/1", "1 while automated work is down after an incident."},
+      {"revenue", "finance", "currency/tick", "Revenue this tick; NaN without work."},
+      {"cost", "finance", "currency/tick", "Costs this tick (salaries, automation, security, training, "
+                                           "restructuring, incidents); NaN without work."},
+      {"profit", "finance", "currency/tick", "Revenue - cost; NaN without work."},
       {"headcount", "finance", "employees", "Number of employees."},
+      {"growth_phase", "growth", "0/1/2", "0 = startup, 1 = growth, 2 = maturity."},
+      {"hierarchy_levels", "structure", "levels", "Levels between the organization's code and the teams."},
+      {"teams", "structure", "teams", "Number of teams."},
+      {"decision_latency", "structure", "ticks", "Ticks before a code decision takes effect."},
+      {"reality_change", "environment", "[0, 1]", "Share of reality's dimensions that flipped this tick."},
+      {"shock", "environment", "0/1", "1 if a shock hit this tick."},
+      {"review", "strategy", "0/1", "1 if a strategy review took place this tick."},
+      {"realigned", "policy", "0/1", "1 if a realignment action was taken this tick."},
+      {"laid_off", "engagement", "employees/tick", "Employees laid off this tick."},
+      {"hires", "finance", "employees/tick", "Employees hired this tick (replacements and growth)."},
   };
   return table;
 }
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 }  // namespace
 
-Schedule<Organization> make_schedule() {
-  Schedule<Organization> schedule;
-  add_learning_phases(schedule);
-  return schedule;
+Schedule<Organization> make_schedule(const ModelParams& p) {
+  const auto employees = [](const Organization& org) { return org.headcount(); };
+  const auto teams = [](const Organization& org) { return org.teams.count; };
+  Schedule<Organization> s;
+  s.serial("begin_tick", begin_tick);
+  s.serial("turbulence", apply_turbulence);
+  if (p.environment_enabled) s.serial("shocks", apply_shocks);
+  if (p.environment_enabled || p.work_enabled) s.serial("market", update_market);
+  if (p.structure_enabled) s.serial("structural_events", structural_events);
+  s.parallel("act", employees, act, 256);
+  if (p.structure_enabled && p.structure_peer_learning_rate > 0) {
+    s.parallel("learn_from_peers", employees, learn_from_peers, 256);
+    s.serial("publish_peer_beliefs", publish_peer_beliefs);
+  }
+  s.parallel("socialize", employees, socialize, 256);
+  s.serial("learn_code", learn_code);
+  if (p.policy_enabled) s.serial("realign", realign);
+  if (p.structure_enabled) s.parallel("cascade_code", teams, cascade_code, 64);
+  if (p.work_enabled) {
+    s.parallel("team_capacity", teams, team_capacity, 64);
+    s.serial("process_work", process_work);
+  }
+  if (p.people_enabled) {
+    s.parallel("update_people", employees, update_people, 512);
+    s.serial("fade_change_pressure", fade_change_pressure);
+  }
+  if (p.automation_enabled) s.serial("adopt_automation", adopt_automation);
+  s.parallel("draw_turnover", employees, draw_turnover, 1024);
+  s.serial("renew_leavers", renew_leavers);
+  s.parallel("onboard_hires", employees, onboard_hires, 1024);
+  s.serial("grow", grow);
+  if (p.environment_enabled) s.serial("track_resilience", track_resilience);
+  return s;
 }
 
 std::span<const MetricInfo> metric_table() { return metrics(); }
@@ -64,18 +141,22 @@ std::optional<std::size_t> find_metric(std::string_view name) {
 }
 
 void measure(const Organization& org, std::span<double> row) {
+  const ModelParams& p = org.params();
   const std::size_t m = org.dimensions();
   const std::size_t n = org.headcount();
+  const std::size_t functions = org.skill_count() - 1;
   const std::int8_t* code = org.code.data();
   const std::int8_t* reality = org.reality.data();
-  const auto teams = org.teams();
-  const auto team_count = static_cast<std::size_t>(org.params().teams);
+  const auto teams = org.teams_of();
+  const auto engagement = org.engagement();
+  const std::size_t team_count = org.teams.count;
+  const bool squads = p.structure_enabled && org.structure == StructureType::cross_functional;
 
-  // Integer sums (exact at any split): beliefs matching the code, belief-reality agreement, and
-  // per-team code matches when there is more than one team.
+  // Sums over employees; the integer ones are exact, the real ones use a fixed split tree, so
+  // every metric is identical at any thread count.
   struct Sums {
-    std::int64_t matches = 0;
-    std::int64_t knowledge = 0;
+    std::int64_t matches = 0, knowledge = 0, exploring = 0;
+    double engagement = 0, skill = 0, digital = 0;
   };
   const bool per_team = team_count > 1;
   std::vector<std::int32_t> slot_matches(per_team ? n : 0);
@@ -84,21 +165,31 @@ void measure(const Organization& org, std::span<double> row) {
       [&](std::size_t begin, std::size_t end, Sums acc) {
         for (std::size_t slot = begin; slot < end; ++slot) {
           const auto beliefs = org.beliefs(slot);
-          std::int64_t matches = 0;
-          std::int64_t knowledge = 0;
+          std::int64_t matches = 0, knowledge = 0, exploring = 0;
           for (std::size_t d = 0; d < m; ++d) {
             matches += beliefs[d] == code[d];
             knowledge += beliefs[d] * reality[d];
+            exploring += beliefs[d] != 0 && beliefs[d] != code[d];
           }
           if (per_team) slot_matches[slot] = static_cast<std::int32_t>(matches);
           acc.matches += matches;
           acc.knowledge += knowledge;
+          acc.exploring += exploring;
+          const auto skill = org.skills(slot);
+          const auto t = static_cast<std::size_t>(teams[slot]);
+          acc.skill += skill[squads ? slot % functions : static_cast<std::size_t>(org.teams.function[t]) % functions];
+          acc.digital += skill[functions];
+          acc.engagement += engagement[slot];
         }
         return acc;
       },
       [](Sums a, const Sums& b) {
         a.matches += b.matches;
         a.knowledge += b.knowledge;
+        a.exploring += b.exploring;
+        a.engagement += b.engagement;
+        a.skill += b.skill;
+        a.digital += b.digital;
         return a;
       });
   double gap = 0;
@@ -114,8 +205,7 @@ void measure(const Organization& org, std::span<double> row) {
     double hi = -lo;
     for (std::size_t t = 0; t < team_count; ++t) {
       if (team_size[t] == 0) continue;
-      const double mean = static_cast<double>(team_matches[t]) /
-                          (static_cast<double>(team_size[t]) * static_cast<double>(m));
+      const double mean = static_cast<double>(team_matches[t]) / (static_cast<double>(team_size[t]) * static_cast<double>(m));
       lo = std::min(lo, mean);
       hi = std::max(hi, mean);
     }
@@ -124,14 +214,53 @@ void measure(const Organization& org, std::span<double> row) {
 
   const double md = static_cast<double>(m);
   const double nd = static_cast<double>(n);
+  const bool work = p.work_enabled;
   row[kStrategicFit] = static_cast<double>(agreement(org.code, org.reality)) / md;
   row[kGoalAlignment] = static_cast<double>(sums.matches) / (nd * md);
+  row[kOnStrategyShare] = !work ? kNaN : org.completed > 0 ? org.on_strategy_completed / org.completed : 0.0;
   row[kEmployeeKnowledge] = static_cast<double>(sums.knowledge) / (nd * md);
   row[kSuperiorShare] = static_cast<double>(org.superior_count) / nd;
   row[kTeamAlignmentGap] = gap;
+  row[kExploration] = static_cast<double>(sums.exploring) / (nd * md);
+  row[kThroughput] = work ? org.completed : kNaN;
+  row[kLeadTime] = work ? org.lead_time : kNaN;
+  row[kUtilization] = !work ? kNaN : org.capacity_total > 0 ? org.used_capacity / org.capacity_total : 0.0;
+  row[kCostPerTask] = !work ? kNaN : org.completed > 0 ? org.cost / org.completed : kNaN;
+  row[kReworkRate] = !work ? kNaN : org.completed + org.reworked > 0 ? org.reworked / (org.completed + org.reworked) : 0.0;
+  row[kBacklog] = work ? org.backlog : kNaN;
+  row[kHandoffs] = work ? org.handoffs : kNaN;
+  row[kEngagement] = p.people_enabled ? sums.engagement / nd : kNaN;
   row[kTurnoverRate] = static_cast<double>(org.leavers) / nd;
-  row[kRealityChange] = static_cast<double>(org.reality_flips) / md;
+  row[kSkillMatch] = sums.skill / nd;
+  row[kDigitalSkill] = sums.digital / nd;
+  row[kChangeFatigue] = org.change_fatigue;
+  row[kCustomerSatisfaction] = work ? org.satisfaction : kNaN;
+  row[kLoyalty] = work ? org.loyalty : kNaN;
+  row[kDemand] = work || p.environment_enabled ? org.demand : kNaN;
+  row[kShockDrop] = org.shock_tick < 0 ? 0.0 : org.fit_before_shock - org.fit_lowest_since_shock;
+  row[kRecoveryTime] = org.shock_tick < 0 ? 0.0
+                       : org.recovered_tick >= 0
+                           ? static_cast<double>(org.recovered_tick - org.shock_tick)
+                           : static_cast<double>(org.tick_now - static_cast<Tick>(org.shock_tick));
+  row[kAutomationProcess] = org.automation_process;
+  row[kAutomationData] = org.automation_data;
+  row[kAutomationCommunication] = org.automation_communication;
+  row[kIncidents] = static_cast<double>(org.incidents);
+  row[kDowntime] = org.downtime_left > 0 ? 1.0 : 0.0;
+  row[kRevenue] = work ? org.revenue : kNaN;
+  row[kCost] = work ? org.cost : kNaN;
+  row[kProfit] = work ? org.revenue - org.cost : kNaN;
   row[kHeadcount] = nd;
+  row[kGrowthPhase] = static_cast<double>(static_cast<int>(org.phase));
+  row[kHierarchyLevels] = static_cast<double>(org.depth);
+  row[kTeams] = static_cast<double>(team_count);
+  row[kDecisionLatency] = static_cast<double>(org.decision_latency);
+  row[kRealityChange] = static_cast<double>(org.reality_flips) / md;
+  row[kShock] = org.shocked ? 1.0 : 0.0;
+  row[kReview] = org.reviewed ? 1.0 : 0.0;
+  row[kRealigned] = org.realigned ? 1.0 : 0.0;
+  row[kLaidOff] = static_cast<double>(org.laid_off);
+  row[kHires] = static_cast<double>(org.hires);
 }
 
 std::optional<StopRule> parse_stop_rule(std::string_view name) {
@@ -140,25 +269,20 @@ std::optional<StopRule> parse_stop_rule(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view stop_rule_name(StopRule rule) {
-  return rule == StopRule::equilibrium ? "equilibrium" : "none";
-}
+std::string_view stop_rule_name(StopRule rule) { return rule == StopRule::equilibrium ? "equilibrium" : "none"; }
 
 RunOutcome simulate(const ModelParams& params, RunKey key, Tick max_ticks, StopRule stop) {
-  static_assert(kMetricCount > 0);
   Organization org(params, key);
-  const Schedule<Organization> schedule = make_schedule();
+  const Schedule<Organization> schedule = make_schedule(params);
   RunOutcome outcome{MetricTable(kMetricCount), 0};
   outcome.metrics.reserve_rows(static_cast<std::size_t>(max_ticks) + 1);
-  std::array<double, kMetricCount> row{};
+  std::vector<double> row(kMetricCount);
   measure(org, row);
   outcome.metrics.append(row);
   outcome.ticks_run = run_ticks(
       org, schedule, max_ticks,
-      [stop](const Organization& o, Tick) {
-        return stop == StopRule::equilibrium && at_equilibrium(o);
-      },
-      [&](const Organization& o, Tick) {
+      [stop](const Organization& o, Tick) { return stop == StopRule::equilibrium && at_equilibrium(o); },
+      [&](Organization& o, Tick) {
         measure(o, row);
         outcome.metrics.append(row);
       });

@@ -1,42 +1,262 @@
-// Initialization of an organization (tick 0).
+// Initialization of an organization (tick 0), hiring, and building teams and networks.
 #include "orgsim/agents/organization.hpp"
 
 #include "orgsim/core/parallel.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 
 namespace orgsim::agents {
 
+namespace {
+
+void resize_teams(Teams& t, std::size_t count, std::size_t m, std::size_t pipeline_slots) {
+  t.count = count;
+  t.code.resize(count * m, 0);
+  t.received.resize(count * m, 0);
+  t.function.resize(count, 0);
+  t.site.resize(count, 0);
+  t.delay.resize(count, 0);
+  t.routine_queue.resize(count, 0);
+  t.complex_queue.resize(count, 0);
+  t.second_queue.resize(count, 0);
+  t.pipeline.resize(count * pipeline_slots, 0);
+  t.capacity.resize(count, 0);
+  t.utilization.resize(count, 0);
+  t.digital_skill.resize(count, 0);
+  t.skill.resize(count, 0);
+  t.fit.resize(count, 0);
+}
+
+constexpr std::size_t kPipelineSlots = 64;  // handoff delays are below 52 + 52 ticks / 2
+
+}  // namespace
+
 Organization::Organization(const ModelParams& params, RunKey key)
-    : params_(params), key_(key), dimensions_(static_cast<std::size_t>(params.dimensions)) {
-  assert(params.employees >= 1 && params.teams >= 1 && params.teams <= params.employees);
+    : params_(params),
+      settings_(params),
+      key_(key),
+      dimensions_(static_cast<std::size_t>(params.learning_dimensions)),
+      skills_width_(static_cast<std::size_t>(settings_.functions) + 1) {
+  assert(params.org_employees >= 1 && params.org_teams >= 1 && params.org_teams <= params.org_employees);
   const auto m = dimensions_;
   reality.resize(m);
   code.assign(m, 0);
   RandomStream draw = key_.stream(streams::reality, 0, 0);
   for (std::size_t d = 0; d < m; ++d) reality[d] = (draw() & 1u) ? 1 : -1;
 
+  structure = settings_.structure;
+  const Culture& hq = settings_.site_culture[0];
+  centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
+  if (params.structure_enabled) {
+    const std::int64_t largest = std::max(params.org_employees, params.growth_target_employees);
+    const int deepest = hierarchy_depth(StructureType::functional, largest, params.structure_span_of_control) + 1;
+    history_length = static_cast<std::size_t>(deepest * params.structure_cascade_lag +
+                                              params.structure_cross_site_delay) + 1;
+    decision_slots = static_cast<std::size_t>(deepest * params.structure_latency_per_level) + 1;
+  }
+  code_history.assign(history_length * m, 0);
+  decisions.assign(decision_slots * m, 2);
+
   beliefs_ = employees_.add_column<std::int8_t>(m);
+  next_beliefs_ = employees_.add_column<std::int8_t>(params.structure_enabled ? m : 0);
   actions_ = employees_.add_column<std::int8_t>(m);
   action_score_ = employees_.add_column<std::int32_t>();
   team_ = employees_.add_column<std::int32_t>();
+  project_team_ = employees_.add_column<std::int32_t>();
   leaving_ = employees_.add_column<std::uint8_t>();
+  p1_ = employees_.add_column<double>();
+  code_matches_ = employees_.add_column<std::int16_t>();
+  skills_ = employees_.add_column<float>(skills_width_);
+  engagement_ = employees_.add_column<float>();
+  resistance_ = employees_.add_column<float>();
+  training_until_ = employees_.add_column<std::int32_t>();
 
-  const auto n = static_cast<std::size_t>(params.employees);
-  const auto team_count = static_cast<std::size_t>(params.teams);
+  const auto n = static_cast<std::size_t>(params.org_employees);
   employees_.append(n);
-  auto team = employees_.column(team_);
+  if (params.structure_enabled) {
+    build_structure(0);
+  } else {
+    const auto team_count = static_cast<std::size_t>(params.org_teams);
+    resize_teams(teams, team_count, m, kPipelineSlots);
+    auto team = team_of();
+    for (std::size_t slot = 0; slot < n; ++slot) team[slot] = static_cast<std::int32_t>(slot * team_count / n);
+    rebuild_membership();
+    depth = 0;
+  }
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t slot = begin; slot < end; ++slot) {
-      team[slot] = static_cast<std::int32_t>(slot * team_count / n);
-      draw_new_beliefs(slot);
-    }
+    for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
   });
+  market_size = 1.0;
+  loyalty = 0.5;
+  satisfaction = 0.5;
+  phase = GrowthPhase::startup;
 }
 
-void Organization::draw_new_beliefs(std::size_t slot) {
-  RandomStream draw = key_.stream(streams::new_beliefs, employees_.id(slot), 0);
-  for (std::int8_t& belief : beliefs(slot)) belief = static_cast<std::int8_t>(draw.below(3)) - 1;
+void Organization::onboard(std::size_t slot, Tick tick) {
+  const AgentId id = employees_.id(slot);
+  {
+    RandomStream draw = key_.stream(streams::new_beliefs, id, 0);
+    for (std::int8_t& belief : beliefs(slot)) belief = static_cast<std::int8_t>(draw.below(3)) - 1;
+  }
+  RandomStream draw = key_.stream(streams::new_traits, id, 0);
+  const auto team = static_cast<std::size_t>(team_of()[slot]);
+  const Culture& culture = settings_.site_culture[teams.count ? static_cast<std::size_t>(teams.site[team]) : 0];
+  // Personal socialization rate: fast learners, and a culture-dependent spread around p1.
+  double rate = params_.learning_socialization_rate;
+  if (draw.bernoulli(params_.learning_fast_learner_share)) rate = params_.learning_fast_socialization_rate;
+  const double u = draw.uniform();
+  if (params_.culture_enabled) {
+    // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
+    const double spread = std::log1p(2.0 * culture.learning_orientation);
+    rate *= std::exp((2.0 * u - 1.0) * spread);
+  }
+  socialization_rate()[slot] = std::clamp(rate, 0.0, 1.0);
+  // Skills: the primary function (the team's, or round-robin inside a squad) starts high.
+  auto skill = skills(slot);
+  const std::size_t functions = skills_width_ - 1;
+  std::size_t primary = 0;
+  if (params_.structure_enabled) {
+    // Squads mix skills: consecutive slots of a squad get different primary functions.
+    primary = structure == StructureType::cross_functional ? slot % functions
+                                                           : static_cast<std::size_t>(teams.function[team]) % functions;
+  }
+  for (std::size_t f = 0; f < functions; ++f) {
+    const double v = draw.uniform();
+    skill[f] = static_cast<float>(f == primary ? 0.5 + 0.4 * v : 0.3 * v);
+  }
+  const double digital = params_.people_initial_digital_skill * (0.5 + draw.uniform());
+  skill[functions] = static_cast<float>(std::clamp(digital, 0.0, 1.0));
+  engagement()[slot] = static_cast<float>(0.6 + 0.2 * draw.uniform());
+  const double mean_resistance =
+      std::clamp(params_.people_mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
+  resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (draw.uniform() - 0.5), 0.0, 1.0));
+  training_until()[slot] = 0;
+  code_matches()[slot] = 0;
+  leaving()[slot] = 0;
+  (void)tick;
+}
+
+std::span<const std::int8_t> Organization::guiding_code(std::size_t team) const {
+  if (!params_.structure_enabled) return code;
+  return team_code(team);
+}
+
+void Organization::build_structure(Tick tick) {
+  const std::size_t n = headcount();
+  const auto span = static_cast<std::size_t>(params_.structure_span_of_control);
+  const std::size_t team_count = std::max<std::size_t>(1, (n + span - 1) / span);
+  const std::size_t functions = static_cast<std::size_t>(settings_.functions);
+  const std::size_t sites = static_cast<std::size_t>(settings_.sites);
+  // Keep the codes of surviving teams; new teams start from the organization's code.
+  const std::size_t old_count = teams.count;
+  resize_teams(teams, team_count, dimensions_, kPipelineSlots);
+  for (std::size_t t = old_count; t < team_count; ++t) {
+    std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+    std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+  }
+  depth = hierarchy_depth(structure, static_cast<std::int64_t>(n), params_.structure_span_of_control);
+  for (std::size_t t = 0; t < team_count; ++t) {
+    teams.function[t] = static_cast<std::int32_t>(t % functions);
+    teams.site[t] = static_cast<std::int32_t>(t % sites);
+    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
+                                               (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
+  }
+  auto team = team_of();
+  auto project = project_team_of();
+  for (std::size_t slot = 0; slot < n; ++slot) {
+    team[slot] = static_cast<std::int32_t>(slot / span);
+    // Matrix: the second line is a team of another function (slots spread across projects).
+    project[slot] = static_cast<std::int32_t>((slot / span + 1 + slot % span) % team_count);
+  }
+  decision_latency = static_cast<int>(std::lround(centralization * depth * params_.structure_latency_per_level));
+  decision_latency = std::min<int>(decision_latency, static_cast<int>(decision_slots) - 1);
+  rebuild_membership();
+  build_network(tick);
+}
+
+void Organization::build_network(Tick tick) {
+  // Communication ties inside the team, and a share across teams (silos = few).
+  const std::size_t n = headcount();
+  const auto team = teams_of();
+  std::vector<CsrNetwork::Edge> edges;
+  const auto ties = static_cast<std::size_t>(params_.structure_ties_per_employee);
+  edges.reserve(n * ties);
+  for (std::size_t slot = 0; slot < n && n > 1; ++slot) {
+    RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
+    const auto t = static_cast<std::size_t>(team[slot]);
+    const std::uint64_t first = teams.member_offsets[t];
+    const std::uint64_t size = teams.member_offsets[t + 1] - first;
+    for (std::size_t k = 0; k < ties; ++k) {
+      std::size_t other;
+      if (size <= 1 || draw.bernoulli(settings_.cross_team_ties)) {
+        other = draw.below(n);
+      } else {
+        other = teams.member_slots[first + draw.below(size)];
+      }
+      if (other != slot) edges.emplace_back(static_cast<CsrNetwork::Node>(slot), static_cast<CsrNetwork::Node>(other));
+    }
+  }
+  network = CsrNetwork::from_edges(n, std::move(edges), false);
+}
+
+void Organization::rebuild_membership() {
+  const std::size_t n = headcount();
+  const auto team = teams_of();
+  teams.member_offsets.assign(teams.count + 1, 0);
+  for (std::size_t slot = 0; slot < n; ++slot) ++teams.member_offsets[static_cast<std::size_t>(team[slot]) + 1];
+  for (std::size_t t = 0; t < teams.count; ++t) teams.member_offsets[t + 1] += teams.member_offsets[t];
+  teams.member_slots.resize(n);
+  std::vector<std::uint64_t> next(teams.member_offsets.begin(), teams.member_offsets.end() - 1);
+  for (std::size_t slot = 0; slot < n; ++slot) {
+    teams.member_slots[next[static_cast<std::size_t>(team[slot])]++] = static_cast<std::uint32_t>(slot);
+  }
+  membership_changed = false;
+}
+
+void Organization::hire(std::size_t count, Tick tick) {
+  if (count == 0) return;
+  const std::size_t first = employees_.append(count);
+  const auto span = static_cast<std::int64_t>(params_.structure_span_of_control);
+  std::vector<std::int64_t> size(teams.count, 0);
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    size[t] = static_cast<std::int64_t>(teams.member_offsets[t + 1] - teams.member_offsets[t]);
+  }
+  auto team = team_of();
+  for (std::size_t slot = first; slot < first + count; ++slot) {
+    // The smallest team takes the hire; when every team is full a new team is formed.
+    std::size_t best = 0;
+    for (std::size_t t = 1; t < teams.count; ++t) {
+      if (size[t] < size[best]) best = t;
+    }
+    if (params_.structure_enabled && size[best] >= span) {
+      best = teams.count;
+      resize_teams(teams, teams.count + 1, dimensions_, kPipelineSlots);
+      std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(best * dimensions_));
+      std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(best * dimensions_));
+      teams.function[best] = static_cast<std::int32_t>(best % static_cast<std::size_t>(settings_.functions));
+      teams.site[best] = static_cast<std::int32_t>(best % static_cast<std::size_t>(settings_.sites));
+      size.push_back(0);
+    }
+    team[slot] = static_cast<std::int32_t>(best);
+    project_team_of()[slot] = static_cast<std::int32_t>((best + 1 + slot) % teams.count);
+    ++size[best];
+  }
+  if (params_.structure_enabled) {
+    depth = hierarchy_depth(structure, static_cast<std::int64_t>(headcount()), params_.structure_span_of_control);
+    for (std::size_t t = 0; t < teams.count; ++t) {
+      teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
+                                                 (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
+    }
+    decision_latency = std::min<int>(
+        static_cast<int>(std::lround(centralization * depth * params_.structure_latency_per_level)),
+        static_cast<int>(decision_slots) - 1);
+  }
+  rebuild_membership();
+  for (std::size_t slot = first; slot < first + count; ++slot) onboard(slot, tick);
+  if (params_.structure_enabled) build_network(tick);
+  hires += count;
 }
 
 std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8_t> b) {

@@ -43,7 +43,8 @@ Summary summarize_final(const experiments::ResultsReader& results, std::vector<s
                         std::vector<std::string> metrics) {
   Summary summary;
   const auto& names = results.metric_names();
-  if (metrics.empty()) metrics = names;
+  const bool all_metrics = metrics.empty();
+  if (all_metrics) metrics = names;
   std::vector<std::size_t> metric_index;
   for (const auto& m : metrics) {
     auto it = std::find(names.begin(), names.end(), m);
@@ -89,6 +90,26 @@ Summary summarize_final(const experiments::ResultsReader& results, std::vector<s
   }
   for (std::size_t g = 0; g < summary.groups.size(); ++g) {
     for (const auto& v : values[g]) summary.groups[g].estimates.push_back(estimate(v));
+  }
+  if (all_metrics) {
+    // Without an explicit list, leave out metrics of switched-off submodels (NaN in every run).
+    std::vector<std::size_t> kept;
+    for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
+      for (const auto& group : summary.groups) {
+        if (group.estimates[k].n > 0) {
+          kept.push_back(k);
+          break;
+        }
+      }
+    }
+    std::vector<std::string> names_kept;
+    for (std::size_t k : kept) names_kept.push_back(summary.metrics[k]);
+    for (auto& group : summary.groups) {
+      std::vector<Estimate> estimates;
+      for (std::size_t k : kept) estimates.push_back(group.estimates[k]);
+      group.estimates = std::move(estimates);
+    }
+    summary.metrics = std::move(names_kept);
   }
   return summary;
 }

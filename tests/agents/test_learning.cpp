@@ -11,10 +11,10 @@ namespace {
 
 ModelParams params(std::int64_t employees, std::int64_t dimensions) {
   ModelParams p = ModelParams::defaults();
-  p.employees = employees;
-  p.dimensions = dimensions;
-  p.turnover_rate = 0;
-  p.turbulence_rate = 0;
+  p.org_employees = employees;
+  p.learning_dimensions = dimensions;
+  p.learning_turnover_rate = 0;
+  p.learning_turbulence_rate = 0;
   return p;
 }
 
@@ -68,7 +68,7 @@ TEST(Learning, ActKeepsNonZeroBeliefsAndFlipsCoinsForZeros) {
 
 TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
   ModelParams p = params(10, 3);
-  p.socialization_rate = 1.0;
+  p.learning_socialization_rate = 1.0;
   Organization org(p, {1, 0});
   org.code = {1, -1, 0};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
@@ -89,7 +89,7 @@ TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
 
 TEST(Learning, SocializationHappensWithProbabilityP1) {
   ModelParams p = params(5000, 20);
-  p.socialization_rate = 0.3;
+  p.learning_socialization_rate = 0.3;
   Organization org(p, {2, 0});
   org.code.assign(20, 1);
   fill_beliefs(org, 0);
@@ -105,7 +105,7 @@ TEST(Learning, SocializationHappensWithProbabilityP1) {
 /// k employees beat the code (all beliefs +1 = reality), the rest act -1; code is all zero.
 Organization superior_setup(double p2, std::int64_t k, std::int64_t dimensions) {
   ModelParams p = params(k + 5, dimensions);
-  p.code_learning_rate = p2;
+  p.learning_code_learning_rate = p2;
   Organization org(p, {11, 0});
   org.reality.assign(static_cast<std::size_t>(dimensions), 1);
   for (std::size_t s = 0; s < org.headcount(); ++s) {
@@ -145,15 +145,15 @@ TEST(Learning, CodeLearnsFromActionsBeforeSocialization) {
   // With p1 = 1 the whole group is socialized to the all-minus code in the same tick; the code
   // must still learn the superior group's +1 actions taken before socialization.
   ModelParams p = params(6, 4);
-  p.socialization_rate = 1.0;
-  p.code_learning_rate = 1.0;
+  p.learning_socialization_rate = 1.0;
+  p.learning_code_learning_rate = 1.0;
   Organization org(p, {5, 0});
   org.reality.assign(4, 1);
   org.code = {-1, -1, -1, 0};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
     for (auto& b : org.beliefs(s)) b = 1;
   }
-  const auto schedule = make_schedule();
+  const auto schedule = make_schedule(p);
   schedule.step(org, 1);
   EXPECT_EQ(org.code, (std::vector<std::int8_t>{1, 1, 1, 1}));
   EXPECT_EQ(org.beliefs(0)[0], 0);  // socialized one step toward the old code
@@ -161,9 +161,9 @@ TEST(Learning, CodeLearnsFromActionsBeforeSocialization) {
 
 TEST(Learning, TurnoverReplacesEmployeesWithFreshIds) {
   ModelParams p = params(4000, 10);
-  p.turnover_rate = 0.2;
+  p.learning_turnover_rate = 0.2;
   Organization org(p, {1, 0});
-  const auto schedule = make_schedule();
+  const auto schedule = make_schedule(p);
   schedule.step(org, 1);
   EXPECT_NEAR(org.leavers / 4000.0, 0.2, 5 * std::sqrt(0.16 / 4000));
   std::size_t renewed = 0;
@@ -174,7 +174,7 @@ TEST(Learning, TurnoverReplacesEmployeesWithFreshIds) {
 
 TEST(Learning, TurbulenceFlipsRealityWithProbabilityP4) {
   ModelParams p = params(1, 1000);
-  p.turbulence_rate = 0.1;
+  p.learning_turbulence_rate = 0.1;
   Organization org(p, {1, 0});
   const auto before = org.reality;
   apply_turbulence(org, 1);

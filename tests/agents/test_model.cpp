@@ -20,8 +20,8 @@ std::size_t metric(std::string_view name) {
 
 TEST(Model, StrategicFitIsMatchesMinusMismatchesOverM) {
   ModelParams p = ModelParams::defaults();
-  p.dimensions = 4;
-  p.employees = 2;
+  p.learning_dimensions = 4;
+  p.org_employees = 2;
   Organization org(p, {1, 0});
   org.reality = {1, -1, 1, 1};
   org.code = {1, 1, 0, 1};  // 2 matches, 1 mismatch, 1 zero
@@ -39,9 +39,9 @@ TEST(Model, StrategicFitIsMatchesMinusMismatchesOverM) {
 
 TEST(Model, TeamAlignmentGapComparesTeams) {
   ModelParams p = ModelParams::defaults();
-  p.dimensions = 2;
-  p.employees = 4;
-  p.teams = 2;  // slots 0-1 and 2-3
+  p.learning_dimensions = 2;
+  p.org_employees = 4;
+  p.org_teams = 2;  // slots 0-1 and 2-3
   Organization org(p, {1, 0});
   org.code = {1, 1};
   for (std::size_t s = 0; s < 4; ++s) {
@@ -56,7 +56,7 @@ TEST(Model, TeamAlignmentGapComparesTeams) {
 
 TEST(Model, EquilibriumIsAbsorbingWithoutTurnoverAndTurbulence) {
   ModelParams p = ModelParams::defaults();  // m = 30, n = 50, p3 = p4 = 0
-  p.socialization_rate = 0.5;
+  p.learning_socialization_rate = 0.5;
   const RunOutcome stopped = simulate(p, {9, 2}, 5000, StopRule::equilibrium);
   ASSERT_LT(stopped.ticks_run, 5000u);
   const RunOutcome longer = simulate(p, {9, 2}, stopped.ticks_run + 50, StopRule::none);
@@ -78,11 +78,11 @@ TEST(Model, RowsCoverTickZeroToTheLastTick) {
 
 TEST(Model, BitIdenticalAcrossThreadCounts) {
   ModelParams p = ModelParams::defaults();
-  p.employees = 20000;
-  p.teams = 40;
-  p.turnover_rate = 0.05;
-  p.turbulence_rate = 0.02;
-  p.socialization_rate = 0.3;
+  p.org_employees = 20000;
+  p.org_teams = 40;
+  p.learning_turnover_rate = 0.05;
+  p.learning_turbulence_rate = 0.02;
+  p.learning_socialization_rate = 0.3;
   auto run = [&](std::size_t threads) {
     ThreadLimit limit(threads);
     return simulate(p, {77, 3}, 30, StopRule::none);
@@ -103,14 +103,14 @@ TEST(Model, SameReplicationSharesRandomNumbersAcrossDesignPoints) {
   // tick's superior group are identical for different p1 under common random numbers.
   ModelParams a = ModelParams::defaults();
   ModelParams b = a;
-  a.socialization_rate = 0.1;
-  b.socialization_rate = 0.9;
+  a.learning_socialization_rate = 0.1;
+  b.learning_socialization_rate = 0.9;
   const RunOutcome ra = simulate(a, {5, 4}, 1, StopRule::none);
   const RunOutcome rb = simulate(b, {5, 4}, 1, StopRule::none);
   for (std::size_t r = 0; r < 2; ++r) {
     const auto x = ra.metrics.row(r);
     const auto y = rb.metrics.row(r);
-    EXPECT_TRUE(std::equal(x.begin(), x.end(), y.begin())) << "row " << r;
+    EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0) << "row " << r;
   }
   const RunOutcome other = simulate(a, {5, 5}, 1, StopRule::none);
   EXPECT_NE(other.metrics.row(1)[metric("superior_share")], ra.metrics.row(1)[metric("superior_share")]);
@@ -120,8 +120,8 @@ TEST(Model, FastSocializationLowersEquilibriumKnowledge) {
   // March (1991), Figure 1 at p2 = 0.5: knowledge at p1 = 0.1 exceeds knowledge at p1 = 0.9.
   auto knowledge = [](double p1) {
     ModelParams p = ModelParams::defaults();
-    p.socialization_rate = p1;
-    p.code_learning_rate = 0.5;
+    p.learning_socialization_rate = p1;
+    p.learning_code_learning_rate = 0.5;
     std::vector<double> fits;
     for (std::uint64_t rep = 0; rep < 80; ++rep) {
       const RunOutcome out = simulate(p, {2026, rep}, 5000, StopRule::equilibrium);

@@ -174,7 +174,10 @@ def analyze_prints_table_and_csv(tmp):
     check(list(frame.columns) == ["learning.socialization_rate", "learning.code_learning_rate",
                                   "metric", "n", "mean", "sd", "ci95_low", "ci95_high"],
           list(frame.columns))
-    check(len(frame) == 4 * len(names), f"{len(frame)} rows")
+    recorded = [n for k, n in enumerate(names) if not np.isnan(final[:, k]).all()]
+    check(set(frame["metric"]) == set(recorded),
+          f"all recorded metrics, none of the switched-off (NaN) ones: {set(frame['metric'])}")
+    check(len(frame) == 4 * len(recorded), f"{len(frame)} rows")
     # Recompute one cell with numpy/scipy-free statistics and compare.
     row = frame[(frame["learning.socialization_rate"] == 0.8) &
                 (frame["learning.code_learning_rate"] == 0.3) & (frame["metric"] == "strategic_fit")]
@@ -211,9 +214,10 @@ def equilibrium_stop_fills_nan(tmp):
     with h5py.File(out, "r") as f:
         runs = f["runs"][:]
         metrics = f["metrics"][:]
+        fit = list(f["metrics"].attrs["names"]).index("strategic_fit")
     for r, ticks in enumerate(int(t) for t in runs["ticks_run"]):
         check(0 < ticks < 4000, f"run {r} stopped at {ticks}")
-        check(not np.isnan(metrics[r, ticks]).any(), "the last tick is recorded")
+        check(not np.isnan(metrics[r, :ticks + 1, fit]).any(), "every tick up to the last is recorded")
         check(np.isnan(metrics[r, ticks + 1:]).all(), "ticks after the stop are NaN")
 
 

@@ -1,5 +1,5 @@
 // The learning and alignment core: March (1991), "Exploration and Exploitation in Organizational
-// Learning". Each function is one phase of a tick (see docs/ODD.md, "Process overview").
+// Learning", with its extensions (docs/ODD.md 7.1-7.5, 7.9). Each function is one phase.
 #pragma once
 
 #include "orgsim/agents/organization.hpp"
@@ -16,28 +16,27 @@ void apply_turbulence(Organization& org, Tick tick);
 /// Stores each employee's actions and action score (agreement of actions with reality).
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
-/// Parallel: on each dimension where the code is non-zero and the belief differs from it, the
-/// belief moves one step toward the code with probability p1 (socialization). Reads the code as
-/// it was before this tick's code learning.
+/// Parallel: on each dimension where the guiding code (the org code, or the team's code when
+/// structure is on; in a matrix one of the two lines at random) is non-zero and the belief
+/// differs, the belief moves one step toward it with the employee's socialization rate. Reads
+/// codes as they were before this tick's code learning; records code_matches.
 void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
-/// Serial (with a deterministic parallel reduction): the superior group is the employees whose
-/// action score beats the code's score; on each dimension where that group's majority action
-/// differs from the code, the code takes the majority value with probability 1-(1-p2)^k,
-/// k = |#(+1) - #(-1)|. Uses the actions taken before socialization.
+/// Serial (with a deterministic parallel reduction), at review ticks: the superior group is the
+/// employees whose (perceived) action score beats the code's score; on each dimension where that
+/// group's majority differs from the code, the code takes the majority value with probability
+/// 1-(1-p2)^k, k = |#(+1) - #(-1)| (and k >= collectivism x group size). Decisions take effect
+/// after the decision latency. Uses the actions taken before socialization.
 void learn_code(Organization& org, Tick tick);
 
-/// Parallel: each employee leaves with probability p3 (marks org.leaving()).
+/// Parallel: each employee leaves with probability p3, plus engagement-driven quits.
 void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
-/// Serial: each leaver's slot gets a new id (a hire), in slot order; counts org.leavers.
+/// Serial: each leaver's slot gets a new id (a replacement hire), in slot order.
 void renew_leavers(Organization& org, Tick tick);
 
-/// Parallel: hires draw fresh random beliefs.
+/// Parallel: replacement hires draw fresh beliefs, traits and skills.
 void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t end);
-
-/// Appends the learning core's phases, in order, to a schedule.
-void add_learning_phases(Schedule<Organization>& schedule);
 
 /// True when nothing can change any more without turnover or turbulence: no employee could beat
 /// the code whatever their coin flips, and no belief differs from a non-zero code value.

@@ -13,16 +13,18 @@
 
 namespace orgsim::agents {
 
-/// The phases of one tick, in order (docs/ODD.md, "Process overview and scheduling").
-Schedule<Organization> make_schedule();
+/// The phases of one tick, in order, for the submodels switched on in `params`
+/// (docs/ODD.md section 3). With every submodel off, these are March's phases.
+Schedule<Organization> make_schedule(const ModelParams& params);
 
-/// The metrics the model reports every recorded tick, in column order.
+/// The metrics the model reports every recorded tick, in column order (names are stable).
 std::span<const MetricInfo> metric_table();
 
 /// Index of a metric in metric_table(), or nullopt.
 std::optional<std::size_t> find_metric(std::string_view name);
 
-/// Fills `row` (metric_table().size() values) with the organization's current metrics.
+/// Fills `row` (metric_table().size() values) with the organization's current metrics. Metrics
+/// of a submodel that is switched off are NaN.
 void measure(const Organization& org, std::span<double> row);
 
 /// When a run may end before its tick limit.

@@ -1,10 +1,15 @@
 // The state of one simulated organization: the market's hidden reality, the organizational code
-// (strategy and codified practice) and the employees (struct-of-arrays, stable ids, teams).
+// (strategy and codified practice), teams with their codes and work queues, and the employees
+// (struct of arrays, stable ids). Submodels (one file each under agents/src) read and write it
+// in the phases of docs/ODD.md section 3.
 #pragma once
 
 #include "orgsim/agents/parameters.hpp"
+#include "orgsim/agents/settings.hpp"
+#include "orgsim/core/network.hpp"
 #include "orgsim/core/population.hpp"
 #include "orgsim/core/rng.hpp"
+#include "orgsim/core/scheduler.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -34,12 +39,49 @@ inline constexpr StreamId act = stream_id("act");
 inline constexpr StreamId socialization = stream_id("socialization");
 inline constexpr StreamId code_learning = stream_id("code_learning");
 inline constexpr StreamId turnover = stream_id("turnover");
+inline constexpr StreamId new_traits = stream_id("new_traits");
+inline constexpr StreamId shock = stream_id("shock");
+inline constexpr StreamId sensing = stream_id("sensing");
+inline constexpr StreamId network = stream_id("network");
+inline constexpr StreamId peer_learning = stream_id("peer_learning");
+inline constexpr StreamId cascade = stream_id("cascade");
+inline constexpr StreamId arrivals = stream_id("arrivals");
+inline constexpr StreamId quit = stream_id("quit");
+inline constexpr StreamId incident = stream_id("incident");
+inline constexpr StreamId selection = stream_id("selection");
+inline constexpr StreamId matrix_line = stream_id("matrix_line");
+inline constexpr StreamId explore = stream_id("explore");
 }  // namespace streams
+
+/// Growth phase of the organization (docs/ODD.md 7.15).
+enum class GrowthPhase : std::uint8_t { startup = 0, growth = 1, maturity = 2 };
+
+/// Per-team state (struct of arrays over teams; team codes are row-major [team][dimension]).
+struct Teams {
+  std::size_t count = 0;
+  std::vector<std::int8_t> code;        ///< team code as received through the cascade
+  std::vector<std::int8_t> received;    ///< last org-code value each team was sent
+  std::vector<std::int32_t> function;   ///< skill function (functional/matrix teams)
+  std::vector<std::int32_t> site;
+  std::vector<std::int32_t> delay;      ///< cascade delay in ticks (levels x lag + site delay)
+  // work queues (tasks; fractional counts are expected values of aggregated flows)
+  std::vector<double> routine_queue;
+  std::vector<double> complex_queue;    ///< complex tasks waiting for their first stage
+  std::vector<double> second_queue;     ///< complex tasks waiting for their second stage
+  std::vector<double> pipeline;         ///< handoffs in transit [team][delay slot]
+  std::vector<double> capacity;         ///< this tick's human capacity (tasks)
+  std::vector<double> utilization;      ///< this tick's used / available capacity
+  std::vector<double> digital_skill;    ///< mean digital skill of members
+  std::vector<double> skill;            ///< mean skill of members in the work they do
+  std::vector<double> fit;              ///< share of dimensions where the team code = reality
+  // membership index (CSR: members of team t are member_slots[member_offsets[t] ..])
+  std::vector<std::uint64_t> member_offsets;
+  std::vector<std::uint32_t> member_slots;
+};
 
 class Organization {
  public:
-  /// Initialises tick 0: random reality (+1/-1), a code of zeros, employees with beliefs drawn
-  /// uniformly from {-1, 0, +1}, split into contiguous teams. `params` must be consistent.
+  /// Initialises tick 0 (docs/ODD.md section 5). `params` must be consistent.
   Organization(const ModelParams& params, RunKey key);
 
   Organization(const Organization&) = delete;
@@ -47,60 +89,162 @@ class Organization {
   Organization(Organization&&) noexcept = default;
 
   [[nodiscard]] const ModelParams& params() const noexcept { return params_; }
+  [[nodiscard]] const Settings& settings() const noexcept { return settings_; }
   [[nodiscard]] const RunKey& key() const noexcept { return key_; }
-  /// Number of dimensions m.
   [[nodiscard]] std::size_t dimensions() const noexcept { return dimensions_; }
   [[nodiscard]] std::size_t headcount() const noexcept { return employees_.size(); }
+  [[nodiscard]] std::size_t skill_count() const noexcept { return skills_width_; }
 
-  // --- organization-level state -----------------------------------------------------------
+  // --- organization-level state ------------------------------------------------------------
   std::vector<std::int8_t> reality;  ///< hidden market reality, each +1 or -1
   std::vector<std::int8_t> code;     ///< organizational code, each -1, 0 or +1
+  std::vector<std::int8_t> code_history;     ///< past codes, ring [history_length][m]
+  std::size_t history_length = 1;
+  std::vector<std::int8_t> decisions;        ///< decided code changes waiting, ring [L+1][m]; 2 = none
+  std::size_t decision_slots = 1;
+  Teams teams;
+  CsrNetwork network;                        ///< communication ties between employee slots
+  StructureType structure = StructureType::functional;
+  int depth = 0;                             ///< hierarchy levels above teams
+  double centralization = 0;                 ///< effective (with power distance)
+  int decision_latency = 0;
+  GrowthPhase phase = GrowthPhase::startup;
+  bool membership_changed = false;           ///< teams index must be rebuilt
 
-  // --- per-tick outcomes, written by serial phases ------------------------------------------
+  // environment and customers
+  double market_size = 1;
+  double demand = 0;                         ///< expected task arrivals this tick
+  double loyalty = 0.5;
+  double satisfaction = 0.5;
+  // automation
+  double automation_process = 0, automation_data = 0, automation_communication = 0;
+  int downtime_left = 0;
+  double freed_fte = 0;                      ///< accumulated capacity freed by automation
+  // people, organization-wide
+  double change_fatigue = 0;
+  double layoff_fear = 0;
+  int transition_left = 0;
+  int realign_ready_at = 0;
+  // shocks and resilience
+  double fit_before_shock = 0;
+  double fit_lowest_since_shock = 0;
+  int shock_tick = -1;
+  int recovered_tick = -1;
+
+  // --- per-tick outcomes, written by serial phases -------------------------------------------
+  Tick tick_now = 0;                  ///< the tick being simulated
   std::int64_t code_score = 0;        ///< sum over dimensions of code * reality before learning
   std::size_t superior_count = 0;     ///< employees whose actions beat the code this tick
-  std::size_t leavers = 0;            ///< employees replaced this tick
+  std::size_t leavers = 0;            ///< employees who left this tick (turnover, quits, layoffs)
+  std::size_t hires = 0;              ///< employees hired this tick
   std::size_t reality_flips = 0;      ///< dimensions of reality flipped this tick
+  bool shocked = false;               ///< a shock hit this tick
+  bool reviewed = false;              ///< a strategy review took place this tick
+  bool realigned = false;             ///< a realignment action was taken this tick
+  std::size_t incidents = 0;          ///< cyber incidents this tick
+  std::size_t laid_off = 0;
+  double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
+  double backlog = 0, lead_time = 0, throughput_average = 0;
+  double revenue = 0, cost = 0;
+  double capacity_total = 0, used_capacity = 0;
 
-  // --- employees (struct of arrays) ---------------------------------------------------------
+  // --- employees (struct of arrays) -----------------------------------------------------------
   [[nodiscard]] Population& employees() noexcept { return employees_; }
   [[nodiscard]] const Population& employees() const noexcept { return employees_; }
-  /// Beliefs of the employee in `slot` (m values in {-1, 0, +1}).
   [[nodiscard]] std::span<std::int8_t> beliefs(std::size_t slot) {
     return employees_.column(beliefs_).subspan(slot * dimensions_, dimensions_);
   }
   [[nodiscard]] std::span<const std::int8_t> beliefs(std::size_t slot) const {
     return employees_.column(beliefs_).subspan(slot * dimensions_, dimensions_);
   }
-  /// Actions taken this tick (m values in {-1, +1}).
+  /// Scratch beliefs written by interpersonal learning (double buffer with beliefs).
+  [[nodiscard]] std::span<std::int8_t> next_beliefs(std::size_t slot) {
+    return employees_.column(next_beliefs_).subspan(slot * dimensions_, dimensions_);
+  }
+  void swap_beliefs() { std::swap(beliefs_, next_beliefs_); }
   [[nodiscard]] std::span<std::int8_t> actions(std::size_t slot) {
     return employees_.column(actions_).subspan(slot * dimensions_, dimensions_);
   }
   [[nodiscard]] std::span<const std::int8_t> actions(std::size_t slot) const {
     return employees_.column(actions_).subspan(slot * dimensions_, dimensions_);
   }
-  /// sum over dimensions of action * reality this tick.
   [[nodiscard]] std::span<std::int32_t> action_scores() { return employees_.column(action_score_); }
-  [[nodiscard]] std::span<const std::int32_t> action_scores() const {
-    return employees_.column(action_score_);
-  }
-  [[nodiscard]] std::span<const std::int32_t> teams() const { return employees_.column(team_); }
-  /// 1 when the employee leaves this tick.
+  [[nodiscard]] std::span<const std::int32_t> action_scores() const { return employees_.column(action_score_); }
+  [[nodiscard]] std::span<std::int32_t> team_of() { return employees_.column(team_); }
+  [[nodiscard]] std::span<const std::int32_t> teams_of() const { return employees_.column(team_); }
+  /// Second reporting line (matrix structures): a project team.
+  [[nodiscard]] std::span<std::int32_t> project_team_of() { return employees_.column(project_team_); }
+  [[nodiscard]] std::span<const std::int32_t> project_team_of() const { return employees_.column(project_team_); }
   [[nodiscard]] std::span<std::uint8_t> leaving() { return employees_.column(leaving_); }
+  [[nodiscard]] std::span<const std::uint8_t> leaving() const { return employees_.column(leaving_); }
+  /// Personal socialization rate (p1, or the fast learners' rate, spread by culture).
+  [[nodiscard]] std::span<double> socialization_rate() { return employees_.column(p1_); }
+  [[nodiscard]] std::span<const double> socialization_rate() const { return employees_.column(p1_); }
+  /// Dimensions where the belief equals the code the employee is socialized to (after this tick).
+  [[nodiscard]] std::span<std::int16_t> code_matches() { return employees_.column(code_matches_); }
+  [[nodiscard]] std::span<const std::int16_t> code_matches() const { return employees_.column(code_matches_); }
+  /// Skills [function skills..., digital], each in [0, 1].
+  [[nodiscard]] std::span<float> skills(std::size_t slot) {
+    return employees_.column(skills_).subspan(slot * skills_width_, skills_width_);
+  }
+  [[nodiscard]] std::span<const float> skills(std::size_t slot) const {
+    return employees_.column(skills_).subspan(slot * skills_width_, skills_width_);
+  }
+  [[nodiscard]] std::span<float> engagement() { return employees_.column(engagement_); }
+  [[nodiscard]] std::span<const float> engagement() const { return employees_.column(engagement_); }
+  [[nodiscard]] std::span<float> resistance() { return employees_.column(resistance_); }
+  [[nodiscard]] std::span<const float> resistance() const { return employees_.column(resistance_); }
+  /// Tick until which the employee is in training (capacity halved).
+  [[nodiscard]] std::span<std::int32_t> training_until() { return employees_.column(training_until_); }
+  [[nodiscard]] std::span<const std::int32_t> training_until() const { return employees_.column(training_until_); }
 
-  /// Draws fresh beliefs for the employee in `slot` (keyed by its id, so hires are reproducible).
-  void draw_new_beliefs(std::size_t slot);
+  /// Draws beliefs, personal traits and skills of the employee in `slot` (a new hire), keyed by
+  /// its id so hires are reproducible. `tick` is the hiring tick.
+  void onboard(std::size_t slot, Tick tick);
+  /// The code an employee is socialized to (its team's when structure is on).
+  [[nodiscard]] std::span<const std::int8_t> guiding_code(std::size_t team) const;
+  /// Team codes row.
+  [[nodiscard]] std::span<std::int8_t> team_code(std::size_t team) {
+    return {teams.code.data() + team * dimensions_, dimensions_};
+  }
+  [[nodiscard]] std::span<const std::int8_t> team_code(std::size_t team) const {
+    return {teams.code.data() + team * dimensions_, dimensions_};
+  }
+  /// The culture of a team's site.
+  [[nodiscard]] const Culture& culture_of_team(std::size_t team) const {
+    return settings_.site_culture[static_cast<std::size_t>(teams.site[team])];
+  }
+
+  /// (Re)builds teams for the current headcount and `structure`: assigns employees to teams,
+  /// sets team functions, sites and cascade delays, and rebuilds the communication network.
+  void build_structure(Tick tick);
+  /// Rebuilds the communication network over the current slots.
+  void build_network(Tick tick);
+  /// Rebuilds the team membership index (after hires, leavers or reassignment).
+  void rebuild_membership();
+  /// Adds `count` employees at the end (hires) and assigns them to teams.
+  void hire(std::size_t count, Tick tick);
 
  private:
   ModelParams params_;
+  Settings settings_;
   RunKey key_;
   std::size_t dimensions_;
+  std::size_t skills_width_;
   Population employees_;
   ColumnHandle<std::int8_t> beliefs_;
+  ColumnHandle<std::int8_t> next_beliefs_;
   ColumnHandle<std::int8_t> actions_;
   ColumnHandle<std::int32_t> action_score_;
   ColumnHandle<std::int32_t> team_;
+  ColumnHandle<std::int32_t> project_team_;
   ColumnHandle<std::uint8_t> leaving_;
+  ColumnHandle<double> p1_;
+  ColumnHandle<std::int16_t> code_matches_;
+  ColumnHandle<float> skills_;
+  ColumnHandle<float> engagement_;
+  ColumnHandle<float> resistance_;
+  ColumnHandle<std::int32_t> training_until_;
 };
 
 /// sum over d of a[d] * b[d] for ternary vectors: (#agree - #disagree), zeros count for neither.

@@ -1,0 +1,56 @@
+// Settings: what the model actually uses, derived once from ModelParams (the description).
+// Choices become enums, presets (culture profiles, management frameworks) are expanded, and
+// derived quantities (hierarchy depth, latencies) are computed. See docs/ODD.md section 7.
+#pragma once
+
+#include "orgsim/agents/parameters.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace orgsim::agents {
+
+enum class StructureType : std::uint8_t { functional, flat, matrix, cross_functional };
+enum class FreedCapacity : std::uint8_t { redeploy, layoff };
+enum class RealignAction : std::uint8_t { recascade, retrain, restructure };
+enum class Framework : std::uint8_t { none, agile, lean, systems };
+
+/// Hofstede-style profile, each dimension in [0, 1].
+struct Culture {
+  double collectivism = 0.5;
+  double power_distance = 0.5;
+  double uncertainty_avoidance = 0.5;
+  double learning_orientation = 0.5;
+};
+
+/// The culture named by a preset ("custom" returns `custom`).
+Culture culture_preset(std::string_view name, const Culture& custom);
+
+/// Parses a structure type name ("functional", "flat", "matrix", "cross_functional").
+StructureType parse_structure(std::string_view name);
+
+/// Hierarchy levels between the organization's code and a team, for a structure and size.
+int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t span);
+
+struct Settings {
+  explicit Settings(const ModelParams& params);
+
+  // Effective values after presets.
+  int review_interval = 1;
+  double realign_threshold = 0;
+  RealignAction realign_action = RealignAction::recascade;
+  int realign_cooldown = 13;
+  Framework framework = Framework::none;
+  double error_rate = 0;          ///< work.error_rate x framework factor
+  double cascade_distortion = 0;  ///< structure.cascade_distortion x framework factor
+  double cross_team_ties = 0;     ///< structure.cross_team_ties + framework bonus
+  StructureType structure = StructureType::functional;
+  StructureType restructure_to = StructureType::cross_functional;
+  FreedCapacity freed_capacity = FreedCapacity::redeploy;
+  std::vector<Culture> site_culture;  ///< one per site (all neutral when culture is off)
+  int functions = 1;
+  int sites = 1;
+};
+
+}  // namespace orgsim::agents

@@ -1,0 +1,61 @@
+// The phases of the submodels around the learning core, one source file each under agents/src
+// (environment, structure, people, work, automation, growth, policy). docs/ODD.md section 7
+// gives their equations; section 3 their order in a tick.
+#pragma once
+
+#include "orgsim/agents/organization.hpp"
+
+#include <cstddef>
+
+namespace orgsim::agents {
+
+// environment.cpp --------------------------------------------------------------------------------
+/// Serial: resets the per-tick outcomes.
+void begin_tick(Organization& org, Tick tick);
+/// Serial: scheduled and random shocks flip a share of reality at once.
+void apply_shocks(Organization& org, Tick tick);
+/// Serial: the market grows; demand follows the market and customer loyalty.
+void update_market(Organization& org, Tick tick);
+/// Serial: tracks the depth and duration of the drop in strategic fit after the last shock.
+void track_resilience(Organization& org, Tick tick);
+
+// structure.cpp ----------------------------------------------------------------------------------
+/// Parallel: interpersonal learning from a better-performing contact (writes next beliefs).
+void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+/// Serial: publishes the beliefs written by learn_from_peers.
+void publish_peer_beliefs(Organization& org, Tick tick);
+/// Parallel over teams: code changes reach each team after its delay, possibly garbled.
+void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+/// Serial: scheduled restructuring events.
+void structural_events(Organization& org, Tick tick);
+/// Changes the structure now: teams rebuilt, transition dip, change fatigue, one-off cost.
+void restructure(Organization& org, StructureType to, Tick tick);
+
+// people.cpp -------------------------------------------------------------------------------------
+/// Parallel: skills grow with practice and decay without use; engagement moves toward a target
+/// set by autonomy, alignment, workload, change fatigue and fear of layoffs.
+void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+/// Serial: organization-wide fatigue and fear fade.
+void fade_change_pressure(Organization& org, Tick tick);
+
+// work.cpp ---------------------------------------------------------------------------------------
+/// Parallel over teams: capacity, digital skill and fit of each team this tick.
+void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+/// Serial: arrivals, automated and human processing, rework, handoffs, lead time, customers,
+/// revenue and costs.
+void process_work(Organization& org, Tick tick);
+
+// automation.cpp ---------------------------------------------------------------------------------
+/// Serial: gradual adoption toward the targets (slowed by resistance and the digital-skill
+/// gap), freed capacity redeployed or laid off, cyber incidents and downtime.
+void adopt_automation(Organization& org, Tick tick);
+
+// growth.cpp -------------------------------------------------------------------------------------
+/// Serial: hiring to demand, growth phases, formalization.
+void grow(Organization& org, Tick tick);
+
+// policy.cpp -------------------------------------------------------------------------------------
+/// Serial: at reviews, a realignment action when perceived strategic fit is below the threshold.
+void realign(Organization& org, Tick tick);
+
+}  // namespace orgsim::agents

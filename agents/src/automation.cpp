@@ -1,0 +1,107 @@
+// Technology and automation: adoption (TAM: usefulness from low resistance, ease of use from
+// digital skill), freed capacity (redeploy with retraining, or lay off), cyber incidents
+// (docs/ODD.md 7.13).
+#include "orgsim/agents/submodels.hpp"
+
+#include "orgsim/core/parallel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orgsim::agents {
+
+namespace {
+
+/// Picks `count` distinct slots uniformly (partial Fisher-Yates over all slots).
+std::vector<std::size_t> pick_slots(Organization& org, std::size_t count, Tick tick) {
+  const std::size_t n = org.headcount();
+  std::vector<std::size_t> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = k;
+  RandomStream draw = org.key().stream(streams::selection, 0, tick);
+  count = std::min(count, n);
+  for (std::size_t k = 0; k < count; ++k) std::swap(order[k], order[k + draw.below(n - k)]);
+  order.resize(count);
+  return order;
+}
+
+}  // namespace
+
+void adopt_automation(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  if (org.downtime_left > 0) --org.downtime_left;
+  if (!p.automation_enabled || static_cast<std::int64_t>(tick) < p.automation_start) return;
+  const std::size_t n = org.headcount();
+
+  // Mean resistance and digital skill (deterministic reduction: fixed split tree).
+  struct Sums {
+    double resistance = 0;
+    double digital = 0;
+  };
+  const std::size_t digital_index = org.skill_count() - 1;
+  const auto resistance = org.resistance();
+  const Sums sums = deterministic_reduce(
+      n, 4096, Sums{},
+      [&](std::size_t begin, std::size_t end, Sums acc) {
+        for (std::size_t slot = begin; slot < end; ++slot) {
+          acc.resistance += resistance[slot];
+          acc.digital += org.skills(slot)[digital_index];
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        a.resistance += b.resistance;
+        a.digital += b.digital;
+        return a;
+      });
+  const double mean_resistance = sums.resistance / static_cast<double>(n);
+  const double mean_digital = sums.digital / static_cast<double>(n);
+  const double usefulness = std::clamp(1.0 - mean_resistance - 0.3 * org.change_fatigue, 0.0, 1.0);
+  const double ease = std::min(1.0, 2.0 * mean_digital);
+  const double speed = p.automation_adoption_speed * usefulness * ease;
+  auto approach = [speed](double& level, double target) {
+    level = level < target ? level + speed * (target - level) : target;
+  };
+  const double process_before = org.automation_process;
+  approach(org.automation_process, p.automation_process_target);
+  approach(org.automation_data, p.automation_data_target);
+  approach(org.automation_communication, p.automation_communication_target);
+
+  // Capacity freed by process automation: routine work no longer done by people.
+  const double utilization = org.capacity_total > 0 ? std::min(1.0, org.used_capacity / org.capacity_total) : 0.8;
+  org.freed_fte += std::max(0.0, org.automation_process - process_before) * p.work_routine_share * static_cast<double>(n) *
+                   utilization;
+  if (org.freed_fte >= 1.0 && n > 1) {
+    const auto count = std::min<std::size_t>(static_cast<std::size_t>(org.freed_fte), n - 1);
+    org.freed_fte -= static_cast<double>(count);
+    const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
+    if (org.settings().freed_capacity == FreedCapacity::layoff) {
+      std::vector<std::uint8_t> keep(n, 1);
+      for (std::size_t slot : chosen) keep[slot] = 0;
+      org.employees().remove_unless(keep);
+      org.laid_off += count;
+      org.leavers += count;
+      org.layoff_fear = std::min(0.5, org.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
+      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+      org.rebuild_membership();
+      if (p.structure_enabled) org.build_network(tick);
+    } else {
+      // Redeployment: the freed people retrain (digital skills) and take on other work.
+      const auto until = static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation_training_ticks);
+      auto training = org.training_until();
+      for (std::size_t slot : chosen) training[slot] = p.automation_training ? until : static_cast<std::int32_t>(tick);
+    }
+  }
+
+  // Cyber incidents: likelier with more automation, less likely with security investment.
+  const double level = (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
+  const double security_gap = 1.0 - p.automation_security_investment;
+  RandomStream draw = org.key().stream(streams::incident, 0, tick);
+  if (draw.bernoulli(p.automation_incident_rate * level * security_gap * security_gap)) {
+    ++org.incidents;
+    org.downtime_left = static_cast<int>(p.automation_incident_downtime);
+    org.cost += p.finance_incident_cost;
+    org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+  }
+}
+
+}  // namespace orgsim::agents

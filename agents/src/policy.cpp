@@ -1,0 +1,76 @@
+// Management policies: realignment triggers and actions (docs/ODD.md 7.16). Framework presets
+// (agile, lean, systems) are expanded into these settings in settings.cpp.
+#include "orgsim/agents/submodels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orgsim::agents {
+
+namespace {
+
+/// A strategy refresh: the code adopts the majority of the employees who beat it this tick (with
+/// certainty), then goes to every team at once (an all-hands re-cascade).
+void refresh_and_recascade(Organization& org) {
+  const std::size_t m = org.dimensions();
+  const std::int64_t code_score = agreement(org.code, org.reality);
+  const auto scores = org.action_scores();
+  std::vector<std::int64_t> net(m, 0);
+  for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
+    if (scores[slot] <= code_score) continue;
+    const auto actions = org.actions(slot);
+    for (std::size_t d = 0; d < m; ++d) net[d] += actions[d];
+  }
+  for (std::size_t d = 0; d < m; ++d) {
+    if (net[d] != 0) org.code[d] = net[d] > 0 ? 1 : -1;
+  }
+  for (std::size_t t = 0; t < org.teams.count; ++t) {
+    std::copy(org.code.begin(), org.code.end(), org.team_code(t).begin());
+  }
+}
+
+}  // namespace
+
+void realign(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  if (!p.policy_enabled || !org.reviewed || static_cast<int>(tick) < org.realign_ready_at) return;
+  const Settings& s = org.settings();
+  const double fit = static_cast<double>(agreement(org.code, org.reality)) / static_cast<double>(org.dimensions());
+  if (fit >= s.realign_threshold) return;
+  org.realigned = true;
+  org.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
+  switch (s.realign_action) {
+    case RealignAction::recascade:
+      refresh_and_recascade(org);
+      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+      break;
+    case RealignAction::retrain: {
+      refresh_and_recascade(org);
+      // Everyone spends two ticks in training that brings beliefs toward the team's code.
+      auto training = org.training_until();
+      const auto team = org.teams_of();
+      for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
+        training[slot] = static_cast<std::int32_t>(tick) + 2;
+        const auto code = org.guiding_code(static_cast<std::size_t>(team[slot]));
+        RandomStream draw = org.key().stream(streams::selection, org.employees().id(slot), tick);
+        auto beliefs = org.beliefs(slot);
+        for (std::size_t d = 0; d < beliefs.size(); ++d) {
+          if (code[d] != 0 && beliefs[d] != code[d] && draw.bernoulli(0.5)) {
+            beliefs[d] = static_cast<std::int8_t>(beliefs[d] + (code[d] > beliefs[d] ? 1 : -1));
+          }
+        }
+      }
+      org.cost += p.finance_training_cost * 2.0 * static_cast<double>(org.headcount());
+      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
+      break;
+    }
+    case RealignAction::restructure:
+      refresh_and_recascade(org);
+      if (p.structure_enabled && org.structure != StructureType::cross_functional) {
+        restructure(org, StructureType::cross_functional, tick);
+      }
+      break;
+  }
+}
+
+}  // namespace orgsim::agents

@@ -1,0 +1,77 @@
+// Structure: interpersonal learning along the communication network, the cascade of the code
+// down the hierarchy, and restructuring events (docs/ODD.md 7.10).
+#include "orgsim/agents/submodels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orgsim::agents {
+
+namespace {
+std::int8_t sign(int x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
+}  // namespace
+
+void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  const std::size_t m = org.dimensions();
+  const double rate = std::min(1.0, org.params().structure_peer_learning_rate * (1.0 + org.automation_communication));
+  const auto scores = org.action_scores();
+  const auto& population = org.employees();
+  for (std::size_t slot = begin; slot < end; ++slot) {
+    const auto own = org.beliefs(slot);
+    auto next = org.next_beliefs(slot);
+    std::copy(own.begin(), own.end(), next.begin());
+    if (slot >= org.network.node_count()) continue;
+    const auto contacts = org.network.neighbors(slot);
+    if (contacts.empty()) continue;
+    RandomStream draw = org.key().stream(streams::peer_learning, population.id(slot), tick);
+    const std::size_t peer = contacts[draw.below(contacts.size())];
+    if (scores[peer] <= scores[slot]) continue;  // learn only from someone doing better
+    const auto theirs = org.beliefs(peer);       // previous state: nobody has written it yet
+    for (std::size_t d = 0; d < m; ++d) {
+      if (theirs[d] == 0 || theirs[d] == own[d]) continue;
+      if (draw.bernoulli(rate)) next[d] = static_cast<std::int8_t>(own[d] + sign(theirs[d] - own[d]));
+    }
+  }
+}
+
+void publish_peer_beliefs(Organization& org, Tick /*tick*/) { org.swap_beliefs(); }
+
+void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  const std::size_t m = org.dimensions();
+  const double per_level = org.settings().cascade_distortion * (1.0 - 0.8 * org.automation_communication);
+  const double garble = 1.0 - std::pow(1.0 - per_level, static_cast<double>(org.depth));
+  for (std::size_t team = begin; team < end; ++team) {
+    const auto delay = std::min<std::size_t>(static_cast<std::size_t>(org.teams.delay[team]), org.history_length - 1);
+    const std::int8_t* sent =
+        tick >= delay ? org.code_history.data() + ((tick - delay) % org.history_length) * m : nullptr;
+    std::int8_t* received = org.teams.received.data() + team * m;
+    auto code = org.team_code(team);
+    RandomStream draw = org.key().stream(streams::cascade, team, tick);
+    for (std::size_t d = 0; d < m; ++d) {
+      const std::int8_t value = sent ? sent[d] : 0;
+      if (value == received[d]) continue;  // only changes are communicated
+      received[d] = value;
+      code[d] = draw.bernoulli(garble) ? static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1) : value;
+    }
+  }
+}
+
+void restructure(Organization& org, StructureType to, Tick tick) {
+  const ModelParams& p = org.params();
+  org.structure = to;
+  org.build_structure(tick);
+  org.transition_left = static_cast<int>(p.structure_transition_ticks);
+  org.change_fatigue = std::min(1.0, org.change_fatigue + 0.3);
+  org.cost += p.finance_restructuring_cost * static_cast<double>(org.headcount());
+}
+
+void structural_events(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  if (org.transition_left > 0) --org.transition_left;
+  if (p.structure_enabled && p.structure_restructure_at > 0 &&
+      static_cast<std::int64_t>(tick) == p.structure_restructure_at) {
+    restructure(org, org.settings().restructure_to, tick);
+  }
+}
+
+}  // namespace orgsim::agents

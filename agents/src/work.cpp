@@ -1,0 +1,163 @@
+// Processes and work: arrivals, routing to teams, queues, automated and human processing,
+// errors and rework, handoffs across team boundaries, lead time, customers and finance
+// (docs/ODD.md 7.12, 7.17). Queues hold expected task counts (fractional flows).
+#include "orgsim/agents/submodels.hpp"
+
+#include <boost/random/binomial_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace orgsim::agents {
+
+namespace {
+constexpr double kComplexEffort = 1.0;  // capacity units per stage of a complex task (two stages)
+constexpr std::size_t kPipelineSlots = 64;
+}  // namespace
+
+void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  const ModelParams& p = org.params();
+  const std::size_t m = org.dimensions();
+  const std::size_t functions = org.skill_count() - 1;
+  const bool squads = p.structure_enabled && org.structure == StructureType::cross_functional;
+  const auto engagement = org.engagement();
+  const auto training = org.training_until();
+  const double overhead = org.phase == GrowthPhase::maturity ? p.growth_bureaucracy * org.depth : 0.0;
+  const double transition = p.structure_transition_ticks > 0
+                                ? 0.5 * static_cast<double>(org.transition_left) / static_cast<double>(p.structure_transition_ticks)
+                                : 0.0;
+  for (std::size_t team = begin; team < end; ++team) {
+    double capacity = 0, digital = 0, skilled = 0;
+    const std::uint64_t first = org.teams.member_offsets[team];
+    const std::uint64_t last = org.teams.member_offsets[team + 1];
+    for (std::uint64_t k = first; k < last; ++k) {
+      const std::size_t slot = org.teams.member_slots[k];
+      const auto skill = org.skills(slot);
+      const std::size_t function = squads ? slot % functions : static_cast<std::size_t>(org.teams.function[team]) % functions;
+      double effective = p.work_tasks_per_employee * skill[function];
+      if (p.people_enabled) effective *= 0.5 + 0.5 * engagement[slot];
+      if (training[slot] >= static_cast<std::int32_t>(tick)) effective *= 0.5;
+      capacity += effective;
+      skilled += skill[function];
+      digital += skill[functions];
+    }
+    const double members = static_cast<double>(last - first);
+    org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
+    org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
+    org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
+    std::int64_t matches = 0;
+    const auto code = org.team_code(team);
+    for (std::size_t d = 0; d < m; ++d) matches += code[d] == org.reality[d];
+    org.teams.fit[team] = static_cast<double>(matches) / static_cast<double>(m);
+  }
+}
+
+void process_work(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  const Settings& s = org.settings();
+  Teams& teams = org.teams;
+  const std::size_t team_count = teams.count;
+  const double n = static_cast<double>(org.headcount());
+
+  // Arrivals: Poisson(demand), split into routine and complex, spread evenly over teams.
+  RandomStream draw = org.key().stream(streams::arrivals, 0, tick);
+  boost::random::poisson_distribution<std::int64_t, double> poisson(std::max(org.demand, 1e-9));
+  const std::int64_t arrivals = org.demand > 0 ? poisson(draw) : 0;
+  boost::random::binomial_distribution<std::int64_t, double> routine_split(arrivals, p.work_routine_share);
+  const std::int64_t routine = arrivals > 0 ? routine_split(draw) : 0;
+  const double routine_each = static_cast<double>(routine) / static_cast<double>(team_count);
+  const double complex_each = static_cast<double>(arrivals - routine) / static_cast<double>(team_count);
+  org.arrivals = static_cast<double>(arrivals);
+
+  const bool handoffs = p.structure_enabled && org.structure != StructureType::cross_functional;
+  double delay = static_cast<double>(p.work_handoff_delay) * (org.structure == StructureType::matrix ? 0.5 : 1.0) *
+                 (1.0 - 0.5 * org.automation_communication);
+  const bool down = org.downtime_left > 0;
+  const double automated_share = down ? 0.0 : org.automation_process;
+  const std::size_t now = tick % kPipelineSlots;
+
+  double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity_total = 0, used_total = 0, backlog = 0;
+  for (std::size_t t = 0; t < team_count; ++t) {
+    // Handoffs arriving now join the second-stage queue.
+    teams.second_queue[t] += teams.pipeline[t * kPipelineSlots + now];
+    teams.pipeline[t * kPipelineSlots + now] = 0;
+    teams.complex_queue[t] += complex_each;
+    // Process automation takes its share of routine work; its errors come back as rework.
+    const double automated = routine_each * automated_share;
+    const double automation_errors = automated * p.automation_error_rate * (1.0 - teams.digital_skill[t]);
+    teams.routine_queue[t] += routine_each - automated + automation_errors;
+    completed += automated - automation_errors;
+    on_strategy += (automated - automation_errors) * teams.fit[t];
+    reworked += automation_errors;
+
+    const double capacity = teams.capacity[t];
+    const double demanded = teams.second_queue[t] * kComplexEffort + teams.complex_queue[t] * kComplexEffort +
+                            teams.routine_queue[t];
+    double left = capacity;
+    const double skill_error = s.error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
+    auto serve = [&](double& queue, double effort, double error_factor) {
+      const double done = std::min(queue, left / effort);
+      left -= done * effort;
+      const double errors = done * std::min(1.0, skill_error * error_factor);
+      queue -= done - errors;  // errors stay in the queue as rework
+      reworked += errors;
+      return done - errors;
+    };
+    const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5);
+    const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5);
+    const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0);
+    if (handoffs && team_count > 1) {
+      // The second stage needs another function: the next team, possibly at another site.
+      const std::size_t target = (t + 1) % team_count;
+      double d = delay;
+      if (teams.site[target] != teams.site[t]) d += static_cast<double>(p.structure_cross_site_delay);
+      const std::size_t slot = (tick + std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(d)))) % kPipelineSlots;
+      teams.pipeline[target * kPipelineSlots + slot] += first_done;
+      sent += first_done;
+    } else {
+      teams.second_queue[t] += first_done;
+    }
+    const double done = second_done + routine_done;
+    completed += done;
+    on_strategy += done * teams.fit[t];
+    capacity_total += capacity;
+    used_total += capacity - left;
+    teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
+    backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+    for (std::size_t k = 0; k < kPipelineSlots; ++k) backlog += teams.pipeline[t * kPipelineSlots + k];
+  }
+  org.completed = completed;
+  org.on_strategy_completed = on_strategy;
+  org.reworked = reworked;
+  org.handoffs = sent;
+  org.backlog = backlog;
+  org.capacity_total = capacity_total;
+  org.used_capacity = used_total;
+  // Lead time by Little's law: work in process / smoothed throughput.
+  org.throughput_average = tick <= 1 ? completed : 0.9 * org.throughput_average + 0.1 * completed;
+  org.lead_time = org.throughput_average > 1e-9 ? backlog / org.throughput_average : backlog;
+
+  // Customers: speed, quality and value fit drive satisfaction; loyalty follows satisfaction.
+  const double speed = 1.0 / (1.0 + org.lead_time / p.work_target_lead_time);
+  const double quality = completed + reworked > 0 ? completed / (completed + reworked) : 1.0;
+  const double value = completed > 0 ? on_strategy / completed : 0.0;
+  org.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - org.satisfaction);
+  org.loyalty += 0.05 * (org.satisfaction - org.loyalty);
+
+  // Finance for the tick.
+  org.revenue = p.finance_task_value * (on_strategy + 0.3 * (completed - on_strategy));
+  double cost = p.finance_salary * n;
+  if (p.automation_enabled) {
+    cost += p.finance_automation_cost * n *
+            (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
+    cost += p.finance_security_cost * n * p.automation_security_investment;
+  }
+  std::size_t in_training = 0;
+  const auto training = org.training_until();
+  for (std::size_t slot = 0; slot < org.headcount(); ++slot) in_training += training[slot] >= static_cast<std::int32_t>(tick);
+  cost += p.finance_training_cost * static_cast<double>(in_training);
+  org.cost += cost;
+}
+
+}  // namespace orgsim::agents
