@@ -62,9 +62,10 @@ void adopt_automation(Organization& org, Tick tick) {
     level = level < target ? level + speed * (target - level) : target;
   };
   const double process_before = org.automation_process;
-  approach(org.automation_process, p.automation_process_target);
-  approach(org.automation_data, p.automation_data_target);
-  approach(org.automation_communication, p.automation_communication_target);
+  const Settings& s = org.settings();
+  approach(org.automation_process, s.process_target);
+  approach(org.automation_data, s.data_target);
+  approach(org.automation_communication, s.communication_target);
 
   // Capacity freed by process automation: routine work no longer done by people.
   const double utilization = org.capacity_total > 0 ? std::min(1.0, org.used_capacity / org.capacity_total) : 0.8;

@@ -43,7 +43,8 @@ const std::vector<MetricInfo>& metrics() {
       {"team_alignment_gap", "strategic_alignment", "[0, 1]",
        "Highest minus lowest team mean of goal_alignment (0 with one team)."},
       {"exploration", "innovation_adaptability", "[0, 1]",
-       "Share of beliefs that are non-zero and differ from the code: the variety the code can learn from."},
+       "Share of this tick's actions that differ from the code (a 0 code value counts as differing): the "
+       "variety the code can learn from."},
       {"throughput", "operational_efficiency", "tasks/tick", "Tasks completed this tick; NaN without work."},
       {"lead_time", "operational_efficiency", "ticks",
        "Work in process / smoothed throughput (Little's law); NaN without work."},
@@ -165,11 +166,12 @@ void measure(const Organization& org, std::span<double> row) {
       [&](std::size_t begin, std::size_t end, Sums acc) {
         for (std::size_t slot = begin; slot < end; ++slot) {
           const auto beliefs = org.beliefs(slot);
+          const auto actions = org.actions(slot);
           std::int64_t matches = 0, knowledge = 0, exploring = 0;
           for (std::size_t d = 0; d < m; ++d) {
             matches += beliefs[d] == code[d];
             knowledge += beliefs[d] * reality[d];
-            exploring += beliefs[d] != 0 && beliefs[d] != code[d];
+            exploring += actions[d] != code[d];
           }
           if (per_team) slot_matches[slot] = static_cast<std::int32_t>(matches);
           acc.matches += matches;

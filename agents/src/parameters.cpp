@@ -149,6 +149,9 @@ std::vector<ParamSpec> build_table() {
   // --- automation ----------------------------------------------------------------------------------
   t.boolean("automation.enabled", false, "Process, data-driven and communication automation (7.13).",
             &P::automation_enabled);
+  t.choice("automation.level", "custom", {"custom", "none", "low", "medium", "high"},
+           "Automation programme: other than custom it sets all three targets (none 0, low 0.25, "
+           "medium 0.5, high 0.8).", &P::automation_level);
   t.real("automation.process_target", 0.0, 0, 1, "level", "Target level of process automation (share of routine work).",
          &P::automation_process_target);
   t.real("automation.data_target", 0.0, 0, 1, "level", "Target level of data-driven automation (less sensing noise).",

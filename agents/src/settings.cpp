@@ -53,22 +53,33 @@ Settings::Settings(const ModelParams& p) {
       framework = Framework::lean;
       review_interval = 4;
       realign_threshold = 0.3;
-      realign_action = RealignAction::retrain;
+      realign_action = RealignAction::recascade;
       realign_cooldown = 8;
-      error_rate *= 0.6;  // built-in quality, less rework
+      error_rate *= 0.6;       // built-in quality, less rework
+      handoff_factor = 0.5;    // flow: smaller batches, faster handoffs
     } else if (p.policy_framework == "systems") {
       framework = Framework::systems;
       review_interval = 13;
       realign_threshold = 0.4;
-      realign_action = RealignAction::recascade;
-      realign_cooldown = 13;
-      cascade_distortion *= 0.5;  // shared mental models
+      realign_action = RealignAction::retrain;  // shared mental models
+      realign_cooldown = 26;
+      cascade_distortion *= 0.5;
       cross_team_ties = std::min(1.0, cross_team_ties + 0.2);
     }
   }
   structure = parse_structure(p.structure_type);
   restructure_to = parse_structure(p.structure_restructure_to);
   freed_capacity = p.automation_freed_capacity == "layoff" ? FreedCapacity::layoff : FreedCapacity::redeploy;
+  process_target = p.automation_process_target;
+  data_target = p.automation_data_target;
+  communication_target = p.automation_communication_target;
+  if (p.automation_level != "custom") {
+    const double level = p.automation_level == "low"      ? 0.25
+                         : p.automation_level == "medium" ? 0.5
+                         : p.automation_level == "high"   ? 0.8
+                                                          : 0.0;
+    process_target = data_target = communication_target = level;
+  }
   functions = p.structure_enabled ? static_cast<int>(p.structure_functions) : 1;
   sites = p.structure_enabled ? static_cast<int>(p.structure_sites) : 1;
   const Culture custom{p.culture_collectivism, p.culture_power_distance, p.culture_uncertainty_avoidance,

@@ -23,7 +23,8 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const bool squads = p.structure_enabled && org.structure == StructureType::cross_functional;
   const auto engagement = org.engagement();
   const auto training = org.training_until();
-  const double overhead = org.phase == GrowthPhase::maturity ? p.growth_bureaucracy * org.depth : 0.0;
+  const double overhead =
+      p.growth_enabled && org.phase == GrowthPhase::maturity ? p.growth_bureaucracy * org.depth : 0.0;
   const double transition = p.structure_transition_ticks > 0
                                 ? 0.5 * static_cast<double>(org.transition_left) / static_cast<double>(p.structure_transition_ticks)
                                 : 0.0;
@@ -71,7 +72,8 @@ void process_work(Organization& org, Tick tick) {
   org.arrivals = static_cast<double>(arrivals);
 
   const bool handoffs = p.structure_enabled && org.structure != StructureType::cross_functional;
-  double delay = static_cast<double>(p.work_handoff_delay) * (org.structure == StructureType::matrix ? 0.5 : 1.0) *
+  double delay = static_cast<double>(p.work_handoff_delay) * s.handoff_factor *
+                 (org.structure == StructureType::matrix ? 0.5 : 1.0) *
                  (1.0 - 0.5 * org.automation_communication);
   const bool down = org.downtime_left > 0;
   const double automated_share = down ? 0.0 : org.automation_process;

@@ -43,10 +43,11 @@ def default_run_reads_in_h5py_and_pandas(tmp):
     with h5py.File(out, "r") as f:
         metrics = f["metrics"]
         names = [n if isinstance(n, str) else n.decode() for n in metrics.attrs["names"]]
-        for required in ("strategic_fit", "goal_alignment", "headcount"):
+        for required in ("strategic_fit", "goal_alignment", "lead_time", "engagement", "profit",
+                         "customer_satisfaction", "headcount"):
             check(required in names, f"metric {required} missing from {names}")
         runs = f["runs"][:]
-        check(metrics.shape == (len(runs), 105, len(names)), f"shape {metrics.shape}")
+        check(metrics.shape == (len(runs), 261, len(names)), f"shape {metrics.shape}")
         check(metrics.dtype == np.float64, "metrics must be float64")
         check(metrics.chunks is not None and metrics.compression == "gzip", "chunked+compressed")
         for attr in ("orgsim_version", "git_revision", "experiment", "created"):
@@ -54,23 +55,24 @@ def default_run_reads_in_h5py_and_pandas(tmp):
         check("[sweep.grid]" in f.attrs["experiment"], "resolved experiment text recorded")
         fit = metrics[:, -1, names.index("strategic_fit")]
         check(np.all((fit >= -1) & (fit <= 1)), "strategic fit within [-1, 1]")
-        check(np.all(metrics[:, :, names.index("headcount")] == 250), "headcount 250 throughout")
+        final = pd.DataFrame(metrics[:, -1, :], columns=names)
+        window = pd.DataFrame(metrics[:, 150:, :].mean(axis=1), columns=names)
     frame = pd.DataFrame(h5py.File(out, "r")["runs"][:])
     for column in ("run_id", "design_point", "replication", "seed", "ticks_run", "wall_seconds",
-                   "learning.socialization_rate", "learning.turnover_rate"):
+                   "structure.type", "automation.level"):
         check(column in frame.columns, f"/runs column {column} missing: {list(frame.columns)}")
-    check(len(frame) == 180 and frame["run_id"].tolist() == list(range(180)), "180 runs in order")
+    check(len(frame) == 240 and frame["run_id"].tolist() == list(range(240)), "240 runs in order")
     check((frame["status"] == 1).all(), "every run complete")
-    per_point = frame.groupby(["learning.socialization_rate", "learning.turnover_rate"]).size()
-    check(len(per_point) == 9 and (per_point == 20).all(), f"9 points x 20 reps: {per_point}")
-    # pandas reading a tidy long table straight from /metrics
-    with h5py.File(out, "r") as f:
-        data = f["metrics"][:, -1, :]
-        names = list(f["metrics"].attrs["names"])
-    final = pd.DataFrame(data, columns=names).join(frame)
-    means = final.groupby("learning.turnover_rate")["strategic_fit"].mean()
-    check(means.loc[0.1] > means.loc[0.0],
-          f"under turbulence, turnover must sustain strategic fit (March 1991): {means}")
+    frame["structure.type"] = frame["structure.type"].str.decode("utf-8")
+    frame["automation.level"] = frame["automation.level"].str.decode("utf-8")
+    per_point = frame.groupby(["structure.type", "automation.level"]).size()
+    check(len(per_point) == 12 and (per_point == 20).all(), f"12 points x 20 reps: {per_point}")
+    table = frame.join(window)
+    lead = table.groupby("structure.type")["lead_time"].mean()
+    check(lead["cross_functional"] < lead["functional"],
+          f"squads must deliver faster than functional silos: {lead}")
+    by_automation = table.groupby("automation.level")["lead_time"].mean()
+    check(by_automation["high"] < by_automation["none"], f"automation shortens lead time: {by_automation}")
 
 
 def h5dump_shows_layout(tmp):
@@ -154,7 +156,7 @@ def set_overrides_without_file(tmp):
     orgsim("run", "-o", out, "--quiet", "--set", "experiment.replications=2",
            "--set", "experiment.ticks=5")
     with h5py.File(out, "r") as f:
-        check(f["metrics"].shape[:2] == (18, 6), f"shape {f['metrics'].shape}")
+        check(f["metrics"].shape[:2] == (24, 6), f"shape {f['metrics'].shape}")
         check("replications = 2" in f.attrs["experiment"], "overrides in the resolved text")
     proc = orgsim("run", "--set", "scenario.learning.turnover_rate=7", "-o", out, expect=2)
     check(proc.stderr.startswith("--set:1:"), proc.stderr)
@@ -250,6 +252,22 @@ def info_shows_provenance(tmp):
     with h5py.File(out, "r") as f:
         check(int(f.attrs["threads"]) == 2, "thread count recorded")
         check(f.attrs["host"], "host recorded")
+
+
+def shipped_configs_run(tmp):
+    configs = sorted(glob.glob(os.path.join(SOURCE, "experiments", "configs", "**", "*.toml"), recursive=True))
+    check(len(configs) >= 8, f"expected the default and 7 scenarios, found {len(configs)}")
+    for path in configs:
+        with open(path) as f:
+            head = f.read(400)
+        check(head.startswith("#") and "Question" in head, f"{path} must open with a comment saying what question it answers")
+        out = os.path.join(tmp, os.path.basename(path) + ".h5")
+        orgsim("run", path, "-o", out, "--quiet", "--set", "experiment.ticks=6", "--set", "experiment.replications=1")
+        with h5py.File(out, "r") as f:
+            names = list(f["metrics"].attrs["names"])
+            fit = f["metrics"][:, :, names.index("strategic_fit")]
+            check(not np.isnan(fit).any(), f"{path}: strategic fit recorded every tick")
+            check(f["metrics"].shape[1] == 7, f"{path}: 6 ticks + the initial state")
 
 
 def not_a_results_file(tmp):

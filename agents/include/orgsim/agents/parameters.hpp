@@ -76,6 +76,7 @@ struct ModelParams {
   double work_target_lead_time = 0;
   // automation
   bool automation_enabled = false;
+  std::string automation_level;
   double automation_process_target = 0;
   double automation_data_target = 0;
   double automation_communication_target = 0;

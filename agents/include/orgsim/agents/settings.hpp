@@ -45,9 +45,13 @@ struct Settings {
   double error_rate = 0;          ///< work.error_rate x framework factor
   double cascade_distortion = 0;  ///< structure.cascade_distortion x framework factor
   double cross_team_ties = 0;     ///< structure.cross_team_ties + framework bonus
+  double handoff_factor = 1;      ///< framework factor on handoff delays
   StructureType structure = StructureType::functional;
   StructureType restructure_to = StructureType::cross_functional;
   FreedCapacity freed_capacity = FreedCapacity::redeploy;
+  double process_target = 0;        ///< automation targets after automation.level
+  double data_target = 0;
+  double communication_target = 0;
   std::vector<Culture> site_culture;  ///< one per site (all neutral when culture is off)
   int functions = 1;
   int sites = 1;
