@@ -14,7 +14,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <new>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -32,6 +34,7 @@ struct RunArgs {
   std::size_t threads = 0;
   std::vector<std::string> sets;
   bool quiet = false;
+  bool force = false;
 };
 
 experiments::ExperimentSpec load(const std::string& file, const std::vector<std::string>& sets) {
@@ -48,19 +51,33 @@ std::string default_output(const RunArgs& args) {
 }
 
 void describe(std::ostream& out, const experiments::ExperimentSpec& spec) {
-  out << spec.name << ": " << spec.run_count() << " runs = " << spec.design_point_count()
-      << " design points x " << spec.replications << " replications, up to " << spec.ticks
-      << " ticks each";
+  const auto plural = [](std::size_t count, const char* word) {
+    return std::to_string(count) + ' ' + word + (count == 1 ? "" : "s");
+  };
+  out << spec.name << ": " << plural(spec.run_count(), "run") << " = "
+      << plural(spec.design_point_count(), "design point") << " x "
+      << plural(static_cast<std::size_t>(spec.replications), "replication") << ", up to "
+      << plural(static_cast<std::size_t>(spec.ticks), "tick") << " each";
   if (spec.stop != agents::StopRule::none) {
     out << " (stop at " << agents::stop_rule_name(spec.stop) << ")";
   }
   out << '\n';
 }
 
+std::string program_name = "orgsim";
+
 int command_run(const RunArgs& args) {
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
   const std::string output = args.output.empty() ? default_output(args) : args.output;
   experiments::check_output_path(output);
+  if (!args.file.empty() && std::filesystem::exists(output) &&
+      std::filesystem::equivalent(args.file, output)) {
+    throw UsageError(output + ": is the experiment file itself; choose another output with -o");
+  }
+  if (!args.force && std::filesystem::exists(output) && !experiments::is_results_file(output)) {
+    throw UsageError(output + ": exists and is not an orgsim results file; refusing to overwrite it "
+                              "(choose another -o, or add --force)");
+  }
   ThreadLimit limit(args.threads);
   if (!args.quiet) {
     std::cerr << "orgsim " << version() << ": ";
@@ -86,7 +103,7 @@ int command_run(const RunArgs& args) {
               << report.wall_seconds << " s on " << limit.threads() << " threads\n";
   }
   std::cout << "results written to " << output << "\n"
-            << "summarize them with: orgsim analyze " << output << "\n";
+            << "summarize them with: " << program_name << " analyze " << output << "\n";
   return 0;
 }
 
@@ -97,12 +114,16 @@ int command_validate(const std::string& file, const std::vector<std::string>& se
   return 0;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
+std::vector<std::string> split_list(const std::string& text, const char* option) {
   std::vector<std::string> items;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
+    if (item.empty()) throw UsageError(std::string(option) + ": empty name in '" + text + "'");
+    if (std::find(items.begin(), items.end(), item) != items.end()) {
+      throw UsageError(std::string(option) + ": '" + item + "' is listed twice");
+    }
+    items.push_back(item);
   }
   return items;
 }
@@ -111,7 +132,7 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
                     const std::string& format) {
   experiments::ResultsReader results(file);
   const analysis::Summary summary =
-      analysis::summarize_final(results, split_list(by), split_list(metrics));
+      analysis::summarize_final(results, split_list(by, "--by"), split_list(metrics, "--metrics"));
   if (format == "csv") {
     analysis::print_csv(std::cout, summary);
   } else {
@@ -135,9 +156,7 @@ int command_params(const std::string& format) {
   for (const agents::ParamSpec& p : table) {
     std::string range;
     if (p.type == agents::ParamType::integer || p.type == agents::ParamType::real) {
-      std::ostringstream r;
-      r << '[' << p.min << ", " << p.max << ']';
-      range = r.str();
+      range = '[' + agents::short_number(p.min) + ", " + agents::short_number(p.max) + ']';
     } else if (p.type == agents::ParamType::choice) {
       for (auto c : p.choices) range += (range.empty() ? "" : " | ") + std::string(c);
     }
@@ -149,6 +168,12 @@ int command_params(const std::string& format) {
       std::cout << p.name << "  (" << agents::type_name(p.type) << ", default "
                 << agents::format_value(p.default_value) << ", range " << range << ", " << p.unit
                 << ")\n    " << p.help << "\n";
+    }
+  }
+  if (format != "md") {
+    std::cout << "\nmetrics (recorded every tick in /metrics):\n";
+    for (const MetricInfo& m : agents::metric_table()) {
+      std::cout << m.name << "  (" << m.category << ", " << m.unit << ")\n    " << m.help << '\n';
     }
   }
   if (format == "md") {
@@ -186,6 +211,7 @@ int command_info(const std::string& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 0 && argv[0] && *argv[0]) program_name = argv[0];
   CLI::App app{"orgsim: agent-based simulator of dynamic organizational alignment"};
   app.set_version_flag("--version", std::string(orgsim::version()) + " (" +
                                         std::string(orgsim::git_revision()) + ")");
@@ -197,15 +223,19 @@ int main(int argc, char** argv) {
   run->add_option("-o,--output", run_args.output, "Results file (HDF5); default: <file stem>.h5");
   run->add_option("--threads", run_args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
-  run->add_option("--set", run_args.sets, "Override a key, e.g. --set experiment.seed=7")
-      ->allow_extra_args(false);
+  run->add_option("--set", run_args.sets, "Override a key, e.g. --set experiment.seed=7 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  run->add_flag("--force", run_args.force, "Overwrite an output file that is not an orgsim results file");
   run->add_flag("-q,--quiet", run_args.quiet, "No progress on stderr");
 
   std::string validate_file;
   std::vector<std::string> validate_sets;
   auto* validate = app.add_subcommand("validate", "Check an experiment file without running it");
   validate->add_option("file", validate_file, "Experiment file (TOML)");
-  validate->add_option("--set", validate_sets, "Override a key")->allow_extra_args(false);
+  validate->add_option("--set", validate_sets, "Override a key (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
 
   std::string analyze_file, analyze_by, analyze_metrics, analyze_format = "table";
   auto* analyze = app.add_subcommand("analyze", "Summarize final metrics per design point");
@@ -242,8 +272,15 @@ int main(int argc, char** argv) {
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_format);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);
-  } catch (const orgsim::Error& e) {
+  } catch (const orgsim::ConfigError& e) {
     std::cerr << e.what() << '\n';
+    return kUserError;
+  } catch (const orgsim::Error& e) {
+    std::cerr << "orgsim: error: " << e.what() << '\n';
+    return kUserError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "orgsim: error: out of memory: the experiment needs more memory than this machine "
+                 "has (fewer employees, dimensions or threads help)\n";
     return kUserError;
   } catch (const std::exception& e) {
     std::cerr << "orgsim: internal error: " << e.what() << '\n';

@@ -1,6 +1,7 @@
 // The parameter table and the conversions around it.
 #include "orgsim/agents/parameters.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -229,11 +230,20 @@ std::vector<ParamSpec> build_table() {
   return std::move(t.table);
 }
 
+}  // namespace
+
+std::string short_number(double x) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, x);  // shortest round trip
+  return std::string(buffer, result.ptr);
+}
+
+namespace {
+
 std::string format_number(double x) {
-  std::ostringstream out;
-  out.precision(17);
-  out << x;
-  std::string s = out.str();
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, x);  // shortest round trip
+  std::string s(buffer, result.ptr);
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }
@@ -276,7 +286,7 @@ std::string expected_value(const ParamSpec& spec) {
           << static_cast<std::int64_t>(spec.max) << "]";
       break;
     case ParamType::real:
-      out << "a real number in [" << spec.min << ", " << spec.max << "]";
+      out << "a real number in [" << short_number(spec.min) << ", " << short_number(spec.max) << "]";
       break;
     case ParamType::boolean: out << "true or false"; break;
     case ParamType::choice: {

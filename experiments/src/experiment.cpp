@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -69,7 +70,8 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
       best = c;
     }
   }
-  if (best.empty() || best_distance > std::max<std::size_t>(2, word.size() / 3)) return "";
+  // Close enough to be a typo: at most 3 edits, and fewer for short words.
+  if (best.empty() || best_distance > std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 5))) return "";
   return " (did you mean \"" + best + "\"?)";
 }
 
@@ -98,20 +100,18 @@ class Loader {
       throw ConfigError({"--set", 0, 0},
                         "'" + argument + "': expected KEY=VALUE, e.g. experiment.seed=7");
     }
-    std::unique_ptr<toml::table> table;
-    try {
-      table = std::make_unique<toml::table>(
-          toml::parse(std::string_view(argument), std::string_view("--set")));
-    } catch (const toml::parse_error&) {
-      // Not a TOML value: take the text after '=' as a string (e.g. structure=flat).
-      std::string quoted = argument.substr(0, eq) + "=\"";
-      for (char c : argument.substr(eq + 1)) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-      }
-      quoted += '"';
-      table = parse(quoted, "--set");
-    }
+    // Errors name the argument: "--set 'experiment.ticks=0':1:18: error: ...".
+    const std::string name = "--set '" + argument + "'";
+    std::string value = argument.substr(eq + 1);
+    const auto first = value.find_first_not_of(" \t");
+    value = first == std::string::npos ? "" : value.substr(first);
+    const bool bare_word = !value.empty() && (std::isalpha(static_cast<unsigned char>(value[0])) || value[0] == '_') &&
+                           value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+                               std::string::npos &&
+                           value != "true" && value != "false" && value != "inf" && value != "nan";
+    std::string text = argument;
+    if (bare_word) text = argument.substr(0, eq) + "=\"" + value + "\"";  // structure.type=flat
+    std::unique_ptr<toml::table> table = parse(text, name);
     tables_.push_back(std::move(table));
     collect(*tables_.back(), "");
   }
@@ -121,7 +121,7 @@ class Loader {
     spec.source_name = source_name_;
     if (file_ && !file_->contains("experiment")) {
       throw ConfigError({source_name_, 1, 1},
-                        "missing required table [experiment] (with at least name or ticks)");
+                        "missing required table [experiment] (an empty [experiment] uses every default)");
     }
     std::map<std::string, const Leaf*> last;  // last value wins (--set after the file)
     for (const Leaf& leaf : leaves_) last[leaf.path] = &leaf;
@@ -149,6 +149,13 @@ class Loader {
       std::string stem = source_name_.substr(slash == std::string::npos ? 0 : slash + 1);
       if (const auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
       spec.name = stem;
+    }
+    for (const SweepAxis& axis : spec.grid) {
+      const std::string name(axis.parameter->name);
+      if (auto it = last.find("scenario." + name); it != last.end()) {
+        throw ConfigError(it->second->key_at, "'" + name + "' is set in [scenario] and swept in [sweep.grid]; "
+                                              "remove one (the sweep would silently win)");
+      }
     }
     check_design(spec);
     return spec;
@@ -373,6 +380,8 @@ std::string ExperimentSpec::resolved_text() const {
   out += "\nseed = " + std::to_string(seed);
   out += "\nstop = \"" + std::string(agents::stop_rule_name(stop)) + "\"\n\n[scenario]\n";
   for (const ParamSpec& p : agents::parameter_table()) {
+    const bool swept = std::any_of(grid.begin(), grid.end(), [&](const SweepAxis& a) { return a.parameter == &p; });
+    if (swept) continue;  // it appears under [sweep.grid]
     out += std::string(p.name) + " = " + agents::format_value(agents::value_of(scenario, p)) + "\n";
   }
   if (!grid.empty()) {
@@ -428,6 +437,9 @@ ExperimentSpec load_experiment(const std::string& path, const std::vector<std::s
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError({path, 0, 0}, "cannot read the experiment file");
+  if (text.str().starts_with("\x89HDF\r\n")) {
+    throw ConfigError({path, 0, 0}, "is an HDF5 file (results?), expected an experiment file (TOML)");
+  }
   return parse_experiment(text.str(), path, overrides);
 }
 

@@ -154,7 +154,9 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   h5::write_string_attribute(s.file, "experiment", spec.resolved_text());
   h5::write_string_attribute(s.file, "experiment_source", spec.source_text);
   h5::write_string_attribute(s.file, "experiment_source_name", spec.source_name);
-  h5::write_strings_attribute(s.file, "overrides", spec.overrides);
+  std::string overrides;
+  for (const auto& o : spec.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  h5::write_string_attribute(s.file, "overrides", overrides);  // one --set per line
   h5::write_string_attribute(s.file, "experiment_name", spec.name);
   h5::write_string_attribute(s.file, "created", now_iso8601());
   h5::write_string_attribute(s.file, "host", host_name());
@@ -246,6 +248,16 @@ std::string RunColumn::format(std::size_t row) const {
   out.precision(15);
   out << numbers[row];
   return out.str();
+}
+
+bool is_results_file(const std::string& path) {
+  h5::silence_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) return false;
+  const bool ok = H5Lexists(file, "metrics", H5P_DEFAULT) > 0 && H5Lexists(file, "runs", H5P_DEFAULT) > 0;
+  H5Fclose(file);
+  return ok;
 }
 
 struct ResultsReader::Impl {

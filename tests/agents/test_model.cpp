@@ -98,6 +98,43 @@ TEST(Model, BitIdenticalAcrossThreadCounts) {
   }
 }
 
+TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
+  ModelParams p = ModelParams::defaults();
+  p.org_employees = 100000;
+  p.learning_turnover_rate = 0.01;
+  p.learning_turbulence_rate = 0.01;
+  p.environment_enabled = p.strategy_enabled = p.structure_enabled = p.people_enabled = true;
+  p.work_enabled = p.automation_enabled = p.culture_enabled = p.growth_enabled = p.policy_enabled = true;
+  p.strategy_sensing_noise = 0.5;
+  p.structure_type = "matrix";
+  p.structure_peer_learning_rate = 0.1;
+  p.structure_sites = 3;
+  p.automation_level = "high";
+  p.automation_adoption_speed = 0.5;
+  p.automation_freed_capacity = "layoff";
+  p.environment_shock_at = 3;
+  p.environment_base_demand = 0.35;
+  p.culture_other_sites_preset = "latin";
+  p.growth_target_employees = 101000;
+  auto run = [&](std::size_t threads) {
+    ThreadLimit limit(threads);
+    return simulate(p, {11, 1}, 8, StopRule::none);
+  };
+  const RunOutcome one = run(1);
+  for (std::size_t threads : {2u, 4u}) {
+    const RunOutcome many = run(threads);
+    ASSERT_EQ(one.metrics.values().size(), many.metrics.values().size());
+    EXPECT_EQ(std::memcmp(one.metrics.values().data(), many.metrics.values().data(),
+                          one.metrics.values().size() * sizeof(double)),
+              0)
+        << threads << " threads";
+  }
+  // The run exercised the submodels: people were hired and laid off, automation was adopted.
+  const auto last = one.metrics.row(8);
+  EXPECT_GT(last[metric("automation_process")], 0.0);
+  EXPECT_NE(last[metric("headcount")], 100000.0);
+}
+
 TEST(Model, SameReplicationSharesRandomNumbersAcrossDesignPoints) {
   // Socialization cannot act before the code has a non-zero value, so tick 0 and the first
   // tick's superior group are identical for different p1 under common random numbers.
@@ -135,6 +172,47 @@ TEST(Model, FastSocializationLowersEquilibriumKnowledge) {
   const auto [slow, slow_var] = knowledge(0.1);
   const auto [fast, fast_var] = knowledge(0.9);
   EXPECT_GT(slow - fast, 3 * std::sqrt(slow_var + fast_var)) << slow << " vs " << fast;
+}
+
+/// Mean and standard error of `metric` at the end of `runs` replications.
+std::pair<double, double> final_mean(const ModelParams& p, Tick ticks, StopRule stop, std::string_view name,
+                                     int runs = 80) {
+  std::vector<double> values;
+  for (int rep = 0; rep < runs; ++rep) {
+    const RunOutcome out = simulate(p, {2027, static_cast<std::uint64_t>(rep)}, ticks, stop);
+    values.push_back(out.metrics.row(out.ticks_run)[metric(name)]);
+  }
+  double mean = 0, var = 0;
+  for (double v : values) mean += v / static_cast<double>(values.size());
+  for (double v : values) var += (v - mean) * (v - mean) / static_cast<double>(values.size() - 1);
+  return {mean, std::sqrt(var / static_cast<double>(values.size()))};
+}
+
+TEST(Model, AtSlowSocializationFasterCodeLearningHelps) {
+  // March (1991), Figure 1 at p1 = 0.1: knowledge rises with p2.
+  ModelParams p = ModelParams::defaults();
+  p.learning_socialization_rate = 0.1;
+  p.learning_code_learning_rate = 0.1;
+  const auto [slow, slow_se] = final_mean(p, 5000, StopRule::equilibrium, "strategic_fit");
+  p.learning_code_learning_rate = 0.9;
+  const auto [fast, fast_se] = final_mean(p, 5000, StopRule::equilibrium, "strategic_fit");
+  EXPECT_GT(fast - slow, 3 * std::hypot(slow_se, fast_se)) << slow << " vs " << fast;
+}
+
+TEST(Model, TurbulenceWithoutTurnoverLeavesAStaleButAlignedCode) {
+  // March (1991): with p4 = 0.02 and p1 = p2 = 0.5, knowledge decays without turnover while
+  // everyone stays aligned with the (stale) code; turnover p3 = 0.1 sustains knowledge.
+  ModelParams p = ModelParams::defaults();
+  p.learning_socialization_rate = 0.5;
+  p.learning_code_learning_rate = 0.5;
+  p.learning_turbulence_rate = 0.02;
+  const auto [stale, stale_se] = final_mean(p, 100, StopRule::none, "strategic_fit", 60);
+  const auto [aligned, aligned_se] = final_mean(p, 100, StopRule::none, "goal_alignment", 60);
+  p.learning_turnover_rate = 0.1;
+  const auto [renewed, renewed_se] = final_mean(p, 100, StopRule::none, "strategic_fit", 60);
+  EXPECT_LT(stale, 0.3);
+  EXPECT_GT(aligned, 0.9);
+  EXPECT_GT(renewed - stale, 3 * std::hypot(stale_se, renewed_se)) << stale << " vs " << renewed;
 }
 
 }  // namespace

@@ -57,7 +57,18 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
     if (!line.empty()) overrides.push_back("scenario." + line);
     start = end == std::string::npos ? scenario.size() : end + 1;
   }
-  const std::string text = std::string(kBase) + "\n[sweep.grid]\n" + grid + "\n";
+  // The swept parameter leaves the base scenario (a key may not be both set and swept).
+  const std::string swept = grid.substr(0, grid.find(' '));
+  std::string base;
+  std::size_t from = 0;
+  const std::string all(kBase);
+  while (from < all.size()) {
+    const std::size_t end = all.find('\n', from);
+    const std::string line = all.substr(from, end - from);
+    if (!line.starts_with(swept + " ")) base += line + "\n";
+    from = end == std::string::npos ? all.size() : end + 1;
+  }
+  const std::string text = base + "\n[sweep.grid]\n" + grid + "\n";
   const auto spec = experiments::parse_experiment(text, "direction.toml", overrides);
   const auto points = experiments::design_points(spec);
   EXPECT_EQ(points.size(), 2u);

@@ -138,6 +138,26 @@ def bad_configs_fail_cleanly(tmp):
     check(not failures, "\n".join(failures))
 
 
+def output_protection(tmp):
+    notes = os.path.join(tmp, "notes.txt")
+    with open(notes, "w") as f:
+        f.write("my notes")
+    proc = orgsim("run", SMALL, "-o", notes, expect=2)
+    check("not an orgsim results file" in proc.stderr, proc.stderr)
+    with open(notes) as f:
+        check(f.read() == "my notes", "a non-results file must not be overwritten")
+    orgsim("run", SMALL, "-o", notes, "--force", "--quiet")
+    check(h5py.is_hdf5(notes), "--force overwrites")
+    out = os.path.join(tmp, "r.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    orgsim("run", SMALL, "-o", out, "--quiet")  # an earlier results file may be replaced
+    copy = os.path.join(tmp, "exp.toml")
+    with open(SMALL) as src, open(copy, "w") as dst:
+        dst.write(src.read())
+    proc = orgsim("run", copy, "-o", copy, "--force", expect=2)
+    check("experiment file itself" in proc.stderr, proc.stderr)
+
+
 def bad_config_keeps_existing_output(tmp):
     out = os.path.join(tmp, "keep.h5")
     with open(out, "wb") as f:
@@ -159,7 +179,7 @@ def set_overrides_without_file(tmp):
         check(f["metrics"].shape[:2] == (24, 6), f"shape {f['metrics'].shape}")
         check("replications = 2" in f.attrs["experiment"], "overrides in the resolved text")
     proc = orgsim("run", "--set", "scenario.learning.turnover_rate=7", "-o", out, expect=2)
-    check(proc.stderr.startswith("--set:1:"), proc.stderr)
+    check(proc.stderr.startswith("--set 'scenario.learning.turnover_rate=7':1:"), proc.stderr)
 
 
 def analyze_prints_table_and_csv(tmp):

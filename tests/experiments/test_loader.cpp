@@ -137,12 +137,37 @@ TEST(Loader, SetOverridesTheFile) {
 
 TEST(Loader, SetErrorsNameTheArgument) {
   const auto e = error_of("[experiment]\n", {"scenario.learning.turnover_rate=3"});
-  EXPECT_EQ(e.where().file, "--set");
+  EXPECT_EQ(e.where().file, "--set 'scenario.learning.turnover_rate=3'");
   EXPECT_NE(e.message().find("learning.turnover_rate"), std::string::npos);
   EXPECT_EQ(error_of("[experiment]\n", {"noequals"}).where().file, "--set");
   EXPECT_NE(std::string(error_of("[experiment]\n", {"scenario.org.employees=lots"}).what())
                 .find("got \"lots\""),
             std::string::npos);
+  // A malformed value is a TOML error, not silently a string.
+  EXPECT_NE(std::string(error_of("[experiment]\n", {"sweep.grid.org.teams=[1, 2"}).what()).find("TOML syntax"),
+            std::string::npos);
+}
+
+TEST(Loader, AParameterCannotBeBothSetAndSwept) {
+  const auto e = error_of("[experiment]\n[scenario]\norg.teams = 2\n[sweep.grid]\norg.teams = [1, 3]\n");
+  EXPECT_EQ(e.where().line, 3u);
+  EXPECT_NE(e.message().find("set in [scenario] and swept"), std::string::npos);
+}
+
+TEST(Loader, ResultsFilesAreNotExperimentFiles) {
+  const auto path = std::filesystem::temp_directory_path() / "orgsim-fake-results.toml";
+  std::ofstream(path, std::ios::binary) << "\x89HDF\r\n\x1a\n";
+  try {
+    load_experiment(path.string());
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(e.message().find("HDF5"), std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(Loader, SuggestionsAreOnlyForLikelyTypos) {
+  EXPECT_EQ(std::string(error_of("[experiment]\nfoo = 1\n").what()).find("did you mean"), std::string::npos);
 }
 
 TEST(Loader, ResolvedTextParsesBackToTheSameExperiment) {

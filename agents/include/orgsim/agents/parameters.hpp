@@ -167,6 +167,9 @@ void assign(ModelParams& params, const ParamSpec& spec, const ParamValue& value)
 /// Reads a parameter's value out of `params`.
 ParamValue value_of(const ModelParams& params, const ParamSpec& spec);
 
+/// The shortest text that reads back as exactly `x` ("0.1", "1e+06").
+std::string short_number(double x);
+
 /// Formats a value as TOML would write it.
 std::string format_value(const ParamValue& value);
 

@@ -57,6 +57,9 @@ struct RunColumn {
   [[nodiscard]] std::string format(std::size_t row) const;
 };
 
+/// True when `path` is an HDF5 file with orgsim's /metrics and /runs (never throws).
+bool is_results_file(const std::string& path);
+
 /// Reads an orgsim results file. Opening checks the layout; reads are per run.
 class ResultsReader {
  public:
