@@ -26,11 +26,25 @@ agents::ModelParams benchmark_params(std::int64_t employees) {
   return p;
 }
 
+/// Every submodel on, as in the default experiment (functional structure, medium automation).
+agents::ModelParams full_params(std::int64_t employees) {
+  agents::ModelParams p = benchmark_params(employees);
+  p.learning_socialization_rate = 0.1;
+  p.environment_enabled = p.strategy_enabled = p.structure_enabled = p.people_enabled = true;
+  p.work_enabled = p.automation_enabled = p.culture_enabled = p.policy_enabled = true;
+  p.environment_base_demand = 0.3;
+  p.strategy_review_interval = 4;
+  p.strategy_sensing_noise = 0.3;
+  p.structure_peer_learning_rate = 0.05;
+  p.automation_level = "medium";
+  return p;
+}
+
 /// One full tick (every phase) plus the metrics, as simulate() does it.
-void BM_Tick(benchmark::State& state) {
+void run_ticks_benchmark(benchmark::State& state, const agents::ModelParams& params) {
   const auto employees = state.range(0);
   ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
-  agents::Organization org(benchmark_params(employees), {1, 0});
+  agents::Organization org(params, {1, 0});
   const auto schedule = agents::make_schedule(org.params());
   std::vector<double> row(agents::metric_table().size());
   Tick tick = 0;
@@ -44,6 +58,24 @@ void BM_Tick(benchmark::State& state) {
       benchmark::Counter::kIsRate);
   state.counters["threads"] = static_cast<double>(limit.threads());
 }
+
+/// The learning core alone (March's model with turnover and turbulence).
+void BM_Tick(benchmark::State& state) { run_ticks_benchmark(state, benchmark_params(state.range(0))); }
+
+/// The full model: every submodel on.
+void BM_FullTick(benchmark::State& state) { run_ticks_benchmark(state, full_params(state.range(0))); }
+
+BENCHMARK(BM_FullTick)
+    ->ArgNames({"employees", "threads"})
+    ->Args({1000, 1})
+    ->Args({1000, 2})
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Args({1000000, 1})
+    ->Args({1000000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 BENCHMARK(BM_Tick)
     ->ArgNames({"employees", "threads"})
     ->Args({1000, 1})
