@@ -65,27 +65,17 @@ void BM_Tick(benchmark::State& state) { run_ticks_benchmark(state, benchmark_par
 /// The full model: every submodel on.
 void BM_FullTick(benchmark::State& state) { run_ticks_benchmark(state, full_params(state.range(0))); }
 
-BENCHMARK(BM_FullTick)
-    ->ArgNames({"employees", "threads"})
-    ->Args({1000, 1})
-    ->Args({1000, 2})
-    ->Args({100000, 1})
-    ->Args({100000, 2})
-    ->Args({1000000, 1})
-    ->Args({1000000, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+/// 1k, 100k and 1M employees, each on 1 and 2 threads.
+void sizes_and_threads(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"employees", "threads"});
+  for (std::int64_t employees : {1000, 100000, 1000000}) {
+    for (std::int64_t threads : {1, 2}) b->Args({employees, threads});
+  }
+  b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
 
-BENCHMARK(BM_Tick)
-    ->ArgNames({"employees", "threads"})
-    ->Args({1000, 1})
-    ->Args({1000, 2})
-    ->Args({100000, 1})
-    ->Args({100000, 2})
-    ->Args({1000000, 1})
-    ->Args({1000000, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_FullTick)->Apply(sizes_and_threads);
+BENCHMARK(BM_Tick)->Apply(sizes_and_threads);
 
 /// The default experiment (a small sweep) end to end, results written to HDF5.
 void BM_DefaultSweep(benchmark::State& state) {

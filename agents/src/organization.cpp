@@ -152,16 +152,10 @@ void Organization::build_structure(Tick tick) {
   // Keep the codes of surviving teams; new teams start from the organization's code.
   const std::size_t old_count = teams.count;
   resize_teams(teams, team_count, dimensions_, kPipelineSlots);
-  for (std::size_t t = old_count; t < team_count; ++t) {
-    std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
-    std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
-  }
-  depth = hierarchy_depth(structure, static_cast<std::int64_t>(n), params_.structure_span_of_control);
+  for (std::size_t t = old_count; t < team_count; ++t) start_team(t);
   for (std::size_t t = 0; t < team_count; ++t) {
     teams.function[t] = static_cast<std::int32_t>(t % functions);
     teams.site[t] = static_cast<std::int32_t>(t % sites);
-    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
-                                               (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
   }
   auto team = team_of();
   auto project = project_team_of();
@@ -170,10 +164,26 @@ void Organization::build_structure(Tick tick) {
     // Matrix: the second line is a team of another function (slots spread across projects).
     project[slot] = static_cast<std::int32_t>((slot / span + 1 + slot % span) % team_count);
   }
-  decision_latency = static_cast<int>(std::lround(centralization * depth * params_.structure_latency_per_level));
-  decision_latency = std::min<int>(decision_latency, static_cast<int>(decision_slots) - 1);
+  update_hierarchy();
   rebuild_membership();
   build_network(tick);
+}
+
+void Organization::start_team(std::size_t t) {
+  std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+  std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+  teams.function[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.functions));
+  teams.site[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.sites));
+}
+
+void Organization::update_hierarchy() {
+  depth = hierarchy_depth(structure, static_cast<std::int64_t>(headcount()), params_.structure_span_of_control);
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
+                                               (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
+  }
+  const auto latency = std::lround(centralization * depth * static_cast<double>(params_.structure_latency_per_level));
+  decision_latency = std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
 }
 
 void Organization::build_network(Tick tick) {
@@ -230,29 +240,17 @@ void Organization::hire(std::size_t count, Tick tick) {
     for (std::size_t t = 1; t < teams.count; ++t) {
       if (size[t] < size[best]) best = t;
     }
-    if (params_.structure_enabled && size[best] >= span) {
+    if (params_.structure_enabled && size[best] >= span) {  // formalization: a new team
       best = teams.count;
       resize_teams(teams, teams.count + 1, dimensions_, kPipelineSlots);
-      std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(best * dimensions_));
-      std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(best * dimensions_));
-      teams.function[best] = static_cast<std::int32_t>(best % static_cast<std::size_t>(settings_.functions));
-      teams.site[best] = static_cast<std::int32_t>(best % static_cast<std::size_t>(settings_.sites));
+      start_team(best);
       size.push_back(0);
     }
     team[slot] = static_cast<std::int32_t>(best);
     project_team_of()[slot] = static_cast<std::int32_t>((best + 1 + slot) % teams.count);
     ++size[best];
   }
-  if (params_.structure_enabled) {
-    depth = hierarchy_depth(structure, static_cast<std::int64_t>(headcount()), params_.structure_span_of_control);
-    for (std::size_t t = 0; t < teams.count; ++t) {
-      teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
-                                                 (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
-    }
-    decision_latency = std::min<int>(
-        static_cast<int>(std::lround(centralization * depth * params_.structure_latency_per_level)),
-        static_cast<int>(decision_slots) - 1);
-  }
+  if (params_.structure_enabled) update_hierarchy();
   rebuild_membership();
   for (std::size_t slot = first; slot < first + count; ++slot) onboard(slot, tick);
   if (params_.structure_enabled) build_network(tick);

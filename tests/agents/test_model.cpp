@@ -76,6 +76,24 @@ TEST(Model, RowsCoverTickZeroToTheLastTick) {
   EXPECT_DOUBLE_EQ(out.metrics.row(0)[metric("strategic_fit")], 0.0);  // the code starts empty
 }
 
+/// Runs `p` for `ticks` at 1, 2 and 4 threads and expects bitwise identical metric rows.
+RunOutcome expect_identical_across_threads(const ModelParams& p, RunKey key, Tick ticks) {
+  auto run = [&](std::size_t threads) {
+    ThreadLimit limit(threads);
+    return simulate(p, key, ticks, StopRule::none);
+  };
+  RunOutcome one = run(1);
+  for (std::size_t threads : {2u, 4u}) {
+    const RunOutcome many = run(threads);
+    EXPECT_EQ(one.metrics.values().size(), many.metrics.values().size());
+    EXPECT_EQ(std::memcmp(one.metrics.values().data(), many.metrics.values().data(),
+                          std::min(one.metrics.values().size(), many.metrics.values().size()) * sizeof(double)),
+              0)
+        << threads << " threads";
+  }
+  return one;
+}
+
 TEST(Model, BitIdenticalAcrossThreadCounts) {
   ModelParams p = ModelParams::defaults();
   p.org_employees = 20000;
@@ -83,19 +101,7 @@ TEST(Model, BitIdenticalAcrossThreadCounts) {
   p.learning_turnover_rate = 0.05;
   p.learning_turbulence_rate = 0.02;
   p.learning_socialization_rate = 0.3;
-  auto run = [&](std::size_t threads) {
-    ThreadLimit limit(threads);
-    return simulate(p, {77, 3}, 30, StopRule::none);
-  };
-  const RunOutcome one = run(1);
-  for (std::size_t threads : {2u, 4u}) {
-    const RunOutcome many = run(threads);
-    ASSERT_EQ(one.metrics.values().size(), many.metrics.values().size());
-    EXPECT_EQ(std::memcmp(one.metrics.values().data(), many.metrics.values().data(),
-                          one.metrics.values().size() * sizeof(double)),
-              0)
-        << threads << " threads";
-  }
+  expect_identical_across_threads(p, {77, 3}, 30);
 }
 
 TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
@@ -116,19 +122,7 @@ TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
   p.environment_base_demand = 0.35;
   p.culture_other_sites_preset = "latin";
   p.growth_target_employees = 101000;
-  auto run = [&](std::size_t threads) {
-    ThreadLimit limit(threads);
-    return simulate(p, {11, 1}, 8, StopRule::none);
-  };
-  const RunOutcome one = run(1);
-  for (std::size_t threads : {2u, 4u}) {
-    const RunOutcome many = run(threads);
-    ASSERT_EQ(one.metrics.values().size(), many.metrics.values().size());
-    EXPECT_EQ(std::memcmp(one.metrics.values().data(), many.metrics.values().data(),
-                          one.metrics.values().size() * sizeof(double)),
-              0)
-        << threads << " threads";
-  }
+  const RunOutcome one = expect_identical_across_threads(p, {11, 1}, 8);
   // The run exercised the submodels: people were hired and laid off, automation was adopted.
   const auto last = one.metrics.row(8);
   EXPECT_GT(last[metric("automation_process")], 0.0);

@@ -226,6 +226,11 @@ class Organization {
   void hire(std::size_t count, Tick tick);
 
  private:
+  /// A new team t starts with the organization's code, a function and a site.
+  void start_team(std::size_t t);
+  /// Recomputes hierarchy depth, team cascade delays and the decision latency for the headcount.
+  void update_hierarchy();
+
   ModelParams params_;
   Settings settings_;
   RunKey key_;
