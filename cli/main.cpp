@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <new>
 #include <iomanip>
@@ -35,6 +38,77 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool force = false;
+  bool resume = false;
+  std::string shard;
+};
+
+/// "I/N" -> Shard (0 <= I < N). @throws UsageError.
+experiments::Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t index = 0, count = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t used = 0;
+    index = std::stoul(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    count = std::stoul(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("count");
+  } catch (const std::exception&) {
+    throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
+  }
+  if (count == 0 || index >= count) {
+    throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
+  }
+  return {index, count};
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char buffer[32];
+  if (s >= 3600) {
+    std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", s / 60, s % 60);
+  }
+  return buffer;
+}
+
+/// Progress on stderr: a live bar on a terminal, plain lines every 10 % or 30 s otherwise.
+class Progress {
+ public:
+  explicit Progress(bool tty) : tty_(tty), start_(std::chrono::steady_clock::now()), last_line_(start_) {}
+
+  void update(std::size_t done, std::size_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    if (first_done_ < 0) first_done_ = static_cast<double>(done) - 1;  // runs taken over on resume
+    const double computed = static_cast<double>(done) - first_done_;
+    const double rate = elapsed > 0 ? computed / elapsed : 0;
+    const double eta = rate > 0 ? static_cast<double>(total - done) / rate : -1;
+    char line[160];
+    if (tty_) {
+      const int width = 30;
+      const int filled = total ? static_cast<int>(width * done / total) : width;
+      std::snprintf(line, sizeof line, "\r  [%s%s] %zu/%zu runs  %.1f runs/s  ETA %s ", std::string(filled, '#').c_str(),
+                    std::string(width - filled, '.').c_str(), done, total, rate, format_duration(eta).c_str());
+      std::cerr << line << (done == total ? "\n" : "") << std::flush;
+      return;
+    }
+    const std::size_t step = std::max<std::size_t>(1, total / 10);
+    if (done == total || done % step == 0 || now - last_line_ > std::chrono::seconds(30)) {
+      std::snprintf(line, sizeof line, "  runs %zu/%zu (%.0f%%), %.1f runs/s, ETA %s", done, total,
+                    total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0, rate,
+                    format_duration(eta).c_str());
+      std::cerr << line << '\n';
+      last_line_ = now;
+    }
+  }
+
+ private:
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_line_;
+  double first_done_ = -1;
 };
 
 experiments::ExperimentSpec load(const std::string& file, const std::vector<std::string>& sets) {
@@ -46,8 +120,12 @@ experiments::ExperimentSpec load(const std::string& file, const std::vector<std:
 }
 
 std::string default_output(const RunArgs& args) {
-  if (args.file.empty()) return "orgsim-default.h5";
-  return std::filesystem::path(args.file).stem().string() + ".h5";
+  std::string stem = args.file.empty() ? "orgsim-default" : std::filesystem::path(args.file).stem().string();
+  if (!args.shard.empty()) {
+    const auto shard = parse_shard(args.shard);
+    stem += ".shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+  }
+  return stem + ".h5";
 }
 
 void describe(std::ostream& out, const experiments::ExperimentSpec& spec) {
@@ -74,33 +152,34 @@ int command_run(const RunArgs& args) {
       std::filesystem::equivalent(args.file, output)) {
     throw UsageError(output + ": is the experiment file itself; choose another output with -o");
   }
-  if (!args.force && std::filesystem::exists(output) && !experiments::is_results_file(output)) {
+  const bool exists = std::filesystem::exists(output);
+  if (!args.force && !args.resume && exists && !experiments::is_results_file(output)) {
     throw UsageError(output + ": exists and is not an orgsim results file; refusing to overwrite it "
                               "(choose another -o, or add --force)");
   }
+  if (!args.force && !args.resume && exists && experiments::is_results_file(output) &&
+      !experiments::ResultsReader(output).finished()) {
+    throw UsageError(output + ": holds an interrupted (or running) sweep; finish it with --resume, or start "
+                              "over with --force");
+  }
   ThreadLimit limit(args.threads);
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  options.resume = args.resume;
+  if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   if (!args.quiet) {
     std::cerr << "orgsim " << version() << ": ";
     describe(std::cerr, spec);
+    if (options.shard) std::cerr << "  shard " << options.shard->str() << '\n';
   }
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  experiments::RunnerOptions options;
-  options.threads = limit.threads();
-  if (!args.quiet) {
-    options.on_progress = [tty, step = std::max<std::size_t>(1, spec.run_count() / 10)](
-                              std::size_t done, std::size_t total) {
-      if (tty) {
-        std::cerr << "\r  runs " << done << '/' << total << std::flush;
-        if (done == total) std::cerr << '\n';
-      } else if (done % step == 0 || done == total) {
-        std::cerr << "  runs " << done << '/' << total << '\n';
-      }
-    };
-  }
+  Progress progress(::isatty(STDERR_FILENO) != 0);
+  if (!args.quiet) options.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   const experiments::SweepReport report = experiments::run_experiment(spec, output, options);
   if (!args.quiet) {
-    std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs << " runs in "
-              << report.wall_seconds << " s on " << limit.threads() << " threads\n";
+    std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
+              << report.wall_seconds << " s on " << limit.threads() << " threads";
+    if (args.resume) std::cerr << " (" << report.runs_reused << " complete runs kept from the interrupted sweep)";
+    std::cerr << '\n';
   }
   std::cout << "results written to " << output << "\n"
             << "summarize them with: " << program_name << " analyze " << output << "\n";
@@ -111,6 +190,20 @@ int command_validate(const std::string& file, const std::vector<std::string>& se
   const experiments::ExperimentSpec spec = load(file, sets);
   std::cout << (file.empty() ? "<default experiment>" : file) << ": ok\n";
   describe(std::cout, spec);
+  const double per_run_mb = static_cast<double>(experiments::estimate_run_memory(spec)) / 1e6;
+  const std::size_t threads = hardware_threads();
+  const double in_flight = std::min<double>(2.0 * static_cast<double>(threads), static_cast<double>(spec.run_count()));
+  const double seconds = experiments::estimate_cpu_seconds(spec) / static_cast<double>(threads);
+  std::cout << std::fixed << std::setprecision(1) << "estimated memory: " << per_run_mb << " MB per run, about "
+            << per_run_mb * in_flight << " MB with " << in_flight << " runs in flight\n"
+            << "estimated time: " << format_duration(seconds) << " on " << threads
+            << " threads (from the benchmarked employee-ticks per second)\n";
+  return 0;
+}
+
+int command_merge(const std::string& output, const std::vector<std::string>& inputs) {
+  experiments::merge_shards(inputs, output);
+  std::cout << "merged " << inputs.size() << " shards into " << output << "\n";
   return 0;
 }
 
@@ -190,12 +283,15 @@ int command_params(const std::string& format) {
 int command_info(const std::string& file) {
   experiments::ResultsReader results(file);
   std::cout << file << "\n";
-  for (const char* name : {"experiment_name", "orgsim_version", "git_revision", "created",
-                           "finished", "host"}) {
-    if (auto v = results.attribute(name)) std::cout << "  " << name << ": " << *v << '\n';
+  for (const char* name : {"experiment_name", "orgsim_version", "git_revision", "created", "finished", "host",
+                           "design", "shard"}) {
+    if (auto v = results.attribute(name); v && !v->empty()) std::cout << "  " << name << ": " << *v << '\n';
   }
-  std::cout << "  runs: " << results.run_count() << ", tick rows per run: " << results.tick_rows()
-            << '\n';
+  std::size_t complete = 0;
+  for (std::size_t run = 0; run < results.run_count(); ++run) complete += results.complete(run);
+  std::cout << "  runs: " << results.run_count() << " (" << complete << " complete)"
+            << (results.finished() ? "" : ", not finished: resume with orgsim run FILE -o OUT --resume")
+            << ", tick rows per run: " << results.tick_rows() << '\n';
   std::cout << "  metrics:";
   for (const auto& m : results.metric_names()) std::cout << ' ' << m;
   std::cout << "\n  swept parameters:";
@@ -226,7 +322,11 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.sets, "Override a key, e.g. --set experiment.seed=7 (repeatable)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
-  run->add_flag("--force", run_args.force, "Overwrite an output file that is not an orgsim results file");
+  run->add_flag("--force", run_args.force, "Overwrite an output file that is not a finished orgsim results file");
+  run->add_flag("--resume", run_args.resume,
+                "Finish an interrupted sweep in the output file, keeping its complete runs");
+  run->add_option("--shard", run_args.shard, "Run only shard I of N (runs r with r mod N = I), e.g. 0/4")
+      ->type_name("I/N");
   run->add_flag("-q,--quiet", run_args.quiet, "No progress on stderr");
 
   std::string validate_file;
@@ -248,6 +348,12 @@ int main(int argc, char** argv) {
   std::string params_format = "table";
   auto* params = app.add_subcommand("params", "List every model parameter and metric");
   params->add_option("--format", params_format, "table or md")->check(CLI::IsMember({"table", "md"}));
+
+  std::string merge_output;
+  std::vector<std::string> merge_inputs;
+  auto* merge = app.add_subcommand("merge", "Combine the shard files of one experiment");
+  merge->add_option("-o,--output", merge_output, "Merged results file (HDF5)")->required();
+  merge->add_option("shards", merge_inputs, "Shard files (from run --shard I/N)")->required();
 
   std::string info_file;
   auto* info = app.add_subcommand("info", "Show a results file's provenance and layout");
@@ -272,6 +378,7 @@ int main(int argc, char** argv) {
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_format);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);
+    if (*merge) return command_merge(merge_output, merge_inputs);
   } catch (const orgsim::ConfigError& e) {
     std::cerr << e.what() << '\n';
     return kUserError;

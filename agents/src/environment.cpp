@@ -27,10 +27,13 @@ void apply_shocks(Organization& org, Tick tick) {
                  (t - p.environment_shock_at) % p.environment_shock_every == 0));
   RandomStream draw = org.key().stream(streams::shock, 0, tick);
   if (draw.bernoulli(p.environment_shock_rate)) shock = true;
-  if (!shock) return;
+  if (shock) shock_reality(org, tick, p.environment_shock_size);
+}
+
+void shock_reality(Organization& org, Tick tick, double size) {
   // Flip exactly round(size x m) dimensions, chosen by a partial Fisher-Yates shuffle.
   const std::size_t m = org.dimensions();
-  const auto count = static_cast<std::size_t>(std::lround(p.environment_shock_size * static_cast<double>(m)));
+  const auto count = static_cast<std::size_t>(std::lround(size * static_cast<double>(m)));
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), 0);
   RandomStream pick = org.key().stream(streams::shock, 1, tick);
@@ -45,6 +48,22 @@ void apply_shocks(Organization& org, Tick tick) {
   org.recovered_tick = -1;
   org.fit_lowest_since_shock = org.fit_before_shock;
   org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
+}
+
+void apply_events(Organization& org, Tick tick) {
+  for (const ScheduledEvent& event : org.events) {
+    if (event.at != tick) continue;
+    switch (event.kind) {
+      case ScheduledEvent::Kind::shock: shock_reality(org, tick, event.shock_size); break;
+      case ScheduledEvent::Kind::restructure: restructure(org, event.structure, tick); break;
+      case ScheduledEvent::Kind::set: {
+        ModelParams changed = org.params();
+        for (const auto& [spec, value] : event.changes) assign(changed, *spec, value);
+        org.change_parameters(changed);
+        break;
+      }
+    }
+  }
 }
 
 void update_market(Organization& org, Tick /*tick*/) {

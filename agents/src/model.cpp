@@ -101,6 +101,7 @@ Schedule<Organization> make_schedule(const ModelParams& p) {
   const auto teams = [](const Organization& org) { return org.teams.count; };
   Schedule<Organization> s;
   s.serial("begin_tick", begin_tick);
+  s.serial("events", apply_events);
   s.serial("turbulence", apply_turbulence);
   if (p.environment_enabled) s.serial("shocks", apply_shocks);
   if (p.environment_enabled || p.work_enabled) s.serial("market", update_market);
@@ -273,22 +274,41 @@ std::optional<StopRule> parse_stop_rule(std::string_view name) {
 
 std::string_view stop_rule_name(StopRule rule) { return rule == StopRule::equilibrium ? "equilibrium" : "none"; }
 
-RunOutcome simulate(const ModelParams& params, RunKey key, Tick max_ticks, StopRule stop) {
+std::size_t recorded_rows(Tick ticks_run, Tick every) {
+  return static_cast<std::size_t>(ticks_run / every) + 1 + (ticks_run % every != 0 ? 1 : 0);
+}
+
+RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& options) {
   Organization org(params, key);
+  org.events = options.events;
   const Schedule<Organization> schedule = make_schedule(params);
+  const Tick every = std::max<Tick>(1, options.record_every);
   RunOutcome outcome{MetricTable(kMetricCount), 0};
-  outcome.metrics.reserve_rows(static_cast<std::size_t>(max_ticks) + 1);
+  outcome.metrics.reserve_rows(recorded_rows(options.max_ticks, every));
   std::vector<double> row(kMetricCount);
   measure(org, row);
   outcome.metrics.append(row);
+  const StopRule stop = options.stop;
   outcome.ticks_run = run_ticks(
-      org, schedule, max_ticks,
+      org, schedule, options.max_ticks,
       [stop](const Organization& o, Tick) { return stop == StopRule::equilibrium && at_equilibrium(o); },
-      [&](Organization& o, Tick) {
+      [&](Organization& o, Tick tick) {
+        if (tick % every != 0) return;
         measure(o, row);
         outcome.metrics.append(row);
       });
+  if (outcome.ticks_run % every != 0) {  // the last tick is always recorded
+    measure(org, row);
+    outcome.metrics.append(row);
+  }
   return outcome;
+}
+
+RunOutcome simulate(const ModelParams& params, RunKey key, Tick max_ticks, StopRule stop) {
+  RunOptions options;
+  options.max_ticks = max_ticks;
+  options.stop = stop;
+  return simulate(params, key, options);
 }
 
 }  // namespace orgsim::agents

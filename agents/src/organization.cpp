@@ -257,6 +257,23 @@ void Organization::hire(std::size_t count, Tick tick) {
   hires += count;
 }
 
+void Organization::change_parameters(const ModelParams& params) {
+  params_ = params;
+  settings_ = Settings(params);
+  const Culture& hq = settings_.site_culture[0];
+  centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
+  if (params.structure_enabled) update_hierarchy();
+}
+
+bool changeable_during_run(const ParamSpec& spec) {
+  static const std::vector<std::string_view> fixed = {
+      "org.employees", "org.teams", "learning.dimensions", "structure.type", "structure.span_of_control",
+      "structure.functions", "structure.sites", "structure.ties_per_employee", "structure.cross_team_ties",
+      "structure.cascade_lag", "structure.latency_per_level", "structure.cross_site_delay"};
+  if (spec.name.ends_with(".enabled")) return false;
+  return std::find(fixed.begin(), fixed.end(), spec.name) == fixed.end();
+}
+
 std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8_t> b) {
   assert(a.size() == b.size());
   std::int64_t sum = 0;

@@ -84,6 +84,8 @@ struct Leaf {
   std::size_t order = 0;  // input order: file positions first, then --set arguments
 };
 
+const std::vector<std::string> kDesignNames = {"grid", "list", "random", "lhs", "sobol", "saltelli", "morris"};
+
 class Loader {
  public:
   Loader(std::string_view source_name) : source_name_(source_name) {}
@@ -138,23 +140,30 @@ class Loader {
         const ParamSpec& param = parameter(*leaf, path.substr(9), "scenario.");
         agents::assign(spec.scenario, param, value_for(param, *leaf->node, leaf->value_at));
         where_[std::string(param.name)] = leaf->value_at;
-      } else if (path.starts_with("sweep.grid.")) {
-        grid_axis(spec, *leaf, path.substr(11));
+      } else if (path.starts_with("sweep.")) {
+        sweep_key(spec, *leaf, path.substr(6));
+      } else if (path == "output.every") {
+        spec.record_every = integer_in(*leaf, "output.every", 1, 10'000'000);
+      } else if (path == "events") {
+        events_ = leaf;
       } else {
         throw unknown_key(*leaf);
       }
     }
+    finish_design(spec);
+    if (events_) read_events(spec, *events_);
     if (spec.name.empty()) {
       const auto slash = source_name_.find_last_of('/');
       std::string stem = source_name_.substr(slash == std::string::npos ? 0 : slash + 1);
       if (const auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
       spec.name = stem;
     }
-    for (const SweepAxis& axis : spec.grid) {
-      const std::string name(axis.parameter->name);
+    for (const ParamSpec* param : spec.design.parameters) {
+      const std::string name(param->name);
       if (auto it = last.find("scenario." + name); it != last.end()) {
-        throw ConfigError(it->second->key_at, "'" + name + "' is set in [scenario] and swept in [sweep.grid]; "
-                                              "remove one (the sweep would silently win)");
+        throw ConfigError(it->second->key_at, "'" + name + "' is set in [scenario] and varied in [sweep." +
+                                                  std::string(design_kind_name(spec.design.kind)) +
+                                                  "]; remove one (the sweep would silently win)");
       }
     }
     check_design(spec);
@@ -174,7 +183,7 @@ class Loader {
   void collect(const toml::table& table, const std::string& prefix) {
     for (auto&& [key, node] : table) {
       const std::string path = prefix + std::string(key.str());
-      if (const auto* sub = node.as_table()) {
+      if (const auto* sub = node.as_table(); sub && !is_range_table(path, *sub)) {
         check_section(path, location(key.source(), source_name_));
         collect(*sub, path + ".");
         continue;
@@ -187,29 +196,40 @@ class Loader {
     }
   }
 
+  /// A parameter's range in a sampled design: { min = .., max = .. }, { values = [..] }, ...
+  static bool is_range_table(const std::string& path, const toml::table& table) {
+    if (!path.starts_with("sweep.")) return false;
+    for (const char* key : {"min", "max", "values", "distribution", "mean", "sd"}) {
+      if (table.contains(key)) return true;
+    }
+    return false;
+  }
+
   /// Tables may only appear where the format has them.
   void check_section(const std::string& path, const SourceLocation& at) {
-    static const std::vector<std::string> top = {"experiment", "scenario", "sweep"};
+    static const std::vector<std::string> top = {"experiment", "scenario", "sweep", "output", "events"};
     const auto dot = path.find('.');
     const std::string head = path.substr(0, dot);
     if (std::find(top.begin(), top.end(), head) == top.end()) {
-      throw ConfigError(at, "unknown table [" + path + "]; expected [experiment], [scenario] or "
-                            "[sweep.grid]" + suggestion(head, top));
+      throw ConfigError(at, "unknown table [" + path + "]; expected [experiment], [scenario], [sweep.<design>], "
+                            "[output] or [[events]]" + suggestion(head, top));
     }
-    if (head == "experiment" && dot != std::string::npos) {
-      throw ConfigError(at, "[experiment] has no sub-table '" + path.substr(dot + 1) + "'");
+    if ((head == "experiment" || head == "output") && dot != std::string::npos) {
+      throw ConfigError(at, "[" + head + "] has no sub-table '" + path.substr(dot + 1) + "'");
     }
-    if (head == "sweep" && dot != std::string::npos && !path.starts_with("sweep.grid")) {
+    if (head == "sweep" && dot != std::string::npos) {
       const std::string kind = path.substr(dot + 1, path.find('.', dot + 1) - dot - 1);
-      throw ConfigError(at, "unknown sweep design '" + kind + "'; expected [sweep.grid]" +
-                                suggestion(kind, {"grid"}));
+      if (!parse_design_kind(kind)) {
+        throw ConfigError(at, "unknown sweep design '" + kind + "'; expected grid, list, random, lhs, sobol, "
+                              "saltelli or morris" + suggestion(kind, kDesignNames));
+      }
     }
   }
 
   ConfigError unknown_key(const Leaf& leaf) const {
     std::vector<std::string> known = {"experiment.name", "experiment.description",
                                       "experiment.ticks", "experiment.replications",
-                                      "experiment.seed", "experiment.stop"};
+                                      "experiment.seed", "experiment.stop", "output.every"};
     for (const ParamSpec& p : agents::parameter_table()) {
       known.push_back("scenario." + std::string(p.name));
       known.push_back("sweep.grid." + std::string(p.name));
@@ -294,6 +314,137 @@ class Loader {
     return std::string(toml_type_name(node));
   }
 
+  std::int64_t integer_in(const Leaf& leaf, const std::string& name, std::int64_t lo, std::int64_t hi) const {
+    auto v = leaf.node->as_integer();
+    if (!v || v->get() < lo || v->get() > hi) {
+      throw ConfigError(leaf.value_at, name + ": expected an integer in [" + std::to_string(lo) + ", " +
+                                           std::to_string(hi) + "], got " + describe(*leaf.node));
+    }
+    return v->get();
+  }
+
+  /// A key under [sweep.<kind>]: the design's settings or one varied parameter.
+  void sweep_key(ExperimentSpec& spec, const Leaf& leaf, const std::string& rest) {
+    const std::string kind_name = rest.substr(0, rest.find('.'));
+    const auto parsed = parse_design_kind(kind_name);
+    if (!parsed || rest.size() <= kind_name.size()) {
+      throw ConfigError(leaf.key_at, "sweep." + rest + ": expected a design table, e.g. [sweep.grid]" +
+                                         suggestion(kind_name, kDesignNames));
+    }
+    const DesignKind kind = *parsed;
+    Design& design = spec.design;
+    if (design.kind != DesignKind::none && design.kind != kind) {
+      throw ConfigError(leaf.key_at, "only one design per experiment: [sweep." + std::string(design_kind_name(design.kind)) +
+                                         "] and [sweep." + kind_name + "] are both given");
+    }
+    design.kind = kind;
+    const std::string key = rest.size() > kind_name.size() ? rest.substr(kind_name.size() + 1) : "";
+    const std::string full = "sweep." + kind_name + "." + key;
+    if (kind == DesignKind::grid) return grid_axis(spec, leaf, key);
+    if (kind == DesignKind::list) {
+      if (key != "points") throw unknown_key(leaf);
+      return list_points(spec, leaf);
+    }
+    if (key == "samples" && kind != DesignKind::morris) {
+      design.samples = static_cast<std::size_t>(integer_in(leaf, full, 1, 100'000'000));
+      samples_at_ = leaf.value_at;
+      return;
+    }
+    if (kind == DesignKind::morris && key == "trajectories") {
+      design.samples = static_cast<std::size_t>(integer_in(leaf, full, 1, 10'000'000));
+      samples_at_ = leaf.value_at;
+      return;
+    }
+    if (kind == DesignKind::morris && key == "levels") {
+      design.levels = static_cast<int>(integer_in(leaf, full, 2, 1000));
+      if (design.levels % 2 != 0) throw ConfigError(leaf.value_at, full + ": expected an even number of levels");
+      return;
+    }
+    const ParamSpec& param = parameter(leaf, key, "sweep." + kind_name + ".");
+    design.parameters.push_back(&param);
+    design.ranges.push_back(parameter_range(param, leaf, kind));
+    where_[std::string(param.name)] = leaf.value_at;
+  }
+
+  ParameterRange parameter_range(const ParamSpec& param, const Leaf& leaf, DesignKind kind) const {
+    const std::string name = std::string(param.name);
+    const toml::table* table = leaf.node->as_table();
+    const bool discrete_type = param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
+    if (!table) {
+      throw ConfigError(leaf.value_at, "sweep: " + name + ": expected a range such as { min = .., max = .. }" +
+                                           std::string(discrete_type ? " or { values = [..] }" : "") + ", got " +
+                                           describe(*leaf.node));
+    }
+    ParameterRange range;
+    range.parameter = &param;
+    std::string distribution;
+    for (auto&& [key, node] : *table) {
+      const std::string k(key.str());
+      const SourceLocation at = location(node.source(), source_name_);
+      if (k == "distribution") {
+        auto text = node.as_string();
+        distribution = text ? text->get() : "";
+        if (kind != DesignKind::random) {
+          throw ConfigError(at, name + ": 'distribution' is only for [sweep.random]; this design samples uniformly");
+        }
+        if (distribution != "uniform" && distribution != "normal" && distribution != "lognormal" && distribution != "choice") {
+          throw ConfigError(at, name + ": distribution: expected \"uniform\", \"normal\", \"lognormal\" or \"choice\", got " +
+                                    describe(node));
+        }
+      } else if (k == "min" || k == "max") {
+        const ParamValue v = value_for(param, node, at);
+        const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
+                         : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
+                                                                     : std::nan("");
+        if (std::isnan(x)) throw ConfigError(at, name + ": min and max are for numbers; use values = [..]");
+        (k == "min" ? range.min : range.max) = x;
+      } else if (k == "mean" || k == "sd") {
+        auto number = node.value<double>();
+        if (!number || !std::isfinite(*number) || (k == "sd" && *number <= 0)) {
+          throw ConfigError(at, name + ": " + k + ": expected a finite number" + (k == "sd" ? " > 0" : "") +
+                                    ", got " + describe(node));
+        }
+        (k == "mean" ? range.mean : range.sd) = *number;
+      } else if (k == "values") {
+        const auto* array = node.as_array();
+        if (!array || array->empty()) throw ConfigError(at, name + ": values: expected a non-empty array");
+        for (const toml::node& element : *array) {
+          range.values.push_back(value_for(param, element, location(element.source(), source_name_)));
+        }
+      } else {
+        throw ConfigError(location(key.source(), source_name_),
+                          name + ": unknown range key '" + k + "'; expected min, max, values" +
+                              std::string(kind == DesignKind::random ? ", distribution, mean, sd" : ""));
+      }
+    }
+    using D = ParameterRange::Distribution;
+    range.distribution = distribution == "normal"      ? D::normal
+                         : distribution == "lognormal" ? D::lognormal
+                         : distribution == "choice"    ? D::choice
+                                                       : D::uniform;
+    const bool has_min = table->contains("min"), has_max = table->contains("max");
+    if (range.distribution == D::normal || range.distribution == D::lognormal) {
+      if (!table->contains("mean") || !table->contains("sd")) {
+        throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution needs mean and sd");
+      }
+      return range;
+    }
+    if (range.values.empty() && discrete_type && !has_min && !has_max) {
+      if (param.type == agents::ParamType::boolean) {
+        range.values = {false, true};
+      } else {
+        for (auto c : param.choices) range.values.push_back(std::string(c));
+      }
+    }
+    if (range.values.empty()) {
+      if (!has_min || !has_max) throw ConfigError(leaf.value_at, name + ": expected both min and max (or values = [..])");
+      if (!(range.min < range.max)) throw ConfigError(leaf.value_at, name + ": min must be below max");
+    } else if (has_min || has_max) {
+      throw ConfigError(leaf.value_at, name + ": give either min and max or values, not both");
+    }
+    return range;
+  }
+
   void grid_axis(ExperimentSpec& spec, const Leaf& leaf, const std::string& name) {
     const ParamSpec& param = parameter(leaf, name, "sweep.grid.");
     const auto* array = leaf.node->as_array();
@@ -303,27 +454,191 @@ class Loader {
                                            agents::expected_value(param) + ", got " +
                                            (array ? "an empty array" : describe(*leaf.node)));
     }
-    SweepAxis axis{&param, {}};
+    std::vector<ParamValue> values;
     for (const toml::node& element : *array) {
       ParamValue value = value_for(param, element, location(element.source(), source_name_));
-      if (std::find(axis.values.begin(), axis.values.end(), value) != axis.values.end()) {
+      if (std::find(values.begin(), values.end(), value) != values.end()) {
         throw ConfigError(location(element.source(), source_name_),
                           "sweep.grid." + name + ": duplicate value " + agents::format_value(value));
       }
-      axis.values.push_back(std::move(value));
+      values.push_back(std::move(value));
     }
     where_[std::string(param.name)] = leaf.value_at;
-    spec.grid.push_back(std::move(axis));
+    spec.design.parameters.push_back(&param);
+    spec.design.grid_values.push_back(std::move(values));
+  }
+
+  /// [sweep.list] points = [ { param = value, ... }, ... ]
+  void list_points(ExperimentSpec& spec, const Leaf& leaf) {
+    const auto* array = leaf.node->as_array();
+    if (!array || array->empty()) {
+      throw ConfigError(leaf.value_at, "sweep.list.points: expected a non-empty array of tables, got " + describe(*leaf.node));
+    }
+    Design& design = spec.design;
+    std::vector<std::vector<std::optional<ParamValue>>> points;
+    for (const toml::node& element : *array) {
+      const auto* table = element.as_table();
+      if (!table || table->empty()) {
+        throw ConfigError(location(element.source(), source_name_),
+                          "sweep.list.points: each point must be a table of parameter values, e.g. "
+                          "{ \"structure.type\" = \"flat\" }");
+      }
+      std::vector<std::optional<ParamValue>> point(design.parameters.size());
+      std::vector<std::pair<std::string, const toml::node*>> entries;
+      flatten_inline(*table, "", entries);
+      for (const auto& [name, node] : entries) {
+        const ParamSpec* param = agents::find_parameter(name);
+        const SourceLocation at = location(node->source(), source_name_);
+        if (!param) {
+          std::vector<std::string> known;
+          for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
+          throw ConfigError(at, "sweep.list.points: unknown parameter '" + name + "'" + suggestion(name, known));
+        }
+        auto column = std::find(design.parameters.begin(), design.parameters.end(), param);
+        if (column == design.parameters.end()) {
+          design.parameters.push_back(param);
+          for (auto& p : points) p.emplace_back();
+          point.emplace_back();
+          column = design.parameters.end() - 1;
+          where_[name] = at;
+        }
+        point[static_cast<std::size_t>(column - design.parameters.begin())] = value_for(*param, *node, at);
+      }
+      points.push_back(std::move(point));
+    }
+    list_pending_ = std::move(points);
+  }
+
+  static void flatten_inline(const toml::table& table, const std::string& prefix,
+                             std::vector<std::pair<std::string, const toml::node*>>& out) {
+    for (auto&& [key, node] : table) {
+      const std::string path = prefix + std::string(key.str());
+      if (const auto* sub = node.as_table()) {
+        flatten_inline(*sub, path + ".", out);
+      } else {
+        out.emplace_back(path, &node);
+      }
+    }
+  }
+
+  void finish_design(ExperimentSpec& spec) {
+    Design& design = spec.design;
+    design.seed = spec.seed;
+    if (design.kind == DesignKind::list) {
+      // Parameters a point leaves out keep their [scenario] value.
+      for (auto& point : list_pending_) {
+        std::vector<ParamValue> values;
+        for (std::size_t p = 0; p < design.parameters.size(); ++p) {
+          values.push_back(p < point.size() && point[p] ? *point[p] : agents::value_of(spec.scenario, *design.parameters[p]));
+        }
+        design.list_points.push_back(std::move(values));
+      }
+    }
+    const bool sampled = design.kind == DesignKind::random || design.kind == DesignKind::lhs ||
+                         design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli ||
+                         design.kind == DesignKind::morris;
+    if (sampled) {
+      const std::string section = "[sweep." + std::string(design_kind_name(design.kind)) + "]";
+      if (design.samples == 0) {
+        throw ConfigError({source_name_, 0, 0}, section + " needs " +
+                                                    (design.kind == DesignKind::morris ? "trajectories" : "samples") +
+                                                    " = N");
+      }
+      if (design.parameters.empty()) {
+        throw ConfigError(samples_at_, section + " varies no parameter; add e.g. "
+                                       "learning.socialization_rate = { min = 0.1, max = 0.9 }");
+      }
+      if (design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli) {
+        const std::size_t dims = design.parameters.size() * (design.kind == DesignKind::saltelli ? 2 : 1);
+        if (dims > 1000) throw ConfigError(samples_at_, section + ": too many parameters for the Sobol sequence");
+      }
+      if (design.size() > 100'000'000) throw ConfigError(samples_at_, section + ": more than 10^8 design points");
+      design.prepare();
+    }
+  }
+
+  /// [[events]]: at = tick, and one of shock = size, restructure = "type", set = { param = value }.
+  void read_events(ExperimentSpec& spec, const Leaf& leaf) {
+    const auto* array = leaf.node->as_array();
+    if (!array) throw ConfigError(leaf.value_at, "events: expected [[events]] tables");
+    for (const toml::node& element : *array) {
+      const auto* table = element.as_table();
+      const SourceLocation where = location(element.source(), source_name_);
+      if (!table) throw ConfigError(where, "events: expected a table with at = TICK and one action");
+      agents::ScheduledEvent event;
+      int actions = 0;
+      bool has_at = false;
+      for (auto&& [key, node] : *table) {
+        const std::string k(key.str());
+        const SourceLocation at = location(node.source(), source_name_);
+        if (k == "at") {
+          auto v = node.as_integer();
+          if (!v || v->get() < 1 || v->get() > spec.ticks) {
+            throw ConfigError(at, "events.at: expected a tick in [1, " + std::to_string(spec.ticks) + "], got " + describe(node));
+          }
+          event.at = static_cast<Tick>(v->get());
+          has_at = true;
+        } else if (k == "shock") {
+          auto v = node.value<double>();
+          if (!v || !(*v > 0 && *v <= 1)) throw ConfigError(at, "events.shock: expected a share of dimensions in (0, 1], got " + describe(node));
+          event.kind = agents::ScheduledEvent::Kind::shock;
+          event.shock_size = *v;
+          ++actions;
+        } else if (k == "restructure") {
+          const ParamSpec& type = *agents::find_parameter("structure.type");
+          const ParamValue v = value_for(type, node, at);
+          if (!spec.scenario.structure_enabled) {
+            throw ConfigError(at, "events.restructure needs structure.enabled = true in [scenario]");
+          }
+          event.kind = agents::ScheduledEvent::Kind::restructure;
+          event.structure = agents::parse_structure(std::get<std::string>(v));
+          ++actions;
+        } else if (k == "set") {
+          const auto* changes = node.as_table();
+          if (!changes || changes->empty()) throw ConfigError(at, "events.set: expected a table of parameter values");
+          std::vector<std::pair<std::string, const toml::node*>> entries;
+          flatten_inline(*changes, "", entries);
+          for (const auto& [name, value] : entries) {
+            const ParamSpec* param = agents::find_parameter(name);
+            const SourceLocation vat = location(value->source(), source_name_);
+            if (!param) throw ConfigError(vat, "events.set: unknown parameter '" + name + "'");
+            if (!agents::changeable_during_run(*param)) {
+              throw ConfigError(vat, "events.set: " + name + " cannot change during a run (sizes, switches and the "
+                                     "structure's layout are fixed; use restructure = \"...\" for the structure type)");
+            }
+            event.changes.emplace_back(param, value_for(*param, *value, vat));
+          }
+          event.kind = agents::ScheduledEvent::Kind::set;
+          ++actions;
+        } else {
+          throw ConfigError(location(key.source(), source_name_),
+                            "events: unknown key '" + k + "'; expected at, shock, restructure or set");
+        }
+      }
+      if (!has_at || actions != 1) {
+        throw ConfigError(where, "events: each event needs at = TICK and exactly one of shock, restructure, set");
+      }
+      spec.events.push_back(std::move(event));
+    }
+    std::stable_sort(spec.events.begin(), spec.events.end(),
+                     [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
   }
 
   /// Every design point must be a consistent organization.
   void check_design(const ExperimentSpec& spec) {
-    for (const DesignPoint& point : design_points(spec)) {
-      if (auto problem = agents::check_consistency(point.params)) {
+    static const std::vector<std::string_view> related = {"org.employees", "org.teams", "growth.growth_threshold",
+                                                          "growth.maturity_threshold"};
+    bool varies = false;
+    for (const ParamSpec* p : spec.design.parameters) {
+      varies |= std::find(related.begin(), related.end(), p->name) != related.end();
+    }
+    const std::size_t points = varies ? spec.design_point_count() : 1;
+    for (std::size_t point = 0; point < points; ++point) {
+      if (auto problem = agents::check_consistency(spec.params_at(point))) {
         auto it = where_.find(problem->parameter);
         SourceLocation at = it != where_.end() ? it->second : SourceLocation{source_name_, 0, 0};
         std::string message = problem->message;
-        if (!spec.grid.empty()) message += " (design point " + std::to_string(point.index) + ")";
+        if (spec.design.kind != DesignKind::none) message += " (design point " + std::to_string(point) + ")";
         throw ConfigError(at, message);
       }
     }
@@ -334,6 +649,9 @@ class Loader {
   const toml::table* file_ = nullptr;
   std::vector<Leaf> leaves_;
   std::map<std::string, SourceLocation> where_;
+  const Leaf* events_ = nullptr;
+  SourceLocation samples_at_;
+  std::vector<std::vector<std::optional<ParamValue>>> list_pending_;
 };
 
 void append_escaped(std::string& out, std::string_view text) {
@@ -360,10 +678,20 @@ void append_escaped(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::size_t ExperimentSpec::design_point_count() const {
-  std::size_t count = 1;
-  for (const SweepAxis& axis : grid) count *= axis.values.size();
-  return count;
+ModelParams ExperimentSpec::params_at(std::size_t point) const {
+  ModelParams params = scenario;
+  const std::vector<ParamValue> values = design.values(point);
+  for (std::size_t p = 0; p < values.size(); ++p) agents::assign(params, *design.parameters[p], values[p]);
+  return params;
+}
+
+agents::RunOptions ExperimentSpec::run_options() const {
+  agents::RunOptions options;
+  options.max_ticks = static_cast<Tick>(ticks);
+  options.stop = stop;
+  options.record_every = static_cast<Tick>(record_every);
+  options.events = events;
+  return options;
 }
 
 std::size_t ExperimentSpec::run_count() const {
@@ -379,19 +707,77 @@ std::string ExperimentSpec::resolved_text() const {
   out += "\nreplications = " + std::to_string(replications);
   out += "\nseed = " + std::to_string(seed);
   out += "\nstop = \"" + std::string(agents::stop_rule_name(stop)) + "\"\n\n[scenario]\n";
+  const auto& varied = design.parameters;
   for (const ParamSpec& p : agents::parameter_table()) {
-    const bool swept = std::any_of(grid.begin(), grid.end(), [&](const SweepAxis& a) { return a.parameter == &p; });
-    if (swept) continue;  // it appears under [sweep.grid]
+    if (std::find(varied.begin(), varied.end(), &p) != varied.end()) continue;  // under [sweep]
     out += std::string(p.name) + " = " + agents::format_value(agents::value_of(scenario, p)) + "\n";
   }
-  if (!grid.empty()) {
+  auto list = [](const std::vector<ParamValue>& values) {
+    std::string text = "[";
+    for (std::size_t k = 0; k < values.size(); ++k) text += (k ? ", " : "") + agents::format_value(values[k]);
+    return text + "]";
+  };
+  const std::string kind(design_kind_name(design.kind));
+  if (design.kind == DesignKind::grid) {
     out += "\n[sweep.grid]\n";
-    for (const SweepAxis& axis : grid) {
-      out += std::string(axis.parameter->name) + " = [";
-      for (std::size_t k = 0; k < axis.values.size(); ++k) {
-        out += (k ? ", " : "") + agents::format_value(axis.values[k]);
+    for (std::size_t a = 0; a < varied.size(); ++a) out += std::string(varied[a]->name) + " = " + list(design.grid_values[a]) + "\n";
+  } else if (design.kind == DesignKind::list) {
+    out += "\n[sweep.list]\npoints = [\n";
+    for (const auto& point : design.list_points) {
+      out += "  {";
+      for (std::size_t p = 0; p < varied.size(); ++p) {
+        out += (p ? ", " : " ") + std::string("\"") + std::string(varied[p]->name) + "\" = " + agents::format_value(point[p]);
       }
-      out += "]\n";
+      out += " },\n";
+    }
+    out += "]\n";
+  } else if (design.kind != DesignKind::none) {
+    out += "\n[sweep." + kind + "]\n";
+    if (design.kind == DesignKind::morris) {
+      out += "trajectories = " + std::to_string(design.samples) + "\nlevels = " + std::to_string(design.levels) + "\n";
+    } else {
+      out += "samples = " + std::to_string(design.samples) + "\n";
+    }
+    for (const ParameterRange& r : design.ranges) {
+      out += std::string(r.parameter->name) + " = { ";
+      using D = ParameterRange::Distribution;
+      if (design.kind == DesignKind::random) {
+        out += std::string("distribution = \"") +
+               (r.distribution == D::normal ? "normal" : r.distribution == D::lognormal ? "lognormal"
+                                                       : r.discrete() ? "choice" : "uniform") + "\", ";
+      }
+      if (r.distribution == D::normal || r.distribution == D::lognormal) {
+        out += "mean = " + agents::format_value(ParamValue{r.mean}) + ", sd = " + agents::format_value(ParamValue{r.sd});
+      } else if (r.discrete()) {
+        out += "values = " + list(r.values);
+      } else {
+        const bool integer = r.parameter->type == agents::ParamType::integer;
+        auto number = [&](double x) {
+          return integer ? std::to_string(static_cast<std::int64_t>(x)) : agents::format_value(ParamValue{x});
+        };
+        out += "min = " + number(r.min) + ", max = " + number(r.max);
+      }
+      out += " }\n";
+    }
+  }
+  if (record_every != 1) out += "\n[output]\nevery = " + std::to_string(record_every) + "\n";
+  for (const agents::ScheduledEvent& e : events) {
+    out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
+    switch (e.kind) {
+      case agents::ScheduledEvent::Kind::shock: out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n"; break;
+      case agents::ScheduledEvent::Kind::restructure: {
+        static const char* names[] = {"functional", "flat", "matrix", "cross_functional"};
+        out += std::string("restructure = \"") + names[static_cast<int>(e.structure)] + "\"\n";
+        break;
+      }
+      case agents::ScheduledEvent::Kind::set:
+        out += "set = {";
+        for (std::size_t k = 0; k < e.changes.size(); ++k) {
+          out += (k ? ", " : " ") + std::string("\"") + std::string(e.changes[k].first->name) + "\" = " +
+                 agents::format_value(e.changes[k].second);
+        }
+        out += " }\n";
+        break;
     }
   }
   return out;
@@ -402,16 +788,7 @@ std::vector<DesignPoint> design_points(const ExperimentSpec& spec) {
   const std::size_t count = spec.design_point_count();
   points.reserve(count);
   for (std::size_t index = 0; index < count; ++index) {
-    DesignPoint point{index, {}, spec.scenario};
-    std::size_t rest = index;
-    point.values.resize(spec.grid.size());
-    for (std::size_t a = spec.grid.size(); a-- > 0;) {  // last axis varies fastest
-      const SweepAxis& axis = spec.grid[a];
-      point.values[a] = axis.values[rest % axis.values.size()];
-      rest /= axis.values.size();
-      agents::assign(point.params, *axis.parameter, point.values[a]);
-    }
-    points.push_back(std::move(point));
+    points.push_back(DesignPoint{index, spec.design.values(index), spec.params_at(index)});
   }
   return points;
 }

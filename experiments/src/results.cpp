@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <ctime>
 #include <limits>
-#include <sstream>
 
 namespace orgsim::experiments {
 
@@ -36,56 +36,93 @@ std::string host_name() {
   return buffer;
 }
 
-/// A field of the /runs compound type.
+/// File access with the newest format (required for SWMR).
+h5::Handle latest_format() {
+  h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS), "file access properties");
+  h5::check_status(H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST), "file format");
+  return fapl;
+}
+
+/// A field of a compound row.
 struct Field {
   std::string name;
-  hid_t type;  // native type (or the text type)
+  hid_t type;
   std::size_t offset;
   std::size_t size;
 };
 
-}  // namespace
-
-struct ResultsWriter::Impl {
-  h5::Handle file;
-  h5::Handle metrics;
-  h5::Handle runs;
-  h5::Handle runs_type;
-  h5::Handle text_type;
+/// Builds a compound type from fields and remembers their offsets.
+struct Row {
   std::vector<Field> fields;
-  std::size_t row_bytes = 0;
-  std::size_t metric_count = 0;
-  std::size_t tick_rows = 0;
-  const ExperimentSpec* spec = nullptr;
-  std::vector<DesignPoint> points;
-
-  void add_field(const std::string& name, hid_t type, std::size_t size) {
-    fields.push_back({name, type, row_bytes, size});
-    row_bytes += size;
+  std::size_t bytes = 0;
+  void add(const std::string& name, hid_t type, std::size_t size) {
+    fields.push_back({name, type, bytes, size});
+    bytes += size;
+  }
+  h5::Handle type() const {
+    h5::Handle t = h5::type(H5Tcreate(H5T_COMPOUND, bytes), "compound type");
+    for (const Field& f : fields) h5::check_status(H5Tinsert(t, f.name.c_str(), f.offset, f.type), "field " + f.name);
+    return t;
   }
 };
 
-ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec,
-                             std::size_t threads)
+h5::Handle create_table(hid_t file, const char* name, hid_t type, hsize_t rows) {
+  const hsize_t dims[1] = {rows};
+  const hsize_t chunk[1] = {std::max<hsize_t>(1, std::min(rows, kRunsChunkRows))};
+  h5::Handle space = h5::space(H5Screate_simple(1, dims, nullptr), std::string(name) + " space");
+  h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), std::string(name) + " properties");
+  h5::check_status(H5Pset_chunk(dcpl, 1, chunk), std::string(name) + " chunking");
+  h5::check_status(H5Pset_deflate(dcpl, 4), std::string(name) + " compression");
+  return h5::dataset(H5Dcreate2(file, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), std::string("create /") + name);
+}
+
+void write_row(hid_t dataset, hid_t type, hsize_t row, const void* data, const std::string& what) {
+  const hsize_t start[1] = {row};
+  const hsize_t count[1] = {1};
+  h5::Handle file_space = h5::space(H5Dget_space(dataset), what + " space");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "select " + what);
+  h5::Handle memory = h5::space(H5Screate_simple(1, count, nullptr), what + " memory space");
+  h5::check_status(H5Dwrite(dataset, type, memory, file_space, H5P_DEFAULT, data), "write " + what);
+}
+
+}  // namespace
+
+struct ResultsWriter::Impl {
+  std::string path;
+  h5::Handle file;
+  h5::Handle metrics;
+  h5::Handle runs;
+  h5::Handle run_info;
+  h5::Handle runs_type;
+  h5::Handle info_type;
+  h5::Handle text_type;
+  Row runs_row;
+  Row info_row;
+  std::size_t metric_count = 0;
+  std::size_t tick_rows = 0;
+  const ExperimentSpec* spec = nullptr;
+};
+
+ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads,
+                             std::optional<Shard> shard)
     : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   Impl& s = *impl_;
+  s.path = path;
   s.spec = &spec;
-  s.points = design_points(spec);
   s.metric_count = agents::metric_table().size();
-  s.tick_rows = static_cast<std::size_t>(spec.ticks) + 1;
+  const auto every = static_cast<Tick>(spec.record_every);
+  s.tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), every);
   const auto runs = static_cast<hsize_t>(spec.run_count());
 
-  s.file = h5::file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                    "cannot create " + path);
+  h5::Handle fapl = latest_format();
+  s.file = h5::file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "cannot create " + path);
 
-  // /metrics [run, tick, metric], one run's rows per chunk (split in ticks beyond ~1 MiB).
+  // /metrics [run, row, metric], one run's rows per chunk (split in rows beyond ~1 MiB).
   {
     const hsize_t dims[3] = {runs, s.tick_rows, s.metric_count};
-    const hsize_t max_ticks_per_chunk =
-        std::max<hsize_t>(1, (1u << 20) / (8 * static_cast<hsize_t>(s.metric_count)));
-    const hsize_t chunk[3] = {1, std::min<hsize_t>(s.tick_rows, max_ticks_per_chunk),
-                              s.metric_count};
+    const hsize_t max_rows_per_chunk = std::max<hsize_t>(1, (1u << 20) / (8 * static_cast<hsize_t>(s.metric_count)));
+    const hsize_t chunk[3] = {1, std::min<hsize_t>(s.tick_rows, max_rows_per_chunk), s.metric_count};
     h5::Handle space = h5::space(H5Screate_simple(3, dims, nullptr), "metrics space");
     h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "metrics properties");
     h5::check_status(H5Pset_chunk(dcpl, 3, chunk), "metrics chunking");
@@ -93,8 +130,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
     h5::check_status(H5Pset_deflate(dcpl, 4), "metrics compression");
     const double nan = std::numeric_limits<double>::quiet_NaN();
     h5::check_status(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "metrics fill value");
-    s.metrics = h5::dataset(H5Dcreate2(s.file, "metrics", H5T_IEEE_F64LE, space, H5P_DEFAULT,
-                                       dcpl, H5P_DEFAULT),
+    s.metrics = h5::dataset(H5Dcreate2(s.file, "metrics", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                             "create /metrics");
     std::vector<std::string> names, categories, units, help;
     for (const MetricInfo& m : agents::metric_table()) {
@@ -107,46 +143,47 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
     h5::write_strings_attribute(s.metrics, "categories", categories);
     h5::write_strings_attribute(s.metrics, "units", units);
     h5::write_strings_attribute(s.metrics, "help", help);
-    h5::write_strings_attribute(s.metrics, "dimensions", {"run", "tick", "metric"});
+    h5::write_strings_attribute(s.metrics, "dimensions", {"run", "row", "metric"});
+    std::vector<long long> ticks;
+    for (Tick t = 0; t <= static_cast<Tick>(spec.ticks); t += every) ticks.push_back(static_cast<long long>(t));
+    if (ticks.back() != spec.ticks) ticks.push_back(spec.ticks);
+    const hsize_t tick_dims[1] = {ticks.size()};
+    h5::Handle tick_space = h5::space(H5Screate_simple(1, tick_dims, nullptr), "tick space");
+    h5::Handle attr = h5::attribute(
+        H5Acreate2(s.metrics, "tick_of_row", H5T_STD_I64LE, tick_space, H5P_DEFAULT, H5P_DEFAULT), "tick_of_row");
+    h5::check_status(H5Awrite(attr, H5T_NATIVE_LLONG, ticks.data()), "write tick_of_row");
   }
 
-  // /runs compound table.
-  {
-    s.text_type = h5::type(H5Tcopy(H5T_C_S1), "text type");
-    h5::check_status(H5Tset_size(s.text_type, kTextColumnBytes), "text size");
-    h5::check_status(H5Tset_strpad(s.text_type, H5T_STR_NULLTERM), "text padding");
-    s.add_field("run_id", H5T_NATIVE_UINT64, 8);
-    s.add_field("design_point", H5T_NATIVE_UINT64, 8);
-    s.add_field("replication", H5T_NATIVE_UINT64, 8);
-    s.add_field("seed", H5T_NATIVE_UINT64, 8);
-    for (const SweepAxis& axis : spec.grid) {
-      const std::string name(axis.parameter->name);
-      switch (axis.parameter->type) {
-        case agents::ParamType::integer: s.add_field(name, H5T_NATIVE_INT64, 8); break;
-        case agents::ParamType::real: s.add_field(name, H5T_NATIVE_DOUBLE, 8); break;
-        case agents::ParamType::boolean: s.add_field(name, H5T_NATIVE_UINT8, 1); break;
-        case agents::ParamType::choice: s.add_field(name, s.text_type, kTextColumnBytes); break;
-      }
-    }
-    s.add_field("ticks_run", H5T_NATIVE_UINT64, 8);
-    s.add_field("wall_seconds", H5T_NATIVE_DOUBLE, 8);
-    s.add_field("status", H5T_NATIVE_UINT8, 1);
-    s.runs_type = h5::type(H5Tcreate(H5T_COMPOUND, s.row_bytes), "runs type");
-    for (const Field& f : s.fields) {
-      h5::check_status(H5Tinsert(s.runs_type, f.name.c_str(), f.offset, f.type),
-                       "runs field " + f.name);
-    }
-    const hsize_t dims[1] = {runs};
-    const hsize_t chunk[1] = {std::max<hsize_t>(1, std::min(runs, kRunsChunkRows))};
-    h5::Handle space = h5::space(H5Screate_simple(1, dims, nullptr), "runs space");
-    h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "runs properties");
-    h5::check_status(H5Pset_chunk(dcpl, 1, chunk), "runs chunking");
-    h5::check_status(H5Pset_deflate(dcpl, 4), "runs compression");
-    s.runs = h5::dataset(H5Dcreate2(s.file, "runs", s.runs_type, space, H5P_DEFAULT, dcpl,
-                                    H5P_DEFAULT),
-                         "create /runs");
-    h5::write_string_attribute(s.runs, "status_values", "0 = not run, 1 = complete");
+  // /runs: deterministic content only.
+  s.text_type = h5::type(H5Tcopy(H5T_C_S1), "text type");
+  h5::check_status(H5Tset_size(s.text_type, kTextColumnBytes), "text size");
+  h5::check_status(H5Tset_strpad(s.text_type, H5T_STR_NULLTERM), "text padding");
+  s.runs_row.add("run_id", H5T_NATIVE_UINT64, 8);
+  s.runs_row.add("design_point", H5T_NATIVE_UINT64, 8);
+  s.runs_row.add("replication", H5T_NATIVE_UINT64, 8);
+  s.runs_row.add("seed", H5T_NATIVE_UINT64, 8);
+  if (spec.design.has_blocks()) {
+    s.runs_row.add("sample", H5T_NATIVE_UINT64, 8);
+    s.runs_row.add("block", H5T_NATIVE_UINT64, 8);
   }
+  for (const ParamSpec* param : spec.design.parameters) {
+    const std::string name(param->name);
+    switch (param->type) {
+      case agents::ParamType::integer: s.runs_row.add(name, H5T_NATIVE_INT64, 8); break;
+      case agents::ParamType::real: s.runs_row.add(name, H5T_NATIVE_DOUBLE, 8); break;
+      case agents::ParamType::boolean: s.runs_row.add(name, H5T_NATIVE_UINT8, 1); break;
+      case agents::ParamType::choice: s.runs_row.add(name, s.text_type, kTextColumnBytes); break;
+    }
+  }
+  s.runs_row.add("ticks_run", H5T_NATIVE_UINT64, 8);
+  s.runs_row.add("rows", H5T_NATIVE_UINT64, 8);
+  s.runs_row.add("status", H5T_NATIVE_UINT8, 1);
+  s.runs_type = s.runs_row.type();
+  s.runs = create_table(s.file, "runs", s.runs_type, runs);
+  h5::write_string_attribute(s.runs, "status_values", "0 = not run (yet), 1 = complete");
+  s.info_row.add("wall_seconds", H5T_NATIVE_DOUBLE, 8);
+  s.info_type = s.info_row.type();
+  s.run_info = create_table(s.file, "run_info", s.info_type, runs);
 
   // Provenance.
   h5::write_string_attribute(s.file, "orgsim_version", std::string(version()));
@@ -158,14 +195,17 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   for (const auto& o : spec.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
   h5::write_string_attribute(s.file, "overrides", overrides);  // one --set per line
   h5::write_string_attribute(s.file, "experiment_name", spec.name);
+  h5::write_string_attribute(s.file, "design", std::string(design_kind_name(spec.design.kind)));
+  h5::write_string_attribute(s.file, "shard", shard ? shard->str() : "");
   h5::write_string_attribute(s.file, "created", now_iso8601());
   h5::write_string_attribute(s.file, "host", host_name());
   h5::write_u64_attribute(s.file, "threads", threads);
   h5::write_u64_attribute(s.file, "ticks", static_cast<unsigned long long>(spec.ticks));
-  h5::write_u64_attribute(s.file, "replications",
-                          static_cast<unsigned long long>(spec.replications));
+  h5::write_u64_attribute(s.file, "every", static_cast<unsigned long long>(spec.record_every));
+  h5::write_u64_attribute(s.file, "replications", static_cast<unsigned long long>(spec.replications));
   h5::write_u64_attribute(s.file, "seed", spec.seed);
   h5::write_u64_attribute(s.file, "design_points", spec.design_point_count());
+  h5::check_status(H5Fstart_swmr_write(s.file), "start SWMR writing");
 }
 
 ResultsWriter::~ResultsWriter() = default;
@@ -173,7 +213,6 @@ ResultsWriter::~ResultsWriter() = default;
 void ResultsWriter::write(const RunRecord& record) {
   Impl& s = *impl_;
   const MetricTable& table = record.outcome.metrics;
-  // Metric rows [run, 0..rows-1, :].
   {
     const hsize_t start[3] = {record.run, 0, 0};
     const hsize_t count[3] = {1, table.rows(), s.metric_count};
@@ -181,83 +220,103 @@ void ResultsWriter::write(const RunRecord& record) {
     h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
                      "select metrics rows");
     h5::Handle memory = h5::space(H5Screate_simple(3, count, nullptr), "metrics memory space");
-    h5::check_status(H5Dwrite(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT,
-                              table.values().data()),
+    h5::check_status(H5Dwrite(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, table.values().data()),
                      "write metrics of run " + std::to_string(record.run));
   }
-  // /runs row.
-  {
-    std::vector<unsigned char> row(s.row_bytes, 0);
-    auto put = [&](std::size_t field, const void* value) {
-      std::memcpy(row.data() + s.fields[field].offset, value, s.fields[field].size);
-    };
-    const std::uint64_t seed = s.spec->seed;
-    put(0, &record.run);
-    put(1, &record.design_point);
-    put(2, &record.replication);
-    put(3, &seed);
-    const DesignPoint& point = s.points.at(record.design_point);
-    for (std::size_t a = 0; a < point.values.size(); ++a) {
-      const std::size_t field = 4 + a;
-      std::visit(
-          [&](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::string>) {
-              std::strncpy(reinterpret_cast<char*>(row.data() + s.fields[field].offset), v.c_str(),
-                           kTextColumnBytes - 1);
-            } else if constexpr (std::is_same_v<T, bool>) {
-              const std::uint8_t b = v ? 1 : 0;
-              put(field, &b);
-            } else {
-              put(field, &v);
-            }
-          },
-          point.values[a]);
-    }
-    const std::size_t tail = 4 + point.values.size();
-    const std::uint64_t ticks_run = record.outcome.ticks_run;
-    const std::uint8_t status = 1;
-    put(tail, &ticks_run);
-    put(tail + 1, &record.wall_seconds);
-    put(tail + 2, &status);
-    const hsize_t start[1] = {record.run};
-    const hsize_t count[1] = {1};
-    h5::Handle file_space = h5::space(H5Dget_space(s.runs), "runs space");
-    h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
-                     "select runs row");
-    h5::Handle memory = h5::space(H5Screate_simple(1, count, nullptr), "runs memory space");
-    h5::check_status(H5Dwrite(s.runs, s.runs_type, memory, file_space, H5P_DEFAULT, row.data()),
-                     "write runs row " + std::to_string(record.run));
+  write_row(s.run_info, s.info_type, record.run, &record.wall_seconds, "run_info row");
+
+  std::vector<unsigned char> row(s.runs_row.bytes, 0);
+  std::size_t field = 0;
+  auto put = [&](const void* value) {
+    const Field& f = s.runs_row.fields[field++];
+    std::memcpy(row.data() + f.offset, value, f.size);
+  };
+  const std::uint64_t seed = s.spec->seed;
+  put(&record.run);
+  put(&record.design_point);
+  put(&record.replication);
+  put(&seed);
+  if (s.spec->design.has_blocks()) {
+    const std::uint64_t sample = s.spec->design.sample_of(record.design_point);
+    const std::uint64_t block = s.spec->design.block_of(record.design_point);
+    put(&sample);
+    put(&block);
   }
+  for (const ParamValue& value : s.spec->design.values(record.design_point)) {
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            const Field& f = s.runs_row.fields[field++];
+            std::strncpy(reinterpret_cast<char*>(row.data() + f.offset), v.c_str(), kTextColumnBytes - 1);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            const std::uint8_t b = v ? 1 : 0;
+            put(&b);
+          } else {
+            put(&v);
+          }
+        },
+        value);
+  }
+  const std::uint64_t ticks_run = record.outcome.ticks_run;
+  const std::uint64_t rows = table.rows();
+  const std::uint8_t status = 1;
+  put(&ticks_run);
+  put(&rows);
+  put(&status);
+  // Data first, the status row last: a run whose status is not 1 is redone on resume.
+  h5::check_status(H5Dflush(s.metrics), "flush /metrics");
+  h5::check_status(H5Dflush(s.run_info), "flush /run_info");
+  write_row(s.runs, s.runs_type, record.run, row.data(), "runs row " + std::to_string(record.run));
+  h5::check_status(H5Dflush(s.runs), "flush /runs");
 }
 
-void ResultsWriter::finish() {
+void ResultsWriter::rename(const std::string& path) { impl_->path = path; }
+
+void ResultsWriter::finish(std::size_t runs_complete) {
   Impl& s = *impl_;
-  h5::write_string_attribute(s.file, "finished", now_iso8601());
   s.metrics.reset();
   s.runs.reset();
-  h5::check_status(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush results file");
+  s.run_info.reset();
   s.file.reset();
+  // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished.
+  h5::Handle fapl = latest_format();
+  h5::Handle file = h5::file(H5Fopen(s.path.c_str(), H5F_ACC_RDWR, fapl), "reopen " + s.path);
+  h5::write_string_attribute(file, "finished", now_iso8601());
+  h5::write_u64_attribute(file, "runs_complete", runs_complete);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 std::string RunColumn::format(std::size_t row) const {
   if (is_text) return texts[row];
-  std::ostringstream out;
-  out.precision(15);
-  out << numbers[row];
-  return out.str();
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, numbers[row]);
+  return std::string(buffer, result.ptr);
 }
 
-bool is_results_file(const std::string& path) {
+namespace {
+
+/// Opens a results file read-only; a file whose writer is still running or was killed opens in
+/// SWMR-read mode.
+h5::Handle open_for_reading(const std::string& path) {
   h5::silence_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) return false;
-  const bool ok = H5Lexists(file, "metrics", H5P_DEFAULT) > 0 && H5Lexists(file, "runs", H5P_DEFAULT) > 0;
-  H5Fclose(file);
-  return ok;
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw ResultsError(path + ": not an HDF5 file (or cannot be read)");
+  h5::Handle fapl = latest_format();
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
+  if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  return h5::file(id, path + ": cannot open");
+}
+
+}  // namespace
+
+bool is_results_file(const std::string& path) {
+  try {
+    h5::Handle file = open_for_reading(path);
+    return H5Lexists(file, "metrics", H5P_DEFAULT) > 0 && H5Lexists(file, "runs", H5P_DEFAULT) > 0;
+  } catch (const ResultsError&) {
+    return false;
+  }
 }
 
 struct ResultsReader::Impl {
@@ -267,19 +326,17 @@ struct ResultsReader::Impl {
   std::size_t tick_rows = 0;
   std::size_t metric_count = 0;
   std::vector<std::string> metric_names;
+  std::vector<std::int64_t> tick_of_row;
   std::vector<RunColumn> columns;
-  std::vector<std::uint64_t> ticks_run;
+  std::vector<std::uint64_t> rows;
+  std::vector<double> wall_seconds;
   std::string path;
 };
 
 ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
-  h5::silence_errors();
   Impl& s = *impl_;
   s.path = path;
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    throw ResultsError(path + ": not an HDF5 file (or cannot be read)");
-  }
-  s.file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path + ": cannot open");
+  s.file = open_for_reading(path);
   auto require = [&](const char* name) {
     if (H5Lexists(s.file, name, H5P_DEFAULT) <= 0) {
       throw ResultsError(path + ": not an orgsim results file (no /" + std::string(name) + ")");
@@ -292,22 +349,31 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     h5::Handle space = h5::space(H5Dget_space(s.metrics), "metrics space");
     hsize_t dims[3] = {0, 0, 0};
     if (H5Sget_simple_extent_ndims(space) != 3) {
-      throw ResultsError(path + ": /metrics must have 3 dimensions [run, tick, metric]");
+      throw ResultsError(path + ": /metrics must have 3 dimensions [run, row, metric]");
     }
     H5Sget_simple_extent_dims(space, dims, nullptr);
     s.runs = dims[0];
     s.tick_rows = dims[1];
     s.metric_count = dims[2];
-    if (!h5::read_strings_attribute(s.metrics, "names", s.metric_names) ||
-        s.metric_names.size() != s.metric_count) {
+    if (!h5::read_strings_attribute(s.metrics, "names", s.metric_names) || s.metric_names.size() != s.metric_count) {
       throw ResultsError(path + ": /metrics has no valid `names` attribute");
+    }
+    if (H5Aexists(s.metrics, "tick_of_row") > 0) {
+      h5::Handle attr = h5::attribute(H5Aopen(s.metrics, "tick_of_row", H5P_DEFAULT), "tick_of_row");
+      h5::Handle attr_space = h5::space(H5Aget_space(attr), "tick_of_row space");
+      const hssize_t n = H5Sget_simple_extent_npoints(attr_space);
+      if (n == static_cast<hssize_t>(s.tick_rows)) {
+        s.tick_of_row.resize(static_cast<std::size_t>(n));
+        h5::check_status(H5Aread(attr, H5T_NATIVE_INT64, s.tick_of_row.data()), "read tick_of_row");
+      }
+    }
+    if (s.tick_of_row.empty()) {
+      for (std::size_t r = 0; r < s.tick_rows; ++r) s.tick_of_row.push_back(static_cast<std::int64_t>(r));
     }
   }
   h5::Handle runs = h5::dataset(H5Dopen2(s.file, "runs", H5P_DEFAULT), path + ": open /runs");
   h5::Handle runs_type = h5::type(H5Dget_type(runs), "runs type");
-  if (H5Tget_class(runs_type) != H5T_COMPOUND) {
-    throw ResultsError(path + ": /runs is not a table");
-  }
+  if (H5Tget_class(runs_type) != H5T_COMPOUND) throw ResultsError(path + ": /runs is not a table");
   {
     h5::Handle space = h5::space(H5Dget_space(runs), "runs space");
     hsize_t dims[1] = {0};
@@ -328,6 +394,7 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     if (cls == H5T_STRING) {
       column.is_text = true;
       h5::Handle member = h5::type(H5Tget_member_type(runs_type, static_cast<unsigned>(k)), "member");
+      if (H5Tis_variable_str(member) > 0) continue;  // orgsim writes fixed-length text only
       const std::size_t size = H5Tget_size(member);
       h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, size), "text column type");
       h5::check_status(H5Tinsert(memory, column.name.c_str(), 0, member), "text column");
@@ -349,17 +416,25 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     }
     s.columns.push_back(std::move(column));
   }
-  const RunColumn* ticks = run_column("ticks_run");
+  const RunColumn* rows = run_column("rows");
   const RunColumn* status = run_column("status");
-  if (!ticks || ticks->is_text || !status || status->is_text) {
-    throw ResultsError(path + ": /runs lacks the ticks_run and status columns");
+  if (!rows || rows->is_text || !status || status->is_text || !run_column("ticks_run")) {
+    throw ResultsError(path + ": /runs lacks the ticks_run, rows and status columns");
   }
   for (std::size_t r = 0; r < s.runs; ++r) {
-    const double t = ticks->numbers[r];
-    if (status->numbers[r] == 1 && (t < 0 || t + 1 > static_cast<double>(s.tick_rows))) {
-      throw ResultsError(path + ": run " + std::to_string(r) + " has ticks_run out of range");
+    const double n = rows->numbers[r];
+    if (status->numbers[r] == 1 && (n < 1 || n > static_cast<double>(s.tick_rows))) {
+      throw ResultsError(path + ": run " + std::to_string(r) + " has a row count out of range");
     }
-    s.ticks_run.push_back(static_cast<std::uint64_t>(std::max(0.0, t)));
+    s.rows.push_back(static_cast<std::uint64_t>(std::max(1.0, n)));
+  }
+  s.wall_seconds.assign(s.runs, std::numeric_limits<double>::quiet_NaN());
+  if (H5Lexists(s.file, "run_info", H5P_DEFAULT) > 0) {
+    h5::Handle info = h5::dataset(H5Dopen2(s.file, "run_info", H5P_DEFAULT), path + ": open /run_info");
+    h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, sizeof(double)), "wall type");
+    h5::check_status(H5Tinsert(memory, "wall_seconds", 0, H5T_NATIVE_DOUBLE), "wall column");
+    h5::check_status(H5Dread(info, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.wall_seconds.data()),
+                     path + ": read /run_info");
   }
 }
 
@@ -367,6 +442,7 @@ ResultsReader::~ResultsReader() = default;
 
 std::size_t ResultsReader::run_count() const { return impl_->runs; }
 std::size_t ResultsReader::tick_rows() const { return impl_->tick_rows; }
+const std::vector<std::int64_t>& ResultsReader::tick_of_row() const { return impl_->tick_of_row; }
 const std::vector<std::string>& ResultsReader::metric_names() const { return impl_->metric_names; }
 const std::vector<RunColumn>& ResultsReader::run_columns() const { return impl_->columns; }
 
@@ -378,8 +454,8 @@ const RunColumn* ResultsReader::run_column(const std::string& name) const {
 }
 
 std::vector<std::string> ResultsReader::parameter_columns() const {
-  static const std::vector<std::string> fixed = {"run_id", "design_point", "replication", "seed",
-                                                 "ticks_run", "wall_seconds", "status"};
+  static const std::vector<std::string> fixed = {"run_id", "design_point", "replication", "seed", "sample",
+                                                 "block",  "ticks_run",    "rows",        "status"};
   std::vector<std::string> out;
   for (const RunColumn& c : impl_->columns) {
     if (std::find(fixed.begin(), fixed.end(), c.name) == fixed.end()) out.push_back(c.name);
@@ -389,11 +465,13 @@ std::vector<std::string> ResultsReader::parameter_columns() const {
 
 std::optional<std::string> ResultsReader::attribute(const std::string& name) const {
   std::vector<std::string> values;
-  if (!h5::read_strings_attribute(impl_->file, name, values) || values.size() != 1) {
-    return std::nullopt;
-  }
+  if (!h5::read_strings_attribute(impl_->file, name, values) || values.size() != 1) return std::nullopt;
   return values[0];
 }
+
+bool ResultsReader::finished() const { return H5Aexists(impl_->file, "finished") > 0; }
+
+bool ResultsReader::complete(std::size_t run) const { return run_column("status")->numbers.at(run) == 1; }
 
 std::vector<double> ResultsReader::run_metrics(std::size_t run) const {
   const Impl& s = *impl_;
@@ -401,28 +479,41 @@ std::vector<double> ResultsReader::run_metrics(std::size_t run) const {
   const hsize_t start[3] = {run, 0, 0};
   const hsize_t count[3] = {1, s.tick_rows, s.metric_count};
   h5::Handle file_space = h5::space(H5Dget_space(s.metrics), "metrics space");
-  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
-                   "select run");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "select run");
   h5::Handle memory = h5::space(H5Screate_simple(3, count, nullptr), "memory space");
-  h5::check_status(
-      H5Dread(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, out.data()),
-      s.path + ": read /metrics of run " + std::to_string(run));
+  h5::check_status(H5Dread(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, out.data()),
+                   s.path + ": read /metrics of run " + std::to_string(run));
   return out;
 }
 
 std::vector<double> ResultsReader::final_row(std::size_t run) const {
   const Impl& s = *impl_;
   std::vector<double> out(s.metric_count);
-  const hsize_t start[3] = {run, s.ticks_run.at(run), 0};
+  const hsize_t start[3] = {run, s.rows.at(run) - 1, 0};
   const hsize_t count[3] = {1, 1, s.metric_count};
   h5::Handle file_space = h5::space(H5Dget_space(s.metrics), "metrics space");
   h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
                    "select final row");
   h5::Handle memory = h5::space(H5Screate_simple(3, count, nullptr), "memory space");
-  h5::check_status(
-      H5Dread(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, out.data()),
-      s.path + ": read /metrics of run " + std::to_string(run));
+  h5::check_status(H5Dread(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, out.data()),
+                   s.path + ": read /metrics of run " + std::to_string(run));
   return out;
+}
+
+RunRecord ResultsReader::record(std::size_t run) const {
+  const Impl& s = *impl_;
+  RunRecord r;
+  r.run = static_cast<std::uint64_t>(run_column("run_id")->numbers.at(run));
+  r.design_point = static_cast<std::uint64_t>(run_column("design_point")->numbers.at(run));
+  r.replication = static_cast<std::uint64_t>(run_column("replication")->numbers.at(run));
+  r.outcome.ticks_run = static_cast<Tick>(run_column("ticks_run")->numbers.at(run));
+  r.wall_seconds = s.wall_seconds.at(run);
+  const std::vector<double> all = run_metrics(run);
+  r.outcome.metrics = MetricTable(s.metric_count);
+  for (std::size_t row = 0; row < s.rows.at(run); ++row) {
+    r.outcome.metrics.append(std::span<const double>(all.data() + row * s.metric_count, s.metric_count));
+  }
+  return r;
 }
 
 }  // namespace orgsim::experiments

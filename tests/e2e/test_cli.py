@@ -58,9 +58,11 @@ def default_run_reads_in_h5py_and_pandas(tmp):
         final = pd.DataFrame(metrics[:, -1, :], columns=names)
         window = pd.DataFrame(metrics[:, 150:, :].mean(axis=1), columns=names)
     frame = pd.DataFrame(h5py.File(out, "r")["runs"][:])
-    for column in ("run_id", "design_point", "replication", "seed", "ticks_run", "wall_seconds",
+    for column in ("run_id", "design_point", "replication", "seed", "ticks_run", "rows", "status",
                    "structure.type", "automation.level"):
         check(column in frame.columns, f"/runs column {column} missing: {list(frame.columns)}")
+    timing = pd.DataFrame(h5py.File(out, "r")["run_info"][:])
+    check(list(timing.columns) == ["wall_seconds"] and (timing["wall_seconds"] > 0).all(), "per-run wall time")
     check(len(frame) == 240 and frame["run_id"].tolist() == list(range(240)), "240 runs in order")
     check((frame["status"] == 1).all(), "every run complete")
     frame["structure.type"] = frame["structure.type"].str.decode("utf-8")

@@ -151,7 +151,7 @@ TEST(Loader, SetErrorsNameTheArgument) {
 TEST(Loader, AParameterCannotBeBothSetAndSwept) {
   const auto e = error_of("[experiment]\n[scenario]\norg.teams = 2\n[sweep.grid]\norg.teams = [1, 3]\n");
   EXPECT_EQ(e.where().line, 3u);
-  EXPECT_NE(e.message().find("set in [scenario] and swept"), std::string::npos);
+  EXPECT_NE(e.message().find("set in [scenario] and varied in [sweep.grid]"), std::string::npos);
 }
 
 TEST(Loader, ResultsFilesAreNotExperimentFiles) {

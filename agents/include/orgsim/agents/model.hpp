@@ -43,8 +43,19 @@ struct RunOutcome {
   Tick ticks_run = 0;
 };
 
-/// Runs one organization for up to `max_ticks` ticks and records the metrics after every tick
-/// (row 0 is the initial state).
+struct RunOptions {
+  Tick max_ticks = 100;
+  StopRule stop = StopRule::none;
+  Tick record_every = 1;                   ///< record rows at ticks 0, k, 2k, ... and the last tick
+  std::vector<ScheduledEvent> events;      ///< applied at the start of their tick
+};
+
+/// Number of metric rows a run of `ticks_run` ticks records with `every`.
+std::size_t recorded_rows(Tick ticks_run, Tick every);
+
+/// Runs one organization and records its metrics (row 0 is the initial state).
+RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& options);
+/// Runs for up to `max_ticks` ticks, recording every tick.
 RunOutcome simulate(const ModelParams& params, RunKey key, Tick max_ticks, StopRule stop);
 
 }  // namespace orgsim::agents

@@ -4,6 +4,7 @@
 // in the phases of docs/ODD.md section 3.
 #pragma once
 
+#include "orgsim/agents/events.hpp"
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/agents/settings.hpp"
 #include "orgsim/core/network.hpp"
@@ -224,6 +225,12 @@ class Organization {
   void rebuild_membership();
   /// Adds `count` employees at the end (hires) and assigns them to teams.
   void hire(std::size_t count, Tick tick);
+  /// Replaces the parameters during a run (a scheduled `set` event); only parameters for which
+  /// changeable_during_run() holds may differ.
+  void change_parameters(const ModelParams& params);
+
+  /// Scheduled events of this run, in tick order (applied by the `events` phase).
+  std::vector<ScheduledEvent> events;
 
  private:
   /// A new team t starts with the organization's code, a function and a site.

@@ -14,6 +14,10 @@ namespace orgsim::agents {
 void begin_tick(Organization& org, Tick tick);
 /// Serial: scheduled and random shocks flip a share of reality at once.
 void apply_shocks(Organization& org, Tick tick);
+/// Flips exactly round(size x m) dimensions of reality now and starts resilience tracking.
+void shock_reality(Organization& org, Tick tick, double size);
+/// Serial: the run's scheduled events for this tick (shock, restructure, parameter changes).
+void apply_events(Organization& org, Tick tick);
 /// Serial: the market grows; demand follows the market and customer loyalty.
 void update_market(Organization& org, Tick tick);
 /// Serial: tracks the depth and duration of the drop in strategic fit after the last shock.

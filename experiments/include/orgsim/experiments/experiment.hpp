@@ -5,6 +5,7 @@
 #include "orgsim/agents/model.hpp"
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/core/error.hpp"
+#include "orgsim/experiments/design.hpp"
 
 #include <cstdint>
 #include <string>
@@ -16,12 +17,6 @@ namespace orgsim::experiments {
 using agents::ModelParams;
 using agents::ParamValue;
 
-/// One swept parameter of a full-factorial grid and its values, in file order.
-struct SweepAxis {
-  const agents::ParamSpec* parameter = nullptr;
-  std::vector<ParamValue> values;
-};
-
 struct ExperimentSpec {
   std::string name;
   std::string description;
@@ -30,13 +25,19 @@ struct ExperimentSpec {
   std::uint64_t seed = 1;
   agents::StopRule stop = agents::StopRule::none;
   ModelParams scenario = ModelParams::defaults();  ///< defaults + [scenario]
-  std::vector<SweepAxis> grid;                     ///< [sweep.grid], in file order
+  Design design;                                   ///< [sweep.<design>]
+  std::int64_t record_every = 1;                   ///< [output] every
+  std::vector<agents::ScheduledEvent> events;      ///< [[events]], in tick order
   std::string source_name;                         ///< file path, or "<default experiment>"
   std::string source_text;                         ///< the file as written
   std::vector<std::string> overrides;              ///< the --set arguments applied
 
-  /// Number of design points (product of the grid's axis lengths; 1 without a sweep).
-  [[nodiscard]] std::size_t design_point_count() const;
+  /// Number of design points (1 without a sweep).
+  [[nodiscard]] std::size_t design_point_count() const { return design.size(); }
+  /// The parameters of a design point: the scenario with the design's values.
+  [[nodiscard]] ModelParams params_at(std::size_t point) const;
+  /// The run options (ticks, stop rule, recording, events) shared by every run.
+  [[nodiscard]] agents::RunOptions run_options() const;
   /// design_point_count() * replications.
   [[nodiscard]] std::size_t run_count() const;
   /// The experiment with every value explicit, as TOML (recorded in results files).
@@ -50,7 +51,7 @@ struct DesignPoint {
   ModelParams params;
 };
 
-/// Expands the grid (last axis fastest). Every point's parameters are checked for consistency.
+/// Every design point (for small designs and tests; large sweeps use params_at on demand).
 std::vector<DesignPoint> design_points(const ExperimentSpec& spec);
 
 /// Parses and validates an experiment. `overrides` are "key=value" strings (--set), applied on

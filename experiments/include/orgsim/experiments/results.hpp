@@ -1,8 +1,12 @@
 // The HDF5 results store: one schema, one writer, one reader (layout in docs/results-format.md).
-//   /metrics  float64 [run, tick, metric], attribute `names`; ticks after a run stopped are NaN
-//   /runs     compound table: run_id, design_point, replication, seed, one column per swept
-//             parameter, ticks_run, wall_seconds, status
-//   /         attributes: orgsim_version, git_revision, experiment, experiment_source, created...
+//   /metrics   float64 [run, row, metric], attributes `names`, `tick_of_row`; rows after a run
+//              stopped are NaN
+//   /runs      compound table, deterministic content: run_id, design_point, replication, seed,
+//              [sample, block], one column per varied parameter, ticks_run, rows, status
+//   /run_info  compound table: wall_seconds per run (timing, not content)
+//   /          attributes: provenance (version, git revision, experiment text, host, ...)
+// The file is written in SWMR mode and flushed after every run: readers (h5py with swmr=True)
+// see finished runs while the sweep runs, and a killed writer leaves a readable file.
 #pragma once
 
 #include "orgsim/agents/model.hpp"
@@ -27,20 +31,31 @@ struct RunRecord {
   double wall_seconds = 0;
 };
 
-/// Creates a results file for an experiment and writes runs into it in any order. Not
-/// thread-safe: one thread (the runner's writer thread) owns it.
+/// Part I (0-based) of N of a sweep: runs r with r mod N = I.
+struct Shard {
+  std::size_t index = 0;
+  std::size_t count = 1;
+  [[nodiscard]] bool contains(std::size_t run) const { return run % count == index; }
+  [[nodiscard]] std::string str() const { return std::to_string(index) + "/" + std::to_string(count); }
+};
+
+/// Creates a results file for an experiment and writes runs into it in any order. One thread
+/// (the runner's writer thread) owns it.
 class ResultsWriter {
  public:
-  /// Creates (truncates) `path` with every dataset sized for the experiment.
-  ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads);
+  /// Creates (truncates) `path` with every dataset sized for the experiment, then starts SWMR.
+  ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads,
+                std::optional<Shard> shard = std::nullopt);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
-  /// Writes a run's metric rows and its /runs row.
+  /// Writes a run's metric rows, timing and /runs row (status last), then flushes.
   void write(const RunRecord& record);
-  /// Records the end time and closes the file; the destructor closes without it.
-  void finish();
+  /// Closes the file and records `finished` and the number of complete runs.
+  void finish(std::size_t runs_complete);
+  /// Tells the writer its file was renamed (it reopens the file by name in finish()).
+  void rename(const std::string& path);
 
  private:
   struct Impl;
@@ -60,7 +75,7 @@ struct RunColumn {
 /// True when `path` is an HDF5 file with orgsim's /metrics and /runs (never throws).
 bool is_results_file(const std::string& path);
 
-/// Reads an orgsim results file. Opening checks the layout; reads are per run.
+/// Reads an orgsim results file (also one whose writer was killed). Reads are per run.
 class ResultsReader {
  public:
   /// @throws ResultsError if the file cannot be opened or is not an orgsim results file.
@@ -70,20 +85,29 @@ class ResultsReader {
   ResultsReader& operator=(const ResultsReader&) = delete;
 
   [[nodiscard]] std::size_t run_count() const;
-  /// Rows per run in /metrics (ticks + 1).
+  /// Rows per run in /metrics.
   [[nodiscard]] std::size_t tick_rows() const;
+  /// The tick each row records for a run that ran to the end (the last recorded row of an
+  /// early-stopped run is its ticks_run).
+  [[nodiscard]] const std::vector<std::int64_t>& tick_of_row() const;
   [[nodiscard]] const std::vector<std::string>& metric_names() const;
   [[nodiscard]] const std::vector<RunColumn>& run_columns() const;
   [[nodiscard]] const RunColumn* run_column(const std::string& name) const;
-  /// Names of the swept-parameter columns of /runs.
+  /// Names of the varied-parameter columns of /runs.
   [[nodiscard]] std::vector<std::string> parameter_columns() const;
   /// A root attribute (string), if present.
   [[nodiscard]] std::optional<std::string> attribute(const std::string& name) const;
+  /// True when the writer closed the file after its last run (not killed, not still running).
+  [[nodiscard]] bool finished() const;
+  /// True when run `run` was written completely.
+  [[nodiscard]] bool complete(std::size_t run) const;
 
-  /// All metric rows of one run ([tick][metric], tick_rows() rows).
+  /// All metric rows of one run ([row][metric], tick_rows() rows).
   [[nodiscard]] std::vector<double> run_metrics(std::size_t run) const;
-  /// The metric row at a run's last recorded tick (ticks_run).
+  /// The metric row at a run's last recorded tick.
   [[nodiscard]] std::vector<double> final_row(std::size_t run) const;
+  /// A complete run as the writer received it (for resume and merge).
+  [[nodiscard]] RunRecord record(std::size_t run) const;
 
  private:
   struct Impl;

@@ -1,37 +1,59 @@
-// The run farm: executes every run of an experiment in parallel (runs across TBB workers, agents
+// The run farm: executes the runs of an experiment in parallel (runs across TBB workers, agents
 // inside a run in nested parallel loops) and streams finished runs to one writer thread through
-// a bounded queue, so at most (threads + queue capacity) runs are in memory.
+// a bounded queue. Runs in flight are limited so that they fit in memory. Supports resuming an
+// interrupted sweep, shards for job arrays, and merging shards.
 #pragma once
 
 #include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/results.hpp"
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace orgsim::experiments {
 
 struct RunnerOptions {
   std::size_t threads = 0;         ///< worker threads in use (recorded as provenance; 0 = all)
   std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = 2 * threads)
-  /// Called by the writer thread after each run is written: (runs written, total runs).
+  bool resume = false;             ///< finish the interrupted sweep in the output file
+  std::optional<Shard> shard;      ///< run only this shard
+  /// Called by the writer thread after each run is written: (runs done, runs to do in all).
   std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 struct SweepReport {
-  std::size_t runs = 0;
-  double wall_seconds = 0;    ///< whole sweep
-  double writer_seconds = 0;  ///< time the writer thread spent in HDF5 calls
+  std::size_t runs = 0;           ///< runs this invocation is responsible for (its shard)
+  std::size_t runs_reused = 0;    ///< complete runs taken over from the interrupted file
+  std::size_t runs_computed = 0;  ///< runs simulated now
+  std::size_t runs_in_flight = 0; ///< the limit on simultaneous runs that was chosen
+  double wall_seconds = 0;        ///< whole sweep
+  double writer_seconds = 0;      ///< time the writer thread spent in HDF5 calls
 };
+
+/// Estimated peak memory of one run in bytes (its agents plus its metric rows).
+std::size_t estimate_run_memory(const ExperimentSpec& spec);
+/// Estimated CPU seconds of all runs (from the benchmarked employee-ticks per second per core).
+double estimate_cpu_seconds(const ExperimentSpec& spec);
+/// Memory the process may use for runs in flight: half of what the machine has available.
+std::size_t memory_budget();
 
 /// Checks that `path` can be an output file (not a directory, parent exists) without touching it.
 /// @throws UsageError otherwise.
 void check_output_path(const std::string& path);
 
-/// Runs the experiment and writes `output_path`. The file is written under a temporary name in
-/// the same directory and renamed into place only when every run is written, so a failed sweep
-/// never leaves a truncated file at `output_path` (or touches an existing one).
+/// Runs the experiment (or its shard) and writes `output_path`, live: the file is readable with
+/// HDF5's SWMR while the sweep runs, and every finished run survives a kill. With `resume`, the
+/// complete runs of an interrupted sweep in `output_path` are kept and only the others are run.
+/// @throws UsageError when resuming a file of another experiment or shard.
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path,
                            const RunnerOptions& options = {});
+
+/// Combines the shard files of one experiment into `output_path`, identical in content (/metrics,
+/// /runs) to a single-process run. @throws UsageError when a shard is missing, duplicated,
+/// incomplete or from another experiment.
+void merge_shards(const std::vector<std::string>& inputs, const std::string& output_path);
 
 }  // namespace orgsim::experiments

@@ -1,0 +1,28 @@
+// Scheduled events of a run: a shock, a restructuring or a change of parameters at a tick
+// (experiment files' [[events]]; docs/ODD.md 7.18).
+#pragma once
+
+#include "orgsim/agents/parameters.hpp"
+#include "orgsim/agents/settings.hpp"
+#include "orgsim/core/scheduler.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace orgsim::agents {
+
+struct ScheduledEvent {
+  enum class Kind { shock, restructure, set };
+  Tick at = 0;
+  Kind kind = Kind::shock;
+  double shock_size = 0;                              ///< shock: share of reality flipped
+  StructureType structure = StructureType::functional;  ///< restructure: the new structure
+  std::vector<std::pair<const ParamSpec*, ParamValue>> changes;  ///< set: new values
+};
+
+/// Whether a parameter may change during a run (not: sizes, switches and what builds the teams
+/// and the network at the start).
+bool changeable_during_run(const ParamSpec& spec);
+
+}  // namespace orgsim::agents

@@ -1,0 +1,80 @@
+// Sampling designs: which parameter values each design point of a sweep gets. Points are
+// computed on demand (a million-point design does not hold a million parameter sets):
+//   grid      full factorial of explicit values (last parameter fastest)
+//   list      explicit points
+//   random    independent draws per parameter: uniform, normal, lognormal (clipped to the
+//             parameter's range) or choice
+//   lhs       Latin hypercube: each parameter's range cut into N strata, one sample per stratum
+//   sobol     Sobol quasi-random points (Boost.Random), first point (all zeros) skipped
+//   saltelli  for Sobol indices: base samples A and B from a 2k-dimensional Sobol sequence and
+//             the k matrices AB_i (A with column i from B); per base sample j the rows are
+//             A_j, B_j, AB_j^1..AB_j^k (block 0, 1, 2..k+1)
+//   morris    r one-at-a-time trajectories of k+1 points on a p-level grid, step p/(2(p-1));
+//             block 0 is a trajectory's base point, block i the point after parameter i-1 moved
+// Discrete parameters (choices, booleans, or explicit `values`) mix with continuous ones: a unit
+// coordinate u picks values[floor(u * count)].
+#pragma once
+
+#include "orgsim/agents/parameters.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orgsim::experiments {
+
+using agents::ParamSpec;
+using agents::ParamValue;
+
+enum class DesignKind { none, grid, list, random, lhs, sobol, saltelli, morris };
+
+/// "grid", "list", ... -> DesignKind (nullopt for an unknown name).
+std::optional<DesignKind> parse_design_kind(std::string_view name);
+std::string_view design_kind_name(DesignKind kind);
+
+/// How one parameter is varied by a sampled design.
+struct ParameterRange {
+  enum class Distribution { uniform, normal, lognormal, choice };
+  const ParamSpec* parameter = nullptr;
+  Distribution distribution = Distribution::uniform;
+  double min = 0, max = 0;          ///< uniform (and the clip range of normal / lognormal)
+  double mean = 0, sd = 0;          ///< normal: of the value; lognormal: of its logarithm
+  std::vector<ParamValue> values;   ///< discrete values (choice, or explicit `values`)
+
+  /// The value at unit coordinate u in [0, 1] (uniform and discrete ranges).
+  [[nodiscard]] ParamValue at_unit(double u) const;
+  [[nodiscard]] bool discrete() const { return !values.empty(); }
+};
+
+class Design {
+ public:
+  DesignKind kind = DesignKind::none;
+  std::vector<const ParamSpec*> parameters;        ///< the varied parameters, column order
+  std::vector<std::vector<ParamValue>> grid_values;  ///< grid: values per parameter
+  std::vector<std::vector<ParamValue>> list_points;  ///< list: one value per parameter per point
+  std::vector<ParameterRange> ranges;                ///< sampled designs: one per parameter
+  std::size_t samples = 0;  ///< random / lhs / sobol: N; saltelli: base N; morris: trajectories r
+  int levels = 4;           ///< morris: grid levels p (even)
+  std::uint64_t seed = 0;   ///< draws of random, lhs and morris come from the experiment seed
+
+  /// Builds the unit-cube matrix of lhs / sobol / saltelli / morris (call once after setup).
+  void prepare();
+
+  /// Number of design points.
+  [[nodiscard]] std::size_t size() const;
+  /// The varied parameters' values at a design point (one per entry of `parameters`).
+  [[nodiscard]] std::vector<ParamValue> values(std::size_t point) const;
+  /// Whether the design has sample/block columns (saltelli, morris).
+  [[nodiscard]] bool has_blocks() const { return kind == DesignKind::saltelli || kind == DesignKind::morris; }
+  /// Base sample (saltelli) or trajectory (morris) of a point.
+  [[nodiscard]] std::uint64_t sample_of(std::size_t point) const;
+  /// Block of a point within its sample (see the file comment).
+  [[nodiscard]] std::uint64_t block_of(std::size_t point) const;
+
+ private:
+  std::vector<double> unit_;  ///< [point][parameter] in [0, 1]
+};
+
+}  // namespace orgsim::experiments
