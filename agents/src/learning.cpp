@@ -24,7 +24,6 @@ std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x 
 }  // namespace
 
 void apply_turbulence(Organization& org, Tick tick) {
-  org.reality_flips = 0;
   const double p4 = org.params().learning_turbulence_rate;
   if (p4 <= 0) return;
   RandomStream draw = org.key().stream(streams::turbulence, 0, tick);

@@ -93,8 +93,7 @@ void Design::prepare() {
     case DesignKind::sobol:
     case DesignKind::saltelli: {
       const std::size_t dims = kind == DesignKind::sobol ? k : 2 * k;
-      boost::random::sobol engine(dims);
-      engine.discard(dims);  // skip the first point (all zeros)
+      boost::random::sobol engine(dims);  // Boost's sequence starts at (0.5, ..., 0.5): no all-zero point
       std::vector<double> row(dims);
       const double scale = std::ldexp(1.0, -64);
       const std::size_t per_sample = kind == DesignKind::sobol ? 1 : k + 2;

@@ -5,7 +5,7 @@
 //   random    independent draws per parameter: uniform, normal, lognormal (clipped to the
 //             parameter's range) or choice
 //   lhs       Latin hypercube: each parameter's range cut into N strata, one sample per stratum
-//   sobol     Sobol quasi-random points (Boost.Random), first point (all zeros) skipped
+//   sobol     Sobol quasi-random points (Boost.Random; its sequence starts at (0.5, ..., 0.5))
 //   saltelli  for Sobol indices: base samples A and B from a 2k-dimensional Sobol sequence and
 //             the k matrices AB_i (A with column i from B); per base sample j the rows are
 //             A_j, B_j, AB_j^1..AB_j^k (block 0, 1, 2..k+1)
