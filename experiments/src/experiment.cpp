@@ -338,6 +338,7 @@ class Loader {
                                          "] and [sweep." + kind_name + "] are both given");
     }
     design.kind = kind;
+    if (design_at_.line == 0) design_at_ = leaf.key_at;
     const std::string key = rest.size() > kind_name.size() ? rest.substr(kind_name.size() + 1) : "";
     const std::string full = "sweep." + kind_name + "." + key;
     if (kind == DesignKind::grid) return grid_axis(spec, leaf, key);
@@ -540,12 +541,12 @@ class Loader {
     if (sampled) {
       const std::string section = "[sweep." + std::string(design_kind_name(design.kind)) + "]";
       if (design.samples == 0) {
-        throw ConfigError({source_name_, 0, 0}, section + " needs " +
+        throw ConfigError(design_at_, section + " needs " +
                                                     (design.kind == DesignKind::morris ? "trajectories" : "samples") +
                                                     " = N");
       }
       if (design.parameters.empty()) {
-        throw ConfigError(samples_at_, section + " varies no parameter; add e.g. "
+        throw ConfigError(design_at_, section + " varies no parameter; add e.g. "
                                        "learning.socialization_rate = { min = 0.1, max = 0.9 }");
       }
       if (design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli) {
@@ -651,6 +652,7 @@ class Loader {
   std::map<std::string, SourceLocation> where_;
   const Leaf* events_ = nullptr;
   SourceLocation samples_at_;
+  SourceLocation design_at_;  ///< the first key of the design section
   std::vector<std::vector<std::optional<ParamValue>>> list_pending_;
 };
 

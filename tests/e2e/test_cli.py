@@ -75,6 +75,13 @@ def default_run_reads_in_h5py_and_pandas(tmp):
           f"squads must deliver faster than functional silos: {lead}")
     by_automation = table.groupby("automation.level")["lead_time"].mean()
     check(by_automation["high"] < by_automation["none"], f"automation shortens lead time: {by_automation}")
+    # The first example of docs/results-format.md runs verbatim on this file.
+    with open(os.path.join(SOURCE, "docs", "results-format.md")) as f:
+        doc = f.read()
+    snippet = doc.split("```python\n")[1].split("```")[0]
+    example = subprocess.run([sys.executable, "-c", snippet], cwd=tmp, capture_output=True, text=True, timeout=120)
+    check(example.returncode == 0 and "cross_functional" in example.stdout,
+          f"docs/results-format.md example failed:\n{example.stdout}\n{example.stderr}")
 
 
 def h5dump_shows_layout(tmp):
