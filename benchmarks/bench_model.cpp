@@ -4,10 +4,12 @@
 #include "orgsim/agents/model.hpp"
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <filesystem>
 #include <unistd.h>
 
@@ -98,6 +100,50 @@ void BM_DefaultSweep(benchmark::State& state) {
   state.counters["writer_share"] = writer_seconds / wall_seconds;
 }
 BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// 2,000 small runs (March core, 50 employees, 100 ticks): the sweep with its HDF5 writer vs the
+/// same runs computed and discarded, and computed and compressed (by the workers, as the sweep
+/// does). output_cost = 1 - compute / sweep; writer_cost = 1 - (compute + compress) / sweep.
+void BM_SmallSweepWriterCost(benchmark::State& state) {
+  ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
+  const auto spec = experiments::parse_experiment(
+      "[experiment]\nticks = 100\nreplications = 200\n[scenario]\norg.employees = 50\n"
+      "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n[sweep.grid]\n"
+      "learning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n",
+      "small");
+  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-small-" + std::to_string(::getpid()) + ".h5");
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  double sweep = 0, compute = 0, compress = 0;
+  const auto run_options = spec.run_options();
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    experiments::run_experiment(spec, out.string(), options);
+    sweep += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    t0 = std::chrono::steady_clock::now();
+    parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t run = begin; run < end; ++run) {
+        auto outcome = agents::simulate(spec.params_at(run / 200), {spec.seed, run % 200}, run_options);
+        benchmark::DoNotOptimize(outcome.metrics.values().data());
+      }
+    });
+    compute += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    t0 = std::chrono::steady_clock::now();
+    parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t run = begin; run < end; ++run) {
+        auto outcome = agents::simulate(spec.params_at(run / 200), {spec.seed, run % 200}, run_options);
+        auto chunks = experiments::compress_metrics(outcome.metrics, 101);
+        benchmark::DoNotOptimize(chunks.data());
+      }
+    });
+    compress += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  std::filesystem::remove(out);
+  state.counters["runs"] = benchmark::Counter(static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()) / sweep);
+  state.counters["output_cost"] = 1.0 - compute / sweep;   // compression + writing
+  state.counters["writer_cost"] = 1.0 - compress / sweep;  // the serial HDF5 writer
+}
+BENCHMARK(BM_SmallSweepWriterCost)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

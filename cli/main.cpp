@@ -177,7 +177,9 @@ int command_run(const RunArgs& args) {
   const experiments::SweepReport report = experiments::run_experiment(spec, output, options);
   if (!args.quiet) {
     std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
-              << report.wall_seconds << " s on " << limit.threads() << " threads";
+              << report.wall_seconds << " s on " << limit.threads() << " threads; results writer busy "
+              << std::setprecision(1) << 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9)
+              << " % of the time";
     if (args.resume) std::cerr << " (" << report.runs_reused << " complete runs kept from the interrupted sweep)";
     std::cerr << '\n';
   }

@@ -4,5 +4,6 @@ find_package(TBB REQUIRED COMPONENTS tbb)
 find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(Boost 1.74 REQUIRED)
 find_package(tomlplusplus REQUIRED)
+find_package(ZLIB REQUIRED)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 

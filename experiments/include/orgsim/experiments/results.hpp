@@ -29,7 +29,17 @@ struct RunRecord {
   std::uint64_t replication = 0;
   agents::RunOutcome outcome;
   double wall_seconds = 0;
+  /// The run's /metrics chunks, already filtered (see compress_metrics); empty = the writer
+  /// compresses them.
+  std::vector<std::vector<unsigned char>> chunks;
 };
+
+/// Rows of /metrics per chunk for runs of `tick_rows` rows (one run per chunk up to ~1 MiB).
+std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
+
+/// Applies /metrics' filters (shuffle, deflate) to a run's rows, padded with NaN to `tick_rows`,
+/// one buffer per chunk. Workers call it in parallel so that the single writer only writes bytes.
+std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows);
 
 /// Part I (0-based) of N of a sweep: runs r with r mod N = I.
 struct Shard {
@@ -50,8 +60,11 @@ class ResultsWriter {
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
-  /// Writes a run's metric rows, timing and /runs row (status last), then flushes.
+  /// Writes a run's metric rows, timing and /runs row (status last). The run is durable (survives
+  /// a kill) after the next flush().
   void write(const RunRecord& record);
+  /// Makes every written run durable and visible to SWMR readers.
+  void flush();
   /// Closes the file and records `finished` and the number of complete runs.
   void finish(std::size_t runs_complete);
   /// Tells the writer its file was renamed (it reopens the file by name in finish()).
