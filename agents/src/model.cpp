@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 namespace orgsim::agents {
@@ -274,6 +276,84 @@ std::optional<StopRule> parse_stop_rule(std::string_view name) {
 
 std::string_view stop_rule_name(StopRule rule) { return rule == StopRule::equilibrium ? "equilibrium" : "none"; }
 
+std::optional<SnapshotField> parse_snapshot_field(std::string_view name) {
+  for (int f = 0; f <= static_cast<int>(SnapshotField::beliefs); ++f) {
+    if (snapshot_field_name(static_cast<SnapshotField>(f)) == name) return static_cast<SnapshotField>(f);
+  }
+  return std::nullopt;
+}
+
+std::string_view snapshot_field_name(SnapshotField field) {
+  switch (field) {
+    case SnapshotField::id: return "id";
+    case SnapshotField::team: return "team";
+    case SnapshotField::engagement: return "engagement";
+    case SnapshotField::resistance: return "resistance";
+    case SnapshotField::digital_skill: return "digital_skill";
+    case SnapshotField::alignment: return "alignment";
+    case SnapshotField::knowledge: return "knowledge";
+    case SnapshotField::beliefs: return "beliefs";
+  }
+  return "?";
+}
+
+namespace {
+
+/// Appends one snapshot of `options.agents` employees spread evenly over the slots.
+void take_snapshot(const Organization& org, const SnapshotOptions& options, Snapshots& out) {
+  const std::size_t n = org.headcount();
+  const std::size_t m = org.dimensions();
+  const std::size_t agents = options.agents;
+  if (out.values.empty()) {
+    for (SnapshotField f : options.fields) {
+      if (f != SnapshotField::beliefs) out.values.emplace_back();
+    }
+  }
+  std::size_t column = 0;
+  for (SnapshotField field : options.fields) {
+    if (field == SnapshotField::beliefs) {
+      for (std::size_t i = 0; i < agents; ++i) {
+        if (i >= n) {
+          out.beliefs.insert(out.beliefs.end(), m, 0);
+          continue;
+        }
+        const auto b = org.beliefs(n > agents ? i * n / agents : i);
+        out.beliefs.insert(out.beliefs.end(), b.begin(), b.end());
+      }
+      continue;
+    }
+    std::vector<double>& values = out.values[column++];
+    for (std::size_t i = 0; i < agents; ++i) {
+      if (i >= n) {
+        values.push_back(std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
+      const std::size_t slot = n > agents ? i * n / agents : i;
+      double v = 0;
+      switch (field) {
+        case SnapshotField::id: v = static_cast<double>(org.employees().id(slot)); break;
+        case SnapshotField::team: v = org.teams_of()[slot]; break;
+        case SnapshotField::engagement: v = org.engagement()[slot]; break;
+        case SnapshotField::resistance: v = org.resistance()[slot]; break;
+        case SnapshotField::digital_skill: v = org.skills(slot)[org.skill_count() - 1]; break;
+        case SnapshotField::alignment:
+          v = static_cast<double>(std::inner_product(org.beliefs(slot).begin(), org.beliefs(slot).end(), org.code.begin(),
+                                                     0, std::plus<>(), std::equal_to<>())) /
+              static_cast<double>(m);
+          break;
+        case SnapshotField::knowledge:
+          v = static_cast<double>(agreement(org.beliefs(slot), org.reality)) / static_cast<double>(m);
+          break;
+        case SnapshotField::beliefs: break;
+      }
+      values.push_back(v);
+    }
+  }
+  ++out.count;
+}
+
+}  // namespace
+
 std::size_t recorded_rows(Tick ticks_run, Tick every) {
   return static_cast<std::size_t>(ticks_run / every) + 1 + (ticks_run % every != 0 ? 1 : 0);
 }
@@ -288,11 +368,14 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   std::vector<double> row(kMetricCount);
   measure(org, row);
   outcome.metrics.append(row);
+  const SnapshotOptions& snap = options.snapshots;
+  if (snap.every > 0) take_snapshot(org, snap, outcome.snapshots);
   const StopRule stop = options.stop;
   outcome.ticks_run = run_ticks(
       org, schedule, options.max_ticks,
       [stop](const Organization& o, Tick) { return stop == StopRule::equilibrium && at_equilibrium(o); },
       [&](Organization& o, Tick tick) {
+        if (snap.every > 0 && tick % snap.every == 0) take_snapshot(o, snap, outcome.snapshots);
         if (tick % every != 0) return;
         measure(o, row);
         outcome.metrics.append(row);
@@ -301,6 +384,7 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
     measure(org, row);
     outcome.metrics.append(row);
   }
+  if (snap.every > 0 && outcome.ticks_run % snap.every != 0) take_snapshot(org, snap, outcome.snapshots);
   return outcome;
 }
 

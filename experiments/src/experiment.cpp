@@ -144,6 +144,12 @@ class Loader {
         sweep_key(spec, *leaf, path.substr(6));
       } else if (path == "output.every") {
         spec.record_every = integer_in(*leaf, "output.every", 1, 10'000'000);
+      } else if (path == "output.snapshots.every") {
+        spec.snapshots.every = static_cast<Tick>(integer_in(*leaf, path, 1, 10'000'000));
+      } else if (path == "output.snapshots.sample") {
+        spec.snapshots.agents = static_cast<std::size_t>(integer_in(*leaf, path, 0, 100'000'000));
+      } else if (path == "output.snapshots.fields") {
+        snapshot_fields(spec, *leaf);
       } else if (path == "events") {
         events_ = leaf;
       } else {
@@ -152,6 +158,7 @@ class Loader {
     }
     finish_design(spec);
     if (events_) read_events(spec, *events_);
+    finish_snapshots(spec);
     if (spec.name.empty()) {
       const auto slash = source_name_.find_last_of('/');
       std::string stem = source_name_.substr(slash == std::string::npos ? 0 : slash + 1);
@@ -214,7 +221,7 @@ class Loader {
       throw ConfigError(at, "unknown table [" + path + "]; expected [experiment], [scenario], [sweep.<design>], "
                             "[output] or [[events]]" + suggestion(head, top));
     }
-    if ((head == "experiment" || head == "output") && dot != std::string::npos) {
+    if ((head == "experiment" || (head == "output" && path != "output.snapshots")) && dot != std::string::npos) {
       throw ConfigError(at, "[" + head + "] has no sub-table '" + path.substr(dot + 1) + "'");
     }
     if (head == "sweep" && dot != std::string::npos) {
@@ -229,7 +236,8 @@ class Loader {
   ConfigError unknown_key(const Leaf& leaf) const {
     std::vector<std::string> known = {"experiment.name", "experiment.description",
                                       "experiment.ticks", "experiment.replications",
-                                      "experiment.seed", "experiment.stop", "output.every"};
+                                      "experiment.seed", "experiment.stop", "output.every",
+                                      "output.snapshots.every", "output.snapshots.sample", "output.snapshots.fields"};
     for (const ParamSpec& p : agents::parameter_table()) {
       known.push_back("scenario." + std::string(p.name));
       known.push_back("sweep.grid." + std::string(p.name));
@@ -558,6 +566,55 @@ class Loader {
     }
   }
 
+  void snapshot_fields(ExperimentSpec& spec, const Leaf& leaf) {
+    const auto* array = leaf.node->as_array();
+    if (!array || array->empty()) {
+      throw ConfigError(leaf.value_at, "output.snapshots.fields: expected a non-empty array of field names");
+    }
+    spec.snapshots.fields.clear();
+    std::vector<std::string> names;
+    for (int f = 0; f <= static_cast<int>(agents::SnapshotField::beliefs); ++f) {
+      names.emplace_back(agents::snapshot_field_name(static_cast<agents::SnapshotField>(f)));
+    }
+    for (const toml::node& element : *array) {
+      const SourceLocation at = location(element.source(), source_name_);
+      auto text = element.as_string();
+      const auto field = text ? agents::parse_snapshot_field(text->get()) : std::nullopt;
+      if (!field) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        throw ConfigError(at, "output.snapshots.fields: unknown field " + describe(element) + "; expected " + list +
+                                  (text ? suggestion(text->get(), names) : ""));
+      }
+      if (std::find(spec.snapshots.fields.begin(), spec.snapshots.fields.end(), *field) != spec.snapshots.fields.end()) {
+        throw ConfigError(at, "output.snapshots.fields: " + describe(element) + " is listed twice");
+      }
+      spec.snapshots.fields.push_back(*field);
+    }
+  }
+
+  void finish_snapshots(ExperimentSpec& spec) {
+    auto& snap = spec.snapshots;
+    if (snap.every == 0) {
+      if (snap.agents != 0 || !snap.fields.empty()) {
+        throw ConfigError({source_name_, 0, 0}, "[output.snapshots] needs every = K (ticks between snapshots)");
+      }
+      return;
+    }
+    if (snap.fields.empty()) {
+      using F = agents::SnapshotField;
+      snap.fields = {F::id, F::team, F::alignment, F::knowledge};
+      if (spec.scenario.people_enabled) snap.fields.push_back(F::engagement);
+    }
+    if (snap.agents == 0) {  // all employees: the largest initial (or target) headcount
+      for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
+        const auto p = spec.params_at(point);
+        snap.agents = std::max<std::size_t>(
+            snap.agents, static_cast<std::size_t>(std::max(p.org_employees, p.growth_enabled ? p.growth_target_employees : 0)));
+      }
+    }
+  }
+
   /// [[events]]: at = tick, and one of shock = size, restructure = "type", set = { param = value }.
   void read_events(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
@@ -693,6 +750,7 @@ agents::RunOptions ExperimentSpec::run_options() const {
   options.stop = stop;
   options.record_every = static_cast<Tick>(record_every);
   options.events = events;
+  options.snapshots = snapshots;
   return options;
 }
 
@@ -763,6 +821,14 @@ std::string ExperimentSpec::resolved_text() const {
     }
   }
   if (record_every != 1) out += "\n[output]\nevery = " + std::to_string(record_every) + "\n";
+  if (snapshots.every > 0) {
+    out += "\n[output.snapshots]\nevery = " + std::to_string(snapshots.every) + "\nsample = " +
+           std::to_string(snapshots.agents) + "\nfields = [";
+    for (std::size_t k = 0; k < snapshots.fields.size(); ++k) {
+      out += (k ? ", \"" : "\"") + std::string(agents::snapshot_field_name(snapshots.fields[k])) + "\"";
+    }
+    out += "]\n";
+  }
   for (const agents::ScheduledEvent& e : events) {
     out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
     switch (e.kind) {

@@ -150,7 +150,38 @@ struct ResultsWriter::Impl {
   std::size_t tick_rows = 0;
   const ExperimentSpec* spec = nullptr;
   bool unflushed = false;
+  // per-agent snapshots (when [output.snapshots] asks for them)
+  std::vector<h5::Handle> snapshot_sets;  ///< one per field, in field order
+  std::size_t snapshot_slots = 0;
+  std::size_t snapshot_width = 0;         ///< dimensions stored per belief row
 };
+
+namespace {
+
+std::size_t largest_dimensions(const ExperimentSpec& spec) {
+  std::size_t m = 0;
+  for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
+    m = std::max(m, static_cast<std::size_t>(spec.params_at(point).learning_dimensions));
+  }
+  return m;
+}
+
+/// Writes `count` snapshots of a run into a [run, snapshot, agent(, dimension)] dataset.
+void write_snapshot_block(hid_t dataset, hid_t memory_type, std::uint64_t run, std::size_t count, std::size_t agents,
+                          std::size_t width, const void* data) {
+  const int rank = width ? 4 : 3;
+  const hsize_t start[4] = {run, 0, 0, 0};
+  const hsize_t block[4] = {1, count, agents, width};
+  h5::Handle file_space = h5::space(H5Dget_space(dataset), "snapshot space");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "select snapshots");
+  h5::Handle memory = h5::space(H5Screate_simple(rank, block, nullptr), "snapshot memory space");
+  h5::check_status(H5Dwrite(dataset, memory_type, memory, file_space, H5P_DEFAULT, data),
+                   "write snapshots of run " + std::to_string(run));
+}
+
+}  // namespace
+
+
 
 ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads,
                              std::optional<Shard> shard)
@@ -225,10 +256,44 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   }
   s.runs_row.add("ticks_run", H5T_NATIVE_UINT64, 8);
   s.runs_row.add("rows", H5T_NATIVE_UINT64, 8);
+  const auto& snap = spec.snapshots;
+  if (snap.every > 0) s.runs_row.add("snapshots", H5T_NATIVE_UINT64, 8);
   s.runs_row.add("status", H5T_NATIVE_UINT8, 1);
   s.runs_type = s.runs_row.type();
   s.runs = create_table(s.file, "runs", s.runs_type, runs);
   h5::write_string_attribute(s.runs, "status_values", "0 = not run (yet), 1 = complete");
+  if (snap.every > 0) {
+    // /snapshots/<field>: [run, snapshot, agent] (beliefs: [..., dimension]), one snapshot per
+    // chunk so that a reader takes one snapshot without loading the rest.
+    h5::Handle group = h5::Handle(h5::check(H5Gcreate2(s.file, "snapshots", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                            "create /snapshots"),
+                                  H5Gclose);
+    s.snapshot_slots = agents::recorded_rows(static_cast<Tick>(spec.ticks), snap.every);
+    s.snapshot_width = largest_dimensions(spec);
+    std::vector<std::string> field_names;
+    for (agents::SnapshotField field : snap.fields) {
+      const bool beliefs = field == agents::SnapshotField::beliefs;
+      field_names.emplace_back(agents::snapshot_field_name(field));
+      const hsize_t dims[4] = {runs, s.snapshot_slots, snap.agents, s.snapshot_width};
+      const hsize_t chunk[4] = {1, 1, snap.agents, s.snapshot_width};
+      h5::Handle space = h5::space(H5Screate_simple(beliefs ? 4 : 3, dims, nullptr), "snapshot space");
+      h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "snapshot properties");
+      h5::check_status(H5Pset_chunk(dcpl, beliefs ? 4 : 3, chunk), "snapshot chunking");
+      h5::check_status(H5Pset_shuffle(dcpl), "snapshot shuffle");
+      h5::check_status(H5Pset_deflate(dcpl, kDeflateLevel), "snapshot compression");
+      if (!beliefs) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        h5::check_status(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "snapshot fill value");
+      }
+      s.snapshot_sets.push_back(h5::dataset(
+          H5Dcreate2(group, field_names.back().c_str(), beliefs ? H5T_STD_I8LE : H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                     dcpl, H5P_DEFAULT),
+          "create /snapshots/" + field_names.back()));
+    }
+    h5::write_strings_attribute(group, "fields", field_names);
+    h5::write_u64_attribute(group, "every", snap.every);
+    h5::write_u64_attribute(group, "agents", snap.agents);
+  }
   s.info_row.add("wall_seconds", H5T_NATIVE_DOUBLE, 8);
   s.info_type = s.info_row.type();
   s.run_info = create_table(s.file, "run_info", s.info_type, runs);
@@ -311,6 +376,24 @@ void ResultsWriter::write(const RunRecord& record) {
   const std::uint8_t status = 1;
   put(&ticks_run);
   put(&rows);
+  if (!s.snapshot_sets.empty()) {
+    const agents::Snapshots& snaps = record.outcome.snapshots;
+    const std::uint64_t count = snaps.count;
+    put(&count);
+    const std::size_t agents = s.spec->snapshots.agents;
+    std::size_t column = 0;
+    for (std::size_t f = 0; f < s.spec->snapshots.fields.size(); ++f) {
+      if (snaps.count == 0) break;
+      if (s.spec->snapshots.fields[f] == agents::SnapshotField::beliefs) {
+        const std::size_t width = snaps.beliefs.size() / (snaps.count * agents);
+        write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_INT8, record.run, snaps.count, agents, width,
+                             snaps.beliefs.data());
+      } else {
+        write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_DOUBLE, record.run, snaps.count, agents, 0,
+                             snaps.values[column++].data());
+      }
+    }
+  }
   put(&status);
   write_row(s.runs, s.runs_type, record.run, row.data(), "runs row " + std::to_string(record.run));
   s.unflushed = true;
@@ -322,6 +405,7 @@ void ResultsWriter::flush() {
   // Data first, the status rows last: a run whose status did not reach the disk is redone on
   // resume, never kept half-written.
   h5::check_status(H5Dflush(s.metrics), "flush /metrics");
+  for (const h5::Handle& set : s.snapshot_sets) h5::check_status(H5Dflush(set), "flush /snapshots");
   h5::check_status(H5Dflush(s.run_info), "flush /run_info");
   h5::check_status(H5Dflush(s.runs), "flush /runs");
   s.unflushed = false;
@@ -335,6 +419,7 @@ void ResultsWriter::finish(std::size_t runs_complete) {
   s.metrics.reset();
   s.runs.reset();
   s.run_info.reset();
+  s.snapshot_sets.clear();
   s.file.reset();
   // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished.
   h5::Handle fapl = latest_format();
@@ -511,8 +596,8 @@ const RunColumn* ResultsReader::run_column(const std::string& name) const {
 }
 
 std::vector<std::string> ResultsReader::parameter_columns() const {
-  static const std::vector<std::string> fixed = {"run_id", "design_point", "replication", "seed", "sample",
-                                                 "block",  "ticks_run",    "rows",        "status"};
+  static const std::vector<std::string> fixed = {"run_id", "design_point", "replication", "seed",     "sample",
+                                                 "block",  "ticks_run",    "rows",        "snapshots", "status"};
   std::vector<std::string> out;
   for (const RunColumn& c : impl_->columns) {
     if (std::find(fixed.begin(), fixed.end(), c.name) == fixed.end()) out.push_back(c.name);
@@ -569,6 +654,35 @@ RunRecord ResultsReader::record(std::size_t run) const {
   r.outcome.metrics = MetricTable(s.metric_count);
   for (std::size_t row = 0; row < s.rows.at(run); ++row) {
     r.outcome.metrics.append(std::span<const double>(all.data() + row * s.metric_count, s.metric_count));
+  }
+  const RunColumn* count = run_column("snapshots");
+  if (count && H5Lexists(s.file, "snapshots", H5P_DEFAULT) > 0) {
+    h5::Handle group = h5::Handle(h5::check(H5Gopen2(s.file, "snapshots", H5P_DEFAULT), "open /snapshots"), H5Gclose);
+    std::vector<std::string> fields;
+    h5::read_strings_attribute(group, "fields", fields);
+    r.outcome.snapshots.count = static_cast<std::size_t>(count->numbers.at(run));
+    for (const std::string& field : fields) {
+      h5::Handle set = h5::dataset(H5Dopen2(group, field.c_str(), H5P_DEFAULT), "open /snapshots/" + field);
+      h5::Handle space = h5::space(H5Dget_space(set), "snapshot space");
+      const int rank = H5Sget_simple_extent_ndims(space);
+      hsize_t dims[4] = {0, 0, 0, 1};
+      H5Sget_simple_extent_dims(space, dims, nullptr);
+      const hsize_t start[4] = {run, 0, 0, 0};
+      const hsize_t block[4] = {1, r.outcome.snapshots.count, dims[2], rank == 4 ? dims[3] : 1};
+      const std::size_t n = r.outcome.snapshots.count * dims[2] * block[3];
+      if (n == 0) continue;
+      h5::check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, block, nullptr), "select snapshots");
+      h5::Handle memory = h5::space(H5Screate_simple(rank, block, nullptr), "snapshot memory");
+      if (rank == 4) {
+        r.outcome.snapshots.beliefs.resize(n);
+        h5::check_status(H5Dread(set, H5T_NATIVE_INT8, memory, space, H5P_DEFAULT, r.outcome.snapshots.beliefs.data()),
+                         "read snapshots");
+      } else {
+        std::vector<double> values(n);
+        h5::check_status(H5Dread(set, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, values.data()), "read snapshots");
+        r.outcome.snapshots.values.push_back(std::move(values));
+      }
+    }
   }
   return r;
 }

@@ -47,7 +47,13 @@ std::size_t estimate_run_memory(const ExperimentSpec& spec) {
     largest = std::max(largest, employees * bytes_per_employee(p));
   }
   const std::size_t rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
-  return largest + rows * agents::metric_table().size() * sizeof(double) + 64 * 1024;
+  std::size_t snapshots = 0;
+  if (spec.snapshots.every > 0) {
+    const std::size_t count = agents::recorded_rows(static_cast<Tick>(spec.ticks), spec.snapshots.every);
+    snapshots = count * spec.snapshots.agents *
+                (spec.snapshots.fields.size() * sizeof(double) + static_cast<std::size_t>(spec.scenario.learning_dimensions));
+  }
+  return largest + rows * agents::metric_table().size() * sizeof(double) + snapshots + 64 * 1024;
 }
 
 double estimate_cpu_seconds(const ExperimentSpec& spec) {

@@ -7,7 +7,9 @@
 #include "orgsim/core/metrics.hpp"
 #include "orgsim/core/scheduler.hpp"
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 #include <span>
 #include <string_view>
 
@@ -37,10 +39,32 @@ enum class StopRule {
 std::optional<StopRule> parse_stop_rule(std::string_view name);
 std::string_view stop_rule_name(StopRule rule);
 
+/// Per-agent values a snapshot can record.
+enum class SnapshotField : std::uint8_t { id, team, engagement, resistance, digital_skill, alignment, knowledge, beliefs };
+std::optional<SnapshotField> parse_snapshot_field(std::string_view name);
+std::string_view snapshot_field_name(SnapshotField field);
+
+/// What per-agent snapshots to take: every `every` ticks (0 = none) and at the last tick, of
+/// `agents` employees spread evenly over the slots.
+struct SnapshotOptions {
+  Tick every = 0;
+  std::size_t agents = 0;
+  std::vector<SnapshotField> fields;
+};
+
+/// Snapshots of one run: for each field but beliefs, values [snapshot][agent] (NaN where the
+/// organization had fewer employees); beliefs [snapshot][agent][dimension].
+struct Snapshots {
+  std::size_t count = 0;
+  std::vector<std::vector<double>> values;  ///< one per field except beliefs, in field order
+  std::vector<std::int8_t> beliefs;
+};
+
 /// The outcome of one run: metric rows for ticks 0..ticks_run and how many ticks ran.
 struct RunOutcome {
   MetricTable metrics;
   Tick ticks_run = 0;
+  Snapshots snapshots;
 };
 
 struct RunOptions {
@@ -48,6 +72,7 @@ struct RunOptions {
   StopRule stop = StopRule::none;
   Tick record_every = 1;                   ///< record rows at ticks 0, k, 2k, ... and the last tick
   std::vector<ScheduledEvent> events;      ///< applied at the start of their tick
+  SnapshotOptions snapshots;
 };
 
 /// Number of metric rows a run of `ticks_run` ticks records with `every`.

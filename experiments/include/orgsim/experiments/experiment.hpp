@@ -27,6 +27,7 @@ struct ExperimentSpec {
   ModelParams scenario = ModelParams::defaults();  ///< defaults + [scenario]
   Design design;                                   ///< [sweep.<design>]
   std::int64_t record_every = 1;                   ///< [output] every
+  agents::SnapshotOptions snapshots;               ///< [output.snapshots]
   std::vector<agents::ScheduledEvent> events;      ///< [[events]], in tick order
   std::string source_name;                         ///< file path, or "<default experiment>"
   std::string source_text;                         ///< the file as written
