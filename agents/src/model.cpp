@@ -363,7 +363,7 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   org.events = options.events;
   const Schedule<Organization> schedule = make_schedule(params);
   const Tick every = std::max<Tick>(1, options.record_every);
-  RunOutcome outcome{MetricTable(kMetricCount), 0};
+  RunOutcome outcome{MetricTable(kMetricCount), 0, {}};
   outcome.metrics.reserve_rows(recorded_rows(options.max_ticks, every));
   std::vector<double> row(kMetricCount);
   measure(org, row);
