@@ -97,7 +97,8 @@ std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows) {
   const std::size_t width = rows.width();
   const std::size_t per_chunk = metrics_rows_per_chunk(tick_rows);
-  const std::size_t chunks = (tick_rows + per_chunk - 1) / per_chunk;
+  // Chunks past the run's last recorded row stay unwritten: they read back as the NaN fill value.
+  const std::size_t chunks = std::min((tick_rows + per_chunk - 1) / per_chunk, (rows.rows() + per_chunk - 1) / per_chunk);
   const std::size_t values = per_chunk * width;
   std::vector<std::vector<unsigned char>> out;
   std::vector<double> chunk(values);

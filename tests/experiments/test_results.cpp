@@ -80,6 +80,16 @@ TEST(Results, EarlyStoppedRunsAreNanAfterTheirLastTick) {
   fs::remove_all(out.parent_path());
 }
 
+TEST(Results, OnlyChunksWithRecordedRowsAreCompressed) {
+  MetricTable rows(agents::metric_table().size());
+  std::vector<double> row(agents::metric_table().size(), 1.0);
+  for (int r = 0; r < 10; ++r) rows.append(row);
+  const std::size_t per_chunk = metrics_rows_per_chunk(100000);
+  EXPECT_LT(per_chunk, 100000u);
+  EXPECT_EQ(compress_metrics(rows, 100000).size(), 1u);  // the rest reads back as the NaN fill value
+  EXPECT_EQ(compress_metrics(rows, 10).size(), 1u);
+}
+
 TEST(Results, ReaderRejectsFilesThatAreNotOrgsimResults) {
   const fs::path text = temp_file("not.h5");
   std::ofstream(text) << "hello";

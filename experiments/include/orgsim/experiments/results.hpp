@@ -37,8 +37,9 @@ struct RunRecord {
 /// Rows of /metrics per chunk for runs of `tick_rows` rows (one run per chunk up to ~1 MiB).
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
 
-/// Applies /metrics' filters (shuffle, deflate) to a run's rows, padded with NaN to `tick_rows`,
-/// one buffer per chunk. Workers call it in parallel so that the single writer only writes bytes.
+/// Applies /metrics' filters (shuffle, deflate) to a run's rows, one buffer per chunk up to the
+/// chunk holding its last recorded row (NaN-padded; later chunks stay unwritten and read back as
+/// the NaN fill value). Workers call it in parallel so that the single writer only writes bytes.
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows);
 
 /// Part I (0-based) of N of a sweep: runs r with r mod N = I.
