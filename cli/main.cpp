@@ -56,7 +56,7 @@ experiments::Shard parse_shard(const std::string& text) {
   } catch (const std::exception&) {
     throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
   }
-  if (count == 0 || index >= count) {
+  if (text.find_first_not_of("0123456789/") != std::string::npos || count == 0 || index >= count || count > 1'000'000) {
     throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
   }
   return {index, count};
@@ -64,6 +64,12 @@ experiments::Shard parse_shard(const std::string& text) {
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  if (seconds >= 86400.0 * 365 * 100) return "more than 100 years";
+  if (seconds >= 86400.0 * 2) {
+    char days[64];
+    std::snprintf(days, sizeof days, "%.1f days", seconds / 86400.0);
+    return days;
+  }
   const auto s = static_cast<long long>(seconds + 0.5);
   char buffer[32];
   if (s >= 3600) {
@@ -192,18 +198,28 @@ int command_validate(const std::string& file, const std::vector<std::string>& se
   const experiments::ExperimentSpec spec = load(file, sets);
   std::cout << (file.empty() ? "<default experiment>" : file) << ": ok\n";
   describe(std::cout, spec);
-  const double per_run_mb = static_cast<double>(experiments::estimate_run_memory(spec)) / 1e6;
+  const std::size_t per_run = experiments::estimate_run_memory(spec);
+  const double per_run_mb = static_cast<double>(per_run) / 1e6;
   const std::size_t threads = hardware_threads();
-  const double in_flight = std::min<double>(2.0 * static_cast<double>(threads), static_cast<double>(spec.run_count()));
+  const double fit = std::max<double>(1.0, static_cast<double>(experiments::memory_budget() / std::max<std::size_t>(per_run, 1)));
+  const double in_flight = std::min({2.0 * static_cast<double>(threads), static_cast<double>(spec.run_count()), fit});
   const double seconds = experiments::estimate_cpu_seconds(spec) / static_cast<double>(threads);
   std::cout << std::fixed << std::setprecision(1) << "estimated memory: " << per_run_mb << " MB per run, about "
-            << per_run_mb * in_flight << " MB with " << in_flight << " runs in flight\n"
+            << per_run_mb * in_flight << " MB with " << std::setprecision(0) << in_flight << std::setprecision(1)
+            << " runs in flight" << (fit < 1.5 && per_run > experiments::memory_budget() ? " (MORE THAN THIS MACHINE HAS)" : "")
+            << "\n"
             << "estimated time: " << format_duration(seconds) << " on " << threads
             << " threads (from the benchmarked employee-ticks per second)\n";
   return 0;
 }
 
 int command_merge(const std::string& output, const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    if (!std::filesystem::exists(input)) throw UsageError(input + ": no such file");
+    if (std::filesystem::exists(output) && std::filesystem::equivalent(input, output)) {
+      throw UsageError(output + ": is one of the shards; merge into another file");
+    }
+  }
   experiments::merge_shards(inputs, output);
   std::cout << "merged " << inputs.size() << " shards into " << output << "\n";
   return 0;

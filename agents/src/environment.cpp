@@ -9,6 +9,7 @@ namespace orgsim::agents {
 
 void begin_tick(Organization& org, Tick tick) {
   org.tick_now = tick;
+  if (org.transition_left > 0) --org.transition_left;  // a restructuring's dip fades tick by tick
   org.leavers = org.hires = org.laid_off = org.incidents = 0;
   org.reality_flips = 0;
   org.shocked = org.reviewed = org.realigned = false;

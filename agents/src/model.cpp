@@ -121,16 +121,14 @@ Schedule<Organization> make_schedule(const ModelParams& p) {
     s.parallel("team_capacity", teams, team_capacity, 64);
     s.serial("process_work", process_work);
   }
-  if (p.people_enabled) {
-    s.parallel("update_people", employees, update_people, 512);
-    s.serial("fade_change_pressure", fade_change_pressure);
-  }
+  if (p.people_enabled) s.parallel("update_people", employees, update_people, 512);
+  s.serial("fade_change_pressure", fade_change_pressure);
   if (p.automation_enabled) s.serial("adopt_automation", adopt_automation);
   s.parallel("draw_turnover", employees, draw_turnover, 1024);
   s.serial("renew_leavers", renew_leavers);
   s.parallel("onboard_hires", employees, onboard_hires, 1024);
   s.serial("grow", grow);
-  if (p.environment_enabled) s.serial("track_resilience", track_resilience);
+  s.serial("track_resilience", track_resilience);  // shocks also come from [[events]]
   return s;
 }
 
@@ -247,11 +245,12 @@ void measure(const Organization& org, std::span<double> row) {
                        : org.recovered_tick >= 0
                            ? static_cast<double>(org.recovered_tick - org.shock_tick)
                            : static_cast<double>(org.tick_now - static_cast<Tick>(org.shock_tick));
-  row[kAutomationProcess] = org.automation_process;
-  row[kAutomationData] = org.automation_data;
-  row[kAutomationCommunication] = org.automation_communication;
-  row[kIncidents] = static_cast<double>(org.incidents);
-  row[kDowntime] = org.downtime_left > 0 ? 1.0 : 0.0;
+  const bool automation = p.automation_enabled;
+  row[kAutomationProcess] = automation ? org.automation_process : kNaN;
+  row[kAutomationData] = automation ? org.automation_data : kNaN;
+  row[kAutomationCommunication] = automation ? org.automation_communication : kNaN;
+  row[kIncidents] = automation ? static_cast<double>(org.incidents) : kNaN;
+  row[kDowntime] = automation ? (org.downtime_left > 0 ? 1.0 : 0.0) : kNaN;
   row[kRevenue] = work ? org.revenue : kNaN;
   row[kCost] = work ? org.cost : kNaN;
   row[kProfit] = work ? org.revenue - org.cost : kNaN;

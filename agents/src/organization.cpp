@@ -29,8 +29,6 @@ void resize_teams(Teams& t, std::size_t count, std::size_t m, std::size_t pipeli
   t.fit.resize(count, 0);
 }
 
-constexpr std::size_t kPipelineSlots = 64;  // handoff delays are below 52 + 52 ticks / 2
-
 }  // namespace
 
 Organization::Organization(const ModelParams& params, RunKey key)
@@ -49,8 +47,13 @@ Organization::Organization(const ModelParams& params, RunKey key)
   structure = settings_.structure;
   const Culture& hq = settings_.site_culture[0];
   centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
+  pipeline_slots = static_cast<std::size_t>(params.work_handoff_delay + params.structure_cross_site_delay) + 2;
   if (params.structure_enabled) {
-    const std::int64_t largest = std::max(params.org_employees, params.growth_target_employees);
+    // Sized for the largest organization the run can become (uncapped growth: 10^8 employees).
+    const std::int64_t largest =
+        params.growth_enabled ? (params.growth_target_employees > 0 ? std::max(params.org_employees, params.growth_target_employees)
+                                                                    : std::int64_t{100'000'000})
+                              : params.org_employees;
     const int deepest = hierarchy_depth(StructureType::functional, largest, params.structure_span_of_control) + 1;
     history_length = static_cast<std::size_t>(deepest * params.structure_cascade_lag +
                                               params.structure_cross_site_delay) + 1;
@@ -79,7 +82,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
     build_structure(0);
   } else {
     const auto team_count = static_cast<std::size_t>(params.org_teams);
-    resize_teams(teams, team_count, m, kPipelineSlots);
+    resize_teams(teams, team_count, m, pipeline_slots);
     auto team = team_of();
     for (std::size_t slot = 0; slot < n; ++slot) team[slot] = static_cast<std::int32_t>(slot * team_count / n);
     rebuild_membership();
@@ -103,16 +106,8 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   RandomStream draw = key_.stream(streams::new_traits, id, 0);
   const auto team = static_cast<std::size_t>(team_of()[slot]);
   const Culture& culture = settings_.site_culture[teams.count ? static_cast<std::size_t>(teams.site[team]) : 0];
-  // Personal socialization rate: fast learners, and a culture-dependent spread around p1.
-  double rate = params_.learning_socialization_rate;
-  if (draw.bernoulli(params_.learning_fast_learner_share)) rate = params_.learning_fast_socialization_rate;
-  const double u = draw.uniform();
-  if (params_.culture_enabled) {
-    // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
-    const double spread = std::log1p(2.0 * culture.learning_orientation);
-    rate *= std::exp((2.0 * u - 1.0) * spread);
-  }
-  socialization_rate()[slot] = std::clamp(rate, 0.0, 1.0);
+  const double fast = draw.uniform();
+  const double spread_draw = draw.uniform();
   // Skills: the primary function (the team's, or round-robin inside a squad) starts high.
   auto skill = skills(slot);
   const std::size_t functions = skills_width_ - 1;
@@ -129,13 +124,42 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   const double digital = params_.people_initial_digital_skill * (0.5 + draw.uniform());
   skill[functions] = static_cast<float>(std::clamp(digital, 0.0, 1.0));
   engagement()[slot] = static_cast<float>(0.6 + 0.2 * draw.uniform());
-  const double mean_resistance =
-      std::clamp(params_.people_mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
-  resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (draw.uniform() - 0.5), 0.0, 1.0));
+  const double resistance_draw = draw.uniform();
+  set_personal_traits(slot, culture, fast, spread_draw, resistance_draw);
   training_until()[slot] = 0;
   code_matches()[slot] = 0;
   leaving()[slot] = 0;
   (void)tick;
+}
+
+void Organization::set_personal_traits(std::size_t slot, const Culture& culture, double fast, double spread_draw,
+                                       double resistance_draw) {
+  // Personal socialization rate: fast learners, and a culture-dependent spread around p1.
+  double rate = fast < params_.learning_fast_learner_share ? params_.learning_fast_socialization_rate
+                                                           : params_.learning_socialization_rate;
+  if (params_.culture_enabled) {
+    // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
+    const double spread = std::log1p(2.0 * culture.learning_orientation);
+    rate *= std::exp((2.0 * spread_draw - 1.0) * spread);
+  }
+  socialization_rate()[slot] = std::clamp(rate, 0.0, 1.0);
+  const double mean_resistance =
+      std::clamp(params_.people_mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
+  resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (resistance_draw - 0.5), 0.0, 1.0));
+}
+
+void Organization::refresh_personal_traits() {
+  const std::size_t functions = skills_width_ - 1;
+  for (std::size_t slot = 0; slot < headcount(); ++slot) {
+    RandomStream draw = key_.stream(streams::new_traits, employees_.id(slot), 0);  // replays the hire's draws
+    const double fast = draw.uniform();
+    const double spread_draw = draw.uniform();
+    for (std::size_t k = 0; k < functions + 2; ++k) draw.uniform();  // skills, digital skill, engagement
+    const double resistance_draw = draw.uniform();
+    const auto team = static_cast<std::size_t>(team_of()[slot]);
+    set_personal_traits(slot, settings_.site_culture[static_cast<std::size_t>(teams.site[team])], fast, spread_draw,
+                        resistance_draw);
+  }
 }
 
 std::span<const std::int8_t> Organization::guiding_code(std::size_t team) const {
@@ -151,7 +175,7 @@ void Organization::build_structure(Tick tick) {
   const std::size_t sites = static_cast<std::size_t>(settings_.sites);
   // Keep the codes of surviving teams; new teams start from the organization's code.
   const std::size_t old_count = teams.count;
-  resize_teams(teams, team_count, dimensions_, kPipelineSlots);
+  resize_teams(teams, team_count, dimensions_, pipeline_slots);
   for (std::size_t t = old_count; t < team_count; ++t) start_team(t);
   for (std::size_t t = 0; t < team_count; ++t) {
     teams.function[t] = static_cast<std::int32_t>(t % functions);
@@ -242,7 +266,7 @@ void Organization::hire(std::size_t count, Tick tick) {
     }
     if (params_.structure_enabled && size[best] >= span) {  // formalization: a new team
       best = teams.count;
-      resize_teams(teams, teams.count + 1, dimensions_, kPipelineSlots);
+      resize_teams(teams, teams.count + 1, dimensions_, pipeline_slots);
       start_team(best);
       size.push_back(0);
     }
@@ -263,6 +287,7 @@ void Organization::change_parameters(const ModelParams& params) {
   const Culture& hq = settings_.site_culture[0];
   centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
   if (params.structure_enabled) update_hierarchy();
+  refresh_personal_traits();
 }
 
 bool changeable_during_run(const ParamSpec& spec) {

@@ -47,12 +47,12 @@ void realign(Organization& org, Tick tick) {
       break;
     case RealignAction::retrain: {
       refresh_and_recascade(org, tick);
-      // Everyone spends one tick in training (half capacity) that brings beliefs toward the
-      // team's code.
+      // Everyone spends this tick in training (half capacity; process_work charges the
+      // training cost) that brings beliefs toward the team's code.
       auto training = org.training_until();
       const auto team = org.teams_of();
       for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
-        training[slot] = static_cast<std::int32_t>(tick) + 1;
+        training[slot] = static_cast<std::int32_t>(tick);
         const auto code = org.guiding_code(static_cast<std::size_t>(team[slot]));
         RandomStream draw = org.key().stream(streams::selection, org.employees().id(slot), tick);
         auto beliefs = org.beliefs(slot);
@@ -62,7 +62,6 @@ void realign(Organization& org, Tick tick) {
           }
         }
       }
-      org.cost += p.finance_training_cost * static_cast<double>(org.headcount());
       org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
       break;
     }

@@ -58,8 +58,24 @@ void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t e
 
 void restructure(Organization& org, StructureType to, Tick tick) {
   const ModelParams& p = org.params();
+  // Work in hand is re-planned: pooled and shared evenly by the new teams.
+  Teams& teams = org.teams;
+  double routine = 0, complex = 0, second = 0;
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    routine += teams.routine_queue[t];
+    complex += teams.complex_queue[t];
+    second += teams.second_queue[t];
+    for (std::size_t k = 0; k < org.pipeline_slots; ++k) second += teams.pipeline[t * org.pipeline_slots + k];
+  }
   org.structure = to;
   org.build_structure(tick);
+  const double count = static_cast<double>(teams.count);
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    teams.routine_queue[t] = routine / count;
+    teams.complex_queue[t] = complex / count;
+    teams.second_queue[t] = second / count;
+    for (std::size_t k = 0; k < org.pipeline_slots; ++k) teams.pipeline[t * org.pipeline_slots + k] = 0;
+  }
   org.transition_left = static_cast<int>(p.structure_transition_ticks);
   org.change_fatigue = std::min(1.0, org.change_fatigue + 0.3);
   org.cost += p.finance_restructuring_cost * static_cast<double>(org.headcount());
@@ -67,7 +83,6 @@ void restructure(Organization& org, StructureType to, Tick tick) {
 
 void structural_events(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (org.transition_left > 0) --org.transition_left;
   if (p.structure_enabled && p.structure_restructure_at > 0 &&
       static_cast<std::int64_t>(tick) == p.structure_restructure_at) {
     restructure(org, org.settings().restructure_to, tick);

@@ -13,7 +13,6 @@ namespace orgsim::agents {
 
 namespace {
 constexpr double kComplexEffort = 1.0;  // capacity units per stage of a complex task (two stages)
-constexpr std::size_t kPipelineSlots = 64;
 }  // namespace
 
 void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
@@ -67,8 +66,12 @@ void process_work(Organization& org, Tick tick) {
   const std::int64_t arrivals = org.demand > 0 ? poisson(draw) : 0;
   boost::random::binomial_distribution<std::int64_t, double> routine_split(arrivals, p.work_routine_share);
   const std::int64_t routine = arrivals > 0 ? routine_split(draw) : 0;
-  const double routine_each = static_cast<double>(routine) / static_cast<double>(team_count);
-  const double complex_each = static_cast<double>(arrivals - routine) / static_cast<double>(team_count);
+  // Work is routed to teams in proportion to their capacity (evenly when none has any).
+  double total_capacity = 0;
+  for (std::size_t t = 0; t < team_count; ++t) total_capacity += teams.capacity[t];
+  auto share = [&](std::size_t t) {
+    return total_capacity > 0 ? teams.capacity[t] / total_capacity : 1.0 / static_cast<double>(team_count);
+  };
   org.arrivals = static_cast<double>(arrivals);
 
   const bool handoffs = p.structure_enabled && org.structure != StructureType::cross_functional;
@@ -77,14 +80,16 @@ void process_work(Organization& org, Tick tick) {
                  (1.0 - 0.5 * org.automation_communication);
   const bool down = org.downtime_left > 0;
   const double automated_share = down ? 0.0 : org.automation_process;
-  const std::size_t now = tick % kPipelineSlots;
+  const std::size_t slots = org.pipeline_slots;
+  const std::size_t now = tick % slots;
 
   double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity_total = 0, used_total = 0, backlog = 0;
   for (std::size_t t = 0; t < team_count; ++t) {
     // Handoffs arriving now join the second-stage queue.
-    teams.second_queue[t] += teams.pipeline[t * kPipelineSlots + now];
-    teams.pipeline[t * kPipelineSlots + now] = 0;
-    teams.complex_queue[t] += complex_each;
+    teams.second_queue[t] += teams.pipeline[t * slots + now];
+    teams.pipeline[t * slots + now] = 0;
+    const double routine_each = static_cast<double>(routine) * share(t);
+    teams.complex_queue[t] += static_cast<double>(arrivals - routine) * share(t);
     // Process automation takes its share of routine work; its errors come back as rework.
     const double automated = routine_each * automated_share;
     const double automation_errors = automated * p.automation_error_rate * (1.0 - teams.digital_skill[t]);
@@ -114,8 +119,9 @@ void process_work(Organization& org, Tick tick) {
       const std::size_t target = (t + 1) % team_count;
       double d = delay;
       if (teams.site[target] != teams.site[t]) d += static_cast<double>(p.structure_cross_site_delay);
-      const std::size_t slot = (tick + std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(d)))) % kPipelineSlots;
-      teams.pipeline[target * kPipelineSlots + slot] += first_done;
+      // At least the next tick; the ring holds every possible delay (pipeline_slots).
+      const auto ticks = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
+      teams.pipeline[target * slots + (tick + ticks) % slots] += first_done;
       sent += first_done;
     } else {
       teams.second_queue[t] += first_done;
@@ -127,7 +133,7 @@ void process_work(Organization& org, Tick tick) {
     used_total += capacity - left;
     teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
     backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
-    for (std::size_t k = 0; k < kPipelineSlots; ++k) backlog += teams.pipeline[t * kPipelineSlots + k];
+    for (std::size_t k = 0; k < slots; ++k) backlog += teams.pipeline[t * slots + k];
   }
   org.completed = completed;
   org.on_strategy_completed = on_strategy;

@@ -84,6 +84,10 @@ struct Leaf {
   std::size_t order = 0;  // input order: file positions first, then --set arguments
 };
 
+constexpr std::size_t kMaxDesignPoints = 100'000'000;
+constexpr std::size_t kMaxMatrixPoints = 10'000'000;  // designs that hold a [point][parameter] matrix
+constexpr std::size_t kMaxRuns = 1'000'000'000'000;
+
 const std::vector<std::string> kDesignNames = {"grid", "list", "random", "lhs", "sobol", "saltelli", "morris"};
 
 class Loader {
@@ -172,6 +176,9 @@ class Loader {
                                                   std::string(design_kind_name(spec.design.kind)) +
                                                   "]; remove one (the sweep would silently win)");
       }
+    }
+    if (spec.design_point_count() > kMaxRuns / static_cast<std::size_t>(spec.replications)) {
+      throw ConfigError({source_name_, 0, 0}, "more than 10^12 runs (design points x replications)");
     }
     check_design(spec);
     return spec;
@@ -315,6 +322,8 @@ class Loader {
 
   static std::string describe(const toml::node& node) {
     std::ostringstream out;
+    if (auto f = node.as_floating_point()) return agents::short_number(f->get());
+    if (auto t = node.as_string()) return "\"" + t->get() + "\"";
     if (node.is_value()) {
       node.visit([&](auto&& v) { out << v; });
       return out.str();
@@ -427,6 +436,16 @@ class Loader {
       }
     }
     using D = ParameterRange::Distribution;
+    const bool shaped = distribution == "normal" || distribution == "lognormal";
+    for (const char* key : {"mean", "sd"}) {
+      if (table->contains(key) && !shaped) {
+        throw ConfigError(leaf.value_at, name + ": '" + key + "' belongs to a normal or lognormal distribution");
+      }
+    }
+    if (shaped && (table->contains("min") || table->contains("max") || table->contains("values"))) {
+      throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution takes mean and sd only "
+                                             "(draws are clipped to the parameter's range)");
+    }
     range.distribution = distribution == "normal"      ? D::normal
                          : distribution == "lognormal" ? D::lognormal
                          : distribution == "choice"    ? D::choice
@@ -435,6 +454,11 @@ class Loader {
     if (range.distribution == D::normal || range.distribution == D::lognormal) {
       if (!table->contains("mean") || !table->contains("sd")) {
         throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution needs mean and sd");
+      }
+      const double center = range.distribution == D::lognormal ? std::exp(range.mean) : range.mean;
+      if (center < param.min || center > param.max) {
+        throw ConfigError(leaf.value_at, name + ": the distribution's center (" + agents::short_number(center) +
+                                             ") is outside the parameter's range: expected " + agents::expected_value(param));
       }
       return range;
     }
@@ -533,6 +557,16 @@ class Loader {
   void finish_design(ExperimentSpec& spec) {
     Design& design = spec.design;
     design.seed = spec.seed;
+    if (design.kind == DesignKind::grid) {
+      std::size_t points = 1;
+      for (const auto& values : design.grid_values) {
+        if (points > kMaxDesignPoints / values.size()) {
+          throw ConfigError(design_at_, "[sweep.grid] has more than " + std::to_string(kMaxDesignPoints) +
+                                            " design points (the product of its lists)");
+        }
+        points *= values.size();
+      }
+    }
     if (design.kind == DesignKind::list) {
       // Parameters a point leaves out keep their [scenario] value.
       for (auto& point : list_pending_) {
@@ -561,7 +595,10 @@ class Loader {
         const std::size_t dims = design.parameters.size() * (design.kind == DesignKind::saltelli ? 2 : 1);
         if (dims > 1000) throw ConfigError(samples_at_, section + ": too many parameters for the Sobol sequence");
       }
-      if (design.size() > 100'000'000) throw ConfigError(samples_at_, section + ": more than 10^8 design points");
+      if (design.samples > kMaxMatrixPoints / (design.parameters.size() + 2)) {
+        throw ConfigError(samples_at_, section + ": more than " + std::to_string(kMaxMatrixPoints) +
+                                           " design points (split the study into several experiments)");
+      }
       design.prepare();
     }
   }

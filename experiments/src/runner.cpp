@@ -247,6 +247,9 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
     }
     const std::size_t index = std::stoul(shard.substr(0, slash));
     const std::size_t of = std::stoul(shard.substr(slash + 1));
+    if (of == 0 || of > reader->run_count() + 1'000'000 || index >= of) {
+      throw UsageError(path + ": has an invalid shard '" + shard + "'");
+    }
     if (shards.empty()) {
       experiment = text;
       count = of;

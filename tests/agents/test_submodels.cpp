@@ -162,6 +162,37 @@ TEST(Structure, CrossTeamTiesCarryPeerLearning) {
                           "structure.cross_team_ties = [0.0, 0.8]", "employee_knowledge", {20, 60}));
 }
 
+TEST(Structure, LongHandoffDelaysLengthenLeadTimes) {
+  // Regression: delays beyond the old 64-tick handoff ring wrapped around and came out short.
+  EXPECT_INCREASES(paired("structure.sites = 2\nstructure.cross_site_delay = 52\n",
+                          "work.handoff_delay = [11, 52]", "lead_time", {150, 200}, 4));
+}
+
+/// Runs `text` (one design point) with and without its events; returns metric rows of both.
+std::pair<RunOutcome, RunOutcome> with_and_without_events(const std::string& text) {
+  const auto spec = experiments::parse_experiment(text, "events.toml");
+  agents::RunOptions options = spec.run_options();
+  const RunOutcome with = simulate(spec.params_at(0), {spec.seed, 0}, options);
+  options.events.clear();
+  const RunOutcome without = simulate(spec.params_at(0), {spec.seed, 0}, options);
+  return {with, without};
+}
+
+TEST(Events, SetChangesTheSocializationOfCurrentStaff) {
+  const auto [with, without] = with_and_without_events(
+      "[experiment]\nticks = 30\n[scenario]\nlearning.socialization_rate = 0.05\n"
+      "[[events]]\nat = 1\nset = { learning.socialization_rate = 0.9 }\n");
+  const std::size_t k = find_metric("goal_alignment").value();
+  EXPECT_GT(with.metrics.row(30)[k], without.metrics.row(30)[k] + 0.1);
+}
+
+TEST(Events, AShockEventIsTrackedWithoutTheEnvironmentSubmodel) {
+  const auto [with, without] = with_and_without_events(
+      "[experiment]\nticks = 40\n[scenario]\nlearning.socialization_rate = 0.5\n[[events]]\nat = 30\nshock = 0.5\n");
+  EXPECT_GT(with.metrics.row(31)[find_metric("shock_drop").value()], 0.0);
+  EXPECT_EQ(without.metrics.row(31)[find_metric("shock_drop").value()], 0.0);
+}
+
 // --- people --------------------------------------------------------------------------------------
 TEST(People, LayoffsLowerEngagementRelativeToRedeployment) {
   EXPECT_DECREASES(paired("automation.level = \"high\"\nautomation.adoption_speed = 0.3\npeople.initial_digital_skill = 0.6\n",
@@ -242,9 +273,10 @@ TEST(Growth, TheScaleUpPassesThroughAllThreePhases) {
   EXPECT_GT(out.metrics.row(out.ticks_run)[teams], out.metrics.row(0)[teams]);  // formalization
 }
 
-TEST(Growth, BureaucracySlowsWorkInMaturity) {
+TEST(Growth, BureaucracyNeedsMoreStaffForTheSameWorkInMaturity) {
+  // Overhead cuts capacity; hiring to demand makes up for it with more people (and cost).
   EXPECT_INCREASES(paired("growth.enabled = true\ngrowth.maturity_threshold = 50\nstructure.span_of_control = 4\n",
-                          "growth.bureaucracy = [0.0, 0.1]", "lead_time", {20, 40}));
+                          "growth.bureaucracy = [0.0, 0.1]", "headcount", {20, 40}));
 }
 
 // --- policy --------------------------------------------------------------------------------------

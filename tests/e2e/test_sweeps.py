@@ -170,6 +170,12 @@ def shards_and_merge(tmp):
     check("different experiment" in orgsim("merge", "-o", os.path.join(tmp, "m3.h5"), shards[0], shards[1], foreign,
                                             expect=2).stderr, "foreign")
     check("not a shard" in orgsim("merge", "-o", os.path.join(tmp, "m4.h5"), single, expect=2).stderr, "not a shard")
+    for bad in ("3/3", "-1/2", "0/-2", "1/0", "x/2", "1"):
+        check("expected I/N" in orgsim("run", exp, "--shard", bad, "-o", os.path.join(tmp, "bad.h5"), expect=2).stderr,
+              f"--shard {bad} is refused")
+    check("no such file" in orgsim("merge", "-o", os.path.join(tmp, "m6.h5"), os.path.join(tmp, "nope.h5"), expect=2).stderr,
+          "missing input")
+    check("one of the shards" in orgsim("merge", "-o", shards[0], *shards, expect=2).stderr, "output is an input")
     long_exp = write(tmp, "long.toml", SWEEP)
     partial = os.path.join(tmp, "partial.h5")
     kill_midway([ORGSIM, "run", long_exp, "-o", partial, "--shard", "0/3", "--quiet"], partial)
@@ -180,7 +186,7 @@ def shards_and_merge(tmp):
         long_shards.append(path)
     check("incomplete" in orgsim("merge", "-o", os.path.join(tmp, "m5.h5"), partial, *long_shards, expect=2).stderr,
           "incomplete shard")
-    for name in ("m1.h5", "m2.h5", "m3.h5", "m4.h5", "m5.h5"):
+    for name in ("m1.h5", "m2.h5", "m3.h5", "m4.h5", "m5.h5", "m6.h5", "bad.h5"):
         check(not os.path.exists(os.path.join(tmp, name)), f"a refused merge writes nothing ({name})")
 
 

@@ -103,6 +103,7 @@ class Organization {
   std::size_t history_length = 1;
   std::vector<std::int8_t> decisions;        ///< decided code changes waiting, ring [L+1][m]; 2 = none
   std::size_t decision_slots = 1;
+  std::size_t pipeline_slots = 2;            ///< handoff ring per team: longer than any handoff delay
   Teams teams;
   CsrNetwork network;                        ///< communication ties between employee slots
   StructureType structure = StructureType::functional;
@@ -199,6 +200,9 @@ class Organization {
   [[nodiscard]] std::span<std::int32_t> training_until() { return employees_.column(training_until_); }
   [[nodiscard]] std::span<const std::int32_t> training_until() const { return employees_.column(training_until_); }
 
+  /// Recomputes the personal socialization rate and resistance of every employee from the current
+  /// parameters (the same random numbers as at hire), after a parameter change.
+  void refresh_personal_traits();
   /// Draws beliefs, personal traits and skills of the employee in `slot` (a new hire), keyed by
   /// its id so hires are reproducible. `tick` is the hiring tick.
   void onboard(std::size_t slot, Tick tick);
@@ -233,6 +237,8 @@ class Organization {
   std::vector<ScheduledEvent> events;
 
  private:
+  void set_personal_traits(std::size_t slot, const Culture& culture, double fast, double spread_draw,
+                           double resistance_draw);
   /// A new team t starts with the organization's code, a function and a site.
   void start_team(std::size_t t);
   /// Recomputes hierarchy depth, team cascade delays and the decision latency for the headcount.
