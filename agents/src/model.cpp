@@ -363,7 +363,7 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   const Schedule<Organization> schedule = make_schedule(params);
   const Tick every = std::max<Tick>(1, options.record_every);
   RunOutcome outcome{MetricTable(kMetricCount), 0, {}};
-  outcome.metrics.reserve_rows(std::min<std::size_t>(recorded_rows(options.max_ticks, every), 4096));
+  outcome.metrics.reserve_rows(std::min<std::size_t>(recorded_rows(options.max_ticks, every), 512));
   std::vector<double> row(kMetricCount);
   measure(org, row);
   outcome.metrics.append(row);

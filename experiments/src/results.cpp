@@ -90,8 +90,9 @@ void write_row(hid_t dataset, hid_t type, hsize_t row, const void* data, const s
 }  // namespace
 
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
-  const std::size_t per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 20) / (8 * agents::metric_table().size()));
-  return std::min(tick_rows, per_chunk);
+  // 512 rows x 43 metrics x 8 bytes = 176 KB: one chunk holds a five-year weekly run, and a run that
+  // stops early fills (and compresses) only the chunks it reached.
+  return std::min<std::size_t>(tick_rows, 512);
 }
 
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows) {
@@ -101,8 +102,12 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   const std::size_t chunks = std::min((tick_rows + per_chunk - 1) / per_chunk, (rows.rows() + per_chunk - 1) / per_chunk);
   const std::size_t values = per_chunk * width;
   std::vector<std::vector<unsigned char>> out;
-  std::vector<double> chunk(values);
-  std::vector<unsigned char> shuffled(values * sizeof(double));
+  // Scratch buffers reused by each worker thread (no fresh pages per run).
+  thread_local std::vector<double> chunk;
+  thread_local std::vector<unsigned char> shuffled;
+  thread_local std::vector<unsigned char> packed;
+  chunk.resize(values);
+  shuffled.resize(values * sizeof(double));
   for (std::size_t c = 0; c < chunks; ++c) {
     // The chunk's rows, NaN where the run recorded none (the dataset's fill value).
     std::fill(chunk.begin(), chunk.end(), std::numeric_limits<double>::quiet_NaN());
@@ -122,16 +127,16 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
     if (deflateInit2(&stream, kDeflateLevel, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
       throw ResultsError("cannot compress the metrics of a run");
     }
-    std::vector<unsigned char> compressed(deflateBound(&stream, static_cast<uLong>(shuffled.size())));
+    packed.resize(deflateBound(&stream, static_cast<uLong>(shuffled.size())));
     stream.next_in = shuffled.data();
     stream.avail_in = static_cast<uInt>(shuffled.size());
-    stream.next_out = compressed.data();
-    stream.avail_out = static_cast<uInt>(compressed.size());
+    stream.next_out = packed.data();
+    stream.avail_out = static_cast<uInt>(packed.size());
     const int status = deflate(&stream, Z_FINISH);
-    compressed.resize(stream.total_out);
+    const std::size_t size = stream.total_out;
     deflateEnd(&stream);
     if (status != Z_STREAM_END) throw ResultsError("cannot compress the metrics of a run");
-    out.push_back(std::move(compressed));
+    out.emplace_back(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(size));
   }
   return out;
 }

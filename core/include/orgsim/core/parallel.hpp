@@ -41,6 +41,8 @@ void parallel_chunks(std::size_t n, std::size_t grain, Body&& body) {
 template <class T, class Chunk, class Combine>
 T deterministic_reduce(std::size_t n, std::size_t grain, T identity, Chunk&& chunk,
                        Combine&& combine) {
+  // A range that fits in one grain is never split: the same single chunk, without scheduling.
+  if (n <= grain) return chunk(std::size_t{0}, n, std::move(identity));
   return tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, n, grain), identity,
       [&](const tbb::blocked_range<std::size_t>& r, T acc) {

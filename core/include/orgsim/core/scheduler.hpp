@@ -51,8 +51,12 @@ class Schedule {
   void step(Model& model, Tick tick) const {
     for (const Phase& phase : phases_) {
       if (phase.parallel()) {
-        parallel_chunks(phase.count(model), phase.grain,
-                        [&](std::size_t begin, std::size_t end) { phase.chunk(model, tick, begin, end); });
+        const std::size_t n = phase.count(model);
+        if (n <= phase.grain) {  // one chunk: no task scheduling for small populations
+          phase.chunk(model, tick, 0, n);
+          continue;
+        }
+        parallel_chunks(n, phase.grain, [&](std::size_t begin, std::size_t end) { phase.chunk(model, tick, begin, end); });
       } else {
         phase.serial(model, tick);
       }
