@@ -172,10 +172,7 @@ void learn_code(Organization& org, Tick tick) {
       now[d] = kNoDecision;
     }
   }
-  if (org.history_length > 1) {
-    std::copy(org.code.begin(), org.code.end(),
-              org.code_history.begin() + static_cast<std::ptrdiff_t>((tick % org.history_length) * m));
-  }
+  org.record_code_history(tick);
 }
 
 void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t end) {

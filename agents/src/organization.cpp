@@ -26,6 +26,7 @@ void resize_teams(Teams& t, std::size_t count, std::size_t m, std::size_t pipeli
   t.utilization.resize(count, 0);
   t.digital_skill.resize(count, 0);
   t.skill.resize(count, 0);
+  t.in_training.resize(count, 0);
   t.fit.resize(count, 0);
 }
 
@@ -146,6 +147,12 @@ void Organization::set_personal_traits(std::size_t slot, const Culture& culture,
   const double mean_resistance =
       std::clamp(params_.people_mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
   resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (resistance_draw - 0.5), 0.0, 1.0));
+}
+
+void Organization::record_code_history(Tick tick) {
+  if (history_length <= 1) return;
+  std::copy(code.begin(), code.end(),
+            code_history.begin() + static_cast<std::ptrdiff_t>((tick % history_length) * dimensions_));
 }
 
 void Organization::refresh_personal_traits() {

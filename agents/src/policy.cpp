@@ -23,10 +23,7 @@ void refresh_and_recascade(Organization& org, Tick tick) {
     std::copy(org.code.begin(), org.code.end(), org.team_code(t).begin());
     std::copy(org.code.begin(), org.code.end(), org.teams.received.begin() + static_cast<std::ptrdiff_t>(t * m));
   }
-  if (org.history_length > 1) {
-    std::copy(org.code.begin(), org.code.end(),
-              org.code_history.begin() + static_cast<std::ptrdiff_t>((tick % org.history_length) * m));
-  }
+  org.record_code_history(tick);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
                                 : 0.0;
   for (std::size_t team = begin; team < end; ++team) {
     double capacity = 0, digital = 0, skilled = 0;
+    std::uint32_t training_now = 0;
     const std::uint64_t first = org.teams.member_offsets[team];
     const std::uint64_t last = org.teams.member_offsets[team + 1];
     for (std::uint64_t k = first; k < last; ++k) {
@@ -37,7 +38,10 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
       const std::size_t function = squads ? slot % functions : static_cast<std::size_t>(org.teams.function[team]) % functions;
       double effective = p.work_tasks_per_employee * skill[function];
       if (p.people_enabled) effective *= 0.5 + 0.5 * engagement[slot];
-      if (training[slot] >= static_cast<std::int32_t>(tick)) effective *= 0.5;
+      if (training[slot] >= static_cast<std::int32_t>(tick)) {
+        effective *= 0.5;
+        ++training_now;
+      }
       capacity += effective;
       skilled += skill[function];
       digital += skill[functions];
@@ -46,6 +50,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
+    org.teams.in_training[team] = training_now;
     std::int64_t matches = 0;
     const auto code = org.team_code(team);
     for (std::size_t d = 0; d < m; ++d) matches += code[d] == org.reality[d];
@@ -161,9 +166,8 @@ void process_work(Organization& org, Tick tick) {
             (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
     cost += p.finance_security_cost * n * p.automation_security_investment;
   }
-  std::size_t in_training = 0;
-  const auto training = org.training_until();
-  for (std::size_t slot = 0; slot < org.headcount(); ++slot) in_training += training[slot] >= static_cast<std::int32_t>(tick);
+  std::size_t in_training = 0;  // counted by team_capacity, which visits every member
+  for (std::size_t t = 0; t < team_count; ++t) in_training += teams.in_training[t];
   cost += p.finance_training_cost * static_cast<double>(in_training);
   org.cost += cost;
 }

@@ -234,6 +234,7 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
   check_output_path(output_path);
   if (inputs.empty()) throw UsageError("merge: no shard files given");
   std::vector<std::unique_ptr<ResultsReader>> shards;
+  std::vector<std::size_t> shard_index;  // I of each input's I/N
   std::string experiment;
   std::size_t count = 0;
   std::vector<int> seen;
@@ -265,6 +266,7 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
       if (!reader->complete(run)) throw UsageError(path + ": shard " + shard + " lacks run " + std::to_string(run));
     }
     shards.push_back(std::move(reader));
+    shard_index.push_back(index);
   }
   for (std::size_t index = 0; index < count; ++index) {
     if (!seen[index]) {
@@ -275,10 +277,9 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
   if (spec.resolved_text() != experiment) throw ResultsError("merge: the shards' experiment does not parse back");
   ResultsWriter writer(output_path, spec, 1);
   std::size_t written = 0;
-  for (const auto& reader : shards) {
-    const Shard shard{static_cast<std::size_t>(std::stoul(reader->attribute("shard")->substr(0))), count};
-    for (std::size_t run = shard.index; run < reader->run_count(); run += count) {
-      writer.write(reader->record(run));
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    for (std::size_t run = shard_index[k]; run < shards[k]->run_count(); run += count) {
+      writer.write(shards[k]->record(run));
       ++written;
     }
   }

@@ -74,6 +74,7 @@ struct Teams {
   std::vector<double> utilization;      ///< this tick's used / available capacity
   std::vector<double> digital_skill;    ///< mean digital skill of members
   std::vector<double> skill;            ///< mean skill of members in the work they do
+  std::vector<std::uint32_t> in_training;  ///< members in training this tick
   std::vector<double> fit;              ///< share of dimensions where the team code = reality
   // membership index (CSR: members of team t are member_slots[member_offsets[t] ..])
   std::vector<std::uint64_t> member_offsets;
@@ -223,6 +224,8 @@ class Organization {
   /// (Re)builds teams for the current headcount and `structure`: assigns employees to teams,
   /// sets team functions, sites and cascade delays, and rebuilds the communication network.
   void build_structure(Tick tick);
+  /// Records the current code in the history the cascade reads (slot tick mod history length).
+  void record_code_history(Tick tick);
   /// Rebuilds the communication network over the current slots.
   void build_network(Tick tick);
   /// Rebuilds the team membership index (after hires, leavers or reassignment).
