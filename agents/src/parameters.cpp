@@ -41,7 +41,7 @@ std::vector<ParamSpec> build_table() {
             "teams (at most one team per employee). With structure on, teams follow from "
             "structure.type and structure.span_of_control.", &P::org_teams);
   // --- learning ----------------------------------------------------------------------------------
-  t.integer("learning.dimensions", 30, 1, 1024, "dimensions",
+  t.integer("learning.dimensions", 30, 1, static_cast<std::int64_t>(kMaxDimensions), "dimensions",
             "Number of dimensions m of reality, the organizational code and beliefs (March 1991's m).",
             &P::learning_dimensions);
   t.real("learning.socialization_rate", 0.1, 0, 1, "probability/tick",
@@ -106,6 +106,10 @@ std::vector<ParamSpec> build_table() {
   t.real("structure.peer_learning_rate", 0.0, 0, 1, "probability/tick",
          "Interpersonal learning: per differing dimension, probability of moving one step toward a "
          "better-performing contact's belief.", &P::structure_peer_learning_rate);
+  t.choice("structure.peer_learning", "contact", {"contact", "superior_majority"},
+           "Interpersonal learning rule: each tick learn from one random contact who performs better "
+           "(contact), or from the majority belief of all better-performing contacts (superior_majority, "
+           "Fang, Lee & Schilling 2010).", &P::structure_peer_learning);
   t.integer("structure.cascade_lag", 1, 0, 52, "ticks/level", "Delay per hierarchy level before a code change reaches a team.",
             &P::structure_cascade_lag);
   t.real("structure.cascade_distortion", 0.05, 0, 1, "probability/level",

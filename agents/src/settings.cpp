@@ -42,6 +42,7 @@ Settings::Settings(const ModelParams& p) {
   error_rate = p.work_error_rate;
   cascade_distortion = p.structure_cascade_distortion;
   cross_team_ties = p.structure_cross_team_ties;
+  peer_majority = p.structure_peer_learning == "superior_majority";
   if (p.policy_enabled) {
     if (p.policy_framework == "agile") {
       framework = Framework::agile;

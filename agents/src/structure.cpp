@@ -3,6 +3,7 @@
 #include "orgsim/agents/submodels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace orgsim::agents {
@@ -14,8 +15,10 @@ std::int8_t sign(int x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
 void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const std::size_t m = org.dimensions();
   const double rate = std::min(1.0, org.params().structure_peer_learning_rate * (1.0 + org.automation_communication));
+  const bool majority = org.settings().peer_majority;
   const auto scores = org.action_scores();
   const auto& population = org.employees();
+  std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
   for (std::size_t slot = begin; slot < end; ++slot) {
     const auto own = org.beliefs(slot);
     auto next = org.next_beliefs(slot);
@@ -24,6 +27,25 @@ void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size
     const auto contacts = org.network.neighbors(slot);
     if (contacts.empty()) continue;
     RandomStream draw = org.key().stream(streams::peer_learning, population.id(slot), tick);
+    if (majority) {
+      // Fang, Lee & Schilling (2010): the net belief (#(+1) - #(-1)) of every contact who performs
+      // better; the employee moves toward its sign. Contacts are read in their previous state.
+      std::fill_n(net.begin(), m, 0);
+      bool any = false;
+      for (const auto peer : contacts) {
+        if (scores[peer] <= scores[slot]) continue;
+        any = true;
+        const auto theirs = org.beliefs(peer);
+        for (std::size_t d = 0; d < m; ++d) net[d] += theirs[d];
+      }
+      if (!any) continue;
+      for (std::size_t d = 0; d < m; ++d) {
+        const std::int8_t view = sign(net[d]);
+        if (view == 0 || view == own[d]) continue;
+        if (draw.bernoulli(rate)) next[d] = static_cast<std::int8_t>(own[d] + sign(view - own[d]));
+      }
+      continue;
+    }
     const std::size_t peer = contacts[draw.below(contacts.size())];
     if (scores[peer] <= scores[slot]) continue;  // learn only from someone doing better
     const auto theirs = org.beliefs(peer);       // previous state: nobody has written it yet

@@ -3,6 +3,7 @@
 // and the column names of swept parameters in the results file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -12,6 +13,9 @@
 #include <vector>
 
 namespace orgsim::agents {
+
+/// Largest number of dimensions m (learning.dimensions).
+inline constexpr std::size_t kMaxDimensions = 1024;
 
 /// Every parameter of one simulated organization, as a plain description (it is never changed
 /// by a run). Field names are the table names with the dot replaced by an underscore; each
@@ -51,6 +55,7 @@ struct ModelParams {
   std::int64_t structure_ties_per_employee = 0;
   double structure_cross_team_ties = 0;
   double structure_peer_learning_rate = 0;
+  std::string structure_peer_learning;
   std::int64_t structure_cascade_lag = 0;
   double structure_cascade_distortion = 0;
   double structure_centralization = 0;

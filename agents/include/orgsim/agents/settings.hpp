@@ -45,6 +45,7 @@ struct Settings {
   double error_rate = 0;          ///< work.error_rate x framework factor
   double cascade_distortion = 0;  ///< structure.cascade_distortion x framework factor
   double cross_team_ties = 0;     ///< structure.cross_team_ties + framework bonus
+  bool peer_majority = false;     ///< structure.peer_learning = "superior_majority"
   double handoff_factor = 1;      ///< framework factor on handoff delays
   StructureType structure = StructureType::functional;
   StructureType restructure_to = StructureType::cross_functional;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Validation: March (1991) through the shipped experiment files in experiments/configs/validation,
+"""Validation: March (1991) and Fang, Lee & Schilling (2010) through the shipped experiment files in experiments/configs/validation,
 run by the real orgsim binary with fewer replications. Findings are checked with margins of three
 standard errors of the difference, computed from the runs themselves (never hard-coded values)."""
 import os
@@ -20,8 +20,9 @@ def check(condition, message):
         raise AssertionError(message)
 
 
-def final_fit(tmp, name, *sets):
-    """Runs a validation file and returns /runs joined with each run's final strategic fit."""
+def final_fit(tmp, name, *sets, metric="strategic_fit"):
+    """Runs a validation file and returns /runs joined with each run's final value of `metric`
+    (strategic fit: the code's knowledge) in a column "fit"."""
     out = os.path.join(tmp, name + ".h5")
     args = [ORGSIM, "run", os.path.join(CONFIGS, name + ".toml"), "-o", out, "--quiet"]
     for s in sets:
@@ -30,7 +31,7 @@ def final_fit(tmp, name, *sets):
     with h5py.File(out, "r") as f:
         runs = pd.DataFrame(f["runs"][:])
         names = list(f["metrics"].attrs["names"])
-        metrics = f["metrics"][:, :, names.index("strategic_fit")]
+        metrics = f["metrics"][:, :, names.index(metric)]
     runs["fit"] = metrics[np.arange(len(runs)), runs["rows"].to_numpy() - 1]
     return runs
 
@@ -83,6 +84,14 @@ def turbulence(tmp):
     renewed = cell(runs, learning__turnover_rate=0.1)
     check(abs(stale[0]) < 3 * stale[1] + 0.1, f"without turnover knowledge decays toward zero: {stale[0]:.3f}")
     greater(renewed, stale, "turnover sustains knowledge under turbulence")
+
+
+def fang(tmp):
+    runs = final_fit(tmp, "fang-subgroups", "experiment.replications=40", "experiment.ticks=200",
+                     "sweep.grid.structure.cross_team_ties=[0.0, 0.1, 1.0]", metric="employee_knowledge")
+    knowledge = lambda r: cell(runs, structure__cross_team_ties=r)
+    greater(knowledge(0.1), knowledge(0.0), "moderate cross-team linking beats isolated teams")
+    greater(knowledge(0.1), knowledge(1.0), "moderate cross-team linking beats a fully mixed organization")
 
 
 if __name__ == "__main__":
