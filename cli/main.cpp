@@ -1,7 +1,8 @@
-// The orgsim executable: run, validate, analyze, params, info. User errors print one message and
+// The orgsim executable: run, validate, analyze, plot, params, info. User errors print one message and
 // exit with status 2; results go only where -o says.
 #include "orgsim/agents/model.hpp"
 #include "orgsim/agents/parameters.hpp"
+#include "orgsim/analysis/plot.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <new>
 #include <iomanip>
 #include <iostream>
@@ -254,6 +256,25 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
   return 0;
 }
 
+int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
+                 std::string output, const std::string& script) {
+  experiments::ResultsReader results(file);
+  const analysis::LineChart chart = analysis::final_metric_chart(results, x, by, metric);
+  if (output.empty()) output = std::filesystem::path(file).stem().string() + "-" + metric + ".svg";
+  if (!script.empty()) {
+    // The script alone, to restyle the figure by hand: `gnuplot SCRIPT` draws OUTPUT.
+    const std::string text = analysis::gnuplot_script(chart, output);
+    std::ofstream out(script);
+    out << text;
+    if (!out.flush()) throw UsageError("cannot write " + script);
+    std::cout << "wrote " << script << " (run `gnuplot " << script << "` to draw " << output << ")\n";
+    return 0;
+  }
+  analysis::render(chart, output);
+  std::cout << "drew " << output << '\n';
+  return 0;
+}
+
 int command_params(const std::string& format) {
   const auto table = agents::parameter_table();
   if (format == "md") {
@@ -363,6 +384,17 @@ int main(int argc, char** argv) {
   analyze->add_option("--format", analyze_format, "table or csv")
       ->check(CLI::IsMember({"table", "csv"}));
 
+  std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
+  auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
+  plot->add_option("results", plot_file, "Results file (HDF5)")->required();
+  plot->add_option("--x", plot_x, "Swept parameter on the x axis")->required();
+  plot->add_option("--by", plot_by, "One line per value of this swept parameter");
+  plot->add_option("--metric", plot_metric, "Metric on the y axis (mean and 95% CI at each run's end)")
+      ->capture_default_str();
+  plot->add_option("-o,--output", plot_output, "Image file, .svg or .png (default: RESULTS-METRIC.svg)");
+  std::string plot_script;
+  plot->add_option("--gnuplot-script", plot_script, "Write the gnuplot script (data inline) instead of drawing");
+
   std::string params_format = "table";
   auto* params = app.add_subcommand("params", "List every model parameter and metric");
   params->add_option("--format", params_format, "table or md")->check(CLI::IsMember({"table", "md"}));
@@ -394,6 +426,7 @@ int main(int argc, char** argv) {
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_format);
+    if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);
     if (*merge) return command_merge(merge_output, merge_inputs);

@@ -90,10 +90,45 @@ void write_row(hid_t dataset, hid_t type, hsize_t row, const void* data, const s
 }  // namespace
 
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
-  // 512 rows x 43 metrics x 8 bytes = 176 KB: one chunk holds a five-year weekly run, and a run that
-  // stops early fills (and compresses) only the chunks it reached.
-  return std::min<std::size_t>(tick_rows, 512);
+  // 64 rows x 43 metrics x 8 bytes = 22 KB: large enough for fast reads of whole runs, small enough
+  // that a run stopping after a few dozen ticks (March's equilibrium) compresses little beyond its
+  // own rows; chunks past a run's last row stay unwritten.
+  return std::min<std::size_t>(tick_rows, 64);
 }
+
+namespace {
+// One deflate state per worker thread, reset for each chunk (initializing one allocates and
+// clears several hundred kilobytes).
+class Deflater {
+ public:
+  Deflater() {
+    // HDF5's deflate filter reads any zlib stream; run-length matching (Z_RLE) is several times
+    // faster than the default strategy and nearly as good on shuffled doubles.
+    if (deflateInit2(&stream_, kDeflateLevel, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+      throw ResultsError("cannot compress the metrics of a run");
+    }
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+  ~Deflater() { deflateEnd(&stream_); }
+
+  /// Compresses `in` into a zlib stream of its own.
+  std::vector<unsigned char> compress(std::span<const unsigned char> in) {
+    if (deflateReset(&stream_) != Z_OK) throw ResultsError("cannot compress the metrics of a run");
+    buffer_.resize(deflateBound(&stream_, static_cast<uLong>(in.size())));
+    stream_.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
+    stream_.avail_in = static_cast<uInt>(in.size());
+    stream_.next_out = buffer_.data();
+    stream_.avail_out = static_cast<uInt>(buffer_.size());
+    if (deflate(&stream_, Z_FINISH) != Z_STREAM_END) throw ResultsError("cannot compress the metrics of a run");
+    return {buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(stream_.total_out)};
+  }
+
+ private:
+  z_stream stream_{};
+  std::vector<unsigned char> buffer_;
+};
+}  // namespace
 
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows) {
   const std::size_t width = rows.width();
@@ -105,7 +140,7 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   // Scratch buffers reused by each worker thread (no fresh pages per run).
   thread_local std::vector<double> chunk;
   thread_local std::vector<unsigned char> shuffled;
-  thread_local std::vector<unsigned char> packed;
+  thread_local Deflater deflater;
   chunk.resize(values);
   shuffled.resize(values * sizeof(double));
   for (std::size_t c = 0; c < chunks; ++c) {
@@ -121,22 +156,7 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
     for (std::size_t i = 0; i < values; ++i) {
       for (std::size_t j = 0; j < sizeof(double); ++j) shuffled[j * values + i] = bytes[i * sizeof(double) + j];
     }
-    // HDF5's deflate filter reads any zlib stream; run-length matching (Z_RLE) is several times
-    // faster than the default strategy and nearly as good on shuffled doubles.
-    z_stream stream{};
-    if (deflateInit2(&stream, kDeflateLevel, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
-      throw ResultsError("cannot compress the metrics of a run");
-    }
-    packed.resize(deflateBound(&stream, static_cast<uLong>(shuffled.size())));
-    stream.next_in = shuffled.data();
-    stream.avail_in = static_cast<uInt>(shuffled.size());
-    stream.next_out = packed.data();
-    stream.avail_out = static_cast<uInt>(packed.size());
-    const int status = deflate(&stream, Z_FINISH);
-    const std::size_t size = stream.total_out;
-    deflateEnd(&stream);
-    if (status != Z_STREAM_END) throw ResultsError("cannot compress the metrics of a run");
-    out.emplace_back(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(size));
+    out.push_back(deflater.compress(shuffled));
   }
   return out;
 }

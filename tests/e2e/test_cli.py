@@ -311,6 +311,55 @@ def not_a_results_file(tmp):
     check("not an orgsim results file" in proc.stderr, proc.stderr)
 
 
+def plot_draws_final_metrics(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    svg = os.path.join(tmp, "fit.svg")
+    orgsim("plot", out, "--x", "learning.socialization_rate", "--by", "learning.code_learning_rate", "-o", svg)
+    import xml.etree.ElementTree as ET
+    root = ET.parse(svg).getroot()
+    check(root.tag.endswith("svg"), f"not an SVG: {root.tag}")
+    groups = [g.get("id") for g in root.iter() if (g.get("id") or "").startswith("gnuplot_plot_")]
+    check(sorted(set(groups)) == ["gnuplot_plot_1", "gnuplot_plot_2"], f"one line per code learning rate: {groups}")
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for label in ("strategic_fit", "learning.socialization_rate", "0.3", "0.7"):
+        check(label in text, f"'{label}' missing from the drawing: {text[:300]}")
+    check(not [f for f in os.listdir(tmp) if ".partial-" in f], "no partial files left")
+
+    # The numbers drawn are analyze's: compare the script's inline data with analyze --format csv.
+    script = os.path.join(tmp, "fit.gp")
+    orgsim("plot", out, "--x", "learning.socialization_rate", "--by", "learning.code_learning_rate",
+           "-o", os.path.join(tmp, "fit.png"), "--gnuplot-script", script)
+    blocks, current = {}, None
+    for line in open(script):
+        if line.startswith("$s") and "<< EOD" in line:
+            current = blocks.setdefault(line.split()[0], [])
+        elif line.strip() == "EOD":
+            current = None
+        elif current is not None:
+            current.append([float(v) for v in line.split()])
+    csv = pd.read_csv(io.StringIO(orgsim("analyze", out, "--metrics", "strategic_fit", "--format", "csv").stdout))
+    check(len(blocks) == 2 and all(len(b) == 2 for b in blocks.values()), f"2 series x 2 points: {blocks}")
+    for k, p2 in enumerate((0.3, 0.7)):
+        for x, mean, low, high in blocks[f"$s{k}"]:
+            row = csv[np.isclose(csv["learning.socialization_rate"], x) & np.isclose(csv["learning.code_learning_rate"], p2)]
+            check(len(row) == 1, f"no analyze row for p1={x} p2={p2}")
+            check(np.allclose([mean, low, high], row[["mean", "ci95_low", "ci95_high"]].to_numpy()[0], rtol=1e-12),
+                  f"plotted {mean, low, high} vs analyze {row.to_dict()}")
+    subprocess.run(["gnuplot", script], check=True, cwd=tmp, timeout=60)
+    with open(os.path.join(tmp, "fit.png"), "rb") as f:
+        check(f.read(8) == b"\x89PNG\r\n\x1a\n", "the script draws a PNG")
+
+    # Bad requests: one clear error, exit 2, no file.
+    for args, message in ((["--x", "learning.socialization_rate", "-o", os.path.join(tmp, "a.pdf")], ".svg or .png"),
+                          (["--x", "org.employees", "-o", os.path.join(tmp, "b.svg")], "swept parameters are"),
+                          (["--x", "learning.socialization_rate", "--metric", "nope", "-o", os.path.join(tmp, "c.svg")],
+                           "unknown metric 'nope'")):
+        proc = orgsim("plot", out, *args, expect=2)
+        check(message in proc.stderr, proc.stderr)
+        check(not os.path.exists(args[-1]), f"{args[-1]} must not be created")
+
+
 if __name__ == "__main__":
     case = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:

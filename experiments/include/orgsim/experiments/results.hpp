@@ -34,7 +34,7 @@ struct RunRecord {
   std::vector<std::vector<unsigned char>> chunks;
 };
 
-/// Rows of /metrics per chunk for runs of `tick_rows` rows (up to 512: a chunk never mixes runs).
+/// Rows of /metrics per chunk for runs of `tick_rows` rows (up to 64: a chunk never mixes runs).
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
 
 /// Applies /metrics' filters (shuffle, deflate) to a run's rows, one buffer per chunk up to the

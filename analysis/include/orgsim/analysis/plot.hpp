@@ -1,0 +1,45 @@
+// Charts drawn by gnuplot (its SVG and PNG terminals): orgsim computes the numbers, gnuplot draws.
+// A chart is a plain description (series of points with confidence intervals); render() writes
+// a gnuplot script with the data inline and runs gnuplot on it.
+#pragma once
+
+#include "orgsim/analysis/statistics.hpp"
+#include "orgsim/analysis/summary.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace orgsim::analysis {
+
+/// One line of a chart: a point (mean with a confidence interval) per x position.
+struct Series {
+  std::string label;
+  std::vector<std::string> x;  ///< x values as text (numbers or category names)
+  std::vector<Estimate> y;
+};
+
+struct LineChart {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::string key_title;  ///< legend heading (the parameter the series differ in)
+  bool categorical_x = false;  ///< x values are names, placed in order of first appearance
+  std::vector<Series> series;
+};
+
+/// A chart of `metric`'s final-tick mean and 95% CI over `x` (a swept parameter), one series per
+/// value of `series_by` (empty: a single series). Numeric x values are placed to scale.
+/// @throws UsageError naming the choices when a parameter or metric does not exist.
+LineChart final_metric_chart(const experiments::ResultsReader& results, const std::string& x,
+                             const std::string& series_by, const std::string& metric);
+
+/// The gnuplot script that draws `chart` into `output` (terminal from its extension: .svg, .png).
+std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output);
+
+/// Draws `chart` into `output` (.svg or .png) with gnuplot. The file appears only when gnuplot
+/// succeeded (written under a temporary name, then renamed).
+/// @throws UsageError for another extension or when gnuplot is missing or fails.
+void render(const LineChart& chart, const std::filesystem::path& output);
+
+}  // namespace orgsim::analysis
