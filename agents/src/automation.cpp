@@ -80,6 +80,7 @@ void adopt_automation(Organization& org, Tick tick) {
       for (std::size_t slot : chosen) keep[slot] = 0;
       org.employees().remove_unless(keep);
       org.laid_off += count;
+      org.acted -= count;  // everyone laid off had acted this tick
       org.leavers += count;
       org.layoff_fear = std::min(0.5, org.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
       org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);

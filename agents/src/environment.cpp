@@ -9,6 +9,7 @@ namespace orgsim::agents {
 
 void begin_tick(Organization& org, Tick tick) {
   org.tick_now = tick;
+  org.acted = org.headcount();  // nobody joins or leaves between here and act
   if (org.transition_left > 0) --org.transition_left;  // a restructuring's dip fades tick by tick
   org.leavers = org.hires = org.laid_off = org.incidents = 0;
   org.reality_flips = 0;

@@ -8,8 +8,13 @@
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <array>
+#include <bit>
+#include <climits>
+
 #include <cmath>
 #include <cstdint>
+#include <cstddef>
 #include <cstdlib>
 #include <vector>
 
@@ -22,6 +27,21 @@ constexpr double kExplorationPerOrientation = 0.02;  // reopened beliefs per tic
 
 std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
 }  // namespace
+
+void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
+  for (std::size_t w = 0; w < beliefs.words(); ++w) {
+    const std::uint64_t differ = target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
+    std::uint64_t moved = 0;
+    for_each_bit(differ, w, [&](std::size_t d) {
+      if (draw.bernoulli(p)) moved |= std::uint64_t{1} << (d % 64);
+    });
+    // An opposite belief becomes 0; a 0 belief takes the target's value.
+    const std::uint64_t cleared = moved & beliefs.known(w);
+    const std::uint64_t adopted = moved & ~beliefs.known(w);
+    beliefs.known(w) = (beliefs.known(w) & ~cleared) | adopted;
+    beliefs.positive(w) = (beliefs.positive(w) & ~cleared) | (adopted & target.positive(w));
+  }
+}
 
 void apply_turbulence(Organization& org, Tick tick) {
   const double p4 = org.params().learning_turbulence_rate;
@@ -38,20 +58,23 @@ void apply_turbulence(Organization& org, Tick tick) {
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const auto& population = org.employees();
   const std::size_t m = org.dimensions();
-  const std::int8_t* reality = org.reality.data();
+  const std::size_t words = org.words();
+  std::array<std::uint64_t, kMaxWords> reality{};
+  pack_signs(org.reality, reality);
   auto scores = org.action_scores();
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::act, population.id(slot), tick);
-    const auto beliefs = org.beliefs(slot);
-    auto actions = org.actions(slot);
-    std::uint64_t coins = 0;
+    const ConstTernary beliefs = org.beliefs(slot);
+    const auto actions = org.actions(slot);
     std::int32_t score = 0;
-    for (std::size_t d = 0; d < m; ++d) {
-      if (d % 64 == 0) coins = draw();
-      const std::int8_t coin = ((coins >> (d % 64)) & 1u) ? 1 : -1;
-      const std::int8_t action = beliefs[d] != 0 ? beliefs[d] : coin;
-      actions[d] = action;
-      score += action * reality[d];
+    for (std::size_t w = 0; w < words; ++w) {
+      // A known belief is acted on; a 0 belief is a coin flip (one random bit per dimension).
+      const std::uint64_t coins = draw();
+      const std::uint64_t valid = valid_bits(m, w);
+      const std::uint64_t action = ((beliefs.known(w) & beliefs.positive(w)) | (~beliefs.known(w) & coins)) & valid;
+      actions[w] = action;
+      const std::uint64_t wrong = (action ^ reality[w]) & valid;
+      score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
     scores[slot] = score;
   }
@@ -59,6 +82,7 @@ void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
 
 void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const std::size_t m = org.dimensions();
+  const std::size_t words = org.words();
   const auto& population = org.employees();
   const auto rates = org.socialization_rate();
   const auto team = org.teams_of();
@@ -66,6 +90,16 @@ void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end)
   const bool matrix = org.params().structure_enabled && org.structure == StructureType::matrix;
   auto matches = org.code_matches();
   const double explore = org.params().culture_enabled ? kExplorationPerOrientation : 0.0;
+  // Guiding codes packed once per team in a row of employees (teams are contiguous slots).
+  PackedCode guiding, own;
+  std::size_t guiding_team = SIZE_MAX, own_team = SIZE_MAX;
+  auto packed = [&](PackedCode& cache, std::size_t& cached, std::size_t t) -> ConstTernary {
+    if (cached != t) {
+      cache.pack(org.guiding_code(t));
+      cached = t;
+    }
+    return cache.view();
+  };
   for (std::size_t slot = begin; slot < end; ++slot) {
     std::size_t guide = static_cast<std::size_t>(team[slot]);
     if (matrix) {
@@ -73,29 +107,34 @@ void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end)
       RandomStream line = org.key().stream(streams::matrix_line, population.id(slot), tick);
       if (line() & 1u) guide = static_cast<std::size_t>(project[slot]);
     }
-    const std::int8_t* code = org.guiding_code(guide).data();
-    auto beliefs = org.beliefs(slot);
+    const Ternary beliefs = org.beliefs(slot);
     const double p1 = rates[slot];
     if (p1 > 0) {
+      const ConstTernary code = packed(guiding, guiding_team, guide);
       RandomStream draw = org.key().stream(streams::socialization, population.id(slot), tick);
-      for (std::size_t d = 0; d < m; ++d) {
-        if (code[d] == 0 || beliefs[d] == code[d]) continue;
-        if (draw.bernoulli(p1)) beliefs[d] = static_cast<std::int8_t>(beliefs[d] + sign(code[d] - beliefs[d]));
-      }
+      move_toward(beliefs, code, p1, draw);
     }
     if (explore > 0) {
       // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
       // on as a coin flip) with a small probability, which keeps variety the code can learn from.
       const double rate = explore * org.culture_of_team(static_cast<std::size_t>(team[slot])).learning_orientation;
       RandomStream draw = org.key().stream(streams::explore, population.id(slot), tick);
-      for (std::size_t d = 0; d < m; ++d) {
-        if (beliefs[d] != 0 && draw.bernoulli(rate)) beliefs[d] = 0;
+      for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t reopened = 0;
+        for_each_bit(beliefs.known(w), w, [&](std::size_t d) {
+          if (draw.bernoulli(rate)) reopened |= std::uint64_t{1} << (d % 64);
+        });
+        beliefs.known(w) &= ~reopened;
+        beliefs.positive(w) &= ~reopened;
       }
     }
-    const std::int8_t* own = org.guiding_code(static_cast<std::size_t>(team[slot])).data();
-    std::int16_t same = 0;
-    for (std::size_t d = 0; d < m; ++d) same = static_cast<std::int16_t>(same + (beliefs[d] == own[d]));
-    matches[slot] = same;
+    const ConstTernary code = packed(own, own_team, static_cast<std::size_t>(team[slot]));
+    std::int32_t same = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
+      same += std::popcount(~differ & valid_bits(m, w));
+    }
+    matches[slot] = static_cast<std::int16_t>(same);
   }
 }
 
@@ -134,7 +173,7 @@ void learn_code(Organization& org, Tick tick) {
             if (!superior) continue;
             ++acc.members;
             const auto actions = org.actions(slot);
-            for (std::size_t d = 0; d < m; ++d) acc.net[d] += actions[d];
+            for (std::size_t d = 0; d < m; ++d) acc.net[d] += ((actions[d / 64] >> (d % 64)) & 1u) ? 1 : -1;
           }
           return acc;
         },
@@ -219,19 +258,25 @@ void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t 
 
 bool at_equilibrium(const Organization& org) {
   const std::size_t m = org.dimensions();
+  const std::size_t words = org.words();
   const std::int64_t code_score = agreement(org.code, org.reality);
-  const std::int8_t* code = org.code.data();
-  const std::int8_t* reality = org.reality.data();
+  const PackedCode code(org.code);
+  std::array<std::uint64_t, kMaxWords> reality{};
+  pack_signs(org.reality, reality);
   const std::size_t unsettled = deterministic_reduce(
       org.headcount(), 1024, std::size_t{0},
       [&](std::size_t begin, std::size_t end, std::size_t count) {
+        const ConstTernary c = code.view();
         for (std::size_t slot = begin; slot < end; ++slot) {
-          const auto beliefs = org.beliefs(slot);
+          const ConstTernary beliefs = org.beliefs(slot);
           std::int64_t best_score = 0;  // score with every 0 belief flipped the right way
           bool differs = false;
-          for (std::size_t d = 0; d < m; ++d) {
-            best_score += beliefs[d] != 0 ? beliefs[d] * reality[d] : 1;
-            differs |= code[d] != 0 && beliefs[d] != code[d];
+          for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t valid = valid_bits(m, w);
+            const std::uint64_t known = beliefs.known(w) & valid;
+            const std::uint64_t wrong = known & (beliefs.positive(w) ^ reality[w]);
+            best_score += std::popcount(valid) - 2 * std::popcount(wrong);
+            differs |= (c.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ c.positive(w)))) != 0;
           }
           if (differs || best_score > code_score) ++count;
         }

@@ -6,6 +6,8 @@
 #include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -45,7 +47,8 @@ const std::vector<MetricInfo>& metrics() {
       {"team_alignment_gap", "strategic_alignment", "[0, 1]",
        "Highest minus lowest team mean of goal_alignment (0 with one team)."},
       {"exploration", "innovation_adaptability", "[0, 1]",
-       "Share of this tick's actions that differ from the code (a 0 code value counts as differing): the "
+       "Share of this tick's actions that differ from the code (a 0 code value counts as differing; over "
+       "the employees who acted this tick, 0 in the initial row): the "
        "variety the code can learn from."},
       {"throughput", "operational_efficiency", "tasks/tick", "Tasks completed this tick; NaN without work."},
       {"lead_time", "operational_efficiency", "ticks",
@@ -147,8 +150,12 @@ void measure(const Organization& org, std::span<double> row) {
   const std::size_t m = org.dimensions();
   const std::size_t n = org.headcount();
   const std::size_t functions = org.skill_count() - 1;
-  const std::int8_t* code = org.code.data();
-  const std::int8_t* reality = org.reality.data();
+  const std::size_t words = org.words();
+  const std::size_t acted = std::min(org.acted, n);  // later hires have no action this tick
+  const PackedCode packed_code(org.code);
+  const ConstTernary code = packed_code.view();
+  std::array<std::uint64_t, kMaxWords> reality{};
+  pack_signs(org.reality, reality);
   const auto teams = org.teams_of();
   const auto engagement = org.engagement();
   const std::size_t team_count = org.teams.count;
@@ -166,13 +173,17 @@ void measure(const Organization& org, std::span<double> row) {
       n, 1024, Sums{},
       [&](std::size_t begin, std::size_t end, Sums acc) {
         for (std::size_t slot = begin; slot < end; ++slot) {
-          const auto beliefs = org.beliefs(slot);
+          const ConstTernary beliefs = org.beliefs(slot);
           const auto actions = org.actions(slot);
           std::int64_t matches = 0, knowledge = 0, exploring = 0;
-          for (std::size_t d = 0; d < m; ++d) {
-            matches += beliefs[d] == code[d];
-            knowledge += beliefs[d] * reality[d];
-            exploring += actions[d] != code[d];
+          for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t valid = valid_bits(m, w);
+            const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
+            matches += std::popcount(~differ & valid);
+            const std::uint64_t wrong = beliefs.known(w) & (beliefs.positive(w) ^ reality[w]);
+            knowledge += std::popcount(beliefs.known(w) & valid) - 2 * std::popcount(wrong & valid);
+            // An action differs from the code where the code is 0 or has the other sign.
+            if (slot < acted) exploring += std::popcount((~code.known(w) | (actions[w] ^ code.positive(w))) & valid);
           }
           if (per_team) slot_matches[slot] = static_cast<std::int32_t>(matches);
           acc.matches += matches;
@@ -224,7 +235,7 @@ void measure(const Organization& org, std::span<double> row) {
   row[kEmployeeKnowledge] = static_cast<double>(sums.knowledge) / (nd * md);
   row[kSuperiorShare] = static_cast<double>(org.superior_count) / nd;
   row[kTeamAlignmentGap] = gap;
-  row[kExploration] = static_cast<double>(sums.exploring) / (nd * md);
+  row[kExploration] = acted > 0 ? static_cast<double>(sums.exploring) / (static_cast<double>(acted) * md) : 0.0;
   row[kThroughput] = work ? org.completed : kNaN;
   row[kLeadTime] = work ? org.lead_time : kNaN;
   row[kUtilization] = !work ? kNaN : org.capacity_total > 0 ? org.used_capacity / org.capacity_total : 0.0;
@@ -308,6 +319,9 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
       if (f != SnapshotField::beliefs) out.values.emplace_back();
     }
   }
+  const PackedCode packed_code(org.code);
+  std::array<std::uint64_t, kMaxWords> reality{};
+  pack_signs(org.reality, reality);
   std::size_t column = 0;
   for (SnapshotField field : options.fields) {
     if (field == SnapshotField::beliefs) {
@@ -316,8 +330,8 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
           out.beliefs.insert(out.beliefs.end(), m, 0);
           continue;
         }
-        const auto b = org.beliefs(n > agents ? i * n / agents : i);
-        out.beliefs.insert(out.beliefs.end(), b.begin(), b.end());
+        const ConstTernary b = org.beliefs(n > agents ? i * n / agents : i);
+        for (std::size_t d = 0; d < m; ++d) out.beliefs.push_back(b.get(d));
       }
       continue;
     }
@@ -336,12 +350,10 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
         case SnapshotField::resistance: v = org.resistance()[slot]; break;
         case SnapshotField::digital_skill: v = org.skills(slot)[org.skill_count() - 1]; break;
         case SnapshotField::alignment:
-          v = static_cast<double>(std::inner_product(org.beliefs(slot).begin(), org.beliefs(slot).end(), org.code.begin(),
-                                                     0, std::plus<>(), std::equal_to<>())) /
-              static_cast<double>(m);
+          v = static_cast<double>(same_values(org.beliefs(slot), packed_code.view(), m)) / static_cast<double>(m);
           break;
         case SnapshotField::knowledge:
-          v = static_cast<double>(agreement(org.beliefs(slot), org.reality)) / static_cast<double>(m);
+          v = static_cast<double>(agreement(org.beliefs(slot), reality, m)) / static_cast<double>(m);
           break;
         case SnapshotField::beliefs: break;
       }

@@ -4,6 +4,7 @@
 #include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 
@@ -37,6 +38,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
       settings_(params),
       key_(key),
       dimensions_(static_cast<std::size_t>(params.learning_dimensions)),
+      words_(words_for(dimensions_)),
       skills_width_(static_cast<std::size_t>(settings_.functions) + 1) {
   assert(params.org_employees >= 1 && params.org_teams >= 1 && params.org_teams <= params.org_employees);
   const auto m = dimensions_;
@@ -63,9 +65,9 @@ Organization::Organization(const ModelParams& params, RunKey key)
   code_history.assign(history_length * m, 0);
   decisions.assign(decision_slots * m, 2);
 
-  beliefs_ = employees_.add_column<std::int8_t>(m);
-  next_beliefs_ = employees_.add_column<std::int8_t>(params.structure_enabled ? m : 0);
-  actions_ = employees_.add_column<std::int8_t>(m);
+  beliefs_ = employees_.add_column<std::uint64_t>(2 * words_);
+  next_beliefs_ = employees_.add_column<std::uint64_t>(params.structure_enabled ? 2 * words_ : 0);
+  actions_ = employees_.add_column<std::uint64_t>(words_);
   action_score_ = employees_.add_column<std::int32_t>();
   team_ = employees_.add_column<std::int32_t>();
   project_team_ = employees_.add_column<std::int32_t>();
@@ -102,7 +104,9 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   const AgentId id = employees_.id(slot);
   {
     RandomStream draw = key_.stream(streams::new_beliefs, id, 0);
-    for (std::int8_t& belief : beliefs(slot)) belief = static_cast<std::int8_t>(draw.below(3)) - 1;
+    const Ternary belief = beliefs(slot);
+    for (std::uint64_t& word : belief.data()) word = 0;
+    for (std::size_t d = 0; d < dimensions_; ++d) belief.set(d, static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1));
   }
   RandomStream draw = key_.stream(streams::new_traits, id, 0);
   const auto team = static_cast<std::size_t>(team_of()[slot]);
@@ -310,6 +314,16 @@ std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8
   assert(a.size() == b.size());
   std::int64_t sum = 0;
   for (std::size_t d = 0; d < a.size(); ++d) sum += a[d] * b[d];
+  return sum;
+}
+
+std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive, std::size_t m) {
+  std::int64_t sum = 0;
+  for (std::size_t w = 0; w < beliefs.words(); ++w) {
+    const std::uint64_t wrong = (beliefs.positive(w) ^ reality_positive[w]) & beliefs.known(w) & valid_bits(m, w);
+    const std::uint64_t right = beliefs.known(w) & valid_bits(m, w) & ~wrong;
+    sum += std::popcount(right) - std::popcount(wrong);
+  }
   return sum;
 }
 

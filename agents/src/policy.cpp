@@ -1,5 +1,6 @@
 // Management policies: realignment triggers and actions (docs/ODD.md 7.16). Framework presets
 // (agile, lean, systems) are expanded into these settings in settings.cpp.
+#include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/submodels.hpp"
 
 #include <algorithm>
@@ -50,14 +51,9 @@ void realign(Organization& org, Tick tick) {
       const auto team = org.teams_of();
       for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
         training[slot] = static_cast<std::int32_t>(tick);
-        const auto code = org.guiding_code(static_cast<std::size_t>(team[slot]));
+        const PackedCode code(org.guiding_code(static_cast<std::size_t>(team[slot])));
         RandomStream draw = org.key().stream(streams::selection, org.employees().id(slot), tick);
-        auto beliefs = org.beliefs(slot);
-        for (std::size_t d = 0; d < beliefs.size(); ++d) {
-          if (code[d] != 0 && beliefs[d] != code[d] && draw.bernoulli(0.5)) {
-            beliefs[d] = static_cast<std::int8_t>(beliefs[d] + (code[d] > beliefs[d] ? 1 : -1));
-          }
-        }
+        move_toward(org.beliefs(slot), code.view(), 0.5, draw);
       }
       org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
       break;

@@ -1,10 +1,12 @@
 // Structure: interpersonal learning along the communication network, the cascade of the code
 // down the hierarchy, and restructuring events (docs/ODD.md 7.10).
+#include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/submodels.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 
 namespace orgsim::agents {
 
@@ -19,40 +21,39 @@ void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size
   const auto scores = org.action_scores();
   const auto& population = org.employees();
   std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
+  PackedCode view;                                   // the superior majority's signs
   for (std::size_t slot = begin; slot < end; ++slot) {
-    const auto own = org.beliefs(slot);
-    auto next = org.next_beliefs(slot);
-    std::copy(own.begin(), own.end(), next.begin());
+    const Ternary next = org.next_beliefs(slot);
+    next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
     if (slot >= org.network.node_count()) continue;
     const auto contacts = org.network.neighbors(slot);
     if (contacts.empty()) continue;
     RandomStream draw = org.key().stream(streams::peer_learning, population.id(slot), tick);
     if (majority) {
       // Fang, Lee & Schilling (2010): the net belief (#(+1) - #(-1)) of every contact who performs
-      // better; the employee moves toward its sign. Contacts are read in their previous state.
+      // better; the employee moves toward its sign.
       std::fill_n(net.begin(), m, 0);
       bool any = false;
       for (const auto peer : contacts) {
         if (scores[peer] <= scores[slot]) continue;
         any = true;
-        const auto theirs = org.beliefs(peer);
-        for (std::size_t d = 0; d < m; ++d) net[d] += theirs[d];
+        const ConstTernary theirs = org.beliefs(peer);
+        for (std::size_t w = 0; w < theirs.words(); ++w) {
+          for_each_bit(theirs.known(w), w, [&](std::size_t d) {
+            net[d] += ((theirs.positive(w) >> (d % 64)) & 1u) ? 1 : -1;
+          });
+        }
       }
       if (!any) continue;
-      for (std::size_t d = 0; d < m; ++d) {
-        const std::int8_t view = sign(net[d]);
-        if (view == 0 || view == own[d]) continue;
-        if (draw.bernoulli(rate)) next[d] = static_cast<std::int8_t>(own[d] + sign(view - own[d]));
-      }
+      std::array<std::int8_t, kMaxDimensions> signs{};
+      for (std::size_t d = 0; d < m; ++d) signs[d] = sign(net[d]);
+      view.pack(std::span<const std::int8_t>(signs.data(), m));
+      move_toward(next, view.view(), rate, draw);
       continue;
     }
     const std::size_t peer = contacts[draw.below(contacts.size())];
     if (scores[peer] <= scores[slot]) continue;  // learn only from someone doing better
-    const auto theirs = org.beliefs(peer);       // previous state: nobody has written it yet
-    for (std::size_t d = 0; d < m; ++d) {
-      if (theirs[d] == 0 || theirs[d] == own[d]) continue;
-      if (draw.bernoulli(rate)) next[d] = static_cast<std::int8_t>(own[d] + sign(theirs[d] - own[d]));
-    }
+    move_toward(next, org.beliefs(peer), rate, draw);
   }
 }
 

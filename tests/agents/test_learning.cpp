@@ -20,8 +20,13 @@ ModelParams params(std::int64_t employees, std::int64_t dimensions) {
 
 void fill_beliefs(Organization& org, std::int8_t value) {
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (auto& b : org.beliefs(s)) b = value;
+    for (std::size_t d = 0; d < org.dimensions(); ++d) org.beliefs(s).set(d, value);
   }
+}
+
+/// The action of employee s on dimension d: +1 or -1.
+int action(const Organization& org, std::size_t s, std::size_t d) {
+  return ((org.actions(s)[d / 64] >> (d % 64)) & 1u) ? 1 : -1;
 }
 
 TEST(Learning, InitialStateFollowsMarch) {
@@ -34,7 +39,7 @@ TEST(Learning, InitialStateFollowsMarch) {
   }
   std::array<int, 3> counts{};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (auto b : org.beliefs(s)) ++counts[static_cast<std::size_t>(b + 1)];
+    for (std::size_t d = 0; d < 30; ++d) ++counts[static_cast<std::size_t>(org.beliefs(s).get(d) + 1)];
   }
   const double n = 3000.0 * 30;
   for (int c : counts) EXPECT_NEAR(c / n, 1.0 / 3, 5 * std::sqrt(2.0 / 9 / n));
@@ -43,24 +48,23 @@ TEST(Learning, InitialStateFollowsMarch) {
 TEST(Learning, ActKeepsNonZeroBeliefsAndFlipsCoinsForZeros) {
   Organization org(params(2000, 40), {3, 0});
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    auto b = org.beliefs(s);
-    for (std::size_t d = 0; d < b.size(); ++d) b[d] = d < 10 ? 1 : (d < 20 ? -1 : 0);
+    for (std::size_t d = 0; d < 40; ++d) org.beliefs(s).set(d, d < 10 ? 1 : (d < 20 ? -1 : 0));
   }
   act(org, 1, 0, org.headcount());
   int plus = 0, total = 0;
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    const auto a = org.actions(s);
     std::int32_t score = 0;
-    for (std::size_t d = 0; d < a.size(); ++d) {
-      if (d < 10) ASSERT_EQ(a[d], 1);
-      else if (d < 20) ASSERT_EQ(a[d], -1);
+    for (std::size_t d = 0; d < 40; ++d) {
+      const int a = action(org, s, d);
+      if (d < 10) ASSERT_EQ(a, 1);
+      else if (d < 20) ASSERT_EQ(a, -1);
       else {
-        ASSERT_TRUE(a[d] == 1 || a[d] == -1);
-        plus += a[d] == 1;
+        plus += a == 1;
         ++total;
       }
-      score += a[d] * org.reality[d];
+      score += a * org.reality[d];
     }
+    ASSERT_EQ(org.actions(s)[0] >> 40, 0u) << "bits beyond m stay clear";
     ASSERT_EQ(org.action_scores()[s], score);
   }
   EXPECT_NEAR(plus / double(total), 0.5, 5 * std::sqrt(0.25 / total));
@@ -72,19 +76,19 @@ TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
   Organization org(p, {1, 0});
   org.code = {1, -1, 0};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    auto b = org.beliefs(s);
-    b[0] = -1;  // two steps from +1: moves to 0
-    b[1] = 0;   // one step from -1: moves to -1
-    b[2] = 1;   // code is 0 there: untouched
+    const Ternary b = org.beliefs(s);
+    b.set(0, -1);  // two steps from +1: moves to 0
+    b.set(1, 0);   // one step from -1: moves to -1
+    b.set(2, 1);   // code is 0 there: untouched
   }
   socialize(org, 1, 0, org.headcount());
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    EXPECT_EQ(org.beliefs(s)[0], 0);
-    EXPECT_EQ(org.beliefs(s)[1], -1);
-    EXPECT_EQ(org.beliefs(s)[2], 1);
+    EXPECT_EQ(org.beliefs(s).get(0), 0);
+    EXPECT_EQ(org.beliefs(s).get(1), -1);
+    EXPECT_EQ(org.beliefs(s).get(2), 1);
   }
   socialize(org, 2, 0, org.headcount());
-  EXPECT_EQ(org.beliefs(0)[0], 1);
+  EXPECT_EQ(org.beliefs(0).get(0), 1);
 }
 
 TEST(Learning, SocializationHappensWithProbabilityP1) {
@@ -96,7 +100,7 @@ TEST(Learning, SocializationHappensWithProbabilityP1) {
   socialize(org, 1, 0, org.headcount());
   int moved = 0;
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (auto b : org.beliefs(s)) moved += b == 1;
+    for (std::size_t d = 0; d < 20; ++d) moved += org.beliefs(s).get(d) == 1;
   }
   const double n = 5000.0 * 20;
   EXPECT_NEAR(moved / n, 0.3, 5 * std::sqrt(0.21 / n));
@@ -109,7 +113,7 @@ Organization superior_setup(double p2, std::int64_t k, std::int64_t dimensions) 
   Organization org(p, {11, 0});
   org.reality.assign(static_cast<std::size_t>(dimensions), 1);
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (auto& b : org.beliefs(s)) b = s < static_cast<std::size_t>(k) ? 1 : -1;
+    for (std::size_t d = 0; d < org.dimensions(); ++d) org.beliefs(s).set(d, s < static_cast<std::size_t>(k) ? 1 : -1);
   }
   act(org, 1, 0, org.headcount());
   return org;
@@ -151,12 +155,12 @@ TEST(Learning, CodeLearnsFromActionsBeforeSocialization) {
   org.reality.assign(4, 1);
   org.code = {-1, -1, -1, 0};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (auto& b : org.beliefs(s)) b = 1;
+    for (std::size_t d = 0; d < 4; ++d) org.beliefs(s).set(d, 1);
   }
   const auto schedule = make_schedule(p);
   schedule.step(org, 1);
   EXPECT_EQ(org.code, (std::vector<std::int8_t>{1, 1, 1, 1}));
-  EXPECT_EQ(org.beliefs(0)[0], 0);  // socialized one step toward the old code
+  EXPECT_EQ(org.beliefs(0).get(0), 0);  // socialized one step toward the old code
 }
 
 TEST(Learning, TurnoverReplacesEmployeesWithFreshIds) {
@@ -191,11 +195,11 @@ TEST(Learning, EquilibriumNeedsNoPossibleImproverAndFullConformity) {
   fill_beliefs(org, 0);
   EXPECT_FALSE(at_equilibrium(org));  // beliefs differ from the non-zero code
   for (std::size_t s = 0; s < 3; ++s) {
-    auto b = org.beliefs(s);
-    b[0] = 1, b[1] = 1, b[2] = -1, b[3] = 1;  // conforms; the last belief is wrong: best 2
+    const Ternary b = org.beliefs(s);
+    b.set(0, 1), b.set(1, 1), b.set(2, -1), b.set(3, 1);  // conforms; the last belief is wrong: best 2
   }
   EXPECT_TRUE(at_equilibrium(org));
-  org.beliefs(1)[3] = 0;  // a coin flip could now score 4 > 3
+  org.beliefs(1).set(3, 0);  // a coin flip could now score 4 > 3
   EXPECT_FALSE(at_equilibrium(org));
 }
 

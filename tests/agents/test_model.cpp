@@ -26,8 +26,8 @@ TEST(Model, StrategicFitIsMatchesMinusMismatchesOverM) {
   org.reality = {1, -1, 1, 1};
   org.code = {1, 1, 0, 1};  // 2 matches, 1 mismatch, 1 zero
   for (std::size_t s = 0; s < 2; ++s) {
-    auto b = org.beliefs(s);
-    b[0] = 1, b[1] = 1, b[2] = 0, b[3] = s == 0 ? 1 : -1;
+    const Ternary b = org.beliefs(s);
+    b.set(0, 1), b.set(1, 1), b.set(2, 0), b.set(3, s == 0 ? 1 : -1);
   }
   std::vector<double> row(metric_table().size());
   measure(org, row);
@@ -45,9 +45,9 @@ TEST(Model, TeamAlignmentGapComparesTeams) {
   Organization org(p, {1, 0});
   org.code = {1, 1};
   for (std::size_t s = 0; s < 4; ++s) {
-    auto b = org.beliefs(s);
-    b[0] = 1;
-    b[1] = s < 2 ? 1 : -1;
+    const Ternary b = org.beliefs(s);
+    b.set(0, 1);
+    b.set(1, s < 2 ? 1 : -1);
   }
   std::vector<double> row(metric_table().size());
   measure(org, row);

@@ -9,6 +9,11 @@
 
 namespace orgsim::agents {
 
+/// One step toward `target` (-1 -> 0 -> +1) on each dimension where the target is non-zero and
+/// the belief differs from it, each with probability p: one draw per such dimension, lowest
+/// dimension first. Shared by socialization, peer learning and retraining.
+void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw);
+
 /// Serial: each dimension of reality flips sign with probability p4 (turbulence).
 void apply_turbulence(Organization& org, Tick tick);
 

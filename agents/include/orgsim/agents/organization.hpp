@@ -7,6 +7,7 @@
 #include "orgsim/agents/events.hpp"
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/agents/settings.hpp"
+#include "orgsim/agents/ternary.hpp"
 #include "orgsim/core/network.hpp"
 #include "orgsim/core/population.hpp"
 #include "orgsim/core/rng.hpp"
@@ -136,6 +137,7 @@ class Organization {
 
   // --- per-tick outcomes, written by serial phases -------------------------------------------
   Tick tick_now = 0;                  ///< the tick being simulated
+  std::size_t acted = 0;  ///< employees who acted this tick: slots [0, acted) (later hires have not)
   std::int64_t code_score = 0;        ///< sum over dimensions of code * reality before learning
   std::size_t superior_count = 0;     ///< employees whose actions beat the code this tick
   std::size_t leavers = 0;            ///< employees who left this tick (turnover, quits, layoffs)
@@ -154,23 +156,27 @@ class Organization {
   // --- employees (struct of arrays) -----------------------------------------------------------
   [[nodiscard]] Population& employees() noexcept { return employees_; }
   [[nodiscard]] const Population& employees() const noexcept { return employees_; }
-  [[nodiscard]] std::span<std::int8_t> beliefs(std::size_t slot) {
-    return employees_.column(beliefs_).subspan(slot * dimensions_, dimensions_);
+  /// An employee's beliefs, packed (ternary.hpp).
+  [[nodiscard]] Ternary beliefs(std::size_t slot) {
+    return {employees_.column(beliefs_).data() + slot * 2 * words_, words_};
   }
-  [[nodiscard]] std::span<const std::int8_t> beliefs(std::size_t slot) const {
-    return employees_.column(beliefs_).subspan(slot * dimensions_, dimensions_);
+  [[nodiscard]] ConstTernary beliefs(std::size_t slot) const {
+    return {employees_.column(beliefs_).data() + slot * 2 * words_, words_};
   }
   /// Scratch beliefs written by interpersonal learning (double buffer with beliefs).
-  [[nodiscard]] std::span<std::int8_t> next_beliefs(std::size_t slot) {
-    return employees_.column(next_beliefs_).subspan(slot * dimensions_, dimensions_);
+  [[nodiscard]] Ternary next_beliefs(std::size_t slot) {
+    return {employees_.column(next_beliefs_).data() + slot * 2 * words_, words_};
   }
   void swap_beliefs() { std::swap(beliefs_, next_beliefs_); }
-  [[nodiscard]] std::span<std::int8_t> actions(std::size_t slot) {
-    return employees_.column(actions_).subspan(slot * dimensions_, dimensions_);
+  /// An employee's actions this tick (each +1 or -1) as one bit per dimension: set = +1.
+  [[nodiscard]] std::span<std::uint64_t> actions(std::size_t slot) {
+    return employees_.column(actions_).subspan(slot * words_, words_);
   }
-  [[nodiscard]] std::span<const std::int8_t> actions(std::size_t slot) const {
-    return employees_.column(actions_).subspan(slot * dimensions_, dimensions_);
+  [[nodiscard]] std::span<const std::uint64_t> actions(std::size_t slot) const {
+    return employees_.column(actions_).subspan(slot * words_, words_);
   }
+  /// Words per bit plane of a packed vector (ternary.hpp).
+  [[nodiscard]] std::size_t words() const noexcept { return words_; }
   [[nodiscard]] std::span<std::int32_t> action_scores() { return employees_.column(action_score_); }
   [[nodiscard]] std::span<const std::int32_t> action_scores() const { return employees_.column(action_score_); }
   [[nodiscard]] std::span<std::int32_t> team_of() { return employees_.column(team_); }
@@ -251,11 +257,12 @@ class Organization {
   Settings settings_;
   RunKey key_;
   std::size_t dimensions_;
+  std::size_t words_;
   std::size_t skills_width_;
   Population employees_;
-  ColumnHandle<std::int8_t> beliefs_;
-  ColumnHandle<std::int8_t> next_beliefs_;
-  ColumnHandle<std::int8_t> actions_;
+  ColumnHandle<std::uint64_t> beliefs_;       // 2 x words_ per employee
+  ColumnHandle<std::uint64_t> next_beliefs_;  // 2 x words_ per employee (structure on)
+  ColumnHandle<std::uint64_t> actions_;       // words_ per employee
   ColumnHandle<std::int32_t> action_score_;
   ColumnHandle<std::int32_t> team_;
   ColumnHandle<std::int32_t> project_team_;
@@ -270,5 +277,7 @@ class Organization {
 
 /// sum over d of a[d] * b[d] for ternary vectors: (#agree - #disagree), zeros count for neither.
 std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8_t> b);
+/// agreement() of packed beliefs with reality's positive plane (every reality value is +-1).
+std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive, std::size_t m);
 
 }  // namespace orgsim::agents

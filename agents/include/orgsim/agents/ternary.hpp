@@ -1,0 +1,114 @@
+// Ternary vectors {-1, 0, +1}^m packed as two bit planes of 64-bit words, the storage of
+// employees' beliefs and actions: comparing a belief with the code or with reality becomes a few
+// bit operations and popcounts per 64 dimensions (docs/ODD.md 7.1).
+#pragma once
+
+#include "orgsim/agents/parameters.hpp"
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace orgsim::agents {
+
+/// Words per bit plane for m dimensions.
+constexpr std::size_t words_for(std::size_t m) { return (m + 63) / 64; }
+inline constexpr std::size_t kMaxWords = words_for(kMaxDimensions);
+
+/// The bits of word `w` that hold one of m dimensions (all ones except in the last word).
+constexpr std::uint64_t valid_bits(std::size_t m, std::size_t w) {
+  const std::size_t left = m - w * 64;
+  return left >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << left) - 1;
+}
+
+/// A view of a packed ternary vector: words [0, W) are the *known* plane (value != 0), words
+/// [W, 2W) the *positive* plane (value = +1; always 0 where the value is 0, so equal vectors have
+/// equal words). Bit d % 64 of word d / 64 is dimension d.
+template <class Word>
+class BasicTernary {
+ public:
+  BasicTernary(Word* data, std::size_t words) noexcept : data_(data), words_(words) {}
+  /// Views of a mutable vector convert to read-only views.
+  operator BasicTernary<const std::uint64_t>() const noexcept { return {data_, words_}; }  // NOLINT
+
+  [[nodiscard]] std::size_t words() const noexcept { return words_; }
+  /// Both planes, 2 x words() words.
+  [[nodiscard]] std::span<Word> data() const noexcept { return {data_, 2 * words_}; }
+  [[nodiscard]] Word& known(std::size_t w) const noexcept { return data_[w]; }
+  [[nodiscard]] Word& positive(std::size_t w) const noexcept { return data_[words_ + w]; }
+
+  /// The value of dimension d: -1, 0 or +1.
+  [[nodiscard]] std::int8_t get(std::size_t d) const noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (d % 64);
+    if (!(known(d / 64) & bit)) return 0;
+    return (positive(d / 64) & bit) ? 1 : -1;
+  }
+  void set(std::size_t d, std::int8_t value) const noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (d % 64);
+    const std::size_t w = d / 64;
+    known(w) = value != 0 ? (known(w) | bit) : (known(w) & ~bit);
+    positive(w) = value > 0 ? (positive(w) | bit) : (positive(w) & ~bit);
+  }
+  /// Copies another vector of the same size.
+  void assign(BasicTernary<const std::uint64_t> other) const noexcept {
+    const auto from = other.data();
+    for (std::size_t w = 0; w < from.size(); ++w) data_[w] = from[w];
+  }
+
+ private:
+  Word* data_;
+  std::size_t words_;
+};
+
+using Ternary = BasicTernary<std::uint64_t>;
+using ConstTernary = BasicTernary<const std::uint64_t>;
+
+/// A packed copy of an int8 vector (the code, a team's code), kept on the stack by the phases
+/// that compare many employees with it.
+class PackedCode {
+ public:
+  PackedCode() = default;
+  explicit PackedCode(std::span<const std::int8_t> values) { pack(values); }
+  void pack(std::span<const std::int8_t> values) noexcept {
+    words_ = words_for(values.size());
+    storage_.fill(0);
+    Ternary view = this->view();
+    for (std::size_t d = 0; d < values.size(); ++d) {
+      if (values[d] != 0) view.set(d, values[d]);
+    }
+  }
+  [[nodiscard]] Ternary view() noexcept { return {storage_.data(), words_}; }
+  [[nodiscard]] ConstTernary view() const noexcept { return {storage_.data(), words_}; }
+
+ private:
+  std::array<std::uint64_t, 2 * kMaxWords> storage_{};
+  std::size_t words_ = 0;
+};
+
+/// The positive plane of a ±1 vector (reality): bit d set where the value is +1.
+inline void pack_signs(std::span<const std::int8_t> values, std::span<std::uint64_t> out) noexcept {
+  for (auto& word : out) word = 0;
+  for (std::size_t d = 0; d < values.size(); ++d) {
+    if (values[d] > 0) out[d / 64] |= std::uint64_t{1} << (d % 64);
+  }
+}
+
+/// Number of dimensions where two vectors hold the same value (0 = 0 counts).
+inline std::int64_t same_values(ConstTernary a, ConstTernary b, std::size_t m) noexcept {
+  std::int64_t same = 0;
+  for (std::size_t w = 0; w < a.words(); ++w) {
+    const std::uint64_t differ = (a.known(w) ^ b.known(w)) | (a.positive(w) ^ b.positive(w));
+    same += std::popcount(~differ & valid_bits(m, w));
+  }
+  return same;
+}
+
+/// Calls f(d) for every set bit of `bits` (word w), lowest dimension first.
+template <class F>
+inline void for_each_bit(std::uint64_t bits, std::size_t w, F&& f) {
+  for (; bits != 0; bits &= bits - 1) f(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+}
+
+}  // namespace orgsim::agents

@@ -1,0 +1,80 @@
+// Packed ternary vectors against a plain int8 reference, across word boundaries.
+#include "orgsim/agents/learning.hpp"
+#include "orgsim/agents/ternary.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace orgsim::agents {
+namespace {
+
+std::vector<std::int8_t> random_ternary(RandomStream& draw, std::size_t m) {
+  std::vector<std::int8_t> v(m);
+  for (auto& x : v) x = static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1);
+  return v;
+}
+
+std::vector<std::int8_t> unpack(ConstTernary t, std::size_t m) {
+  std::vector<std::int8_t> v(m);
+  for (std::size_t d = 0; d < m; ++d) v[d] = t.get(d);
+  return v;
+}
+
+TEST(Ternary, PackedVectorsRoundTripAndCompareLikeInt8) {
+  RandomStream draw(7, stream_id("test"), 0, 0, 0);
+  for (std::size_t m : {1u, 30u, 63u, 64u, 65u, 130u, 1024u}) {
+    const auto a = random_ternary(draw, m);
+    const auto b = random_ternary(draw, m);
+    const PackedCode pa(a), pb(b);
+    EXPECT_EQ(unpack(pa.view(), m), a) << "m = " << m;
+    // Bits beyond m stay clear, so whole-word comparisons are exact.
+    for (std::size_t w = 0; w < words_for(m); ++w) {
+      EXPECT_EQ(pa.view().known(w) & ~valid_bits(m, w), 0u);
+      EXPECT_EQ(pa.view().positive(w) & ~pa.view().known(w), 0u) << "positive only where known";
+    }
+    std::int64_t same = 0;
+    for (std::size_t d = 0; d < m; ++d) same += a[d] == b[d];
+    EXPECT_EQ(same_values(pa.view(), pb.view(), m), same);
+
+    std::vector<std::int8_t> reality(m);
+    for (auto& r : reality) r = (draw() & 1u) ? 1 : -1;
+    std::vector<std::uint64_t> positive(words_for(m));
+    pack_signs(reality, positive);
+    EXPECT_EQ(agreement(pa.view(), positive, m), agreement(a, reality)) << "m = " << m;
+  }
+}
+
+TEST(Ternary, MoveTowardStepsOnlyWhereTheTargetIsKnownAndDiffers) {
+  RandomStream values(3, stream_id("test"), 0, 0, 0);
+  const std::size_t m = 150;
+  const auto start = random_ternary(values, m);
+  const auto target = random_ternary(values, m);
+  PackedCode beliefs(start);
+  const PackedCode goal(target);
+  RandomStream always(1, stream_id("move"), 0, 0, 0);
+  move_toward(beliefs.view(), goal.view(), 1.0, always);
+  for (std::size_t d = 0; d < m; ++d) {
+    std::int8_t expected = start[d];
+    if (target[d] != 0 && start[d] != target[d]) expected = static_cast<std::int8_t>(start[d] + (target[d] > start[d] ? 1 : -1));
+    ASSERT_EQ(beliefs.view().get(d), expected) << "dimension " << d;
+  }
+  // With p = 0.5 about half of the candidates move, one draw each.
+  PackedCode half(start);
+  RandomStream coin(1, stream_id("move"), 0, 0, 1);
+  move_toward(half.view(), goal.view(), 0.5, coin);
+  int candidates = 0, moved = 0;
+  for (std::size_t d = 0; d < m; ++d) {
+    if (target[d] == 0 || start[d] == target[d]) {
+      ASSERT_EQ(half.view().get(d), start[d]);
+      continue;
+    }
+    ++candidates;
+    moved += half.view().get(d) != start[d];
+  }
+  EXPECT_GT(moved, 0);
+  EXPECT_LT(moved, candidates);
+}
+
+}  // namespace
+}  // namespace orgsim::agents
