@@ -21,6 +21,9 @@ namespace {
 
 constexpr std::size_t kTextColumnBytes = 64;
 constexpr int kDeflateLevel = 1;  // fast; the shuffle filter does most of the work
+// Run-length matching uses no hash chains, but each reset clears a hash table of 2^(memLevel + 7)
+// entries: a small table keeps resets cheap for small chunks (literal buffers of 2^(memLevel + 6)).
+constexpr int kMemLevel = 6;
 constexpr hsize_t kRunsChunkRows = 256;  // small: a flush recompresses the chunks it touched
 
 std::string now_iso8601() {
@@ -104,7 +107,7 @@ class Deflater {
   Deflater() {
     // HDF5's deflate filter reads any zlib stream; run-length matching (Z_RLE) is several times
     // faster than the default strategy and nearly as good on shuffled doubles.
-    if (deflateInit2(&stream_, kDeflateLevel, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+    if (deflateInit2(&stream_, kDeflateLevel, Z_DEFLATED, 15, kMemLevel, Z_RLE) != Z_OK) {
       throw ResultsError("cannot compress the metrics of a run");
     }
   }

@@ -144,7 +144,11 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const std::size_t in_flight = std::min<std::size_t>({2 * threads, fit, std::max<std::size_t>(1, todo.size())});
   report.runs_in_flight = in_flight;
   tbb::concurrent_bounded_queue<std::unique_ptr<RunRecord>> queue;
-  queue.set_capacity(static_cast<std::ptrdiff_t>(options.queue_capacity ? options.queue_capacity : in_flight));
+  // Finished runs wait for the writer, which wakes every millisecond when idle: the queue must
+  // hold a few milliseconds of short runs (or workers stall), within a quarter of the budget (a
+  // run's memory estimate bounds its record).
+  const std::size_t waiting = std::clamp<std::size_t>(memory_budget() / 4 / per_run, in_flight, 4096);
+  queue.set_capacity(static_cast<std::ptrdiff_t>(options.queue_capacity ? options.queue_capacity : waiting));
 
   std::exception_ptr writer_error;
   double writer_seconds = 0;

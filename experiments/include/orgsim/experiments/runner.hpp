@@ -17,7 +17,7 @@ namespace orgsim::experiments {
 
 struct RunnerOptions {
   std::size_t threads = 0;         ///< worker threads in use (recorded as provenance; 0 = all)
-  std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = 2 * threads)
+  std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = what fits in a quarter of the memory budget, 2 x threads to 4096)
   bool resume = false;             ///< finish the interrupted sweep in the output file
   std::optional<Shard> shard;      ///< run only this shard
   /// Called by the writer thread after each run is written: (runs done, runs to do in all).
