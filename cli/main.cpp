@@ -259,7 +259,8 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script) {
   experiments::ResultsReader results(file);
-  const analysis::LineChart chart = analysis::final_metric_chart(results, x, by, metric);
+  const analysis::LineChart chart = x == "tick" ? analysis::time_series_chart(results, by, metric)
+                                                 : analysis::final_metric_chart(results, x, by, metric);
   if (output.empty()) output = std::filesystem::path(file).stem().string() + "-" + metric + ".svg";
   if (!script.empty()) {
     // The script alone, to restyle the figure by hand: `gnuplot SCRIPT` draws OUTPUT.
@@ -387,7 +388,7 @@ int main(int argc, char** argv) {
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
   plot->add_option("results", plot_file, "Results file (HDF5)")->required();
-  plot->add_option("--x", plot_x, "Swept parameter on the x axis")->required();
+  plot->add_option("--x", plot_x, "Swept parameter on the x axis, or 'tick' for the metric over time")->required();
   plot->add_option("--by", plot_by, "One line per value of this swept parameter");
   plot->add_option("--metric", plot_metric, "Metric on the y axis (mean and 95% CI at each run's end)")
       ->capture_default_str();

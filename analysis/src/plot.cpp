@@ -89,6 +89,65 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
   return chart;
 }
 
+LineChart time_series_chart(const experiments::ResultsReader& results, const std::string& series_by,
+                            const std::string& metric) {
+  const auto& names = results.metric_names();
+  const auto found = std::find(names.begin(), names.end(), metric);
+  if (found == names.end()) {
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    throw UsageError("unknown metric '" + metric + "'; this file has: " + list);
+  }
+  const auto k = static_cast<std::size_t>(found - names.begin());
+  const experiments::RunColumn* by = nullptr;
+  if (!series_by.empty()) {
+    by = results.run_column(series_by);
+    const auto swept = results.parameter_columns();
+    if (!by || std::find(swept.begin(), swept.end(), series_by) == swept.end()) {
+      std::string list;
+      for (const auto& name : swept) list += (list.empty() ? "" : ", ") + name;
+      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " +
+                       (list.empty() ? "(none)" : list));
+    }
+  }
+  const std::size_t rows = results.tick_rows();
+  const auto* status = results.run_column("status");
+  // values[series][row][run]: a run that stopped early is NaN after its end (skipped).
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::vector<double>>> values;
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (status->numbers[run] != 1) continue;
+    const std::string label = by ? by->format(run) : metric;
+    auto it = std::find(labels.begin(), labels.end(), label);
+    if (it == labels.end()) {
+      labels.push_back(label);
+      values.emplace_back(rows);
+      it = labels.end() - 1;
+    }
+    auto& series = values[static_cast<std::size_t>(it - labels.begin())];
+    const std::vector<double> metrics = results.run_metrics(run);
+    for (std::size_t r = 0; r < rows; ++r) series[r].push_back(metrics[r * names.size() + k]);
+  }
+  LineChart chart;
+  chart.title = metric + " over time (mean, 95% CI band)";
+  chart.x_label = "tick";
+  chart.y_label = metric;
+  chart.key_title = series_by;
+  chart.bands = true;
+  const auto& ticks = results.tick_of_row();
+  for (std::size_t g = 0; g < labels.size(); ++g) {
+    Series s{labels[g], {}, {}};
+    for (std::size_t r = 0; r < rows; ++r) {
+      const Estimate e = estimate(values[g][r]);
+      if (e.n == 0) continue;  // every run had stopped
+      s.x.push_back(std::to_string(ticks[r]));
+      s.y.push_back(e);
+    }
+    chart.series.push_back(std::move(s));
+  }
+  return chart;
+}
+
 std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output) {
   std::ostringstream g;
   if (terminal_for(output) == Terminal::svg) {
@@ -141,8 +200,15 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
   }
   g << "plot ";
   for (std::size_t k = 0; k < chart.series.size(); ++k) {
-    g << (k ? ", \\\n     " : "") << "$s" << k << " using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 title "
-      << quoted(chart.series[k].label) << " noenhanced";
+    g << (k ? ", \\\n     " : "");
+    if (chart.bands) {
+      // The band and the line share the series' colour; the band has no legend entry.
+      g << "$s" << k << " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc " << k + 1
+        << " notitle, \\\n     $s" << k << " using 1:2 with lines lw 2 lc " << k + 1;
+    } else {
+      g << "$s" << k << " using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc " << k + 1;
+    }
+    g << " title " << quoted(chart.series[k].label) << " noenhanced";
   }
   g << "\nunset output\n";
   return g.str();

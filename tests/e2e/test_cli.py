@@ -350,11 +350,39 @@ def plot_draws_final_metrics(tmp):
     with open(os.path.join(tmp, "fit.png"), "rb") as f:
         check(f.read(8) == b"\x89PNG\r\n\x1a\n", "the script draws a PNG")
 
+    # Over time: one band and line per code learning rate, a point per recorded tick; the last
+    # point is the final-tick mean over the runs of that rate.
+    script = os.path.join(tmp, "time.gp")
+    orgsim("plot", out, "--x", "tick", "--by", "learning.code_learning_rate", "-o", os.path.join(tmp, "time.svg"),
+           "--gnuplot-script", script)
+    blocks, current = {}, None
+    for line in open(script):
+        if line.startswith("$s") and "<< EOD" in line:
+            current = blocks.setdefault(line.split()[0], [])
+        elif line.strip() == "EOD":
+            current = None
+        elif current is not None:
+            current.append([float(v) for v in line.split()])
+    check("filledcurves" in open(script).read(), "confidence bands drawn as filled curves")
+    by_rate = pd.read_csv(io.StringIO(orgsim("analyze", out, "--by", "learning.code_learning_rate",
+                                             "--metrics", "strategic_fit", "--format", "csv").stdout))
+    for k, p2 in enumerate((0.3, 0.7)):
+        rows = blocks[f"$s{k}"]
+        check([r[0] for r in rows] == list(range(21)), f"ticks 0..20: {[r[0] for r in rows]}")
+        final = by_rate[np.isclose(by_rate["learning.code_learning_rate"], p2)]
+        check(np.allclose(rows[-1][1:], final[["mean", "ci95_low", "ci95_high"]].to_numpy()[0], rtol=1e-12),
+              f"last point {rows[-1]} vs analyze {final.to_dict()}")
+    orgsim("plot", out, "--x", "tick", "-o", os.path.join(tmp, "time.svg"))
+    check(os.path.getsize(os.path.join(tmp, "time.svg")) > 1000, "time series drawn")
+
     # Bad requests: one clear error, exit 2, no file.
     for args, message in ((["--x", "learning.socialization_rate", "-o", os.path.join(tmp, "a.pdf")], ".svg or .png"),
                           (["--x", "org.employees", "-o", os.path.join(tmp, "b.svg")], "swept parameters are"),
                           (["--x", "learning.socialization_rate", "--metric", "nope", "-o", os.path.join(tmp, "c.svg")],
-                           "unknown metric 'nope'")):
+                           "unknown metric 'nope'"),
+                          (["--x", "tick", "--metric", "nope", "-o", os.path.join(tmp, "d.svg")], "unknown metric 'nope'"),
+                          (["--x", "tick", "--by", "org.employees", "-o", os.path.join(tmp, "e.svg")],
+                           "swept parameters are")):
         proc = orgsim("plot", out, *args, expect=2)
         check(message in proc.stderr, proc.stderr)
         check(not os.path.exists(args[-1]), f"{args[-1]} must not be created")

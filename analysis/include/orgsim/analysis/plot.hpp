@@ -25,6 +25,7 @@ struct LineChart {
   std::string y_label;
   std::string key_title;  ///< legend heading (the parameter the series differ in)
   bool categorical_x = false;  ///< x values are names, placed in order of first appearance
+  bool bands = false;          ///< confidence intervals as shaded bands (time series), not error bars
   std::vector<Series> series;
 };
 
@@ -33,6 +34,13 @@ struct LineChart {
 /// @throws UsageError naming the choices when a parameter or metric does not exist.
 LineChart final_metric_chart(const experiments::ResultsReader& results, const std::string& x,
                              const std::string& series_by, const std::string& metric);
+
+/// A chart of `metric` over time: at each recorded tick, the mean and 95% CI over the complete
+/// runs, one series per value of `series_by` (empty: one series). A run that stopped early counts
+/// until its last recorded tick.
+/// @throws UsageError naming the choices when a parameter or metric does not exist.
+LineChart time_series_chart(const experiments::ResultsReader& results, const std::string& series_by,
+                            const std::string& metric);
 
 /// The gnuplot script that draws `chart` into `output` (terminal from its extension: .svg, .png).
 std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output);
