@@ -291,7 +291,8 @@ def shipped_configs_run(tmp):
             head = f.read(400)
         check(head.startswith("#") and "Question" in head, f"{path} must open with a comment saying what question it answers")
         out = os.path.join(tmp, os.path.basename(path) + ".h5")
-        orgsim("run", path, "-o", out, "--quiet", "--set", "experiment.ticks=6", "--set", "experiment.replications=1")
+        orgsim("run", path, "-o", out, "--quiet", "--set", "experiment.ticks=6", "--set", "experiment.replications=1",
+               "--set", "output.every=1")
         with h5py.File(out, "r") as f:
             names = list(f["metrics"].attrs["names"])
             fit = f["metrics"][:, :, names.index("strategic_fit")]
