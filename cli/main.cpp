@@ -242,14 +242,22 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
 }
 
 int command_analyze(const std::string& file, const std::string& by, const std::string& metrics,
-                    const std::string& format) {
+                    const std::string& at, const std::string& format) {
   experiments::ResultsReader results(file);
+  const analysis::Window window = analysis::parse_window(at);
   const analysis::Summary summary =
-      analysis::summarize_final(results, split_list(by, "--by"), split_list(metrics, "--metrics"));
+      analysis::summarize(results, split_list(by, "--by"), split_list(metrics, "--metrics"), window);
   if (format == "csv") {
     analysis::print_csv(std::cout, summary);
+  } else if (format == "json") {
+    analysis::print_json(std::cout, summary);
+  } else if (format == "md") {
+    analysis::print_markdown(std::cout, summary);
   } else {
-    std::cout << "final-tick summary of " << file << " (" << summary.runs_used
+    const std::string where = window.kind == analysis::Window::Kind::end    ? "final-tick"
+                              : window.kind == analysis::Window::Kind::tick ? "tick-" + std::to_string(window.from)
+                                                                            : "window " + analysis::describe(window);
+    std::cout << where << " summary of " << file << " (" << summary.runs_used
               << " runs; 95% confidence intervals, Student t)\n";
     analysis::print_table(std::cout, summary);
   }
@@ -377,13 +385,15 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
 
-  std::string analyze_file, analyze_by, analyze_metrics, analyze_format = "table";
-  auto* analyze = app.add_subcommand("analyze", "Summarize final metrics per design point");
+  std::string analyze_file, analyze_by, analyze_metrics, analyze_at = "end", analyze_format = "table";
+  auto* analyze = app.add_subcommand("analyze", "Summarize metrics per design point (mean, sd, 95% CI)");
   analyze->add_option("results", analyze_file, "Results file (HDF5)")->required();
   analyze->add_option("--by", analyze_by, "Group by these swept parameters (comma-separated)");
   analyze->add_option("--metrics", analyze_metrics, "Only these metrics (comma-separated)");
-  analyze->add_option("--format", analyze_format, "table or csv")
-      ->check(CLI::IsMember({"table", "csv"}));
+  analyze->add_option("--at", analyze_at, "end (each run's last tick), a tick, or mean:FROM-TO")
+      ->capture_default_str();
+  analyze->add_option("--format", analyze_format, "table, csv, json or md")
+      ->check(CLI::IsMember({"table", "csv", "json", "md"}));
 
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
@@ -426,7 +436,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets);
-    if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_format);
+    if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);
     if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);

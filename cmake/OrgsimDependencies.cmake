@@ -5,5 +5,6 @@ find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(Boost 1.74 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 

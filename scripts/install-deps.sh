@@ -12,7 +12,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
-  gnuplot-nox
+  gnuplot-nox nlohmann-json3-dev
 )
 
 missing=()

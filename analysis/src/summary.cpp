@@ -3,9 +3,12 @@
 
 #include "orgsim/core/error.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -39,22 +42,114 @@ std::string csv_field(const std::string& text) {
 
 }  // namespace
 
-Summary summarize_final(const experiments::ResultsReader& results, std::vector<std::string> by,
-                        std::vector<std::string> metrics) {
-  Summary summary;
-  const auto& names = results.metric_names();
-  const bool all_metrics = metrics.empty();
-  if (all_metrics) metrics = names;
-  std::vector<std::size_t> metric_index;
-  for (const auto& m : metrics) {
-    auto it = std::find(names.begin(), names.end(), m);
-    if (it == names.end()) {
-      throw UsageError("unknown metric '" + m + "'; this file has: " + join(names));
-    }
-    metric_index.push_back(static_cast<std::size_t>(it - names.begin()));
+Window parse_window(const std::string& text) {
+  const auto bad = [&] {
+    return UsageError("--at '" + text + "': expected end, a tick (e.g. 52) or mean:FROM-TO (e.g. mean:150-260)");
+  };
+  const auto integer = [&](const std::string& digits) {
+    if (digits.empty() || digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    return static_cast<std::int64_t>(std::stoll(digits));
+  };
+  Window w;
+  if (text == "end") return w;
+  if (text.rfind("mean:", 0) == 0) {
+    const std::string range = text.substr(5);
+    const auto dash = range.find('-');
+    if (dash == std::string::npos) throw bad();
+    w.kind = Window::Kind::mean;
+    w.from = integer(range.substr(0, dash));
+    w.to = integer(range.substr(dash + 1));
+    if (w.to < w.from) throw UsageError("--at '" + text + "': the window ends before it starts");
+    return w;
   }
-  const bool default_grouping = by.empty();
-  if (default_grouping) by = results.parameter_columns();
+  w.kind = Window::Kind::tick;
+  w.from = integer(text);
+  return w;
+}
+
+std::string describe(const Window& window) {
+  switch (window.kind) {
+    case Window::Kind::end: return "end";
+    case Window::Kind::tick: return std::to_string(window.from);
+    case Window::Kind::mean: return "mean:" + std::to_string(window.from) + "-" + std::to_string(window.to);
+  }
+  return "end";
+}
+
+std::vector<std::size_t> metric_indices(const experiments::ResultsReader& results,
+                                        const std::vector<std::string>& names) {
+  const auto& all = results.metric_names();
+  std::vector<std::size_t> out;
+  for (const auto& m : names) {
+    auto it = std::find(all.begin(), all.end(), m);
+    if (it == all.end()) throw UsageError("unknown metric '" + m + "'; this file has: " + join(all));
+    out.push_back(static_cast<std::size_t>(it - all.begin()));
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
+                                            const std::vector<std::size_t>& metrics, const Window& window) {
+  const auto& ticks = results.tick_of_row();
+  const std::size_t width = results.metric_names().size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::size_t row = 0, first = 0, last = 0;  // rows used by a tick or a window
+  if (window.kind == Window::Kind::tick) {
+    const auto it = std::find(ticks.begin(), ticks.end(), window.from);
+    if (it == ticks.end()) {
+      throw UsageError("--at " + describe(window) + ": tick " + std::to_string(window.from) +
+                       " is not recorded; recorded ticks run from " + std::to_string(ticks.front()) + " to " +
+                       std::to_string(ticks.back()) +
+                       (ticks.size() > 1 ? " every " + std::to_string(ticks[1] - ticks[0]) : std::string()));
+    }
+    row = static_cast<std::size_t>(it - ticks.begin());
+  } else if (window.kind == Window::Kind::mean) {
+    first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), window.from) - ticks.begin());
+    last = static_cast<std::size_t>(std::upper_bound(ticks.begin(), ticks.end(), window.to) - ticks.begin());
+    if (first >= last) {
+      throw UsageError("--at " + describe(window) + ": no recorded tick in the window; recorded ticks run from " +
+                       std::to_string(ticks.front()) + " to " + std::to_string(ticks.back()));
+    }
+  }
+  const auto* status = results.run_column("status");
+  std::vector<std::vector<double>> out(results.run_count());
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (status->numbers[run] != 1) continue;
+    auto& v = out[run];
+    if (window.kind == Window::Kind::end) {
+      const std::vector<double> final = results.final_row(run);
+      for (std::size_t k : metrics) v.push_back(final[k]);
+      continue;
+    }
+    const std::vector<double> all = results.run_metrics(run);  // NaN after an early stop
+    for (std::size_t k : metrics) {
+      if (window.kind == Window::Kind::tick) {
+        v.push_back(all[row * width + k]);
+        continue;
+      }
+      double sum = 0;
+      std::size_t count = 0;
+      for (std::size_t r = first; r < last; ++r) {
+        const double x = all[r * width + k];
+        if (std::isnan(x)) continue;
+        sum += x;
+        ++count;
+      }
+      // A run that stopped inside the window is averaged over the ticks it reached.
+      v.push_back(count ? sum / static_cast<double>(count) : nan);
+    }
+  }
+  return out;
+}
+
+Summary summarize(const experiments::ResultsReader& results, std::vector<std::string> by,
+                  std::vector<std::string> metrics, const Window& window) {
+  Summary summary;
+  summary.window = window;
+  const bool all_metrics = metrics.empty();
+  if (all_metrics) metrics = results.metric_names();
+  const std::vector<std::size_t> metric_index = metric_indices(results, metrics);
+  if (by.empty()) by = results.parameter_columns();
   std::vector<const experiments::RunColumn*> columns;
   for (const auto& b : by) {
     const auto* column = results.run_column(b);
@@ -63,10 +158,12 @@ Summary summarize_final(const experiments::ResultsReader& results, std::vector<s
                        join(results.parameter_columns()));
     }
     columns.push_back(column);
+    summary.group_numeric.push_back(!column->is_text);
   }
   summary.group_by = by;
   summary.metrics = metrics;
 
+  const std::vector<std::vector<double>> values_of_run = run_values(results, metric_index, window);
   const auto* status = results.run_column("status");
   std::map<std::vector<std::string>, std::size_t> group_of;
   std::vector<std::vector<std::vector<double>>> values;  // [group][metric][run]
@@ -82,10 +179,7 @@ Summary summarize_final(const experiments::ResultsReader& results, std::vector<s
       summary.groups.push_back({key, {}});
       values.emplace_back(metrics.size());
     }
-    const std::vector<double> row = results.final_row(run);
-    for (std::size_t k = 0; k < metric_index.size(); ++k) {
-      values[it->second][k].push_back(row[metric_index[k]]);
-    }
+    for (std::size_t k = 0; k < metric_index.size(); ++k) values[it->second][k].push_back(values_of_run[run][k]);
     ++summary.runs_used;
   }
   for (std::size_t g = 0; g < summary.groups.size(); ++g) {
@@ -166,6 +260,63 @@ void print_csv(std::ostream& out, const Summary& summary) {
       out << summary.metrics[k] << ',' << e.n;
       for (double x : {e.mean, e.sd, e.ci_low, e.ci_high}) out << ',' << number(x, 17);
       out << '\n';
+    }
+  }
+}
+
+void print_json(std::ostream& out, const Summary& summary) {
+  const auto number_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  nlohmann::json doc;
+  doc["at"] = describe(summary.window);
+  doc["group_by"] = summary.group_by;
+  doc["runs_used"] = summary.runs_used;
+  doc["runs_incomplete"] = summary.runs_incomplete;
+  doc["confidence"] = 0.95;
+  doc["groups"] = nlohmann::json::array();
+  for (const auto& group : summary.groups) {
+    nlohmann::json g;
+    g["key"] = nlohmann::json::object();
+    for (std::size_t c = 0; c < summary.group_by.size(); ++c) {
+      const bool numeric = c < summary.group_numeric.size() && summary.group_numeric[c];
+      g["key"][summary.group_by[c]] = numeric ? nlohmann::json(std::stod(group.key[c])) : nlohmann::json(group.key[c]);
+    }
+    g["metrics"] = nlohmann::json::object();
+    for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
+      const Estimate& e = group.estimates[k];
+      g["metrics"][summary.metrics[k]] = {{"n", e.n},
+                                          {"mean", number_or_null(e.mean)},
+                                          {"sd", number_or_null(e.sd)},
+                                          {"ci95_low", number_or_null(e.ci_low)},
+                                          {"ci95_high", number_or_null(e.ci_high)}};
+    }
+    doc["groups"].push_back(std::move(g));
+  }
+  out << doc.dump(2) << '\n';
+}
+
+void print_markdown(std::ostream& out, const Summary& summary) {
+  const auto cell = [](const std::string& text) {
+    std::string escaped;
+    for (char c : text) {
+      if (c == '|') escaped += '\\';
+      escaped += c;
+    }
+    return escaped;
+  };
+  out << '|';
+  for (const auto& b : summary.group_by) out << ' ' << cell(b) << " |";
+  out << " metric | n | mean | 95% CI |\n|";
+  for (std::size_t c = 0; c < summary.group_by.size() + 4; ++c) out << (c < summary.group_by.size() + 1 ? "---|" : "--:|");
+  out << '\n';
+  for (const auto& group : summary.groups) {
+    for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
+      const Estimate& e = group.estimates[k];
+      out << '|';
+      for (const auto& v : group.key) out << ' ' << cell(v) << " |";
+      out << ' ' << summary.metrics[k] << " | " << e.n << " | " << number(e.mean, 4) << " | ";
+      if (std::isnan(e.ci_low)) out << "–";
+      else out << '[' << number(e.ci_low, 4) << ", " << number(e.ci_high, 4) << ']';
+      out << " |\n";
     }
   }
 }

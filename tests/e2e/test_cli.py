@@ -6,6 +6,7 @@ binary), ORGSIM_SOURCE_DIR, H5DUMP.
 """
 import glob
 import io
+import json
 import os
 import re
 import subprocess
@@ -310,6 +311,38 @@ def not_a_results_file(tmp):
         f["data"] = np.arange(3)
     proc = orgsim("info", os.path.join(tmp, "other.h5"), expect=2)
     check("not an orgsim results file" in proc.stderr, proc.stderr)
+
+
+def analyze_at_ticks_windows_and_formats(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    with h5py.File(out, "r") as f:
+        runs = pd.DataFrame(f["runs"][:])
+        names = list(f["metrics"].attrs["names"])
+        fit = f["metrics"][:, :, names.index("strategic_fit")]
+    runs["at10"] = fit[:, 10]
+    runs["window"] = fit[:, 5:16].mean(axis=1)  # ticks 5..15 (rows = ticks here)
+    for at, column in (("10", "at10"), ("mean:5-15", "window")):
+        csv = pd.read_csv(io.StringIO(orgsim("analyze", out, "--metrics", "strategic_fit", "--at", at,
+                                             "--by", "learning.code_learning_rate", "--format", "csv").stdout))
+        for p2, group in runs.groupby("learning.code_learning_rate"):
+            row = csv[np.isclose(csv["learning.code_learning_rate"], p2)].iloc[0]
+            values = group[column].to_numpy()
+            check(row["n"] == len(values), f"n at {at}")
+            check(np.isclose(row["mean"], values.mean(), rtol=1e-12), f"mean at {at}: {row['mean']} vs {values.mean()}")
+            check(np.isclose(row["sd"], values.std(ddof=1), rtol=1e-10), f"sd at {at}")
+    doc = json.loads(orgsim("analyze", out, "--metrics", "strategic_fit,engagement", "--format", "json").stdout)
+    check(doc["at"] == "end" and len(doc["groups"]) == 4, f"json groups: {doc}")
+    first = doc["groups"][0]
+    check(isinstance(first["key"]["learning.socialization_rate"], float), "numeric keys are JSON numbers")
+    check(first["metrics"]["engagement"]["mean"] is None, "NaN (switched-off submodel) is null")
+    md = orgsim("analyze", out, "--metrics", "strategic_fit", "--format", "md").stdout.splitlines()
+    check(md[0].startswith("| learning.socialization_rate |") and md[1].startswith("|---|"), md[:2])
+    check(len(md) == 2 + 4, f"one Markdown row per design point: {md}")
+    for at, message in (("99", "tick 99 is not recorded"), ("mean:30-40", "no recorded tick in the window"),
+                        ("mean:9-3", "ends before it starts"), ("soon", "expected end, a tick")):
+        proc = orgsim("analyze", out, "--at", at, expect=2)
+        check(message in proc.stderr, proc.stderr)
 
 
 def plot_draws_final_metrics(tmp):

@@ -5,11 +5,35 @@
 #include "orgsim/analysis/statistics.hpp"
 #include "orgsim/experiments/results.hpp"
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
 namespace orgsim::analysis {
+
+/// Which value of a run a summary uses: its last recorded row, the row at one tick, or the mean
+/// of the rows in a window of ticks.
+struct Window {
+  enum class Kind { end, tick, mean } kind = Kind::end;
+  std::int64_t from = 0;  ///< tick (Kind::tick) or first tick of the window (Kind::mean)
+  std::int64_t to = 0;    ///< last tick of the window (Kind::mean)
+};
+
+/// Parses `end`, `TICK` or `mean:FROM-TO`. @throws UsageError with the accepted forms.
+Window parse_window(const std::string& text);
+/// The window as the user writes it (`end`, `52`, `mean:150-260`).
+std::string describe(const Window& window);
+
+/// Each complete run's values of `metrics` (indices into the file's metric names) at `window`:
+/// values[run][k]; NaN where the run had stopped before the tick or the window.
+/// @throws UsageError when a tick or window lies outside the recorded ticks.
+std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
+                                            const std::vector<std::size_t>& metrics, const Window& window);
+
+/// Index of each named metric in the file. @throws UsageError naming the file's metrics.
+std::vector<std::size_t> metric_indices(const experiments::ResultsReader& results,
+                                        const std::vector<std::string>& names);
 
 struct GroupSummary {
   std::vector<std::string> key;      ///< values of the grouping columns
@@ -17,21 +41,33 @@ struct GroupSummary {
 };
 
 struct Summary {
+  Window window;
   std::vector<std::string> group_by;  ///< grouping column names
+  std::vector<bool> group_numeric;    ///< per grouping column: numbers (else names)
   std::vector<std::string> metrics;   ///< summarized metric names
   std::vector<GroupSummary> groups;   ///< in order of first appearance (design order)
   std::size_t runs_used = 0;
   std::size_t runs_incomplete = 0;    ///< runs without status 1, left out
 };
 
-/// Summarizes final-tick values. `by` defaults to every swept parameter; `metrics` to all.
+/// Summarizes each run's value at `window` per group. `by` defaults to every swept parameter;
+/// `metrics` to all (leaving out metrics that are NaN in every run).
 /// @throws UsageError naming the available choices when a column or metric does not exist.
-Summary summarize_final(const experiments::ResultsReader& results, std::vector<std::string> by,
-                        std::vector<std::string> metrics);
+Summary summarize(const experiments::ResultsReader& results, std::vector<std::string> by,
+                  std::vector<std::string> metrics, const Window& window = {});
+inline Summary summarize_final(const experiments::ResultsReader& results, std::vector<std::string> by,
+                               std::vector<std::string> metrics) {
+  return summarize(results, std::move(by), std::move(metrics));
+}
 
 /// Aligned, human-readable table (one line per group and metric).
 void print_table(std::ostream& out, const Summary& summary);
 /// RFC 4180 CSV with a header line: <by...>,metric,n,mean,sd,ci95_low,ci95_high.
 void print_csv(std::ostream& out, const Summary& summary);
+/// JSON: {"at", "group_by", "runs_used", "runs_incomplete", "groups": [{"key": {...},
+/// "metrics": {name: {n, mean, sd, ci95_low, ci95_high}}}]}; NaN is null.
+void print_json(std::ostream& out, const Summary& summary);
+/// A Markdown (GitHub) table: one row per group and metric, "mean [low, high]" cells.
+void print_markdown(std::ostream& out, const Summary& summary);
 
 }  // namespace orgsim::analysis
