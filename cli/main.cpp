@@ -2,6 +2,7 @@
 // exit with status 2; results go only where -o says.
 #include "orgsim/agents/model.hpp"
 #include "orgsim/agents/parameters.hpp"
+#include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
@@ -264,6 +265,21 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
   return 0;
 }
 
+int command_compare(const std::string& file, const std::string& by, const std::string& baseline,
+                    const std::string& metrics, const std::string& at, const std::string& format) {
+  experiments::ResultsReader results(file);
+  const analysis::Comparison comparison =
+      analysis::compare(results, by, baseline, split_list(metrics, "--metrics"), analysis::parse_window(at));
+  if (format == "csv") {
+    analysis::print_comparison_csv(std::cout, comparison);
+  } else if (format == "md") {
+    analysis::print_comparison_markdown(std::cout, comparison);
+  } else {
+    analysis::print_comparison(std::cout, comparison);
+  }
+  return 0;
+}
+
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script) {
   experiments::ResultsReader results(file);
@@ -395,6 +411,15 @@ int main(int argc, char** argv) {
   analyze->add_option("--format", analyze_format, "table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
 
+  std::string compare_file, compare_by, compare_baseline, compare_metrics, compare_at = "end", compare_format = "table";
+  auto* compare = app.add_subcommand("compare", "Paired differences of designs against a baseline, with a verdict per category");
+  compare->add_option("results", compare_file, "Results file (HDF5)")->required();
+  compare->add_option("--by", compare_by, "The swept parameter whose values are the designs")->required();
+  compare->add_option("--baseline", compare_baseline, "The design to compare against (default: the first)");
+  compare->add_option("--metrics", compare_metrics, "Only these metrics (comma-separated; default: all with a better direction)");
+  compare->add_option("--at", compare_at, "end (each run's last tick), a tick, or mean:FROM-TO")->capture_default_str();
+  compare->add_option("--format", compare_format, "table, csv or md")->check(CLI::IsMember({"table", "csv", "md"}));
+
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
   plot->add_option("results", plot_file, "Results file (HDF5)")->required();
@@ -437,6 +462,7 @@ int main(int argc, char** argv) {
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);
+    if (*compare) return command_compare(compare_file, compare_by, compare_baseline, compare_metrics, compare_at, compare_format);
     if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);

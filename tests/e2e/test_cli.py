@@ -345,6 +345,59 @@ def analyze_at_ticks_windows_and_formats(tmp):
         check(message in proc.stderr, proc.stderr)
 
 
+def compare_structures_paired(tmp):
+    scenario = os.path.join(SOURCE, "experiments", "configs", "scenarios", "structure-comparison.toml")
+    widths = {}
+    t975 = {9: 2.2621571627409915, 39: 2.0226909200367595}  # Student t quantiles, df = n - 1
+    for reps in (10, 40):
+        out = os.path.join(tmp, f"structures-{reps}.h5")
+        orgsim("run", scenario, "-o", out, "--quiet", "--set", f"experiment.replications={reps}")
+        csv = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "structure.type", "--format", "csv").stdout))
+        check(set(csv["design"]) == {"flat", "matrix", "cross_functional"} and set(csv["baseline"]) == {"functional"},
+              f"designs against the first value: {set(csv['design'])}")
+        # Paired differences recomputed from the file: same replication, design minus baseline.
+        with h5py.File(out, "r") as f:
+            runs = pd.DataFrame(f["runs"][:])
+            names = list(f["metrics"].attrs["names"])
+            final = np.stack([f["metrics"][i, int(r) - 1, :] for i, r in enumerate(runs["rows"])])
+        runs["structure.type"] = [v.decode() if isinstance(v, bytes) else v for v in runs["structure.type"]]
+        for metric in ("lead_time", "strategic_fit", "engagement"):
+            values = pd.Series(final[:, names.index(metric)], index=runs.index)
+            base = values[runs["structure.type"] == "functional"].to_numpy()
+            design = values[runs["structure.type"] == "cross_functional"].to_numpy()
+            base_rep = runs.loc[runs["structure.type"] == "functional", "replication"].to_numpy()
+            design_rep = runs.loc[runs["structure.type"] == "cross_functional", "replication"].to_numpy()
+            check((base_rep == design_rep).all(), "replications line up")
+            d = design - base
+            row = csv[(csv["design"] == "cross_functional") & (csv["metric"] == metric)].iloc[0]
+            check(row["pairs"] == reps, f"{reps} pairs")
+            check(np.isclose(row["difference"], d.mean(), rtol=1e-12, atol=1e-15), f"{metric}: mean difference")
+            check(np.isclose(row["sd"], d.std(ddof=1), rtol=1e-9, atol=1e-15), f"{metric}: sd of differences")
+            half = t975[reps - 1] * d.std(ddof=1) / np.sqrt(reps)
+            check(np.isclose(row["ci95_high"] - row["difference"], half, rtol=1e-9, atol=1e-15), f"{metric}: t interval")
+        widths[reps] = (csv["ci95_high"] - csv["ci95_low"]).set_axis(csv["design"] + "/" + csv["metric"])
+        table = orgsim("compare", out, "--by", "structure.type").stdout
+    # More replications, narrower intervals (about 1/2 for 4x the runs), wherever there is spread.
+    both = pd.concat([widths[10], widths[40]], axis=1, keys=["w10", "w40"]).dropna()
+    both = both[both["w10"] > 0]
+    check(len(both) >= 20, f"enough metrics with spread: {len(both)}")
+    shrunk = (both["w40"] < both["w10"]).mean()
+    check(shrunk >= 0.9, f"CIs shrink with replications in {shrunk:.0%} of metrics")
+    check(np.median(both["w40"] / both["w10"]) < 0.7, f"median width ratio {np.median(both['w40'] / both['w10']):.2f}")
+    # The slide table: headline metrics, the category table and one sentence per design.
+    for needle in ("Paired comparison of structure.type against functional", "lead_time", "strategic alignment",
+                   "cross_functional vs functional: better on", "efficiency"):
+        check(needle in table, f"'{needle}' missing from:\n{table}")
+    md = orgsim("compare", out, "--by", "structure.type", "--baseline", "matrix", "--format", "md").stdout
+    check("| structure.type | metric | n | design | matrix (baseline) |" in md, md[:400])
+    for args, message in ((["--by", "org.employees"], "swept parameters are"),
+                          (["--by", "structure.type", "--baseline", "tall"], "is not a value of structure.type"),
+                          (["--by", "structure.type", "--metrics", "nope"], "unknown metric 'nope'"),
+                          (["--by", "structure.type", "--at", "mean:1-0"], "ends before it starts")):
+        proc = orgsim("compare", out, *args, expect=2)
+        check(message in proc.stderr, proc.stderr)
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")

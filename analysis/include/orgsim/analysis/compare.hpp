@@ -1,0 +1,73 @@
+// Paired comparison of designs: every design against a baseline, run by run with common random
+// numbers (the same replication index in the same setting of every other swept parameter saw
+// the same random events), with t confidence intervals of the mean difference, and a dominance
+// summary over the metric categories.
+#pragma once
+
+#include "orgsim/analysis/statistics.hpp"
+#include "orgsim/analysis/summary.hpp"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace orgsim::analysis {
+
+/// Which way is better for a metric: +1 higher, -1 lower, 0 neither (context, not performance).
+int better_direction(const std::string& metric);
+
+/// The categories a dominance verdict is given for, in display order (the seed's five, then
+/// finance and resilience).
+const std::vector<std::string>& verdict_categories();
+
+struct MetricComparison {
+  std::string metric;
+  std::string category;
+  int direction = 0;    ///< better_direction(metric)
+  Estimate design;      ///< the design's values
+  Estimate baseline;    ///< the baseline's values over the same pairs
+  Estimate difference;  ///< design - baseline, paired
+  /// +1 significantly better, -1 significantly worse, 0 no significant difference (or neutral).
+  int verdict = 0;
+};
+
+struct DesignComparison {
+  std::string value;  ///< the design (value of the compared parameter)
+  std::size_t pairs = 0;
+  std::vector<MetricComparison> metrics;
+  /// Per verdict_categories(): "better", "worse", "mixed", "same" or "" (no metric measured).
+  std::vector<std::string> categories;
+};
+
+struct Comparison {
+  std::string parameter;
+  std::string baseline;
+  Window window;
+  double confidence = 0.95;
+  std::vector<DesignComparison> designs;  ///< every other value, in design order
+  /// Metrics the tables list (empty: all compared); the verdicts always use every compared metric.
+  std::vector<std::string> shown;
+};
+
+/// The metrics a comparison table shows by default: one or two headline metrics per category.
+const std::vector<std::string>& headline_metrics();
+
+/// Compares each value of swept parameter `by` with `baseline` (empty: the first value in design
+/// order). `metrics` empty: every metric with a better direction that some run measured, with
+/// the headline metrics shown; `metrics` = {"all"}: the same, all shown.
+/// @throws UsageError when `by` is not swept, the baseline is not one of its values, a metric is
+/// unknown, or no run pairs up with a baseline run.
+Comparison compare(const experiments::ResultsReader& results, const std::string& by, const std::string& baseline,
+                   std::vector<std::string> metrics, const Window& window = {});
+
+/// A table for a slide: one line per design and metric, then the dominance table and one
+/// sentence per design ("flat vs functional: better on ..., worse on ...").
+void print_comparison(std::ostream& out, const Comparison& comparison);
+/// One line per design and metric with every number.
+void print_comparison_csv(std::ostream& out, const Comparison& comparison);
+/// Markdown tables (the same content as print_comparison).
+void print_comparison_markdown(std::ostream& out, const Comparison& comparison);
+/// The verdict sentence for one design.
+std::string verdict_sentence(const Comparison& comparison, const DesignComparison& design);
+
+}  // namespace orgsim::analysis

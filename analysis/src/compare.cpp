@@ -1,0 +1,340 @@
+// Paired design comparisons with common random numbers.
+#include "orgsim/analysis/compare.hpp"
+
+#include "orgsim/agents/model.hpp"
+#include "orgsim/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+namespace orgsim::analysis {
+
+namespace {
+
+std::string number(double x, int precision = 4) {
+  if (std::isnan(x)) return "nan";
+  std::ostringstream out;
+  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) {
+    out << std::fixed << std::setprecision(0) << x;  // money and counts: no exponent on a slide
+  } else {
+    out << std::setprecision(precision) << x;
+  }
+  return out.str();
+}
+
+std::string signed_number(double x, int precision = 4) {
+  if (std::isnan(x)) return "nan";
+  return (x > 0 ? "+" : "") + number(x, precision);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + '"';
+}
+
+std::string category_label(const std::string& category) {
+  static const std::map<std::string, std::string> labels = {
+      {"strategic_alignment", "strategic alignment"}, {"operational_efficiency", "efficiency"},
+      {"engagement", "engagement"},                   {"customer", "customers"},
+      {"innovation_adaptability", "innovation"},      {"finance", "finance"},
+      {"resilience", "resilience"}};
+  const auto it = labels.find(category);
+  return it == labels.end() ? category : it->second;
+}
+
+std::string verdict_word(int verdict, int direction) {
+  if (direction == 0) return "(context)";
+  return verdict > 0 ? "better" : verdict < 0 ? "worse" : "no difference";
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i) out += i + 1 == words.size() ? " and " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+int better_direction(const std::string& metric) {
+  static const std::vector<std::string> higher = {
+      "strategic_fit", "goal_alignment", "on_strategy_share", "employee_knowledge", "exploration",
+      "throughput",    "engagement",     "skill_match",       "digital_skill",      "customer_satisfaction",
+      "loyalty",       "revenue",        "profit"};
+  static const std::vector<std::string> lower = {
+      "team_alignment_gap", "lead_time", "cost_per_task", "rework_rate", "backlog",   "handoffs",
+      "turnover_rate",      "change_fatigue", "shock_drop", "recovery_time", "incidents", "downtime",
+      "cost",               "laid_off",  "decision_latency"};
+  if (std::find(higher.begin(), higher.end(), metric) != higher.end()) return 1;
+  if (std::find(lower.begin(), lower.end(), metric) != lower.end()) return -1;
+  return 0;
+}
+
+const std::vector<std::string>& headline_metrics() {
+  static const std::vector<std::string> names = {
+      "strategic_fit",         "goal_alignment", "lead_time",  "throughput",    "cost_per_task", "engagement",
+      "turnover_rate",         "customer_satisfaction", "exploration", "shock_drop", "recovery_time", "profit"};
+  return names;
+}
+
+const std::vector<std::string>& verdict_categories() {
+  static const std::vector<std::string> categories = {"strategic_alignment", "operational_efficiency", "engagement",
+                                                      "customer", "innovation_adaptability", "finance", "resilience"};
+  return categories;
+}
+
+Comparison compare(const experiments::ResultsReader& results, const std::string& by, const std::string& baseline,
+                   std::vector<std::string> metrics, const Window& window) {
+  const auto swept = results.parameter_columns();
+  if (std::find(swept.begin(), swept.end(), by) == swept.end()) {
+    std::string list;
+    for (const auto& s : swept) list += (list.empty() ? "" : ", ") + s;
+    throw UsageError("cannot compare by '" + by + "'; the swept parameters are: " + (list.empty() ? "(none)" : list));
+  }
+  const auto* column = results.run_column(by);
+  const auto* status = results.run_column("status");
+  const auto* replication = results.run_column("replication");
+
+  // Values of the compared parameter in design order.
+  std::vector<std::string> values;
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    const std::string v = column->format(run);
+    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+  }
+  Comparison c;
+  c.parameter = by;
+  c.window = window;
+  c.baseline = baseline.empty() ? values.front() : baseline;
+  if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
+    throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + list);
+  }
+
+  const bool show_all = metrics.size() == 1 && metrics[0] == "all";
+  if (show_all) metrics.clear();
+  const bool all_metrics = metrics.empty();
+  if (all_metrics && !show_all) c.shown = headline_metrics();
+  if (all_metrics) {
+    for (const auto& name : results.metric_names()) {
+      if (better_direction(name) != 0) metrics.push_back(name);
+    }
+  }
+  const std::vector<std::size_t> index = metric_indices(results, metrics);
+  const std::vector<std::vector<double>> value = run_values(results, index, window);
+
+  // A pair: the same replication with every other swept parameter the same.
+  std::map<std::pair<std::vector<std::string>, std::size_t>, std::size_t> baseline_run;
+  auto pair_key = [&](std::size_t run) {
+    std::vector<std::string> others;
+    for (const auto& s : swept) {
+      if (s != by) others.push_back(results.run_column(s)->format(run));
+    }
+    return std::make_pair(others, static_cast<std::size_t>(replication->numbers[run]));
+  };
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (status->numbers[run] == 1 && column->format(run) == c.baseline) baseline_run.emplace(pair_key(run), run);
+  }
+
+  for (const std::string& v : values) {
+    if (v == c.baseline) continue;
+    DesignComparison d;
+    d.value = v;
+    std::vector<std::vector<double>> x(index.size()), b(index.size()), diff(index.size());
+    for (std::size_t run = 0; run < results.run_count(); ++run) {
+      if (status->numbers[run] != 1 || column->format(run) != v) continue;
+      const auto partner = baseline_run.find(pair_key(run));
+      if (partner == baseline_run.end()) continue;
+      ++d.pairs;
+      for (std::size_t k = 0; k < index.size(); ++k) {
+        const double xv = value[run][k];
+        const double bv = value[partner->second][k];
+        x[k].push_back(xv);
+        b[k].push_back(bv);
+        diff[k].push_back(xv - bv);  // NaN when either is NaN (skipped by estimate)
+      }
+    }
+    if (d.pairs == 0) {
+      throw UsageError("no run of " + by + " = " + v + " pairs with a baseline run (same replication and the same " +
+                       "other swept parameters): compare needs a grid or list design");
+    }
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      MetricComparison m;
+      m.metric = metrics[k];
+      const auto info = agents::find_metric(m.metric);
+      m.category = info ? std::string(agents::metric_table()[*info].category) : std::string();
+      m.direction = better_direction(m.metric);
+      m.design = estimate(x[k], c.confidence);
+      m.baseline = estimate(b[k], c.confidence);
+      m.difference = estimate(diff[k], c.confidence);
+      if (m.direction != 0 && m.difference.n >= 2 && !std::isnan(m.difference.ci_low)) {
+        if (m.difference.ci_low > 0) m.verdict = m.direction;
+        if (m.difference.ci_high < 0) m.verdict = -m.direction;
+      }
+      if (all_metrics && m.design.n == 0 && m.baseline.n == 0) continue;  // submodel switched off
+      d.metrics.push_back(m);
+    }
+    for (const std::string& category : verdict_categories()) {
+      bool measured = false, better = false, worse = false;
+      for (const auto& m : d.metrics) {
+        if (m.category != category || m.direction == 0 || m.difference.n == 0) continue;
+        measured = true;
+        better |= m.verdict > 0;
+        worse |= m.verdict < 0;
+      }
+      d.categories.push_back(!measured ? "" : better && worse ? "mixed" : better ? "better" : worse ? "worse" : "same");
+    }
+    c.designs.push_back(std::move(d));
+  }
+  if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");
+  return c;
+}
+
+std::string verdict_sentence(const Comparison& comparison, const DesignComparison& design) {
+  std::vector<std::string> better, worse, mixed, same;
+  const auto& categories = verdict_categories();
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    const std::string label = category_label(categories[i]);
+    if (design.categories[i] == "better") better.push_back(label);
+    if (design.categories[i] == "worse") worse.push_back(label);
+    if (design.categories[i] == "mixed") mixed.push_back(label);
+    if (design.categories[i] == "same") same.push_back(label);
+  }
+  std::string out = design.value + " vs " + comparison.baseline + ": ";
+  std::vector<std::string> parts;
+  if (!better.empty()) parts.push_back("better on " + join_words(better));
+  if (!worse.empty()) parts.push_back("worse on " + join_words(worse));
+  if (!mixed.empty()) parts.push_back("mixed on " + join_words(mixed));
+  if (!same.empty()) parts.push_back("no significant difference on " + join_words(same));
+  if (parts.empty()) parts.push_back("no category measured");
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+  return out + " (" + std::to_string(design.pairs) + " paired runs, 95% CIs)";
+}
+
+namespace {
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::size_t text_columns = 0;  // left-aligned leading columns
+};
+
+Table metric_table(const Comparison& c) {
+  Table t;
+  t.header = {c.parameter, "metric", "n", "design", c.baseline + " (baseline)", "difference", "95% CI", "verdict"};
+  t.text_columns = 2;
+  for (const auto& d : c.designs) {
+    for (const auto& m : d.metrics) {
+      if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end()) continue;
+      t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n), number(m.design.mean),
+                        number(m.baseline.mean), signed_number(m.difference.mean),
+                        std::isnan(m.difference.ci_low)
+                            ? "-"
+                            : "[" + signed_number(m.difference.ci_low) + ", " + signed_number(m.difference.ci_high) + "]",
+                        verdict_word(m.verdict, m.direction)});
+    }
+  }
+  return t;
+}
+
+Table dominance_table(const Comparison& c) {
+  Table t;
+  t.header = {c.parameter};
+  for (const auto& category : verdict_categories()) t.header.push_back(category_label(category));
+  t.text_columns = t.header.size();
+  for (const auto& d : c.designs) {
+    std::vector<std::string> row = {d.value};
+    for (const auto& v : d.categories) row.push_back(v.empty() ? "-" : v);
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+void print_aligned(std::ostream& out, const Table& t) {
+  std::vector<std::size_t> width(t.header.size());
+  for (std::size_t c = 0; c < t.header.size(); ++c) {
+    width[c] = t.header[c].size();
+    for (const auto& row : t.rows) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c) out << "  ";
+      out << (c < t.text_columns || c + 1 == cells.size() ? std::left : std::right)
+          << std::setw(static_cast<int>(width[c])) << cells[c];
+    }
+    out << std::left << '\n';
+  };
+  line(t.header);
+  std::size_t total = 0;
+  for (std::size_t w : width) total += w + 2;
+  out << std::string(total - 2, '-') << '\n';
+  for (const auto& row : t.rows) line(row);
+}
+
+void print_markdown_table(std::ostream& out, const Table& t) {
+  out << '|';
+  for (const auto& h : t.header) out << ' ' << h << " |";
+  out << "\n|";
+  for (std::size_t c = 0; c < t.header.size(); ++c) out << (c < t.text_columns ? "---|" : "--:|");
+  out << '\n';
+  for (const auto& row : t.rows) {
+    out << '|';
+    for (const auto& cell : row) out << ' ' << cell << " |";
+    out << '\n';
+  }
+}
+
+std::string heading(const Comparison& c) {
+  return "Paired comparison of " + c.parameter + " against " + c.baseline + " at " + describe(c.window) +
+         " (common random numbers: replication k saw the same random events in every design; "
+         "95% t confidence intervals of the mean difference)";
+}
+
+}  // namespace
+
+void print_comparison(std::ostream& out, const Comparison& c) {
+  out << heading(c) << "\n\n";
+  print_aligned(out, metric_table(c));
+  if (!c.shown.empty()) out << "(headline metrics; the verdicts below use every metric: --metrics all lists them)\n";
+  out << "\nBy category (better/worse: at least one metric differs significantly in that direction):\n\n";
+  print_aligned(out, dominance_table(c));
+  out << '\n';
+  for (const auto& d : c.designs) out << verdict_sentence(c, d) << '\n';
+}
+
+void print_comparison_markdown(std::ostream& out, const Comparison& c) {
+  out << heading(c) << "\n\n";
+  print_markdown_table(out, metric_table(c));
+  if (!c.shown.empty()) out << "\n(headline metrics; the verdicts use every metric: `--metrics all` lists them)\n";
+  out << '\n';
+  print_markdown_table(out, dominance_table(c));
+  out << '\n';
+  for (const auto& d : c.designs) out << "- " << verdict_sentence(c, d) << '\n';
+}
+
+void print_comparison_csv(std::ostream& out, const Comparison& c) {
+  out << "parameter,design,baseline,metric,category,direction,pairs,design_mean,baseline_mean,difference,sd,"
+         "ci95_low,ci95_high,verdict\n";
+  for (const auto& d : c.designs) {
+    for (const auto& m : d.metrics) {
+      out << csv_field(c.parameter) << ',' << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ',' << m.category << ','
+          << m.direction << ',' << m.difference.n << ',' << number(m.design.mean, 17) << ','
+          << number(m.baseline.mean, 17) << ',' << number(m.difference.mean, 17) << ','
+          << number(m.difference.sd, 17) << ',' << number(m.difference.ci_low, 17) << ','
+          << number(m.difference.ci_high, 17) << ',' << verdict_word(m.verdict, m.direction) << '\n';
+    }
+  }
+}
+
+}  // namespace orgsim::analysis
