@@ -4,6 +4,7 @@
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
+#include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
@@ -280,6 +281,19 @@ int command_compare(const std::string& file, const std::string& by, const std::s
   return 0;
 }
 
+int command_sensitivity(const std::string& file, const std::string& metrics, const std::string& at,
+                        std::size_t bootstrap, const std::string& format) {
+  experiments::ResultsReader results(file);
+  const analysis::SensitivityResult result =
+      analysis::sensitivity(results, split_list(metrics, "--metrics"), analysis::parse_window(at), bootstrap);
+  if (format == "csv") {
+    analysis::print_sensitivity_csv(std::cout, result);
+  } else {
+    analysis::print_sensitivity(std::cout, result);
+  }
+  return 0;
+}
+
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script) {
   experiments::ResultsReader results(file);
@@ -420,6 +434,19 @@ int main(int argc, char** argv) {
   compare->add_option("--at", compare_at, "end (each run's last tick), a tick, or mean:FROM-TO")->capture_default_str();
   compare->add_option("--format", compare_format, "table, csv or md")->check(CLI::IsMember({"table", "csv", "md"}));
 
+  std::string sensitivity_file, sensitivity_metrics, sensitivity_at = "end", sensitivity_format = "table";
+  std::size_t sensitivity_bootstrap = 1000;
+  auto* sensitivity = app.add_subcommand(
+      "sensitivity", "Sobol indices (saltelli sweep) or Morris elementary effects (morris sweep)");
+  sensitivity->add_option("results", sensitivity_file, "Results file (HDF5)")->required();
+  sensitivity->add_option("--metrics", sensitivity_metrics, "Metrics (comma-separated; default strategic_fit)");
+  sensitivity->add_option("--at", sensitivity_at, "end (each run's last tick), a tick, or mean:FROM-TO")
+      ->capture_default_str();
+  sensitivity->add_option("--bootstrap", sensitivity_bootstrap, "Bootstrap resamples for Sobol intervals")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
+  sensitivity->add_option("--format", sensitivity_format, "table or csv")->check(CLI::IsMember({"table", "csv"}));
+
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
   plot->add_option("results", plot_file, "Results file (HDF5)")->required();
@@ -463,6 +490,10 @@ int main(int argc, char** argv) {
     if (*validate) return command_validate(validate_file, validate_sets);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);
     if (*compare) return command_compare(compare_file, compare_by, compare_baseline, compare_metrics, compare_at, compare_format);
+    if (*sensitivity) {
+      return command_sensitivity(sensitivity_file, sensitivity_metrics, sensitivity_at, sensitivity_bootstrap,
+                                 sensitivity_format);
+    }
     if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);

@@ -398,6 +398,53 @@ def compare_structures_paired(tmp):
         check(message in proc.stderr, proc.stderr)
 
 
+def sensitivity_from_saltelli_and_morris(tmp):
+    config = os.path.join(SOURCE, "tests", "data", "configs", "saltelli.toml")
+    out = os.path.join(tmp, "saltelli.h5")
+    orgsim("run", config, "-o", out, "--quiet")
+    csv = pd.read_csv(io.StringIO(orgsim("sensitivity", out, "--format", "csv", "--bootstrap", "200").stdout))
+    params = ["learning.socialization_rate", "learning.code_learning_rate", "learning.fast_learner_share"]
+    check(list(csv["parameter"]) == params, f"one row per parameter in file order: {list(csv['parameter'])}")
+    # Recompute the point estimates from the file with numpy (an independent implementation).
+    with h5py.File(out, "r") as f:
+        runs = pd.DataFrame(f["runs"][:])
+        names = list(f["metrics"].attrs["names"])
+        fit = np.array([f["metrics"][i, int(r) - 1, names.index("strategic_fit")] for i, r in enumerate(runs["rows"])])
+    runs["y"] = fit
+    y = runs.groupby(["sample", "block"])["y"].mean().unstack()  # rows: base samples; columns: A, B, AB_i
+    a, b = y[0].to_numpy(), y[1].to_numpy()
+    variance = np.concatenate([a, b]).var(ddof=1)
+    mean = np.concatenate([a, b]).mean()
+    for i, name in enumerate(params):
+        ab = y[2 + i].to_numpy()
+        first = np.mean((b - mean) * (ab - a)) / variance
+        total = np.mean((a - ab) ** 2) / 2 / variance
+        row = csv[csv["parameter"] == name].iloc[0]
+        check(np.isclose(row["first"], first, rtol=1e-9), f"{name}: S = {row['first']} vs {first}")
+        check(np.isclose(row["total"], total, rtol=1e-9), f"{name}: ST = {row['total']} vs {total}")
+        check(row["first_low"] <= row["first"] <= row["first_high"], f"{name}: CI brackets S")
+        check(row["total_low"] <= row["total"] <= row["total_high"], f"{name}: CI brackets ST")
+    # The code learning rate drives knowledge in March's model more than the fast-learner share.
+    table = orgsim("sensitivity", out).stdout
+    check("Sobol indices at end (64 base samples" in table, table)
+
+    morris_config = os.path.join(tmp, "morris.toml")
+    with open(config) as f, open(morris_config, "w") as g:
+        g.write(f.read().replace("[sweep.saltelli]", "[sweep.morris]").replace("samples = 64", "trajectories = 20"))
+    morris_out = os.path.join(tmp, "morris.h5")
+    orgsim("run", morris_config, "-o", morris_out, "--quiet")
+    m = pd.read_csv(io.StringIO(orgsim("sensitivity", morris_out, "--format", "csv").stdout))
+    check(list(m["effects"]) == [20, 20, 20], f"one effect per trajectory and parameter: {list(m['effects'])}")
+    check((m["mu_star"] >= m["mu"].abs() - 1e-12).all(), "mu* >= |mu|")
+
+    small = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", small, "--quiet")
+    proc = orgsim("sensitivity", small, expect=2)
+    check("needs a saltelli sweep" in proc.stderr and "design is grid" in proc.stderr, proc.stderr)
+    proc = orgsim("sensitivity", out, "--metrics", "nope", expect=2)
+    check("unknown metric 'nope'" in proc.stderr, proc.stderr)
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")
