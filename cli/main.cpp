@@ -295,10 +295,12 @@ int command_sensitivity(const std::string& file, const std::string& metrics, con
 }
 
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
-                 std::string output, const std::string& script) {
+                 std::string output, const std::string& script, bool points) {
   experiments::ResultsReader results(file);
-  const analysis::LineChart chart = x == "tick" ? analysis::time_series_chart(results, by, metric)
-                                                 : analysis::final_metric_chart(results, x, by, metric);
+  analysis::LineChart chart = x == "tick" ? analysis::time_series_chart(results, by, metric)
+                                           : analysis::final_metric_chart(results, x, by, metric);
+  if (points) chart.lines = false;
+  if (!chart.note.empty()) std::cerr << "orgsim: note: " << chart.note << '\n';
   if (output.empty()) output = std::filesystem::path(file).stem().string() + "-" + metric + ".svg";
   if (!script.empty()) {
     // The script alone, to restyle the figure by hand: `gnuplot SCRIPT` draws OUTPUT.
@@ -448,12 +450,15 @@ int main(int argc, char** argv) {
   sensitivity->add_option("--format", sensitivity_format, "table or csv")->check(CLI::IsMember({"table", "csv"}));
 
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
-  auto* plot = app.add_subcommand("plot", "Draw a final metric over a swept parameter (gnuplot: SVG or PNG)");
+  auto* plot = app.add_subcommand(
+      "plot", "Draw a metric (mean, 95% CI) over a swept parameter at each run's end, or over time (gnuplot: SVG or PNG)");
   plot->add_option("results", plot_file, "Results file (HDF5)")->required();
-  plot->add_option("--x", plot_x, "Swept parameter on the x axis, or 'tick' for the metric over time")->required();
+  plot->add_option("--x", plot_x, "Swept parameter on the x axis (value at each run's end), or 'tick' (over time)")
+      ->required();
   plot->add_option("--by", plot_by, "One line per value of this swept parameter");
-  plot->add_option("--metric", plot_metric, "Metric on the y axis (mean and 95% CI at each run's end)")
-      ->capture_default_str();
+  plot->add_option("--metric", plot_metric, "Metric on the y axis")->capture_default_str();
+  bool plot_points = false;
+  plot->add_flag("--points", plot_points, "Points with error bars, not joined by lines");
   plot->add_option("-o,--output", plot_output, "Image file, .svg or .png (default: RESULTS-METRIC.svg)");
   std::string plot_script;
   plot->add_option("--gnuplot-script", plot_script, "Write the gnuplot script (data inline) instead of drawing");
@@ -494,7 +499,7 @@ int main(int argc, char** argv) {
       return command_sensitivity(sensitivity_file, sensitivity_metrics, sensitivity_at, sensitivity_bootstrap,
                                  sensitivity_format);
     }
-    if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script);
+    if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script, plot_points);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);
     if (*merge) return command_merge(merge_output, merge_inputs);

@@ -4,6 +4,8 @@
 #include "orgsim/core/error.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -40,19 +42,51 @@ std::string number(double x) {
 enum class Terminal { svg, png };
 
 Terminal terminal_for(const std::filesystem::path& output) {
-  const std::string ext = output.extension().string();
+  std::string ext = output.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext == ".svg") return Terminal::svg;
   if (ext == ".png") return Terminal::png;
   throw UsageError("cannot draw '" + output.string() + "': the file name must end in .svg or .png");
+}
+
+// The swept parameters, other than `fixed`, that take more than one value among the runs of one
+// combination of `fixed` (what a point or line averages over), comma-separated.
+std::string mixed_parameters(const experiments::ResultsReader& results, const std::vector<std::string>& fixed) {
+  std::string out;
+  for (const auto& name : results.parameter_columns()) {
+    if (std::find(fixed.begin(), fixed.end(), name) != fixed.end()) continue;
+    const auto* column = results.run_column(name);
+    std::map<std::vector<std::string>, std::string> seen;
+    bool mixed = false;
+    for (std::size_t run = 0; run < results.run_count() && !mixed; ++run) {
+      std::vector<std::string> key;
+      for (const auto& f : fixed) key.push_back(results.run_column(f)->format(run));
+      const auto [it, inserted] = seen.try_emplace(key, column->format(run));
+      mixed = !inserted && it->second != column->format(run);
+    }
+    if (mixed) out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
 }
 
 }  // namespace
 
 LineChart final_metric_chart(const experiments::ResultsReader& results, const std::string& x,
                              const std::string& series_by, const std::string& metric) {
+  const auto swept = results.parameter_columns();
+  const auto is_swept = [&](const std::string& name) { return std::find(swept.begin(), swept.end(), name) != swept.end(); };
+  std::string list;
+  for (const auto& name : swept) list += (list.empty() ? "" : ", ") + name;
+  if (!is_swept(x)) {
+    throw UsageError("cannot use --x '" + x + "'; the swept parameters are: " + (list.empty() ? "(none)" : list) +
+                     ", or tick for the metric over time");
+  }
   std::vector<std::string> by{x};
   if (!series_by.empty()) {
     if (series_by == x) throw UsageError("--x and --by name the same parameter '" + x + "'");
+    if (!is_swept(series_by)) {
+      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " + list);
+    }
     by.push_back(series_by);
   }
   const Summary summary = summarize_final(results, by, {metric});
@@ -62,6 +96,13 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
   chart.y_label = metric;
   chart.key_title = series_by;
   chart.categorical_x = results.run_column(x)->is_text;
+  chart.lines = !chart.categorical_x;
+  const std::string averaged = mixed_parameters(results, by);
+  if (!averaged.empty()) chart.note = "each point averages over " + averaged + " (use --by to separate)";
+  if (summary.runs_incomplete > 0) {
+    chart.note += std::string(chart.note.empty() ? "" : "; ") + std::to_string(summary.runs_incomplete) +
+                  " incomplete runs left out";
+  }
 
   std::map<std::string, std::size_t> index;
   for (const GroupSummary& group : summary.groups) {
@@ -89,16 +130,57 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
   return chart;
 }
 
+std::vector<LineChart> time_series_charts(const experiments::ResultsReader& results,
+                                          const std::vector<std::string>& labels,
+                                          const std::vector<std::string>& metrics, const std::string& key_title,
+                                          const std::function<void(std::size_t, std::size_t)>& progress) {
+  const std::vector<std::size_t> index = metric_indices(results, metrics);
+  const std::size_t rows = results.tick_rows();
+  const std::size_t width = results.metric_names().size();
+  std::vector<std::string> series;
+  std::vector<std::vector<Accumulator>> acc;  // [series][row * metrics + k]
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (progress && (run % 256 == 0 || run + 1 == results.run_count())) progress(run + 1, results.run_count());
+    if (labels[run].empty()) continue;
+    auto it = std::find(series.begin(), series.end(), labels[run]);
+    if (it == series.end()) {
+      series.push_back(labels[run]);
+      acc.emplace_back(rows * index.size());
+      it = series.end() - 1;
+    }
+    auto& a = acc[static_cast<std::size_t>(it - series.begin())];
+    const std::vector<double> all = held_rows(results, run);  // stopped runs hold their final state
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t k = 0; k < index.size(); ++k) a[r * index.size() + k].add(all[r * width + index[k]]);
+    }
+  }
+  const auto& ticks = results.tick_of_row();
+  std::vector<LineChart> charts;
+  for (std::size_t k = 0; k < index.size(); ++k) {
+    LineChart chart;
+    chart.title = metrics[k] + " over time (mean, 95% CI band)";
+    chart.x_label = "tick";
+    chart.y_label = metrics[k];
+    chart.key_title = key_title;
+    chart.bands = true;
+    for (std::size_t g = 0; g < series.size(); ++g) {
+      Series line{series[g], {}, {}};
+      for (std::size_t r = 0; r < rows; ++r) {
+        const Estimate e = acc[g][r * index.size() + k].estimate();
+        if (e.n == 0) continue;  // the metric is off
+        line.x.push_back(std::to_string(ticks[r]));
+        line.y.push_back(e);
+      }
+      chart.series.push_back(std::move(line));
+    }
+    charts.push_back(std::move(chart));
+  }
+  return charts;
+}
+
 LineChart time_series_chart(const experiments::ResultsReader& results, const std::string& series_by,
                             const std::string& metric) {
-  const auto& names = results.metric_names();
-  const auto found = std::find(names.begin(), names.end(), metric);
-  if (found == names.end()) {
-    std::string list;
-    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
-    throw UsageError("unknown metric '" + metric + "'; this file has: " + list);
-  }
-  const auto k = static_cast<std::size_t>(found - names.begin());
+  metric_indices(results, {metric});  // a clear error for an unknown metric
   const experiments::RunColumn* by = nullptr;
   if (!series_by.empty()) {
     by = results.run_column(series_by);
@@ -110,40 +192,19 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
                        (list.empty() ? "(none)" : list));
     }
   }
-  const std::size_t rows = results.tick_rows();
   const auto* status = results.run_column("status");
-  // values[series][row][run]: a run that stopped early is NaN after its end (skipped).
-  std::vector<std::string> labels;
-  std::vector<std::vector<std::vector<double>>> values;
+  std::vector<std::string> labels(results.run_count());
   for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (status->numbers[run] != 1) continue;
-    const std::string label = by ? by->format(run) : metric;
-    auto it = std::find(labels.begin(), labels.end(), label);
-    if (it == labels.end()) {
-      labels.push_back(label);
-      values.emplace_back(rows);
-      it = labels.end() - 1;
-    }
-    auto& series = values[static_cast<std::size_t>(it - labels.begin())];
-    const std::vector<double> metrics = results.run_metrics(run);
-    for (std::size_t r = 0; r < rows; ++r) series[r].push_back(metrics[r * names.size() + k]);
+    if (status->numbers[run] == 1) labels[run] = by ? by->format(run) : metric;
   }
-  LineChart chart;
-  chart.title = metric + " over time (mean, 95% CI band)";
-  chart.x_label = "tick";
-  chart.y_label = metric;
-  chart.key_title = series_by;
-  chart.bands = true;
-  const auto& ticks = results.tick_of_row();
-  for (std::size_t g = 0; g < labels.size(); ++g) {
-    Series s{labels[g], {}, {}};
-    for (std::size_t r = 0; r < rows; ++r) {
-      const Estimate e = estimate(values[g][r]);
-      if (e.n == 0) continue;  // every run had stopped
-      s.x.push_back(std::to_string(ticks[r]));
-      s.y.push_back(e);
-    }
-    chart.series.push_back(std::move(s));
+  LineChart chart = time_series_charts(results, labels, {metric}, series_by).front();
+  std::size_t incomplete = 0;
+  for (std::size_t run = 0; run < results.run_count(); ++run) incomplete += status->numbers[run] != 1;
+  const std::string averaged =
+      mixed_parameters(results, series_by.empty() ? std::vector<std::string>{} : std::vector<std::string>{series_by});
+  if (!averaged.empty()) chart.note = "each line averages over " + averaged + " (use --by to separate one)";
+  if (incomplete > 0) {
+    chart.note += std::string(chart.note.empty() ? "" : "; ") + std::to_string(incomplete) + " incomplete runs left out";
   }
   return chart;
 }
@@ -206,7 +267,8 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
       g << "$s" << k << " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc " << k + 1
         << " notitle, \\\n     $s" << k << " using 1:2 with lines lw 2 lc " << k + 1;
     } else {
-      g << "$s" << k << " using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc " << k + 1;
+      g << "$s" << k << " using 1:2:3:4 with " << (chart.lines ? "yerrorlines" : "yerrorbars") << " lw 2 pt 7 ps "
+        << (chart.lines ? "0.8" : "1.2") << " lc " << k + 1;
     }
     g << " title " << quoted(chart.series[k].label) << " noenhanced";
   }
@@ -214,33 +276,155 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
   return g.str();
 }
 
-void render(const LineChart& chart, const std::filesystem::path& output) {
-  terminal_for(output);
-  if (chart.series.empty()) throw UsageError("nothing to draw: the results file has no complete runs");
-  // gnuplot reads its script from a file (no pipe to break) and draws under a temporary name.
-  std::string name(1, '.');  // hidden, same directory, same extension
-  name.append(output.stem().string()).append(".partial-").append(std::to_string(::getpid()));
-  name.append(output.extension().string());
-  const std::filesystem::path partial = output.parent_path() / name;
-  const std::filesystem::path script_path =
-      std::filesystem::temp_directory_path() / ("orgsim-plot-" + std::to_string(::getpid()) + ".gp");
-  {
-    std::ofstream script(script_path);
-    script << gnuplot_script(chart, partial);
-    if (!script.flush()) throw UsageError("cannot write a gnuplot script to " + script_path.string());
+namespace {
+
+// Runs gnuplot on `script` (written to a temporary file: no pipe to break).
+void run_gnuplot(const std::string& script, const std::string& what) {
+  // A fresh, private script file (mkstemps: no predictable name in a shared directory).
+  std::string path = (std::filesystem::temp_directory_path() / "orgsim-plot-XXXXXX.gp").string();
+  const int fd = ::mkstemps(path.data(), 3);
+  if (fd < 0) throw UsageError("cannot create a temporary gnuplot script in " + std::filesystem::temp_directory_path().string());
+  const bool written = ::write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+  ::close(fd);
+  std::error_code ignored;
+  if (!written) {
+    std::filesystem::remove(path, ignored);
+    throw UsageError("cannot write a temporary gnuplot script to " + path);
   }
   std::string program = "gnuplot";
-  std::string script_arg = script_path.string();
-  char* argv[] = {program.data(), script_arg.data(), nullptr};
+  char* argv[] = {program.data(), path.data(), nullptr};
   pid_t pid = 0;
   const int spawned = ::posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ);
   int status = 0;
   if (spawned == 0) ::waitpid(pid, &status, 0);
-  std::error_code ignored;
-  std::filesystem::remove(script_path, ignored);
+  std::filesystem::remove(path, ignored);
   if (spawned != 0) throw UsageError("cannot run gnuplot (install Debian's gnuplot-nox)");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !std::filesystem::exists(partial)) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw UsageError("gnuplot could not draw " + what + " (its message is above)");
+  }
+}
+
+// Nothing measured: every point NaN (a metric of a switched-off submodel).
+void require_values(const LineChart& chart) {
+  for (const Series& s : chart.series) {
+    for (const Estimate& e : s.y) {
+      if (e.n > 0 && std::isfinite(e.mean)) return;
+    }
+  }
+  throw UsageError("nothing to draw: " + chart.y_label +
+                   " has no value in any complete run (is its submodel switched off in this experiment?)");
+}
+
+template <class Chart>
+std::string svg_string(const Chart& chart) {
+  std::string path = (std::filesystem::temp_directory_path() / "orgsim-figure-XXXXXX.svg").string();
+  const int fd = ::mkstemps(path.data(), 4);
+  if (fd < 0) throw UsageError("cannot create a temporary file in " + std::filesystem::temp_directory_path().string());
+  ::close(fd);
+  std::error_code ignored;
+  try {
+    run_gnuplot(gnuplot_script(chart, path), chart.title);
+  } catch (...) {
+    std::filesystem::remove(path, ignored);
+    throw;
+  }
+  std::ifstream in(path);
+  std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path, ignored);
+  if (svg.empty()) throw UsageError("gnuplot drew nothing for " + chart.title);
+  return svg;
+}
+
+std::string preamble(const std::filesystem::path& output, const std::string& title) {
+  std::ostringstream g;
+  if (terminal_for(output) == Terminal::svg) {
+    g << "set terminal svg size 760,500 dynamic font 'sans,13' background rgb 'white'\n";
+  } else {
+    g << "set terminal pngcairo size 1140,750 font 'sans,13' background rgb 'white'\n";
+  }
+  g << "set output " << quoted(output.string()) << "\nset encoding utf8\nset title " << quoted(title)
+    << " noenhanced\n";
+  return g.str();
+}
+
+}  // namespace
+
+std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& output) {
+  std::ostringstream g;
+  g << preamble(output, map.title) << "set xlabel " << quoted(map.x_label) << " noenhanced\nset ylabel "
+    << quoted(map.y_label) << " noenhanced\nset cblabel " << quoted(map.z_label) << " noenhanced\n"
+    << "set palette viridis\nset view map\nset tics out nomirror\nset xrange [-0.5:" << map.x.size() - 0.5
+    << "]\nset yrange [-0.5:" << map.y.size() - 0.5 << "]\n";
+  g << "set xtics (";
+  for (std::size_t i = 0; i < map.x.size(); ++i) g << (i ? ", " : "") << quoted(map.x[i]) << ' ' << i;
+  g << ") noenhanced\nset ytics (";
+  for (std::size_t i = 0; i < map.y.size(); ++i) g << (i ? ", " : "") << quoted(map.y[i]) << ' ' << i;
+  g << ") noenhanced\n$map << EOD\n";
+  for (std::size_t yi = 0; yi < map.y.size(); ++yi) {
+    for (std::size_t xi = 0; xi < map.x.size(); ++xi) g << xi << ' ' << yi << ' ' << number(map.z[yi][xi]) << '\n';
+    g << '\n';
+  }
+  g << "EOD\nplot $map using 1:2:3 with image notitle\nunset output\n";
+  return g.str();
+}
+
+std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& output) {
+  std::ostringstream g;
+  g << preamble(output, chart.title) << "set ylabel " << quoted(chart.y_label) << " noenhanced\n"
+    << "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\nset style fill solid 0.7 border -1\n"
+    << "set boxwidth 0.9\nset key top right noenhanced\nset grid ytics lc rgb '#dddddd'\nset yrange [*:*]\n"
+    << "set xtics rotate by -20 noenhanced\nset border 3\nset tics nomirror\n";
+  g << "$bars << EOD\n";
+  for (std::size_t c = 0; c < chart.categories.size(); ++c) {
+    g << quoted(chart.categories[c]);
+    for (std::size_t s = 0; s < chart.series.size(); ++s) {
+      g << ' ' << number(chart.values[s][c]) << ' ' << number(chart.low[s][c]) << ' ' << number(chart.high[s][c]);
+    }
+    g << '\n';
+  }
+  g << "EOD\nplot ";
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    const std::size_t col = 2 + 3 * s;
+    g << (s ? ", " : "") << "$bars using " << col << ':' << col + 1 << ':' << col + 2 << (s ? "" : ":xtic(1)")
+      << " title " << quoted(chart.series[s]) << " noenhanced";
+  }
+  g << "\nunset output\n";
+  return g.str();
+}
+
+std::string svg_of(const LineChart& chart) {
+  if (chart.series.empty()) throw UsageError("nothing to draw for " + chart.title);
+  require_values(chart);
+  return svg_string(chart);
+}
+std::string svg_of(const HeatMap& map) { return svg_string(map); }
+std::string svg_of(const BarChart& chart) { return svg_string(chart); }
+
+void render(const LineChart& chart, const std::filesystem::path& output) {
+  terminal_for(output);
+  if (chart.series.empty()) throw UsageError("nothing to draw: the results file has no complete runs");
+  require_values(chart);
+  std::error_code error;
+  if (std::filesystem::is_directory(output, error)) {
+    throw UsageError("cannot draw into '" + output.string() + "': it is a directory");
+  }
+  const std::filesystem::path directory = output.parent_path().empty() ? "." : output.parent_path();
+  if (!std::filesystem::is_directory(directory, error)) {
+    throw UsageError("cannot draw '" + output.string() + "': directory '" + directory.string() + "' does not exist");
+  }
+  // Drawn under a temporary name (hidden, same directory, same extension), then renamed.
+  std::string name(1, '.');
+  name.append(output.stem().string()).append(".partial-").append(std::to_string(::getpid()));
+  name.append(output.extension().string());
+  const std::filesystem::path partial = output.parent_path() / name;
+  std::error_code ignored;
+  try {
+    run_gnuplot(gnuplot_script(chart, partial), "'" + output.string() + "'");
+  } catch (...) {
     std::filesystem::remove(partial, ignored);
+    throw;
+  }
+  if (!std::filesystem::exists(partial)) {
     throw UsageError("gnuplot could not draw '" + output.string() + "' (its message is above)");
   }
   std::filesystem::rename(partial, output);

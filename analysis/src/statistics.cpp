@@ -39,4 +39,17 @@ Estimate estimate(std::span<const double> values, double confidence) {
   return e;
 }
 
+Estimate estimate_from(std::size_t n, double mean, double sd, double confidence) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (n == 0) return {0, nan, nan, nan, nan};
+  if (n < 2) return {n, mean, nan, nan, nan};
+  const double half = t_quantile(0.5 + confidence / 2, static_cast<double>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
+  return {n, mean, sd, mean - half, mean + half};
+}
+
+Estimate Accumulator::estimate(double confidence) const {
+  const double sd = n_ > 1 ? std::sqrt(m2_ / static_cast<double>(n_ - 1)) : 0.0;
+  return estimate_from(n_, mean_, sd, confidence);
+}
+
 }  // namespace orgsim::analysis

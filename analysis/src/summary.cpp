@@ -88,6 +88,18 @@ std::vector<std::size_t> metric_indices(const experiments::ResultsReader& result
   return out;
 }
 
+std::vector<double> held_rows(const experiments::ResultsReader& results, std::size_t run) {
+  std::vector<double> all = results.run_metrics(run);
+  const std::size_t width = results.metric_names().size();
+  const auto rows = static_cast<std::size_t>(results.run_column("rows")->numbers.at(run));
+  if (rows == 0) return all;
+  for (std::size_t r = rows; r < results.tick_rows(); ++r) {
+    std::copy_n(all.begin() + static_cast<std::ptrdiff_t>((rows - 1) * width), width,
+                all.begin() + static_cast<std::ptrdiff_t>(r * width));
+  }
+  return all;
+}
+
 std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
                                             const std::vector<std::size_t>& metrics, const Window& window) {
   const auto& ticks = results.tick_of_row();
@@ -121,7 +133,7 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
       for (std::size_t k : metrics) v.push_back(final[k]);
       continue;
     }
-    const std::vector<double> all = results.run_metrics(run);  // NaN after an early stop
+    const std::vector<double> all = held_rows(results, run);
     for (std::size_t k : metrics) {
       if (window.kind == Window::Kind::tick) {
         v.push_back(all[row * width + k]);
@@ -135,7 +147,6 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
         sum += x;
         ++count;
       }
-      // A run that stopped inside the window is averaged over the ticks it reached.
       v.push_back(count ? sum / static_cast<double>(count) : nan);
     }
   }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <ctime>
 #include <limits>
 
@@ -507,6 +508,9 @@ struct ResultsReader::Impl {
 ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.path = path;
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) throw ResultsError(path + ": no such file");
+  if (std::filesystem::is_directory(path, error)) throw ResultsError(path + ": is a directory, not a results file");
   s.file = open_for_reading(path);
   auto require = [&](const char* name) {
     if (H5Lexists(s.file, name, H5P_DEFAULT) <= 0) {

@@ -445,6 +445,46 @@ def sensitivity_from_saltelli_and_morris(tmp):
     check("unknown metric 'nope'" in proc.stderr, proc.stderr)
 
 
+def stopped_runs_hold_their_final_state(tmp):
+    # Runs that stop at equilibrium keep their final state in time series and --at summaries: no
+    # survivor bias, and sparse recording does not shift a run's end to a later row.
+    config = os.path.join(SOURCE, "experiments", "configs", "validation", "march-figure1.toml")
+    for every in (1, 7):
+        out = os.path.join(tmp, f"eq{every}.h5")
+        orgsim("run", config, "-o", out, "--quiet", "--set", "experiment.replications=60", "--set", "experiment.ticks=400",
+               "--set", "sweep.grid.learning.socialization_rate=[0.1, 0.9]", "--set", f"output.every={every}")
+        with h5py.File(out, "r") as f:
+            runs = pd.DataFrame(f["runs"][:])
+            ticks = f["metrics"].attrs["tick_of_row"]
+            names = list(f["metrics"].attrs["names"])
+            fit = f["metrics"][:, :, names.index("strategic_fit")]
+        check((runs["ticks_run"] < 400).all(), "every run reaches equilibrium")
+        final = fit[np.arange(len(runs)), runs["rows"].to_numpy() - 1]
+        # At a tick after some runs stopped: stopped runs count with their final value.
+        t = int(ticks[len(ticks) // 4])
+        expected = [np.where(runs["ticks_run"] <= t, final, fit[:, len(ticks) // 4])[
+            (runs["learning.socialization_rate"] == p1) & (runs["learning.code_learning_rate"] == 0.5)].mean()
+            for p1 in (0.1, 0.9)]
+        csv = pd.read_csv(io.StringIO(orgsim("analyze", out, "--metrics", "strategic_fit", "--at", str(t),
+                                             "--by", "learning.socialization_rate,learning.code_learning_rate",
+                                             "--format", "csv").stdout))
+        for p1, value in zip((0.1, 0.9), expected):
+            row = csv[np.isclose(csv["learning.socialization_rate"], p1) & np.isclose(csv["learning.code_learning_rate"], 0.5)]
+            check(row["n"].iloc[0] == 60, f"all 60 runs count at tick {t}")
+            check(np.isclose(row["mean"].iloc[0], value, rtol=1e-12), f"every={every} p1={p1} at {t}: {row['mean'].iloc[0]} vs {value}")
+        script = os.path.join(tmp, f"eq{every}.gp")
+        orgsim("plot", out, "--x", "tick", "--by", "learning.socialization_rate", "-o", os.path.join(tmp, "eq.svg"),
+               "--gnuplot-script", script)
+        text = open(script).read()
+        end = pd.read_csv(io.StringIO(orgsim("analyze", out, "--metrics", "strategic_fit", "--by",
+                                                       "learning.socialization_rate", "--format", "csv").stdout))
+        block = text[text.index("$s0 << EOD"):].split("EOD")[1].strip().splitlines()
+        points = np.array([[float(v) for v in line.split()] for line in block])
+        check(points[-1][0] == ticks[-1], f"the line runs to the last recorded tick: {points[-1][0]}")
+        check(np.isclose(points[-1][1], end["mean"].iloc[0], rtol=1e-12), "the line ends at the final-state mean")
+        check(np.all(np.diff(points[-5:, 1]) == 0), "after every run stopped the line is flat")
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")

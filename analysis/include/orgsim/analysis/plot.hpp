@@ -7,6 +7,7 @@
 #include "orgsim/analysis/summary.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct LineChart {
   std::string key_title;  ///< legend heading (the parameter the series differ in)
   bool categorical_x = false;  ///< x values are names, placed in order of first appearance
   bool bands = false;          ///< confidence intervals as shaded bands (time series), not error bars
+  bool lines = true;           ///< join the points (false: points with error bars only)
+  std::string note;            ///< what the reader should know (averaged parameters, left-out runs)
   std::vector<Series> series;
 };
 
@@ -36,11 +39,45 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
                              const std::string& series_by, const std::string& metric);
 
 /// A chart of `metric` over time: at each recorded tick, the mean and 95% CI over the complete
-/// runs, one series per value of `series_by` (empty: one series). A run that stopped early counts
-/// until its last recorded tick.
+/// runs, one series per value of `series_by` (empty: one series). A run that stopped early holds
+/// its final state afterwards (held_rows), so the lines show no survivor bias.
 /// @throws UsageError naming the choices when a parameter or metric does not exist.
 LineChart time_series_chart(const experiments::ResultsReader& results, const std::string& series_by,
                             const std::string& metric);
+
+/// Time series of several metrics in one pass over the runs: chart k is metrics[k] over time, one
+/// series per distinct label (labels[run]; an empty label leaves the run out), in order of first
+/// appearance. `progress(done, total)` is called as runs are read (may be empty).
+std::vector<LineChart> time_series_charts(const experiments::ResultsReader& results,
+                                          const std::vector<std::string>& labels,
+                                          const std::vector<std::string>& metrics, const std::string& key_title,
+                                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+/// A heat map: z[y][x] (NaN: no value) over two parameters' values.
+struct HeatMap {
+  std::string title;
+  std::string x_label, y_label, z_label;
+  std::vector<std::string> x, y;
+  std::vector<std::vector<double>> z;
+};
+
+/// Grouped bars with error bars: values[series][category] with [low, high].
+struct BarChart {
+  std::string title;
+  std::string y_label;
+  std::vector<std::string> categories;
+  std::vector<std::string> series;
+  std::vector<std::vector<double>> values, low, high;
+};
+
+std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& output);
+std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& output);
+
+/// Draws with gnuplot and returns the SVG document (for pages that embed their figures).
+/// @throws UsageError when gnuplot is missing or fails.
+std::string svg_of(const LineChart& chart);
+std::string svg_of(const HeatMap& map);
+std::string svg_of(const BarChart& chart);
 
 /// The gnuplot script that draws `chart` into `output` (terminal from its extension: .svg, .png).
 std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output);

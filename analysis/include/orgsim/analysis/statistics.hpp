@@ -21,4 +21,25 @@ double t_quantile(double p, double df);
 /// Mean, sd and two-sided `confidence` CI of the mean (t interval). NaN inputs are skipped.
 Estimate estimate(std::span<const double> values, double confidence = 0.95);
 
+/// The same from a sample's size, mean and sd (for streaming accumulation).
+Estimate estimate_from(std::size_t n, double mean, double sd, double confidence = 0.95);
+
+/// Streaming mean and variance (Welford): add values one by one, NaN skipped.
+class Accumulator {
+ public:
+  void add(double x) noexcept {
+    if (x != x) return;  // NaN
+    ++n_;
+    const double delta = x - mean_;
+    mean_ += delta / static_cast<double>(n_);
+    m2_ += delta * (x - mean_);
+  }
+  [[nodiscard]] std::size_t count() const noexcept { return n_; }
+  [[nodiscard]] Estimate estimate(double confidence = 0.95) const;
+
+ private:
+  std::size_t n_ = 0;
+  double mean_ = 0, m2_ = 0;
+};
+
 }  // namespace orgsim::analysis

@@ -25,8 +25,13 @@ Window parse_window(const std::string& text);
 /// The window as the user writes it (`end`, `52`, `mean:150-260`).
 std::string describe(const Window& window);
 
+/// All metric rows of a run ([row][metric], tick_rows() rows), where a run that stopped early
+/// holds its final state in the rows after its end (stopping at equilibrium means nothing changes
+/// any more), so every row of every run describes the state at that row's tick.
+std::vector<double> held_rows(const experiments::ResultsReader& results, std::size_t run);
+
 /// Each complete run's values of `metrics` (indices into the file's metric names) at `window`:
-/// values[run][k]; NaN where the run had stopped before the tick or the window.
+/// values[run][k] (a run that stopped early holds its final state, see held_rows).
 /// @throws UsageError when a tick or window lies outside the recorded ticks.
 std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
                                             const std::vector<std::size_t>& metrics, const Window& window);
