@@ -4,6 +4,7 @@
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
+#include "orgsim/analysis/report.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
@@ -294,6 +295,22 @@ int command_sensitivity(const std::string& file, const std::string& metrics, con
   return 0;
 }
 
+int command_report(const std::string& file, std::string output, const std::string& by, const std::string& metrics,
+                   bool quiet) {
+  experiments::ResultsReader results(file);
+  if (output.empty()) output = std::filesystem::path(file).stem().string() + "-report.html";
+  analysis::ReportOptions options;
+  options.by = by;
+  options.metrics = split_list(metrics, "--metrics");
+  if (!quiet) options.progress = [](const std::string& line) { std::cerr << line << '\n'; };
+  const auto start = std::chrono::steady_clock::now();
+  const analysis::ReportSummary summary = analysis::write_report(results, file, output, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "wrote " << output << " (" << summary.figures << " figures, " << summary.sections.size()
+            << " sections, " << std::fixed << std::setprecision(1) << seconds << " s)\n";
+  return 0;
+}
+
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script, bool points) {
   experiments::ResultsReader results(file);
@@ -449,6 +466,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
   sensitivity->add_option("--format", sensitivity_format, "table or csv")->check(CLI::IsMember({"table", "csv"}));
 
+  std::string report_file, report_output, report_by, report_metrics;
+  bool report_quiet = false;
+  auto* report = app.add_subcommand("report", "Write a self-contained HTML report (figures by gnuplot, inline)");
+  report->add_option("results", report_file, "Results file (HDF5)")->required();
+  report->add_option("-o,--output", report_output, "HTML file (default: RESULTS-report.html)");
+  report->add_option("--by", report_by, "Parameter to compare designs by and to draw lines by (default: the first swept)");
+  report->add_option("--metrics", report_metrics, "Metrics (comma-separated; default: the headline metrics measured)");
+  report->add_flag("-q,--quiet", report_quiet, "No progress on stderr");
+
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand(
       "plot", "Draw a metric (mean, 95% CI) over a swept parameter at each run's end, or over time (gnuplot: SVG or PNG)");
@@ -499,6 +525,7 @@ int main(int argc, char** argv) {
       return command_sensitivity(sensitivity_file, sensitivity_metrics, sensitivity_at, sensitivity_bootstrap,
                                  sensitivity_format);
     }
+    if (*report) return command_report(report_file, report_output, report_by, report_metrics, report_quiet);
     if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script, plot_points);
     if (*params) return command_params(params_format);
     if (*info) return command_info(info_file);

@@ -228,7 +228,7 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
   if (chart.key_title.empty()) {
     g << "unset key\n";
   } else {
-    g << "set key outside right top box title " << quoted(chart.key_title) << " noenhanced\n";
+    g << "set key below box title " << quoted(chart.key_title) << " noenhanced\n";
   }
 
   // Categories keep their order of first appearance across all series.
@@ -291,16 +291,31 @@ void run_gnuplot(const std::string& script, const std::string& what) {
     std::filesystem::remove(path, ignored);
     throw UsageError("cannot write a temporary gnuplot script to " + path);
   }
+  // gnuplot's messages go to a private file, shown only when it fails (its warnings about empty
+  // ranges of constant metrics are noise on a good run).
+  std::string log = (std::filesystem::temp_directory_path() / "orgsim-gnuplot-XXXXXX.log").string();
+  const int log_fd = ::mkstemps(log.data(), 4);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (log_fd >= 0) posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
   std::string program = "gnuplot";
   char* argv[] = {program.data(), path.data(), nullptr};
   pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ);
+  const int spawned = ::posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
   int status = 0;
   if (spawned == 0) ::waitpid(pid, &status, 0);
+  if (log_fd >= 0) ::close(log_fd);
+  std::string messages;
+  if (log_fd >= 0) {
+    std::ifstream in(log);
+    messages.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::filesystem::remove(log, ignored);
+  }
   std::filesystem::remove(path, ignored);
   if (spawned != 0) throw UsageError("cannot run gnuplot (install Debian's gnuplot-nox)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw UsageError("gnuplot could not draw " + what + " (its message is above)");
+    throw UsageError("gnuplot could not draw " + what + (messages.empty() ? std::string() : ":\n" + messages));
   }
 }
 
@@ -353,7 +368,7 @@ std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& outp
   std::ostringstream g;
   g << preamble(output, map.title) << "set xlabel " << quoted(map.x_label) << " noenhanced\nset ylabel "
     << quoted(map.y_label) << " noenhanced\nset cblabel " << quoted(map.z_label) << " noenhanced\n"
-    << "set palette viridis\nset view map\nset tics out nomirror\nset xrange [-0.5:" << map.x.size() - 0.5
+    << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\nset view map\nset tics out nomirror\nset xrange [-0.5:" << map.x.size() - 0.5
     << "]\nset yrange [-0.5:" << map.y.size() - 0.5 << "]\n";
   g << "set xtics (";
   for (std::size_t i = 0; i < map.x.size(); ++i) g << (i ? ", " : "") << quoted(map.x[i]) << ' ' << i;

@@ -485,6 +485,79 @@ def stopped_runs_hold_their_final_state(tmp):
         check(np.all(np.diff(points[-5:, 1]) == 0), "after every run stopped the line is flat")
 
 
+def png_ink(path):
+    """Share of non-white bytes in a PNG's decoded scanlines (a blank page is ~0)."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG")
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    return sum(1 for b in raw[::97] if b not in (0, 255)) / len(raw[::97])
+
+
+def report_renders_in_chromium(tmp):
+    out = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", out, "--quiet")
+    report = os.path.join(tmp, "report.html")
+    proc = orgsim("report", out, "-o", report)
+    check("report: drawing figure" in proc.stderr, f"progress on stderr: {proc.stderr}")
+    html = open(report, encoding="utf-8").read()
+    for heading in ("Experiment", "Final values by design", "Over time", "Final values across designs",
+                    "Two-parameter map", "Comparison of designs"):
+        check(f"<h2>{heading}</h2>" in html, f"section {heading} missing")
+    check(not re.search(r'(src|href)="(https?:)?//', html), "the report loads nothing from the network")
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    check(len(images) >= 8 and len(images) == html.count("<img "), f"every image inline: {len(images)}")
+    import base64
+    import xml.etree.ElementTree as ET
+    for alt, data in images:
+        root = ET.fromstring(base64.b64decode(data))
+        check(root.tag.endswith("svg"), f"{alt}: not an SVG")
+    check("strategic_fit over time" in html and "over learning.socialization_rate and learning.code_learning_rate" in html,
+          "time series and heat map captions")
+    check("[sweep.grid]" in html, "the experiment file is in the report")
+
+    # A real browser: every image decodes (naturalWidth > 0), and the page renders.
+    chromium = os.environ.get("CHROMIUM", "chromium")
+    probe = os.path.join(tmp, "probe.html")
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", "<script>window.addEventListener('load', () => {"
+                             "const imgs = [...document.images];"
+                             "const broken = imgs.filter(i => !i.complete || i.naturalWidth === 0).length;"
+                             "document.title = 'images ' + imgs.length + ' broken ' + broken; });</script></body>"))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=10000"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", "file://" + probe], capture_output=True, text=True, timeout=120)
+    title = re.search(r"<title>([^<]*)</title>", dom.stdout)
+    check(title is not None, f"chromium printed no DOM: {dom.stderr[-2000:]}")
+    check(title.group(1) == f"images {len(images)} broken 0", f"chromium: {title.group(1)}")
+    shot = os.path.join(tmp, "report.png")
+    subprocess.run([chromium, *flags, "--window-size=1280,2400", f"--screenshot={shot}", "file://" + report],
+                   capture_output=True, timeout=120, check=True)
+    check(png_ink(shot) > 0.02, f"the screenshot shows a page, not a blank: {png_ink(shot):.3f}")
+    keep = os.environ.get("ORGSIM_KEEP_SCREENSHOT")
+    if keep:
+        import shutil
+        shutil.copy(shot, keep)
+
+    # Bad requests: one message, exit 2, nothing written.
+    for args, message in ((["-o", os.path.join(tmp, "r.pdf")], "must end in .html"),
+                          (["-o", tmp], "must end in .html"),
+                          (["-o", os.path.join(tmp, "none", "r.html")], "does not exist"),
+                          (["-o", os.path.join(tmp, "x.html"), "--by", "org.employees"], "not a swept parameter"),
+                          (["-o", os.path.join(tmp, "y.html"), "--metrics", "nope"], "unknown metric 'nope'")):
+        proc = orgsim("report", out, *args, expect=2)
+        check(message in proc.stderr, proc.stderr)
+    check(not [f for f in os.listdir(tmp) if f.endswith((".pdf",)) or ".partial-" in f or f in ("x.html", "y.html")],
+          f"nothing written: {os.listdir(tmp)}")
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")
