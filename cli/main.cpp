@@ -5,6 +5,7 @@
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
 #include "orgsim/analysis/report.hpp"
+#include "orgsim/analysis/resilience.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
@@ -311,6 +312,18 @@ int command_report(const std::string& file, std::string output, const std::strin
   return 0;
 }
 
+int command_resilience(const std::string& file, const std::string& metric, double within, const std::string& by,
+                       bool per_run) {
+  experiments::ResultsReader results(file);
+  const analysis::Resilience r = analysis::resilience(results, metric, within, split_list(by, "--by"));
+  if (per_run) {
+    analysis::print_resilience_runs_csv(std::cout, results, r);
+  } else {
+    analysis::print_resilience(std::cout, r);
+  }
+  return 0;
+}
+
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script, bool points) {
   experiments::ResultsReader results(file);
@@ -475,6 +488,17 @@ int main(int argc, char** argv) {
   report->add_option("--metrics", report_metrics, "Metrics (comma-separated; default: the headline metrics measured)");
   report->add_flag("-q,--quiet", report_quiet, "No progress on stderr");
 
+  std::string resilience_file, resilience_metric = "strategic_fit", resilience_by;
+  double resilience_within = 0.05;
+  bool resilience_per_run = false;
+  auto* resilience = app.add_subcommand("resilience", "Drop depth and recovery time after each run's first shock");
+  resilience->add_option("results", resilience_file, "Results file (HDF5)")->required();
+  resilience->add_option("--metric", resilience_metric, "Metric to follow through the shock")->capture_default_str();
+  resilience->add_option("--within", resilience_within, "Recovered when back within this share of the pre-shock level")
+      ->capture_default_str();
+  resilience->add_option("--by", resilience_by, "Group by these swept parameters (comma-separated; default: all)");
+  resilience->add_flag("--per-run", resilience_per_run, "One CSV line per run instead of the summary");
+
   std::string plot_file, plot_x, plot_by, plot_metric = "strategic_fit", plot_output;
   auto* plot = app.add_subcommand(
       "plot", "Draw a metric (mean, 95% CI) over a swept parameter at each run's end, or over time (gnuplot: SVG or PNG)");
@@ -524,6 +548,9 @@ int main(int argc, char** argv) {
     if (*sensitivity) {
       return command_sensitivity(sensitivity_file, sensitivity_metrics, sensitivity_at, sensitivity_bootstrap,
                                  sensitivity_format);
+    }
+    if (*resilience) {
+      return command_resilience(resilience_file, resilience_metric, resilience_within, resilience_by, resilience_per_run);
     }
     if (*report) return command_report(report_file, report_output, report_by, report_metrics, report_quiet);
     if (*plot) return command_plot(plot_file, plot_x, plot_by, plot_metric, plot_output, plot_script, plot_points);

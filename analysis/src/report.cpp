@@ -3,6 +3,7 @@
 
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
+#include "orgsim/analysis/resilience.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
@@ -19,6 +20,7 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace orgsim::analysis {
@@ -367,6 +369,24 @@ ReportSummary write_report(const experiments::ResultsReader& results, const std:
     }
     body << figure(pending[i].draw(), pending[i].caption);
     ++summary.figures;
+  }
+
+  // --- resilience after shocks ----------------------------------------------------------------
+  {
+    std::optional<Resilience> r;
+    try {
+      r = resilience(results, "strategic_fit", 0.05, by.empty() ? std::vector<std::string>{} : std::vector<std::string>{by});
+    } catch (const UsageError&) {
+      // no shock in this experiment: no section
+    }
+    if (r) {
+      section("Resilience after the shock");
+      std::ostringstream table;
+      print_resilience(table, *r);
+      body << "<p class=note>Drop of strategic fit from the last tick before each run's first shock to its worst "
+              "value, and the ticks until it is back within 5% of its pre-shock level (orgsim resilience).</p>\n<pre>"
+           << html(table.str()) << "</pre>\n";
+    }
   }
 
   // --- the paired comparison ------------------------------------------------------------------

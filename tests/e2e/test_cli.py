@@ -558,6 +558,43 @@ def report_renders_in_chromium(tmp):
           f"nothing written: {os.listdir(tmp)}")
 
 
+def resilience_after_the_shock(tmp):
+    scenario = os.path.join(SOURCE, "experiments", "configs", "scenarios", "structure-comparison.toml")
+    out = os.path.join(tmp, "structures.h5")
+    orgsim("run", scenario, "-o", out, "--quiet", "--set", "experiment.replications=6", "--set", "experiment.ticks=100")
+    runs = pd.read_csv(io.StringIO(orgsim("resilience", out, "--metric", "lead_time", "--within", "0.1", "--per-run").stdout))
+    check(len(runs) == 24, f"every run has the week-52 shock: {len(runs)}")
+    with h5py.File(out, "r") as f:
+        names = list(f["metrics"].attrs["names"])
+        ticks = f["metrics"].attrs["tick_of_row"]
+        lead = f["metrics"][:, :, names.index("lead_time")]
+        shock = f["metrics"][:, :, names.index("shock")]
+    for _, row in runs.iterrows():
+        i = int(row["run"])
+        s = int(np.argmax(shock[i, 1:] > 0)) + 1
+        check(row["shock_tick"] == ticks[s] == 52, f"shock at tick 52: {row['shock_tick']}")
+        before, after = lead[i, s - 1], lead[i, s:]
+        worst = int(np.argmax(after))  # lower is better: the worst is the highest lead time
+        check(np.isclose(row["before"], before) and np.isclose(row["worst"], after[worst]), f"run {i}: levels")
+        check(np.isclose(row["drop"], max(0.0, after[worst] - before)), f"run {i}: drop")
+        back = np.nonzero(after[worst:] <= before * 1.1)[0]
+        if after[worst] - before <= 0.1 * before:
+            expected = 0
+        else:
+            expected = int(ticks[s + worst + back[0]] - 52) if len(back) else -1
+        check(row["recovery_ticks"] == expected, f"run {i}: recovery {row['recovery_ticks']} vs {expected}")
+    table = orgsim("resilience", out, "--by", "structure.type").stdout
+    check("Resilience of strategic_fit after the first shock" in table and "cross_functional" in table, table)
+    for args, message in ((["--metric", "headcount"], "is context"), (["--metric", "nope"], "unknown metric"),
+                          (["--within", "1.5"], "between 0 and 1"), (["--by", "org.employees"], "swept parameters are")):
+        proc = orgsim("resilience", out, *args, expect=2)
+        check(message in proc.stderr, proc.stderr)
+    small = os.path.join(tmp, "small.h5")
+    orgsim("run", SMALL, "-o", small, "--quiet")
+    proc = orgsim("resilience", small, expect=2)
+    check("no complete run has a shock" in proc.stderr, proc.stderr)
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")

@@ -1,0 +1,210 @@
+// Drop depth and recovery time after a shock.
+#include "orgsim/analysis/resilience.hpp"
+
+#include "orgsim/analysis/compare.hpp"
+#include "orgsim/analysis/summary.hpp"
+#include "orgsim/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+namespace orgsim::analysis {
+
+namespace {
+
+std::string number(double x) {
+  if (std::isnan(x)) return "nan";
+  std::ostringstream out;
+  out << std::setprecision(4) << x;
+  return out.str();
+}
+
+}  // namespace
+
+RunResilience run_resilience(const std::vector<std::int64_t>& ticks, const std::vector<double>& values,
+                             std::int64_t shock_tick, double tolerance, int direction) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  RunResilience r;
+  r.shock_tick = shock_tick;
+  r.before = r.worst = r.drop = r.relative_drop = nan;
+  const auto first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), shock_tick) - ticks.begin());
+  if (first == 0 || first >= ticks.size()) return r;  // no row before or after the shock
+  r.before = values[first - 1];
+  if (std::isnan(r.before)) return r;
+  const double d = direction >= 0 ? 1.0 : -1.0;
+  std::size_t worst = first;
+  for (std::size_t i = first; i < ticks.size(); ++i) {
+    if (d * values[i] < d * values[worst]) worst = i;
+  }
+  r.worst = values[worst];
+  r.drop = std::max(0.0, d * (r.before - r.worst));
+  r.relative_drop = r.before != 0 ? r.drop / std::fabs(r.before) : nan;
+  const double allowed = tolerance * std::fabs(r.before);
+  if (r.drop <= allowed) {  // never left the tolerance band
+    r.recovered = true;
+    r.recovery_ticks = 0;
+    return r;
+  }
+  for (std::size_t i = worst; i < ticks.size(); ++i) {
+    if (d * (values[i] - r.before) >= -allowed) {
+      r.recovered = true;
+      r.recovery_ticks = ticks[i] - shock_tick;
+      break;
+    }
+  }
+  return r;
+}
+
+Resilience resilience(const experiments::ResultsReader& results, const std::string& metric, double tolerance,
+                      std::vector<std::string> by) {
+  const std::size_t k = metric_indices(results, {metric}).front();
+  const int direction = better_direction(metric);
+  if (direction == 0) {
+    throw UsageError("resilience needs a metric where higher or lower is better; '" + metric +
+                     "' is context (try strategic_fit, throughput, lead_time, profit)");
+  }
+  if (!(tolerance >= 0 && tolerance < 1)) throw UsageError("--within must be between 0 and 1 (e.g. 0.05 for 5%)");
+  const auto& names = results.metric_names();
+  const auto shock_at = std::find(names.begin(), names.end(), "shock");
+  if (shock_at == names.end()) throw UsageError("the results file has no 'shock' metric to find shocks with");
+  const auto shock = static_cast<std::size_t>(shock_at - names.begin());
+  if (by.empty()) by = results.parameter_columns();
+  std::vector<const experiments::RunColumn*> columns;
+  for (const auto& b : by) {
+    const auto* column = results.run_column(b);
+    const auto swept = results.parameter_columns();
+    if (!column || std::find(swept.begin(), swept.end(), b) == swept.end()) {
+      std::string list;
+      for (const auto& s : swept) list += (list.empty() ? "" : ", ") + s;
+      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + (list.empty() ? "(none)" : list));
+    }
+    columns.push_back(column);
+  }
+
+  Resilience out;
+  out.metric = metric;
+  out.tolerance = tolerance;
+  out.group_by = by;
+  const auto* status = results.run_column("status");
+  const auto* rows_column = results.run_column("rows");
+  const std::size_t width = names.size();
+  const auto& grid_ticks = results.tick_of_row();
+  std::map<std::vector<std::string>, std::size_t> group_of;
+  std::vector<std::vector<RunResilience>> members;
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (status->numbers[run] != 1) continue;
+    const std::vector<double> all = results.run_metrics(run);
+    const auto rows = static_cast<std::size_t>(rows_column->numbers[run]);
+    std::vector<std::int64_t> ticks(grid_ticks.begin(), grid_ticks.begin() + static_cast<std::ptrdiff_t>(rows));
+    ticks.back() = static_cast<std::int64_t>(results.run_column("ticks_run")->numbers[run]);  // an early stop
+    std::vector<double> values(rows);
+    std::int64_t shock_tick = -1;
+    for (std::size_t r = 0; r < rows; ++r) {
+      values[r] = all[r * width + k];
+      if (shock_tick < 0 && r > 0 && all[r * width + shock] > 0) shock_tick = ticks[r];
+    }
+    if (shock_tick < 0) {
+      ++out.runs_without_shock;
+      continue;
+    }
+    RunResilience rr = run_resilience(ticks, values, shock_tick, tolerance, direction);
+    rr.run = run;
+    std::vector<std::string> key;
+    for (const auto* c : columns) key.push_back(c->format(run));
+    auto [it, inserted] = group_of.try_emplace(key, out.groups.size());
+    if (inserted) {
+      out.groups.push_back({key, 0, {}, {}, 0, {}, 0});
+      members.emplace_back();
+    }
+    members[it->second].push_back(rr);
+    out.runs.push_back(rr);
+  }
+  if (out.runs.empty()) {
+    throw UsageError("no complete run has a shock (the 'shock' metric is 0 in every recorded row; record every tick "
+                     "around the shock with [output] every = 1)");
+  }
+  for (std::size_t g = 0; g < out.groups.size(); ++g) {
+    ResilienceGroup& group = out.groups[g];
+    std::vector<double> drop, relative, recovery, ranked;
+    for (const auto& r : members[g]) {
+      ++group.runs;
+      drop.push_back(r.drop);
+      relative.push_back(r.relative_drop);
+      if (r.recovered) {
+        ++group.recovered;
+        recovery.push_back(static_cast<double>(r.recovery_ticks));
+        ranked.push_back(static_cast<double>(r.recovery_ticks));
+      } else {
+        ranked.push_back(std::numeric_limits<double>::infinity());
+      }
+    }
+    group.drop = estimate(drop);
+    group.relative_drop = estimate(relative);
+    group.recovery_ticks = estimate(recovery);
+    std::sort(ranked.begin(), ranked.end());
+    const double median = ranked.size() % 2 ? ranked[ranked.size() / 2]
+                                            : 0.5 * (ranked[ranked.size() / 2 - 1] + ranked[ranked.size() / 2]);
+    group.median_recovery = std::isfinite(median) ? median : std::numeric_limits<double>::quiet_NaN();
+  }
+  return out;
+}
+
+void print_resilience(std::ostream& out, const Resilience& r) {
+  out << "Resilience of " << r.metric << " after the first shock of each run (recovered: back within "
+      << r.tolerance * 100 << "% of the pre-shock level; 95% t intervals)\n";
+  std::vector<std::string> header = r.group_by;
+  for (const char* h : {"runs", "drop", "drop 95% CI", "relative drop", "recovered", "recovery ticks (recovered)",
+                        "median recovery"}) {
+    header.push_back(h);
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& g : r.groups) {
+    std::vector<std::string> row = g.key;
+    row.push_back(std::to_string(g.runs));
+    row.push_back(number(g.drop.mean));
+    row.push_back(std::isnan(g.drop.ci_low) ? "-" : "[" + number(g.drop.ci_low) + ", " + number(g.drop.ci_high) + "]");
+    row.push_back(number(g.relative_drop.mean));
+    row.push_back(std::to_string(g.recovered) + "/" + std::to_string(g.runs));
+    row.push_back(g.recovery_ticks.n ? number(g.recovery_ticks.mean) + " (n=" + std::to_string(g.recovery_ticks.n) + ")"
+                                     : "-");
+    row.push_back(std::isnan(g.median_recovery) ? "not recovered" : number(g.median_recovery));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      out << (c ? "  " : "") << (c < r.group_by.size() ? std::left : std::right)
+          << std::setw(static_cast<int>(width[c])) << cells[c];
+    }
+    out << std::left << '\n';
+  };
+  line(header);
+  std::size_t total = 0;
+  for (std::size_t w : width) total += w + 2;
+  out << std::string(total - 2, '-') << '\n';
+  for (const auto& row : rows) line(row);
+  if (r.runs_without_shock) out << "(" << r.runs_without_shock << " runs without a shock left out)\n";
+}
+
+void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results, const Resilience& r) {
+  out << "run";
+  for (const auto& b : r.group_by) out << ',' << b;
+  out << ",shock_tick,before,worst,drop,relative_drop,recovered,recovery_ticks\n";
+  for (const auto& run : r.runs) {
+    out << run.run;
+    for (const auto& b : r.group_by) out << ',' << results.run_column(b)->format(run.run);
+    out << ',' << run.shock_tick << ',' << std::setprecision(17) << run.before << ',' << run.worst << ',' << run.drop
+        << ',' << run.relative_drop << ',' << (run.recovered ? 1 : 0) << ',' << run.recovery_ticks << '\n';
+  }
+}
+
+}  // namespace orgsim::analysis
