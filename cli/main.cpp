@@ -12,6 +12,7 @@
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/mpi.hpp"
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
 
@@ -156,9 +157,19 @@ void describe(std::ostream& out, const experiments::ExperimentSpec& spec) {
 
 std::string program_name = "orgsim";
 
+// Set in main when an MPI launcher started this process (built with MPI).
+std::unique_ptr<experiments::MpiSession> mpi_session;
+
 int command_run(const RunArgs& args) {
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
   const std::string output = args.output.empty() ? default_output(args) : args.output;
+  if (mpi_session && mpi_session->rank() != 0) {  // a worker: rank 0 checks, writes and reports
+    ThreadLimit limit(args.threads);
+    experiments::RunnerOptions options;
+    options.threads = limit.threads();
+    experiments::run_experiment_mpi(*mpi_session, spec, output, options);
+    return 0;
+  }
   experiments::check_output_path(output);
   if (!args.file.empty() && std::filesystem::exists(output) &&
       std::filesystem::equivalent(args.file, output)) {
@@ -186,10 +197,15 @@ int command_run(const RunArgs& args) {
   }
   Progress progress(::isatty(STDERR_FILENO) != 0);
   if (!args.quiet) options.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-  const experiments::SweepReport report = experiments::run_experiment(spec, output, options);
+  const experiments::SweepReport report = mpi_session ? experiments::run_experiment_mpi(*mpi_session, spec, output, options)
+                                                      : experiments::run_experiment(spec, output, options);
   if (!args.quiet) {
     std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
-              << report.wall_seconds << " s on " << limit.threads() << " threads; results writer busy "
+              << report.wall_seconds << " s on " << limit.threads() << " threads"
+              << (mpi_session && mpi_session->size() > 1
+                      ? " per rank, " + std::to_string(mpi_session->size() - 1) + " computing ranks"
+                      : std::string())
+              << "; results writer busy "
               << std::setprecision(1) << 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9)
               << " % of the time";
     if (args.resume) std::cerr << " (" << report.runs_reused << " complete runs kept from the interrupted sweep)";
@@ -540,6 +556,31 @@ int main(int argc, char** argv) {
     return kUserError;
   }
 
+  // Under mpirun (or srun), `run` becomes an MPI task farm; other commands run on rank 0 only.
+  const auto fail = [](int status) {
+    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(status);
+    return status;
+  };
+  const bool quiet_rank = [&] {
+    try {
+      if (*run && experiments::launched_by_mpi()) {
+        if (!experiments::mpi_built()) {
+          const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+          if (size && std::string(size) != "1") {
+            throw UsageError("this orgsim was built without MPI, so under mpirun every rank would run the whole "
+                             "sweep; rebuild with -DORGSIM_WITH_MPI=ON (needs libopenmpi-dev and libboost-mpi-dev), "
+                             "or run it without mpirun");
+          }
+        } else {
+          mpi_session = std::make_unique<experiments::MpiSession>();
+        }
+      }
+    } catch (const orgsim::Error& e) {
+      std::cerr << "orgsim: error: " << e.what() << '\n';
+      std::exit(kUserError);
+    }
+    return mpi_session && mpi_session->rank() != 0;  // workers leave user errors to rank 0
+  }();
   try {
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets);
@@ -558,18 +599,18 @@ int main(int argc, char** argv) {
     if (*info) return command_info(info_file);
     if (*merge) return command_merge(merge_output, merge_inputs);
   } catch (const orgsim::ConfigError& e) {
-    std::cerr << e.what() << '\n';
-    return kUserError;
+    if (!quiet_rank) std::cerr << e.what() << '\n';
+    return fail(kUserError);
   } catch (const orgsim::Error& e) {
-    std::cerr << "orgsim: error: " << e.what() << '\n';
-    return kUserError;
+    if (!quiet_rank) std::cerr << "orgsim: error: " << e.what() << '\n';
+    return fail(kUserError);
   } catch (const std::bad_alloc&) {
     std::cerr << "orgsim: error: out of memory: the experiment needs more memory than this machine "
                  "has (fewer employees, dimensions or threads help)\n";
-    return kUserError;
+    return fail(kUserError);
   } catch (const std::exception& e) {
     std::cerr << "orgsim: internal error: " << e.what() << '\n';
-    return 1;
+    return fail(1);
   }
   return 0;
 }

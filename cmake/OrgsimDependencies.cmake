@@ -8,3 +8,7 @@ find_package(ZLIB REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 
+if(ORGSIM_WITH_MPI)
+  find_package(MPI REQUIRED COMPONENTS CXX)
+  find_package(Boost 1.74 REQUIRED COMPONENTS mpi)
+endif()

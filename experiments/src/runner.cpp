@@ -84,12 +84,25 @@ void check_output_path(const std::string& path) {
   }
 }
 
+RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents::RunOptions& run_options,
+                      std::size_t tick_rows) {
+  const auto replications = static_cast<std::size_t>(spec.replications);
+  const auto t0 = Clock::now();
+  RunRecord record;
+  record.run = run;
+  record.design_point = run / replications;
+  record.replication = run % replications;
+  record.outcome = agents::simulate(spec.params_at(record.design_point), {spec.seed, record.replication}, run_options);
+  record.wall_seconds = seconds_since(t0);
+  record.chunks = compress_metrics(record.outcome.metrics, tick_rows);
+  return record;
+}
+
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path, const RunnerOptions& options) {
   namespace fs = std::filesystem;
   check_output_path(output_path);
   const auto start = Clock::now();
   const std::size_t total = spec.run_count();
-  const auto replications = static_cast<std::size_t>(spec.replications);
   const std::size_t threads = options.threads ? options.threads : hardware_threads();
   const Shard shard = options.shard.value_or(Shard{});
 
@@ -190,31 +203,24 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   std::exception_ptr worker_error;
   const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
   try {
-    const agents::RunOptions run_options = spec.run_options();
-    std::size_t next = 0;
-    tbb::parallel_pipeline(
-        in_flight,
-        tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
-                                            [&](tbb::flow_control& fc) -> std::size_t {
-                                              if (next == todo.size()) {
-                                                fc.stop();
-                                                return 0;
-                                              }
-                                              return todo[next++];
-                                            }) &
-            tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, [&](std::size_t run) {
-              const std::size_t point = run / replications;
-              const std::size_t replication = run % replications;
-              const auto t0 = Clock::now();
-              auto record = std::make_unique<RunRecord>();
-              record->run = run;
-              record->design_point = point;
-              record->replication = replication;
-              record->outcome = agents::simulate(spec.params_at(point), {spec.seed, replication}, run_options);
-              record->wall_seconds = seconds_since(t0);
-              record->chunks = compress_metrics(record->outcome.metrics, tick_rows);  // in parallel
-              queue.push(std::move(record));
-            }));
+    if (options.farm) {
+      options.farm(todo, [&](std::unique_ptr<RunRecord> record) { queue.push(std::move(record)); });
+    } else {
+      const agents::RunOptions run_options = spec.run_options();
+      std::size_t next = 0;
+      auto source = [&](tbb::flow_control& fc) -> std::size_t {
+        if (next == todo.size()) {
+          fc.stop();
+          return 0;
+        }
+        return todo[next++];
+      };
+      auto compute = [&](std::size_t run) {  // in parallel, compression included
+        queue.push(std::make_unique<RunRecord>(compute_run(spec, run, run_options, tick_rows)));
+      };
+      tbb::parallel_pipeline(in_flight, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, source) &
+                                            tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, compute));
+    }
   } catch (...) {
     worker_error = std::current_exception();
   }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct RunnerOptions {
   std::optional<Shard> shard;      ///< run only this shard
   /// Called by the writer thread after each run is written: (runs done, runs to do in all).
   std::function<void(std::size_t, std::size_t)> on_progress;
+  /// Computes the runs in `todo` elsewhere (the MPI farm) and hands each finished run to
+  /// `deliver` (which may block while the writer catches up). Empty: the local TBB farm.
+  std::function<void(const std::vector<std::size_t>& todo,
+                     const std::function<void(std::unique_ptr<RunRecord>)>& deliver)>
+      farm;
 };
 
 struct SweepReport {
@@ -43,6 +49,11 @@ std::size_t memory_budget();
 /// Checks that `path` can be an output file (not a directory, parent exists) without touching it.
 /// @throws UsageError otherwise.
 void check_output_path(const std::string& path);
+
+/// Simulates run `run` of the experiment and compresses its metrics (`tick_rows`: rows per run in
+/// the file, agents::recorded_rows of the tick limit).
+RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents::RunOptions& run_options,
+                      std::size_t tick_rows);
 
 /// Runs the experiment (or its shard) and writes `output_path`, live: the file is readable with
 /// HDF5's SWMR while the sweep runs, and every finished run survives a kill. With `resume`, the
