@@ -13,6 +13,7 @@
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/experiment.hpp"
 #include "orgsim/experiments/mpi.hpp"
+#include "orgsim/experiments/slurm.hpp"
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
 
@@ -213,6 +214,52 @@ int command_run(const RunArgs& args) {
   }
   std::cout << "results written to " << output << "\n"
             << "summarize them with: " << program_name << " analyze " << output << "\n";
+  return 0;
+}
+
+struct SlurmArgs {
+  std::string file, output, partition, time, memory;
+  std::vector<std::string> sets;
+  std::size_t array = 0;
+  std::size_t cpus = 1;
+};
+
+int command_slurm(const SlurmArgs& args) {
+  if (args.file.empty()) throw UsageError("slurm needs an experiment file (the cluster runs a copy of nothing else)");
+  const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  if (args.array == 0 || args.array > spec.run_count()) {
+    throw UsageError("--array " + std::to_string(args.array) + ": expected 1 to " + std::to_string(spec.run_count()) +
+                     " shards (the experiment has " + std::to_string(spec.run_count()) + " runs)");
+  }
+  namespace fs = std::filesystem;
+  experiments::SlurmOptions o;
+  std::error_code error;
+  o.orgsim = fs::canonical("/proc/self/exe", error).string();
+  if (error) o.orgsim = fs::absolute(program_name).string();
+  o.experiment = fs::absolute(args.file).lexically_normal().string();
+  const std::string output = args.output.empty() ? fs::path(args.file).stem().string() + ".h5" : args.output;
+  if (!output.ends_with(".h5")) throw UsageError("-o " + output + ": the merged results file must end in .h5");
+  o.output = fs::absolute(output).lexically_normal().string();
+  o.sets = args.sets;
+  o.name = spec.name;
+  o.shards = args.array;
+  o.runs = spec.run_count();
+  o.partition = args.partition;
+  o.cpus = args.cpus;
+  o.memory = args.memory;
+  o.time = args.time;
+  if (o.time.empty()) {  // three times the estimate per task, at least ten minutes
+    const double seconds = std::max(600.0, 3.0 * experiments::estimate_cpu_seconds(spec) /
+                                               static_cast<double>(args.array * args.cpus));
+    const auto total = static_cast<long long>(std::ceil(seconds / 60.0)) * 60;
+    char text[32];
+    std::snprintf(text, sizeof text, "%02lld:%02lld:00", total / 3600, (total % 3600) / 60);
+    o.time = text;
+  }
+  if (args.array > 1000) {
+    std::cerr << "orgsim: note: many clusters cap job arrays at 1001 tasks (MaxArraySize); check yours\n";
+  }
+  std::cout << experiments::sbatch_script(o);
   return 0;
 }
 
@@ -473,6 +520,21 @@ int main(int argc, char** argv) {
   analyze->add_option("--format", analyze_format, "table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));
 
+  SlurmArgs slurm_args;
+  auto* slurm = app.add_subcommand("slurm", "Print an sbatch script: the shards as a job array, then a dependent merge");
+  slurm->add_option("file", slurm_args.file, "Experiment file (TOML)")->required();
+  slurm->add_option("--array", slurm_args.array, "Number of shards (array tasks)")->required();
+  slurm->add_option("-o,--output", slurm_args.output, "Merged results file (default: <file stem>.h5)");
+  slurm->add_option("--partition", slurm_args.partition, "Slurm partition (default: the cluster's)");
+  slurm->add_option("--time", slurm_args.time, "Time limit per task, e.g. 02:00:00 (default: 3 x the estimate)");
+  slurm->add_option("--cpus", slurm_args.cpus, "CPUs per task (orgsim --threads)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  slurm->add_option("--mem", slurm_args.memory, "Memory per task, e.g. 4G (default: the cluster's)");
+  slurm->add_option("--set", slurm_args.sets, "Override a key (repeatable), passed to every shard")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+
   std::string compare_file, compare_by, compare_baseline, compare_metrics, compare_at = "end", compare_format = "table";
   auto* compare = app.add_subcommand("compare", "Paired differences of designs against a baseline, with a verdict per category");
   compare->add_option("results", compare_file, "Results file (HDF5)")->required();
@@ -585,6 +647,7 @@ int main(int argc, char** argv) {
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);
+    if (*slurm) return command_slurm(slurm_args);
     if (*compare) return command_compare(compare_file, compare_by, compare_baseline, compare_metrics, compare_at, compare_format);
     if (*sensitivity) {
       return command_sensitivity(sensitivity_file, sensitivity_metrics, sensitivity_at, sensitivity_bootstrap,

@@ -14,6 +14,7 @@ packages=(
   python3 python3-h5py python3-pandas python3-numpy
   gnuplot-nox nlohmann-json3-dev
   chromium
+  libopenmpi-dev openmpi-bin libboost-mpi-dev
 )
 
 missing=()
