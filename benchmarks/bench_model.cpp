@@ -145,6 +145,27 @@ void BM_SmallSweepWriterCost(benchmark::State& state) {
 }
 BENCHMARK(BM_SmallSweepWriterCost)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
 
+/// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs),
+/// results written as `orgsim run` writes them.
+void BM_MarchFigure1(benchmark::State& state) {
+  ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
+  const auto spec = experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-fig1-" + std::to_string(::getpid()) + ".h5");
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  double writer_seconds = 0, wall_seconds = 0;
+  for (auto _ : state) {
+    const auto report = experiments::run_experiment(spec, out.string(), options);
+    writer_seconds += report.writer_seconds;
+    wall_seconds += report.wall_seconds;
+  }
+  std::filesystem::remove(out);
+  state.counters["runs"] = benchmark::Counter(
+      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["writer_share"] = writer_seconds / wall_seconds;
+}
+BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <ctime>
 #include <limits>
+#include <map>
 
 namespace orgsim::experiments {
 
@@ -82,13 +83,34 @@ h5::Handle create_table(hid_t file, const char* name, hid_t type, hsize_t rows) 
   return h5::dataset(H5Dcreate2(file, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), std::string("create /") + name);
 }
 
-void write_row(hid_t dataset, hid_t type, hsize_t row, const void* data, const std::string& what) {
-  const hsize_t start[1] = {row};
-  const hsize_t count[1] = {1};
+// Writes rows [first, first + count) from a contiguous buffer of count rows.
+void write_rows(hid_t dataset, hid_t type, hsize_t first, hsize_t count, const void* data, const std::string& what) {
+  const hsize_t start[1] = {first};
+  const hsize_t size[1] = {count};
   h5::Handle file_space = h5::space(H5Dget_space(dataset), what + " space");
-  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "select " + what);
-  h5::Handle memory = h5::space(H5Screate_simple(1, count, nullptr), what + " memory space");
+  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, size, nullptr), "select " + what);
+  h5::Handle memory = h5::space(H5Screate_simple(1, size, nullptr), what + " memory space");
   h5::check_status(H5Dwrite(dataset, type, memory, file_space, H5P_DEFAULT, data), "write " + what);
+}
+
+// Rows waiting for the next flush, written there as runs of consecutive rows (one HDF5 write
+// each instead of one per run).
+template <class Row>
+void write_pending(std::map<std::uint64_t, Row>& pending, std::size_t row_bytes, hid_t dataset, hid_t type,
+                   const std::string& what) {
+  std::vector<unsigned char> block;
+  auto it = pending.begin();
+  while (it != pending.end()) {
+    const std::uint64_t first = it->first;
+    std::uint64_t next = first;
+    block.clear();
+    for (; it != pending.end() && it->first == next; ++it, ++next) {
+      const auto* bytes = reinterpret_cast<const unsigned char*>(it->second.data());
+      block.insert(block.end(), bytes, bytes + row_bytes);
+    }
+    write_rows(dataset, type, first, next - first, block.data(), what);
+  }
+  pending.clear();
 }
 
 }  // namespace
@@ -180,6 +202,8 @@ struct ResultsWriter::Impl {
   std::size_t tick_rows = 0;
   const ExperimentSpec* spec = nullptr;
   bool unflushed = false;
+  std::map<std::uint64_t, std::vector<unsigned char>> pending_runs;  ///< /runs rows until the next flush
+  std::map<std::uint64_t, std::vector<unsigned char>> pending_info;  ///< /run_info rows likewise
   // per-agent snapshots (when [output.snapshots] asks for them)
   std::vector<h5::Handle> snapshot_sets;  ///< one per field, in field order
   std::size_t snapshot_slots = 0;
@@ -366,7 +390,11 @@ void ResultsWriter::write(const RunRecord& record) {
                        "write metrics of run " + std::to_string(record.run));
     }
   }
-  write_row(s.run_info, s.info_type, record.run, &record.wall_seconds, "run_info row");
+  {
+    std::vector<unsigned char> info(s.info_row.bytes, 0);  // one double, as the compound holds it
+    std::memcpy(info.data(), &record.wall_seconds, sizeof(double));
+    s.pending_info[record.run] = std::move(info);
+  }
 
   std::vector<unsigned char> row(s.runs_row.bytes, 0);
   std::size_t field = 0;
@@ -425,7 +453,7 @@ void ResultsWriter::write(const RunRecord& record) {
     }
   }
   put(&status);
-  write_row(s.runs, s.runs_type, record.run, row.data(), "runs row " + std::to_string(record.run));
+  s.pending_runs[record.run] = std::move(row);  // written at the next flush, after the data
   s.unflushed = true;
 }
 
@@ -436,7 +464,9 @@ void ResultsWriter::flush() {
   // resume, never kept half-written.
   h5::check_status(H5Dflush(s.metrics), "flush /metrics");
   for (const h5::Handle& set : s.snapshot_sets) h5::check_status(H5Dflush(set), "flush /snapshots");
+  write_pending(s.pending_info, s.info_row.bytes, s.run_info, s.info_type, "/run_info rows");
   h5::check_status(H5Dflush(s.run_info), "flush /run_info");
+  write_pending(s.pending_runs, s.runs_row.bytes, s.runs, s.runs_type, "/runs rows");
   h5::check_status(H5Dflush(s.runs), "flush /runs");
   s.unflushed = false;
 }
