@@ -29,11 +29,12 @@ std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x 
 }  // namespace
 
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
+  BernoulliSequence trials(p);
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
     const std::uint64_t differ = target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
     std::uint64_t moved = 0;
     for_each_bit(differ, w, [&](std::size_t d) {
-      if (draw.bernoulli(p)) moved |= std::uint64_t{1} << (d % 64);
+      if (trials.next(draw)) moved |= std::uint64_t{1} << (d % 64);
     });
     // An opposite belief becomes 0; a 0 belief takes the target's value.
     const std::uint64_t cleared = moved & beliefs.known(w);
@@ -119,10 +120,11 @@ void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end)
       // on as a coin flip) with a small probability, which keeps variety the code can learn from.
       const double rate = explore * org.culture_of_team(static_cast<std::size_t>(team[slot])).learning_orientation;
       RandomStream draw = org.key().stream(streams::explore, population.id(slot), tick);
+      BernoulliSequence trials(rate);
       for (std::size_t w = 0; w < words; ++w) {
         std::uint64_t reopened = 0;
         for_each_bit(beliefs.known(w), w, [&](std::size_t d) {
-          if (draw.bernoulli(rate)) reopened |= std::uint64_t{1} << (d % 64);
+          if (trials.next(draw)) reopened |= std::uint64_t{1} << (d % 64);
         });
         beliefs.known(w) &= ~reopened;
         beliefs.positive(w) &= ~reopened;

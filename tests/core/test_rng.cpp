@@ -87,3 +87,57 @@ TEST(RandomStream, BernoulliFrequencyMatchesProbability) {
 
 }  // namespace
 }  // namespace orgsim
+
+namespace orgsim {
+namespace {
+
+TEST(BernoulliSequence, SelectsWithProbabilityPIndependently) {
+  // Both regimes: geometric gaps (p < 0.05 or p > 0.95) and one draw per trial.
+  for (double p : {0.005, 0.02, 0.049, 0.05, 0.1, 0.3, 0.5, 0.7, 0.97, 0.995}) {
+    std::size_t selected = 0, pairs = 0, both = 0;
+    const std::size_t sequences = 4000, length = 50;
+    for (std::size_t k = 0; k < sequences; ++k) {
+      RandomStream draw(5, stream_id("trials"), 0, k, 0);
+      BernoulliSequence trials(p);
+      bool previous = false;
+      for (std::size_t i = 0; i < length; ++i) {
+        const bool now = trials.next(draw);
+        selected += now;
+        if (i > 0) {
+          ++pairs;
+          both += previous && now;
+        }
+        previous = now;
+      }
+    }
+    const double n = static_cast<double>(sequences * length);
+    EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "p = " << p;
+    // Neighbouring trials are independent: P(both) = p^2.
+    const double m = static_cast<double>(pairs);
+    EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m)) << "p = " << p;
+  }
+}
+
+TEST(BernoulliSequence, RareOutcomesCostFewDraws) {
+  // With p = 0.01, 1000 trials need about 10 + 1 draws, not 1000: find how far the stream moved.
+  RandomStream draw(2, stream_id("trials"), 0, 0, 0);
+  BernoulliSequence trials(0.01);
+  std::size_t successes = 0;
+  for (int i = 0; i < 1000; ++i) successes += trials.next(draw);
+  const std::uint64_t after = draw();
+  RandomStream fresh(2, stream_id("trials"), 0, 0, 0);
+  std::size_t used = 0;
+  while (used < 1000 && fresh() != after) ++used;
+  EXPECT_LE(used, successes + 1);
+  // p = 0 and p = 1 never draw.
+  RandomStream a(1, stream_id("x"), 0, 0, 0), b(1, stream_id("x"), 0, 0, 0);
+  BernoulliSequence never(0.0), always(1.0);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_FALSE(never.next(a));
+    EXPECT_TRUE(always.next(a));
+  }
+  EXPECT_EQ(a(), b());
+}
+
+}  // namespace
+}  // namespace orgsim

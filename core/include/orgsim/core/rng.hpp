@@ -5,6 +5,7 @@
 
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -86,6 +87,46 @@ class RandomStream {
   Philox::ctr_type counter_;
   Philox::ctr_type block_{};
   unsigned used_ = 4;
+};
+
+/// Independent Bernoulli(p) trials over a sequence of candidates. When one outcome is rare
+/// (r = min(p, 1 - p) < 0.05) only the rare outcomes cost random numbers: the gaps between them
+/// are geometric, drawn by inversion (floor(log U / log(1 - r))), so c candidates cost about
+/// c * r + 1 draws instead of c. Otherwise each trial is one bernoulli(p) draw, which is cheaper
+/// than a logarithm. Draws are taken lazily, when a candidate needs them.
+class BernoulliSequence {
+ public:
+  explicit BernoulliSequence(double p) noexcept
+      : p_(p), rare_(p <= 0.5 ? p : 1 - p), rare_is_success_(p <= 0.5),
+        skipping_(p > 0 && p < 1 && rare_ < kSkipBelow) {}
+
+  /// The outcome of the next candidate's trial.
+  bool next(RandomStream& draw) noexcept {
+    if (p_ <= 0) return false;  // certain outcomes draw nothing
+    if (p_ >= 1) return true;
+    if (!skipping_) return draw.bernoulli(p_);
+    if (!have_gap_) {
+      if (log_common_ == 0) log_common_ = std::log1p(-rare_);  // once, when first needed
+      const double u = 1.0 - draw.uniform();  // (0, 1]
+      const double gap = std::floor(std::log(u) / log_common_);
+      gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
+      have_gap_ = true;
+    }
+    if (gap_ > 0) {
+      --gap_;
+      return !rare_is_success_;
+    }
+    have_gap_ = false;
+    return rare_is_success_;
+  }
+
+ private:
+  static constexpr double kSkipBelow = 0.05;  // well below where a logarithm per rare outcome stops paying (~0.13)
+  double p_, rare_;
+  bool rare_is_success_, skipping_;
+  double log_common_ = 0;
+  bool have_gap_ = false;
+  std::uint64_t gap_ = 0;
 };
 
 }  // namespace orgsim
