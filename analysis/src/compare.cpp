@@ -188,7 +188,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     for (const std::string& category : verdict_categories()) {
       bool measured = false, better = false, worse = false;
       for (const auto& m : d.metrics) {
-        if (m.category != category || m.direction == 0 || m.difference.n == 0) continue;
+        if (m.category != category || m.direction == 0 || m.difference.n < 2) continue;  // no interval, no verdict
         measured = true;
         better |= m.verdict > 0;
         worse |= m.verdict < 0;
@@ -212,6 +212,10 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
     if (design.categories[i] == "same") same.push_back(label);
   }
   std::string out = design.value + " vs " + comparison.baseline + ": ";
+  if (design.pairs < 2) {
+    return out + "only " + std::to_string(design.pairs) +
+           " paired run: no confidence intervals, no verdict (run more replications)";
+  }
   std::vector<std::string> parts;
   if (!better.empty()) parts.push_back("better on " + join_words(better));
   if (!worse.empty()) parts.push_back("worse on " + join_words(worse));

@@ -390,6 +390,11 @@ def compare_structures_paired(tmp):
         check(needle in table, f"'{needle}' missing from:\n{table}")
     md = orgsim("compare", out, "--by", "structure.type", "--baseline", "matrix", "--format", "md").stdout
     check("| structure.type | metric | n | design | matrix (baseline) |" in md, md[:400])
+    single = os.path.join(tmp, "single-replication.h5")
+    orgsim("run", SMALL, "-o", single, "--quiet", "--set", "experiment.replications=1")
+    text = orgsim("compare", single, "--by", "learning.socialization_rate").stdout
+    check("only 1 paired run: no confidence intervals, no verdict" in text and " better " not in text,
+          f"one replication gives no verdict:\n{text}")
     for args, message in ((["--by", "org.employees"], "swept parameters are"),
                           (["--by", "structure.type", "--baseline", "tall"], "is not a value of structure.type"),
                           (["--by", "structure.type", "--metrics", "nope"], "unknown metric 'nope'"),
