@@ -391,7 +391,8 @@ def compare_structures_paired(tmp):
     md = orgsim("compare", out, "--by", "structure.type", "--baseline", "matrix", "--format", "md").stdout
     check("| structure.type | metric | n | design | matrix (baseline) |" in md, md[:400])
     single = os.path.join(tmp, "single-replication.h5")
-    orgsim("run", SMALL, "-o", single, "--quiet", "--set", "experiment.replications=1")
+    orgsim("run", SMALL, "-o", single, "--quiet", "--set", "experiment.replications=1",
+           "--set", "sweep.grid.learning.code_learning_rate=[0.3]")
     text = orgsim("compare", single, "--by", "learning.socialization_rate").stdout
     check("only 1 paired run: no confidence intervals, no verdict" in text and " better " not in text,
           f"one replication gives no verdict:\n{text}")
