@@ -79,12 +79,12 @@ void sizes_and_threads(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_FullTick)->Apply(sizes_and_threads);
 BENCHMARK(BM_Tick)->Apply(sizes_and_threads);
 
-/// The default experiment (a small sweep) end to end, results written to HDF5.
-void BM_DefaultSweep(benchmark::State& state) {
+/// A whole sweep end to end, results written to HDF5 as `orgsim run` writes them; counters `runs`
+/// per second and `writer_share` (time the writer thread spent in HDF5 calls / wall time).
+void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec& spec, const char* tag) {
   ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
-  const auto spec = experiments::parse_experiment(experiments::default_experiment_text(), "default");
   const auto out = std::filesystem::temp_directory_path() /
-                   ("orgsim-bench-" + std::to_string(::getpid()) + ".h5");
+                   ("orgsim-bench-" + std::string(tag) + "-" + std::to_string(::getpid()) + ".h5");
   experiments::RunnerOptions options;
   options.threads = limit.threads();
   double writer_seconds = 0, wall_seconds = 0;
@@ -95,9 +95,13 @@ void BM_DefaultSweep(benchmark::State& state) {
   }
   std::filesystem::remove(out);
   state.counters["runs"] = benchmark::Counter(
-      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["writer_share"] = writer_seconds / wall_seconds;
+}
+
+/// The default experiment (a small sweep) end to end.
+void BM_DefaultSweep(benchmark::State& state) {
+  sweep_benchmark(state, experiments::parse_experiment(experiments::default_experiment_text(), "default"), "default");
 }
 BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -145,24 +149,11 @@ void BM_SmallSweepWriterCost(benchmark::State& state) {
 }
 BENCHMARK(BM_SmallSweepWriterCost)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-/// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs),
-/// results written as `orgsim run` writes them.
+/// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs).
 void BM_MarchFigure1(benchmark::State& state) {
-  ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
-  const auto spec = experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
-  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-fig1-" + std::to_string(::getpid()) + ".h5");
-  experiments::RunnerOptions options;
-  options.threads = limit.threads();
-  double writer_seconds = 0, wall_seconds = 0;
-  for (auto _ : state) {
-    const auto report = experiments::run_experiment(spec, out.string(), options);
-    writer_seconds += report.writer_seconds;
-    wall_seconds += report.wall_seconds;
-  }
-  std::filesystem::remove(out);
-  state.counters["runs"] = benchmark::Counter(
-      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["writer_share"] = writer_seconds / wall_seconds;
+  sweep_benchmark(state,
+                  experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml"),
+                  "figure1");
 }
 BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 

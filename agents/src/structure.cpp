@@ -22,6 +22,7 @@ void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size
   const auto& population = org.employees();
   std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
   PackedCode view;                                   // the superior majority's signs
+  std::array<std::int8_t, kMaxDimensions> signs;     // (only the first m are used)
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
@@ -45,7 +46,6 @@ void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size
         }
       }
       if (!any) continue;
-      std::array<std::int8_t, kMaxDimensions> signs{};
       for (std::size_t d = 0; d < m; ++d) signs[d] = sign(net[d]);
       view.pack(std::span<const std::int8_t>(signs.data(), m));
       move_toward(next, view.view(), rate, draw);

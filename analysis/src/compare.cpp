@@ -3,6 +3,7 @@
 
 #include "orgsim/agents/model.hpp"
 #include "orgsim/core/error.hpp"
+#include "format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,8 @@
 #include <sstream>
 
 namespace orgsim::analysis {
+
+using detail::csv_field;
 
 namespace {
 
@@ -29,16 +32,6 @@ std::string number(double x, int precision = 4) {
 std::string signed_number(double x, int precision = 4) {
   if (std::isnan(x)) return "nan";
   return (x > 0 ? "+" : "") + number(x, precision);
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + '"';
 }
 
 std::string category_label(const std::string& category) {
@@ -98,9 +91,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
                    std::vector<std::string> metrics, const Window& window) {
   const auto swept = results.parameter_columns();
   if (std::find(swept.begin(), swept.end(), by) == swept.end()) {
-    std::string list;
-    for (const auto& s : swept) list += (list.empty() ? "" : ", ") + s;
-    throw UsageError("cannot compare by '" + by + "'; the swept parameters are: " + (list.empty() ? "(none)" : list));
+    throw UsageError("cannot compare by '" + by + "'; the swept parameters are: " + detail::join(swept));
   }
   const auto* column = results.run_column(by);
   const auto* status = results.run_column("status");
@@ -117,9 +108,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   c.window = window;
   c.baseline = baseline.empty() ? values.front() : baseline;
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
-    std::string list;
-    for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
-    throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + list);
+    throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + detail::join(values));
   }
 
   const bool show_all = metrics.size() == 1 && metrics[0] == "all";

@@ -2,6 +2,7 @@
 #include "orgsim/analysis/plot.hpp"
 
 #include "orgsim/core/error.hpp"
+#include "format.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -75,17 +76,15 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
                              const std::string& series_by, const std::string& metric) {
   const auto swept = results.parameter_columns();
   const auto is_swept = [&](const std::string& name) { return std::find(swept.begin(), swept.end(), name) != swept.end(); };
-  std::string list;
-  for (const auto& name : swept) list += (list.empty() ? "" : ", ") + name;
   if (!is_swept(x)) {
-    throw UsageError("cannot use --x '" + x + "'; the swept parameters are: " + (list.empty() ? "(none)" : list) +
+    throw UsageError("cannot use --x '" + x + "'; the swept parameters are: " + detail::join(swept) +
                      ", or tick for the metric over time");
   }
   std::vector<std::string> by{x};
   if (!series_by.empty()) {
     if (series_by == x) throw UsageError("--x and --by name the same parameter '" + x + "'");
     if (!is_swept(series_by)) {
-      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " + list);
+      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " + detail::join(swept));
     }
     by.push_back(series_by);
   }
@@ -186,10 +185,8 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
     by = results.run_column(series_by);
     const auto swept = results.parameter_columns();
     if (!by || std::find(swept.begin(), swept.end(), series_by) == swept.end()) {
-      std::string list;
-      for (const auto& name : swept) list += (list.empty() ? "" : ", ") + name;
       throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " +
-                       (list.empty() ? "(none)" : list));
+                       detail::join(swept));
     }
   }
   const auto* status = results.run_column("status");

@@ -7,6 +7,7 @@
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
+#include "format.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
@@ -116,10 +117,8 @@ ReportSummary write_report(const experiments::ResultsReader& results, const std:
   const std::vector<std::string> swept = results.parameter_columns();
   std::string by = options.by;
   if (!by.empty() && std::find(swept.begin(), swept.end(), by) == swept.end()) {
-    std::string list;
-    for (const auto& s : swept) list += (list.empty() ? "" : ", ") + s;
     throw UsageError("--by '" + by + "' is not a swept parameter; the swept parameters are: " +
-                     (list.empty() ? "(none)" : list));
+                     detail::join(swept));
   }
   if (by.empty() && !swept.empty()) by = swept.front();
 

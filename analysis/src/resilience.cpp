@@ -4,6 +4,7 @@
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
+#include "format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -79,9 +80,7 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
     const auto* column = results.run_column(b);
     const auto swept = results.parameter_columns();
     if (!column || std::find(swept.begin(), swept.end(), b) == swept.end()) {
-      std::string list;
-      for (const auto& s : swept) list += (list.empty() ? "" : ", ") + s;
-      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + (list.empty() ? "(none)" : list));
+      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + detail::join(swept));
     }
     columns.push_back(column);
   }

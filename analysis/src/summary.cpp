@@ -2,6 +2,7 @@
 #include "orgsim/analysis/summary.hpp"
 
 #include "orgsim/core/error.hpp"
+#include "format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,29 +16,16 @@
 
 namespace orgsim::analysis {
 
-namespace {
+using detail::csv_field;
+using detail::join;
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out.empty() ? "(none)" : out;
-}
+namespace {
 
 std::string number(double x, int precision = 6) {
   if (std::isnan(x)) return "nan";
   std::ostringstream out;
   out << std::setprecision(precision) << x;
   return out.str();
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 }  // namespace

@@ -601,6 +601,19 @@ def resilience_after_the_shock(tmp):
     check("no complete run has a shock" in proc.stderr, proc.stderr)
 
 
+def gnuplot_blocks(script):
+    """The inline data blocks ($s0, $s1, ...) of a gnuplot script: rows of numbers."""
+    blocks, current = {}, None
+    for line in open(script):
+        if line.startswith("$s") and "<< EOD" in line:
+            current = blocks.setdefault(line.split()[0], [])
+        elif line.strip() == "EOD":
+            current = None
+        elif current is not None:
+            current.append([float(v) for v in line.split()])
+    return blocks
+
+
 def plot_draws_final_metrics(tmp):
     out = os.path.join(tmp, "small.h5")
     orgsim("run", SMALL, "-o", out, "--quiet")
@@ -620,14 +633,7 @@ def plot_draws_final_metrics(tmp):
     script = os.path.join(tmp, "fit.gp")
     orgsim("plot", out, "--x", "learning.socialization_rate", "--by", "learning.code_learning_rate",
            "-o", os.path.join(tmp, "fit.png"), "--gnuplot-script", script)
-    blocks, current = {}, None
-    for line in open(script):
-        if line.startswith("$s") and "<< EOD" in line:
-            current = blocks.setdefault(line.split()[0], [])
-        elif line.strip() == "EOD":
-            current = None
-        elif current is not None:
-            current.append([float(v) for v in line.split()])
+    blocks = gnuplot_blocks(script)
     csv = pd.read_csv(io.StringIO(orgsim("analyze", out, "--metrics", "strategic_fit", "--format", "csv").stdout))
     check(len(blocks) == 2 and all(len(b) == 2 for b in blocks.values()), f"2 series x 2 points: {blocks}")
     for k, p2 in enumerate((0.3, 0.7)):
@@ -645,14 +651,7 @@ def plot_draws_final_metrics(tmp):
     script = os.path.join(tmp, "time.gp")
     orgsim("plot", out, "--x", "tick", "--by", "learning.code_learning_rate", "-o", os.path.join(tmp, "time.svg"),
            "--gnuplot-script", script)
-    blocks, current = {}, None
-    for line in open(script):
-        if line.startswith("$s") and "<< EOD" in line:
-            current = blocks.setdefault(line.split()[0], [])
-        elif line.strip() == "EOD":
-            current = None
-        elif current is not None:
-            current.append([float(v) for v in line.split()])
+    blocks = gnuplot_blocks(script)
     check("filledcurves" in open(script).read(), "confidence bands drawn as filled curves")
     by_rate = pd.read_csv(io.StringIO(orgsim("analyze", out, "--by", "learning.code_learning_rate",
                                              "--metrics", "strategic_fit", "--format", "csv").stdout))

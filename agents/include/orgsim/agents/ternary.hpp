@@ -5,6 +5,7 @@
 
 #include "orgsim/agents/parameters.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -73,7 +74,7 @@ class PackedCode {
   explicit PackedCode(std::span<const std::int8_t> values) { pack(values); }
   void pack(std::span<const std::int8_t> values) noexcept {
     words_ = words_for(values.size());
-    storage_.fill(0);
+    std::fill_n(storage_.begin(), 2 * words_, std::uint64_t{0});
     Ternary view = this->view();
     for (std::size_t d = 0; d < values.size(); ++d) {
       if (values[d] != 0) view.set(d, values[d]);

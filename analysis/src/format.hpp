@@ -1,0 +1,27 @@
+// Small text helpers shared by the analysis printers (private to the module).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace orgsim::analysis::detail {
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+inline std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+/// "a, b, c", or `empty` for none.
+inline std::string join(const std::vector<std::string>& items, const std::string& empty = "(none)") {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? empty : out;
+}
+
+}  // namespace orgsim::analysis::detail
