@@ -32,7 +32,7 @@ SourceLocation location(const toml::source_region& region, std::string_view fall
 std::string_view toml_type_name(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
+    case toml::node_type::array: return node.as_array()->empty() ? "an empty array" : "an array";
     case toml::node_type::string: return "a string";
     case toml::node_type::integer: return "an integer";
     case toml::node_type::floating_point: return "a float";
