@@ -18,16 +18,7 @@ using detail::csv_field;
 
 namespace {
 
-std::string number(double x, int precision = 4) {
-  if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) {
-    out << std::fixed << std::setprecision(0) << x;  // money and counts: no exponent on a slide
-  } else {
-    out << std::setprecision(precision) << x;
-  }
-  return out.str();
-}
+std::string number(double x, int precision = 4) { return detail::readable_number(x, precision); }
 
 std::string signed_number(double x, int precision = 4) {
   if (std::isnan(x)) return "nan";

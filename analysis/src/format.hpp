@@ -1,6 +1,9 @@
 // Small text helpers shared by the analysis printers (private to the module).
 #pragma once
 
+#include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,19 @@ inline std::string join(const std::vector<std::string>& items, const std::string
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out.empty() ? empty : out;
+}
+
+/// A number for people: `precision` significant digits, but money and counts (|x| >= 1000) in
+/// full without an exponent when precision <= 6; `nan_text` for NaN.
+inline std::string readable_number(double x, int precision = 4, const char* nan_text = "nan") {
+  if (std::isnan(x)) return nan_text;
+  std::ostringstream out;
+  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) {
+    out << std::fixed << std::setprecision(0) << x;
+  } else {
+    out << std::setprecision(precision) << x;
+  }
+  return out.str();
 }
 
 }  // namespace orgsim::analysis::detail

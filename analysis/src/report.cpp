@@ -53,16 +53,7 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string number(double x, int precision = 4) {
-  if (std::isnan(x)) return "–";
-  std::ostringstream out;
-  if (std::fabs(x) >= 1000 && std::fabs(x) < 1e12) {
-    out << std::fixed << std::setprecision(0) << x;
-  } else {
-    out << std::setprecision(precision) << x;
-  }
-  return out.str();
-}
+std::string number(double x) { return detail::readable_number(x, 4, "–"); }
 
 std::string short_name(const std::string& parameter) {
   const auto dot = parameter.rfind('.');
