@@ -10,8 +10,6 @@
 
 #include <array>
 #include <bit>
-#include <climits>
-
 #include <cmath>
 #include <cstdint>
 #include <cstddef>
@@ -29,13 +27,10 @@ std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x 
 }  // namespace
 
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
-  BernoulliSequence trials(p);
+  BernoulliTrials trials(p);
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
     const std::uint64_t differ = target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
-    std::uint64_t moved = 0;
-    for_each_bit(differ, w, [&](std::size_t d) {
-      if (trials.next(draw)) moved |= std::uint64_t{1} << (d % 64);
-    });
+    const std::uint64_t moved = trials.select(differ, draw);
     // An opposite belief becomes 0; a 0 belief takes the target's value.
     const std::uint64_t cleared = moved & beliefs.known(w);
     const std::uint64_t adopted = moved & ~beliefs.known(w);
@@ -56,87 +51,105 @@ void apply_turbulence(Organization& org, Tick tick) {
   }
 }
 
-void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const auto& population = org.employees();
-  const std::size_t m = org.dimensions();
-  const std::size_t words = org.words();
-  std::array<std::uint64_t, kMaxWords> reality{};
-  pack_signs(org.reality, reality);
-  auto scores = org.action_scores();
-  for (std::size_t slot = begin; slot < end; ++slot) {
-    RandomStream draw = org.key().stream(streams::act, population.id(slot), tick);
-    const ConstTernary beliefs = org.beliefs(slot);
-    const auto actions = org.actions(slot);
+namespace {
+
+/// Acting, one employee at a time: a known belief is acted on, a 0 belief is a coin flip (one
+/// random bit per dimension; a random word for each 64 dimensions that hold a 0 belief, none
+/// where every belief is known). Stores the actions and the action score.
+class Acting {
+ public:
+  explicit Acting(Organization& org) : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()) {
+    pack_signs(org.reality, reality_);
+  }
+
+  void apply(std::size_t slot, RandomStream& draw) {
+    const ConstTernary beliefs = org_.beliefs(slot);
+    const auto actions = org_.actions(slot);
     std::int32_t score = 0;
-    for (std::size_t w = 0; w < words; ++w) {
-      // A known belief is acted on; a 0 belief is a coin flip (one random bit per dimension).
-      const std::uint64_t coins = draw();
-      const std::uint64_t valid = valid_bits(m, w);
+    for (std::size_t w = 0; w < words_; ++w) {
+      const std::uint64_t valid = valid_bits(m_, w);
+      const std::uint64_t coins = (~beliefs.known(w) & valid) != 0 ? draw() : 0;
       const std::uint64_t action = ((beliefs.known(w) & beliefs.positive(w)) | (~beliefs.known(w) & coins)) & valid;
       actions[w] = action;
-      const std::uint64_t wrong = (action ^ reality[w]) & valid;
+      const std::uint64_t wrong = (action ^ reality_[w]) & valid;
       score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
-    scores[slot] = score;
+    scores_[slot] = score;
+  }
+
+ private:
+  Organization& org_;
+  std::size_t m_, words_;
+  std::span<std::int32_t> scores_;
+  std::array<std::uint64_t, kMaxWords> reality_{};
+};
+
+}  // namespace
+
+void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  Acting acting(org);
+  for (std::size_t slot = begin; slot < end; ++slot) {
+    RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
+    acting.apply(slot, draw);
   }
 }
 
-void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const std::size_t m = org.dimensions();
-  const std::size_t words = org.words();
-  const auto& population = org.employees();
-  const auto rates = org.socialization_rate();
-  const auto team = org.teams_of();
-  const auto project = org.project_team_of();
-  const bool matrix = org.params().structure_enabled && org.structure == StructureType::matrix;
-  auto matches = org.code_matches();
-  const double explore = org.params().culture_enabled ? kExplorationPerOrientation : 0.0;
-  // Guiding codes packed once per team in a row of employees (teams are contiguous slots).
-  PackedCode guiding, own;
-  std::size_t guiding_team = SIZE_MAX, own_team = SIZE_MAX;
-  auto packed = [&](PackedCode& cache, std::size_t& cached, std::size_t t) -> ConstTernary {
-    if (cached != t) {
-      cache.pack(org.guiding_code(t));
-      cached = t;
+Socialization::Socialization(Organization& org)
+    : org_(org),
+      m_(org.dimensions()),
+      words_(org.words()),
+      matrix_(org.params().structure_enabled && org.structure == StructureType::matrix),
+      explore_(org.params().culture_enabled ? kExplorationPerOrientation : 0.0),
+      team_(org.teams_of()),
+      project_team_(org.project_team_of()),
+      rate_(org.socialization_rate()),
+      matches_(org.code_matches()) {}
+
+void Socialization::pack(PackedCode& cache, std::size_t& cached, std::size_t team) {
+  cache.pack(org_.guiding_code(team));
+  cached = team;
+}
+
+void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw) {
+  const auto team = static_cast<std::size_t>(team_[slot]);
+  std::size_t guide = team;
+  if (matrix_ && (draw() & 1u)) {
+    guide = static_cast<std::size_t>(project_team_[slot]);  // two reporting lines: one of them, at random
+  }
+  const double p1 = rate_[slot];
+  if (own_team_ != team) pack(own_, own_team_, team);  // teams are contiguous slots: rarely
+  if (p1 > 0) {
+    if (guide != team && guiding_team_ != guide) pack(guiding_, guiding_team_, guide);
+    move_toward(beliefs, guide == team ? own_.view() : guiding_.view(), p1, draw);
+  }
+  if (explore_ > 0) {
+    // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
+    // on as a coin flip) with a small probability, which keeps variety the code can learn from.
+    const double rate = explore_ * org_.culture_of_team(team).learning_orientation;
+    if (rate != explore_trials_.p()) explore_trials_ = BernoulliTrials(rate).prepared();  // one per culture
+    BernoulliTrials trials = explore_trials_;
+    for (std::size_t w = 0; w < words_; ++w) {
+      const std::uint64_t reopened = trials.select(beliefs.known(w), draw);
+      beliefs.known(w) &= ~reopened;
+      beliefs.positive(w) &= ~reopened;
     }
-    return cache.view();
-  };
+  }
+  const ConstTernary code = own_.view();
+  std::int32_t same = 0;
+  for (std::size_t w = 0; w < words_; ++w) {
+    const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
+    same += std::popcount(~differ & valid_bits(m_, w));
+  }
+  matches_[slot] = static_cast<std::int16_t>(same);
+}
+
+void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  Acting acting(org);
+  Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
-    std::size_t guide = static_cast<std::size_t>(team[slot]);
-    if (matrix) {
-      // Two reporting lines: each tick the employee follows one of them.
-      RandomStream line = org.key().stream(streams::matrix_line, population.id(slot), tick);
-      if (line() & 1u) guide = static_cast<std::size_t>(project[slot]);
-    }
-    const Ternary beliefs = org.beliefs(slot);
-    const double p1 = rates[slot];
-    if (p1 > 0) {
-      const ConstTernary code = packed(guiding, guiding_team, guide);
-      RandomStream draw = org.key().stream(streams::socialization, population.id(slot), tick);
-      move_toward(beliefs, code, p1, draw);
-    }
-    if (explore > 0) {
-      // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
-      // on as a coin flip) with a small probability, which keeps variety the code can learn from.
-      const double rate = explore * org.culture_of_team(static_cast<std::size_t>(team[slot])).learning_orientation;
-      RandomStream draw = org.key().stream(streams::explore, population.id(slot), tick);
-      BernoulliSequence trials(rate);
-      for (std::size_t w = 0; w < words; ++w) {
-        std::uint64_t reopened = 0;
-        for_each_bit(beliefs.known(w), w, [&](std::size_t d) {
-          if (trials.next(draw)) reopened |= std::uint64_t{1} << (d % 64);
-        });
-        beliefs.known(w) &= ~reopened;
-        beliefs.positive(w) &= ~reopened;
-      }
-    }
-    const ConstTernary code = packed(own, own_team, static_cast<std::size_t>(team[slot]));
-    std::int32_t same = 0;
-    for (std::size_t w = 0; w < words; ++w) {
-      const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
-      same += std::popcount(~differ & valid_bits(m, w));
-    }
-    matches[slot] = static_cast<std::int16_t>(same);
+    RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
+    acting.apply(slot, draw);
+    socialization.apply(slot, org.beliefs(slot), draw);
   }
 }
 
@@ -156,8 +169,8 @@ void learn_code(Organization& org, Tick tick) {
                                 : 0.0;
     const auto& population = org.employees();
 
-    // Net majority (#(+1) - #(-1)) per dimension over the superior group, and its size.
-    // Integer sums: exact whatever the split.
+    // #(+1) actions per dimension over the superior group, and its size (turned into the net
+    // majority #(+1) - #(-1) after the reduction). Integer sums: exact whatever the split.
     struct Tally {
       std::vector<std::int64_t> net;
       std::size_t members = 0;
@@ -175,7 +188,9 @@ void learn_code(Organization& org, Tick tick) {
             if (!superior) continue;
             ++acc.members;
             const auto actions = org.actions(slot);
-            for (std::size_t d = 0; d < m; ++d) acc.net[d] += ((actions[d / 64] >> (d % 64)) & 1u) ? 1 : -1;
+            for (std::size_t w = 0; w < actions.size(); ++w) {
+              for_each_bit(actions[w], w, [&](std::size_t d) { ++acc.net[d]; });  // +1 actions; net below
+            }
           }
           return acc;
         },
@@ -185,6 +200,8 @@ void learn_code(Organization& org, Tick tick) {
           return left;
         });
     org.superior_count = tally.members;
+    // Every member acted -1 where it did not act +1: net = 2 x #(+1) - members.
+    for (std::size_t d = 0; d < m; ++d) tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
 
     // Consensus (collectivism): a majority must be this broad a share of the group to count
     // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
@@ -224,14 +241,11 @@ void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const auto engagement = org.engagement();
   const auto& population = org.employees();
   for (std::size_t slot = begin; slot < end; ++slot) {
-    bool leaves = false;
-    if (p3 > 0) {
-      RandomStream draw = org.key().stream(streams::turnover, population.id(slot), tick);
-      leaves = draw.bernoulli(p3);
-    }
+    // One stream for both: the turnover draw first (so March's draws do not depend on the people
+    // submodel), then the engagement-driven quit (people submodel): (1 - engagement)^2 scaled.
+    RandomStream draw = org.key().stream(streams::turnover, population.id(slot), tick);
+    bool leaves = p3 > 0 && draw.bernoulli(p3);
     if (quits) {
-      // Engagement-driven quits (people submodel): (1 - engagement)^2 scaled.
-      RandomStream draw = org.key().stream(streams::quit, population.id(slot), tick);
       const double disengaged = 1.0 - engagement[slot];
       leaves = draw.bernoulli(sensitivity * disengaged * disengaged) || leaves;
     }
@@ -265,27 +279,21 @@ bool at_equilibrium(const Organization& org) {
   const PackedCode code(org.code);
   std::array<std::uint64_t, kMaxWords> reality{};
   pack_signs(org.reality, reality);
-  const std::size_t unsettled = deterministic_reduce(
-      org.headcount(), 1024, std::size_t{0},
-      [&](std::size_t begin, std::size_t end, std::size_t count) {
-        const ConstTernary c = code.view();
-        for (std::size_t slot = begin; slot < end; ++slot) {
-          const ConstTernary beliefs = org.beliefs(slot);
-          std::int64_t best_score = 0;  // score with every 0 belief flipped the right way
-          bool differs = false;
-          for (std::size_t w = 0; w < words; ++w) {
-            const std::uint64_t valid = valid_bits(m, w);
-            const std::uint64_t known = beliefs.known(w) & valid;
-            const std::uint64_t wrong = known & (beliefs.positive(w) ^ reality[w]);
-            best_score += std::popcount(valid) - 2 * std::popcount(wrong);
-            differs |= (c.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ c.positive(w)))) != 0;
-          }
-          if (differs || best_score > code_score) ++count;
-        }
-        return count;
-      },
-      [](std::size_t a, std::size_t b) { return a + b; });
-  return unsettled == 0;
+  const ConstTernary c = code.view();
+  // Unsettled: a belief differs from a non-zero code value, or the best score the employee's
+  // coin flips could give beats the code. Most ticks of a run have one among the first slots.
+  const bool unsettled = parallel_any(org.headcount(), 1024, [&](std::size_t slot) {
+    const ConstTernary beliefs = org.beliefs(slot);
+    std::int64_t best_score = 0;  // score with every 0 belief flipped the right way
+    for (std::size_t w = 0; w < words; ++w) {
+      if ((c.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ c.positive(w)))) != 0) return true;
+      const std::uint64_t valid = valid_bits(m, w);
+      const std::uint64_t wrong = beliefs.known(w) & valid & (beliefs.positive(w) ^ reality[w]);
+      best_score += std::popcount(valid) - 2 * std::popcount(wrong);
+    }
+    return best_score > code_score;
+  });
+  return !unsettled;
 }
 
 }  // namespace orgsim::agents

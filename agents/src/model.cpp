@@ -111,12 +111,13 @@ Schedule<Organization> make_schedule(const ModelParams& p) {
   if (p.environment_enabled) s.serial("shocks", apply_shocks);
   if (p.environment_enabled || p.work_enabled) s.serial("market", update_market);
   if (p.structure_enabled) s.serial("structural_events", structural_events);
-  s.parallel("act", employees, act, 256);
   if (p.structure_enabled && p.structure_peer_learning_rate > 0) {
-    s.parallel("learn_from_peers", employees, learn_from_peers, 256);
+    s.parallel("act", employees, act, 256);  // peers compare this tick's action scores
+    s.parallel("learn_from_peers_and_socialize", employees, learn_from_peers_and_socialize, 256);
     s.serial("publish_peer_beliefs", publish_peer_beliefs);
+  } else {
+    s.parallel("act_and_socialize", employees, act_and_socialize, 256);
   }
-  s.parallel("socialize", employees, socialize, 256);
   s.serial("learn_code", learn_code);
   if (p.policy_enabled) s.serial("realign", realign);
   if (p.structure_enabled) s.parallel("cascade_code", teams, cascade_code, 64);

@@ -105,8 +105,7 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   {
     RandomStream draw = key_.stream(streams::new_beliefs, id, 0);
     const Ternary belief = beliefs(slot);
-    for (std::uint64_t& word : belief.data()) word = 0;
-    for (std::size_t d = 0; d < dimensions_; ++d) belief.set(d, static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1));
+    fill_uniform(belief, dimensions_, draw);
   }
   RandomStream draw = key_.stream(streams::new_traits, id, 0);
   const auto team = static_cast<std::size_t>(team_of()[slot]);

@@ -14,46 +14,57 @@ namespace {
 std::int8_t sign(int x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
 }  // namespace
 
-void learn_from_peers(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+namespace {
+
+/// Peer learning of one employee into `next` (a copy of their beliefs): toward a random
+/// better-performing contact, or toward the majority of every better-performing contact.
+void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double rate, RandomStream& draw,
+                      std::span<std::int32_t> net, PackedCode& majority_code) {
+  if (slot >= org.network.node_count()) return;
+  const auto contacts = org.network.neighbors(slot);
+  if (contacts.empty()) return;
   const std::size_t m = org.dimensions();
-  const double rate = std::min(1.0, org.params().structure_peer_learning_rate * (1.0 + org.automation_communication));
-  const bool majority = org.settings().peer_majority;
   const auto scores = org.action_scores();
-  const auto& population = org.employees();
+  if (org.settings().peer_majority) {
+    // Fang, Lee & Schilling (2010): the net belief (#(+1) - #(-1)) of every contact who performs
+    // better; the employee moves toward its sign.
+    std::fill_n(net.begin(), m, 0);
+    bool any = false;
+    for (const auto peer : contacts) {
+      if (scores[peer] <= scores[slot]) continue;
+      any = true;
+      const ConstTernary theirs = org.beliefs(peer);
+      for (std::size_t w = 0; w < theirs.words(); ++w) {
+        for_each_bit(theirs.known(w), w, [&](std::size_t d) {
+          net[d] += ((theirs.positive(w) >> (d % 64)) & 1u) ? 1 : -1;
+        });
+      }
+    }
+    if (!any) return;
+    std::array<std::int8_t, kMaxDimensions> signs;  // (only the first m are used)
+    for (std::size_t d = 0; d < m; ++d) signs[d] = sign(net[d]);
+    majority_code.pack(std::span<const std::int8_t>(signs.data(), m));
+    move_toward(next, majority_code.view(), rate, draw);
+    return;
+  }
+  const std::size_t peer = contacts[draw.below(contacts.size())];
+  if (scores[peer] <= scores[slot]) return;  // learn only from someone doing better
+  move_toward(next, org.beliefs(peer), rate, draw);
+}
+
+}  // namespace
+
+void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
+  const double rate = std::min(1.0, org.params().structure_peer_learning_rate * (1.0 + org.automation_communication));
   std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
-  PackedCode view;                                   // the superior majority's signs
-  std::array<std::int8_t, kMaxDimensions> signs;     // (only the first m are used)
+  PackedCode majority_code;
+  Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
-    if (slot >= org.network.node_count()) continue;
-    const auto contacts = org.network.neighbors(slot);
-    if (contacts.empty()) continue;
-    RandomStream draw = org.key().stream(streams::peer_learning, population.id(slot), tick);
-    if (majority) {
-      // Fang, Lee & Schilling (2010): the net belief (#(+1) - #(-1)) of every contact who performs
-      // better; the employee moves toward its sign.
-      std::fill_n(net.begin(), m, 0);
-      bool any = false;
-      for (const auto peer : contacts) {
-        if (scores[peer] <= scores[slot]) continue;
-        any = true;
-        const ConstTernary theirs = org.beliefs(peer);
-        for (std::size_t w = 0; w < theirs.words(); ++w) {
-          for_each_bit(theirs.known(w), w, [&](std::size_t d) {
-            net[d] += ((theirs.positive(w) >> (d % 64)) & 1u) ? 1 : -1;
-          });
-        }
-      }
-      if (!any) continue;
-      for (std::size_t d = 0; d < m; ++d) signs[d] = sign(net[d]);
-      view.pack(std::span<const std::int8_t>(signs.data(), m));
-      move_toward(next, view.view(), rate, draw);
-      continue;
-    }
-    const std::size_t peer = contacts[draw.below(contacts.size())];
-    if (scores[peer] <= scores[slot]) continue;  // learn only from someone doing better
-    move_toward(next, org.beliefs(peer), rate, draw);
+    RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
+    learn_from_peers(org, slot, next, rate, draw, net, majority_code);
+    socialization.apply(slot, next, draw);
   }
 }
 

@@ -81,13 +81,13 @@ TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
     b.set(1, 0);   // one step from -1: moves to -1
     b.set(2, 1);   // code is 0 there: untouched
   }
-  socialize(org, 1, 0, org.headcount());
+  act_and_socialize(org, 1, 0, org.headcount());
   for (std::size_t s = 0; s < org.headcount(); ++s) {
     EXPECT_EQ(org.beliefs(s).get(0), 0);
     EXPECT_EQ(org.beliefs(s).get(1), -1);
     EXPECT_EQ(org.beliefs(s).get(2), 1);
   }
-  socialize(org, 2, 0, org.headcount());
+  act_and_socialize(org, 2, 0, org.headcount());
   EXPECT_EQ(org.beliefs(0).get(0), 1);
 }
 
@@ -97,7 +97,7 @@ TEST(Learning, SocializationHappensWithProbabilityP1) {
   Organization org(p, {2, 0});
   org.code.assign(20, 1);
   fill_beliefs(org, 0);
-  socialize(org, 1, 0, org.headcount());
+  act_and_socialize(org, 1, 0, org.headcount());
   int moved = 0;
   for (std::size_t s = 0; s < org.headcount(); ++s) {
     for (std::size_t d = 0; d < 20; ++d) moved += org.beliefs(s).get(d) == 1;

@@ -76,5 +76,32 @@ TEST(Ternary, MoveTowardStepsOnlyWhereTheTargetIsKnownAndDiffers) {
   EXPECT_LT(moved, candidates);
 }
 
+TEST(Ternary, FillUniformGivesEachValueAThirdIndependently) {
+  const std::size_t m = 100;  // two words, the second partly used
+  std::array<std::size_t, 3> count{};
+  std::size_t same_pair = 0, pairs = 0;
+  for (std::size_t k = 0; k < 3000; ++k) {
+    RandomStream draw(8, stream_id("fill"), 0, k, 0);
+    PackedCode v;
+    v.pack(std::vector<std::int8_t>(m, 1));  // overwritten entirely
+    fill_uniform(v.view(), m, draw);
+    for (std::size_t d = 0; d < m; ++d) {
+      ++count[static_cast<std::size_t>(v.view().get(d) + 1)];
+      if (d > 0) {
+        ++pairs;
+        same_pair += v.view().get(d) == v.view().get(d - 1);
+      }
+    }
+    EXPECT_EQ(v.view().known(1) & ~valid_bits(m, 1), 0u);  // nothing beyond m
+    EXPECT_EQ(v.view().positive(0) & ~v.view().known(0), 0u);  // +1 only where known
+  }
+  const double n = 3000.0 * m;
+  for (std::size_t value = 0; value < 3; ++value) {
+    EXPECT_NEAR(static_cast<double>(count[value]) / n, 1.0 / 3.0, 5 * std::sqrt(2.0 / 9.0 / n)) << "value " << value;
+  }
+  // Neighbouring dimensions are independent: equal with probability 1/3.
+  EXPECT_NEAR(static_cast<double>(same_pair) / static_cast<double>(pairs), 1.0 / 3.0, 0.005);
+}
+
 }  // namespace
 }  // namespace orgsim::agents

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <set>
 #include <vector>
@@ -91,14 +92,14 @@ TEST(RandomStream, BernoulliFrequencyMatchesProbability) {
 namespace orgsim {
 namespace {
 
-TEST(BernoulliSequence, SelectsWithProbabilityPIndependently) {
+TEST(BernoulliTrials, SelectsWithProbabilityPIndependently) {
   // Both regimes: geometric gaps (p < 0.05 or p > 0.95) and one draw per trial.
   for (double p : {0.005, 0.02, 0.049, 0.05, 0.1, 0.3, 0.5, 0.7, 0.97, 0.995}) {
     std::size_t selected = 0, pairs = 0, both = 0;
     const std::size_t sequences = 4000, length = 50;
     for (std::size_t k = 0; k < sequences; ++k) {
       RandomStream draw(5, stream_id("trials"), 0, k, 0);
-      BernoulliSequence trials(p);
+      BernoulliTrials trials(p);
       bool previous = false;
       for (std::size_t i = 0; i < length; ++i) {
         const bool now = trials.next(draw);
@@ -118,10 +119,10 @@ TEST(BernoulliSequence, SelectsWithProbabilityPIndependently) {
   }
 }
 
-TEST(BernoulliSequence, RareOutcomesCostFewDraws) {
+TEST(BernoulliTrials, RareOutcomesCostFewDraws) {
   // With p = 0.01, 1000 trials need about 10 + 1 draws, not 1000: find how far the stream moved.
   RandomStream draw(2, stream_id("trials"), 0, 0, 0);
-  BernoulliSequence trials(0.01);
+  BernoulliTrials trials(0.01);
   std::size_t successes = 0;
   for (int i = 0; i < 1000; ++i) successes += trials.next(draw);
   const std::uint64_t after = draw();
@@ -131,12 +132,69 @@ TEST(BernoulliSequence, RareOutcomesCostFewDraws) {
   EXPECT_LE(used, successes + 1);
   // p = 0 and p = 1 never draw.
   RandomStream a(1, stream_id("x"), 0, 0, 0), b(1, stream_id("x"), 0, 0, 0);
-  BernoulliSequence never(0.0), always(1.0);
+  BernoulliTrials never(0.0), always(1.0);
   for (int i = 0; i < 100; ++i) {
     EXPECT_FALSE(never.next(a));
     EXPECT_TRUE(always.next(a));
   }
   EXPECT_EQ(a(), b());
+}
+
+/// How many 64-bit words a stream has given out, found by replaying a fresh copy of it.
+std::size_t words_used(RandomStream used, RandomStream fresh) {
+  const std::uint64_t after = used();
+  std::size_t count = 0;
+  while (count < 100000 && fresh() != after) ++count;
+  return count;
+}
+
+TEST(BernoulliTrials, SelectGivesEachCandidatePIndependently) {
+  // Every regime: geometric gaps, one draw per candidate (<= 3 candidates), bit-sliced digits.
+  // Each candidate bit succeeds with probability p; two candidates of one word are independent;
+  // non-candidates never succeed.
+  for (double p : {0.01, 0.05, 0.1, 0.3, 1.0 / 3.0, 0.5, 0.7, 0.9, 0.99}) {
+    for (std::uint64_t candidates : {std::uint64_t{0x5}, std::uint64_t{0xF0F0}, ~std::uint64_t{0} >> 3}) {
+      const int c = std::popcount(candidates);
+      std::size_t selected = 0, pairs = 0, both = 0, strays = 0;
+      const std::size_t words = 20000;
+      for (std::size_t k = 0; k < words; ++k) {
+        RandomStream draw(9, stream_id("select"), 0, k, 0);
+        BernoulliTrials trials(p);
+        const std::uint64_t success = trials.select(candidates, draw);
+        strays += std::popcount(success & ~candidates);
+        selected += static_cast<std::size_t>(std::popcount(success));
+        const int low = std::countr_zero(candidates);
+        const int high = 63 - std::countl_zero(candidates);
+        ++pairs;
+        both += ((success >> low) & 1u) && ((success >> high) & 1u);
+      }
+      EXPECT_EQ(strays, 0u);
+      const double n = static_cast<double>(words) * c;
+      EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "p = " << p << ", c = " << c;
+      const double m = static_cast<double>(pairs);
+      EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m)) << "p = " << p << ", c = " << c;
+    }
+  }
+}
+
+TEST(BernoulliTrials, BitSlicedComparesDigitsOfP) {
+  // p = 1/2 = 0.1 in binary: one word decides every candidate (success where the word's bit is 0).
+  RandomStream draw(4, stream_id("digits"), 0, 0, 0), copy(4, stream_id("digits"), 0, 0, 0);
+  const std::uint64_t all = ~std::uint64_t{0};
+  EXPECT_EQ(BernoulliTrials(0.5).select(all, draw), ~copy());
+  // p = 3/4 = 0.11: success where the first word's bit is 0, or the first is 1 and the second 0.
+  RandomStream d2(4, stream_id("digits"), 0, 1, 0), c2(4, stream_id("digits"), 0, 1, 0);
+  const std::uint64_t first = c2(), second = c2();
+  EXPECT_EQ(BernoulliTrials(0.75).select(all, d2), ~first | (first & ~second));
+  EXPECT_EQ(d2(), c2());  // exactly two words: p has no more digits
+  // 64 candidates at p = 0.3 cost about log2(64) + 1.3 = 7.3 words on average, not 64.
+  double total = 0;
+  for (std::size_t k = 0; k < 2000; ++k) {
+    RandomStream used(6, stream_id("cost"), 0, k, 0);
+    BernoulliTrials(0.3).select(all, used);
+    total += static_cast<double>(words_used(used, RandomStream(6, stream_id("cost"), 0, k, 0)));
+  }
+  EXPECT_NEAR(total / 2000, 7.3, 0.5);
 }
 
 }  // namespace

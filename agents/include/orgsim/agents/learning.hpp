@@ -6,6 +6,8 @@
 #include "orgsim/core/scheduler.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 
 namespace orgsim::agents {
 
@@ -21,11 +23,37 @@ void apply_turbulence(Organization& org, Tick tick);
 /// Stores each employee's actions and action score (agreement of actions with reality).
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
-/// Parallel: on each dimension where the guiding code (the org code, or the team's code when
-/// structure is on; in a matrix one of the two lines at random) is non-zero and the belief
-/// differs, the belief moves one step toward it with the employee's socialization rate. Reads
-/// codes as they were before this tick's code learning; records code_matches.
-void socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+/// Socialization of one employee, the second half of an employee's learning step (after acting,
+/// or after peer learning when structure.peer_learning_rate > 0): on each dimension where the
+/// guiding code (the org code, or the team's code when structure is on; in a matrix one of the
+/// two lines at random) is non-zero and the belief differs, the belief moves one step toward it
+/// with the employee's socialization rate; then experimentation reopens beliefs (culture on);
+/// then code_matches is recorded. Reads codes as they were before this tick's code learning.
+/// Draws continue the caller's stream, so one stream serves an employee's whole learning step.
+/// One object per chunk of slots: it caches the packed codes of the team being visited.
+class Socialization {
+ public:
+  explicit Socialization(Organization& org);
+  /// Socializes `beliefs` (the employee's, or the buffer peer learning wrote) of `slot`.
+  void apply(std::size_t slot, Ternary beliefs, RandomStream& draw);
+
+ private:
+  void pack(PackedCode& cache, std::size_t& cached, std::size_t team);
+  Organization& org_;
+  std::size_t m_, words_;
+  bool matrix_;
+  double explore_;
+  std::span<const std::int32_t> team_, project_team_;
+  std::span<const double> rate_;
+  std::span<std::int16_t> matches_;
+  BernoulliTrials explore_trials_{0.0};  // the last experimentation rate, its logarithm computed
+  PackedCode guiding_, own_;
+  std::size_t guiding_team_ = SIZE_MAX, own_team_ = SIZE_MAX;
+};
+
+/// Parallel, when there is no peer learning: each employee acts, then is socialized
+/// (Socialization), from one random stream per employee and tick.
+void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
 /// Serial (with a deterministic parallel reduction), at review ticks: the superior group is the
 /// employees whose (perceived) action score beats the code's score; on each dimension where that

@@ -38,21 +38,17 @@ inline constexpr StreamId reality = stream_id("reality");
 inline constexpr StreamId new_beliefs = stream_id("new_beliefs");
 inline constexpr StreamId turbulence = stream_id("turbulence");
 inline constexpr StreamId act = stream_id("act");
-inline constexpr StreamId socialization = stream_id("socialization");
 inline constexpr StreamId code_learning = stream_id("code_learning");
 inline constexpr StreamId turnover = stream_id("turnover");
 inline constexpr StreamId new_traits = stream_id("new_traits");
 inline constexpr StreamId shock = stream_id("shock");
 inline constexpr StreamId sensing = stream_id("sensing");
 inline constexpr StreamId network = stream_id("network");
-inline constexpr StreamId peer_learning = stream_id("peer_learning");
 inline constexpr StreamId cascade = stream_id("cascade");
 inline constexpr StreamId arrivals = stream_id("arrivals");
-inline constexpr StreamId quit = stream_id("quit");
 inline constexpr StreamId incident = stream_id("incident");
 inline constexpr StreamId selection = stream_id("selection");
-inline constexpr StreamId matrix_line = stream_id("matrix_line");
-inline constexpr StreamId explore = stream_id("explore");
+inline constexpr StreamId learning = stream_id("learning");  ///< an employee's learning step: act or peers, socialize, explore
 }  // namespace streams
 
 /// Growth phase of the organization (docs/ODD.md 7.15).

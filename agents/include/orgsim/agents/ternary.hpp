@@ -74,10 +74,15 @@ class PackedCode {
   explicit PackedCode(std::span<const std::int8_t> values) { pack(values); }
   void pack(std::span<const std::int8_t> values) noexcept {
     words_ = words_for(values.size());
-    std::fill_n(storage_.begin(), 2 * words_, std::uint64_t{0});
-    Ternary view = this->view();
-    for (std::size_t d = 0; d < values.size(); ++d) {
-      if (values[d] != 0) view.set(d, values[d]);
+    for (std::size_t w = 0; w < words_; ++w) {
+      std::uint64_t known = 0, positive = 0;
+      const std::size_t end = std::min(values.size(), (w + 1) * 64);
+      for (std::size_t d = w * 64; d < end; ++d) {
+        known |= std::uint64_t{values[d] != 0} << (d % 64);
+        positive |= std::uint64_t{values[d] > 0} << (d % 64);
+      }
+      storage_[w] = known;
+      storage_[words_ + w] = positive;
     }
   }
   [[nodiscard]] Ternary view() noexcept { return {storage_.data(), words_}; }
@@ -93,6 +98,31 @@ inline void pack_signs(std::span<const std::int8_t> values, std::span<std::uint6
   for (auto& word : out) word = 0;
   for (std::size_t d = 0; d < values.size(); ++d) {
     if (values[d] > 0) out[d / 64] |= std::uint64_t{1} << (d % 64);
+  }
+}
+
+/// Sets each of the m dimensions to -1, 0 or +1 with probability 1/3 each, from two random bits
+/// per dimension (00 -> -1, 01 -> 0, 10 -> +1; 11 is rejected and the next two bits are taken):
+/// about 1.3 random words for 30 dimensions instead of one per dimension.
+template <class Stream>
+void fill_uniform(Ternary v, std::size_t m, Stream& draw) {
+  for (std::uint64_t& word : v.data()) word = 0;
+  std::uint64_t bits = 0;
+  int pairs_left = 0;
+  for (std::size_t d = 0; d < m; ++d) {
+    std::uint64_t value;
+    do {
+      if (pairs_left == 0) {
+        bits = draw();
+        pairs_left = 32;
+      }
+      value = bits & 3u;
+      bits >>= 2;
+      --pairs_left;
+    } while (value == 3);
+    const std::uint64_t bit = std::uint64_t{1} << (d % 64);
+    if (value != 1) v.known(d / 64) |= bit;
+    if (value == 2) v.positive(d / 64) |= bit;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 
@@ -32,6 +33,30 @@ template <class Body>
 void parallel_chunks(std::size_t n, std::size_t grain, Body&& body) {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain),
                     [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
+}
+
+/// True if pred(i) holds for some i in [0, n). Stops early: chunks not yet started are skipped
+/// once one chunk has found an i, so the cost is proportional to how far the first hits are.
+/// The answer (not which i) is independent of thread count and scheduling; pred must only read.
+template <class Pred>
+bool parallel_any(std::size_t n, std::size_t grain, Pred&& pred) {
+  if (n <= grain) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (pred(i)) return true;
+    }
+    return false;
+  }
+  std::atomic<bool> found{false};
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain), [&](const tbb::blocked_range<std::size_t>& r) {
+    if (found.load(std::memory_order_relaxed)) return;
+    for (std::size_t i = r.begin(); i < r.end(); ++i) {
+      if (pred(i)) {
+        found.store(true, std::memory_order_relaxed);
+        return;
+      }
+    }
+  });
+  return found.load();
 }
 
 /// Reduces over [0, n) with a split tree that depends only on n and grain, never on the thread

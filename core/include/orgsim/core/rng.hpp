@@ -5,6 +5,7 @@
 
 #include <Random123/philox.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -89,41 +90,127 @@ class RandomStream {
   unsigned used_ = 4;
 };
 
-/// Independent Bernoulli(p) trials over a sequence of candidates. When one outcome is rare
-/// (r = min(p, 1 - p) < 0.05) only the rare outcomes cost random numbers: the gaps between them
-/// are geometric, drawn by inversion (floor(log U / log(1 - r))), so c candidates cost about
-/// c * r + 1 draws instead of c. Otherwise each trial is one bernoulli(p) draw, which is cheaper
-/// than a logarithm. Draws are taken lazily, when a candidate needs them.
-class BernoulliSequence {
+/// Independent Bernoulli(p) trials for candidates given as the set bits of a 64-bit word:
+/// `select` returns the candidates that succeed. Each call picks the regime that costs the
+/// fewest random words (the choice depends only on p and the candidates, so results stay
+/// reproducible):
+/// - one outcome rare (r = min(p, 1 - p) < 0.05): only the rare outcomes cost random numbers;
+///   the gaps between them are geometric, drawn by inversion (floor(log U / log(1 - r))) and
+///   carried from one call to the next, so c candidates cost about c * r + 1 draws;
+/// - at most 3 candidates: one bernoulli(p) draw each;
+/// - otherwise all candidates at once, bit-sliced: candidate i succeeds iff its uniform number
+///   U_i in [0, 1) is below p, and the U_i are compared with p one binary digit at a time, digit
+///   j of all 64 U_i being random word j. At each digit an undecided candidate is decided with
+///   probability 1/2 (its digit differs from p's), so c candidates cost about log2(c) + 1.3
+///   words instead of c, and the outcome is exactly Bernoulli(p) for the double p.
+class BernoulliTrials {
  public:
-  explicit BernoulliSequence(double p) noexcept
+  explicit BernoulliTrials(double p) noexcept
       : p_(p), rare_(p <= 0.5 ? p : 1 - p), rare_is_success_(p <= 0.5),
-        skipping_(p > 0 && p < 1 && rare_ < kSkipBelow) {}
-
-  /// The outcome of the next candidate's trial.
-  bool next(RandomStream& draw) noexcept {
-    if (p_ <= 0) return false;  // certain outcomes draw nothing
-    if (p_ >= 1) return true;
-    if (!skipping_) return draw.bernoulli(p_);
-    if (!have_gap_) {
-      if (log_common_ == 0) log_common_ = std::log1p(-rare_);  // once, when first needed
-      const double u = 1.0 - draw.uniform();  // (0, 1]
-      const double gap = std::floor(std::log(u) / log_common_);
-      gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
-      have_gap_ = true;
-    }
-    if (gap_ > 0) {
-      --gap_;
-      return !rare_is_success_;
-    }
-    have_gap_ = false;
-    return rare_is_success_;
+        skipping_(p > 0 && p < 1 && rare_ < kSkipBelow) {
+    if (p > 0 && p < 1 && !skipping_) first_digits(p);
   }
+
+  /// The subset of `candidates` whose trials succeed.
+  std::uint64_t select(std::uint64_t candidates, RandomStream& draw) noexcept {
+    if (candidates == 0 || p_ <= 0) return 0;
+    if (p_ >= 1) return candidates;
+    if (skipping_) return select_skipping(candidates, draw);
+    std::uint64_t success = 0;
+    if (std::popcount(candidates) <= kOneByOneUpTo) {
+      for (std::uint64_t left = candidates; left != 0; left &= left - 1) {
+        if (draw.bernoulli(p_)) success |= left & (0 - left);
+      }
+      return success;
+    }
+    std::uint64_t undecided = candidates;  // candidates whose digits all equal p's so far
+    std::uint64_t digits = digits_;
+    double tail = tail_;
+    for (;;) {
+      // With no 1 digit of p left, an undecided candidate's number is >= p: the trial fails.
+      const int last = tail == 0 ? std::countr_zero(digits) : 0;
+      for (int j = 63; j >= last; --j) {
+        const std::uint64_t random = draw();  // digit j of every candidate's number
+        if ((digits >> j) & 1u) {
+          success |= undecided & ~random;  // digit 0 against p's 1: below p
+          undecided &= random;
+        } else {
+          undecided &= ~random;  // digit 1 against p's 0: above p
+        }
+        if (undecided == 0) return success;
+      }
+      if (tail == 0) return success;
+      split_digits(std::ldexp(tail, 64), digits, tail);  // p's next 64 digits (p < 2^-64 or long expansions)
+    }
+  }
+
+  /// The probability of success.
+  [[nodiscard]] double p() const noexcept { return p_; }
+  /// A copy whose setup is done (the logarithm the skipping regime needs), for copying into
+  /// many sequences of trials with the same p.
+  [[nodiscard]] BernoulliTrials prepared() const noexcept {
+    BernoulliTrials copy = *this;
+    if (copy.skipping_) copy.log_common_ = std::log1p(-copy.rare_);
+    return copy;
+  }
+
+  /// The outcome of one more trial (a single candidate).
+  bool next(RandomStream& draw) noexcept { return select(1, draw) != 0; }
 
  private:
   static constexpr double kSkipBelow = 0.05;  // well below where a logarithm per rare outcome stops paying (~0.13)
+  static constexpr int kOneByOneUpTo = 3;     // bit-sliced costs more words than one draw each up to 3 candidates
+
+  /// Digits 1..64 of p in (0, 1) and the rest, from the double's bits (exact; for p >= 2^-12,
+  /// which covers every p not skipped, the rest is 0).
+  void first_digits(double p) noexcept {
+    const auto bits = std::bit_cast<std::uint64_t>(p);
+    const int exponent = static_cast<int>(bits >> 52);  // biased; p > 0 so the sign bit is 0
+    if (exponent >= 1011) {                             // p = mantissa * 2^(exponent - 1075)
+      const std::uint64_t mantissa = (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
+      digits_ = mantissa << (exponent - 1011);
+      tail_ = 0;
+    } else {
+      split_digits(std::ldexp(p, 64), digits_, tail_);
+    }
+  }
+
+  /// x in [0, 2^64): the integer part as 64 binary digits and the fraction (both exact).
+  static void split_digits(double x, std::uint64_t& digits, double& fraction) noexcept {
+    const double whole = std::floor(x);
+    digits = static_cast<std::uint64_t>(whole);
+    fraction = x - whole;
+  }
+
+  /// Skipping regime: the current gap (common outcomes before the next rare one) passes over
+  /// whole words of candidates at once; lowest candidate first, as one trial after another.
+  std::uint64_t select_skipping(std::uint64_t candidates, RandomStream& draw) noexcept {
+    std::uint64_t rare = 0;
+    for (std::uint64_t left = candidates; left != 0;) {
+      if (!have_gap_) {
+        if (log_common_ == 0) log_common_ = std::log1p(-rare_);  // once, when first needed
+        const double u = 1.0 - draw.uniform();  // (0, 1]
+        const double gap = std::floor(std::log(u) / log_common_);
+        gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
+        have_gap_ = true;
+      }
+      const auto count = static_cast<std::uint64_t>(std::popcount(left));
+      if (gap_ >= count) {  // every candidate left has the common outcome
+        gap_ -= count;
+        break;
+      }
+      for (; gap_ > 0; --gap_) left &= left - 1;  // the common outcomes before the rare one
+      rare |= left & (0 - left);
+      left &= left - 1;
+      have_gap_ = false;
+    }
+    return rare_is_success_ ? rare : candidates & ~rare;
+  }
+
   double p_, rare_;
   bool rare_is_success_, skipping_;
+  std::uint64_t digits_ = 0;  // binary digits 1..64 of p
+  double tail_ = 0;           // p * 2^64 - digits_: the digits after the 64th
   double log_common_ = 0;
   bool have_gap_ = false;
   std::uint64_t gap_ = 0;
