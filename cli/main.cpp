@@ -52,6 +52,7 @@ struct RunArgs {
   bool force = false;
   bool resume = false;
   bool no_space_check = false;
+  bool output_given = false;  ///< -o was on the command line (possibly as an empty string)
   std::string shard;
 };
 
@@ -205,6 +206,7 @@ std::unique_ptr<experiments::MpiSession> mpi_session;
 
 int command_run(const RunArgs& args) {
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  if (args.output_given && args.output.empty()) throw UsageError("-o: the output path is empty");
   const std::string output = args.output.empty() ? default_output(args) : args.output;
   if (mpi_session && mpi_session->rank() != 0) {  // a worker: rank 0 checks, writes and reports
     ThreadLimit limit(args.threads);
@@ -582,7 +584,7 @@ int main(int argc, char** argv) {
   RunArgs run_args;
   auto* run = app.add_subcommand("run", "Run an experiment (the default experiment without FILE)");
   run->add_option("file", run_args.file, "Experiment file (TOML)");
-  run->add_option("-o,--output", run_args.output, "Results file (HDF5); default: <file stem>.h5");
+  auto* run_output = run->add_option("-o,--output", run_args.output, "Results file (HDF5); default: <file stem>.h5");
   run->add_option("--threads", run_args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   run->add_option("--set", run_args.sets, "Override a key, e.g. --set experiment.seed=7 (repeatable)")
@@ -742,6 +744,7 @@ int main(int argc, char** argv) {
     return mpi_session && mpi_session->rank() != 0;  // workers leave user errors to rank 0
   }();
   try {
+    run_args.output_given = run_output->count() > 0;
     if (*run) return command_run(run_args);
     if (*validate) return command_validate(validate_file, validate_sets, validate_output);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);

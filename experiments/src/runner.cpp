@@ -256,12 +256,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const std::size_t threads = options.threads ? options.threads : hardware_threads();
   const Shard shard = options.shard.value_or(Shard{});
 
-  std::vector<std::size_t> todo;
-  for (std::size_t run = 0; run < total; ++run) {
-    if (shard.contains(run)) todo.push_back(run);
-  }
   SweepReport report;
-  report.runs = todo.size();
+  report.runs = options.shard ? (total + shard.count - 1 - shard.index) / shard.count : total;
 
   // Resume: take over the complete runs of the interrupted file (opened SWMR-read, so no manual
   // h5clear), written into a fresh file that replaces it; then run the rest.
@@ -278,10 +274,12 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       throw UsageError(output_path + ": holds shard '" + previous->attribute("shard").value_or("") +
                        "', not '" + (options.shard ? shard.str() : "") + "'");
     }
-    for (std::size_t run : todo) previous_complete += previous->complete(run) ? 1 : 0;
+    for (std::size_t run = shard.index; run < total; run += shard.count) {
+      previous_complete += previous->complete(run) ? 1 : 0;
+    }
     writing_path = output_path + ".resume-" + std::to_string(::getpid());
   }
-  // Before anything is created: refuse what cannot fit in memory or on the disk.
+  // Before anything is created or allocated: refuse what cannot fit in memory or on the disk.
   {
     std::uintmax_t kept_bytes = 0;
     std::error_code ec;
@@ -290,6 +288,9 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
     if (!check.memory_ok) throw ResourceError(check.memory_message);
     if (!check.disk_ok && options.space_check) throw ResourceError(check.disk_message);
   }
+  std::vector<std::size_t> todo;
+  todo.reserve(report.runs);
+  for (std::size_t run = shard.index; run < total; run += shard.count) todo.push_back(run);
 
   // Set to the signal number when the sweep is interrupted (copied from options.stop by the
   // writer thread), or to -1 when writing fails: no run starts after that, and runs in flight end
