@@ -293,13 +293,14 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   for (std::size_t run = shard.index; run < total; run += shard.count) todo.push_back(run);
 
   // Set to the signal number when the sweep is interrupted (copied from options.stop by the
-  // writer thread), or to -1 when writing fails: no run starts after that, and runs in flight end
+  // writer thread, which polls every millisecond, and by the run source), or to -1 when writing fails: no run starts after that, and runs in flight end
   // at their next tick and are dropped.
   std::atomic<int> halt{0};
   const auto poll_stop = [&] {
     if (options.stop && halt.load(std::memory_order_relaxed) == 0) {
+      int none = 0;
       const int signal = options.stop->load(std::memory_order_relaxed);
-      if (signal != 0) halt.store(signal, std::memory_order_relaxed);
+      if (signal != 0) halt.compare_exchange_strong(none, signal);
     }
     return halt.load(std::memory_order_relaxed) != 0;
   };
@@ -390,7 +391,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       }
     } catch (...) {
       writer_error = std::current_exception();
-      if (halt.load() == 0) halt.store(-1);  // runs in flight stop at their next tick
+      int none = 0;
+      halt.compare_exchange_strong(none, -1);  // runs in flight stop at their next tick
       queue.abort();  // wakes workers blocked in push(); they throw tbb::user_abort
     }
   });
@@ -405,7 +407,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       run_options.abandon = &halt;
       std::size_t next = 0;
       auto source = [&](tbb::flow_control& fc) -> std::size_t {
-        if (next == todo.size() || halt.load(std::memory_order_relaxed) != 0) {
+        if (next == todo.size() || poll_stop()) {
           fc.stop();
           return 0;
         }
@@ -439,7 +441,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   }
   if (worker_error) std::rethrow_exception(worker_error);
   report.runs_computed = done - report.runs_reused;
-  if (halt.load() > 0) {  // interrupted: every finished run is written; the file is not finished
+  if (halt.load() > 0 && done < report.runs) {  // interrupted: finished runs are written, the file is not finished
     writer->close();
     writer.reset();
     report.interrupted_by = halt.load();
