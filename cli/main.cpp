@@ -768,6 +768,12 @@ int main(int argc, char** argv) {
   } catch (const orgsim::Error& e) {
     if (!quiet_rank) std::cerr << "orgsim: error: " << e.what() << '\n';
     return fail(kUserError);
+  } catch (const orgsim::OutputError& e) {  // writing failed outside a sweep (merge)
+    std::cerr << "orgsim: error: " << (e.disk_full() ? "disk full while writing " : "cannot write ") << e.path()
+              << " (" << e.what() << ")\n";
+    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(kOutputError);
+    std::cerr.flush();
+    std::_Exit(kOutputError);  // see command_run: HDF5's exit handler crashes on the failed file
   } catch (const std::bad_alloc&) {
     std::cerr << "orgsim: error: out of memory: the experiment needs more memory than this machine "
                  "has (fewer employees, dimensions or threads help)\n";

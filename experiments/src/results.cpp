@@ -609,7 +609,7 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     if (H5Sget_simple_extent_ndims(space) != 3) {
       throw ResultsError(path + ": /metrics must have 3 dimensions [run, row, metric]");
     }
-    H5Sget_simple_extent_dims(space, dims, nullptr);
+    h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), path + ": dimensions");
     s.runs = dims[0];
     s.tick_rows = dims[1];
     s.metric_count = dims[2];
@@ -636,7 +636,7 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     h5::Handle space = h5::space(H5Dget_space(runs), "runs space");
     hsize_t dims[1] = {0};
     if (H5Sget_simple_extent_ndims(space) != 1) throw ResultsError(path + ": /runs must be 1-D");
-    H5Sget_simple_extent_dims(space, dims, nullptr);
+    h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), path + ": dimensions");
     if (dims[0] != s.runs) {
       throw ResultsError(path + ": /runs has " + std::to_string(dims[0]) + " rows but /metrics " +
                          std::to_string(s.runs) + " runs");
@@ -782,7 +782,7 @@ RunRecord ResultsReader::record(std::size_t run) const {
       h5::Handle space = h5::space(H5Dget_space(set), "snapshot space");
       const int rank = H5Sget_simple_extent_ndims(space);
       hsize_t dims[4] = {0, 0, 0, 1};
-      H5Sget_simple_extent_dims(space, dims, nullptr);
+      h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "snapshot dimensions");
       const hsize_t start[4] = {run, 0, 0, 0};
       const hsize_t block[4] = {1, r.outcome.snapshots.count, dims[2], rank == 4 ? dims[3] : 1};
       const std::size_t n = r.outcome.snapshots.count * dims[2] * block[3];
