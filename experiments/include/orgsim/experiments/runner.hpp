@@ -96,7 +96,11 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents:
 /// Runs the experiment (or its shard) and writes `output_path`, live: the file is readable with
 /// HDF5's SWMR while the sweep runs, and every finished run survives a kill. With `resume`, the
 /// complete runs of an interrupted sweep in `output_path` are kept and only the others are run.
+/// When `options.stop` is set during the sweep, it returns early with `interrupted_by` set.
 /// @throws UsageError when resuming a file of another experiment or shard.
+/// @throws ResourceError before anything is written when check_resources refuses the plan.
+/// @throws OutputError when writing fails (disk full, I/O error); the file keeps the runs flushed
+///         before the failure (runs_complete()), and a resume completes it.
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path,
                            const RunnerOptions& options = {});
 
