@@ -12,17 +12,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <exception>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace orgsim::experiments {
@@ -158,7 +158,9 @@ std::uintmax_t estimate_results_bytes(const ExperimentSpec& spec, std::size_t ru
                                     static_cast<std::size_t>(spec.scenario.learning_dimensions));
   }
   const double table_rows = 64.0 + 16.0 * static_cast<double>(spec.design.parameters.size());  // /runs, /run_info, index
-  return static_cast<std::uintmax_t>(static_cast<double>(runs) * (metrics + snapshots + table_rows)) + 256 * 1024;
+  const double bytes = static_cast<double>(runs) * (metrics + snapshots + table_rows) + 256.0 * 1024;
+  constexpr auto most = static_cast<double>(std::numeric_limits<std::uintmax_t>::max() / 2);
+  return static_cast<std::uintmax_t>(std::min(bytes, most));  // 10^12 runs of 10^7 ticks overflow 64 bits
 }
 
 ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& output_path,
