@@ -349,6 +349,12 @@ int command_slurm(const SlurmArgs& args) {
   return 0;
 }
 
+std::string readable_megabytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
 int command_validate(const std::string& file, const std::vector<std::string>& sets, const std::string& output_arg) {
   const experiments::ExperimentSpec spec = load(file, sets);
   std::cout << (file.empty() ? "<default experiment>" : file) << ": ok\n";
@@ -368,7 +374,9 @@ int command_validate(const std::string& file, const std::vector<std::string>& se
             << " runs in flight; " << static_cast<double>(check.available_memory) / 1e6 << " MB available"
             << (check.memory_ok ? "" : " (MORE THAN THIS MACHINE HAS: `orgsim run` refuses it)") << "\n"
             << "estimated results: " << static_cast<double>(check.results_bytes) / 1e6 << " MB; "
-            << static_cast<double>(check.free_disk) / 1e6 << " MB free on the file system of " << output
+            << (check.free_disk == 0 && check.disk_ok ? std::string("unknown free space")
+                                                      : readable_megabytes(check.free_disk) + " MB free")
+            << " on the file system of " << output
             << (check.disk_ok ? "" : " (TOO LITTLE: `orgsim run` refuses it without --no-space-check)") << "\n"
             << "estimated time: " << format_duration(seconds) << " on " << threads
             << " threads (from the benchmarked employee-ticks per second)\n";
