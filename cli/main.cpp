@@ -19,9 +19,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -37,7 +39,9 @@ namespace {
 
 using namespace orgsim;
 
-constexpr int kUserError = 2;
+// Exit statuses (docs/experiment-files.md, "Interrupting, resource limits and failures").
+constexpr int kUserError = 2;    // bad input or a plan that cannot fit; nothing was written
+constexpr int kOutputError = 3;  // writing the results failed during the sweep (disk full, I/O)
 
 struct RunArgs {
   std::string file;
@@ -47,8 +51,47 @@ struct RunArgs {
   bool quiet = false;
   bool force = false;
   bool resume = false;
+  bool no_space_check = false;
+  bool output_given = false;  ///< -o was on the command line (possibly as an empty string)
   std::string shard;
 };
+
+// The signal that interrupted the sweep (0: none). The handler only stores into this lock-free
+// atomic; the runner's writer thread polls it.
+std::atomic<int> interrupt_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free atomic");
+
+extern "C" void on_interrupt(int signal) {
+  int none = 0;
+  if (interrupt_signal.compare_exchange_strong(none, signal)) return;
+  // A second signal while shutting down: leave at once. The live SWMR file keeps every run flushed
+  // so far, as after a kill; --resume finishes it.
+  static const char message[] = "\norgsim: second signal: exiting immediately (complete runs are kept; --resume)\n";
+  if (::write(STDERR_FILENO, message, sizeof message - 1) < 0) {
+  }
+  ::_exit(128 + signal);
+}
+
+/// SIGINT and SIGTERM set interrupt_signal instead of ending the process.
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+/// A word as the shell reads it back: quoted unless it is plainly safe.
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-@%") ==
+                           std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
 
 /// "I/N" -> Shard (0 <= I < N). @throws UsageError.
 experiments::Shard parse_shard(const std::string& text) {
@@ -163,6 +206,7 @@ std::unique_ptr<experiments::MpiSession> mpi_session;
 
 int command_run(const RunArgs& args) {
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  if (args.output_given && args.output.empty()) throw UsageError("-o: the output path is empty");
   const std::string output = args.output.empty() ? default_output(args) : args.output;
   if (mpi_session && mpi_session->rank() != 0) {  // a worker: rank 0 checks, writes and reports
     ThreadLimit limit(args.threads);
@@ -196,10 +240,52 @@ int command_run(const RunArgs& args) {
     describe(std::cerr, spec);
     if (options.shard) std::cerr << "  shard " << options.shard->str() << '\n';
   }
-  Progress progress(::isatty(STDERR_FILENO) != 0);
+  options.space_check = !args.no_space_check;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  Progress progress(tty);
   if (!args.quiet) options.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-  const experiments::SweepReport report = mpi_session ? experiments::run_experiment_mpi(*mpi_session, spec, output, options)
-                                                      : experiments::run_experiment(spec, output, options);
+  // The command that finishes this sweep: the same options, with --resume.
+  std::string resume = program_name + " run";
+  if (!args.file.empty()) resume += " " + shell_quote(args.file);
+  resume += " -o " + shell_quote(output);
+  for (const std::string& set : args.sets) resume += " --set " + shell_quote(set);
+  if (!args.shard.empty()) resume += " --shard " + shell_quote(args.shard);
+  if (args.threads) resume += " --threads " + std::to_string(args.threads);
+  if (args.no_space_check) resume += " --no-space-check";
+  if (args.quiet) resume += " --quiet";
+  resume += " --resume";
+  // Under a multi-rank mpirun, mpirun itself ends the ranks on SIGINT/SIGTERM (docs/cluster.md).
+  if (!mpi_session || mpi_session->size() == 1) {
+    catch_interrupts();
+    options.stop = &interrupt_signal;
+  }
+  experiments::SweepReport report;
+  try {
+    report = mpi_session ? experiments::run_experiment_mpi(*mpi_session, spec, output, options)
+                         : experiments::run_experiment(spec, output, options);
+  } catch (const OutputError& e) {
+    if (tty && !args.quiet) std::cerr << '\n';
+    if (e.disk_full()) {
+      std::cerr << "orgsim: error: disk full while writing " << output << ": " << e.runs_complete()
+                << " runs complete; free space and run `" << resume << "`\n";
+    } else {
+      std::cerr << "orgsim: error: cannot write " << output << " (" << e.what() << "): " << e.runs_complete()
+                << " runs complete; fix the cause and run `" << resume << "`\n";
+    }
+    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(kOutputError);
+    // Leave without exit handlers: HDF5 1.10.8's own (H5_term_library) crashes on a file whose
+    // close failed, and nothing more may be written to the frozen file anyway.
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(kOutputError);
+  }
+  if (report.interrupted_by != 0) {
+    if (tty && !args.quiet) std::cerr << '\n';
+    const char* name = report.interrupted_by == SIGINT ? "SIGINT" : report.interrupted_by == SIGTERM ? "SIGTERM" : "a signal";
+    std::cerr << "orgsim: interrupted by " << name << ": " << report.runs_complete << " of " << report.runs
+              << " runs complete in " << output << "; resume with: " << resume << "\n";
+    return 128 + report.interrupted_by;
+  }
   if (!args.quiet) {
     std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
               << report.wall_seconds << " s on " << limit.threads() << " threads"
@@ -263,11 +349,21 @@ int command_slurm(const SlurmArgs& args) {
   return 0;
 }
 
-int command_validate(const std::string& file, const std::vector<std::string>& sets) {
+std::string readable_megabytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+int command_validate(const std::string& file, const std::vector<std::string>& sets, const std::string& output_arg) {
   const experiments::ExperimentSpec spec = load(file, sets);
   std::cout << (file.empty() ? "<default experiment>" : file) << ": ok\n";
   describe(std::cout, spec);
-  const std::size_t per_run = experiments::estimate_run_memory(spec);
+  RunArgs defaults;
+  defaults.file = file;
+  const std::string output = output_arg.empty() ? default_output(defaults) : output_arg;
+  const experiments::ResourceCheck check = experiments::check_resources(spec, output);
+  const std::size_t per_run = check.run_memory;
   const double per_run_mb = static_cast<double>(per_run) / 1e6;
   const std::size_t threads = hardware_threads();
   const double fit = std::max<double>(1.0, static_cast<double>(experiments::memory_budget() / std::max<std::size_t>(per_run, 1)));
@@ -275,10 +371,17 @@ int command_validate(const std::string& file, const std::vector<std::string>& se
   const double seconds = experiments::estimate_cpu_seconds(spec) / static_cast<double>(threads);
   std::cout << std::fixed << std::setprecision(1) << "estimated memory: " << per_run_mb << " MB per run, about "
             << per_run_mb * in_flight << " MB with " << std::setprecision(0) << in_flight << std::setprecision(1)
-            << " runs in flight" << (fit < 1.5 && per_run > experiments::memory_budget() ? " (MORE THAN THIS MACHINE HAS)" : "")
-            << "\n"
+            << " runs in flight; " << static_cast<double>(check.available_memory) / 1e6 << " MB available"
+            << (check.memory_ok ? "" : " (MORE THAN THIS MACHINE HAS: `orgsim run` refuses it)") << "\n"
+            << "estimated results: " << static_cast<double>(check.results_bytes) / 1e6 << " MB; "
+            << (check.free_disk == 0 && check.disk_ok ? std::string("unknown free space")
+                                                      : readable_megabytes(check.free_disk) + " MB free")
+            << " on the file system of " << output
+            << (check.disk_ok ? "" : " (TOO LITTLE: `orgsim run` refuses it without --no-space-check)") << "\n"
             << "estimated time: " << format_duration(seconds) << " on " << threads
             << " threads (from the benchmarked employee-ticks per second)\n";
+  if (!check.memory_ok) throw ResourceError(check.memory_message);
+  if (!check.disk_ok) throw ResourceError(check.disk_message);
   return 0;
 }
 
@@ -489,7 +592,7 @@ int main(int argc, char** argv) {
   RunArgs run_args;
   auto* run = app.add_subcommand("run", "Run an experiment (the default experiment without FILE)");
   run->add_option("file", run_args.file, "Experiment file (TOML)");
-  run->add_option("-o,--output", run_args.output, "Results file (HDF5); default: <file stem>.h5");
+  auto* run_output = run->add_option("-o,--output", run_args.output, "Results file (HDF5); default: <file stem>.h5");
   run->add_option("--threads", run_args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   run->add_option("--set", run_args.sets, "Override a key, e.g. --set experiment.seed=7 (repeatable)")
@@ -500,12 +603,17 @@ int main(int argc, char** argv) {
                 "Finish an interrupted sweep in the output file, keeping its complete runs");
   run->add_option("--shard", run_args.shard, "Run only shard I of N (runs r with r mod N = I), e.g. 0/4")
       ->type_name("I/N");
+  run->add_flag("--no-space-check", run_args.no_space_check,
+                "Start even if the results are estimated larger than the free disk space");
   run->add_flag("-q,--quiet", run_args.quiet, "No progress on stderr");
 
   std::string validate_file;
   std::vector<std::string> validate_sets;
   auto* validate = app.add_subcommand("validate", "Check an experiment file without running it");
+  std::string validate_output;
   validate->add_option("file", validate_file, "Experiment file (TOML)");
+  validate->add_option("-o,--output", validate_output,
+                       "Results file whose file system the disk-space check uses (default: <file stem>.h5)");
   validate->add_option("--set", validate_sets, "Override a key (repeatable)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
@@ -644,8 +752,9 @@ int main(int argc, char** argv) {
     return mpi_session && mpi_session->rank() != 0;  // workers leave user errors to rank 0
   }();
   try {
+    run_args.output_given = run_output->count() > 0;
     if (*run) return command_run(run_args);
-    if (*validate) return command_validate(validate_file, validate_sets);
+    if (*validate) return command_validate(validate_file, validate_sets, validate_output);
     if (*analyze) return command_analyze(analyze_file, analyze_by, analyze_metrics, analyze_at, analyze_format);
     if (*slurm) return command_slurm(slurm_args);
     if (*compare) return command_compare(compare_file, compare_by, compare_baseline, compare_metrics, compare_at, compare_format);
@@ -667,6 +776,12 @@ int main(int argc, char** argv) {
   } catch (const orgsim::Error& e) {
     if (!quiet_rank) std::cerr << "orgsim: error: " << e.what() << '\n';
     return fail(kUserError);
+  } catch (const orgsim::OutputError& e) {  // writing failed outside a sweep (merge)
+    std::cerr << "orgsim: error: " << (e.disk_full() ? "disk full while writing " : "cannot write ") << e.path()
+              << " (" << e.what() << ")\n";
+    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(kOutputError);
+    std::cerr.flush();
+    std::_Exit(kOutputError);  // see command_run: HDF5's exit handler crashes on the failed file
   } catch (const std::bad_alloc&) {
     std::cerr << "orgsim: error: out of memory: the experiment needs more memory than this machine "
                  "has (fewer employees, dimensions or threads help)\n";

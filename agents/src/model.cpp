@@ -383,9 +383,13 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   const SnapshotOptions& snap = options.snapshots;
   if (snap.every > 0) take_snapshot(org, snap, outcome.snapshots);
   const StopRule stop = options.stop;
+  const std::atomic<int>* abandon = options.abandon;
   outcome.ticks_run = run_ticks(
       org, schedule, options.max_ticks,
-      [stop](const Organization& o, Tick) { return stop == StopRule::equilibrium && at_equilibrium(o); },
+      [stop, abandon](const Organization& o, Tick) {
+        if (abandon && abandon->load(std::memory_order_relaxed) != 0) return true;  // one relaxed load per tick
+        return stop == StopRule::equilibrium && at_equilibrium(o);
+      },
       [&](Organization& o, Tick tick) {
         if (snap.every > 0 && tick % snap.every == 0) take_snapshot(o, snap, outcome.snapshots);
         if (tick % every != 0) return;

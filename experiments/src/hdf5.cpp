@@ -1,11 +1,50 @@
 // Attribute helpers for the HDF5 RAII layer.
 #include "hdf5.hpp"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace orgsim::experiments::h5 {
 
 void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+namespace {
+struct StackSummary {
+  std::string system;  ///< the operating system's message, e.g. "No space left on device"
+  int os_error = 0;
+};
+
+// Error stack entries, innermost first. The file drivers describe a failed read or write as
+// "... errno = 28, error message = 'No space left on device', ...".
+herr_t summarize_entry(unsigned, const H5E_error2_t* entry, void* data) {
+  auto& summary = *static_cast<StackSummary*>(data);
+  if (summary.os_error != 0 || !entry->desc) return 0;
+  const std::string desc = entry->desc;
+  const auto at = desc.find("errno = ");
+  if (at == std::string::npos) return 0;
+  summary.os_error = std::atoi(desc.c_str() + at + 8);
+  const auto text = desc.find("error message = '", at);
+  if (text != std::string::npos) {
+    const auto end = desc.find('\'', text + 17);
+    summary.system = desc.substr(text + 17, end == std::string::npos ? std::string::npos : end - text - 17);
+  }
+  return 0;
+}
+}  // namespace
+
+void fail(const std::string& what) {
+  StackSummary summary;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, summarize_entry, &summary);
+  H5Eclear2(H5E_DEFAULT);
+  if (summary.os_error != 0 && summary.system.empty()) summary.system = std::strerror(summary.os_error);
+  throw Hdf5Error("HDF5 error: " + what + (summary.system.empty() ? "" : " (" + summary.system + ")"), summary.os_error);
+}
+
+void Handle::close(const std::string& what) {
+  if (id_ < 0 || !close_) return;
+  const herr_t status = close_(std::exchange(id_, -1));
+  check_status(status, what);
+}
 
 Handle string_type() {
   Handle t = type(H5Tcopy(H5T_C_S1), "copy string type");

@@ -29,10 +29,13 @@ class Handle {
     return *this;
   }
   ~Handle() { reset(); }
+  /// Closes the id, ignoring failure (destructors, error paths).
   void reset() {
     if (id_ >= 0 && close_) close_(id_);
     id_ = -1;
   }
+  /// Closes the id; closing a file or dataset flushes it, so a failure throws Hdf5Error.
+  void close(const std::string& what);
   [[nodiscard]] hid_t get() const noexcept { return id_; }
   operator hid_t() const noexcept { return id_; }  // NOLINT: used as an hid_t in C calls
 
@@ -41,13 +44,28 @@ class Handle {
   Closer close_ = nullptr;
 };
 
-/// Throws ResultsError("<what>: ...") when an HDF5 call returned a negative id or status.
+/// A failed HDF5 call: what we were doing, plus the operating system's error when the library
+/// reported one (a failed read or write: errno and its text, from HDF5's error stack).
+class Hdf5Error : public ResultsError {
+ public:
+  Hdf5Error(const std::string& message, int os_error) : ResultsError(message), os_error_(os_error) {}
+  /// errno of the failed system call (ENOSPC: disk full), or 0 when HDF5 reported none.
+  [[nodiscard]] int os_error() const noexcept { return os_error_; }
+
+ private:
+  int os_error_ = 0;
+};
+
+/// Throws Hdf5Error("HDF5 error: <what> (<system error>)") from HDF5's current error stack.
+[[noreturn]] void fail(const std::string& what);
+
+/// Throws Hdf5Error when an HDF5 call returned a negative id or status.
 inline hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw ResultsError("HDF5 error: " + what);
+  if (id < 0) fail(what);
   return id;
 }
 inline void check_status(herr_t status, const std::string& what) {
-  if (status < 0) throw ResultsError("HDF5 error: " + what);
+  if (status < 0) fail(what);
 }
 
 inline Handle file(hid_t id, const std::string& what) { return {check(id, what), H5Fclose}; }

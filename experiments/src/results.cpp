@@ -4,6 +4,7 @@
 #include "hdf5.hpp"
 #include "orgsim/core/version.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -11,7 +12,9 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cerrno>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <ctime>
 #include <limits>
@@ -187,6 +190,25 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   return out;
 }
 
+namespace {
+/// After a failed write, stops every later write to the file (HDF5's own flushes when the file
+/// is closed included): the writer's descriptor is replaced by a read-only one on the same file.
+/// The file then stays as it was at the failure, as after a kill, which SWMR keeps readable with
+/// every run flushed before it. Otherwise a close-time flush could rewrite index entries in place
+/// (which needs no new space) pointing at chunks whose data never reached the disk.
+void freeze_file(const h5::Handle& file, const std::string& path) {
+  if (file.get() < 0) return;
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || !handle) return;
+  const int fd = *static_cast<int*>(handle);  // the default (sec2) driver's descriptor
+  int read_only = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
+  if (read_only < 0) read_only = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (read_only < 0) return;
+  ::dup2(read_only, fd);
+  ::close(read_only);
+}
+}  // namespace
+
 struct ResultsWriter::Impl {
   std::string path;
   h5::Handle file;
@@ -202,6 +224,7 @@ struct ResultsWriter::Impl {
   std::size_t tick_rows = 0;
   const ExperimentSpec* spec = nullptr;
   bool unflushed = false;
+  bool failed = false;  ///< a write failed: the file is frozen (see freeze_file)
   std::map<std::uint64_t, std::vector<unsigned char>> pending_runs;  ///< /runs rows until the next flush
   std::map<std::uint64_t, std::vector<unsigned char>> pending_info;  ///< /run_info rows likewise
   // per-agent snapshots (when [output.snapshots] asks for them)
@@ -378,114 +401,144 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
 ResultsWriter::~ResultsWriter() = default;
 
 void ResultsWriter::write(const RunRecord& record) {
-  Impl& s = *impl_;
-  const MetricTable& table = record.outcome.metrics;
-  {
-    // Pre-filtered chunks go straight to the file (no filter pipeline on the writer thread).
-    const auto chunks = record.chunks.empty() ? compress_metrics(table, s.tick_rows) : record.chunks;
-    const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
-    for (std::size_t c = 0; c < chunks.size(); ++c) {
-      const hsize_t offset[3] = {record.run, c * per_chunk, 0};
-      h5::check_status(H5Dwrite_chunk(s.metrics, H5P_DEFAULT, 0, offset, chunks[c].size(), chunks[c].data()),
-                       "write metrics of run " + std::to_string(record.run));
-    }
-  }
-  {
-    std::vector<unsigned char> info(s.info_row.bytes, 0);  // one double, as the compound holds it
-    std::memcpy(info.data(), &record.wall_seconds, sizeof(double));
-    s.pending_info[record.run] = std::move(info);
-  }
-
-  std::vector<unsigned char> row(s.runs_row.bytes, 0);
-  std::size_t field = 0;
-  auto put = [&](const void* value) {
-    const Field& f = s.runs_row.fields[field++];
-    std::memcpy(row.data() + f.offset, value, f.size);
-  };
-  const std::uint64_t seed = s.spec->seed;
-  put(&record.run);
-  put(&record.design_point);
-  put(&record.replication);
-  put(&seed);
-  if (s.spec->design.has_blocks()) {
-    const std::uint64_t sample = s.spec->design.sample_of(record.design_point);
-    const std::uint64_t block = s.spec->design.block_of(record.design_point);
-    put(&sample);
-    put(&block);
-  }
-  for (const ParamValue& value : s.spec->design.values(record.design_point)) {
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            const Field& f = s.runs_row.fields[field++];
-            std::strncpy(reinterpret_cast<char*>(row.data() + f.offset), v.c_str(), kTextColumnBytes - 1);
-          } else if constexpr (std::is_same_v<T, bool>) {
-            const std::uint8_t b = v ? 1 : 0;
-            put(&b);
-          } else {
-            put(&v);
-          }
-        },
-        value);
-  }
-  const std::uint64_t ticks_run = record.outcome.ticks_run;
-  const std::uint64_t rows = table.rows();
-  const std::uint8_t status = 1;
-  put(&ticks_run);
-  put(&rows);
-  if (!s.snapshot_sets.empty()) {
-    const agents::Snapshots& snaps = record.outcome.snapshots;
-    const std::uint64_t count = snaps.count;
-    put(&count);
-    const std::size_t agents = s.spec->snapshots.agents;
-    std::size_t column = 0;
-    for (std::size_t f = 0; f < s.spec->snapshots.fields.size(); ++f) {
-      if (snaps.count == 0) break;
-      if (s.spec->snapshots.fields[f] == agents::SnapshotField::beliefs) {
-        const std::size_t width = snaps.beliefs.size() / (snaps.count * agents);
-        write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_INT8, record.run, snaps.count, agents, width,
-                             snaps.beliefs.data());
-      } else {
-        write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_DOUBLE, record.run, snaps.count, agents, 0,
-                             snaps.values[column++].data());
+  guard([&] {
+    Impl& s = *impl_;
+    const MetricTable& table = record.outcome.metrics;
+    {
+      // Pre-filtered chunks go straight to the file (no filter pipeline on the writer thread).
+      const auto chunks = record.chunks.empty() ? compress_metrics(table, s.tick_rows) : record.chunks;
+      const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
+      for (std::size_t c = 0; c < chunks.size(); ++c) {
+        const hsize_t offset[3] = {record.run, c * per_chunk, 0};
+        h5::check_status(H5Dwrite_chunk(s.metrics, H5P_DEFAULT, 0, offset, chunks[c].size(), chunks[c].data()),
+                         "write metrics of run " + std::to_string(record.run));
       }
     }
-  }
-  put(&status);
-  s.pending_runs[record.run] = std::move(row);  // written at the next flush, after the data
-  s.unflushed = true;
+    {
+      std::vector<unsigned char> info(s.info_row.bytes, 0);  // one double, as the compound holds it
+      std::memcpy(info.data(), &record.wall_seconds, sizeof(double));
+      s.pending_info[record.run] = std::move(info);
+    }
+
+    std::vector<unsigned char> row(s.runs_row.bytes, 0);
+    std::size_t field = 0;
+    auto put = [&](const void* value) {
+      const Field& f = s.runs_row.fields[field++];
+      std::memcpy(row.data() + f.offset, value, f.size);
+    };
+    const std::uint64_t seed = s.spec->seed;
+    put(&record.run);
+    put(&record.design_point);
+    put(&record.replication);
+    put(&seed);
+    if (s.spec->design.has_blocks()) {
+      const std::uint64_t sample = s.spec->design.sample_of(record.design_point);
+      const std::uint64_t block = s.spec->design.block_of(record.design_point);
+      put(&sample);
+      put(&block);
+    }
+    for (const ParamValue& value : s.spec->design.values(record.design_point)) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+              const Field& f = s.runs_row.fields[field++];
+              std::strncpy(reinterpret_cast<char*>(row.data() + f.offset), v.c_str(), kTextColumnBytes - 1);
+            } else if constexpr (std::is_same_v<T, bool>) {
+              const std::uint8_t b = v ? 1 : 0;
+              put(&b);
+            } else {
+              put(&v);
+            }
+          },
+          value);
+    }
+    const std::uint64_t ticks_run = record.outcome.ticks_run;
+    const std::uint64_t rows = table.rows();
+    const std::uint8_t status = 1;
+    put(&ticks_run);
+    put(&rows);
+    if (!s.snapshot_sets.empty()) {
+      const agents::Snapshots& snaps = record.outcome.snapshots;
+      const std::uint64_t count = snaps.count;
+      put(&count);
+      const std::size_t agents = s.spec->snapshots.agents;
+      std::size_t column = 0;
+      for (std::size_t f = 0; f < s.spec->snapshots.fields.size(); ++f) {
+        if (snaps.count == 0) break;
+        if (s.spec->snapshots.fields[f] == agents::SnapshotField::beliefs) {
+          const std::size_t width = snaps.beliefs.size() / (snaps.count * agents);
+          write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_INT8, record.run, snaps.count, agents, width,
+                               snaps.beliefs.data());
+        } else {
+          write_snapshot_block(s.snapshot_sets[f], H5T_NATIVE_DOUBLE, record.run, snaps.count, agents, 0,
+                               snaps.values[column++].data());
+        }
+      }
+    }
+    put(&status);
+    s.pending_runs[record.run] = std::move(row);  // written at the next flush, after the data
+    s.unflushed = true;
+  });
 }
 
 void ResultsWriter::flush() {
-  Impl& s = *impl_;
-  if (!s.unflushed) return;
-  // Data first, the status rows last: a run whose status did not reach the disk is redone on
-  // resume, never kept half-written.
-  h5::check_status(H5Dflush(s.metrics), "flush /metrics");
-  for (const h5::Handle& set : s.snapshot_sets) h5::check_status(H5Dflush(set), "flush /snapshots");
-  write_pending(s.pending_info, s.info_row.bytes, s.run_info, s.info_type, "/run_info rows");
-  h5::check_status(H5Dflush(s.run_info), "flush /run_info");
-  write_pending(s.pending_runs, s.runs_row.bytes, s.runs, s.runs_type, "/runs rows");
-  h5::check_status(H5Dflush(s.runs), "flush /runs");
-  s.unflushed = false;
+  guard([&] {
+    Impl& s = *impl_;
+    if (!s.unflushed) return;
+    // Data first, the status rows last: a run whose status did not reach the disk is redone on
+    // resume, never kept half-written.
+    h5::check_status(H5Dflush(s.metrics), "flush /metrics");
+    for (const h5::Handle& set : s.snapshot_sets) h5::check_status(H5Dflush(set), "flush /snapshots");
+    write_pending(s.pending_info, s.info_row.bytes, s.run_info, s.info_type, "/run_info rows");
+    h5::check_status(H5Dflush(s.run_info), "flush /run_info");
+    write_pending(s.pending_runs, s.runs_row.bytes, s.runs, s.runs_type, "/runs rows");
+    h5::check_status(H5Dflush(s.runs), "flush /runs");
+    s.unflushed = false;
+  });
 }
 
 void ResultsWriter::rename(const std::string& path) { impl_->path = path; }
 
-void ResultsWriter::finish(std::size_t runs_complete) {
+void ResultsWriter::close() {
   flush();
+  guard([&] {
+    Impl& s = *impl_;
+    if (s.file.get() < 0) return;
+    s.metrics.close("close /metrics");
+    s.runs.close("close /runs");
+    s.run_info.close("close /run_info");
+    for (h5::Handle& set : s.snapshot_sets) set.close("close /snapshots");
+    s.snapshot_sets.clear();
+    s.file.close("close " + s.path);  // clears the SWMR flag: the file opens without h5clear
+  });
+}
+
+void ResultsWriter::finish(std::size_t runs_complete) {
+  close();
+  guard([&] {
+    // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished.
+    h5::Handle fapl = latest_format();
+    h5::Handle file = h5::file(H5Fopen(impl_->path.c_str(), H5F_ACC_RDWR, fapl), "reopen " + impl_->path);
+    h5::write_string_attribute(file, "finished", now_iso8601());
+    h5::write_u64_attribute(file, "runs_complete", runs_complete);
+    file.close("close " + impl_->path);
+  });
+}
+
+void ResultsWriter::guard(const std::function<void()>& body) {
+  thread_local bool silenced = false;  // HDF5 keeps its error printing per thread
+  if (!silenced) h5::silence_errors();
+  silenced = true;
   Impl& s = *impl_;
-  s.metrics.reset();
-  s.runs.reset();
-  s.run_info.reset();
-  s.snapshot_sets.clear();
-  s.file.reset();
-  // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished.
-  h5::Handle fapl = latest_format();
-  h5::Handle file = h5::file(H5Fopen(s.path.c_str(), H5F_ACC_RDWR, fapl), "reopen " + s.path);
-  h5::write_string_attribute(file, "finished", now_iso8601());
-  h5::write_u64_attribute(file, "runs_complete", runs_complete);
+  if (s.failed) throw OutputError(s.path, false, 0, "the results file " + s.path + " failed earlier");
+  try {
+    body();
+  } catch (const h5::Hdf5Error& e) {
+    s.failed = true;
+    freeze_file(s.file, s.path);
+    throw OutputError(s.path, e.os_error() == ENOSPC || e.os_error() == EDQUOT, 0, e.what());
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,7 +609,7 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     if (H5Sget_simple_extent_ndims(space) != 3) {
       throw ResultsError(path + ": /metrics must have 3 dimensions [run, row, metric]");
     }
-    H5Sget_simple_extent_dims(space, dims, nullptr);
+    h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), path + ": dimensions");
     s.runs = dims[0];
     s.tick_rows = dims[1];
     s.metric_count = dims[2];
@@ -583,7 +636,7 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     h5::Handle space = h5::space(H5Dget_space(runs), "runs space");
     hsize_t dims[1] = {0};
     if (H5Sget_simple_extent_ndims(space) != 1) throw ResultsError(path + ": /runs must be 1-D");
-    H5Sget_simple_extent_dims(space, dims, nullptr);
+    h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), path + ": dimensions");
     if (dims[0] != s.runs) {
       throw ResultsError(path + ": /runs has " + std::to_string(dims[0]) + " rows but /metrics " +
                          std::to_string(s.runs) + " runs");
@@ -729,7 +782,7 @@ RunRecord ResultsReader::record(std::size_t run) const {
       h5::Handle space = h5::space(H5Dget_space(set), "snapshot space");
       const int rank = H5Sget_simple_extent_ndims(space);
       hsize_t dims[4] = {0, 0, 0, 1};
-      H5Sget_simple_extent_dims(space, dims, nullptr);
+      h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "snapshot dimensions");
       const hsize_t start[4] = {run, 0, 0, 0};
       const hsize_t block[4] = {1, r.outcome.snapshots.count, dims[2], rank == 4 ? dims[3] : 1};
       const std::size_t n = r.outcome.snapshots.count * dims[2] * block[3];

@@ -7,14 +7,22 @@
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace orgsim::experiments {
@@ -64,11 +72,133 @@ double estimate_cpu_seconds(const ExperimentSpec& spec) {
          static_cast<double>(std::max<std::int64_t>(p.org_employees, 1)) / per_second;
 }
 
-std::size_t memory_budget() {
-  const long pages = ::sysconf(_SC_AVPHYS_PAGES);
-  const long page = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return std::size_t{1} << 30;
-  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+namespace {
+/// A number from the first line of a file ("max" or unreadable: nullopt).
+std::optional<std::uint64_t> read_number(const std::string& path) {
+  std::ifstream in(path);
+  std::string word;
+  if (!(in >> word) || word.empty() || word.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoull(word);
+}
+
+/// The cgroup's memory still free to this process (v2 memory.max - memory.current, or v1).
+std::optional<std::uint64_t> cgroup_memory_left() {
+  std::ifstream self("/proc/self/cgroup");
+  for (std::string line; std::getline(self, line);) {
+    if (line.rfind("0::", 0) == 0) {  // cgroup v2: "0::/path"
+      const std::string dir = "/sys/fs/cgroup" + line.substr(3);
+      const auto limit = read_number(dir + "/memory.max");
+      const auto used = read_number(dir + "/memory.current");
+      if (limit) return *limit > used.value_or(0) ? *limit - used.value_or(0) : 0;
+      return std::nullopt;
+    }
+  }
+  const auto limit = read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+  const auto used = read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+  if (limit && *limit < (std::uint64_t{1} << 60)) return *limit > used.value_or(0) ? *limit - used.value_or(0) : 0;
+  return std::nullopt;
+}
+
+std::string gigabytes(std::uintmax_t bytes) {
+  char text[48];
+  if (bytes >= 1'000'000'000) {
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  }
+  return text;
+}
+
+// Measured: /metrics of default-size full-model runs compress to 65 % of their 8-byte values
+// (58 KB for 261 rows x 43 metrics; docs/cluster.md). Runs with submodels off compress better
+// (their NaN columns vanish), so the estimate errs high for them.
+constexpr double kMetricsCompression = 0.65;
+}  // namespace
+
+std::size_t available_memory() {
+  std::uint64_t available = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key; meminfo >> key;) {
+    std::uint64_t kilobytes = 0;
+    meminfo >> kilobytes;
+    if (key == "MemAvailable:") {
+      available = kilobytes * 1024;
+      break;
+    }
+    meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  if (available == 0) {
+    const long pages = ::sysconf(_SC_AVPHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    available = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                                      : std::uint64_t{2} << 30;
+  }
+  if (const auto left = cgroup_memory_left()) available = std::min(available, *left);
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    available = std::min<std::uint64_t>(available, limit.rlim_cur);
+  }
+  return static_cast<std::size_t>(available);
+}
+
+std::size_t memory_budget() { return available_memory() / 2; }
+
+std::uintmax_t estimate_results_bytes(const ExperimentSpec& spec, std::size_t runs) {
+  const auto ticks = static_cast<Tick>(spec.ticks);
+  const bool may_stop_early = spec.stop != agents::StopRule::none;
+  std::size_t rows = agents::recorded_rows(ticks, static_cast<Tick>(spec.record_every));
+  if (may_stop_early) rows = metrics_rows_per_chunk(rows);  // at least one chunk
+  const double metrics = static_cast<double>(rows * agents::metric_table().size() * sizeof(double)) * kMetricsCompression;
+  double snapshots = 0;
+  if (spec.snapshots.every > 0) {
+    std::size_t count = agents::recorded_rows(ticks, spec.snapshots.every);
+    if (may_stop_early) count = std::min<std::size_t>(count, 2);
+    snapshots = kMetricsCompression * static_cast<double>(count * spec.snapshots.agents) *
+                static_cast<double>(spec.snapshots.fields.size() * sizeof(double) +
+                                    static_cast<std::size_t>(spec.scenario.learning_dimensions));
+  }
+  const double table_rows = 64.0 + 16.0 * static_cast<double>(spec.design.parameters.size());  // /runs, /run_info, index
+  const double bytes = static_cast<double>(runs) * (metrics + snapshots + table_rows) + 256.0 * 1024;
+  constexpr auto most = static_cast<double>(std::numeric_limits<std::uintmax_t>::max() / 2);
+  return static_cast<std::uintmax_t>(std::min(bytes, most));  // 10^12 runs of 10^7 ticks overflow 64 bits
+}
+
+ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& output_path,
+                              const std::optional<Shard>& shard, std::size_t runs_kept, std::uintmax_t kept_bytes) {
+  namespace fs = std::filesystem;
+  ResourceCheck check;
+  check.run_memory = estimate_run_memory(spec);
+  check.available_memory = available_memory();
+  if (check.run_memory > check.available_memory) {
+    check.memory_ok = false;
+    check.memory_message = "the experiment's largest run needs an estimated " + gigabytes(check.run_memory) +
+                           " of memory, but this machine has " + gigabytes(check.available_memory) +
+                           " available; use fewer employees (org.employees, growth.target_employees) or fewer "
+                           "dimensions (learning.dimensions)";
+  }
+  const std::size_t count = shard ? (spec.run_count() + shard->count - 1 - shard->index) / shard->count : spec.run_count();
+  const std::uintmax_t all = estimate_results_bytes(spec, count);
+  // Resuming writes the kept runs into a fresh copy while the old file still exists; once it
+  // replaces the old one, the rest is written.
+  const std::uintmax_t rest = count > runs_kept ? estimate_results_bytes(spec, count - runs_kept) : 0;
+  check.results_bytes = runs_kept > 0 ? std::max(kept_bytes, rest) : all;
+  std::error_code ec;
+  const fs::path parent = fs::absolute(fs::path(output_path), ec).parent_path();
+  struct statvfs disk{};
+  if (::statvfs(parent.c_str(), &disk) != 0) return check;  // unknown: not refused
+  check.free_disk = static_cast<std::uintmax_t>(disk.f_bavail) * disk.f_frsize;
+  // An existing output that is replaced gives its space back (only after it is unlinked, but a
+  // finished file is replaced as the new one is created).
+  std::uintmax_t replaced = 0;
+  if (runs_kept == 0 && fs::is_regular_file(output_path, ec)) replaced = fs::file_size(output_path, ec);
+  if (check.results_bytes > check.free_disk + replaced) {
+    check.disk_ok = false;
+    check.disk_message = output_path + ": the results need an estimated " + gigabytes(check.results_bytes) +
+                         " but its file system has " + gigabytes(check.free_disk) +
+                         " free; free space, choose another -o, record less (output.every, output.snapshots), "
+                         "or add --no-space-check if the estimate is too high";
+  }
+  return check;
 }
 
 void check_output_path(const std::string& path) {
@@ -81,6 +211,12 @@ void check_output_path(const std::string& path) {
   const fs::path parent = fs::absolute(fs::path(path), ec).parent_path();
   if (!fs::is_directory(parent, ec)) {
     throw UsageError(path + ": the directory " + parent.string() + " does not exist");
+  }
+  if (::access(parent.c_str(), W_OK | X_OK) != 0) {
+    throw UsageError(path + ": cannot write in " + parent.string() + " (" + std::strerror(errno) + ")");
+  }
+  if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0) {
+    throw UsageError(path + ": cannot be overwritten (" + std::strerror(errno) + ")");
   }
 }
 
@@ -98,6 +234,22 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents:
   return record;
 }
 
+namespace {
+
+/// Complete runs in a closed results file (what --resume would keep).
+std::size_t count_complete(const std::string& path) {
+  try {
+    ResultsReader reader(path);
+    std::size_t complete = 0;
+    for (std::size_t run = 0; run < reader.run_count(); ++run) complete += reader.complete(run) ? 1 : 0;
+    return complete;
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
+}  // namespace
+
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path, const RunnerOptions& options) {
   namespace fs = std::filesystem;
   check_output_path(output_path);
@@ -106,17 +258,14 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const std::size_t threads = options.threads ? options.threads : hardware_threads();
   const Shard shard = options.shard.value_or(Shard{});
 
-  std::vector<std::size_t> todo;
-  for (std::size_t run = 0; run < total; ++run) {
-    if (shard.contains(run)) todo.push_back(run);
-  }
   SweepReport report;
-  report.runs = todo.size();
+  report.runs = options.shard ? (total + shard.count - 1 - shard.index) / shard.count : total;
 
   // Resume: take over the complete runs of the interrupted file (opened SWMR-read, so no manual
   // h5clear), written into a fresh file that replaces it; then run the rest.
   std::unique_ptr<ResultsReader> previous;
   std::string writing_path = output_path;
+  std::size_t previous_complete = 0;
   if (options.resume) {
     if (!fs::exists(output_path)) throw UsageError(output_path + ": nothing to resume (the file does not exist)");
     previous = std::make_unique<ResultsReader>(output_path);
@@ -127,27 +276,74 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       throw UsageError(output_path + ": holds shard '" + previous->attribute("shard").value_or("") +
                        "', not '" + (options.shard ? shard.str() : "") + "'");
     }
+    for (std::size_t run = shard.index; run < total; run += shard.count) {
+      previous_complete += previous->complete(run) ? 1 : 0;
+    }
     writing_path = output_path + ".resume-" + std::to_string(::getpid());
   }
+  // Before anything is created or allocated: refuse what cannot fit in memory or on the disk.
+  {
+    std::uintmax_t kept_bytes = 0;
+    std::error_code ec;
+    if (previous) kept_bytes = fs::file_size(output_path, ec);
+    const ResourceCheck check = check_resources(spec, output_path, options.shard, previous_complete, kept_bytes);
+    if (!check.memory_ok) throw ResourceError(check.memory_message);
+    if (!check.disk_ok && options.space_check) throw ResourceError(check.disk_message);
+  }
+  std::vector<std::size_t> todo;
+  todo.reserve(report.runs);
+  for (std::size_t run = shard.index; run < total; run += shard.count) todo.push_back(run);
 
-  ResultsWriter writer(writing_path, spec, threads, options.shard);
+  // Set to the signal number when the sweep is interrupted (copied from options.stop by the
+  // writer thread, which polls every millisecond, and by the run source), or to -1 when writing fails: no run starts after that, and runs in flight end
+  // at their next tick and are dropped.
+  std::atomic<int> halt{0};
+  const auto poll_stop = [&] {
+    if (options.stop && halt.load(std::memory_order_relaxed) == 0) {
+      int none = 0;
+      const int signal = options.stop->load(std::memory_order_relaxed);
+      if (signal != 0) halt.compare_exchange_strong(none, signal);
+    }
+    return halt.load(std::memory_order_relaxed) != 0;
+  };
+
+  auto writer = std::make_unique<ResultsWriter>(writing_path, spec, threads, options.shard);
   std::size_t done = 0;
   if (previous) {
     std::vector<std::size_t> remaining;
-    for (std::size_t run : todo) {
-      if (previous->complete(run)) {
-        writer.write(previous->record(run));
-        ++report.runs_reused;
-      } else {
-        remaining.push_back(run);  // never run, or half-written: redone
+    try {
+      for (std::size_t run : todo) {
+        if (poll_stop()) break;
+        if (previous->complete(run)) {
+          writer->write(previous->record(run));
+          ++report.runs_reused;
+        } else {
+          remaining.push_back(run);  // never run, or half-written: redone
+        }
       }
+    } catch (const OutputError& e) {
+      // The interrupted file is untouched: drop the copy, keep it.
+      writer.reset();
+      previous.reset();
+      std::error_code ec;
+      fs::remove(writing_path, ec);
+      throw OutputError(output_path, e.disk_full(), previous_complete, e.what());
+    }
+    previous.reset();
+    if (halt.load() != 0) {  // interrupted while copying: the interrupted file stays as it was
+      writer.reset();
+      std::error_code ec;
+      fs::remove(writing_path, ec);
+      report.interrupted_by = halt.load();
+      report.runs_complete = previous_complete;
+      report.wall_seconds = seconds_since(start);
+      return report;
     }
     todo = std::move(remaining);
-    previous.reset();
     std::error_code ec;
     fs::rename(writing_path, output_path, ec);
     if (ec) throw ResultsError("cannot replace " + output_path + ": " + ec.message());
-    writer.rename(output_path);
+    writer->rename(output_path);
     done = report.runs_reused;
   }
 
@@ -172,22 +368,23 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       constexpr auto kFlushInterval = std::chrono::milliseconds(250);
       auto last_flush = Clock::now();
       for (;;) {
+        poll_stop();
         std::unique_ptr<RunRecord> record;
         if (!queue.try_pop(record)) {
           if (Clock::now() - last_flush >= kFlushInterval) {
             const auto t0 = Clock::now();
-            writer.flush();
+            writer->flush();
             writer_seconds += seconds_since(t0);
             last_flush = Clock::now();
           }
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
           continue;
         }
-        if (!record) break;
+        if (!record) break;  // the end: every finished run before it is written
         const auto t0 = Clock::now();
-        writer.write(*record);
+        writer->write(*record);
         if (Clock::now() - last_flush >= kFlushInterval) {
-          writer.flush();
+          writer->flush();
           last_flush = Clock::now();
         }
         writer_seconds += seconds_since(t0);
@@ -196,6 +393,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       }
     } catch (...) {
       writer_error = std::current_exception();
+      int none = 0;
+      halt.compare_exchange_strong(none, -1);  // runs in flight stop at their next tick
       queue.abort();  // wakes workers blocked in push(); they throw tbb::user_abort
     }
   });
@@ -206,17 +405,20 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
     if (options.farm) {
       options.farm(todo, [&](std::unique_ptr<RunRecord> record) { queue.push(std::move(record)); });
     } else {
-      const agents::RunOptions run_options = spec.run_options();
+      agents::RunOptions run_options = spec.run_options();
+      run_options.abandon = &halt;
       std::size_t next = 0;
       auto source = [&](tbb::flow_control& fc) -> std::size_t {
-        if (next == todo.size()) {
+        if (next == todo.size() || poll_stop()) {
           fc.stop();
           return 0;
         }
         return todo[next++];
       };
       auto compute = [&](std::size_t run) {  // in parallel, compression included
-        queue.push(std::make_unique<RunRecord>(compute_run(spec, run, run_options, tick_rows)));
+        auto record = std::make_unique<RunRecord>(compute_run(spec, run, run_options, tick_rows));
+        if (halt.load(std::memory_order_relaxed) != 0) return;  // possibly cut short: redone on resume
+        queue.push(std::move(record));
       };
       tbb::parallel_pipeline(in_flight, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, source) &
                                             tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, compute));
@@ -230,12 +432,27 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
     // the queue was aborted by a failing writer; it has stopped already
   }
   writer_thread.join();
-  if (writer_error) std::rethrow_exception(writer_error);
-  if (worker_error) std::rethrow_exception(worker_error);
   const auto t0 = Clock::now();
-  writer.finish(done);
+  if (writer_error) {
+    try {
+      std::rethrow_exception(writer_error);
+    } catch (const OutputError& e) {
+      writer.reset();  // the frozen file is closed; count what reached the disk
+      throw OutputError(output_path, e.disk_full(), count_complete(output_path), e.what());
+    }
+  }
+  if (worker_error) std::rethrow_exception(worker_error);
+  report.runs_computed = done - report.runs_reused;
+  if (halt.load() > 0 && done < report.runs) {  // interrupted: finished runs are written, the file is not finished
+    writer->close();
+    writer.reset();
+    report.interrupted_by = halt.load();
+    report.runs_complete = count_complete(output_path);
+  } else {
+    writer->finish(done);
+    report.runs_complete = done;
+  }
   report.writer_seconds = writer_seconds + seconds_since(t0);
-  report.runs_computed = todo.size();
   report.wall_seconds = seconds_since(start);
   return report;
 }

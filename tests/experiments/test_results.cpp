@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -102,6 +103,97 @@ TEST(Results, OutputPathMustBeAFileInAnExistingDirectory) {
   EXPECT_THROW(check_output_path(fs::temp_directory_path().string()), UsageError);
   EXPECT_THROW(check_output_path("/nonexistent-dir/x.h5"), UsageError);
   EXPECT_NO_THROW(check_output_path((fs::temp_directory_path() / "fine.h5").string()));
+}
+
+TEST(Results, AStopFlagSetMidSweepKeepsTheWrittenRunsAndResumesIdentically) {
+  const std::string text =
+      "[experiment]\nticks = 30\nreplications = 20\nseed = 9\n[scenario]\norg.employees = 3000\n"
+      "learning.turnover_rate = 0.05\n";
+  const auto spec = parse_experiment(text, "stop.toml");
+  const fs::path reference = temp_file("reference.h5");
+  run_experiment(spec, reference.string());
+
+  const fs::path out = temp_file("stopped.h5");
+  std::atomic<int> stop{0};
+  RunnerOptions options;
+  options.threads = 2;
+  options.stop = &stop;
+  options.on_progress = [&](std::size_t done, std::size_t) {
+    if (done == 3) stop.store(15);  // as a SIGTERM handler would
+  };
+  const SweepReport report = run_experiment(spec, out.string(), options);
+  EXPECT_EQ(report.interrupted_by, 15);
+  EXPECT_GE(report.runs_complete, 3u);
+  EXPECT_LT(report.runs_complete, 20u);
+  {
+    ResultsReader reader(out.string());
+    EXPECT_FALSE(reader.finished());
+    std::size_t complete = 0;
+    for (std::size_t run = 0; run < reader.run_count(); ++run) complete += reader.complete(run) ? 1 : 0;
+    EXPECT_EQ(complete, report.runs_complete);
+  }
+  RunnerOptions resume;
+  resume.resume = true;
+  const SweepReport resumed = run_experiment(spec, out.string(), resume);
+  EXPECT_EQ(resumed.runs_reused, report.runs_complete);
+  EXPECT_EQ(resumed.interrupted_by, 0);
+  ResultsReader a(reference.string());
+  ResultsReader b(out.string());
+  EXPECT_TRUE(b.finished());
+  for (std::size_t run = 0; run < 20; ++run) {
+    const auto x = a.run_metrics(run);
+    const auto y = b.run_metrics(run);
+    ASSERT_EQ(x.size(), y.size());
+    EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0) << "run " << run;  // NaN-aware
+  }
+  fs::remove_all(out.parent_path());
+}
+
+TEST(Results, AStopFlagSetBeforeTheStartWritesAnEmptyClosedFile) {
+  const auto spec = parse_experiment("[experiment]\nticks = 5\nreplications = 4\n", "early.toml");
+  const fs::path out = temp_file("early.h5");
+  std::atomic<int> stop{2};
+  RunnerOptions options;
+  options.stop = &stop;
+  const SweepReport report = run_experiment(spec, out.string(), options);
+  EXPECT_EQ(report.interrupted_by, 2);
+  EXPECT_EQ(report.runs_complete, 0u);
+  EXPECT_EQ(report.runs_computed, 0u);
+  ResultsReader reader(out.string());
+  EXPECT_FALSE(reader.complete(0));
+  fs::remove_all(out.parent_path());
+}
+
+TEST(Results, AnAbandonFlagEndsARunAfterTheTickInProgress) {
+  agents::RunOptions options;
+  options.max_ticks = 50;
+  std::atomic<int> abandon{1};
+  options.abandon = &abandon;
+  const auto outcome = agents::simulate(agents::ModelParams{}, {1, 0}, options);
+  EXPECT_EQ(outcome.ticks_run, 1);
+}
+
+TEST(Results, ARunTooBigForMemoryIsRefusedBeforeTheFileIsCreated) {
+  const auto spec = parse_experiment(
+      "[experiment]\n[scenario]\norg.employees = 100000000\nlearning.dimensions = 1024\n", "big.toml");
+  const fs::path out = temp_file("big.h5");
+  const ResourceCheck check = check_resources(spec, out.string());
+  EXPECT_FALSE(check.memory_ok);
+  EXPECT_GT(check.run_memory, std::size_t{200'000'000'000});  // about 2 KB for each of 10^8 employees
+  EXPECT_NE(check.memory_message.find("available"), std::string::npos);
+  EXPECT_THROW(run_experiment(spec, out.string()), ResourceError);
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove_all(out.parent_path());
+}
+
+TEST(Results, ResultsEstimateCountsRowsAndRuns) {
+  const auto spec = parse_experiment("[experiment]\nticks = 260\nreplications = 10\n", "est.toml");
+  const auto ten = estimate_results_bytes(spec, 10);
+  const auto twenty = estimate_results_bytes(spec, 20);
+  // 261 rows x 43 metrics x 8 bytes x 0.65 per run, plus a fixed overhead.
+  EXPECT_NEAR(static_cast<double>(twenty - ten) / 10, 261.0 * 43 * 8 * 0.65, 200.0);
+  const auto stopping = parse_experiment("[experiment]\nticks = 260\nstop = \"equilibrium\"\n", "eq.toml");
+  EXPECT_LT(estimate_results_bytes(stopping, 10), ten);  // runs that may stop early count as one chunk
 }
 
 }  // namespace

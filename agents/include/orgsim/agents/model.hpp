@@ -7,6 +7,7 @@
 #include "orgsim/core/metrics.hpp"
 #include "orgsim/core/scheduler.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -73,6 +74,9 @@ struct RunOptions {
   Tick record_every = 1;                   ///< record rows at ticks 0, k, 2k, ... and the last tick
   std::vector<ScheduledEvent> events;      ///< applied at the start of their tick
   SnapshotOptions snapshots;
+  /// When set and it becomes non-zero (an interrupted sweep), the run ends after the tick in
+  /// progress; its outcome is then incomplete and must be discarded by the caller.
+  const std::atomic<int>* abandon = nullptr;
 };
 
 /// Number of metric rows a run of `ticks_run` ticks records with `every`.

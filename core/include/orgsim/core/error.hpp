@@ -2,6 +2,7 @@
 // lines). Internal invariants are asserts, not exceptions.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,33 @@ class ResultsError : public Error {
 class UsageError : public Error {
  public:
   using Error::Error;
+};
+
+/// An experiment that needs more memory or disk space than this machine has (found before it
+/// starts, so nothing is written).
+class ResourceError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Writing the results failed while a sweep ran (disk full, I/O error). Not a problem with the
+/// input (so not an Error): the CLI exits with status 3. The runs finished before the failure stay
+/// in the file and `--resume` completes it once the cause is fixed.
+class OutputError : public std::runtime_error {
+ public:
+  OutputError(const std::string& path, bool disk_full, std::size_t runs_complete, const std::string& detail)
+      : std::runtime_error(detail), path_(path), disk_full_(disk_full), runs_complete_(runs_complete) {}
+  /// The results file that could not be written.
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// True when the file system ran out of space (ENOSPC, or EDQUOT: over quota).
+  [[nodiscard]] bool disk_full() const noexcept { return disk_full_; }
+  /// Complete runs in the file after the failure (what --resume keeps).
+  [[nodiscard]] std::size_t runs_complete() const noexcept { return runs_complete_; }
+
+ private:
+  std::string path_;
+  bool disk_full_ = false;
+  std::size_t runs_complete_ = 0;
 };
 
 }  // namespace orgsim

@@ -13,6 +13,7 @@
 #include "orgsim/experiments/experiment.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,17 +62,26 @@ class ResultsWriter {
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
+  // A failing HDF5 call in write, flush, close or finish throws OutputError (disk_full() for
+  // ENOSPC/EDQUOT) and freezes the file: nothing more is written to it, so it keeps exactly the
+  // runs flushed before the failure, and every later call throws.
+
   /// Writes a run's metric rows, timing and /runs row (status last). The run is durable (survives
   /// a kill) after the next flush().
   void write(const RunRecord& record);
   /// Makes every written run durable and visible to SWMR readers.
   void flush();
+  /// Flushes and closes the file, not marking it finished (an interrupted sweep: it opens without
+  /// h5clear, and --resume completes it).
+  void close();
   /// Closes the file and records `finished` and the number of complete runs.
   void finish(std::size_t runs_complete);
   /// Tells the writer its file was renamed (it reopens the file by name in finish()).
   void rename(const std::string& path);
 
  private:
+  void guard(const std::function<void()>& body);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -7,7 +7,9 @@
 #include "orgsim/experiments/experiment.hpp"
 #include "orgsim/experiments/results.hpp"
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,6 +23,14 @@ struct RunnerOptions {
   std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = what fits in a quarter of the memory budget, 2 x threads to 4096)
   bool resume = false;             ///< finish the interrupted sweep in the output file
   std::optional<Shard> shard;      ///< run only this shard
+  /// Refuse (ResourceError) a plan whose results are estimated larger than the free space on the
+  /// output's file system. The memory check cannot be turned off.
+  bool space_check = true;
+  /// Interrupt flag, usually set by a signal handler to the signal's number. Once it is non-zero
+  /// no run starts, runs in flight end at their next tick and are dropped (redone by --resume),
+  /// every finished run is written and the file is closed unfinished; the report says so. Only
+  /// the local farm polls it (the writer thread, every millisecond); `farm` ignores it.
+  const std::atomic<int>* stop = nullptr;
   /// Called by the writer thread after each run is written: (runs done, runs to do in all).
   std::function<void(std::size_t, std::size_t)> on_progress;
   /// Computes the runs in `todo` elsewhere (the MPI farm) and hands each finished run to
@@ -37,13 +47,41 @@ struct SweepReport {
   std::size_t runs_in_flight = 0; ///< the limit on simultaneous runs that was chosen
   double wall_seconds = 0;        ///< whole sweep
   double writer_seconds = 0;      ///< time the writer thread spent in HDF5 calls
+  int interrupted_by = 0;         ///< the stop flag's value (a signal number) if interrupted, else 0
+  std::size_t runs_complete = 0;  ///< complete runs in the output file at the end
 };
+
+/// The resource checks made before a sweep starts (and reported by `orgsim validate`).
+struct ResourceCheck {
+  std::size_t run_memory = 0;        ///< estimated peak bytes of the largest run
+  std::size_t available_memory = 0;  ///< what this process may use (see available_memory())
+  bool memory_ok = true;             ///< the largest run fits in the available memory
+  std::string memory_message;        ///< why not, with both numbers
+  std::uintmax_t results_bytes = 0;  ///< estimated size of the results still to be written
+  std::uintmax_t free_disk = 0;      ///< free bytes on the output's file system (statvfs)
+  bool disk_ok = true;               ///< the results fit in the free space
+  std::string disk_message;          ///< why not, with both numbers
+};
+
+/// Checks memory (the largest run must fit in available_memory()) and disk space (the estimated
+/// results, estimate_results_bytes, must fit in the free space of the file system that holds
+/// `output_path`). With `runs_kept` complete runs of `kept_bytes` being resumed, the copy and the
+/// rest are what must fit. Touches nothing.
+ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& output_path,
+                              const std::optional<Shard>& shard = std::nullopt, std::size_t runs_kept = 0,
+                              std::uintmax_t kept_bytes = 0);
+/// Estimated bytes on disk of `runs` runs' results (/metrics compressed at the measured ratio of
+/// the full model, snapshots, /runs rows); runs that stop at equilibrium count as one chunk.
+std::uintmax_t estimate_results_bytes(const ExperimentSpec& spec, std::size_t runs);
+/// Memory this process may use: the kernel's MemAvailable, capped by the cgroup's limit (a
+/// container or a Slurm job's --mem) and by RLIMIT_AS.
+std::size_t available_memory();
 
 /// Estimated peak memory of one run in bytes (its agents plus its metric rows).
 std::size_t estimate_run_memory(const ExperimentSpec& spec);
 /// Estimated CPU seconds of all runs (from the benchmarked employee-ticks per second per core).
 double estimate_cpu_seconds(const ExperimentSpec& spec);
-/// Memory the process may use for runs in flight: half of what the machine has available.
+/// Memory the process may use for runs in flight: half of available_memory().
 std::size_t memory_budget();
 
 /// Checks that `path` can be an output file (not a directory, parent exists) without touching it.
@@ -58,7 +96,11 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents:
 /// Runs the experiment (or its shard) and writes `output_path`, live: the file is readable with
 /// HDF5's SWMR while the sweep runs, and every finished run survives a kill. With `resume`, the
 /// complete runs of an interrupted sweep in `output_path` are kept and only the others are run.
+/// When `options.stop` is set during the sweep, it returns early with `interrupted_by` set.
 /// @throws UsageError when resuming a file of another experiment or shard.
+/// @throws ResourceError before anything is written when check_resources refuses the plan.
+/// @throws OutputError when writing fails (disk full, I/O error); the file keeps the runs flushed
+///         before the failure (runs_complete()), and a resume completes it.
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path,
                            const RunnerOptions& options = {});
 

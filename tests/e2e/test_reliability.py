@@ -1,0 +1,415 @@
+#!/usr/bin/python3
+"""End-to-end tests of reliability: SIGINT/SIGTERM during a sweep, a disk that fills up mid-sweep
+(a real tmpfs, mounted as root), plans refused for memory or disk space before they start, and
+hostile output/experiment paths. One case per invocation: test_reliability.py CASE.
+
+Environment: ORGSIM (the binary), H5DIFF. Cases that mount a file system exit 77 (skipped) when
+the process may not mount (not root, or a sandbox without mount rights).
+"""
+import errno
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+ORGSIM = os.environ["ORGSIM"]
+H5DIFF = os.environ.get("H5DIFF", "h5diff")
+SKIP = 77
+
+# 72 runs, about 3-5 s on two cores: long enough to be interrupted at several points.
+SWEEP = """
+[experiment]
+name = "interruptible"
+ticks = 120
+replications = 12
+seed = 42
+[scenario]
+org.employees = 1500
+learning.turnover_rate = 0.01
+learning.turbulence_rate = 0.01
+structure.enabled = true
+people.enabled = true
+work.enabled = true
+environment.enabled = true
+environment.base_demand = 0.3
+[sweep.grid]
+learning.socialization_rate = [0.1, 0.5, 0.9]
+"structure.type" = ["functional", "cross_functional"]
+"""
+TOTAL = 72
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def orgsim(*args, expect=0):
+    proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=600)
+    check(proc.returncode == expect,
+          f"orgsim {' '.join(args)} exited {proc.returncode}, expected {expect}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def write(tmp, name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def same_content(a, b):
+    """/metrics bitwise (NaN-aware) and /runs equal (bytes and h5diff)."""
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        check(fa["metrics"][:].tobytes() == fb["metrics"][:].tobytes(), f"/metrics differ between {a} and {b}")
+        check(fa["runs"][:].tobytes() == fb["runs"][:].tobytes(), f"/runs differ between {a} and {b}")
+        check("finished" in fb.attrs, f"{b} is finished")
+    diff = subprocess.run([H5DIFF, "-d", "0", a, b, "/runs", "/runs"], capture_output=True, text=True)
+    check(diff.returncode == 0, f"h5diff /runs: {diff.stdout}{diff.stderr}")
+
+
+def complete_runs(path):
+    """Complete runs, read as a live reader does (SWMR), or -1 while the file is being created."""
+    try:
+        with h5py.File(path, "r", libver="latest", swmr=True) as f:
+            return int((f["runs"]["status"][:] == 1).sum())
+    except (OSError, KeyError):
+        return -1
+
+
+def start(args):
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_runs(proc, path, at_least, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if complete_runs(path) >= at_least:
+            return
+        time.sleep(0.02)
+    check(proc.poll() is None, f"the sweep ended before {at_least} runs were complete; make it longer")
+    raise AssertionError(f"fewer than {at_least} runs after {timeout} s")
+
+
+def check_kept_runs(path, reference, expect_complete):
+    """The file opens normally (closed cleanly: no h5clear, no SWMR), holds exactly
+    `expect_complete` complete runs, each identical to the reference, and is not finished."""
+    with h5py.File(path, "r") as f, h5py.File(reference, "r") as ref:
+        status = f["runs"]["status"][:]
+        done = np.nonzero(status == 1)[0]
+        check(len(done) == expect_complete, f"{len(done)} complete runs in the file, the message said {expect_complete}")
+        check("finished" not in f.attrs, "an interrupted sweep is not marked finished")
+        for run in done:
+            check(f["metrics"][run].tobytes() == ref["metrics"][run].tobytes(), f"run {run} is intact")
+            check(f["runs"][run].tobytes() == ref["runs"][run].tobytes(), f"/runs row {run} is intact")
+        return done
+
+
+def interrupt(proc, sig):
+    """Sends `sig`; returns (exit status, stderr, seconds from the signal to the exit)."""
+    t0 = time.time()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err, time.time() - t0
+
+
+def parse_interrupted(err, sig_name, output):
+    """The one message of an interrupted sweep: (complete runs, of, the resume command)."""
+    lines = [l for l in err.splitlines() if l.startswith("orgsim: interrupted")]
+    check(len(lines) == 1, f"one 'interrupted' message on stderr:\n{err}")
+    line = lines[0]
+    prefix = f"orgsim: interrupted by {sig_name}: "
+    check(line.startswith(prefix), line)
+    counts, rest = line[len(prefix):].split(" runs complete in ", 1)
+    done, total = (int(x) for x in counts.split(" of "))
+    where, command = rest.split("; resume with: ", 1)
+    check(where == output, f"names the output file: {line}")
+    check(command.endswith(" --resume"), line)
+    return done, total, command
+
+
+def sigint_then_resume(tmp):
+    exp = write(tmp, "sweep.toml", SWEEP)
+    reference = os.path.join(tmp, "reference.h5")
+    orgsim("run", exp, "-o", reference, "--quiet")
+    out = os.path.join(tmp, "out.h5")
+    proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "2"])
+    wait_for_runs(proc, out, 5)
+    status, err, seconds = interrupt(proc, signal.SIGINT)
+    check(status == 130, f"SIGINT exits 130, not {status}:\n{err}")
+    check(seconds < 5, f"SIGINT to exit took {seconds:.2f} s")
+    done, total, command = parse_interrupted(err, "SIGINT", out)
+    check(total == TOTAL and 5 <= done < TOTAL, f"{done} of {total}")
+    check_kept_runs(out, reference, done)
+    check(not [f for f in os.listdir(tmp) if ".resume-" in f], "no temporary files left")
+    print(f"SIGINT: {done} runs kept, exit {seconds * 1000:.0f} ms after the signal")
+    # The printed command is exactly what finishes the sweep.
+    check(command == f"{ORGSIM} run {exp} -o {out} --threads 2 --resume", command)
+    resumed = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=600)
+    check(resumed.returncode == 0, resumed.stderr)
+    check(f"({done} complete runs kept" in resumed.stderr, resumed.stderr)
+    same_content(reference, out)
+
+
+def sigterm_shard_and_resume(tmp):
+    # SIGTERM (what Slurm sends at the time limit) on a shard, then on its --resume, then finish.
+    exp = write(tmp, "sweep.toml", SWEEP)
+    reference = os.path.join(tmp, "reference.h5")
+    # A --set with spaces: the printed command must quote it for the shell.
+    grid = "sweep.grid.learning.socialization_rate=[0.1, 0.5, 0.9]"
+    orgsim("run", exp, "-o", reference, "--shard", "1/2", "--quiet", "--set", grid)
+    out = os.path.join(tmp, "shard.h5")
+    args = [ORGSIM, "run", exp, "-o", out, "--shard", "1/2", "--set", grid, "--quiet"]
+    proc = start(args)
+    wait_for_runs(proc, out, 3)
+    status, err, seconds = interrupt(proc, signal.SIGTERM)
+    check(status == 143, f"SIGTERM exits 143, not {status}:\n{err}")
+    first, total, command = parse_interrupted(err, "SIGTERM", out)
+    check(total == TOTAL // 2, f"a shard of {total} runs")
+    check(command == f"{ORGSIM} run {exp} -o {out} --set '{grid}' --shard 1/2 --quiet --resume", command)
+    check(err.strip().splitlines() == [l for l in err.strip().splitlines() if l.startswith("orgsim: interrupted")],
+          f"--quiet: the message is all there is on stderr:\n{err}")
+    check_kept_runs(out, reference, first)
+    # Interrupt the resumed sweep too: it keeps the runs it took over and those it added.
+    proc = start(shlex.split(command))
+    wait_for_runs(proc, out, first + 3)
+    status, err, _ = interrupt(proc, signal.SIGTERM)
+    check(status == 143, f"SIGTERM during --resume exits 143, not {status}:\n{err}")
+    second, _, again = parse_interrupted(err, "SIGTERM", out)
+    check(again == command, "the same resume command")
+    check(second >= first + 3, f"{second} complete after the second interruption, {first} after the first")
+    with h5py.File(out, "r") as f:
+        check(all(r % 2 == 1 for r in np.nonzero(f["runs"]["status"][:])[0]), "only the shard's runs")
+    check_kept_runs(out, reference, second)
+    print(f"SIGTERM: {first} runs kept, then {second} after an interrupted --resume")
+    orgsim(*shlex.split(command)[1:])
+    same_content(reference, out)
+
+
+def signal_before_the_first_run(tmp):
+    # Four runs of about a second each: the signal lands while the first ones are in flight.
+    exp = write(tmp, "slow.toml", SWEEP.replace("replications = 12", "replications = 1")
+                .replace("org.employees = 1500", "org.employees = 12000")
+                .replace('"structure.type" = ["functional", "cross_functional"]', "")
+                .replace("[0.1, 0.5, 0.9]", "[0.1, 0.9]"))
+    reference = os.path.join(tmp, "reference.h5")
+    orgsim("run", exp, "-o", reference, "--quiet")
+    out = os.path.join(tmp, "out.h5")
+    proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "2"])
+    deadline = time.time() + 30
+    while complete_runs(out) < 0 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    check(complete_runs(out) == 0, "the file exists with no complete run yet")
+    status, err, seconds = interrupt(proc, signal.SIGINT)
+    check(status == 130, f"exit {status}:\n{err}")
+    done, total, command = parse_interrupted(err, "SIGINT", out)
+    check(done == 0 and total == 2, f"{done} of {total}")
+    check(seconds < 2, f"runs in flight are dropped at their next tick, not finished ({seconds:.2f} s)")
+    check_kept_runs(out, reference, 0)
+    print(f"signal before the first run: exit {seconds * 1000:.0f} ms after the signal")
+    orgsim(*shlex.split(command)[1:])
+    same_content(reference, out)
+
+
+def second_signal_exits_at_once(tmp):
+    # Big runs take a while to reach their next tick (the first signal's shutdown waits for it): a
+    # second signal during that shutdown ends the process at once, as a kill would; the live file
+    # stays readable and --resume finishes it.
+    exp = write(tmp, "big.toml", SWEEP.replace("org.employees = 1500", "org.employees = 400000")
+                .replace("ticks = 120", "ticks = 3").replace("replications = 12", "replications = 1")
+                .replace('"structure.type" = ["functional", "cross_functional"]', "")
+                .replace("[0.1, 0.5, 0.9]", "[0.1, 0.9]"))
+    out = os.path.join(tmp, "out.h5")
+    proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "2", "--quiet"])
+    deadline = time.time() + 30
+    while complete_runs(out) < 0 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    check(proc.returncode == 143, f"the second signal (SIGTERM) exits 143, not {proc.returncode}:\n{err}")
+    check(err.strip() == "orgsim: second signal: exiting immediately (complete runs are kept; --resume)", err)
+    check(complete_runs(out) == 0, "the file is readable (SWMR), with no complete run yet")
+    orgsim("run", exp, "-o", out, "--threads", "2", "--quiet", "--resume")
+    with h5py.File(out, "r") as f:
+        check((f["runs"]["status"][:] == 1).all() and "finished" in f.attrs, "finished by --resume")
+
+
+class Tmpfs:
+    """A tmpfs of `megabytes` at `path`, unmounted on exit (also when the test fails)."""
+
+    def __init__(self, path, megabytes, read_only=False):
+        self.path = path
+        os.makedirs(path, exist_ok=True)
+        options = f"size={megabytes}M" + (",ro" if read_only else "")
+        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", path], capture_output=True, text=True)
+        self.mounted = proc.returncode == 0
+        self.error = proc.stderr.strip()
+
+    def __enter__(self):
+        if not self.mounted:
+            print(f"skipped: cannot mount a tmpfs here ({self.error or 'not root'})")
+            sys.exit(SKIP)
+        return self
+
+    def __exit__(self, *exc):
+        if subprocess.run(["umount", self.path], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", self.path], capture_output=True)
+        return False
+
+
+def fill(directory):
+    """Writes a filler file until the file system is full; returns its path."""
+    path = os.path.join(directory, "filler")
+    block = b"\0" * 65536
+    with open(path, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(block)
+        except OSError as e:
+            check(e.errno == errno.ENOSPC, f"filling the disk: {e}")
+    return path
+
+
+def disk_full_mid_sweep(tmp):
+    exp = write(tmp, "sweep.toml", SWEEP)
+    reference = os.path.join(tmp, "reference.h5")
+    orgsim("run", exp, "-o", reference, "--quiet")
+    size = os.path.getsize(reference)
+    with Tmpfs(os.path.join(tmp, "disk"), 16) as disk:
+        out = os.path.join(disk.path, "out.h5")
+        proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "2", "--quiet"])
+        wait_for_runs(proc, out, 5)
+        filler = fill(disk.path)  # another process fills the disk while the sweep writes
+        t0 = time.time()
+        _, err = proc.communicate(timeout=60)  # no hang: workers stop, the pipeline drains
+        seconds = time.time() - t0
+        check(proc.returncode == 3, f"a full disk exits 3, not {proc.returncode}:\n{err}")
+        lines = err.strip().splitlines()
+        check(len(lines) == 1, f"one message:\n{err}")
+        prefix = f"orgsim: error: disk full while writing {out}: "
+        check(lines[0].startswith(prefix), lines[0])
+        done = int(lines[0][len(prefix):].split(" runs complete; free space and run `")[0])
+        command = lines[0].split("`")[1]
+        check(command == f"{ORGSIM} run {exp} -o {out} --threads 2 --quiet --resume", command)
+        check(5 <= done < TOTAL, f"{done} runs complete")
+        # Every finished run is readable and intact (the file was not closed cleanly: SWMR read).
+        with h5py.File(out, "r", libver="latest", swmr=True) as f, h5py.File(reference, "r") as ref:
+            status = f["runs"]["status"][:]
+            kept = np.nonzero(status == 1)[0]
+            check(len(kept) == done, f"the message says {done}, the file holds {len(kept)}")
+            for run in kept:
+                check(f["metrics"][run].tobytes() == ref["metrics"][run].tobytes(), f"run {run} intact")
+                check(f["runs"][run].tobytes() == ref["runs"][run].tobytes(), f"/runs row {run} intact")
+        print(f"disk full: {done} runs kept, exit {seconds * 1000:.0f} ms after the disk filled")
+        # Free the space; the printed command finishes the sweep as if nothing had happened.
+        os.remove(filler)
+        check(os.path.getsize(out) < size, "the interrupted file is smaller than the full results")
+        resumed = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=600)
+        check(resumed.returncode == 0, resumed.stderr)
+        same_content(reference, out)
+        check(sorted(os.listdir(disk.path)) == ["out.h5"], f"no temporary files: {os.listdir(disk.path)}")
+
+
+def space_check_refuses(tmp):
+    exp = write(tmp, "sweep.toml", SWEEP)
+    with Tmpfs(os.path.join(tmp, "small"), 1) as disk:
+        out = os.path.join(disk.path, "out.h5")
+        proc = orgsim("run", exp, "-o", out, "--quiet", expect=2)
+        line = proc.stderr.strip()
+        check(len(line.splitlines()) == 1 and line.startswith(f"orgsim: error: {out}: the results need an estimated "),
+              line)
+        check(" MB but its file system has 1.0 MB free" in line and "--no-space-check" in line, line)
+        check(os.listdir(disk.path) == [], "refused before anything is created")
+        text = orgsim("validate", exp, "-o", out, expect=2)
+        check("estimated results:" in text.stdout and "TOO LITTLE" in text.stdout, text.stdout)
+        check("the results need an estimated" in text.stderr, text.stderr)
+        # Overridden, the sweep starts and stops cleanly when the disk is full.
+        proc = orgsim("run", exp, "-o", out, "--quiet", "--no-space-check", expect=3)
+        check(proc.stderr.startswith(f"orgsim: error: disk full while writing {out}: "), proc.stderr)
+        check("--no-space-check --quiet --resume`" in proc.stderr, proc.stderr)
+        check(complete_runs(out) >= 0, "the file stays readable")
+    # The estimate is realistic: within a factor of 1.5 of the real size of these results.
+    text = orgsim("validate", exp, "-o", os.path.join(tmp, "real.h5")).stdout
+    estimate = float(text.split("estimated results: ")[1].split(" MB")[0])
+    orgsim("run", exp, "-o", os.path.join(tmp, "real.h5"), "--quiet")
+    real = os.path.getsize(os.path.join(tmp, "real.h5")) / 1e6
+    check(real / 1.5 < estimate < real * 1.5, f"estimated {estimate} MB, wrote {real:.2f} MB")
+    print(f"results estimate {estimate} MB, written {real:.2f} MB")
+    # A plan of 10^10 runs is refused whatever the disk.
+    huge = write(tmp, "huge.toml", SWEEP.replace("replications = 12", "replications = 1000000000"))
+    proc = orgsim("run", huge, "-o", os.path.join(tmp, "huge.h5"), expect=2)
+    check("the results need an estimated" in proc.stderr, proc.stderr)
+    check(not os.path.exists(os.path.join(tmp, "huge.h5")), "nothing created")
+
+
+def memory_refused_before_start(tmp):
+    # 10^8 employees of 1024 dimensions: about 210 GB for one run, more than any test machine has.
+    exp = write(tmp, "big.toml", "[experiment]\nticks = 10\n[scenario]\norg.employees = 100000000\n"
+                                 "learning.dimensions = 1024\n")
+    out = os.path.join(tmp, "big.h5")
+    proc = orgsim("run", exp, "-o", out, "--quiet", expect=2)
+    line = proc.stderr.strip()
+    check(len(line.splitlines()) == 1, line)
+    check(line.startswith("orgsim: error: the experiment's largest run needs an estimated ") and
+          " GB of memory, but this machine has " in line and " available" in line, line)
+    check(not os.path.exists(out), "refused before the output file is created")
+    text = orgsim("validate", exp, expect=2)
+    check("MORE THAN THIS MACHINE HAS" in text.stdout and "available" in text.stdout, text.stdout)
+    check(os.listdir(tmp) == ["big.toml"], f"nothing written: {os.listdir(tmp)}")
+    # The space check cannot hide it: --no-space-check does not turn off the memory check.
+    orgsim("run", exp, "-o", out, "--quiet", "--no-space-check", expect=2)
+
+
+def hostile_paths(tmp):
+    exp = write(tmp, "sweep.toml", SWEEP.replace("ticks = 120", "ticks = 3"))
+    notes = write(tmp, "notes.txt", "my notes")
+    os.mkdir(os.path.join(tmp, "results"))
+    cases = [
+        (["run", tmp, "-o", os.path.join(tmp, "a.h5")], "is a directory"),               # experiment is a directory
+        (["validate", tmp], "is a directory"),
+        (["run", os.path.join(tmp, "none.toml"), "-o", os.path.join(tmp, "b.h5")], "none.toml"),  # missing file
+        (["run", exp, "-o", os.path.join(tmp, "results")], "is a directory"),           # -o is a directory
+        (["run", exp, "-o", notes], "not an orgsim results file"),                      # -o is someone's file
+        (["run", exp, "-o", os.path.join(tmp, "missing", "c.h5")], "does not exist"),   # -o in a missing directory
+        (["run", exp, "-o", ""], "empty"),                                              # -o empty
+        (["run", exp, "-o", os.path.join(tmp, "d.h5"), "--resume"], "nothing to resume"),
+    ]
+    before = sorted(os.listdir(tmp))
+    for args, needle in cases:
+        proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=60)
+        lines = proc.stderr.strip().splitlines()
+        check(proc.returncode == 2, f"{args}: exit {proc.returncode}\n{proc.stderr}")
+        check(len([l for l in lines if "error" in l]) == 1 and needle in proc.stderr, f"{args}:\n{proc.stderr}")
+        check(sorted(os.listdir(tmp)) == before, f"{args}: nothing created: {sorted(os.listdir(tmp))}")
+    with open(notes) as f:
+        check(f.read() == "my notes", "the existing file is untouched")
+    # An unwritable directory: a read-only file system (root ignores permission bits).
+    if os.geteuid() == 0:
+        with Tmpfs(os.path.join(tmp, "ro"), 1, read_only=True) as ro:
+            proc = orgsim("run", exp, "-o", os.path.join(ro.path, "e.h5"), "--quiet", expect=2)
+            check("cannot write in" in proc.stderr and "Read-only file system" in proc.stderr, proc.stderr)
+    else:
+        locked = os.path.join(tmp, "locked")
+        os.mkdir(locked, 0o500)
+        proc = orgsim("run", exp, "-o", os.path.join(locked, "e.h5"), "--quiet", expect=2)
+        check("cannot write in" in proc.stderr and "Permission denied" in proc.stderr, proc.stderr)
+    # A unicode experiment name is fine, and stored as written.
+    uni = write(tmp, "uni.toml", '[experiment]\nname = "организация ✓ 組織"\nticks = 3\n')
+    orgsim("run", uni, "-o", os.path.join(tmp, "uni.h5"), "--quiet")
+    with h5py.File(os.path.join(tmp, "uni.h5"), "r") as f:
+        name = f.attrs["experiment_name"]
+        check((name.decode() if isinstance(name, bytes) else name) == "организация ✓ 組織", f"{name!r}")
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
+        globals()[sys.argv[1]](tmp)
+    print(f"{sys.argv[1]}: passed")
