@@ -17,24 +17,10 @@ import h5py
 import numpy as np
 import pandas as pd
 
-ORGSIM = os.environ["ORGSIM"]
+from e2e_common import ORGSIM, check, orgsim
 SOURCE = os.environ["ORGSIM_SOURCE_DIR"]
 H5DUMP = os.environ.get("H5DUMP", "h5dump")
 SMALL = os.path.join(SOURCE, "tests", "data", "configs", "small.toml")
-
-
-def orgsim(*args, expect=0, cwd=None):
-    proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
-    if proc.returncode != expect:
-        raise AssertionError(
-            f"orgsim {' '.join(args)} exited {proc.returncode}, expected {expect}\n"
-            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
-    return proc
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def default_run_reads_in_h5py_and_pandas(tmp):

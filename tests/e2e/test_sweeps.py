@@ -12,7 +12,7 @@ import time
 import h5py
 import numpy as np
 
-ORGSIM = os.environ["ORGSIM"]
+from e2e_common import ORGSIM, check, orgsim, write
 H5DIFF = os.environ.get("H5DIFF", "h5diff")
 
 # About 2-4 s on two cores: long enough to be killed at several points.
@@ -35,25 +35,6 @@ environment.base_demand = 0.3
 learning.socialization_rate = [0.1, 0.5, 0.9]
 "structure.type" = ["functional", "cross_functional"]
 """
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def orgsim(*args, expect=0):
-    proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=600)
-    check(proc.returncode == expect,
-          f"orgsim {' '.join(args)} exited {proc.returncode}, expected {expect}\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-def write(tmp, name, text):
-    path = os.path.join(tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
 
 
 def read(path):
