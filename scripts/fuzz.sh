@@ -22,6 +22,8 @@ cmake --build build-fuzz -j"$jobs" --target "${targets[@]/#/fuzz_}" || exit 1
 # UBSan findings abort (the fuzzer records them as crashes); leaks are reported per input.
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
+# One narrow exception, explained in the file: libhdf5's own leak when it decodes corrupt metadata.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/sanitizers/lsan.supp:print_suppressions=0"
 status=0
 summary=()
 for target in "${targets[@]}"; do
@@ -33,22 +35,39 @@ for target in "${targets[@]}"; do
            -artifact_prefix="$artifacts/")
   case $target in
     experiment) seeds+=(experiments/configs tests/data/bad-configs); options+=(-dict=fuzz/experiment.dict) ;;
-    results_bytes) options+=(-max_len=65536) ;;
+    # Raw bytes reach libhdf5's own decoders, which can loop on corrupt metadata (an upstream
+    # limitation, fuzz/upstream/): fork mode records such timeouts as artifacts and goes on.
+    results_bytes) options+=(-max_len=65536 -fork=1 -ignore_timeouts=1 -ignore_crashes=1) ;;
     results_structure) options+=(-max_len=2048) ;;
   esac
   log=build-fuzz/$target.log
   echo "fuzz: $target for ${seconds} s (seeds: ${seeds[*]})"
+  touch "$log.start"
   build-fuzz/fuzz/fuzz_$target "${options[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   final=$(grep -E '^#[0-9]+.*(DONE|cov:)' "$log" | tail -1)
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
   rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
-  line="$target: ${execs:-?} executions, ${rate:-?} exec/s; final: ${final:-none}"
-  if [[ $rc -ne 0 ]]; then
+  timeouts=$(find "$artifacts" -name 'timeout-*' -newer "$log.start" | wc -l)
+  line="$target: ${execs:-${final%%:*}} executions, ${rate:-?} exec/s, $timeouts timeouts; final: ${final:-none}"
+  if [[ $rc -ne 0 && $target != results_bytes ]]; then  # results_bytes: see the triage below
     status=1
     line+=" -- FAILED (exit $rc): $(grep -m1 -E 'ERROR: |SUMMARY: ' "$log")"
     line+=" artifact: $(ls -t "$artifacts" | head -1)"
   fi
+  # Triage what fork mode recorded: a crash whose first frame outside the sanitizer runtime is in
+  # libhdf5 is upstream (docs/reliability.md); any other is an orgsim bug and fails the script.
+  while IFS= read -r artifact; do
+    where=$(build-fuzz/fuzz/fuzz_$target -runs=1 "$artifact" 2>&1 |
+            grep -E '^ +#[0-9]+ ' | grep -v -E '__interceptor_|__asan|__sanitizer|__ubsan' | head -1 | sed 's/^ *//')
+    if [[ $where == *libhdf5* ]]; then
+      echo "fuzz: $target: upstream (libhdf5) crash $artifact: $where"
+    else
+      echo "fuzz: $target: ORGSIM BUG $artifact: $where"
+      status=1
+    fi
+  done < <(find "$artifacts" -name 'crash-*' -newer "$log.start")
+  if [[ $target != results_bytes && $timeouts -gt 0 ]]; then status=1; fi
   echo "fuzz: $line"
   summary+=("$line")
 done

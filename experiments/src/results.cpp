@@ -28,7 +28,8 @@ constexpr int kDeflateLevel = 1;  // fast; the shuffle filter does most of the w
 // Run-length matching uses no hash chains, but each reset clears a hash table of 2^(memLevel + 7)
 // entries: a small table keeps resets cheap for small chunks (literal buffers of 2^(memLevel + 6)).
 constexpr int kMemLevel = 6;
-constexpr hsize_t kRunsChunkRows = 256;  // small: a flush recompresses the chunks it touched
+constexpr hsize_t kRunsChunkRows = 256;
+constexpr unsigned kSwmrReadAttempts = 20;  // see open_for_reading  // small: a flush recompresses the chunks it touched
 
 std::string now_iso8601() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -508,7 +509,14 @@ h5::Handle open_for_reading(const std::string& path) {
   if (H5Fis_hdf5(path.c_str()) <= 0) throw ResultsError(path + ": not an HDF5 file (or cannot be read)");
   h5::Handle fapl = latest_format();
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
-  if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  if (id < 0) {
+    // A SWMR reader retries a metadata read whose checksum fails, 100 times by default, doubling
+    // a sleep each time: one corrupt byte in the superblock then kept `orgsim info` busy for
+    // minutes (found by fuzz_results_structure). 20 attempts still ride out a torn read of a
+    // file being written (the sleeps add up to about a millisecond).
+    h5::check_status(H5Pset_metadata_read_attempts(fapl, kSwmrReadAttempts), "metadata read attempts");
+    id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  }
   return h5::file(id, path + ": cannot open");
 }
 
