@@ -2,6 +2,7 @@
 # Builds orgsim under sanitizers and runs the test suites (docs/reliability.md).
 #   scripts/sanitize.sh asan   build-asan: ASan+UBSan (GCC), the whole ctest suite, every label
 #   scripts/sanitize.sh tsan   build-tsan: TSan (GCC), the parallel scheduler, the thread-count
+#                              (does not pass yet: uninstrumented oneTBB, docs/reliability.md)
 #                              determinism tests and the runner's worker/writer threads
 #   scripts/sanitize.sh all    both, one after the other
 # JOBS (default 2) sets the build and ctest parallelism. Each phase prints its wall time.
@@ -31,7 +32,15 @@ run_asan() {
   phase "asan configure" cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DORGSIM_SANITIZE=address,undefined -DORGSIM_BUILD_BENCHMARKS=OFF
   phase "asan build" cmake --build build-asan -j"$jobs"
-  phase "asan tests" ctest --test-dir build-asan -j"$jobs" --output-on-failure
+  # OpenMPI (libmpi, libopen-pal, hwloc and MCA plugins it dlopens and unloads, so their stacks
+  # often show no module) leaks at MPI_Finalize by design. Leak detection is therefore off only in
+  # the two MPI farm tests (everything mpirun starts there); ASan and UBSan errors stay fatal.
+  local mpi_cases='^cluster[.]mpi_'
+  phase "asan tests" ctest --test-dir build-asan -j"$jobs" --output-on-failure -E "$mpi_cases"
+  (
+    export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"
+    phase "asan mpi tests (no leak detection)" ctest --test-dir build-asan --output-on-failure -R "$mpi_cases"
+  )
 }
 
 run_tsan() {

@@ -8,6 +8,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -49,7 +50,8 @@ void replace_dataset(hid_t parent, const char* name, hid_t type, const std::vect
   const hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   if (chunked) {
-    const std::vector<hsize_t> chunk(dims.size(), 1);
+    std::vector<hsize_t> chunk;
+    for (hsize_t d : dims) chunk.push_back(std::min<hsize_t>(std::max<hsize_t>(d, 1), 4096));
     H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
   }
   const hid_t set = H5Dcreate2(parent, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
