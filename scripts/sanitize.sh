@@ -2,8 +2,8 @@
 # Builds orgsim under sanitizers and runs the test suites (docs/reliability.md).
 #   scripts/sanitize.sh asan   build-asan: ASan+UBSan (GCC), the whole ctest suite, every label
 #   scripts/sanitize.sh tsan   build-tsan: TSan (GCC), the parallel scheduler, the thread-count
-#                              (does not pass yet: uninstrumented oneTBB, docs/reliability.md)
 #                              determinism tests and the runner's worker/writer threads
+#                              (does not pass yet: uninstrumented oneTBB, docs/reliability.md)
 #   scripts/sanitize.sh all    both, one after the other
 # JOBS (default 2) sets the build and ctest parallelism. Each phase prints its wall time.
 set -euo pipefail
