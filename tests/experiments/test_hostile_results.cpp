@@ -64,12 +64,15 @@ void replace_dataset(hid_t parent, const char* name, hid_t type, const std::vect
 /// Copies the names attribute of the old /metrics onto a new one with `metrics` entries.
 void write_names(hid_t file, std::size_t metrics) {
   const hid_t set = H5Dopen2(file, "metrics", H5P_DEFAULT);
+  // Fixed-length strings (the reader takes both): variable-length ones would live in a global
+  // heap that the deleted /metrics shared.
   const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_size(type, 16);
   const hsize_t dims[1] = {metrics};
   const hid_t space = H5Screate_simple(1, dims, nullptr);
   const hid_t attr = H5Acreate2(set, "names", type, space, H5P_DEFAULT, H5P_DEFAULT);
-  std::vector<const char*> names(metrics, "strategic_fit");
+  std::vector<char> names(16 * metrics, '\0');
+  for (std::size_t k = 0; k < metrics; ++k) std::copy_n("strategic_fit", 13, names.begin() + static_cast<std::ptrdiff_t>(16 * k));
   H5Awrite(attr, type, names.data());
   H5Aclose(attr);
   H5Sclose(space);
