@@ -19,7 +19,6 @@
 namespace orgsim::agents {
 
 namespace {
-constexpr std::size_t kGrain = 256;
 constexpr std::int8_t kNoDecision = 2;
 constexpr double kExplorationPerOrientation = 0.02;  // reopened beliefs per tick at orientation 1
 

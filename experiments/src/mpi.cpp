@@ -45,8 +45,11 @@ void work(const mpi::communicator& world, const ExperimentSpec& spec) {
     world.send(0, kRequest);
     const mpi::status status = world.probe(0, kWork);
     const int n = status.count<std::uint64_t>().value_or(0);
-    std::vector<std::uint64_t> runs(static_cast<std::size_t>(n));
+    // Boost.MPI's array send and receive dereference the pointer even for 0 elements (UBSan:
+    // reference binding to null), so the empty "stop" message uses a real, unused buffer.
+    std::vector<std::uint64_t> runs(static_cast<std::size_t>(std::max(n, 1)));
     world.recv(0, kWork, runs.data(), n);
+    runs.resize(static_cast<std::size_t>(n));
     if (runs.empty()) return;
     std::vector<std::vector<char>> packed(runs.size());
     std::string error;
@@ -84,7 +87,8 @@ void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& to
       const std::size_t batch = failure.empty() ? std::clamp<std::size_t>(left / (4 * workers), 1, 64) : 0;
       std::vector<std::uint64_t> runs;
       for (std::size_t i = 0; i < batch && next < todo.size(); ++i) runs.push_back(todo[next++]);
-      world.send(source, kWork, runs.data(), static_cast<int>(runs.size()));
+      const std::uint64_t stop = 0;  // never read: see work()
+      world.send(source, kWork, runs.empty() ? &stop : runs.data(), static_cast<int>(runs.size()));
       if (runs.empty()) --active;
     } else if (status.tag() == kResult) {
       std::vector<char> bytes(static_cast<std::size_t>(status.count<char>().value_or(0)));

@@ -42,7 +42,8 @@ class Reader {
     const auto n = get<std::uint64_t>();
     if (n > (bytes_.size() - at_) / sizeof(T)) throw ResultsError("malformed run record (a length runs past its end)");
     std::vector<T> values(n);
-    std::memcpy(values.data(), bytes_.data() + at_, n * sizeof(T));
+    // An empty vector's data() may be null, and memcpy from or to null is undefined even for 0 bytes.
+    if (n > 0) std::memcpy(values.data(), bytes_.data() + at_, n * sizeof(T));
     at_ += n * sizeof(T);
     return values;
   }

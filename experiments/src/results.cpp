@@ -3,6 +3,7 @@
 
 #include "hdf5.hpp"
 #include "orgsim/core/version.hpp"
+#include "orgsim/experiments/runner.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <filesystem>
@@ -29,7 +31,8 @@ constexpr int kDeflateLevel = 1;  // fast; the shuffle filter does most of the w
 // Run-length matching uses no hash chains, but each reset clears a hash table of 2^(memLevel + 7)
 // entries: a small table keeps resets cheap for small chunks (literal buffers of 2^(memLevel + 6)).
 constexpr int kMemLevel = 6;
-constexpr hsize_t kRunsChunkRows = 256;  // small: a flush recompresses the chunks it touched
+constexpr hsize_t kRunsChunkRows = 256;
+constexpr unsigned kSwmrReadAttempts = 20;  // see open_for_reading  // small: a flush recompresses the chunks it touched
 
 std::string now_iso8601() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -559,7 +562,14 @@ h5::Handle open_for_reading(const std::string& path) {
   if (H5Fis_hdf5(path.c_str()) <= 0) throw ResultsError(path + ": not an HDF5 file (or cannot be read)");
   h5::Handle fapl = latest_format();
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
-  if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  if (id < 0) {
+    // A SWMR reader retries a metadata read whose checksum fails, 100 times by default, doubling
+    // a sleep each time: one corrupt byte in the superblock then kept `orgsim info` busy for
+    // minutes (found by fuzz_results_structure). 20 attempts still ride out a torn read of a
+    // file being written (the sleeps add up to about a millisecond).
+    h5::check_status(H5Pset_metadata_read_attempts(fapl, kSwmrReadAttempts), "metadata read attempts");
+    id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  }
   return h5::file(id, path + ": cannot open");
 }
 
@@ -586,11 +596,38 @@ struct ResultsReader::Impl {
   std::vector<std::uint64_t> rows;
   std::vector<double> wall_seconds;
   std::string path;
+  std::size_t memory_limit = 0;  ///< bytes the reader may need at once
 };
 
-ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+namespace {
+
+/// "12.3 MB"
+std::string megabytes(double bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MB", bytes / 1e6);
+  return buffer;
+}
+
+/// A whole number stored as a double in /runs (a count or an index), or ResultsError.
+std::uint64_t whole_number(const std::string& path, const RunColumn* column, const char* name, std::size_t run,
+                           double limit = 9007199254740992.0 /* 2^53 */) {
+  if (!column || column->is_text) throw ResultsError(path + ": /runs lacks the " + std::string(name) + " column");
+  const double x = column->numbers.at(run);
+  if (!(x >= 0 && x <= limit) || x != std::floor(x)) {
+    throw ResultsError(path + ": run " + std::to_string(run) + ": /runs " + name + " is " + column->format(run) +
+                       ", expected a whole number from 0 to " + RunColumn{"", false, {limit}, {}}.format(0));
+  }
+  return static_cast<std::uint64_t>(x);
+}
+
+}  // namespace
+
+ResultsReader::ResultsReader(const std::string& path) : ResultsReader(path, memory_budget()) {}
+
+ResultsReader::ResultsReader(const std::string& path, std::size_t memory_limit) : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.path = path;
+  s.memory_limit = memory_limit;
   std::error_code error;
   if (!std::filesystem::exists(path, error)) throw ResultsError(path + ": no such file");
   if (std::filesystem::is_directory(path, error)) throw ResultsError(path + ": is a directory, not a results file");
@@ -613,6 +650,19 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     s.runs = dims[0];
     s.tick_rows = dims[1];
     s.metric_count = dims[2];
+    h5::Handle metrics_type = h5::type(H5Dget_type(s.metrics), "metrics type");
+    const H5T_class_t metrics_class = H5Tget_class(metrics_type);
+    if (metrics_class != H5T_FLOAT && metrics_class != H5T_INTEGER) {
+      throw ResultsError(path + ": /metrics must hold numbers (float64)");
+    }
+    // A run's rows are read whole: refuse extents (corrupt or hostile) that cannot fit.
+    const double run_bytes = 8.0 * static_cast<double>(s.tick_rows) * (static_cast<double>(s.metric_count) + 1);
+    if (run_bytes > static_cast<double>(memory_limit)) {
+      throw ResultsError(path + ": /metrics declares " + std::to_string(s.tick_rows) + " rows x " +
+                         std::to_string(s.metric_count) + " metrics per run; reading one run needs " +
+                         megabytes(run_bytes) + ", more than the " + megabytes(static_cast<double>(memory_limit)) +
+                         " available");
+    }
     if (!h5::read_strings_attribute(s.metrics, "names", s.metric_names) || s.metric_names.size() != s.metric_count) {
       throw ResultsError(path + ": /metrics has no valid `names` attribute");
     }
@@ -620,10 +670,13 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
       h5::Handle attr = h5::attribute(H5Aopen(s.metrics, "tick_of_row", H5P_DEFAULT), "tick_of_row");
       h5::Handle attr_space = h5::space(H5Aget_space(attr), "tick_of_row space");
       const hssize_t n = H5Sget_simple_extent_npoints(attr_space);
-      if (n == static_cast<hssize_t>(s.tick_rows)) {
-        s.tick_of_row.resize(static_cast<std::size_t>(n));
-        h5::check_status(H5Aread(attr, H5T_NATIVE_INT64, s.tick_of_row.data()), "read tick_of_row");
+      h5::Handle attr_type = h5::type(H5Aget_type(attr), "tick_of_row type");
+      if (n != static_cast<hssize_t>(s.tick_rows) || H5Tget_class(attr_type) != H5T_INTEGER) {
+        throw ResultsError(path + ": /metrics attribute tick_of_row must list one tick (an integer) per row, " +
+                           std::to_string(s.tick_rows) + " in all");
       }
+      s.tick_of_row.resize(static_cast<std::size_t>(n));
+      h5::check_status(H5Aread(attr, H5T_NATIVE_INT64, s.tick_of_row.data()), path + ": read tick_of_row");
     }
     if (s.tick_of_row.empty()) {
       for (std::size_t r = 0; r < s.tick_rows; ++r) s.tick_of_row.push_back(static_cast<std::int64_t>(r));
@@ -641,10 +694,19 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
       throw ResultsError(path + ": /runs has " + std::to_string(dims[0]) + " rows but /metrics " +
                          std::to_string(s.runs) + " runs");
     }
+    // The /runs table is held in memory (every column as double or text, plus per-run state).
+    const double table_bytes =
+        static_cast<double>(s.runs) * (static_cast<double>(H5Tget_size(runs_type)) * 2 + 8.0 * (H5Tget_nmembers(runs_type) + 4));
+    if (table_bytes > static_cast<double>(memory_limit)) {
+      throw ResultsError(path + ": /runs declares " + std::to_string(s.runs) + " runs; reading it needs " +
+                         megabytes(table_bytes) + ", more than the " + megabytes(static_cast<double>(memory_limit)) +
+                         " available");
+    }
   }
   const int members = H5Tget_nmembers(runs_type);
   for (int k = 0; k < members; ++k) {
     char* raw_name = H5Tget_member_name(runs_type, static_cast<unsigned>(k));
+    if (!raw_name) throw ResultsError(path + ": /runs column " + std::to_string(k) + " has no readable name");
     RunColumn column;
     column.name = raw_name;
     H5free_memory(raw_name);
@@ -681,14 +743,29 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
   }
   for (std::size_t r = 0; r < s.runs; ++r) {
     const double n = rows->numbers[r];
-    if (status->numbers[r] == 1 && (n < 1 || n > static_cast<double>(s.tick_rows))) {
+    const bool complete = status->numbers[r] == 1;
+    if (complete && !(n >= 1 && n <= static_cast<double>(s.tick_rows) && n == std::floor(n))) {
       throw ResultsError(path + ": run " + std::to_string(r) + " has a row count out of range");
     }
-    s.rows.push_back(static_cast<std::uint64_t>(std::max(1.0, n)));
+    // An incomplete run's row count is not used for its data; keep it a valid row index.
+    s.rows.push_back(complete ? static_cast<std::uint64_t>(n) : 1);
   }
   s.wall_seconds.assign(s.runs, std::numeric_limits<double>::quiet_NaN());
   if (H5Lexists(s.file, "run_info", H5P_DEFAULT) > 0) {
     h5::Handle info = h5::dataset(H5Dopen2(s.file, "run_info", H5P_DEFAULT), path + ": open /run_info");
+    // H5S_ALL reads the whole dataset: it must be the one-column-per-run table the writer makes.
+    h5::Handle info_space = h5::space(H5Dget_space(info), "run_info space");
+    h5::Handle info_type = h5::type(H5Dget_type(info), "run_info type");
+    hsize_t info_rows[1] = {0};
+    if (H5Sget_simple_extent_ndims(info_space) != 1 || H5Tget_class(info_type) != H5T_COMPOUND ||
+        H5Tget_member_index(info_type, "wall_seconds") < 0) {
+      throw ResultsError(path + ": /run_info must be a 1-D table with a wall_seconds column");
+    }
+    H5Sget_simple_extent_dims(info_space, info_rows, nullptr);
+    if (info_rows[0] != s.runs) {
+      throw ResultsError(path + ": /run_info has " + std::to_string(info_rows[0]) + " rows but /metrics " +
+                         std::to_string(s.runs) + " runs");
+    }
     h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, sizeof(double)), "wall type");
     h5::check_status(H5Tinsert(memory, "wall_seconds", 0, H5T_NATIVE_DOUBLE), "wall column");
     h5::check_status(H5Dread(info, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.wall_seconds.data()),
@@ -761,10 +838,10 @@ std::vector<double> ResultsReader::final_row(std::size_t run) const {
 RunRecord ResultsReader::record(std::size_t run) const {
   const Impl& s = *impl_;
   RunRecord r;
-  r.run = static_cast<std::uint64_t>(run_column("run_id")->numbers.at(run));
-  r.design_point = static_cast<std::uint64_t>(run_column("design_point")->numbers.at(run));
-  r.replication = static_cast<std::uint64_t>(run_column("replication")->numbers.at(run));
-  r.outcome.ticks_run = static_cast<Tick>(run_column("ticks_run")->numbers.at(run));
+  r.run = whole_number(s.path, run_column("run_id"), "run_id", run);
+  r.design_point = whole_number(s.path, run_column("design_point"), "design_point", run);
+  r.replication = whole_number(s.path, run_column("replication"), "replication", run);
+  r.outcome.ticks_run = static_cast<Tick>(whole_number(s.path, run_column("ticks_run"), "ticks_run", run));
   r.wall_seconds = s.wall_seconds.at(run);
   const std::vector<double> all = run_metrics(run);
   r.outcome.metrics = MetricTable(s.metric_count);
@@ -776,15 +853,29 @@ RunRecord ResultsReader::record(std::size_t run) const {
     h5::Handle group = h5::Handle(h5::check(H5Gopen2(s.file, "snapshots", H5P_DEFAULT), "open /snapshots"), H5Gclose);
     std::vector<std::string> fields;
     h5::read_strings_attribute(group, "fields", fields);
-    r.outcome.snapshots.count = static_cast<std::size_t>(count->numbers.at(run));
+    r.outcome.snapshots.count = whole_number(s.path, count, "snapshots", run);
     for (const std::string& field : fields) {
-      h5::Handle set = h5::dataset(H5Dopen2(group, field.c_str(), H5P_DEFAULT), "open /snapshots/" + field);
+      h5::Handle set = h5::dataset(H5Dopen2(group, field.c_str(), H5P_DEFAULT), s.path + ": open /snapshots/" + field);
       h5::Handle space = h5::space(H5Dget_space(set), "snapshot space");
+      // [run, snapshot, agent] values, or [run, snapshot, agent, dimension] beliefs.
       const int rank = H5Sget_simple_extent_ndims(space);
+      if (rank != 3 && rank != 4) {
+        throw ResultsError(s.path + ": /snapshots/" + field + " must have 3 or 4 dimensions, not " + std::to_string(rank));
+      }
       hsize_t dims[4] = {0, 0, 0, 1};
       h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "snapshot dimensions");
+      if (dims[0] <= run || dims[1] < r.outcome.snapshots.count) {
+        throw ResultsError(s.path + ": /snapshots/" + field + " has no room for run " + std::to_string(run) + "'s " +
+                           std::to_string(r.outcome.snapshots.count) + " snapshots");
+      }
       const hsize_t start[4] = {run, 0, 0, 0};
       const hsize_t block[4] = {1, r.outcome.snapshots.count, dims[2], rank == 4 ? dims[3] : 1};
+      const double cells = static_cast<double>(block[1]) * static_cast<double>(block[2]) * static_cast<double>(block[3]);
+      if (cells * 8 > static_cast<double>(s.memory_limit)) {
+        throw ResultsError(s.path + ": /snapshots/" + field + " of run " + std::to_string(run) + " needs " +
+                           megabytes(cells * 8) + ", more than the " + megabytes(static_cast<double>(s.memory_limit)) +
+                           " available");
+      }
       const std::size_t n = r.outcome.snapshots.count * dims[2] * block[3];
       if (n == 0) continue;
       h5::check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, block, nullptr), "select snapshots");

@@ -104,6 +104,9 @@ class ResultsReader {
  public:
   /// @throws ResultsError if the file cannot be opened or is not an orgsim results file.
   explicit ResultsReader(const std::string& path);
+  /// As above; `memory_limit` caps the bytes the reader may need (for /runs, and for one run's
+  /// rows): a file that declares more (a huge or corrupt extent) is refused before allocating.
+  ResultsReader(const std::string& path, std::size_t memory_limit);
   ~ResultsReader();
   ResultsReader(const ResultsReader&) = delete;
   ResultsReader& operator=(const ResultsReader&) = delete;

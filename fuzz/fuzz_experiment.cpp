@@ -1,0 +1,74 @@
+// libFuzzer target: experiment-file text -> ExperimentSpec through the path `orgsim run` and
+// `orgsim validate` take (parse_experiment, then the counts and estimates validate prints, the
+// design points a sweep starts from, and the resolved text recorded in results files).
+// Any orgsim::Error is the expected outcome for bad input; any other exception, crash, leak or
+// sanitizer report is a bug. The resolved text must parse back to itself (merge relies on it).
+#include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/runner.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using orgsim::experiments::ExperimentSpec;
+
+/// Leading lines "#set key=value" become --set overrides (the fuzzer also mutates those).
+std::vector<std::string> overrides_of(std::string_view text) {
+  std::vector<std::string> out;
+  constexpr std::string_view prefix = "#set ";
+  while (text.substr(0, prefix.size()) == prefix && out.size() < 4) {
+    const std::size_t end = text.find('\n');
+    out.emplace_back(text.substr(prefix.size(), end == std::string_view::npos ? end : end - prefix.size()));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+void exercise(const ExperimentSpec& spec) {
+  // What `orgsim validate` prints.
+  const std::size_t runs = spec.run_count();
+  const std::size_t memory = orgsim::experiments::estimate_run_memory(spec);
+  const double seconds = orgsim::experiments::estimate_cpu_seconds(spec);
+  // What the run farm reads first: the first and last design points and the run options.
+  const std::size_t points = spec.design_point_count();
+  if (points > 0) {
+    (void)spec.params_at(0);
+    (void)spec.params_at(points - 1);
+  }
+  (void)spec.run_options();
+  (void)runs;
+  (void)memory;
+  (void)seconds;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  ExperimentSpec spec;
+  try {
+    spec = orgsim::experiments::parse_experiment(text, "fuzz.toml", overrides_of(text));
+  } catch (const orgsim::Error&) {
+    return 0;  // a clean user error: what bad input must give
+  }
+  exercise(spec);
+  const std::string resolved = spec.resolved_text();
+  try {
+    const ExperimentSpec again = orgsim::experiments::parse_experiment(resolved, "<resolved>");
+    if (again.resolved_text() != resolved) {
+      std::fprintf(stderr, "resolved text does not parse back to itself:\n%s\n", resolved.c_str());
+      std::abort();
+    }
+  } catch (const orgsim::Error& e) {
+    std::fprintf(stderr, "resolved text is rejected: %s\n%s\n", e.what(), resolved.c_str());
+    std::abort();
+  }
+  return 0;
+}

@@ -1,0 +1,247 @@
+// Hostile results files: a valid file written by orgsim, then broken one way with the HDF5 API.
+// Each case is one the fuzzers (fuzz/) found or aimed at; the reader must throw ResultsError with
+// a message naming the problem, never read out of bounds, overflow or allocate without bound.
+#include "orgsim/experiments/results.hpp"
+#include "orgsim/experiments/runner.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace orgsim::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_file(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("orgsim-hostile-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir / name;
+}
+
+/// A small finished results file (2 runs of 5 ticks, with snapshots), then `edit` on it.
+std::string broken_file(const std::string& name, const std::function<void(hid_t file)>& edit) {
+  const auto spec = parse_experiment(
+      "[experiment]\nticks = 5\nreplications = 2\n[scenario]\norg.employees = 12\n"
+      "[output.snapshots]\nevery = 5\nfields = [\"engagement\"]\n",
+      "hostile.toml");
+  const std::string path = temp_file(name).string();
+  run_experiment(spec, path, {});
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  EXPECT_GE(file, 0);
+  edit(file);
+  H5Fclose(file);
+  return path;
+}
+
+/// Replaces dataset `name` (under `parent`) by one of `type` with the given dims (no data).
+void replace_dataset(hid_t parent, const char* name, hid_t type, const std::vector<hsize_t>& dims,
+                     bool chunked = false) {
+  if (H5Lexists(parent, name, H5P_DEFAULT) > 0) H5Ldelete(parent, name, H5P_DEFAULT);
+  const hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (chunked) {
+    std::vector<hsize_t> chunk;
+    for (hsize_t d : dims) chunk.push_back(std::min<hsize_t>(std::max<hsize_t>(d, 1), 4096));
+    H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+  }
+  const hid_t set = H5Dcreate2(parent, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  EXPECT_GE(set, 0) << name;
+  H5Dclose(set);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+}
+
+/// Copies the names attribute of the old /metrics onto a new one with `metrics` entries.
+void write_names(hid_t file, std::size_t metrics) {
+  const hid_t set = H5Dopen2(file, "metrics", H5P_DEFAULT);
+  // Fixed-length strings (the reader takes both): variable-length ones would live in a global
+  // heap that the deleted /metrics shared.
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, 16);
+  const hsize_t dims[1] = {metrics};
+  const hid_t space = H5Screate_simple(1, dims, nullptr);
+  const hid_t attr = H5Acreate2(set, "names", type, space, H5P_DEFAULT, H5P_DEFAULT);
+  std::vector<char> names(16 * metrics, '\0');
+  for (std::size_t k = 0; k < metrics; ++k) std::copy_n("strategic_fit", 13, names.begin() + static_cast<std::ptrdiff_t>(16 * k));
+  H5Awrite(attr, type, names.data());
+  H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Dclose(set);
+}
+
+/// The message of the ResultsError that `read` throws ("" if none).
+std::string error_of(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const ResultsError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(HostileResults, TheUnbrokenFileReads) {
+  const std::string path = broken_file("ok.h5", [](hid_t) {});
+  ResultsReader reader(path);
+  ASSERT_EQ(reader.run_count(), 2u);
+  EXPECT_TRUE(reader.complete(1));
+  EXPECT_EQ(reader.record(1).outcome.snapshots.count, 2u);
+}
+
+TEST(HostileResults, RunInfoWithMoreRowsThanRunsIsRefused) {
+  // Read with H5S_ALL into a buffer of one double per run, this overflowed the heap.
+  const std::string path = broken_file("run_info.h5", [](hid_t file) {
+    const hid_t row = H5Tcreate(H5T_COMPOUND, sizeof(double));
+    H5Tinsert(row, "wall_seconds", 0, H5T_IEEE_F64LE);
+    replace_dataset(file, "run_info", row, {4096});
+    H5Tclose(row);
+  });
+  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("/run_info has 4096 rows but /metrics 2 runs"),
+            std::string::npos);
+}
+
+TEST(HostileResults, SnapshotsOfTheWrongRankAreRefused) {
+  // A rank-6 dataset made H5Sget_simple_extent_dims write past a 4-element array on the stack.
+  const std::string path = broken_file("snapshot_rank.h5", [](hid_t file) {
+    const hid_t group = H5Gopen2(file, "snapshots", H5P_DEFAULT);
+    replace_dataset(group, "engagement", H5T_IEEE_F64LE, {2, 2, 2, 2, 2, 2});
+    H5Gclose(group);
+  });
+  ResultsReader reader(path);
+  EXPECT_NE(error_of([&] { (void)reader.record(0); }).find("/snapshots/engagement must have 3 or 4 dimensions, not 6"),
+            std::string::npos);
+}
+
+TEST(HostileResults, SnapshotCountBeyondTheDatasetIsRefused) {
+  const std::string path = broken_file("snapshot_count.h5", [](hid_t file) {
+    const hid_t group = H5Gopen2(file, "snapshots", H5P_DEFAULT);
+    replace_dataset(group, "engagement", H5T_IEEE_F64LE, {2, 1, 12});
+    H5Gclose(group);
+  });
+  ResultsReader reader(path);
+  EXPECT_NE(error_of([&] { (void)reader.record(0); }).find("has no room for run 0's 2 snapshots"), std::string::npos);
+}
+
+TEST(HostileResults, HugeDeclaredExtentsAreRefusedBeforeAllocating) {
+  // An unallocated chunked dataset costs a few bytes on disk whatever extent it declares.
+  const std::string metrics = broken_file("huge_metrics.h5", [](hid_t file) {
+    replace_dataset(file, "metrics", H5T_IEEE_F64LE, {2, hsize_t{1} << 40, 1}, true);
+    write_names(file, 1);
+  });
+  EXPECT_NE(error_of([&] { ResultsReader reader(metrics, std::size_t{1} << 30); }).find("reading one run needs"),
+            std::string::npos);
+  const std::string runs = broken_file("huge_runs.h5", [](hid_t file) {
+    replace_dataset(file, "metrics", H5T_IEEE_F64LE, {hsize_t{1} << 28, 6, 1}, true);
+    write_names(file, 1);
+    const hid_t row = H5Tcreate(H5T_COMPOUND, 3 * sizeof(double));
+    H5Tinsert(row, "ticks_run", 0, H5T_IEEE_F64LE);
+    H5Tinsert(row, "rows", 8, H5T_IEEE_F64LE);
+    H5Tinsert(row, "status", 16, H5T_IEEE_F64LE);
+    replace_dataset(file, "runs", row, {hsize_t{1} << 28}, true);
+    H5Tclose(row);
+  });
+  const std::string huge_runs = error_of([&] { ResultsReader reader(runs, std::size_t{1} << 30); });
+  EXPECT_NE(huge_runs.find("/runs declares 268435456 runs"), std::string::npos) << huge_runs;
+}
+
+TEST(HostileResults, MetricsThatAreNotNumbersAreRefused) {
+  const std::string path = broken_file("text_metrics.h5", [](hid_t file) {
+    const hid_t text = H5Tcopy(H5T_C_S1);
+    H5Tset_size(text, 8);
+    replace_dataset(file, "metrics", text, {2, 6, 1});
+    H5Tclose(text);
+    write_names(file, 1);
+  });
+  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("/metrics must hold numbers"), std::string::npos);
+}
+
+/// Rewrites /runs as the columns run_id, ticks_run, rows, status with the given values.
+void write_runs(hid_t file, const std::vector<std::vector<double>>& rows, bool with_run_id = true) {
+  const hid_t row = H5Tcreate(H5T_COMPOUND, 4 * sizeof(double));
+  H5Tinsert(row, with_run_id ? "run_id" : "not_run_id", 0, H5T_IEEE_F64LE);
+  H5Tinsert(row, "ticks_run", 8, H5T_IEEE_F64LE);
+  H5Tinsert(row, "rows", 16, H5T_IEEE_F64LE);
+  H5Tinsert(row, "status", 24, H5T_IEEE_F64LE);
+  replace_dataset(file, "runs", row, {rows.size()});
+  std::vector<double> flat;
+  for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
+  const hid_t set = H5Dopen2(file, "runs", H5P_DEFAULT);
+  H5Dwrite(set, row, H5S_ALL, H5S_ALL, H5P_DEFAULT, flat.data());
+  H5Dclose(set);
+  H5Tclose(row);
+}
+
+TEST(HostileResults, RowCountsOutOfRangeAreNotConverted) {
+  // An incomplete run's row count of 1e300 was cast to an integer (undefined behaviour).
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const std::string path = broken_file("row_count.h5", [](hid_t file) {
+    write_runs(file, {{0, 5, 1e300, 0}, {1, 5, inf, 0}});
+  });
+  ResultsReader reader(path);
+  EXPECT_FALSE(reader.complete(0));
+  EXPECT_EQ(reader.final_row(1).size(), reader.metric_names().size());
+  const std::string fractional = broken_file("row_fraction.h5", [](hid_t file) {
+    write_runs(file, {{0, 5, 2.5, 1}, {1, 5, 6, 1}});
+  });
+  EXPECT_NE(error_of([&] { ResultsReader reader(fractional); }).find("run 0 has a row count out of range"),
+            std::string::npos);
+}
+
+TEST(HostileResults, RecordsNeedWholeNumberColumns) {
+  // record() (resume, merge) dereferenced missing columns and cast NaN to integers.
+  const std::string missing = broken_file("no_run_id.h5", [](hid_t file) {
+    write_runs(file, {{0, 5, 6, 1}, {1, 5, 6, 1}}, false);
+  });
+  ResultsReader without(missing);
+  EXPECT_NE(error_of([&] { (void)without.record(0); }).find("/runs lacks the run_id column"), std::string::npos);
+  const std::string nan = broken_file("nan_run_id.h5", [](hid_t file) {
+    write_runs(file, {{std::numeric_limits<double>::quiet_NaN(), 5, 6, 1}, {-1, 5, 6, 1}});
+  });
+  ResultsReader with_nan(nan);
+  EXPECT_NE(error_of([&] { (void)with_nan.record(0); }).find("run 0: /runs run_id is nan, expected a whole number"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { (void)with_nan.record(1); }).find("run 1: /runs run_id is -1"), std::string::npos);
+}
+
+TEST(HostileResults, TickOfRowMustListOneTickPerRow) {
+  const std::string path = broken_file("tick_of_row.h5", [](hid_t file) {
+    const hid_t set = H5Dopen2(file, "metrics", H5P_DEFAULT);
+    H5Adelete(set, "tick_of_row");
+    const hsize_t dims[1] = {3};
+    const hid_t space = H5Screate_simple(1, dims, nullptr);
+    const hid_t attr = H5Acreate2(set, "tick_of_row", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    const double ticks[3] = {0, 1, 2};
+    H5Awrite(attr, H5T_NATIVE_DOUBLE, ticks);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Dclose(set);
+  });
+  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("tick_of_row must list one tick (an integer) per row, 6"),
+            std::string::npos);
+}
+
+TEST(HostileResults, CorruptSuperblockFailsFast) {
+  // One flipped byte in the (checksummed) superblock: the SWMR-read fallback retried the read 100
+  // times with a doubling sleep, for minutes. ctest's timeout for this test (20 s) catches a return.
+  const std::string path = broken_file("superblock.h5", [](hid_t) {});
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(12);
+    file.put('Z');
+  }
+  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("cannot open"), std::string::npos);
+  EXPECT_FALSE(is_results_file(path));
+}
+
+}  // namespace
+}  // namespace orgsim::experiments
