@@ -225,6 +225,7 @@ int command_run(const RunArgs& args) {
     throw UsageError(output + ": exists and is not an orgsim results file; refusing to overwrite it "
                               "(choose another -o, or add --force)");
   }
+  if (exists && !args.force && experiments::is_results_file(output)) experiments::screen_results_file(output);
   if (!args.force && !args.resume && exists && experiments::is_results_file(output) &&
       !experiments::ResultsReader(output).finished()) {
     throw UsageError(output + ": holds an interrupted (or running) sweep; finish it with --resume, or start "
@@ -391,6 +392,7 @@ int command_merge(const std::string& output, const std::vector<std::string>& inp
     if (std::filesystem::exists(output) && std::filesystem::equivalent(input, output)) {
       throw UsageError(output + ": is one of the shards; merge into another file");
     }
+    experiments::screen_results_file(input);
   }
   experiments::merge_shards(inputs, output);
   std::cout << "merged " << inputs.size() << " shards into " << output << "\n";
@@ -413,6 +415,7 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
 
 int command_analyze(const std::string& file, const std::string& by, const std::string& metrics,
                     const std::string& at, const std::string& format) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   const analysis::Window window = analysis::parse_window(at);
   const analysis::Summary summary =
@@ -436,6 +439,7 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
 
 int command_compare(const std::string& file, const std::string& by, const std::string& baseline,
                     const std::string& metrics, const std::string& at, const std::string& format) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   const analysis::Comparison comparison =
       analysis::compare(results, by, baseline, split_list(metrics, "--metrics"), analysis::parse_window(at));
@@ -451,6 +455,7 @@ int command_compare(const std::string& file, const std::string& by, const std::s
 
 int command_sensitivity(const std::string& file, const std::string& metrics, const std::string& at,
                         std::size_t bootstrap, const std::string& format) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   const analysis::SensitivityResult result =
       analysis::sensitivity(results, split_list(metrics, "--metrics"), analysis::parse_window(at), bootstrap);
@@ -464,6 +469,7 @@ int command_sensitivity(const std::string& file, const std::string& metrics, con
 
 int command_report(const std::string& file, std::string output, const std::string& by, const std::string& metrics,
                    bool quiet) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   if (output.empty()) output = std::filesystem::path(file).stem().string() + "-report.html";
   analysis::ReportOptions options;
@@ -480,6 +486,7 @@ int command_report(const std::string& file, std::string output, const std::strin
 
 int command_resilience(const std::string& file, const std::string& metric, double within, const std::string& by,
                        bool per_run) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   const analysis::Resilience r = analysis::resilience(results, metric, within, split_list(by, "--by"));
   if (per_run) {
@@ -492,6 +499,7 @@ int command_resilience(const std::string& file, const std::string& metric, doubl
 
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script, bool points) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   analysis::LineChart chart = x == "tick" ? analysis::time_series_chart(results, by, metric)
                                            : analysis::final_metric_chart(results, x, by, metric);
@@ -557,6 +565,7 @@ int command_params(const std::string& format) {
 }
 
 int command_info(const std::string& file) {
+  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
   experiments::ResultsReader results(file);
   std::cout << file << "\n";
   for (const char* name : {"experiment_name", "orgsim_version", "git_revision", "created", "finished", "host",

@@ -6,6 +6,7 @@
 #include "orgsim/experiments/runner.hpp"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -581,6 +583,52 @@ bool is_results_file(const std::string& path) {
     return H5Lexists(file, "metrics", H5P_DEFAULT) > 0 && H5Lexists(file, "runs", H5P_DEFAULT) > 0;
   } catch (const ResultsError&) {
     return false;
+  }
+}
+
+void screen_results_file(const std::string& path, double limit_seconds) {
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) return;  // no process to spare: the reader runs in this one, as without screening
+  if (child == 0) {
+    const int quiet = ::open("/dev/null", O_WRONLY);
+    if (quiet >= 0) {
+      ::dup2(quiet, STDOUT_FILENO);
+      ::dup2(quiet, STDERR_FILENO);
+    }
+    int status = 0;
+    try {
+      const ResultsReader results(path);
+      for (const char* name : {"experiment_name", "orgsim_version", "created", "finished", "design", "shard", "experiment"}) {
+        (void)results.attribute(name);
+      }
+      for (const auto& column : results.run_columns()) {
+        for (std::size_t row = 0; row < std::min<std::size_t>(results.run_count(), 4); ++row) (void)column.format(row);
+      }
+      for (std::size_t run = 0; run < std::min<std::size_t>(results.run_count(), 4); ++run) (void)results.final_row(run);
+    } catch (...) {
+      status = 2;  // an ordinary error: the reader in the parent reports it
+    }
+    ::_exit(status);  // no exit handlers: the parent owns the process's state
+  }
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (done < 0 && errno != EINTR) return;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > limit_seconds) {
+      ::kill(child, SIGKILL);
+      ::waitpid(child, &status, 0);
+      throw ResultsError(path + ": the HDF5 library had not finished reading this file after " +
+                         std::to_string(static_cast<int>(limit_seconds)) +
+                         " s (it loops on some corrupt files): the file is damaged or not an orgsim results file");
+    }
+    ::usleep(2000);
+  }
+  if (WIFSIGNALED(status)) {
+    throw ResultsError(path + ": the HDF5 library crashed reading this file (signal " + std::to_string(WTERMSIG(status)) +
+                       ", in a separate process): the file is damaged or not an orgsim results file");
   }
 }
 

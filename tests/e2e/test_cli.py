@@ -9,9 +9,11 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import h5py
 import numpy as np
@@ -297,6 +299,30 @@ def not_a_results_file(tmp):
         f["data"] = np.arange(3)
     proc = orgsim("info", os.path.join(tmp, "other.h5"), expect=2)
     check("not an orgsim results file" in proc.stderr, proc.stderr)
+
+
+def files_that_break_libhdf5(tmp):
+    """libhdf5 1.10.8 crashes (a wild memcpy) or loops on some corrupt files (fuzz/upstream):
+    every command that reads a results file reports it as one error, exit 2, within the
+    screening limit, and a copy of such a file as `run --resume` output is not written to."""
+    upstream = os.path.join(SOURCE, "fuzz", "upstream")
+    crash = os.path.join(upstream, "hdf5-memcpy-corrupt-global-heap.h5")
+    for args in (["info", crash], ["analyze", crash], ["report", crash, "-o", os.path.join(tmp, "r.html")],
+                 ["merge", "-o", os.path.join(tmp, "merged.h5"), crash]):
+        proc = orgsim(*args, expect=2)
+        check("the HDF5 library crashed reading this file" in proc.stderr and proc.stderr.count("error:") == 1,
+              f"{args}: {proc.stderr}")
+    check(not os.path.exists(os.path.join(tmp, "r.html")) and not os.path.exists(os.path.join(tmp, "merged.h5")),
+          "nothing is written for a file that cannot be read")
+    copy = os.path.join(tmp, "resume.h5")
+    shutil.copyfile(crash, copy)
+    before = open(copy, "rb").read()
+    proc = orgsim("run", SMALL, "-o", copy, "--resume", "--quiet", expect=2)
+    check("crashed" in proc.stderr and open(copy, "rb").read() == before, proc.stderr)
+    started = time.monotonic()
+    proc = orgsim("info", os.path.join(upstream, "hdf5-hang-corrupt-global-heap.h5"), expect=2)
+    check("had not finished reading this file" in proc.stderr, proc.stderr)
+    check(time.monotonic() - started < 60, "the screening limit bounds the wait")
 
 
 def analyze_at_ticks_windows_and_formats(tmp):

@@ -99,6 +99,15 @@ struct RunColumn {
 /// True when `path` is an HDF5 file with orgsim's /metrics and /runs (never throws).
 bool is_results_file(const std::string& path);
 
+/// Opens `path` once in a child process and reads it as the commands do (metadata, provenance,
+/// the /runs table, a few runs), so that a corrupt file on which the HDF5 library itself
+/// crashes or loops (libhdf5 1.10.8 is not safe on corrupt bytes: docs/reliability.md) gives
+/// a ResultsError instead of taking orgsim down. Ordinary problems (not an orgsim file, missing
+/// datasets) are left to the reader, which names them. Call it before opening a file orgsim did
+/// not just write, while no other thread uses HDF5.
+/// @throws ResultsError when the child crashed or had not finished after `limit_seconds`
+void screen_results_file(const std::string& path, double limit_seconds = 30);
+
 /// Reads an orgsim results file (also one whose writer was killed). Reads are per run.
 class ResultsReader {
  public:
