@@ -626,8 +626,13 @@ void screen_results_file(const std::string& path, double limit_seconds) {
     }
     ::usleep(2000);
   }
-  if (WIFSIGNALED(status)) {
-    throw ResultsError(path + ": the HDF5 library crashed reading this file (signal " + std::to_string(WTERMSIG(status)) +
+  // The child exits 0 (read) or 2 (an ordinary error, which the reader here reports); anything
+  // else is a crash: a signal, or a sanitizer's report (its own exit status).
+  const bool crashed = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 2);
+  if (crashed) {
+    const std::string how = WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                                : "exit status " + std::to_string(WEXITSTATUS(status));
+    throw ResultsError(path + ": the HDF5 library crashed reading this file (" + how +
                        ", in a separate process): the file is damaged or not an orgsim results file");
   }
 }

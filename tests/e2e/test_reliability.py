@@ -203,7 +203,7 @@ def second_signal_exits_at_once(tmp):
     # second signal during that shutdown ends the process at once, as a kill would; the live file
     # stays readable and --resume finishes it.
     exp = write(tmp, "big.toml", SWEEP.replace("org.employees = 1500", "org.employees = 400000")
-                .replace("ticks = 120", "ticks = 3").replace("replications = 12", "replications = 1")
+                .replace("ticks = 120", "ticks = 20").replace("replications = 12", "replications = 1")
                 .replace('"structure.type" = ["functional", "cross_functional"]', "")
                 .replace("[0.1, 0.5, 0.9]", "[0.1, 0.9]"))
     out = os.path.join(tmp, "out.h5")
@@ -211,6 +211,7 @@ def second_signal_exits_at_once(tmp):
     deadline = time.time() + 30
     while complete_runs(out) < 0 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.005)
+    time.sleep(0.5)  # the runs are under way (a signal before any run starts ends the sweep at once)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
