@@ -350,6 +350,13 @@ int command_slurm(const SlurmArgs& args) {
   return 0;
 }
 
+/// A results file given on the command line, screened first: a file on which libhdf5 itself
+/// crashes or hangs gets an error, not a crash (docs/reliability.md).
+experiments::ResultsReader open_results(const std::string& file) {
+  experiments::screen_results_file(file);
+  return experiments::ResultsReader(file);
+}
+
 std::string readable_megabytes(std::uintmax_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / 1e6);
@@ -415,8 +422,7 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
 
 int command_analyze(const std::string& file, const std::string& by, const std::string& metrics,
                     const std::string& at, const std::string& format) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   const analysis::Window window = analysis::parse_window(at);
   const analysis::Summary summary =
       analysis::summarize(results, split_list(by, "--by"), split_list(metrics, "--metrics"), window);
@@ -439,8 +445,7 @@ int command_analyze(const std::string& file, const std::string& by, const std::s
 
 int command_compare(const std::string& file, const std::string& by, const std::string& baseline,
                     const std::string& metrics, const std::string& at, const std::string& format) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   const analysis::Comparison comparison =
       analysis::compare(results, by, baseline, split_list(metrics, "--metrics"), analysis::parse_window(at));
   if (format == "csv") {
@@ -455,8 +460,7 @@ int command_compare(const std::string& file, const std::string& by, const std::s
 
 int command_sensitivity(const std::string& file, const std::string& metrics, const std::string& at,
                         std::size_t bootstrap, const std::string& format) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   const analysis::SensitivityResult result =
       analysis::sensitivity(results, split_list(metrics, "--metrics"), analysis::parse_window(at), bootstrap);
   if (format == "csv") {
@@ -469,8 +473,7 @@ int command_sensitivity(const std::string& file, const std::string& metrics, con
 
 int command_report(const std::string& file, std::string output, const std::string& by, const std::string& metrics,
                    bool quiet) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   if (output.empty()) output = std::filesystem::path(file).stem().string() + "-report.html";
   analysis::ReportOptions options;
   options.by = by;
@@ -486,8 +489,7 @@ int command_report(const std::string& file, std::string output, const std::strin
 
 int command_resilience(const std::string& file, const std::string& metric, double within, const std::string& by,
                        bool per_run) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   const analysis::Resilience r = analysis::resilience(results, metric, within, split_list(by, "--by"));
   if (per_run) {
     analysis::print_resilience_runs_csv(std::cout, results, r);
@@ -499,8 +501,7 @@ int command_resilience(const std::string& file, const std::string& metric, doubl
 
 int command_plot(const std::string& file, const std::string& x, const std::string& by, const std::string& metric,
                  std::string output, const std::string& script, bool points) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   analysis::LineChart chart = x == "tick" ? analysis::time_series_chart(results, by, metric)
                                            : analysis::final_metric_chart(results, x, by, metric);
   if (points) chart.lines = false;
@@ -565,8 +566,7 @@ int command_params(const std::string& format) {
 }
 
 int command_info(const std::string& file) {
-  experiments::screen_results_file(file);  // a file that crashes libhdf5 gets an error, not a crash
-  experiments::ResultsReader results(file);
+  const experiments::ResultsReader results = open_results(file);
   std::cout << file << "\n";
   for (const char* name : {"experiment_name", "orgsim_version", "git_revision", "created", "finished", "host",
                            "design", "shard"}) {

@@ -176,7 +176,7 @@ ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& out
                            " available; use fewer employees (org.employees, growth.target_employees) or fewer "
                            "dimensions (learning.dimensions)";
   }
-  const std::size_t count = shard ? (spec.run_count() + shard->count - 1 - shard->index) / shard->count : spec.run_count();
+  const std::size_t count = shard.value_or(Shard{}).runs_of(spec.run_count());
   const std::uintmax_t all = estimate_results_bytes(spec, count);
   // Resuming writes the kept runs into a fresh copy while the old file still exists; once it
   // replaces the old one, the rest is written.
@@ -259,7 +259,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const Shard shard = options.shard.value_or(Shard{});
 
   SweepReport report;
-  report.runs = options.shard ? (total + shard.count - 1 - shard.index) / shard.count : total;
+  report.runs = shard.runs_of(total);
 
   // Resume: take over the complete runs of the interrupted file (opened SWMR-read, so no manual
   // h5clear), written into a fresh file that replaces it; then run the rest.

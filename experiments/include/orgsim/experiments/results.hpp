@@ -48,6 +48,8 @@ struct Shard {
   std::size_t index = 0;
   std::size_t count = 1;
   [[nodiscard]] bool contains(std::size_t run) const { return run % count == index; }
+  /// How many of runs 0..total-1 the shard holds.
+  [[nodiscard]] std::size_t runs_of(std::size_t total) const { return (total + count - 1 - index) / count; }
   [[nodiscard]] std::string str() const { return std::to_string(index) + "/" + std::to_string(count); }
 };
 
