@@ -211,9 +211,9 @@ def second_signal_exits_at_once(tmp):
     deadline = time.time() + 30
     while complete_runs(out) < 0 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.005)
-    time.sleep(0.5)  # the runs are under way (a signal before any run starts ends the sweep at once)
+    time.sleep(1.0)  # the runs are under way (a signal before any run starts ends the sweep at once)
     proc.send_signal(signal.SIGINT)
-    time.sleep(0.02)
+    time.sleep(0.005)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     check(proc.returncode == 143, f"the second signal (SIGTERM) exits 143, not {proc.returncode}:\n{err}")
