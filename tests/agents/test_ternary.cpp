@@ -103,5 +103,35 @@ TEST(Ternary, FillUniformGivesEachValueAThirdIndependently) {
   EXPECT_NEAR(static_cast<double>(same_pair) / static_cast<double>(pairs), 1.0 / 3.0, 0.005);
 }
 
+TEST(Ternary, FillUniformReadsPairsInOrderRejecting11) {
+  // The documented rule, one pair at a time: pairs from the lowest bits of each word up, 00 -> -1,
+  // 01 -> 0, 10 -> +1, 11 skipped; a new word when the 32 pairs are used up; the rest of the last
+  // word unused. fill_uniform must give exactly this (results depend on it), for m up to 2 words.
+  for (std::size_t m : {1u, 30u, 64u, 65u, 100u, 128u}) {
+    for (std::size_t k = 0; k < 500; ++k) {
+      RandomStream draw(3, stream_id("fill-order"), m, k, 0), replay(3, stream_id("fill-order"), m, k, 0);
+      PackedCode v;
+      v.pack(std::vector<std::int8_t>(m, 1));
+      fill_uniform(v.view(), m, draw);
+      std::uint64_t bits = 0;
+      int pairs_left = 0;
+      for (std::size_t d = 0; d < m; ++d) {
+        std::uint64_t value = 3;
+        while (value == 3) {
+          if (pairs_left == 0) {
+            bits = replay();
+            pairs_left = 32;
+          }
+          value = bits & 3u;
+          bits >>= 2;
+          --pairs_left;
+        }
+        ASSERT_EQ(v.view().get(d), value == 0 ? -1 : value == 1 ? 0 : 1) << "m = " << m << ", k = " << k << ", d = " << d;
+      }
+      ASSERT_EQ(draw(), replay()) << "the same number of words used";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace orgsim::agents

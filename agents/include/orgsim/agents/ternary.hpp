@@ -107,22 +107,17 @@ inline void pack_signs(std::span<const std::int8_t> values, std::span<std::uint6
 template <class Stream>
 void fill_uniform(Ternary v, std::size_t m, Stream& draw) {
   for (std::uint64_t& word : v.data()) word = 0;
-  std::uint64_t bits = 0;
-  int pairs_left = 0;
-  for (std::size_t d = 0; d < m; ++d) {
-    std::uint64_t value;
-    do {
-      if (pairs_left == 0) {
-        bits = draw();
-        pairs_left = 32;
-      }
-      value = bits & 3u;
-      bits >>= 2;
-      --pairs_left;
-    } while (value == 3);
-    const std::uint64_t bit = std::uint64_t{1} << (d % 64);
-    if (value != 1) v.known(d / 64) |= bit;
-    if (value == 2) v.positive(d / 64) |= bit;
+  constexpr std::uint64_t kLow = 0x5555555555555555u;  // the low bit of each of the 32 pairs
+  for (std::size_t d = 0; d < m;) {
+    const std::uint64_t bits = draw();
+    const std::uint64_t low = bits & kLow, high = (bits >> 1) & kLow;
+    // The accepted pairs, lowest first, one dimension each: no branch per dimension.
+    for (std::uint64_t accepted = ~(low & high) & kLow; accepted != 0 && d < m; accepted &= accepted - 1, ++d) {
+      const int pair = std::countr_zero(accepted);
+      const std::uint64_t unknown = (low >> pair) & 1u, positive = (high >> pair) & 1u;  // 01 -> 0, 10 -> +1
+      v.known(d / 64) |= (unknown ^ 1u) << (d % 64);
+      v.positive(d / 64) |= positive << (d % 64);
+    }
   }
 }
 
