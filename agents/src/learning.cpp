@@ -126,9 +126,9 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
     // on as a coin flip) with a small probability, which keeps variety the code can learn from.
     const double rate = explore_ * org_.culture_of_team(team).learning_orientation;
     if (rate != explore_trials_.p()) explore_trials_ = BernoulliTrials(rate).prepared();  // one per culture
-    BernoulliTrials trials = explore_trials_;
+    explore_trials_.restart();  // each employee's trials on their own
     for (std::size_t w = 0; w < words_; ++w) {
-      const std::uint64_t reopened = trials.select(beliefs.known(w), draw);
+      const std::uint64_t reopened = explore_trials_.select(beliefs.known(w), draw);
       beliefs.known(w) &= ~reopened;
       beliefs.positive(w) &= ~reopened;
     }

@@ -177,6 +177,44 @@ TEST(BernoulliTrials, SelectGivesEachCandidatePIndependently) {
   }
 }
 
+TEST(BernoulliTrials, SkippingGivesTheOutcomesOfComputingEveryGap) {
+  // The skipping regime takes the logarithm only where a gap's value matters; the outcomes must
+  // be exactly those of computing every gap, floor(log U / log(1 - r)) with U = 1 - uniform(),
+  // carried across calls (words of several sizes, with restart() between sequences).
+  for (double p : {0.003, 0.01, 0.03, 0.049, 0.97}) {
+    const double rare = p <= 0.5 ? p : 1 - p;
+    const double log_common = std::log1p(-rare);
+    BernoulliTrials trials = BernoulliTrials(p).prepared();
+    for (std::size_t k = 0; k < 3000; ++k) {
+      RandomStream draw(12, stream_id("skip"), 0, k, 0), reference(12, stream_id("skip"), 0, k, 0);
+      trials.restart();
+      bool have_gap = false;
+      std::uint64_t gap = 0;
+      for (std::uint64_t candidates : {~std::uint64_t{0} >> 34, ~std::uint64_t{0}, std::uint64_t{0x1}, std::uint64_t{0xFF00FF}}) {
+        std::uint64_t expected = 0;
+        for (std::uint64_t left = candidates; left != 0;) {
+          if (!have_gap) {
+            gap = static_cast<std::uint64_t>(std::floor(std::log(1.0 - reference.uniform()) / log_common));
+            have_gap = true;
+          }
+          const auto count = static_cast<std::uint64_t>(std::popcount(left));
+          if (gap >= count) {
+            gap -= count;
+            break;
+          }
+          for (; gap > 0; --gap) left &= left - 1;
+          expected |= left & (0 - left);
+          left &= left - 1;
+          have_gap = false;
+        }
+        if (p > 0.5) expected = candidates & ~expected;
+        ASSERT_EQ(trials.select(candidates, draw), expected) << "p = " << p << ", sequence " << k;
+      }
+      ASSERT_EQ(draw(), reference()) << "the same numbers used";
+    }
+  }
+}
+
 TEST(BernoulliTrials, BitSlicedComparesDigitsOfP) {
   // p = 1/2 = 0.1 in binary: one word decides every candidate (success where the word's bit is 0).
   RandomStream draw(4, stream_id("digits"), 0, 0, 0), copy(4, stream_id("digits"), 0, 0, 0);

@@ -95,8 +95,9 @@ class RandomStream {
 /// fewest random words (the choice depends only on p and the candidates, so results stay
 /// reproducible):
 /// - one outcome rare (r = min(p, 1 - p) < 0.05): only the rare outcomes cost random numbers;
-///   the gaps between them are geometric, drawn by inversion (floor(log U / log(1 - r))) and
-///   carried from one call to the next, so c candidates cost about c * r + 1 draws;
+///   the gaps between them are geometric, drawn by inversion (floor(log U / log(1 - r)), the
+///   logarithm only where the gap's value matters) and carried from one call to the next, so c
+///   candidates cost about c * r + 1 draws;
 /// - at most 3 candidates: one bernoulli(p) draw each;
 /// - otherwise all candidates at once, bit-sliced: candidate i succeeds iff its uniform number
 ///   U_i in [0, 1) is below p, and the U_i are compared with p one binary digit at a time, digit
@@ -154,6 +155,10 @@ class BernoulliTrials {
     return copy;
   }
 
+  /// Forgets the gap carried over from earlier calls, as a fresh copy would; what was computed
+  /// for p (the logarithm, the bounds) is kept. For one object serving many sequences of trials.
+  void restart() noexcept { have_u_ = false; }
+
   /// The outcome of one more trial (a single candidate).
   bool next(RandomStream& draw) noexcept { return select(1, draw) != 0; }
 
@@ -184,17 +189,31 @@ class BernoulliTrials {
 
   /// Skipping regime: the current gap (common outcomes before the next rare one) passes over
   /// whole words of candidates at once; lowest candidate first, as one trial after another.
+  /// The gap is floor(log U / log(1 - r)) for its uniform number U, but the logarithm is only
+  /// taken when the gap's value matters: while U is clearly below (1 - r)^k, the gap is surely at
+  /// least k, and that is all a word of k candidates without a rare outcome needs to know (most
+  /// words, since r < 0.05). The outcomes are exactly those of computing every gap.
   std::uint64_t select_skipping(std::uint64_t candidates, RandomStream& draw) noexcept {
     std::uint64_t rare = 0;
     for (std::uint64_t left = candidates; left != 0;) {
+      const auto count = static_cast<std::uint64_t>(std::popcount(left));
+      if (!have_u_) {
+        u_ = 1.0 - draw.uniform();  // (0, 1]
+        have_u_ = true;
+        have_gap_ = false;
+        passed_ = 0;
+      }
       if (!have_gap_) {
+        if (passed_ + count <= kBounds && u_ <= surely_at_least(passed_ + count)) {
+          passed_ += count;  // every candidate left has the common outcome
+          break;
+        }
         if (log_common_ == 0) log_common_ = std::log1p(-rare_);  // once, when first needed
-        const double u = 1.0 - draw.uniform();  // (0, 1]
-        const double gap = std::floor(std::log(u) / log_common_);
+        const double gap = std::floor(std::log(u_) / log_common_);
         gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
+        gap_ -= passed_;  // those were certain: gap >= passed_
         have_gap_ = true;
       }
-      const auto count = static_cast<std::uint64_t>(std::popcount(left));
       if (gap_ >= count) {  // every candidate left has the common outcome
         gap_ -= count;
         break;
@@ -202,18 +221,38 @@ class BernoulliTrials {
       for (; gap_ > 0; --gap_) left &= left - 1;  // the common outcomes before the rare one
       rare |= left & (0 - left);
       left &= left - 1;
-      have_gap_ = false;
+      have_u_ = false;
     }
     return rare_is_success_ ? rare : candidates & ~rare;
   }
+
+  /// A bound b_k <= (1 - r)^k such that U <= b_k makes floor(log U / log(1 - r)) >= k certain
+  /// despite the rounding of the logarithm and the division (a relative margin of 1e-9, many
+  /// orders above it), for 1 <= k <= kBounds; computed once per k, when first needed.
+  double surely_at_least(std::uint64_t k) noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (k - 1);
+    if (!(bounds_known_ & bit)) {
+      if (log_common_ == 0) log_common_ = std::log1p(-rare_);
+      bounds_[k - 1] = std::exp(static_cast<double>(k) * log_common_) * (1.0 - 1e-9);
+      bounds_known_ |= bit;
+    }
+    return bounds_[k - 1];
+  }
+
+  static constexpr std::uint64_t kBounds = 64;
 
   double p_, rare_;
   bool rare_is_success_, skipping_;
   std::uint64_t digits_ = 0;  // binary digits 1..64 of p
   double tail_ = 0;           // p * 2^64 - digits_: the digits after the 64th
   double log_common_ = 0;
-  bool have_gap_ = false;
-  std::uint64_t gap_ = 0;
+  // The current gap: its number U, and either its value (have_gap_) or how many common outcomes
+  // it has surely passed so far.
+  double u_ = 0;
+  bool have_u_ = false, have_gap_ = false;
+  std::uint64_t gap_ = 0, passed_ = 0;
+  std::uint64_t bounds_known_ = 0;  // bit k - 1: bounds_[k - 1] computed
+  double bounds_[kBounds];          // NOLINT: filled as needed (bounds_known_)
 };
 
 }  // namespace orgsim
