@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstddef>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 namespace orgsim::agents {
@@ -52,16 +53,26 @@ void apply_turbulence(Organization& org, Tick tick) {
 
 namespace {
 
-/// Acting, one employee at a time: a known belief is acted on, a 0 belief is a coin flip (one
-/// random bit per dimension; a random word for each 64 dimensions that hold a 0 belief, none
-/// where every belief is known). Stores the actions and the action score.
+/// Acting, one employee at a time, with the numbers drawn before it. An employee's first
+/// numbers of the tick decide whether they leave by turnover (March's p3; `leaving`) and give
+/// the number their engagement-driven quit is decided by later (`quit_draw`, people submodel),
+/// so turnover needs no stream of its own. Then acting: a known belief is acted on, a 0 belief is
+/// a coin flip (one random bit per dimension; a random word for each 64 dimensions that hold a 0
+/// belief, none where every belief is known). Stores the actions and the action score. Then, on
+/// review ticks with sensing noise, the standard normal noise on the score (`sensing_noise`).
 class Acting {
  public:
-  explicit Acting(Organization& org) : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()) {
+  Acting(Organization& org, Tick tick)
+      : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()), leaving_(org.leaving()),
+        quit_draw_(org.quit_draw()), sensing_noise_(org.sensing_noise()),
+        p3_(org.params().learning_turnover_rate),
+        sensing_(!sensing_noise_.empty() && tick % static_cast<Tick>(org.settings().review_interval) == 0) {
     pack_signs(org.reality, reality_);
   }
 
   void apply(std::size_t slot, RandomStream& draw) {
+    leaving_[slot] = p3_ > 0 && draw.bernoulli(p3_) ? 1 : 0;
+    if (!quit_draw_.empty()) quit_draw_[slot] = draw.uniform();
     const ConstTernary beliefs = org_.beliefs(slot);
     const auto actions = org_.actions(slot);
     std::int32_t score = 0;
@@ -74,19 +85,24 @@ class Acting {
       score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
     scores_[slot] = score;
+    if (sensing_) sensing_noise_[slot] = boost::random::normal_distribution<double>(0.0, 1.0)(draw);
   }
 
  private:
   Organization& org_;
   std::size_t m_, words_;
   std::span<std::int32_t> scores_;
+  std::span<std::uint8_t> leaving_;
+  std::span<double> quit_draw_, sensing_noise_;
+  double p3_;
+  bool sensing_;
   std::array<std::uint64_t, kMaxWords> reality_{};
 };
 
 }  // namespace
 
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org);
+  Acting acting(org, tick);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
     acting.apply(slot, draw);
@@ -143,7 +159,7 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
 }
 
 void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org);
+  Acting acting(org, tick);
   Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
@@ -166,7 +182,7 @@ void learn_code(Organization& org, Tick tick) {
                                 ? org.params().strategy_sensing_noise * std::sqrt(static_cast<double>(m)) *
                                       (1.0 - 0.8 * org.automation_data)
                                 : 0.0;
-    const auto& population = org.employees();
+    const auto sensing_noise = std::as_const(org).sensing_noise();
 
     // #(+1) actions per dimension over the superior group, and its size (turned into the net
     // majority #(+1) - #(-1) after the reduction). Integer sums: exact whatever the split.
@@ -179,10 +195,8 @@ void learn_code(Organization& org, Tick tick) {
         [&](std::size_t begin, std::size_t end, Tally acc) {
           for (std::size_t slot = begin; slot < end; ++slot) {
             bool superior = scores[slot] > code_score;
-            if (noise_sd > 0) {
-              RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
-              boost::random::normal_distribution<double> noise(0.0, noise_sd);
-              superior = static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
+            if (noise_sd > 0) {  // the noise was drawn when acting
+              superior = static_cast<double>(scores[slot]) + noise_sd * sensing_noise[slot] > static_cast<double>(code_score);
             }
             if (!superior) continue;
             ++acc.members;
@@ -232,23 +246,18 @@ void learn_code(Organization& org, Tick tick) {
   org.record_code_history(tick);
 }
 
-void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const double p3 = org.params().learning_turnover_rate;
-  const bool quits = org.params().people_enabled && org.params().people_quit_sensitivity > 0;
+void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::size_t end) {
+  // Turnover was decided when acting (the employee's first number of the tick); the
+  // engagement-driven quit (people submodel), (1 - engagement)^2 scaled, is decided here by the
+  // number drawn then, with this tick's engagement.
+  if (!(org.params().people_enabled && org.params().people_quit_sensitivity > 0)) return;
   const double sensitivity = org.params().people_quit_sensitivity;
   auto leaving = org.leaving();
+  const auto quit_draw = org.quit_draw();
   const auto engagement = org.engagement();
-  const auto& population = org.employees();
   for (std::size_t slot = begin; slot < end; ++slot) {
-    // One stream for both: the turnover draw first (so March's draws do not depend on the people
-    // submodel), then the engagement-driven quit (people submodel): (1 - engagement)^2 scaled.
-    RandomStream draw = org.key().stream(streams::turnover, population.id(slot), tick);
-    bool leaves = p3 > 0 && draw.bernoulli(p3);
-    if (quits) {
-      const double disengaged = 1.0 - engagement[slot];
-      leaves = draw.bernoulli(sensitivity * disengaged * disengaged) || leaves;
-    }
-    leaving[slot] = leaves ? 1 : 0;
+    const double disengaged = 1.0 - engagement[slot];
+    if (quit_draw[slot] < sensitivity * disengaged * disengaged) leaving[slot] = 1;
   }
 }
 

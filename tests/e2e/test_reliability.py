@@ -22,7 +22,8 @@ from e2e_common import ORGSIM, check, orgsim, write
 H5DIFF = os.environ.get("H5DIFF", "h5diff")
 SKIP = 77
 
-# 72 runs, about 3-5 s on two cores: long enough to be interrupted at several points.
+# 72 runs, about 3 s on two cores (2026-12-02): long enough to be interrupted at several points
+# (the file is flushed every 0.25 s, so a live reader sees finished runs in steps).
 SWEEP = """
 [experiment]
 name = "interruptible"
@@ -30,7 +31,7 @@ ticks = 120
 replications = 12
 seed = 42
 [scenario]
-org.employees = 1500
+org.employees = 6000
 learning.turnover_rate = 0.01
 learning.turbulence_rate = 0.01
 structure.enabled = true
@@ -174,9 +175,9 @@ def sigterm_shard_and_resume(tmp):
 
 
 def signal_before_the_first_run(tmp):
-    # Four runs of about a second each: the signal lands while the first ones are in flight.
+    # Four runs of about a second each (2026-12-02): the signal lands while the first ones are in flight.
     exp = write(tmp, "slow.toml", SWEEP.replace("replications = 12", "replications = 1")
-                .replace("org.employees = 1500", "org.employees = 12000")
+                .replace("org.employees = 6000", "org.employees = 40000")
                 .replace('"structure.type" = ["functional", "cross_functional"]', "")
                 .replace("[0.1, 0.5, 0.9]", "[0.1, 0.9]"))
     reference = os.path.join(tmp, "reference.h5")
@@ -199,11 +200,11 @@ def signal_before_the_first_run(tmp):
 
 
 def second_signal_exits_at_once(tmp):
-    # Big runs take a while to reach their next tick (the first signal's shutdown waits for it): a
-    # second signal during that shutdown ends the process at once, as a kill would; the live file
-    # stays readable and --resume finishes it.
-    exp = write(tmp, "big.toml", SWEEP.replace("org.employees = 1500", "org.employees = 400000")
-                .replace("ticks = 120", "ticks = 20").replace("replications = 12", "replications = 1")
+    # Big runs (2-3 s each, 2026-12-02) take a while to reach their next tick (the first signal's
+    # shutdown waits for it): a second signal during that shutdown ends the process at once, as a
+    # kill would; the live file stays readable and --resume finishes it.
+    exp = write(tmp, "big.toml", SWEEP.replace("org.employees = 6000", "org.employees = 400000")
+                .replace("ticks = 120", "ticks = 40").replace("replications = 12", "replications = 1")
                 .replace('"structure.type" = ["functional", "cross_functional"]', "")
                 .replace("[0.1, 0.5, 0.9]", "[0.1, 0.9]"))
     out = os.path.join(tmp, "out.h5")

@@ -15,7 +15,8 @@ import numpy as np
 from e2e_common import ORGSIM, check, orgsim, write
 H5DIFF = os.environ.get("H5DIFF", "h5diff")
 
-# About 2-4 s on two cores: long enough to be killed at several points.
+# About 3 s on two cores (2026-12-02): long enough to be killed at several points (the file is
+# flushed every 0.25 s, so a live reader sees finished runs in steps).
 SWEEP = """
 [experiment]
 name = "killable"
@@ -23,7 +24,7 @@ ticks = 120
 replications = 12
 seed = 42
 [scenario]
-org.employees = 1500
+org.employees = 6000
 learning.turnover_rate = 0.01
 learning.turbulence_rate = 0.01
 structure.enabled = true

@@ -20,7 +20,9 @@ void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& d
 void apply_turbulence(Organization& org, Tick tick);
 
 /// Parallel: employees act; a belief of +1/-1 is acted on as is, a 0 belief as a fair coin flip.
-/// Stores each employee's actions and action score (agreement of actions with reality).
+/// Stores each employee's actions and action score (agreement of actions with reality). The
+/// employee's first numbers of the tick come before acting (turnover, the quit's number) and the
+/// sensing noise after it (review ticks), from the same stream.
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
 /// Socialization of one employee, the second half of an employee's learning step (after acting,
@@ -62,7 +64,8 @@ void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::siz
 /// after the decision latency. Uses the actions taken before socialization.
 void learn_code(Organization& org, Tick tick);
 
-/// Parallel: each employee leaves with probability p3, plus engagement-driven quits.
+/// Parallel: engagement-driven quits (people submodel), decided by the number drawn when acting;
+/// turnover with probability p3 was decided when acting (Acting in learning.cpp).
 void draw_turnover(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
 /// Serial: each leaver's slot gets a new id (a replacement hire), in slot order.
