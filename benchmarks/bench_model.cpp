@@ -155,6 +155,33 @@ void BM_SmallSweepWriterCost(benchmark::State& state) {
 }
 BENCHMARK(BM_SmallSweepWriterCost)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
 
+/// What each worker does after its run: compress the run's /metrics rows into the dataset's
+/// chunks (compress_metrics). model:0 is one run of the small sweep above (March's core, 50
+/// employees, 101 rows), model:1 one run of the default experiment (every submodel, 250
+/// employees, 261 rows). Counters: raw bytes per second and the compression ratio.
+void BM_CompressMetrics(benchmark::State& state) {
+  const bool full = state.range(0) == 1;
+  const auto spec = full ? experiments::parse_experiment(experiments::default_experiment_text(), "default")
+                         : experiments::parse_experiment(
+                               "[experiment]\nticks = 100\n[scenario]\norg.employees = 50\n"
+                               "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n",
+                               "small");
+  const auto outcome = agents::simulate(spec.params_at(0), {spec.seed, 0}, spec.run_options());
+  const std::size_t rows = outcome.metrics.rows();
+  const double raw = static_cast<double>(rows * outcome.metrics.width() * sizeof(double));
+  std::size_t compressed = 0;
+  for (auto _ : state) {
+    const auto chunks = experiments::compress_metrics(outcome.metrics, rows);
+    compressed = 0;
+    for (const auto& chunk : chunks) compressed += chunk.size();
+    benchmark::DoNotOptimize(chunks.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(raw) * static_cast<std::int64_t>(state.iterations()));
+  state.counters["ratio"] = raw / static_cast<double>(compressed);
+  state.counters["rows"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_CompressMetrics)->ArgNames({"model"})->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 /// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs).
 void BM_MarchFigure1(benchmark::State& state) {
   sweep_benchmark(state,

@@ -4,7 +4,8 @@ find_package(TBB REQUIRED COMPONENTS tbb)
 find_package(HDF5 REQUIRED COMPONENTS C)
 find_package(Boost 1.74 REQUIRED)
 find_package(tomlplusplus REQUIRED)
-find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ORGSIM_LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # Debian's 1.14 has no CMake package
 find_package(nlohmann_json 3 REQUIRED)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 

@@ -38,7 +38,7 @@ struct RunRecord {
 /// Rows of /metrics per chunk for runs of `tick_rows` rows (up to 64: a chunk never mixes runs).
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
 
-/// Applies /metrics' filters (shuffle, deflate) to a run's rows, one buffer per chunk up to the
+/// Applies /metrics' filter (deflate) to a run's rows, one buffer per chunk up to the
 /// chunk holding its last recorded row (NaN-padded; later chunks stay unwritten and read back as
 /// the NaN fill value). Workers call it in parallel so that the single writer only writes bytes.
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows);
