@@ -132,7 +132,10 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
     guide = static_cast<std::size_t>(project_team_[slot]);  // two reporting lines: one of them, at random
   }
   const double p1 = rate_[slot];
-  if (own_team_ != team) pack(own_, own_team_, team);  // teams are contiguous slots: rarely
+  if (own_team_ != team) {  // teams are contiguous slots: rarely
+    pack(own_, own_team_, team);
+    explore_rate_ = explore_ * org_.culture_of_team(team).learning_orientation;
+  }
   if (p1 > 0) {
     if (guide != team && guiding_team_ != guide) pack(guiding_, guiding_team_, guide);
     move_toward(beliefs, guide == team ? own_.view() : guiding_.view(), p1, draw);
@@ -140,8 +143,7 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   if (explore_ > 0) {
     // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
     // on as a coin flip) with a small probability, which keeps variety the code can learn from.
-    const double rate = explore_ * org_.culture_of_team(team).learning_orientation;
-    if (rate != explore_trials_.p()) explore_trials_ = BernoulliTrials(rate).prepared();  // one per culture
+    if (explore_rate_ != explore_trials_.p()) explore_trials_ = BernoulliTrials(explore_rate_).prepared();  // one per culture
     explore_trials_.restart();  // each employee's trials on their own
     for (std::size_t w = 0; w < words_; ++w) {
       const std::uint64_t reopened = explore_trials_.select(beliefs.known(w), draw);

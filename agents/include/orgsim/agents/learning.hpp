@@ -48,7 +48,8 @@ class Socialization {
   std::span<const std::int32_t> team_, project_team_;
   std::span<const double> rate_;
   std::span<std::int16_t> matches_;
-  BernoulliTrials explore_trials_{0.0};  // the last experimentation rate, its logarithm computed
+  double explore_rate_ = 0;  // experimentation rate of own_team_ (its culture's learning orientation)
+  BernoulliTrials explore_trials_{0.0};  // for the last experimentation rate seen (logarithm, bounds)
   PackedCode guiding_, own_;
   std::size_t guiding_team_ = SIZE_MAX, own_team_ = SIZE_MAX;
 };
