@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstddef>
 #include <cstdlib>
-#include <utility>
 #include <vector>
 
 namespace orgsim::agents {
@@ -53,26 +52,34 @@ void apply_turbulence(Organization& org, Tick tick) {
 
 namespace {
 
-/// Acting, one employee at a time, with the numbers drawn before it. An employee's first
-/// numbers of the tick decide whether they leave by turnover (March's p3; `leaving`) and give
-/// the number their engagement-driven quit is decided by later (`quit_draw`, people submodel),
-/// so turnover needs no stream of its own. Then acting: a known belief is acted on, a 0 belief is
-/// a coin flip (one random bit per dimension; a random word for each 64 dimensions that hold a 0
-/// belief, none where every belief is known). Stores the actions and the action score. Then, on
-/// review ticks with sensing noise, the standard normal noise on the score (`sensing_noise`).
+/// Acting, one employee at a time, with the numbers drawn before it. The first two words of an
+/// employee's stream each tick are reserved: the first decides whether they leave by turnover
+/// (March's p3; `leaving`), the second is the number their engagement-driven quit is decided by
+/// later (`quit_draw`, people submodel). A reserved word that is not needed is passed over
+/// without being computed, so the draws after it are the same whether turnover and quits are on
+/// or off, and turnover needs no stream of its own. Then acting: a known belief is acted on, a 0
+/// belief is a coin flip (one random bit per dimension; a random word for each 64 dimensions that
+/// hold a 0 belief, none where every belief is known). Stores the actions and the action score.
 class Acting {
  public:
-  Acting(Organization& org, Tick tick)
+  explicit Acting(Organization& org)
       : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()), leaving_(org.leaving()),
-        quit_draw_(org.quit_draw()), sensing_noise_(org.sensing_noise()),
-        p3_(org.params().learning_turnover_rate),
-        sensing_(!sensing_noise_.empty() && tick % static_cast<Tick>(org.settings().review_interval) == 0) {
+        quit_draw_(org.quit_draw()), p3_(org.params().learning_turnover_rate) {
     pack_signs(org.reality, reality_);
   }
 
   void apply(std::size_t slot, RandomStream& draw) {
-    leaving_[slot] = p3_ > 0 && draw.bernoulli(p3_) ? 1 : 0;
-    if (!quit_draw_.empty()) quit_draw_[slot] = draw.uniform();
+    if (p3_ > 0) {
+      leaving_[slot] = draw.bernoulli(p3_) ? 1 : 0;
+    } else {
+      leaving_[slot] = 0;
+      draw.discard(1);
+    }
+    if (!quit_draw_.empty()) {
+      quit_draw_[slot] = draw.uniform();
+    } else {
+      draw.discard(1);
+    }
     const ConstTernary beliefs = org_.beliefs(slot);
     const auto actions = org_.actions(slot);
     std::int32_t score = 0;
@@ -85,7 +92,6 @@ class Acting {
       score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
     scores_[slot] = score;
-    if (sensing_) sensing_noise_[slot] = boost::random::normal_distribution<double>(0.0, 1.0)(draw);
   }
 
  private:
@@ -93,16 +99,15 @@ class Acting {
   std::size_t m_, words_;
   std::span<std::int32_t> scores_;
   std::span<std::uint8_t> leaving_;
-  std::span<double> quit_draw_, sensing_noise_;
+  std::span<double> quit_draw_;
   double p3_;
-  bool sensing_;
   std::array<std::uint64_t, kMaxWords> reality_{};
 };
 
 }  // namespace
 
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org, tick);
+  Acting acting(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
     acting.apply(slot, draw);
@@ -161,7 +166,7 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
 }
 
 void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org, tick);
+  Acting acting(org);
   Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
@@ -184,7 +189,7 @@ void learn_code(Organization& org, Tick tick) {
                                 ? org.params().strategy_sensing_noise * std::sqrt(static_cast<double>(m)) *
                                       (1.0 - 0.8 * org.automation_data)
                                 : 0.0;
-    const auto sensing_noise = std::as_const(org).sensing_noise();
+    const auto& population = org.employees();
 
     // #(+1) actions per dimension over the superior group, and its size (turned into the net
     // majority #(+1) - #(-1) after the reduction). Integer sums: exact whatever the split.
@@ -197,8 +202,10 @@ void learn_code(Organization& org, Tick tick) {
         [&](std::size_t begin, std::size_t end, Tally acc) {
           for (std::size_t slot = begin; slot < end; ++slot) {
             bool superior = scores[slot] > code_score;
-            if (noise_sd > 0) {  // the noise was drawn when acting
-              superior = static_cast<double>(scores[slot]) + noise_sd * sensing_noise[slot] > static_cast<double>(code_score);
+            if (noise_sd > 0) {
+              RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
+              boost::random::normal_distribution<double> noise(0.0, noise_sd);
+              superior = static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
             }
             if (!superior) continue;
             ++acc.members;

@@ -73,7 +73,6 @@ Organization::Organization(const ModelParams& params, RunKey key)
   project_team_ = employees_.add_column<std::int32_t>();
   leaving_ = employees_.add_column<std::uint8_t>();
   quit_draw_ = employees_.add_column<double>(params.people_enabled && params.people_quit_sensitivity > 0 ? 1 : 0);
-  sensing_noise_ = employees_.add_column<double>(params.strategy_enabled && params.strategy_sensing_noise > 0 ? 1 : 0);
   p1_ = employees_.add_column<double>();
   code_matches_ = employees_.add_column<std::int16_t>();
   skills_ = employees_.add_column<float>(skills_width_);

@@ -1,6 +1,7 @@
 // March (1991) rules, phase by phase, on hand-made states.
 #include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/model.hpp"
+#include "orgsim/agents/submodels.hpp"
 
 #include <gtest/gtest.h>
 
@@ -201,6 +202,57 @@ TEST(Learning, EquilibriumNeedsNoPossibleImproverAndFullConformity) {
   EXPECT_TRUE(at_equilibrium(org));
   org.beliefs(1).set(3, 0);  // a coin flip could now score 4 > 3
   EXPECT_FALSE(at_equilibrium(org));
+}
+
+TEST(Learning, TurnoverAndQuitsShiftNoOtherDraw) {
+  // The first two words of an employee's tick are reserved for turnover and the quit's number:
+  // switching turnover or quits on or off leaves every action and every socialization step of
+  // the tick as it was (common random numbers across those designs), with and without peer
+  // learning (where acting is a phase of its own).
+  for (const bool peers : {false, true}) {
+    std::vector<Organization> orgs;
+    for (const int variant : {0, 1, 2}) {
+      ModelParams p = params(600, 70);  // two words per belief vector
+      p.learning_socialization_rate = 0.5;
+      if (peers) {
+        p.structure_enabled = true;
+        p.structure_peer_learning_rate = 0.3;
+      }
+      if (variant >= 1) p.learning_turnover_rate = 0.2;
+      if (variant == 2) {
+        p.people_enabled = true;
+        p.people_quit_sensitivity = 0.5;
+      }
+      orgs.emplace_back(p, RunKey{5, 0});
+    }
+    for (Organization& org : orgs) {
+      org.code.assign(org.dimensions(), 1);  // something to socialize toward
+      for (std::size_t t = 0; t < org.teams.count; ++t) {
+        std::copy(org.code.begin(), org.code.end(), org.team_code(t).begin());
+      }
+      if (peers) {
+        act(org, 1, 0, org.headcount());
+        learn_from_peers_and_socialize(org, 1, 0, org.headcount());
+        publish_peer_beliefs(org, 1);
+      } else {
+        act_and_socialize(org, 1, 0, org.headcount());
+      }
+    }
+    std::size_t leavers = 0;
+    for (std::size_t s = 0; s < orgs[0].headcount(); ++s) {
+      leavers += orgs[1].leaving()[s];
+      for (std::size_t v : {1u, 2u}) {
+        for (std::size_t w = 0; w < orgs[0].words(); ++w) {
+          ASSERT_EQ(orgs[v].actions(s)[w], orgs[0].actions(s)[w]) << "peers " << peers << ", variant " << v << ", slot " << s;
+          ASSERT_EQ(orgs[v].beliefs(s).known(w), orgs[0].beliefs(s).known(w)) << "peers " << peers << ", slot " << s;
+          ASSERT_EQ(orgs[v].beliefs(s).positive(w), orgs[0].beliefs(s).positive(w)) << "peers " << peers << ", slot " << s;
+        }
+      }
+      EXPECT_EQ(orgs[2].leaving()[s], orgs[1].leaving()[s]) << "quits decided later leave turnover as it was";
+      EXPECT_EQ(orgs[0].leaving()[s], 0);
+    }
+    EXPECT_NEAR(static_cast<double>(leavers) / 600.0, 0.2, 5 * std::sqrt(0.16 / 600));
+  }
 }
 
 }  // namespace

@@ -86,6 +86,20 @@ TEST(RandomStream, BernoulliFrequencyMatchesProbability) {
   EXPECT_TRUE(RandomStream(1, 1, 1, 1, 1).bernoulli(1.0));
 }
 
+TEST(RandomStream, DiscardPassesOverWordsAsIfDrawn) {
+  // Discarding n words leaves the stream where drawing them would: before the first block is
+  // computed, inside a block, across a block boundary and over whole blocks.
+  for (unsigned drawn_first : {0u, 1u, 3u, 4u, 6u}) {
+    for (unsigned n : {1u, 2u, 3u, 4u, 5u, 9u}) {
+      RandomStream skipped(3, stream_id("discard"), 1, 2, 3), drawn(3, stream_id("discard"), 1, 2, 3);
+      for (unsigned i = 0; i < drawn_first; ++i) EXPECT_EQ(skipped(), drawn());
+      skipped.discard(n);
+      for (unsigned i = 0; i < n; ++i) drawn();
+      for (int i = 0; i < 9; ++i) EXPECT_EQ(skipped(), drawn()) << "after " << drawn_first << " drawn, " << n << " discarded";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace orgsim
 

@@ -21,8 +21,8 @@ void apply_turbulence(Organization& org, Tick tick);
 
 /// Parallel: employees act; a belief of +1/-1 is acted on as is, a 0 belief as a fair coin flip.
 /// Stores each employee's actions and action score (agreement of actions with reality). The
-/// employee's first numbers of the tick come before acting (turnover, the quit's number) and the
-/// sensing noise after it (review ticks), from the same stream.
+/// employee's first two words of the tick, from the same stream, are reserved for turnover and
+/// the quit's number.
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end);
 
 /// Socialization of one employee, the second half of an employee's learning step (after acting,

@@ -41,6 +41,7 @@ inline constexpr StreamId act = stream_id("act");
 inline constexpr StreamId code_learning = stream_id("code_learning");
 inline constexpr StreamId new_traits = stream_id("new_traits");
 inline constexpr StreamId shock = stream_id("shock");
+inline constexpr StreamId sensing = stream_id("sensing");
 inline constexpr StreamId network = stream_id("network");
 inline constexpr StreamId cascade = stream_id("cascade");
 inline constexpr StreamId arrivals = stream_id("arrivals");
@@ -183,10 +184,6 @@ class Organization {
   /// The uniform number this tick's engagement-driven quit is decided by, drawn with the
   /// employee's first numbers of the tick, when acting (empty without quits).
   [[nodiscard]] std::span<double> quit_draw() { return employees_.column(quit_draw_); }
-  /// This review tick's standard normal noise on how the organization sees the employee's
-  /// performance, drawn when acting (empty without sensing noise).
-  [[nodiscard]] std::span<double> sensing_noise() { return employees_.column(sensing_noise_); }
-  [[nodiscard]] std::span<const double> sensing_noise() const { return employees_.column(sensing_noise_); }
   /// Personal socialization rate (p1, or the fast learners' rate, spread by culture).
   [[nodiscard]] std::span<double> socialization_rate() { return employees_.column(p1_); }
   [[nodiscard]] std::span<const double> socialization_rate() const { return employees_.column(p1_); }
@@ -268,8 +265,7 @@ class Organization {
   ColumnHandle<std::int32_t> team_;
   ColumnHandle<std::int32_t> project_team_;
   ColumnHandle<std::uint8_t> leaving_;
-  ColumnHandle<double> quit_draw_;      // people submodel with quits
-  ColumnHandle<double> sensing_noise_;  // strategy.sensing_noise > 0
+  ColumnHandle<double> quit_draw_;  // people submodel with quits
   ColumnHandle<double> p1_;
   ColumnHandle<std::int16_t> code_matches_;
   ColumnHandle<float> skills_;

@@ -51,9 +51,19 @@ class RandomStream {
 
   /// 64 uniformly random bits.
   result_type operator()() noexcept {
-    if (used_ == 4) refill();
+    if (used_ >= 4) {
+      const unsigned skip = used_ - 4;  // words discarded before the block was needed
+      counter_.v[3] += skip / 4;        // whole blocks passed over are never computed
+      refill();
+      used_ = skip % 4;
+    }
     return block_.v[used_++];
   }
+
+  /// Passes over the next n words as if they had been drawn, without computing a block that
+  /// nothing else needs: a word reserved for a draw that is switched off keeps its place, so the
+  /// draws after it are the same whether it is on or off.
+  void discard(unsigned n) noexcept { used_ += n; }
 
   /// Uniform double in [0, 1) with 53 random bits.
   double uniform() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
@@ -87,7 +97,7 @@ class RandomStream {
   Philox::key_type key_;
   Philox::ctr_type counter_;
   Philox::ctr_type block_{};
-  unsigned used_ = 4;
+  unsigned used_ = 4;  // words of block_ used; 4 + k: block_ not computed yet, k words discarded
 };
 
 /// Independent Bernoulli(p) trials for candidates given as the set bits of a 64-bit word:
