@@ -256,13 +256,13 @@ void learn_code(Organization& org, Tick tick) {
 }
 
 void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::size_t end) {
-  // Turnover was decided when acting (the employee's first number of the tick); the
+  // Turnover was decided when acting (the first reserved word of the tick); the
   // engagement-driven quit (people submodel), (1 - engagement)^2 scaled, is decided here by the
   // number drawn then, with this tick's engagement.
-  if (!(org.params().people_enabled && org.params().people_quit_sensitivity > 0)) return;
+  const auto quit_draw = org.quit_draw();
+  if (quit_draw.empty()) return;  // no quits (the column exists only with them)
   const double sensitivity = org.params().people_quit_sensitivity;
   auto leaving = org.leaving();
-  const auto quit_draw = org.quit_draw();
   const auto engagement = org.engagement();
   for (std::size_t slot = begin; slot < end; ++slot) {
     const double disengaged = 1.0 - engagement[slot];

@@ -161,7 +161,7 @@ class BernoulliTrials {
   /// many sequences of trials with the same p.
   [[nodiscard]] BernoulliTrials prepared() const noexcept {
     BernoulliTrials copy = *this;
-    if (copy.skipping_) copy.log_common_ = std::log1p(-copy.rare_);
+    if (copy.skipping_) copy.log_common();
     return copy;
   }
 
@@ -218,8 +218,7 @@ class BernoulliTrials {
           passed_ += count;  // every candidate left has the common outcome
           break;
         }
-        if (log_common_ == 0) log_common_ = std::log1p(-rare_);  // once, when first needed
-        const double gap = std::floor(std::log(u_) / log_common_);
+        const double gap = std::floor(std::log(u_) / log_common());
         gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
         gap_ -= passed_;  // those were certain: gap >= passed_
         have_gap_ = true;
@@ -242,14 +241,19 @@ class BernoulliTrials {
   double surely_at_least(std::uint64_t k) noexcept {
     const std::uint64_t bit = std::uint64_t{1} << (k - 1);
     if (!(bounds_known_ & bit)) {
-      if (log_common_ == 0) log_common_ = std::log1p(-rare_);
-      bounds_[k - 1] = std::exp(static_cast<double>(k) * log_common_) * (1.0 - 1e-9);
+      bounds_[k - 1] = std::exp(static_cast<double>(k) * log_common()) * (1.0 - 1e-9);
       bounds_known_ |= bit;
     }
     return bounds_[k - 1];
   }
 
   static constexpr std::uint64_t kBounds = 64;
+
+  /// log(1 - r), computed once, when first needed.
+  double log_common() noexcept {
+    if (log_common_ == 0) log_common_ = std::log1p(-rare_);
+    return log_common_;
+  }
 
   double p_, rare_;
   bool rare_is_success_, skipping_;
