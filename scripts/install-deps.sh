@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libtbb-dev
-  libhdf5-dev hdf5-tools libdeflate-dev
+  libhdf5-dev hdf5-tools libdeflate-dev zlib1g-dev
   librandom123-dev
   libboost-dev libboost-math-dev libboost-random-dev libboost-graph-dev
   libtomlplusplus-dev libcli11-dev

@@ -1,5 +1,6 @@
 // HDF5 results writer and reader (docs/results-format.md).
 #include "orgsim/experiments/results.hpp"
+#include "orgsim/experiments/row_deflate.hpp"
 
 #include "hdf5.hpp"
 #include "orgsim/core/version.hpp"
@@ -8,7 +9,6 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <libdeflate.h>
 
 #include <algorithm>
 #include <bit>
@@ -32,7 +32,8 @@ namespace {
 
 constexpr std::size_t kTextColumnBytes = 64;
 constexpr int kDeflateLevel = 1;  // fast (HDF5's own deflate filter: /runs, /run_info, snapshots)
-// /metrics chunks are compressed by the workers with libdeflate at this level (see Deflater).
+// /metrics chunks are compressed by the workers with deflate_rows (row_deflate.hpp); the level is
+// only what the filter's parameters record (inflating ignores it).
 constexpr int kMetricsDeflateLevel = 1;
 constexpr hsize_t kRunsChunkRows = 256;
 constexpr unsigned kSwmrReadAttempts = 20;  // see open_for_reading  // small: a flush recompresses the chunks it touched
@@ -134,36 +135,6 @@ std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
   return std::max<std::size_t>(1, (tick_rows + chunks - 1) / chunks);
 }
 
-namespace {
-// One libdeflate compressor per worker thread (allocating one costs more than compressing a small
-// chunk). Measured on /metrics chunks of 64 rows (2026-12-02): libdeflate at level 1 on the
-// plain doubles takes 72-104 us per 22 KB chunk and shrinks it 2.0x (full model) to 8.6x (March's
-// core, where many metrics are NaN or constant); zlib with the shuffle filter, as before, took
-// 138-206 us for 1.5x-3.6x. Consecutive rows repeat many values exactly, which deflate's matches
-// find in the plain layout and the shuffle filter breaks up.
-class Deflater {
- public:
-  Deflater() : compressor_(libdeflate_alloc_compressor(kMetricsDeflateLevel)) {
-    if (compressor_ == nullptr) throw ResultsError("cannot compress the metrics of a run (out of memory)");
-  }
-  Deflater(const Deflater&) = delete;
-  Deflater& operator=(const Deflater&) = delete;
-  ~Deflater() { libdeflate_free_compressor(compressor_); }
-
-  /// Compresses `in` into a zlib stream of its own (what HDF5's deflate filter inflates).
-  std::vector<unsigned char> compress(std::span<const unsigned char> in) {
-    buffer_.resize(libdeflate_zlib_compress_bound(compressor_, in.size()));
-    const std::size_t size = libdeflate_zlib_compress(compressor_, in.data(), in.size(), buffer_.data(), buffer_.size());
-    if (size == 0) throw ResultsError("cannot compress the metrics of a run");
-    return {buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(size)};
-  }
-
- private:
-  libdeflate_compressor* compressor_;
-  std::vector<unsigned char> buffer_;
-};
-}  // namespace
-
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows) {
   const std::size_t width = rows.width();
   const std::size_t per_chunk = metrics_rows_per_chunk(tick_rows);
@@ -171,9 +142,11 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   const std::size_t chunks = std::min((tick_rows + per_chunk - 1) / per_chunk, (rows.rows() + per_chunk - 1) / per_chunk);
   const std::size_t values = per_chunk * width;
   std::vector<std::vector<unsigned char>> out;
-  // Scratch buffer reused by each worker thread (no fresh pages per run).
+  out.reserve(chunks);
+  // Scratch buffers reused by each worker thread (no fresh pages per run); each chunk then gets a
+  // buffer of its exact size, so a run waiting for the writer holds only its compressed bytes.
   thread_local std::vector<double> chunk;
-  thread_local Deflater deflater;
+  thread_local std::vector<unsigned char> stream;
   chunk.resize(values);
   for (std::size_t c = 0; c < chunks; ++c) {
     // The chunk's rows, NaN where the run recorded none (the dataset's fill value).
@@ -183,8 +156,8 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
       if (row >= rows.rows()) break;
       std::copy(rows.row(row).begin(), rows.row(row).end(), chunk.begin() + static_cast<std::ptrdiff_t>(r * width));
     }
-    static_assert(std::endian::native == std::endian::little, "/metrics is stored little-endian (H5T_IEEE_F64LE)");
-    out.push_back(deflater.compress({reinterpret_cast<const unsigned char*>(chunk.data()), values * sizeof(double)}));
+    deflate_rows(chunk, width, stream);
+    out.emplace_back(stream.begin(), stream.end());
   }
   return out;
 }
@@ -281,7 +254,8 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
     h5::Handle space = h5::space(H5Screate_simple(3, dims, nullptr), "metrics space");
     h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "metrics properties");
     h5::check_status(H5Pset_chunk(dcpl, 3, chunk), "metrics chunking");
-    // Deflate alone (no shuffle: see Deflater); the workers compress the chunks themselves.
+    // Deflate alone (no shuffle: deflate_rows finds whole repeated values); the workers compress
+    // the chunks themselves.
     h5::check_status(H5Pset_deflate(dcpl, kMetricsDeflateLevel), "metrics compression");
     const double nan = std::numeric_limits<double>::quiet_NaN();
     h5::check_status(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "metrics fill value");
@@ -405,7 +379,9 @@ void ResultsWriter::write(const RunRecord& record) {
     const MetricTable& table = record.outcome.metrics;
     {
       // Pre-filtered chunks go straight to the file (no filter pipeline on the writer thread).
-      const auto chunks = record.chunks.empty() ? compress_metrics(table, s.tick_rows) : record.chunks;
+      std::vector<std::vector<unsigned char>> compressed;
+      if (record.chunks.empty()) compressed = compress_metrics(table, s.tick_rows);
+      const auto& chunks = record.chunks.empty() ? compressed : record.chunks;
       const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
       for (std::size_t c = 0; c < chunks.size(); ++c) {
         const hsize_t offset[3] = {record.run, c * per_chunk, 0};

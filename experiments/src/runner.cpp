@@ -109,11 +109,11 @@ std::string gigabytes(std::uintmax_t bytes) {
   return text;
 }
 
-// Measured (2026-12-02, libdeflate on the plain doubles): /metrics of default-size full-model
-// runs compress to 48 % of their 8-byte values (43 KB for 261 rows x 43 metrics; 46 KB per run in
-// the whole file; docs/cluster.md). Runs with submodels off compress better (their NaN columns
-// vanish: 12 % for March's core), so the estimate errs high for them.
-constexpr double kMetricsCompression = 0.50;
+// Measured (2026-12-02, deflate_rows): /metrics of default-size full-model runs compress to 57 %
+// of their 8-byte values (51 KB for 261 rows x 43 metrics; docs/cluster.md). Runs with submodels
+// off compress better (their NaN and constant columns become references: 14 % for March's core),
+// so the estimate errs high for them.
+constexpr double kMetricsCompression = 0.60;
 }  // namespace
 
 std::size_t available_memory() {

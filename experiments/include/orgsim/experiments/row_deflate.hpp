@@ -1,0 +1,34 @@
+// A DEFLATE encoder for tables of doubles whose rows repeat many values exactly (the /metrics
+// rows of a run): what HDF5's deflate filter, zlib, h5py, R and MATLAB inflate, at close to the
+// speed of a copy. docs/results-format.md, "Compression".
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace orgsim::experiments {
+
+/// Compresses `values`, a row-major table of rows of `width` doubles (little-endian, as
+/// H5T_IEEE_F64LE stores them), into one zlib stream (RFC 1950 around one fixed-Huffman DEFLATE
+/// block, RFC 1951), replacing `out`'s contents.
+///
+/// Whole values are the unit: a value is sent as a back-reference when its 8 bytes equal the
+/// value in the same column 1 to 4 rows up, the value just before it in the row (a run of NaNs,
+/// zeros or constants), or the last value with the same bits within DEFLATE's 32 KB window
+/// (remembered in a 256-slot table by a hash of the bits: 0, 1, NaN, a headcount anywhere in the
+/// row); consecutive values that repeat at the same distance become one reference of up to 32
+/// values, and any other value is sent as 8 literal bytes. There is no search beyond those six
+/// comparisons, so a chunk costs one pass over its values: 8 us for a run of 101 rows x 43
+/// metrics (libdeflate's level 1 took 54 us). Files are 14-17% larger than libdeflate's level 1
+/// (the fixed codes spend 8.4 bits on a literal byte, and the byte-level repeats inside changing
+/// doubles are not searched for); benchmarks/README.md gives both.
+///
+/// @param values the table, values.size() a multiple of width
+/// @param width  values per row, 1 to 4096 (a row of 32 KB: DEFLATE's window)
+void deflate_rows(std::span<const double> values, std::size_t width, std::vector<unsigned char>& out);
+
+/// The largest stream deflate_rows writes for `values` doubles (every value literal).
+std::size_t deflate_rows_bound(std::size_t values);
+
+}  // namespace orgsim::experiments
