@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -112,38 +113,68 @@ void BM_DefaultSweep(benchmark::State& state) {
 }
 BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/// 2,000 small runs (March core, 50 employees, 100 ticks): the sweep with its HDF5 writer vs the
-/// same runs computed and discarded, and computed and compressed (by the workers, as the sweep
-/// does). output_cost = 1 - compute / sweep; writer_cost = 1 - (compute + compress) / sweep.
-void BM_SmallSweepWriterCost(benchmark::State& state) {
-  ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
-  const auto spec = experiments::parse_experiment(
-      "[experiment]\nticks = 100\nreplications = 200\n[scenario]\norg.employees = 50\n"
-      "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n[sweep.grid]\n"
-      "learning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n",
-      "small");
-  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-small-" + std::to_string(::getpid()) + ".h5");
+/// CPU time of the whole process so far (user + system, every thread).
+double process_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// What writing the results costs a sweep: the sweep as `orgsim run` runs it (workers compute
+/// and compress, one thread writes HDF5), against the same runs computed and discarded, and
+/// computed and compressed, on the same threads. output_cost = 1 - compute / sweep (compression,
+/// writing and handing runs to the writer); writer_cost = 1 - (compute + compress) / sweep.
+/// Workloads: 0, 2,000 runs of March's core with 50 employees x 100 ticks, every tick recorded
+/// (the most output per employee-tick: 43 values per 50 employee-ticks); 1, the default
+/// experiment (240 runs, 250 employees x 260 ticks, every submodel); 2, the March Figure 1 grid
+/// (54,000 runs to equilibrium, the first and last rows recorded).
+void BM_OutputCost(benchmark::State& state) {
+  ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
+  const auto spec = [&] {
+    switch (state.range(0)) {
+      case 0:
+        return experiments::parse_experiment(
+            "[experiment]\nticks = 100\nreplications = 200\n[scenario]\norg.employees = 50\n"
+            "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n[sweep.grid]\n"
+            "learning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n",
+            "small");
+      case 1: return experiments::parse_experiment(experiments::default_experiment_text(), "default");
+      default:
+        return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+    }
+  }();
+  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-output-" + std::to_string(::getpid()) + ".h5");
   experiments::RunnerOptions options;
   options.threads = limit.threads();
-  double sweep = 0, compute = 0, compress = 0;
   const auto run_options = spec.run_options();
+  const auto replications = static_cast<std::size_t>(spec.replications);
+  const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+  const auto simulate = [&](std::size_t run) {
+    return agents::simulate(spec.params_at(run / replications), {spec.seed, run % replications}, run_options);
+  };
+  double sweep = 0, compute = 0, compress = 0, sweep_cpu = 0, compute_cpu = 0;
   for (auto _ : state) {
     auto t0 = std::chrono::steady_clock::now();
+    double c0 = process_cpu_seconds();
     experiments::run_experiment(spec, out.string(), options);
     sweep += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    sweep_cpu += process_cpu_seconds() - c0;
     t0 = std::chrono::steady_clock::now();
+    c0 = process_cpu_seconds();
     parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
       for (std::size_t run = begin; run < end; ++run) {
-        auto outcome = agents::simulate(spec.params_at(run / 200), {spec.seed, run % 200}, run_options);
+        auto outcome = simulate(run);
         benchmark::DoNotOptimize(outcome.metrics.values().data());
       }
     });
     compute += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    compute_cpu += process_cpu_seconds() - c0;
     t0 = std::chrono::steady_clock::now();
     parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
       for (std::size_t run = begin; run < end; ++run) {
-        auto outcome = agents::simulate(spec.params_at(run / 200), {spec.seed, run % 200}, run_options);
-        auto chunks = experiments::compress_metrics(outcome.metrics, 101);
+        auto outcome = simulate(run);
+        auto chunks = experiments::compress_metrics(outcome.metrics, tick_rows);
         benchmark::DoNotOptimize(chunks.data());
       }
     });
@@ -153,8 +184,15 @@ void BM_SmallSweepWriterCost(benchmark::State& state) {
   state.counters["runs"] = benchmark::Counter(static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()) / sweep);
   state.counters["output_cost"] = 1.0 - compute / sweep;   // compression + writing
   state.counters["writer_cost"] = 1.0 - compress / sweep;  // the serial HDF5 writer
+  // The same as a share of the CPU time (user + system of every thread): steadier on a shared VM
+  // than wall time, but blind to a worker waiting.
+  state.counters["output_cpu"] = 1.0 - compute_cpu / sweep_cpu;
 }
-BENCHMARK(BM_SmallSweepWriterCost)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_OutputCost)
+    ->ArgNames({"workload", "threads"})
+    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 /// What each worker does after its run: compress the run's /metrics rows into the dataset's
 /// chunks (compress_metrics), cycling through 64 different runs (compressing the same run again
@@ -219,3 +257,46 @@ BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMill
 }  // namespace
 
 BENCHMARK_MAIN();
+namespace {
+/// The writer thread's work per run: writing prepared runs (compressed chunks, /runs row) into a
+/// results file, flushing every 0.25 s as the sweep does, single-threaded. workload 0: Figure-1
+/// runs (2 rows); 1: small every-tick runs (101 rows); 2: default runs (261 rows).
+void BM_WriterPerRun(benchmark::State& state) {
+  const auto spec = [&] {
+    switch (state.range(0)) {
+      case 0: return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+      case 1:
+        return experiments::parse_experiment(
+            "[experiment]\nticks = 100\nreplications = 2000\n[scenario]\norg.employees = 50\n"
+            "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n", "small");
+      default: return experiments::parse_experiment(experiments::default_experiment_text(), "default");
+    }
+  }();
+  const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+  std::vector<experiments::RunRecord> prepared;
+  for (std::size_t run = 0; run < 16; ++run) prepared.push_back(experiments::compute_run(spec, run, spec.run_options(), tick_rows));
+  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-writer-" + std::to_string(::getpid()) + ".h5");
+  const std::size_t runs = std::min<std::size_t>(spec.run_count(), 20000);
+  double written = 0;
+  for (auto _ : state) {
+    experiments::ResultsWriter writer(out.string(), spec, 1);
+    auto last_flush = std::chrono::steady_clock::now();
+    for (std::size_t run = 0; run < runs; ++run) {
+      experiments::RunRecord record = prepared[run % prepared.size()];
+      record.run = run;
+      record.design_point = run / static_cast<std::size_t>(spec.replications);
+      record.replication = run % static_cast<std::size_t>(spec.replications);
+      writer.write(record);
+      if (std::chrono::steady_clock::now() - last_flush >= std::chrono::milliseconds(250)) {
+        writer.flush();
+        last_flush = std::chrono::steady_clock::now();
+      }
+    }
+    writer.close();
+    written += static_cast<double>(runs);
+  }
+  std::filesystem::remove(out);
+  state.counters["us_per_run"] = benchmark::Counter(written, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_WriterPerRun)->ArgNames({"workload"})->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
+}  // namespace
