@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 #include <libdeflate.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <chrono>
 #include <filesystem>
@@ -121,6 +122,21 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+/// Runs 0..count-1 through a TBB pipeline as run_experiment hands runs to its workers (one token
+/// per run, 2 x threads tokens in flight), so that a sweep and its reference differ only in what
+/// is done with a finished run.
+template <typename Body>
+void like_the_sweep(std::size_t count, std::size_t threads, Body body) {
+  std::size_t next = 0;
+  tbb::parallel_pipeline(2 * threads,
+                         tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                                             [&](tbb::flow_control& fc) -> std::size_t {
+                                                               if (next == count) fc.stop();
+                                                               return next++;
+                                                             }) &
+                             tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, body));
+}
+
 /// What writing the results costs a sweep: the sweep as `orgsim run` runs it (workers compute
 /// and compress, one thread writes HDF5), against the same runs computed and discarded, and
 /// computed and compressed, on the same threads. output_cost = 1 - compute / sweep (compression,
@@ -162,21 +178,17 @@ void BM_OutputCost(benchmark::State& state) {
     sweep_cpu += process_cpu_seconds() - c0;
     t0 = std::chrono::steady_clock::now();
     c0 = process_cpu_seconds();
-    parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t run = begin; run < end; ++run) {
-        auto outcome = simulate(run);
-        benchmark::DoNotOptimize(outcome.metrics.values().data());
-      }
+    like_the_sweep(spec.run_count(), limit.threads(), [&](std::size_t run) {
+      auto outcome = simulate(run);
+      benchmark::DoNotOptimize(outcome.metrics.values().data());
     });
     compute += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     compute_cpu += process_cpu_seconds() - c0;
     t0 = std::chrono::steady_clock::now();
-    parallel_chunks(spec.run_count(), 1, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t run = begin; run < end; ++run) {
-        auto outcome = simulate(run);
-        auto chunks = experiments::compress_metrics(outcome.metrics, tick_rows);
-        benchmark::DoNotOptimize(chunks.data());
-      }
+    like_the_sweep(spec.run_count(), limit.threads(), [&](std::size_t run) {
+      auto outcome = simulate(run);
+      auto chunks = experiments::compress_metrics(outcome.metrics, tick_rows);
+      benchmark::DoNotOptimize(chunks.data());
     });
     compress += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }

@@ -24,6 +24,7 @@
 #include <ctime>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <span>
 
 namespace orgsim::experiments {
@@ -103,25 +104,48 @@ void write_rows(hid_t dataset, hid_t type, hsize_t first, hsize_t count, const v
   h5::check_status(H5Dwrite(dataset, type, memory, file_space, H5P_DEFAULT, data), "write " + what);
 }
 
-// Rows waiting for the next flush, written there as runs of consecutive rows (one HDF5 write
-// each instead of one per run).
-template <class Row>
-void write_pending(std::map<std::uint64_t, Row>& pending, std::size_t row_bytes, hid_t dataset, hid_t type,
-                   const std::string& what) {
-  std::vector<unsigned char> block;
-  auto it = pending.begin();
-  while (it != pending.end()) {
-    const std::uint64_t first = it->first;
-    std::uint64_t next = first;
-    block.clear();
-    for (; it != pending.end() && it->first == next; ++it, ++next) {
-      const auto* bytes = reinterpret_cast<const unsigned char*>(it->second.data());
-      block.insert(block.end(), bytes, bytes + row_bytes);
-    }
-    write_rows(dataset, type, first, next - first, block.data(), what);
+// Table rows waiting for the next flush, kept in one buffer (no allocation per run), written
+// there as runs of consecutive rows (one HDF5 write each instead of one per run). A run added
+// twice keeps its last row.
+class PendingRows {
+ public:
+  explicit PendingRows(std::size_t row_bytes = 0) : row_bytes_(row_bytes) {}
+  /// Space for the row of `run`, zeroed; valid until the next add or write.
+  unsigned char* add(std::uint64_t run) {
+    runs_.push_back(run);
+    bytes_.resize(bytes_.size() + row_bytes_, 0);
+    return bytes_.data() + bytes_.size() - row_bytes_;
   }
-  pending.clear();
-}
+  void write(hid_t dataset, hid_t type, const std::string& what) {
+    order_.resize(runs_.size());
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return runs_[a] < runs_[b]; });
+    for (std::size_t k = 0; k < order_.size();) {
+      const std::uint64_t first = runs_[order_[k]];
+      std::uint64_t next = first;
+      block_.clear();
+      for (; k < order_.size() && runs_[order_[k]] <= next; ++k) {
+        const unsigned char* row = bytes_.data() + order_[k] * row_bytes_;
+        if (runs_[order_[k]] < next) {  // the same run again: its later row wins
+          std::copy_n(row, row_bytes_, block_.end() - static_cast<std::ptrdiff_t>(row_bytes_));
+          continue;
+        }
+        block_.insert(block_.end(), row, row + row_bytes_);
+        ++next;
+      }
+      write_rows(dataset, type, first, next - first, block_.data(), what);
+    }
+    runs_.clear();
+    bytes_.clear();
+  }
+
+ private:
+  std::size_t row_bytes_;
+  std::vector<std::uint64_t> runs_;
+  std::vector<unsigned char> bytes_;
+  std::vector<std::size_t> order_;
+  std::vector<unsigned char> block_;
+};
 
 }  // namespace
 
@@ -197,8 +221,8 @@ struct ResultsWriter::Impl {
   const ExperimentSpec* spec = nullptr;
   bool unflushed = false;
   bool failed = false;  ///< a write failed: the file is frozen (see freeze_file)
-  std::map<std::uint64_t, std::vector<unsigned char>> pending_runs;  ///< /runs rows until the next flush
-  std::map<std::uint64_t, std::vector<unsigned char>> pending_info;  ///< /run_info rows likewise
+  PendingRows pending_runs;  ///< /runs rows until the next flush
+  PendingRows pending_info;  ///< /run_info rows likewise
   // per-agent snapshots (when [output.snapshots] asks for them)
   std::vector<h5::Handle> snapshot_sets;  ///< one per field, in field order
   std::size_t snapshot_slots = 0;
@@ -310,6 +334,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   if (snap.every > 0) s.runs_row.add("snapshots", H5T_NATIVE_UINT64, 8);
   s.runs_row.add("status", H5T_NATIVE_UINT8, 1);
   s.runs_type = s.runs_row.type();
+  s.pending_runs = PendingRows(s.runs_row.bytes);
   s.runs = create_table(s.file, "runs", s.runs_type, runs);
   h5::write_string_attribute(s.runs, "status_values", "0 = not run (yet), 1 = complete");
   if (snap.every > 0) {
@@ -346,6 +371,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   }
   s.info_row.add("wall_seconds", H5T_NATIVE_DOUBLE, 8);
   s.info_type = s.info_row.type();
+  s.pending_info = PendingRows(s.info_row.bytes);
   s.run_info = create_table(s.file, "run_info", s.info_type, runs);
 
   // Provenance.
@@ -389,17 +415,13 @@ void ResultsWriter::write(const RunRecord& record) {
                          "write metrics of run " + std::to_string(record.run));
       }
     }
-    {
-      std::vector<unsigned char> info(s.info_row.bytes, 0);  // one double, as the compound holds it
-      std::memcpy(info.data(), &record.wall_seconds, sizeof(double));
-      s.pending_info[record.run] = std::move(info);
-    }
+    std::memcpy(s.pending_info.add(record.run), &record.wall_seconds, sizeof(double));  // one double, as the compound holds it
 
-    std::vector<unsigned char> row(s.runs_row.bytes, 0);
+    unsigned char* row = s.pending_runs.add(record.run);  // written at the next flush, after the data
     std::size_t field = 0;
     auto put = [&](const void* value) {
       const Field& f = s.runs_row.fields[field++];
-      std::memcpy(row.data() + f.offset, value, f.size);
+      std::memcpy(row + f.offset, value, f.size);
     };
     const std::uint64_t seed = s.spec->seed;
     put(&record.run);
@@ -418,7 +440,7 @@ void ResultsWriter::write(const RunRecord& record) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::string>) {
               const Field& f = s.runs_row.fields[field++];
-              std::strncpy(reinterpret_cast<char*>(row.data() + f.offset), v.c_str(), kTextColumnBytes - 1);
+              std::strncpy(reinterpret_cast<char*>(row + f.offset), v.c_str(), kTextColumnBytes - 1);
             } else if constexpr (std::is_same_v<T, bool>) {
               const std::uint8_t b = v ? 1 : 0;
               put(&b);
@@ -452,7 +474,6 @@ void ResultsWriter::write(const RunRecord& record) {
       }
     }
     put(&status);
-    s.pending_runs[record.run] = std::move(row);  // written at the next flush, after the data
     s.unflushed = true;
   });
 }
@@ -465,9 +486,9 @@ void ResultsWriter::flush() {
     // resume, never kept half-written.
     h5::check_status(H5Dflush(s.metrics), "flush /metrics");
     for (const h5::Handle& set : s.snapshot_sets) h5::check_status(H5Dflush(set), "flush /snapshots");
-    write_pending(s.pending_info, s.info_row.bytes, s.run_info, s.info_type, "/run_info rows");
+    s.pending_info.write(s.run_info, s.info_type, "/run_info rows");
     h5::check_status(H5Dflush(s.run_info), "flush /run_info");
-    write_pending(s.pending_runs, s.runs_row.bytes, s.runs, s.runs_type, "/runs rows");
+    s.pending_runs.write(s.runs, s.runs_type, "/runs rows");
     h5::check_status(H5Dflush(s.runs), "flush /runs");
     s.unflushed = false;
   });

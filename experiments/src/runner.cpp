@@ -360,6 +360,14 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const std::size_t waiting = std::clamp<std::size_t>(memory_budget() / 4 / per_run, in_flight, 4096);
   queue.set_capacity(static_cast<std::ptrdiff_t>(options.queue_capacity ? options.queue_capacity : waiting));
 
+  // Written runs go back to the workers to be freed: memory is then released by a thread that
+  // allocates the same sizes again (glibc keeps it in that thread's cache, without a lock), not
+  // by the writer into the workers' arenas, under their locks (Figure 1's 21,000 runs/s: 6.5% ->
+  // 4.x% of the sweep's time spent on results).
+  tbb::concurrent_queue<std::unique_ptr<RunRecord>> written;
+  const auto free_written = [&written] {
+    for (std::unique_ptr<RunRecord> record; written.try_pop(record);) record.reset();
+  };
   std::exception_ptr writer_error;
   double writer_seconds = 0;
   std::thread writer_thread([&] {
@@ -391,6 +399,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
         writer_seconds += seconds_since(t0);
         ++done;
         if (options.on_progress) options.on_progress(done, report.runs);
+        if (!options.farm) written.push(std::move(record));  // freed by a worker (below)
       }
     } catch (...) {
       writer_error = std::current_exception();
@@ -417,6 +426,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
         return todo[next++];
       };
       auto compute = [&](std::size_t run) {  // in parallel, compression included
+        free_written();
         auto record = std::make_unique<RunRecord>(compute_run(spec, run, run_options, tick_rows));
         if (halt.load(std::memory_order_relaxed) != 0) return;  // possibly cut short: redone on resume
         queue.push(std::move(record));
