@@ -173,14 +173,16 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   thread_local std::vector<unsigned char> stream;
   chunk.resize(values);
   for (std::size_t c = 0; c < chunks; ++c) {
-    // The chunk's rows, NaN where the run recorded none (the dataset's fill value).
-    std::fill(chunk.begin(), chunk.end(), std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t r = 0; r < per_chunk; ++r) {
-      const std::size_t row = c * per_chunk + r;
-      if (row >= rows.rows()) break;
-      std::copy(rows.row(row).begin(), rows.row(row).end(), chunk.begin() + static_cast<std::ptrdiff_t>(r * width));
+    const std::size_t first = c * per_chunk;
+    if (first + per_chunk <= rows.rows()) {  // every row recorded: straight from the table
+      deflate_rows(rows.values().subspan(first * width, values), width, stream);
+    } else {  // the run's last rows, then NaN (the dataset's fill value)
+      const auto recorded = rows.values().subspan(first * width);
+      std::copy(recorded.begin(), recorded.end(), chunk.begin());
+      std::fill(chunk.begin() + static_cast<std::ptrdiff_t>(recorded.size()), chunk.end(),
+                std::numeric_limits<double>::quiet_NaN());
+      deflate_rows(chunk, width, stream);
     }
-    deflate_rows(chunk, width, stream);
     out.emplace_back(stream.begin(), stream.end());
   }
   return out;
