@@ -71,7 +71,7 @@ std::vector<double> metric_like_table(std::size_t rows, std::size_t width, std::
 
 TEST(RowDeflate, InflatesToTheExactBytesForEveryShape) {
   std::mt19937_64 random(20261202);
-  for (std::size_t width : {1u, 2u, 7u, 43u, 300u, 1024u, 4096u}) {
+  for (std::size_t width : {1u, 2u, 7u, 43u, 300u, 1024u, 4096u, 5000u}) {  // 5000: rows beyond the window
     for (std::size_t rows : {1u, 2u, 5u, 64u, 131u}) {
       if (rows * width > 600'000) continue;
       // Mixed repeats, and a constant table (the longest references).

@@ -19,13 +19,14 @@ namespace orgsim::experiments {
 /// (remembered in a 256-slot table by a hash of the bits: 0, 1, NaN, a headcount anywhere in the
 /// row); consecutive values that repeat at the same distance become one reference of up to 32
 /// values, and any other value is sent as 8 literal bytes. There is no search beyond those six
-/// comparisons, so a chunk costs one pass over its values: 8 us for a run of 101 rows x 43
-/// metrics (libdeflate's level 1 took 54 us). Files are 14-17% larger than libdeflate's level 1
+/// comparisons, so a chunk costs one pass over its values: 13.5 us for a run of 101 rows x 43
+/// metrics (libdeflate's level 1: 70 us). Files are 15-20% larger than libdeflate's level 1
 /// (the fixed codes spend 8.4 bits on a literal byte, and the byte-level repeats inside changing
 /// doubles are not searched for); benchmarks/README.md gives both.
 ///
 /// @param values the table, values.size() a multiple of width
-/// @param width  values per row, 1 to 4096 (a row of 32 KB: DEFLATE's window)
+/// @param width  values per row, at least 1 (rows wider than 4096 values, DEFLATE's 32 KB window,
+///               get no references to the row above)
 void deflate_rows(std::span<const double> values, std::size_t width, std::vector<unsigned char>& out);
 
 /// The largest stream deflate_rows writes for `values` doubles (every value literal).
