@@ -23,7 +23,6 @@
 #include <filesystem>
 #include <ctime>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <span>
 
@@ -110,7 +109,7 @@ void write_rows(hid_t dataset, hid_t type, hsize_t first, hsize_t count, const v
 class PendingRows {
  public:
   explicit PendingRows(std::size_t row_bytes = 0) : row_bytes_(row_bytes) {}
-  /// Space for the row of `run`, zeroed; valid until the next add or write.
+  /// Space for the row of `run`, zeroed, to fill before the next add or write.
   unsigned char* add(std::uint64_t run) {
     runs_.push_back(run);
     bytes_.resize(bytes_.size() + row_bytes_, 0);
@@ -225,6 +224,7 @@ struct ResultsWriter::Impl {
   bool failed = false;  ///< a write failed: the file is frozen (see freeze_file)
   PendingRows pending_runs;  ///< /runs rows until the next flush
   PendingRows pending_info;  ///< /run_info rows likewise
+  std::vector<unsigned char> row_scratch;  ///< the /runs row being built
   // per-agent snapshots (when [output.snapshots] asks for them)
   std::vector<h5::Handle> snapshot_sets;  ///< one per field, in field order
   std::size_t snapshot_slots = 0;
@@ -417,9 +417,9 @@ void ResultsWriter::write(const RunRecord& record) {
                          "write metrics of run " + std::to_string(record.run));
       }
     }
-    std::memcpy(s.pending_info.add(record.run), &record.wall_seconds, sizeof(double));  // one double, as the compound holds it
-
-    unsigned char* row = s.pending_runs.add(record.run);  // written at the next flush, after the data
+    // The /runs row is built aside and queued for the flush only once the run's data is written.
+    s.row_scratch.assign(s.runs_row.bytes, 0);
+    unsigned char* row = s.row_scratch.data();
     std::size_t field = 0;
     auto put = [&](const void* value) {
       const Field& f = s.runs_row.fields[field++];
@@ -476,6 +476,8 @@ void ResultsWriter::write(const RunRecord& record) {
       }
     }
     put(&status);
+    std::memcpy(s.pending_runs.add(record.run), row, s.runs_row.bytes);  // written at the next flush
+    std::memcpy(s.pending_info.add(record.run), &record.wall_seconds, sizeof(double));  // one double, as the compound holds it
     s.unflushed = true;
   });
 }

@@ -362,8 +362,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
 
   // Written runs go back to the workers to be freed: memory is then released by a thread that
   // allocates the same sizes again (glibc keeps it in that thread's cache, without a lock), not
-  // by the writer into the workers' arenas, under their locks (Figure 1's 21,000 runs/s: 6.5% ->
-  // 4.x% of the sweep's time spent on results).
+  // by the writer into the workers' arenas, under their locks (Figure 1's 21,000 runs/s: the
+  // results' share of the sweep 6.5% -> 5.3% in one window, benchmarks/README.md).
   tbb::concurrent_queue<std::unique_ptr<RunRecord>> written;
   const auto free_written = [&written] {
     for (std::unique_ptr<RunRecord> record; written.try_pop(record);) record.reset();
