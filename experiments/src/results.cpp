@@ -111,8 +111,8 @@ class PendingRows {
   explicit PendingRows(std::size_t row_bytes = 0) : row_bytes_(row_bytes) {}
   /// Space for the row of `run`, zeroed, to fill before the next add or write.
   unsigned char* add(std::uint64_t run) {
-    runs_.push_back(run);
     bytes_.resize(bytes_.size() + row_bytes_, 0);
+    runs_.push_back(run);
     return bytes_.data() + bytes_.size() - row_bytes_;
   }
   void write(hid_t dataset, hid_t type, const std::string& what) {

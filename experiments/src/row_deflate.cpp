@@ -7,9 +7,10 @@
 
 #include <array>
 #include <bit>
-#include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace orgsim::experiments {
 
@@ -118,7 +119,10 @@ std::size_t deflate_rows_bound(std::size_t values) {
 }
 
 void deflate_rows(std::span<const double> values, std::size_t width, std::vector<unsigned char>& out) {
-  assert(width >= 1 && values.size() % width == 0);
+  if (width == 0 || values.size() % width != 0) {
+    throw std::invalid_argument("deflate_rows: a table of " + std::to_string(values.size()) +
+                                " values is not rows of " + std::to_string(width));
+  }
   const std::size_t n = values.size();
   out.resize(deflate_rows_bound(n));
   out[0] = 0x78;  // CMF: deflate, 32 KB window

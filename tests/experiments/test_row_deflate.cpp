@@ -14,18 +14,27 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 namespace orgsim::experiments {
 namespace {
 
-/// The table's bytes as zlib's uncompress gives them back from `stream`.
+/// The table's bytes as zlib inflates them from `stream`, which must end exactly where the
+/// stream does (no bytes after the Adler-32).
 std::vector<unsigned char> inflate_with_zlib(const std::vector<unsigned char>& stream, std::size_t expected) {
   std::vector<unsigned char> out(expected + 1);  // one spare byte: a longer result is an error too
-  uLongf size = static_cast<uLongf>(out.size());
-  const int status = uncompress(out.data(), &size, stream.data(), static_cast<uLong>(stream.size()));
-  EXPECT_EQ(status, Z_OK) << "zlib: " << status;
-  out.resize(size);
+  z_stream z{};
+  EXPECT_EQ(inflateInit(&z), Z_OK);
+  z.next_in = const_cast<unsigned char*>(stream.data());
+  z.avail_in = static_cast<uInt>(stream.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  const int status = inflate(&z, Z_FINISH);
+  EXPECT_EQ(status, Z_STREAM_END) << "zlib: " << status << " " << (z.msg ? z.msg : "");
+  EXPECT_EQ(z.avail_in, 0u) << "bytes after the end of the stream";
+  out.resize(z.total_out);
+  inflateEnd(&z);
   return out;
 }
 
@@ -121,6 +130,46 @@ TEST(RowDeflate, FreshValuesCostTheirBytes) {
   deflate_rows(table, 10, stream);
   EXPECT_EQ(inflate_with_zlib(stream, 8000), bytes_of(table));
   EXPECT_LE(stream.size(), 9000u + 8);
+}
+
+TEST(RowDeflate, TheBoundIsExactForTheLongestCodes) {
+  // Distinct values whose every byte is >= 144 take 9 bits a byte: the stream is the bound less
+  // the bit writer's 8 bytes of slack.
+  for (std::size_t n : {1u, 7u, 1000u}) {
+    std::vector<double> table(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t bits = 0x9090909090909090ull + (static_cast<std::uint64_t>(i % 100) << 8) + i / 100;
+      table[i] = std::bit_cast<double>(bits);
+    }
+    std::vector<unsigned char> stream;
+    deflate_rows(table, 1, stream);
+    EXPECT_EQ(stream.size(), deflate_rows_bound(n) - 8) << n;
+    EXPECT_EQ(inflate_with_zlib(stream, n * 8), bytes_of(table));
+  }
+}
+
+TEST(RowDeflate, RecentValuesAreReferencedWithinTheWindowOnly) {
+  // X, then d - 1 copies of Y, then `last`: when last is X (d values back) it is a reference while
+  // d x 8 bytes fits DEFLATE's 32 KB window, and 8 literal bytes beyond it, exactly as a new value
+  // with codes of the same lengths (0.75 against 0.5: bytes 0xE8/0xE0 and 0x3F) is.
+  const auto stream_size = [](std::size_t d, double last) {
+    std::vector<double> table(d + 1, 0.25);
+    table[0] = 0.5;
+    table[d] = last;
+    std::vector<unsigned char> stream;
+    deflate_rows(table, 1, stream);
+    EXPECT_EQ(inflate_with_zlib(stream, (d + 1) * 8), bytes_of(table)) << d;
+    return stream.size();
+  };
+  EXPECT_LT(stream_size(4096, 0.5) + 4, stream_size(4096, 0.75));  // 32,768 bytes back: the farthest
+  EXPECT_EQ(stream_size(4097, 0.5), stream_size(4097, 0.75));      // one value farther: a literal
+}
+
+TEST(RowDeflate, ATableThatIsNotRowsIsRefused) {
+  std::vector<unsigned char> stream;
+  const std::vector<double> table(10, 1.0);
+  EXPECT_THROW(deflate_rows(table, 0, stream), std::invalid_argument);
+  EXPECT_THROW(deflate_rows(table, 3, stream), std::invalid_argument);
 }
 
 TEST(RowDeflate, CompressMetricsChunksInflateToTheRowsAndTheirNanPadding) {

@@ -29,7 +29,7 @@ struct RunnerOptions {
   /// Interrupt flag, usually set by a signal handler to the signal's number. Once it is non-zero
   /// no run starts, runs in flight end at their next tick and are dropped (redone by --resume),
   /// every finished run is written and the file is closed unfinished; the report says so. Only
-  /// the local farm polls it (the writer thread, every millisecond); `farm` ignores it.
+  /// the local farm polls it (the writer thread, every few milliseconds); `farm` ignores it.
   const std::atomic<int>* stop = nullptr;
   /// Called by the writer thread after each run is written: (runs done, runs to do in all).
   std::function<void(std::size_t, std::size_t)> on_progress;
