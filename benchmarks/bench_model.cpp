@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -46,6 +47,28 @@ agents::ModelParams full_params(std::int64_t employees) {
 }
 
 constexpr Tick kWarmUpTicks = 20;
+
+/// Runs of March's core with turnover and turbulence, 50 employees x 100 ticks, every tick
+/// recorded (the most output per employee-tick): `replications` of one point, or with `grid` of
+/// each point of a 5 x 2 grid of p1 and p2.
+experiments::ExperimentSpec small_runs(int replications, bool grid) {
+  std::string text = "[experiment]\nticks = 100\nreplications = " + std::to_string(replications) +
+                     "\n[scenario]\norg.employees = 50\nlearning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n";
+  if (grid) {
+    text += "[sweep.grid]\nlearning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n";
+  }
+  return experiments::parse_experiment(text, "small");
+}
+
+/// The default experiment (240 runs of 250 employees x 260 ticks, every submodel).
+experiments::ExperimentSpec default_experiment() {
+  return experiments::parse_experiment(experiments::default_experiment_text(), "default");
+}
+
+/// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium.
+experiments::ExperimentSpec march_figure1() {
+  return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+}
 
 /// One full tick (every phase) plus the metrics, as simulate() does it, after kWarmUpTicks.
 void run_ticks_benchmark(benchmark::State& state, const agents::ModelParams& params) {
@@ -110,7 +133,7 @@ void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec&
 
 /// The default experiment (a small sweep) end to end.
 void BM_DefaultSweep(benchmark::State& state) {
-  sweep_benchmark(state, experiments::parse_experiment(experiments::default_experiment_text(), "default"), "default");
+  sweep_benchmark(state, default_experiment(), "default");
 }
 BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -149,15 +172,9 @@ void BM_OutputCost(benchmark::State& state) {
   ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
   const auto spec = [&] {
     switch (state.range(0)) {
-      case 0:
-        return experiments::parse_experiment(
-            "[experiment]\nticks = 100\nreplications = 200\n[scenario]\norg.employees = 50\n"
-            "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n[sweep.grid]\n"
-            "learning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n",
-            "small");
-      case 1: return experiments::parse_experiment(experiments::default_experiment_text(), "default");
-      default:
-        return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+      case 0: return small_runs(200, true);
+      case 1: return default_experiment();
+      default: return march_figure1();
     }
   }();
   const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-output-" + std::to_string(::getpid()) + ".h5");
@@ -215,11 +232,7 @@ BENCHMARK(BM_OutputCost)
 /// before deflate_rows. Counters: raw bytes per second and the compression ratio.
 void BM_CompressMetrics(benchmark::State& state) {
   const bool full = state.range(0) == 1;
-  const auto spec = full ? experiments::parse_experiment(experiments::default_experiment_text(), "default")
-                         : experiments::parse_experiment(
-                               "[experiment]\nticks = 100\n[scenario]\norg.employees = 50\n"
-                               "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n",
-                               "small");
+  const auto spec = full ? default_experiment() : small_runs(1, false);
   std::vector<agents::RunOutcome> outcomes;
   for (std::uint64_t replication = 0; replication < 64; ++replication) {
     outcomes.push_back(agents::simulate(spec.params_at(0), {spec.seed, replication}, spec.run_options()));
@@ -260,28 +273,19 @@ BENCHMARK(BM_CompressMetrics)->ArgNames({"model", "libdeflate"})->ArgsProduct({{
 
 /// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs).
 void BM_MarchFigure1(benchmark::State& state) {
-  sweep_benchmark(state,
-                  experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml"),
-                  "figure1");
+  sweep_benchmark(state, march_figure1(), "figure1");
 }
 BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
-}  // namespace
-
-BENCHMARK_MAIN();
-namespace {
 /// The writer thread's work per run: writing prepared runs (compressed chunks, /runs row) into a
 /// results file, flushing every 0.25 s as the sweep does, single-threaded. workload 0: Figure-1
 /// runs (2 rows); 1: small every-tick runs (101 rows); 2: default runs (261 rows).
 void BM_WriterPerRun(benchmark::State& state) {
   const auto spec = [&] {
     switch (state.range(0)) {
-      case 0: return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
-      case 1:
-        return experiments::parse_experiment(
-            "[experiment]\nticks = 100\nreplications = 2000\n[scenario]\norg.employees = 50\n"
-            "learning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n", "small");
-      default: return experiments::parse_experiment(experiments::default_experiment_text(), "default");
+      case 0: return march_figure1();
+      case 1: return small_runs(2000, false);
+      default: return default_experiment();
     }
   }();
   const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
@@ -311,4 +315,7 @@ void BM_WriterPerRun(benchmark::State& state) {
   state.counters["us_per_run"] = benchmark::Counter(written, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_WriterPerRun)->ArgNames({"workload"})->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 }  // namespace
+
+BENCHMARK_MAIN();
