@@ -59,7 +59,7 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-constexpr std::uint32_t kMagic = 0x4f524731;  // "ORG1"
+constexpr std::uint32_t kMagic = 0x4f524732;  // "ORG2": a compressed record carries its row count, not its rows
 
 }  // namespace
 
@@ -76,6 +76,7 @@ std::vector<char> pack_record(const RunRecord& record) {
   w.put_vector(std::vector<double>(values.begin(), values.end()));
   w.put<std::uint64_t>(record.chunks.size());
   for (const auto& chunk : record.chunks) w.put_vector(chunk);
+  w.put<std::uint64_t>(record.compressed_rows);
   const auto& snapshots = record.outcome.snapshots;
   w.put<std::uint64_t>(snapshots.count);
   w.put<std::uint64_t>(snapshots.values.size());
@@ -103,6 +104,7 @@ RunRecord unpack_record(const std::vector<char>& bytes) {
   const auto chunks = r.get<std::uint64_t>();
   if (chunks > bytes.size()) throw ResultsError("malformed run record (chunk count)");
   for (std::uint64_t c = 0; c < chunks; ++c) record.chunks.push_back(r.get_vector<unsigned char>());
+  record.compressed_rows = r.get<std::uint64_t>();
   auto& snapshots = record.outcome.snapshots;
   snapshots.count = r.get<std::uint64_t>();
   const auto fields = r.get<std::uint64_t>();

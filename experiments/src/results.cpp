@@ -186,6 +186,12 @@ std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows
   return out;
 }
 
+void compress_record(RunRecord& record, std::size_t tick_rows) {
+  record.chunks = compress_metrics(record.outcome.metrics, tick_rows);
+  record.compressed_rows = record.outcome.metrics.rows();
+  record.outcome.metrics = MetricTable(record.outcome.metrics.width());
+}
+
 namespace {
 /// After a failed write, stops every later write to the file (HDF5's own flushes when the file
 /// is closed included): the writer's descriptor is replaced by a read-only one on the same file.
@@ -452,7 +458,7 @@ void ResultsWriter::write(const RunRecord& record) {
           value);
     }
     const std::uint64_t ticks_run = record.outcome.ticks_run;
-    const std::uint64_t rows = table.rows();
+    const std::uint64_t rows = record.metric_rows();
     const std::uint8_t status = 1;
     put(&ticks_run);
     put(&rows);

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -22,6 +23,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -231,7 +233,7 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents:
   record.replication = run % replications;
   record.outcome = agents::simulate(spec.params_at(record.design_point), {spec.seed, record.replication}, run_options);
   record.wall_seconds = seconds_since(t0);
-  record.chunks = compress_metrics(record.outcome.metrics, tick_rows);
+  compress_record(record, tick_rows);
   return record;
 }
 
@@ -368,6 +370,11 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const auto free_written = [&written] {
     for (std::unique_ptr<RunRecord> record; written.try_pop(record);) record.reset();
   };
+  // The end of the sweep wakes a napping writer at once rather than after its nap (up to 5 ms, 1.5% of
+  // a 0.3 s sweep). Only the writer and, once, this thread touch the lock: never a worker.
+  std::mutex nap_lock;
+  std::condition_variable nap_end;
+  bool sweep_ended = false;
   std::exception_ptr writer_error;
   double writer_seconds = 0;
   std::thread writer_thread([&] {
@@ -389,7 +396,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
           // Idle: nap, then write what came meanwhile in one go. Each wake-up takes a core from a
           // worker (2 workers and the writer on 2 cores), so fewer, longer visits cost the sweep
           // less: 5 ms rather than 1 ms took 2% off 10,000 runs of 5,000 employee-ticks.
-          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          std::unique_lock lock(nap_lock);
+          nap_end.wait_for(lock, std::chrono::milliseconds(5), [&] { return sweep_ended; });
           continue;
         }
         if (!record) break;  // the end: every finished run before it is written
@@ -445,6 +453,11 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   } catch (...) {
     // the queue was aborted by a failing writer; it has stopped already
   }
+  {
+    const std::lock_guard lock(nap_lock);
+    sweep_ended = true;
+  }
+  nap_end.notify_one();
   writer_thread.join();
   const auto t0 = Clock::now();
   if (writer_error) {

@@ -30,9 +30,14 @@ struct RunRecord {
   std::uint64_t replication = 0;
   agents::RunOutcome outcome;
   double wall_seconds = 0;
-  /// The run's /metrics chunks, already filtered (see compress_metrics); empty = the writer
-  /// compresses them.
+  /// The run's /metrics chunks, already filtered (see compress_record); empty = the writer
+  /// compresses outcome.metrics.
   std::vector<std::vector<unsigned char>> chunks;
+  /// Rows the run recorded, set with `chunks` by compress_record, which frees outcome.metrics.
+  std::uint64_t compressed_rows = 0;
+
+  /// Rows the run recorded: outcome.metrics' own, or compressed_rows once they are compressed.
+  [[nodiscard]] std::uint64_t metric_rows() const { return chunks.empty() ? outcome.metrics.rows() : compressed_rows; }
 };
 
 /// Rows of /metrics per chunk for runs of `tick_rows` rows (up to 64: a chunk never mixes runs).
@@ -42,6 +47,11 @@ std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
 /// chunk holding its last recorded row (NaN-padded; later chunks stay unwritten and read back as
 /// the NaN fill value). Workers call it in parallel so that the single writer only writes bytes.
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows);
+
+/// Compresses the record's /metrics rows into its chunks (compress_metrics) and frees the rows:
+/// a finished run waiting for the writer holds only the bytes it writes, and the worker that ran
+/// it reuses their memory at once for its next run.
+void compress_record(RunRecord& record, std::size_t tick_rows);
 
 /// Part I (0-based) of N of a sweep: runs r with r mod N = I.
 struct Shard {
