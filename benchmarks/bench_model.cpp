@@ -48,12 +48,12 @@ agents::ModelParams full_params(std::int64_t employees) {
 
 constexpr Tick kWarmUpTicks = 20;
 
-/// Runs of March's core with turnover and turbulence, 50 employees x 100 ticks, every tick
-/// recorded (the most output per employee-tick): `replications` of one point, or with `grid` of
-/// each point of a 5 x 2 grid of p1 and p2.
-experiments::ExperimentSpec small_runs(int replications, bool grid) {
+/// Runs of March's core with turnover and turbulence, 50 (or `employees`) employees x 100 ticks,
+/// every tick recorded (the most output per employee-tick): `replications` of one point, or with
+/// `grid` of each point of a 5 x 2 grid of p1 and p2.
+experiments::ExperimentSpec small_runs(int replications, bool grid, int employees = 50) {
   std::string text = "[experiment]\nticks = 100\nreplications = " + std::to_string(replications) +
-                     "\n[scenario]\norg.employees = 50\nlearning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n";
+                     "\n[scenario]\norg.employees = " + std::to_string(employees) + "\nlearning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n";
   if (grid) {
     text += "[sweep.grid]\nlearning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n";
   }
@@ -172,14 +172,16 @@ void like_the_sweep(std::size_t count, std::size_t threads, Body body) {
 /// Workloads: 0, 2,000 runs of March's core with 50 employees x 100 ticks, every tick recorded
 /// (the most output per employee-tick: 43 values per 50 employee-ticks); 1, the default
 /// experiment (240 runs, 250 employees x 260 ticks, every submodel); 2, the March Figure 1 grid
-/// (54,000 runs to equilibrium, the first and last rows recorded).
+/// (54,000 runs to equilibrium, the first and last rows recorded); 3, as 0 with 150 employees
+/// (1,000 runs): the share falls as the employee-ticks per recorded row grow.
 void BM_OutputCost(benchmark::State& state) {
   ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
   const auto spec = [&] {
     switch (state.range(0)) {
       case 0: return small_runs(200, true);
       case 1: return default_experiment();
-      default: return march_figure1();
+      case 2: return march_figure1();
+      default: return small_runs(100, true, 150);
     }
   }();
   const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-output-" + std::to_string(::getpid()) + ".h5");
@@ -225,7 +227,7 @@ void BM_OutputCost(benchmark::State& state) {
 }
 BENCHMARK(BM_OutputCost)
     ->ArgNames({"workload", "threads"})
-    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 2})
+    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 2})->Args({3, 2})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 
