@@ -71,20 +71,22 @@ void work(const mpi::communicator& world, const ExperimentSpec& spec) {
 // Rank 0: hands out runs in shrinking batches (guided scheduling: long and short runs mix) and
 // delivers every record it receives to the writer.
 void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& todo,
-              const std::function<void(std::unique_ptr<RunRecord>)>& deliver) {
+              const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
   bool go = true;
   mpi::broadcast(world, go, 0);
   const auto workers = static_cast<std::size_t>(world.size() - 1);
   std::size_t next = 0;
   std::size_t active = workers;
   std::string failure;
+  bool writer_failed = false;  // deliver() refused a run: hand out no more (the runner reports why)
   while (active > 0) {
     const mpi::status status = world.probe(mpi::any_source, mpi::any_tag);
     const int source = status.source();
     if (status.tag() == kRequest) {
       world.recv(source, kRequest);
       const std::size_t left = todo.size() - next;
-      const std::size_t batch = failure.empty() ? std::clamp<std::size_t>(left / (4 * workers), 1, 64) : 0;
+      const std::size_t batch =
+          failure.empty() && !writer_failed ? std::clamp<std::size_t>(left / (4 * workers), 1, 64) : 0;
       std::vector<std::uint64_t> runs;
       for (std::size_t i = 0; i < batch && next < todo.size(); ++i) runs.push_back(todo[next++]);
       const std::uint64_t stop = 0;  // never read: see work()
@@ -93,7 +95,7 @@ void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& to
     } else if (status.tag() == kResult) {
       std::vector<char> bytes(static_cast<std::size_t>(status.count<char>().value_or(0)));
       world.recv(source, kResult, bytes.data(), static_cast<int>(bytes.size()));
-      deliver(std::make_unique<RunRecord>(unpack_record(bytes)));
+      if (!deliver(std::make_unique<RunRecord>(unpack_record(bytes)))) writer_failed = true;
     } else if (status.tag() == kError) {
       std::string message(static_cast<std::size_t>(status.count<char>().value_or(0)), '\0');
       world.recv(source, kError, message.data(), static_cast<int>(message.size()));
@@ -136,7 +138,7 @@ SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& 
   }
   RunnerOptions farmed = options;
   farmed.farm = [&world](const std::vector<std::size_t>& todo,
-                         const std::function<void(std::unique_ptr<RunRecord>)>& deliver) {
+                         const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
     dispatch(world, todo, deliver);
   };
   return run_experiment(spec, output_path, farmed);

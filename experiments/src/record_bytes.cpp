@@ -105,6 +105,7 @@ RunRecord unpack_record(const std::vector<char>& bytes) {
   if (chunks > bytes.size()) throw ResultsError("malformed run record (chunk count)");
   for (std::uint64_t c = 0; c < chunks; ++c) record.chunks.push_back(r.get_vector<unsigned char>());
   record.compressed_rows = r.get<std::uint64_t>();
+  if ((chunks == 0) != (record.compressed_rows == 0)) throw ResultsError("malformed run record (row count)");
   auto& snapshots = record.outcome.snapshots;
   snapshots.count = r.get<std::uint64_t>();
   const auto fields = r.get<std::uint64_t>();

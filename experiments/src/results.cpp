@@ -410,12 +410,21 @@ void ResultsWriter::write(const RunRecord& record) {
   guard([&] {
     Impl& s = *impl_;
     const MetricTable& table = record.outcome.metrics;
+    const std::uint64_t rows = record.metric_rows();
+    const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
+    if (rows == 0 || rows > s.tick_rows ||
+        (!record.chunks.empty() &&
+         record.chunks.size() != std::min((s.tick_rows + per_chunk - 1) / per_chunk, (rows + per_chunk - 1) / per_chunk))) {
+      // Checked before anything of the run is written: the file stays readable.
+      throw ResultsError("run " + std::to_string(record.run) + " arrived with " + std::to_string(rows) + " rows in " +
+                         std::to_string(record.chunks.size()) + " chunks, which does not fit /metrics (" +
+                         std::to_string(s.tick_rows) + " rows a run)");
+    }
     {
       // Pre-filtered chunks go straight to the file (no filter pipeline on the writer thread).
       std::vector<std::vector<unsigned char>> compressed;
       if (record.chunks.empty()) compressed = compress_metrics(table, s.tick_rows);
       const auto& chunks = record.chunks.empty() ? compressed : record.chunks;
-      const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
       for (std::size_t c = 0; c < chunks.size(); ++c) {
         const hsize_t offset[3] = {record.run, c * per_chunk, 0};
         h5::check_status(H5Dwrite_chunk(s.metrics, H5P_DEFAULT, 0, offset, chunks[c].size(), chunks[c].data()),
@@ -458,7 +467,6 @@ void ResultsWriter::write(const RunRecord& record) {
           value);
     }
     const std::uint64_t ticks_run = record.outcome.ticks_run;
-    const std::uint64_t rows = record.metric_rows();
     const std::uint8_t status = 1;
     put(&ticks_run);
     put(&rows);

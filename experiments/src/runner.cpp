@@ -376,6 +376,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   std::condition_variable nap_end;
   bool sweep_ended = false;
   std::exception_ptr writer_error;
+  std::atomic<bool> writer_failed{false};  ///< the farm then hands out no more runs
   double writer_seconds = 0;
   std::thread writer_thread([&] {
     try {
@@ -416,7 +417,18 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       writer_error = std::current_exception();
       int none = 0;
       halt.compare_exchange_strong(none, -1);  // runs in flight stop at their next tick
-      queue.abort();  // wakes workers blocked in push(); they throw tbb::user_abort
+      writer_failed.store(true);
+      // Keep taking runs off the queue, dropping them, until the end marker: a worker (or the
+      // farm) pushing into a full queue would otherwise wait for ever. (queue.abort() would free
+      // only the pushes already waiting, not one that starts after it, nor the end marker's.)
+      try {
+        for (std::unique_ptr<RunRecord> dropped;;) {
+          queue.pop(dropped);
+          if (!dropped) break;
+        }
+      } catch (...) {
+        // pop() throws only if the queue is aborted, which nothing does
+      }
     }
   });
 
@@ -424,7 +436,11 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
   try {
     if (options.farm) {
-      options.farm(todo, [&](std::unique_ptr<RunRecord> record) { queue.push(std::move(record)); });
+      options.farm(todo, [&](std::unique_ptr<RunRecord> record) {
+        if (writer_failed.load()) return false;  // dropped: the sweep ends with the writer's error
+        queue.push(std::move(record));
+        return true;
+      });
     } else {
       agents::RunOptions run_options = spec.run_options();
       run_options.abandon = &halt;
@@ -448,11 +464,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   } catch (...) {
     worker_error = std::current_exception();
   }
-  try {
-    queue.push(nullptr);  // end of the sweep
-  } catch (...) {
-    // the queue was aborted by a failing writer; it has stopped already
-  }
+  queue.push(nullptr);  // end of the sweep (a failed writer takes it too: it drains the queue)
   {
     const std::lock_guard lock(nap_lock);
     sweep_ended = true;

@@ -81,6 +81,18 @@ TEST(RecordBytes, MalformedBuffersAreRefused) {
   bytes.push_back(0);
   EXPECT_THROW(unpack_record(bytes), ResultsError);  // trailing byte
   bytes.pop_back();
+  {
+    RunRecord chunked = record;
+    chunked.chunks = compress_metrics(record.outcome.metrics, 1);
+    chunked.compressed_rows = 1;
+    EXPECT_NO_THROW(unpack_record(pack_record(chunked)));
+    chunked.compressed_rows = 0;
+    EXPECT_THROW(unpack_record(pack_record(chunked)), ResultsError) << "chunks without a row count";
+    RunRecord counted = record;
+    counted.compressed_rows = 1;
+    EXPECT_THROW(unpack_record(pack_record(counted)), ResultsError) << "a row count without chunks";
+  }
+  bytes.pop_back();
   bytes[0] ^= 0x55;
   EXPECT_THROW(unpack_record(bytes), ResultsError);  // not a run record
 }

@@ -5,10 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <thread>
 
 namespace orgsim::experiments {
 namespace {
@@ -183,6 +191,105 @@ TEST(Results, ARunTooBigForMemoryIsRefusedBeforeTheFileIsCreated) {
   EXPECT_NE(check.memory_message.find("available"), std::string::npos);
   EXPECT_THROW(run_experiment(spec, out.string()), ResourceError);
   EXPECT_FALSE(fs::exists(out));
+  fs::remove_all(out.parent_path());
+}
+
+/// Runs `sweep` on a thread of its own; a sweep that has not returned after `limit` is a hang:
+/// reported, then the process exits (a stuck thread cannot be joined).
+template <typename Sweep>
+void expect_returns_within(std::chrono::seconds limit, Sweep sweep) {
+  auto finished = std::make_shared<std::promise<void>>();
+  std::future<void> done = finished->get_future();
+  std::thread([finished, sweep]() mutable {
+    sweep();
+    finished->set_value();
+  }).detach();
+  if (done.wait_for(limit) != std::future_status::ready) {
+    ADD_FAILURE() << "the sweep hung (no return within " << limit.count() << " s)";
+    std::fflush(nullptr);
+    std::_Exit(1);
+  }
+}
+
+TEST(Results, AWriterFailingWhileTheQueueIsFullEndsTheSweepWithItsError) {
+  // The writer stalls (workers fill the two-run queue and block in push), then fails: it must
+  // keep draining the queue so that the workers and the end marker get through, and the sweep
+  // must end with the writer's error, not hang.
+  const auto spec = parse_experiment("[experiment]\nticks = 5\nreplications = 400\n[scenario]\norg.employees = 10\n",
+                                     "stall.toml");
+  const fs::path out = temp_file("stall.h5");
+  for (std::size_t capacity : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    expect_returns_within(std::chrono::seconds(60), [&] {
+      RunnerOptions options;
+      options.threads = 2;
+      options.queue_capacity = capacity;
+      options.on_progress = [](std::size_t done, std::size_t) {
+        if (done == 5) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the queue fills meanwhile
+          throw std::runtime_error("the disk stalled, then failed");
+        }
+      };
+      try {
+        run_experiment(spec, out.string(), options);
+        ADD_FAILURE() << "the sweep returned normally";
+      } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "the disk stalled, then failed");
+      }
+    });
+  }
+  ResultsReader reader(out.string());  // closed, readable, and not marked finished
+  EXPECT_FALSE(reader.finished());
+  fs::remove_all(out.parent_path());
+}
+
+TEST(Results, AFarmIsToldToStopOnceTheWriterHasFailed) {
+  const auto spec = parse_experiment("[experiment]\nticks = 5\nreplications = 200\n[scenario]\norg.employees = 10\n",
+                                     "farm.toml");
+  const fs::path out = temp_file("farm.h5");
+  std::size_t delivered = 0, refused = 0;
+  expect_returns_within(std::chrono::seconds(60), [&] {
+    RunnerOptions options;
+    options.queue_capacity = 1;
+    options.on_progress = [](std::size_t done, std::size_t) {
+      if (done == 3) throw std::runtime_error("write failed");
+    };
+    // A farm as the MPI one behaves: computes runs and hands them over until deliver refuses.
+    options.farm = [&](const std::vector<std::size_t>& todo, const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
+      const auto tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+      for (std::size_t run : todo) {
+        if (!deliver(std::make_unique<RunRecord>(compute_run(spec, run, spec.run_options(), tick_rows)))) {
+          ++refused;
+          return;
+        }
+        ++delivered;
+      }
+    };
+    EXPECT_THROW(run_experiment(spec, out.string(), options), std::runtime_error);
+  });
+  EXPECT_EQ(refused, 1u);
+  EXPECT_GE(delivered, 3u);
+  EXPECT_LT(delivered, 200u);
+  fs::remove_all(out.parent_path());
+}
+
+TEST(Results, ARecordWhoseRowsDoNotFitIsRefusedBeforeAnythingIsWritten) {
+  const auto spec = parse_experiment("[experiment]\nticks = 12\nreplications = 2\n", "fit.toml");
+  const fs::path out = temp_file("fit.h5");
+  const auto tick_rows = agents::recorded_rows(12, 1);
+  {
+    ResultsWriter writer(out.string(), spec, 1);
+    writer.write(compute_run(spec, 0, spec.run_options(), tick_rows));
+    RunRecord bad = compute_run(spec, 1, spec.run_options(), tick_rows);
+    bad.compressed_rows = tick_rows + 1;  // more rows than a run has
+    EXPECT_THROW(writer.write(bad), ResultsError);
+    bad.compressed_rows = tick_rows;
+    bad.chunks.push_back(bad.chunks.front());  // a chunk too many
+    EXPECT_THROW(writer.write(bad), ResultsError);
+    writer.finish(1);
+  }
+  ResultsReader reader(out.string());
+  EXPECT_TRUE(reader.complete(0));
+  EXPECT_FALSE(reader.complete(1));
   fs::remove_all(out.parent_path());
 }
 

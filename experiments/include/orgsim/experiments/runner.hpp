@@ -34,9 +34,11 @@ struct RunnerOptions {
   /// Called by the writer thread after each run is written: (runs done, runs to do in all).
   std::function<void(std::size_t, std::size_t)> on_progress;
   /// Computes the runs in `todo` elsewhere (the MPI farm) and hands each finished run to
-  /// `deliver` (which may block while the writer catches up). Empty: the local TBB farm.
+  /// `deliver` (which may block while the writer catches up). `deliver` returns false once the
+  /// writer has failed: the farm should then start no more runs (the sweep ends with the
+  /// writer's error). Empty: the local TBB farm.
   std::function<void(const std::vector<std::size_t>& todo,
-                     const std::function<void(std::unique_ptr<RunRecord>)>& deliver)>
+                     const std::function<bool(std::unique_ptr<RunRecord>)>& deliver)>
       farm;
 };
 
