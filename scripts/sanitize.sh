@@ -105,9 +105,9 @@ run_tsan() {
   # Debian's uninstrumented libtbb).
   phase "tsan configure" cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DORGSIM_SANITIZE=thread -DORGSIM_BUILD_BENCHMARKS=OFF -DTBB_DIR="$tbb_prefix/lib/cmake/TBB"
-  phase "tsan build" cmake --build build-tsan -j"$jobs" --target test_core test_agents orgsim
+  phase "tsan build" cmake --build build-tsan -j"$jobs" --target test_core test_agents test_experiments orgsim
   local bin lib
-  for bin in build-tsan/tests/test_core build-tsan/tests/test_agents build-tsan/cli/orgsim; do
+  for bin in build-tsan/tests/test_core build-tsan/tests/test_agents build-tsan/tests/test_experiments build-tsan/cli/orgsim; do
     lib=$(ldd "$bin" | awk '$1 ~ /^libtbb[.]so/ {print $3}')
     if [[ $lib != "$tbb_prefix"/lib/* ]]; then
       echo "sanitize: $bin loads libtbb from '$lib', not the instrumented $tbb_prefix/lib" >&2
@@ -116,9 +116,11 @@ run_tsan() {
     echo "sanitize: $bin loads $lib"
   done
   # test_core: the scheduler and parallel reductions; test_agents: bit-identical runs at 1, 2 and
-  # 4 threads; e2e.threads_give_identical_metrics: the orgsim binary's TBB workers and writer thread.
+  # 4 threads; e2e.threads_give_identical_metrics: the orgsim binary's TBB workers and writer thread;
+  # Results.*: the runner's writer thread and queue on their stop and failure paths.
   phase "tsan test_core" build-tsan/tests/test_core
   phase "tsan test_agents" build-tsan/tests/test_agents
+  phase "tsan runner" build-tsan/tests/test_experiments --gtest_filter='Results.*'
   phase "tsan e2e" ctest --test-dir build-tsan --output-on-failure -R '^e2e[.]threads_give_identical_metrics$'
 }
 
