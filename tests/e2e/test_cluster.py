@@ -165,6 +165,66 @@ def slurm_script_runs_locally(tmp):
     check("must end in .h5" in proc.stderr, proc.stderr)
 
 
+def stacks_of_session(session):
+    """Every thread's stack of the orgsim processes in a session (gdb), to tell why a job hung."""
+    out = []
+    for pid in os.listdir("/proc"):
+        try:
+            if not pid.isdigit() or os.getsid(int(pid)) != session:
+                continue
+            if not open(f"/proc/{pid}/comm").read().startswith("orgsim"):
+                continue
+        except (OSError, ProcessLookupError):
+            continue
+        try:
+            proc = subprocess.run(["gdb", "-p", pid, "-batch", "-ex", "thread apply all bt 20"],
+                                  capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out.append(f"== pid {pid}: no stacks ({e})")
+            continue
+        out.append(f"== pid {pid}\n" + "\n".join(l for l in proc.stdout.splitlines() if l.startswith(("#", "Thread"))))
+    return "\n".join(out) or "(no orgsim process left)"
+
+
+def mpi_disk_full(tmp):
+    """Rank 0's writer fails (a full disk) while the other ranks compute: the job ends with the
+    writer's error (exit 3, one message), no rank hands in runs for ever, and the file keeps every
+    run flushed before the failure."""
+    from test_reliability import SWEEP, Tmpfs, fill  # the reliability cases' sweep and tmpfs
+    exp = os.path.join(tmp, "sweep.toml")
+    with open(exp, "w") as f:
+        f.write(SWEEP)
+    with Tmpfs(os.path.join(tmp, "disk"), 16) as disk:
+        out = os.path.join(disk.path, "out.h5")
+        job = subprocess.Popen([MPIRUN, *MPI_FLAGS, "-np", "3", ORGSIM, "run", exp, "-o", out, "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.time() + 120
+        complete = 0
+        while time.time() < deadline and complete < 3:
+            time.sleep(0.1)
+            try:
+                with h5py.File(out, "r", libver="latest", swmr=True) as f:
+                    complete = int((f["runs"]["status"][:] == 1).sum())
+            except (OSError, KeyError):
+                pass
+        check(complete >= 3, "the farm wrote runs before the disk filled")
+        filler = fill(disk.path)
+        try:
+            _, err = job.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the job hung after the disk filled; its ranks:\n" + stacks_of_session(job.pid))
+        finally:
+            subprocess.run(["pkill", "-KILL", "-s", str(job.pid)])  # nothing of the job may outlive it
+        check(job.returncode == 3, f"a full disk ends the job with 3, not {job.returncode}:\n{err}")
+        message = [line for line in err.splitlines() if line.startswith("orgsim: ")]
+        check(len(message) == 1 and message[0].startswith(f"orgsim: error: disk full while writing {out}: "), err)
+        os.remove(filler)
+        with h5py.File(out, "r", libver="latest", swmr=True) as f:
+            kept = int((f["runs"]["status"][:] == 1).sum())
+        said = int(message[0].split(": ")[3].split(" runs complete")[0])
+        check(said == kept >= complete, f"the message says {said} runs complete, the file holds {kept}")
+
+
 def mpirun_needs_an_mpi_build(tmp):
     proc = run([MPIRUN, *MPI_FLAGS, "-np", "2", ORGSIM, "run", SMALL, "-o", os.path.join(tmp, "x.h5")], expect=2)
     check("built without MPI" in proc.stderr, proc.stderr)
