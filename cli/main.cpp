@@ -273,7 +273,7 @@ int command_run(const RunArgs& args) {
       std::cerr << "orgsim: error: cannot write " << output << " (" << e.what() << "): " << e.runs_complete()
                 << " runs complete; fix the cause and run `" << resume << "`\n";
     }
-    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(kOutputError);
+    if (mpi_session && mpi_session->size() > 1) mpi_session->end(kOutputError);
     // Leave without exit handlers: HDF5 1.10.8's own (H5_term_library) crashes on a file whose
     // close failed, and nothing more may be written to the frozen file anyway.
     std::cout.flush();
@@ -737,7 +737,7 @@ int main(int argc, char** argv) {
 
   // Under mpirun (or srun), `run` becomes an MPI task farm; other commands run on rank 0 only.
   const auto fail = [](int status) {
-    if (mpi_session && mpi_session->size() > 1) mpi_session->abort(status);
+    if (mpi_session && mpi_session->size() > 1) mpi_session->end(status);
     return status;
   };
   const bool quiet_rank = [&] {

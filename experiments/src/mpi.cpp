@@ -71,7 +71,7 @@ void work(const mpi::communicator& world, const ExperimentSpec& spec) {
 // Rank 0: hands out runs in shrinking batches (guided scheduling: long and short runs mix) and
 // delivers every record it receives to the writer.
 void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& todo,
-              const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
+              const std::function<bool(std::unique_ptr<RunRecord>)>& deliver, bool& workers_stopped) {
   bool go = true;
   mpi::broadcast(world, go, 0);
   const auto workers = static_cast<std::size_t>(world.size() - 1);
@@ -105,6 +105,7 @@ void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& to
       world.recv(source, status.tag());
     }
   }
+  workers_stopped = true;  // every other rank has been told to stop (or has failed)
   if (!failure.empty()) throw ResultsError("an MPI worker failed (" + failure + "); the finished runs are kept, " +
                                            "finish with --resume");
 }
@@ -115,6 +116,7 @@ bool mpi_built() { return true; }
 struct MpiSession::Impl {
   mpi::environment environment{mpi::threading::single, true};
   mpi::communicator world;
+  bool workers_stopped = false;  ///< rank 0's farm ended: every other rank was told to stop
 };
 
 MpiSession::MpiSession() : impl_(std::make_unique<Impl>()) {}
@@ -124,6 +126,11 @@ int MpiSession::size() const { return impl_->world.size(); }
 void MpiSession::abort(int status) const {
   impl_->environment.abort(status);
   std::abort();  // not reached
+}
+void MpiSession::end(int status) {
+  if (rank() != 0 || !impl_->workers_stopped) abort(status);
+  impl_.reset();  // MPI_Finalize, as the other ranks do
+  std::_Exit(status);
 }
 
 SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec, const std::string& output_path,
@@ -137,9 +144,10 @@ SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& 
     return {};
   }
   RunnerOptions farmed = options;
-  farmed.farm = [&world](const std::vector<std::size_t>& todo,
-                         const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
-    dispatch(world, todo, deliver);
+  bool& workers_stopped = session.impl_->workers_stopped;
+  farmed.farm = [&world, &workers_stopped](const std::vector<std::size_t>& todo,
+                                           const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
+    dispatch(world, todo, deliver, workers_stopped);
   };
   return run_experiment(spec, output_path, farmed);
 }
@@ -154,6 +162,7 @@ MpiSession::~MpiSession() = default;
 int MpiSession::rank() const { return 0; }
 int MpiSession::size() const { return 1; }
 void MpiSession::abort(int status) const { std::exit(status); }
+void MpiSession::end(int status) { std::exit(status); }
 
 SweepReport run_experiment_mpi(const MpiSession&, const ExperimentSpec& spec, const std::string& output_path,
                                const RunnerOptions& options) {

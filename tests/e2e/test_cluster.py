@@ -166,14 +166,17 @@ def slurm_script_runs_locally(tmp):
 
 
 def stacks_of_session(session):
-    """Every thread's stack of the orgsim processes in a session (gdb), to tell why a job hung."""
+    """Every thread's stack of mpirun and the orgsim ranks in a session (gdb), to tell why a job
+    hung (a rank that has exited shows as a zombie without stacks)."""
     out = []
     for pid in os.listdir("/proc"):
         try:
             if not pid.isdigit() or os.getsid(int(pid)) != session:
                 continue
-            if not open(f"/proc/{pid}/comm").read().startswith("orgsim"):
+            comm = open(f"/proc/{pid}/comm").read().strip()
+            if not comm.startswith(("orgsim", "mpirun")):
                 continue
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
         except (OSError, ProcessLookupError):
             continue
         try:
@@ -182,8 +185,8 @@ def stacks_of_session(session):
         except (OSError, subprocess.TimeoutExpired) as e:
             out.append(f"== pid {pid}: no stacks ({e})")
             continue
-        out.append(f"== pid {pid}\n" + "\n".join(l for l in proc.stdout.splitlines() if l.startswith(("#", "Thread"))))
-    return "\n".join(out) or "(no orgsim process left)"
+        out.append(f"== pid {pid} ({comm}, state {state})\n" + "\n".join(l for l in proc.stdout.splitlines() if l.startswith(("#", "Thread"))))
+    return "\n".join(out) or "(no process of the job left)"
 
 
 def mpi_disk_full(tmp):

@@ -34,6 +34,12 @@ class MpiSession {
   [[nodiscard]] int size() const;
   /// Ends every rank of the job with `status` (after rank 0 reported an error).
   [[noreturn]] void abort(int status) const;
+  /// Ends this process with `status` after it reported an error. On rank 0, once the farm has
+  /// told every other rank to stop (they are ending normally), MPI is finalized as at a normal end
+  /// and mpirun ends with `status`; otherwise (another rank, or a farm cut short) it is abort().
+  /// MPI_Abort is avoided where it is not needed: Open MPI 4.1's mpirun can deadlock in its own
+  /// teardown (PMIx_server_finalize) after an abort whose peers have already finalized.
+  [[noreturn]] void end(int status);
 
  private:
   friend SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec,
