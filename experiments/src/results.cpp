@@ -157,11 +157,19 @@ std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
   return std::max<std::size_t>(1, (tick_rows + chunks - 1) / chunks);
 }
 
+namespace {
+/// The /metrics chunks holding a run's `rows` recorded rows: those past its last recorded row
+/// stay unwritten and read back as the NaN fill value.
+std::size_t metrics_chunks(std::size_t rows, std::size_t tick_rows) {
+  const std::size_t per_chunk = metrics_rows_per_chunk(tick_rows);
+  return (std::min(rows, tick_rows) + per_chunk - 1) / per_chunk;
+}
+}  // namespace
+
 std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows) {
   const std::size_t width = rows.width();
   const std::size_t per_chunk = metrics_rows_per_chunk(tick_rows);
-  // Chunks past the run's last recorded row stay unwritten: they read back as the NaN fill value.
-  const std::size_t chunks = std::min((tick_rows + per_chunk - 1) / per_chunk, (rows.rows() + per_chunk - 1) / per_chunk);
+  const std::size_t chunks = metrics_chunks(rows.rows(), tick_rows);
   const std::size_t values = per_chunk * width;
   std::vector<std::vector<unsigned char>> out;
   out.reserve(chunks);
@@ -412,9 +420,7 @@ void ResultsWriter::write(const RunRecord& record) {
     const MetricTable& table = record.outcome.metrics;
     const std::uint64_t rows = record.metric_rows();
     const std::size_t per_chunk = metrics_rows_per_chunk(s.tick_rows);
-    if (rows == 0 || rows > s.tick_rows ||
-        (!record.chunks.empty() &&
-         record.chunks.size() != std::min((s.tick_rows + per_chunk - 1) / per_chunk, (rows + per_chunk - 1) / per_chunk))) {
+    if (rows == 0 || rows > s.tick_rows || (!record.chunks.empty() && record.chunks.size() != metrics_chunks(rows, s.tick_rows))) {
       // Checked before anything of the run is written: the file stays readable.
       throw ResultsError("run " + std::to_string(record.run) + " arrived with " + std::to_string(rows) + " rows in " +
                          std::to_string(record.chunks.size()) + " chunks, which does not fit /metrics (" +
