@@ -1,0 +1,99 @@
+"""Digests of what every shipped experiment computes, so refactorings can prove they change no
+result (issue 17). For each experiment file under experiments/configs/ the real orgsim binary runs
+it; the digest is a SHA-256 of /metrics as decoded float64 values (bit patterns, NaN payloads
+included: independent of how the chunks are compressed) and one of /runs field by field (the
+fields recorded with the digest, so a later added field does not break the comparison).
+
+  experiment_digests.py check   compare with tests/regression/experiment-digests.json (the test)
+  experiment_digests.py save    write that file (only when results are meant to change: say why
+                                in the commit)
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+ORGSIM = os.environ["ORGSIM"]
+SOURCE = os.environ["ORGSIM_SOURCE_DIR"]
+STORED = os.path.join(SOURCE, "tests", "regression", "experiment-digests.json")
+
+
+def experiment_files():
+    root = os.path.join(SOURCE, "experiments", "configs")
+    found = []
+    for directory, _, names in os.walk(root):
+        found += [os.path.relpath(os.path.join(directory, n), SOURCE) for n in names if n.endswith(".toml")]
+    return sorted(found)
+
+
+def digest_file(path, run_fields=None):
+    metrics_hash = hashlib.sha256()
+    with h5py.File(path, "r") as f:
+        dataset = f["metrics"]
+        shape = dataset.shape
+        block = max(1, (64 << 20) // max(1, 8 * shape[1] * shape[2]))  # about 64 MB at a time
+        for first in range(0, shape[0], block):
+            values = np.ascontiguousarray(dataset[first:first + block], dtype="<f8")
+            metrics_hash.update(values.view(np.uint64).tobytes())
+        runs = f["runs"][...]
+    fields = run_fields if run_fields is not None else list(runs.dtype.names)
+    runs_hash = hashlib.sha256()
+    for name in fields:
+        column = np.ascontiguousarray(runs[name])
+        runs_hash.update(name.encode())
+        runs_hash.update(column.tobytes())
+    return {
+        "metrics_shape": list(shape),
+        "metrics_sha256": metrics_hash.hexdigest(),
+        "runs_fields": fields,
+        "runs_sha256": runs_hash.hexdigest(),
+    }
+
+
+def run(relative, tmp):
+    out = os.path.join(tmp, os.path.basename(relative).replace(".toml", ".h5"))
+    proc = subprocess.run([ORGSIM, "run", os.path.join(SOURCE, relative), "-o", out, "--quiet", "--force"],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise SystemExit(f"orgsim run {relative} exited {proc.returncode}\n{proc.stderr}")
+    return out
+
+
+def main(mode):
+    stored = {}
+    if mode == "check":
+        with open(STORED) as f:
+            stored = json.load(f)
+    digests, failures = {}, []
+    with tempfile.TemporaryDirectory() as tmp:
+        files = experiment_files()
+        if mode == "check" and sorted(stored) != files:
+            failures.append(f"shipped experiments {files} differ from the digested ones {sorted(stored)}: "
+                            "save the digests of a new experiment in the commit that adds it")
+        for relative in files:
+            out = run(relative, tmp)
+            expected = stored.get(relative)
+            digests[relative] = digest_file(out, expected["runs_fields"] if expected else None)
+            os.remove(out)
+            if expected and digests[relative] != expected:
+                failures.append(f"{relative}: results changed\n  expected {expected}\n  got      {digests[relative]}")
+    if mode == "save":
+        with open(STORED, "w") as f:
+            json.dump(digests, f, indent=1, sort_keys=True)
+            f.write("\n")
+        print(f"saved the digests of {len(digests)} experiments to {STORED}")
+        return 0
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return 1
+    print(f"{len(digests)} shipped experiments give the stored results")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "check"))
