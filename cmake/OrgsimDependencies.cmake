@@ -7,6 +7,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ORGSIM_LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # Debian's 1.14 has no CMake package
 find_package(nlohmann_json 3 REQUIRED)
+find_package(fmt 9 REQUIRED)  # messages as format strings (libfmt-dev)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 
 if(ORGSIM_WITH_MPI)

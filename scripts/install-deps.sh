@@ -8,8 +8,8 @@ packages=(
   libtbb-dev
   libhdf5-dev hdf5-tools libdeflate-dev zlib1g-dev
   librandom123-dev
-  libboost-dev libboost-math-dev libboost-random-dev libboost-graph-dev
-  libtomlplusplus-dev libcli11-dev
+  libboost-dev libboost-math-dev libboost-random-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
   gnuplot-nox nlohmann-json3-dev
