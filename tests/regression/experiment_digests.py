@@ -1,8 +1,9 @@
 """Digests of what every shipped experiment computes, so refactorings can prove they change no
 result (issue 17). For each experiment file under experiments/configs/ the real orgsim binary runs
-it; the digest is a SHA-256 of /metrics as decoded float64 values (bit patterns, NaN payloads
-included: independent of how the chunks are compressed) and one of /runs field by field (the
-fields recorded with the digest, so a later added field does not break the comparison).
+it; the digest is a SHA-256 per metric of its /metrics column as decoded float64 values (bit
+patterns, NaN payloads included: independent of how chunks are compressed and of the column's
+position), and one of /runs field by field (the fields recorded with the digest, so a later
+added field does not break the comparison).
 
   experiment_digests.py check   compare with tests/regression/experiment-digests.json (the test)
   experiment_digests.py save    write that file (only when results are meant to change: say why
@@ -32,14 +33,16 @@ def experiment_files():
 
 
 def digest_file(path, run_fields=None):
-    metrics_hash = hashlib.sha256()
     with h5py.File(path, "r") as f:
         dataset = f["metrics"]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in dataset.attrs["names"]]
         shape = dataset.shape
+        hashes = {name: hashlib.sha256() for name in names}
         block = max(1, (64 << 20) // max(1, 8 * shape[1] * shape[2]))  # about 64 MB at a time
         for first in range(0, shape[0], block):
-            values = np.ascontiguousarray(dataset[first:first + block], dtype="<f8")
-            metrics_hash.update(values.view(np.uint64).tobytes())
+            values = np.asarray(dataset[first:first + block], dtype="<f8")
+            for k, name in enumerate(names):
+                hashes[name].update(np.ascontiguousarray(values[:, :, k]).view(np.uint64).tobytes())
         runs = f["runs"][...]
     fields = run_fields if run_fields is not None else list(runs.dtype.names)
     runs_hash = hashlib.sha256()
@@ -48,8 +51,8 @@ def digest_file(path, run_fields=None):
         runs_hash.update(name.encode())
         runs_hash.update(column.tobytes())
     return {
-        "metrics_shape": list(shape),
-        "metrics_sha256": metrics_hash.hexdigest(),
+        "metrics_shape": [shape[0], shape[1]],
+        "metrics_sha256": {name: h.hexdigest() for name, h in sorted(hashes.items())},
         "runs_fields": fields,
         "runs_sha256": runs_hash.hexdigest(),
     }
