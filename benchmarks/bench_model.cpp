@@ -23,26 +23,26 @@ using namespace orgsim;
 
 agents::ModelParams benchmark_params(std::int64_t employees) {
   agents::ModelParams p = agents::ModelParams::defaults();
-  p.org_employees = employees;
-  p.org_teams = std::max<std::int64_t>(1, employees / 25);
-  p.learning_socialization_rate = 0.3;
-  p.learning_code_learning_rate = 0.5;
-  p.learning_turnover_rate = 0.01;
-  p.learning_turbulence_rate = 0.01;
+  p.org.employees = employees;
+  p.org.teams = std::max<std::int64_t>(1, employees / 25);
+  p.learning.socialization_rate = 0.3;
+  p.learning.code_learning_rate = 0.5;
+  p.learning.turnover_rate = 0.01;
+  p.learning.turbulence_rate = 0.01;
   return p;
 }
 
 /// Every submodel on, as in the default experiment (functional structure, medium automation).
 agents::ModelParams full_params(std::int64_t employees) {
   agents::ModelParams p = benchmark_params(employees);
-  p.learning_socialization_rate = 0.1;
-  p.environment_enabled = p.strategy_enabled = p.structure_enabled = p.people_enabled = true;
-  p.work_enabled = p.automation_enabled = p.culture_enabled = p.policy_enabled = true;
-  p.environment_base_demand = 0.3;
-  p.strategy_review_interval = 4;
-  p.strategy_sensing_noise = 0.3;
-  p.structure_peer_learning_rate = 0.05;
-  p.automation_level = "medium";
+  p.learning.socialization_rate = 0.1;
+  p.environment.enabled = p.strategy.enabled = p.structure.enabled = p.people.enabled = true;
+  p.work.enabled = p.automation.enabled = p.culture.enabled = p.policy.enabled = true;
+  p.environment.base_demand = 0.3;
+  p.strategy.review_interval = 4;
+  p.strategy.sensing_noise = 0.3;
+  p.structure.peer_learning_rate = 0.05;
+  p.automation.level = agents::AutomationLevel::medium;
   return p;
 }
 

@@ -3,6 +3,9 @@
 // (docs/ODD.md 7.13).
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
@@ -28,8 +31,8 @@ std::vector<std::size_t> pick_slots(Organization& org, std::size_t count, Tick t
 
 void adopt_automation(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (org.downtime_left > 0) --org.downtime_left;
-  if (!p.automation_enabled || static_cast<std::int64_t>(tick) < p.automation_start) return;
+  if (org.automation.downtime_left > 0) --org.automation.downtime_left;
+  if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
   const std::size_t n = org.headcount();
 
   // Mean resistance and digital skill (deterministic reduction: fixed split tree).
@@ -55,55 +58,94 @@ void adopt_automation(Organization& org, Tick tick) {
       });
   const double mean_resistance = sums.resistance / static_cast<double>(n);
   const double mean_digital = sums.digital / static_cast<double>(n);
-  const double usefulness = std::clamp(1.0 - mean_resistance - 0.3 * org.change_fatigue, 0.0, 1.0);
+  const double usefulness = std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
   const double ease = std::min(1.0, 2.0 * mean_digital);
-  const double speed = p.automation_adoption_speed * usefulness * ease;
+  const double speed = p.automation.adoption_speed * usefulness * ease;
   auto approach = [speed](double& level, double target) {
     level = level < target ? level + speed * (target - level) : target;
   };
-  const double process_before = org.automation_process;
+  const double process_before = org.automation.process;
   const Settings& s = org.settings();
-  approach(org.automation_process, s.process_target);
-  approach(org.automation_data, s.data_target);
-  approach(org.automation_communication, s.communication_target);
+  approach(org.automation.process, s.process_target);
+  approach(org.automation.data, s.data_target);
+  approach(org.automation.communication, s.communication_target);
 
   // Capacity freed by process automation: routine work no longer done by people.
-  const double utilization = org.capacity_total > 0 ? std::min(1.0, org.used_capacity / org.capacity_total) : 0.8;
-  org.freed_fte += std::max(0.0, org.automation_process - process_before) * p.work_routine_share * static_cast<double>(n) *
+  const double utilization = org.this_tick.capacity_total > 0 ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total) : 0.8;
+  org.automation.freed_fte += std::max(0.0, org.automation.process - process_before) * p.work.routine_share * static_cast<double>(n) *
                    utilization;
-  if (org.freed_fte >= 1.0 && n > 1) {
-    const auto count = std::min<std::size_t>(static_cast<std::size_t>(org.freed_fte), n - 1);
-    org.freed_fte -= static_cast<double>(count);
+  if (org.automation.freed_fte >= 1.0 && n > 1) {
+    const auto count = std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
+    org.automation.freed_fte -= static_cast<double>(count);
     const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
     if (org.settings().freed_capacity == FreedCapacity::layoff) {
       std::vector<std::uint8_t> keep(n, 1);
       for (std::size_t slot : chosen) keep[slot] = 0;
       org.employees().remove_unless(keep);
-      org.laid_off += count;
-      org.acted -= count;  // everyone laid off had acted this tick
-      org.leavers += count;
-      org.layoff_fear = std::min(0.5, org.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
-      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+      org.this_tick.laid_off += count;
+      org.this_tick.acted -= count;  // everyone laid off had acted this tick
+      org.this_tick.leavers += count;
+      org.climate.layoff_fear = std::min(0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
+      org.climate.add_fatigue(0.05);
       org.rebuild_membership();
-      if (p.structure_enabled) org.build_network(tick);
+      if (p.structure.enabled) org.build_network(tick);
     } else {
       // Redeployment: the freed people retrain (digital skills) and take on other work.
-      const auto until = static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation_training_ticks);
+      const auto until = static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
       auto training = org.training_until();
-      for (std::size_t slot : chosen) training[slot] = p.automation_training ? until : static_cast<std::int32_t>(tick);
+      for (std::size_t slot : chosen) training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
     }
   }
 
   // Cyber incidents: likelier with more automation, less likely with security investment.
-  const double level = (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
-  const double security_gap = 1.0 - p.automation_security_investment;
+  const double level = org.automation.mean_level();
+  const double security_gap = 1.0 - p.automation.security_investment;
   RandomStream draw = org.key().stream(streams::incident, 0, tick);
-  if (draw.bernoulli(p.automation_incident_rate * level * security_gap * security_gap)) {
-    ++org.incidents;
-    org.downtime_left = static_cast<int>(p.automation_incident_downtime);
-    org.cost += p.finance_incident_cost;
-    org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+  if (draw.bernoulli(p.automation.incident_rate * level * security_gap * security_gap)) {
+    ++org.this_tick.incidents;
+    org.automation.downtime_left = static_cast<int>(p.automation.incident_downtime);
+    org.this_tick.cost += p.finance.incident_cost;
+    org.climate.add_fatigue(0.05);
   }
+}
+
+namespace {
+
+std::vector<MetricRow> automation_metrics() {
+  return {
+      {{"automation_process", "technology", "[0, 1]", "Process automation", "Adopted level of process automation.",
+        Better::none, false},
+       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.process : kNaN; }},
+      {{"automation_data", "technology", "[0, 1]", "Data-driven automation", "Adopted level of data-driven automation.",
+        Better::none, false},
+       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.data : kNaN; }},
+      {{"automation_communication", "technology", "[0, 1]", "Communication automation",
+        "Adopted level of communication automation.", Better::none, false},
+       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.communication : kNaN; }},
+      {{"incidents", "technology", "count/tick", "Cyber incidents", "Cyber incidents this tick.", Better::lower, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled ? static_cast<double>(o.org.this_tick.incidents) : kNaN;
+       }},
+      {{"downtime", "technology", "0/1", "Automation downtime", "1 while automated work is down after an incident.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled ? (o.org.automation.downtime_left > 0 ? 1.0 : 0.0) : kNaN;
+       }},
+      {{"laid_off", "engagement", "employees/tick", "Layoffs", "Employees laid off this tick.", Better::lower, false},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.laid_off); }},
+  };
+}
+
+}  // namespace
+
+const Submodel& automation_submodel() {
+  static const Submodel submodel{
+      "automation", "7.13", "Process, data-driven and communication automation: adoption, freed capacity, incidents.",
+      [](std::vector<ParamSpec>& table) { declare_group<AutomationParams, &ModelParams::automation>("automation", table); },
+      automation_metrics(),
+      {{"adopt_automation", PhaseRow::Kind::serial, adopt_automation, nullptr, 0,
+        [](const ModelParams& p) { return p.automation.enabled; }}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -1,6 +1,9 @@
 // Environment: shocks, market growth and demand, and resilience tracking (docs/ODD.md 7.8).
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -8,28 +11,23 @@
 namespace orgsim::agents {
 
 void begin_tick(Organization& org, Tick tick) {
-  org.tick_now = tick;
-  org.acted = org.headcount();  // nobody joins or leaves between here and act
-  if (org.transition_left > 0) --org.transition_left;  // a restructuring's dip fades tick by tick
-  org.leavers = org.hires = org.laid_off = org.incidents = 0;
-  org.reality_flips = 0;
-  org.shocked = org.reviewed = org.realigned = false;
-  org.arrivals = org.completed = org.on_strategy_completed = org.reworked = org.handoffs = 0;
-  org.revenue = org.cost = 0;
-  org.capacity_total = org.used_capacity = 0;
+  org.this_tick = TickOutcomes{};
+  org.this_tick.tick = tick;
+  org.this_tick.acted = org.headcount();  // nobody joins or leaves between here and act
+  if (org.hierarchy.transition_left > 0) --org.hierarchy.transition_left;  // a restructuring's dip fades tick by tick
 }
 
 void apply_shocks(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (!p.environment_enabled) return;
+  if (!p.environment.enabled) return;
   const auto t = static_cast<std::int64_t>(tick);
-  bool shock = p.environment_shock_at > 0 &&
-               (t == p.environment_shock_at ||
-                (p.environment_shock_every > 0 && t > p.environment_shock_at &&
-                 (t - p.environment_shock_at) % p.environment_shock_every == 0));
+  bool shock = p.environment.shock_at > 0 &&
+               (t == p.environment.shock_at ||
+                (p.environment.shock_every > 0 && t > p.environment.shock_at &&
+                 (t - p.environment.shock_at) % p.environment.shock_every == 0));
   RandomStream draw = org.key().stream(streams::shock, 0, tick);
-  if (draw.bernoulli(p.environment_shock_rate)) shock = true;
-  if (shock) shock_reality(org, tick, p.environment_shock_size);
+  if (draw.bernoulli(p.environment.shock_rate)) shock = true;
+  if (shock) shock_reality(org, tick, p.environment.shock_size);
 }
 
 void shock_reality(Organization& org, Tick tick, double size) {
@@ -39,17 +37,17 @@ void shock_reality(Organization& org, Tick tick, double size) {
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), 0);
   RandomStream pick = org.key().stream(streams::shock, 1, tick);
-  org.fit_before_shock = static_cast<double>(agreement(org.code, org.reality)) / static_cast<double>(m);
+  org.resilience.fit_before_shock = org.strategic_fit();
   for (std::size_t k = 0; k < count; ++k) {
     std::swap(order[k], order[k + pick.below(m - k)]);
     org.reality[order[k]] = static_cast<std::int8_t>(-org.reality[order[k]]);
   }
-  org.reality_flips += count;
-  org.shocked = true;
-  org.shock_tick = static_cast<int>(tick);
-  org.recovered_tick = -1;
-  org.fit_lowest_since_shock = org.fit_before_shock;
-  org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
+  org.this_tick.reality_flips += count;
+  org.this_tick.shocked = true;
+  org.resilience.shock_tick = static_cast<int>(tick);
+  org.resilience.recovered_tick = -1;
+  org.resilience.fit_lowest_since_shock = org.resilience.fit_before_shock;
+  org.climate.add_fatigue(0.1);
 }
 
 void apply_events(Organization& org, Tick tick) {
@@ -70,23 +68,73 @@ void apply_events(Organization& org, Tick tick) {
 
 void update_market(Organization& org, Tick /*tick*/) {
   const ModelParams& p = org.params();
-  if (!p.environment_enabled) {
-    org.demand = p.environment_base_demand * static_cast<double>(p.org_employees);
+  if (!p.environment.enabled) {
+    org.market.demand = p.environment.base_demand * static_cast<double>(p.org.employees);
     return;
   }
-  org.market_size *= 1.0 + p.environment_market_growth;
-  org.demand = p.environment_base_demand * static_cast<double>(p.org_employees) * org.market_size *
-               std::max(0.0, 1.0 + p.environment_loyalty_effect * (org.loyalty - 0.5));
+  org.market.size *= 1.0 + p.environment.market_growth;
+  org.market.demand = p.environment.base_demand * static_cast<double>(p.org.employees) * org.market.size *
+               std::max(0.0, 1.0 + p.environment.loyalty_effect * (org.market.loyalty - 0.5));
 }
 
 void track_resilience(Organization& org, Tick tick) {
-  if (org.shock_tick < 0) return;
-  const double fit = static_cast<double>(agreement(org.code, org.reality)) / static_cast<double>(org.dimensions());
-  org.fit_lowest_since_shock = std::min(org.fit_lowest_since_shock, fit);
+  if (org.resilience.shock_tick < 0) return;
+  const double fit = org.strategic_fit();
+  org.resilience.fit_lowest_since_shock = std::min(org.resilience.fit_lowest_since_shock, fit);
   // Recovered: back within 0.05 of the pre-shock strategic fit.
-  if (org.recovered_tick < 0 && static_cast<int>(tick) > org.shock_tick && fit >= org.fit_before_shock - 0.05) {
-    org.recovered_tick = static_cast<int>(tick);
+  if (org.resilience.recovered_tick < 0 && static_cast<int>(tick) > org.resilience.shock_tick && fit >= org.resilience.fit_before_shock - 0.05) {
+    org.resilience.recovered_tick = static_cast<int>(tick);
   }
+}
+
+namespace {
+
+std::vector<MetricRow> environment_metrics() {
+  return {
+      {{"demand", "customer", "tasks/tick", "Demand", "Expected task arrivals this tick; NaN without work or environment.",
+        Better::none, false},
+       [](const Observation& o) {
+         return o.params.work.enabled || o.params.environment.enabled ? o.org.market.demand : kNaN;
+       }},
+      {{"shock_drop", "resilience", "strategic fit", "Drop after the shock",
+        "Pre-shock strategic fit minus its lowest value since the last shock (0 before any shock).", Better::lower,
+        true},
+       [](const Observation& o) {
+         const ResilienceState& r = o.org.resilience;
+         return r.shock_tick < 0 ? 0.0 : r.fit_before_shock - r.fit_lowest_since_shock;
+       }},
+      {{"recovery_time", "resilience", "ticks", "Recovery time",
+        "Ticks from the last shock until strategic fit was back within 0.05 of its pre-shock level (while not "
+        "recovered: ticks since the shock; 0 before any shock).",
+        Better::lower, true},
+       [](const Observation& o) {
+         const ResilienceState& r = o.org.resilience;
+         if (r.shock_tick < 0) return 0.0;
+         return r.recovered_tick >= 0 ? static_cast<double>(r.recovered_tick - r.shock_tick)
+                                      : static_cast<double>(o.org.this_tick.tick - static_cast<Tick>(r.shock_tick));
+       }},
+      {{"shock", "environment", "0/1", "Market shock", "1 if a shock hit this tick.", Better::none, false},
+       [](const Observation& o) { return o.org.this_tick.shocked ? 1.0 : 0.0; }},
+  };
+}
+
+bool environment_on(const ModelParams& p) { return p.environment.enabled; }
+
+}  // namespace
+
+const Submodel& environment_submodel() {
+  using K = PhaseRow::Kind;
+  static const Submodel submodel{
+      "environment", "7.8", "Shocks, market growth and demand, resilience after shocks.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<EnvironmentParams, &ModelParams::environment>("environment", table);
+      },
+      environment_metrics(),
+      {{"shocks", K::serial, apply_shocks, nullptr, 0, environment_on},
+       {"market", K::serial, update_market, nullptr, 0,
+        [](const ModelParams& p) { return p.environment.enabled || p.work.enabled; }},
+       {"track_resilience", K::serial, track_resilience}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -4,6 +4,9 @@
 // consensus decisions and decision latency (docs/ODD.md 7.1-7.5, 7.9).
 #include "orgsim/agents/learning.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include "orgsim/core/parallel.hpp"
 
 #include <boost/random/normal_distribution.hpp>
@@ -39,13 +42,13 @@ void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& d
 }
 
 void apply_turbulence(Organization& org, Tick tick) {
-  const double p4 = org.params().learning_turbulence_rate;
+  const double p4 = org.params().learning.turbulence_rate;
   if (p4 <= 0) return;
   RandomStream draw = org.key().stream(streams::turbulence, 0, tick);
   for (std::int8_t& r : org.reality) {
     if (draw.bernoulli(p4)) {  // one draw per dimension, so each dimension has its own numbers
       r = static_cast<std::int8_t>(-r);
-      ++org.reality_flips;
+      ++org.this_tick.reality_flips;
     }
   }
 }
@@ -64,7 +67,7 @@ class Acting {
  public:
   explicit Acting(Organization& org)
       : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()), leaving_(org.leaving()),
-        quit_draw_(org.quit_draw()), p3_(org.params().learning_turnover_rate) {
+        quit_draw_(org.quit_draw()), p3_(org.params().learning.turnover_rate) {
     pack_signs(org.reality, reality_);
   }
 
@@ -118,8 +121,8 @@ Socialization::Socialization(Organization& org)
     : org_(org),
       m_(org.dimensions()),
       words_(org.words()),
-      matrix_(org.params().structure_enabled && org.structure == StructureType::matrix),
-      explore_(org.params().culture_enabled ? kExplorationPerOrientation : 0.0),
+      matrix_(org.params().structure.enabled && org.hierarchy.type == StructureType::matrix),
+      explore_(org.params().culture.enabled ? kExplorationPerOrientation : 0.0),
       team_(org.teams_of()),
       project_team_(org.project_team_of()),
       rate_(org.socialization_rate()),
@@ -178,16 +181,16 @@ void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::siz
 void learn_code(Organization& org, Tick tick) {
   const std::size_t m = org.dimensions();
   const Settings& settings = org.settings();
-  org.reviewed = tick % static_cast<Tick>(settings.review_interval) == 0;
-  org.superior_count = 0;
-  if (org.reviewed) {
-    org.code_score = agreement(org.code, org.reality);
-    const std::int64_t code_score = org.code_score;
+  org.this_tick.reviewed = tick % static_cast<Tick>(settings.review_interval) == 0;
+  org.this_tick.superior_count = 0;
+  if (org.this_tick.reviewed) {
+    org.this_tick.code_score = agreement(org.code, org.reality);
+    const std::int64_t code_score = org.this_tick.code_score;
     const auto scores = org.action_scores();
     // Sensing noise (less with data-driven automation) blurs who beats the code.
-    const double noise_sd = org.params().strategy_enabled
-                                ? org.params().strategy_sensing_noise * std::sqrt(static_cast<double>(m)) *
-                                      (1.0 - 0.8 * org.automation_data)
+    const double noise_sd = org.params().strategy.enabled
+                                ? org.params().strategy.sensing_noise * std::sqrt(static_cast<double>(m)) *
+                                      (1.0 - 0.8 * org.automation.data)
                                 : 0.0;
     const auto& population = org.employees();
 
@@ -221,15 +224,15 @@ void learn_code(Organization& org, Tick tick) {
           left.members += right.members;
           return left;
         });
-    org.superior_count = tally.members;
+    org.this_tick.superior_count = tally.members;
     // Every member acted -1 where it did not act +1: net = 2 x #(+1) - members.
     for (std::size_t d = 0; d < m; ++d) tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
 
     // Consensus (collectivism): a majority must be this broad a share of the group to count
     // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
-    const double consensus = org.params().culture_enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
-    const double p2 = org.params().learning_code_learning_rate;
-    const std::size_t due = (tick + static_cast<Tick>(org.decision_latency)) % org.decision_slots;
+    const double consensus = org.params().culture.enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
+    const double p2 = org.params().learning.code_learning_rate;
+    const std::size_t due = (tick + static_cast<Tick>(org.hierarchy.decision_latency)) % org.decision_slots;
     RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
     for (std::size_t d = 0; d < m; ++d) {
       const double u = draw.uniform();  // one draw per dimension, used or not
@@ -238,14 +241,14 @@ void learn_code(Organization& org, Tick tick) {
       const double k = static_cast<double>(std::llabs(tally.net[d]));
       if (k < consensus * static_cast<double>(tally.members)) continue;
       if (u >= 1.0 - std::pow(1.0 - p2, k)) continue;
-      if (org.decision_latency == 0) {
+      if (org.hierarchy.decision_latency == 0) {
         org.code[d] = majority;
       } else {
         org.decisions[due * m + d] = majority;  // takes effect after the decision latency
       }
     }
   }
-  if (org.decision_latency > 0) {
+  if (org.hierarchy.decision_latency > 0) {
     std::int8_t* now = org.decisions.data() + (tick % org.decision_slots) * m;
     for (std::size_t d = 0; d < m; ++d) {
       if (now[d] != kNoDecision) org.code[d] = now[d];
@@ -261,7 +264,7 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
   // number drawn then, with this tick's engagement.
   const auto quit_draw = org.quit_draw();
   if (quit_draw.empty()) return;  // no quits (the column exists only with them)
-  const double sensitivity = org.params().people_quit_sensitivity;
+  const double sensitivity = org.params().people.quit_sensitivity;
   auto leaving = org.leaving();
   const auto engagement = org.engagement();
   for (std::size_t slot = begin; slot < end; ++slot) {
@@ -278,8 +281,8 @@ void renew_leavers(Organization& org, Tick /*tick*/) {
     org.employees().renew(slot);
     ++leavers;
   }
-  org.leavers += leavers;
-  org.hires += leavers;
+  org.this_tick.leavers += leavers;
+  org.this_tick.hires += leavers;
 }
 
 void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
@@ -311,6 +314,79 @@ bool at_equilibrium(const Organization& org) {
     return best_score > code_score;
   });
   return !unsettled;
+}
+
+}  // namespace orgsim::agents
+
+namespace orgsim::agents {
+
+namespace {
+
+bool peer_learning(const ModelParams& p) { return p.structure.enabled && p.structure.peer_learning_rate > 0; }
+
+std::vector<MetricRow> learning_metrics() {
+  return {
+      {{"strategic_fit", "strategic_alignment", "[-1, 1]", "Strategic fit",
+        "March's code knowledge: (#dims where code = reality - #dims where code = -reality) / m.", Better::higher, true},
+       [](const Observation& o) { return o.org.strategic_fit(); }},
+      {{"goal_alignment", "strategic_alignment", "[0, 1]", "Goal alignment",
+        "Mean over employees of the share of dimensions where the belief equals the organization's code.",
+        Better::higher, true},
+       [](const Observation& o) { return static_cast<double>(o.sums.matches) / (o.n * o.m); }},
+      {{"employee_knowledge", "strategic_alignment", "[-1, 1]", "Employee knowledge",
+        "Mean over employees of (#beliefs = reality - #beliefs = -reality) / m.", Better::higher, false},
+       [](const Observation& o) { return static_cast<double>(o.sums.knowledge) / (o.n * o.m); }},
+      {{"superior_share", "innovation_adaptability", "[0, 1]", "Employees ahead of the strategy",
+        "Share of employees whose actions beat the code at this tick's review (the superior group).", Better::none,
+        false},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.superior_count) / o.n; }},
+      {{"exploration", "innovation_adaptability", "[0, 1]", "Exploration",
+        "Share of this tick's actions that differ from the code (a 0 code value counts as differing; over the "
+        "employees who acted this tick, 0 in the initial row): the variety the code can learn from.",
+        Better::higher, true},
+       [](const Observation& o) {
+         return o.acted > 0 ? static_cast<double>(o.sums.exploring) / (static_cast<double>(o.acted) * o.m) : 0.0;
+       }},
+      {{"turnover_rate", "engagement", "1/tick", "Turnover",
+        "Employees who left this tick (turnover, quits, layoffs) / headcount.", Better::lower, true},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.leavers) / o.n; }},
+      {{"headcount", "finance", "employees", "Headcount", "Number of employees.", Better::none, false},
+       [](const Observation& o) { return o.n; }},
+      {{"hires", "finance", "employees/tick", "Hires", "Employees hired this tick (replacements and growth).",
+        Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.hires); }},
+      {{"reality_change", "environment", "[0, 1]", "Market change",
+        "Share of reality's dimensions that flipped this tick.", Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.reality_flips) / o.m; }},
+  };
+}
+
+std::vector<PhaseRow> learning_phases() {
+  using K = PhaseRow::Kind;
+  return {
+      {"turbulence", K::serial, apply_turbulence},
+      {"act", K::over_employees, nullptr, act, 256, peer_learning},
+      {"act_and_socialize", K::over_employees, nullptr, act_and_socialize, 256,
+       [](const ModelParams& p) { return !peer_learning(p); }},
+      {"learn_code", K::serial, learn_code},
+      {"draw_turnover", K::over_employees, nullptr, draw_turnover, 1024},
+      {"renew_leavers", K::serial, renew_leavers},
+      {"onboard_hires", K::over_employees, nullptr, onboard_hires, 1024},
+  };
+}
+
+}  // namespace
+
+const Submodel& learning_submodel() {
+  static const Submodel submodel{
+      "learning", "7.1-7.5",
+      "March (1991): reality, the code, beliefs; acting, socialization, code learning, turnover, turbulence.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<OrgParams, &ModelParams::org>("org", table);
+        declare_group<LearningParams, &ModelParams::learning>("learning", table);
+      },
+      learning_metrics(), learning_phases()};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -37,42 +37,41 @@ Organization::Organization(const ModelParams& params, RunKey key)
     : params_(params),
       settings_(params),
       key_(key),
-      dimensions_(static_cast<std::size_t>(params.learning_dimensions)),
+      dimensions_(static_cast<std::size_t>(params.learning.dimensions)),
       words_(words_for(dimensions_)),
       skills_width_(static_cast<std::size_t>(settings_.functions) + 1) {
-  assert(params.org_employees >= 1 && params.org_teams >= 1 && params.org_teams <= params.org_employees);
+  assert(params.org.employees >= 1 && params.org.teams >= 1 && params.org.teams <= params.org.employees);
   const auto m = dimensions_;
   reality.resize(m);
   code.assign(m, 0);
   RandomStream draw = key_.stream(streams::reality, 0, 0);
   for (std::size_t d = 0; d < m; ++d) reality[d] = (draw() & 1u) ? 1 : -1;
 
-  structure = settings_.structure;
-  const Culture& hq = settings_.site_culture[0];
-  centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
-  pipeline_slots = static_cast<std::size_t>(params.work_handoff_delay + params.structure_cross_site_delay) + 2;
-  if (params.structure_enabled) {
+  set_structure_type(settings_.structure);
+  hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
+  flow.pipeline_slots = static_cast<std::size_t>(params.work.handoff_delay + params.structure.cross_site_delay) + 2;
+  if (params.structure.enabled) {
     // Sized for the largest organization the run can become (uncapped growth: 10^8 employees).
     const std::int64_t largest =
-        params.growth_enabled ? (params.growth_target_employees > 0 ? std::max(params.org_employees, params.growth_target_employees)
+        params.growth.enabled ? (params.growth.target_employees > 0 ? std::max(params.org.employees, params.growth.target_employees)
                                                                     : std::int64_t{100'000'000})
-                              : params.org_employees;
-    const int deepest = hierarchy_depth(StructureType::functional, largest, params.structure_span_of_control) + 1;
-    history_length = static_cast<std::size_t>(deepest * params.structure_cascade_lag +
-                                              params.structure_cross_site_delay) + 1;
-    decision_slots = static_cast<std::size_t>(deepest * params.structure_latency_per_level) + 1;
+                              : params.org.employees;
+    const int deepest = hierarchy_depth(StructureType::functional, largest, params.structure.span_of_control) + 1;
+    history_length = static_cast<std::size_t>(deepest * params.structure.cascade_lag +
+                                              params.structure.cross_site_delay) + 1;
+    decision_slots = static_cast<std::size_t>(deepest * params.structure.latency_per_level) + 1;
   }
   code_history.assign(history_length * m, 0);
   decisions.assign(decision_slots * m, 2);
 
   beliefs_ = employees_.add_column<std::uint64_t>(2 * words_);
-  next_beliefs_ = employees_.add_column<std::uint64_t>(params.structure_enabled ? 2 * words_ : 0);
+  next_beliefs_ = employees_.add_column<std::uint64_t>(params.structure.enabled ? 2 * words_ : 0);
   actions_ = employees_.add_column<std::uint64_t>(words_);
   action_score_ = employees_.add_column<std::int32_t>();
   team_ = employees_.add_column<std::int32_t>();
   project_team_ = employees_.add_column<std::int32_t>();
   leaving_ = employees_.add_column<std::uint8_t>();
-  quit_draw_ = employees_.add_column<double>(params.people_enabled && params.people_quit_sensitivity > 0 ? 1 : 0);
+  quit_draw_ = employees_.add_column<double>(params.people.enabled && params.people.quit_sensitivity > 0 ? 1 : 0);
   p1_ = employees_.add_column<double>();
   code_matches_ = employees_.add_column<std::int16_t>();
   skills_ = employees_.add_column<float>(skills_width_);
@@ -80,25 +79,21 @@ Organization::Organization(const ModelParams& params, RunKey key)
   resistance_ = employees_.add_column<float>();
   training_until_ = employees_.add_column<std::int32_t>();
 
-  const auto n = static_cast<std::size_t>(params.org_employees);
+  const auto n = static_cast<std::size_t>(params.org.employees);
   employees_.append(n);
-  if (params.structure_enabled) {
+  if (params.structure.enabled) {
     build_structure(0);
   } else {
-    const auto team_count = static_cast<std::size_t>(params.org_teams);
-    resize_teams(teams, team_count, m, pipeline_slots);
+    const auto team_count = static_cast<std::size_t>(params.org.teams);
+    resize_teams(teams, team_count, m, flow.pipeline_slots);
     auto team = team_of();
     for (std::size_t slot = 0; slot < n; ++slot) team[slot] = static_cast<std::int32_t>(slot * team_count / n);
     rebuild_membership();
-    depth = 0;
+    hierarchy.depth = 0;
   }
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
   });
-  market_size = 1.0;
-  loyalty = 0.5;
-  satisfaction = 0.5;
-  phase = GrowthPhase::startup;
 }
 
 void Organization::onboard(std::size_t slot, Tick tick) {
@@ -117,16 +112,15 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   auto skill = skills(slot);
   const std::size_t functions = skills_width_ - 1;
   std::size_t primary = 0;
-  if (params_.structure_enabled) {
+  if (params_.structure.enabled) {
     // Squads mix skills: consecutive slots of a squad get different primary functions.
-    primary = structure == StructureType::cross_functional ? slot % functions
-                                                           : static_cast<std::size_t>(teams.function[team]) % functions;
+    primary = practised_function(slot, team);
   }
   for (std::size_t f = 0; f < functions; ++f) {
     const double v = draw.uniform();
     skill[f] = static_cast<float>(f == primary ? 0.5 + 0.4 * v : 0.3 * v);
   }
-  const double digital = params_.people_initial_digital_skill * (0.5 + draw.uniform());
+  const double digital = params_.people.initial_digital_skill * (0.5 + draw.uniform());
   skill[functions] = static_cast<float>(std::clamp(digital, 0.0, 1.0));
   engagement()[slot] = static_cast<float>(0.6 + 0.2 * draw.uniform());
   const double resistance_draw = draw.uniform();
@@ -140,16 +134,16 @@ void Organization::onboard(std::size_t slot, Tick tick) {
 void Organization::set_personal_traits(std::size_t slot, const Culture& culture, double fast, double spread_draw,
                                        double resistance_draw) {
   // Personal socialization rate: fast learners, and a culture-dependent spread around p1.
-  double rate = fast < params_.learning_fast_learner_share ? params_.learning_fast_socialization_rate
-                                                           : params_.learning_socialization_rate;
-  if (params_.culture_enabled) {
+  double rate = fast < params_.learning.fast_learner_share ? params_.learning.fast_socialization_rate
+                                                           : params_.learning.socialization_rate;
+  if (params_.culture.enabled) {
     // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
     const double spread = std::log1p(2.0 * culture.learning_orientation);
     rate *= std::exp((2.0 * spread_draw - 1.0) * spread);
   }
   socialization_rate()[slot] = std::clamp(rate, 0.0, 1.0);
   const double mean_resistance =
-      std::clamp(params_.people_mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
+      std::clamp(params_.people.mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
   resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (resistance_draw - 0.5), 0.0, 1.0));
 }
 
@@ -174,19 +168,19 @@ void Organization::refresh_personal_traits() {
 }
 
 std::span<const std::int8_t> Organization::guiding_code(std::size_t team) const {
-  if (!params_.structure_enabled) return code;
+  if (!params_.structure.enabled) return code;
   return team_code(team);
 }
 
 void Organization::build_structure(Tick tick) {
   const std::size_t n = headcount();
-  const auto span = static_cast<std::size_t>(params_.structure_span_of_control);
+  const auto span = static_cast<std::size_t>(params_.structure.span_of_control);
   const std::size_t team_count = std::max<std::size_t>(1, (n + span - 1) / span);
   const std::size_t functions = static_cast<std::size_t>(settings_.functions);
   const std::size_t sites = static_cast<std::size_t>(settings_.sites);
   // Keep the codes of surviving teams; new teams start from the organization's code.
   const std::size_t old_count = teams.count;
-  resize_teams(teams, team_count, dimensions_, pipeline_slots);
+  resize_teams(teams, team_count, dimensions_, flow.pipeline_slots);
   for (std::size_t t = old_count; t < team_count; ++t) start_team(t);
   for (std::size_t t = 0; t < team_count; ++t) {
     teams.function[t] = static_cast<std::int32_t>(t % functions);
@@ -212,13 +206,14 @@ void Organization::start_team(std::size_t t) {
 }
 
 void Organization::update_hierarchy() {
-  depth = hierarchy_depth(structure, static_cast<std::int64_t>(headcount()), params_.structure_span_of_control);
+  const int depth = hierarchy_depth(hierarchy.type, static_cast<std::int64_t>(headcount()), params_.structure.span_of_control);
+  hierarchy.depth = depth;
   for (std::size_t t = 0; t < teams.count; ++t) {
-    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure_cascade_lag +
-                                               (teams.site[t] != 0 ? params_.structure_cross_site_delay : 0));
+    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure.cascade_lag +
+                                               (teams.site[t] != 0 ? params_.structure.cross_site_delay : 0));
   }
-  const auto latency = std::lround(centralization * depth * static_cast<double>(params_.structure_latency_per_level));
-  decision_latency = std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
+  const auto latency = std::lround(hierarchy.centralization * depth * static_cast<double>(params_.structure.latency_per_level));
+  hierarchy.decision_latency = std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
 }
 
 void Organization::build_network(Tick tick) {
@@ -226,7 +221,7 @@ void Organization::build_network(Tick tick) {
   const std::size_t n = headcount();
   const auto team = teams_of();
   std::vector<CsrNetwork::Edge> edges;
-  const auto ties = static_cast<std::size_t>(params_.structure_ties_per_employee);
+  const auto ties = static_cast<std::size_t>(params_.structure.ties_per_employee);
   edges.reserve(n * ties);
   for (std::size_t slot = 0; slot < n && n > 1; ++slot) {
     RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
@@ -263,7 +258,7 @@ void Organization::rebuild_membership() {
 void Organization::hire(std::size_t count, Tick tick) {
   if (count == 0) return;
   const std::size_t first = employees_.append(count);
-  const auto span = static_cast<std::int64_t>(params_.structure_span_of_control);
+  const auto span = static_cast<std::int64_t>(params_.structure.span_of_control);
   std::vector<std::int64_t> size(teams.count, 0);
   for (std::size_t t = 0; t < teams.count; ++t) {
     size[t] = static_cast<std::int64_t>(teams.member_offsets[t + 1] - teams.member_offsets[t]);
@@ -275,9 +270,9 @@ void Organization::hire(std::size_t count, Tick tick) {
     for (std::size_t t = 1; t < teams.count; ++t) {
       if (size[t] < size[best]) best = t;
     }
-    if (params_.structure_enabled && size[best] >= span) {  // formalization: a new team
+    if (params_.structure.enabled && size[best] >= span) {  // formalization: a new team
       best = teams.count;
-      resize_teams(teams, teams.count + 1, dimensions_, pipeline_slots);
+      resize_teams(teams, teams.count + 1, dimensions_, flow.pipeline_slots);
       start_team(best);
       size.push_back(0);
     }
@@ -285,19 +280,18 @@ void Organization::hire(std::size_t count, Tick tick) {
     project_team_of()[slot] = static_cast<std::int32_t>((best + 1 + slot) % teams.count);
     ++size[best];
   }
-  if (params_.structure_enabled) update_hierarchy();
+  if (params_.structure.enabled) update_hierarchy();
   rebuild_membership();
   for (std::size_t slot = first; slot < first + count; ++slot) onboard(slot, tick);
-  if (params_.structure_enabled) build_network(tick);
-  hires += count;
+  if (params_.structure.enabled) build_network(tick);
+  this_tick.hires += count;
 }
 
 void Organization::change_parameters(const ModelParams& params) {
   params_ = params;
   settings_ = Settings(params);
-  const Culture& hq = settings_.site_culture[0];
-  centralization = std::clamp(params.structure_centralization + 0.5 * (hq.power_distance - 0.5), 0.0, 1.0);
-  if (params.structure_enabled) update_hierarchy();
+  hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
+  if (params.structure.enabled) update_hierarchy();
   refresh_personal_traits();
 }
 
@@ -308,6 +302,14 @@ bool changeable_during_run(const ParamSpec& spec) {
       "structure.cascade_lag", "structure.latency_per_level", "structure.cross_site_delay"};
   if (spec.name.ends_with(".enabled")) return false;
   return std::find(fixed.begin(), fixed.end(), spec.name) == fixed.end();
+}
+
+double effective_centralization(const ModelParams& params, const Culture& culture) {
+  return std::clamp(params.structure.centralization + 0.5 * (culture.power_distance - 0.5), 0.0, 1.0);
+}
+
+double Organization::strategic_fit() const {
+  return static_cast<double>(agreement(code, reality)) / static_cast<double>(dimensions_);
 }
 
 std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8_t> b) {

@@ -1,6 +1,9 @@
 // People: skills with practice, training and decay; engagement (docs/ODD.md 7.11).
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -14,43 +17,74 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const auto matches = org.code_matches();
   const auto training = org.training_until();
   auto engagement = org.engagement();
-  const double automation = (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
-  const double training_programme = p.automation_enabled && p.automation_training ? 2.0 : 1.0;
-  const bool squads = p.structure_enabled && org.structure == StructureType::cross_functional;
+  const double automation = org.automation.mean_level();
+  const double training_programme = p.automation.enabled && p.automation.training ? 2.0 : 1.0;
   for (std::size_t slot = begin; slot < end; ++slot) {
     const auto t = static_cast<std::size_t>(team[slot]);
-    const double pressure = p.work_enabled ? org.teams.utilization[t] : 0.8;
+    const double pressure = p.work.enabled ? org.teams.utilization[t] : 0.8;
     const bool in_training = training[slot] >= static_cast<std::int32_t>(tick);
     auto skill = org.skills(slot);
-    const std::size_t practised = squads ? slot % functions : static_cast<std::size_t>(org.teams.function[t]) % functions;
+    const std::size_t practised = org.practised_function(slot, t);
     const double practice = std::min(1.0, pressure);
     for (std::size_t f = 0; f < functions; ++f) {
       const double s = skill[f];
-      skill[f] = static_cast<float>(f == practised ? s + p.people_skill_learning * practice * (1.0 - s)
-                                                   : s - p.people_skill_decay * s);
+      skill[f] = static_cast<float>(f == practised ? s + p.people.skill_learning * practice * (1.0 - s)
+                                                   : s - p.people.skill_decay * s);
     }
     const double digital = skill[functions];
     const double digital_practice =
-        p.people_skill_learning * (automation * training_programme + (in_training ? 5.0 : 0.0));
+        p.people.skill_learning * (automation * training_programme + (in_training ? 5.0 : 0.0));
     skill[functions] = static_cast<float>(
-        std::clamp(digital + digital_practice * (1.0 - digital) - p.people_skill_decay * digital * (1.0 - automation), 0.0, 1.0));
+        std::clamp(digital + digital_practice * (1.0 - digital) - p.people.skill_decay * digital * (1.0 - automation), 0.0, 1.0));
 
     // Engagement target: autonomy, alignment with the team's code, workload, fatigue, fear.
     const Culture& culture = org.culture_of_team(t);
-    const double centralization = std::clamp(p.structure_centralization + 0.5 * (culture.power_distance - 0.5), 0.0, 1.0);
-    const double autonomy = p.structure_enabled ? 1.0 - centralization : 0.5;
+    const double centralization = effective_centralization(p, culture);
+    const double autonomy = p.structure.enabled ? 1.0 - centralization : 0.5;
     const double alignment = static_cast<double>(matches[slot]) / static_cast<double>(m);
     const double overload = std::max(0.0, pressure - 1.0);
     const double target = std::clamp(0.35 + 0.3 * autonomy + 0.3 * alignment - 0.5 * overload -
-                                         0.4 * org.change_fatigue - org.layoff_fear + (in_training ? 0.05 : 0.0),
+                                         0.4 * org.climate.change_fatigue - org.climate.layoff_fear + (in_training ? 0.05 : 0.0),
                                      0.0, 1.0);
-    engagement[slot] = static_cast<float>(engagement[slot] + p.people_engagement_adjustment * (target - engagement[slot]));
+    engagement[slot] = static_cast<float>(engagement[slot] + p.people.engagement_adjustment * (target - engagement[slot]));
   }
 }
 
 void fade_change_pressure(Organization& org, Tick /*tick*/) {
-  org.change_fatigue *= 0.95;
-  org.layoff_fear *= 0.97;
+  org.climate.change_fatigue *= 0.95;
+  org.climate.layoff_fear *= 0.97;
+}
+
+namespace {
+
+std::vector<MetricRow> people_metrics() {
+  return {
+      {{"engagement", "engagement", "[0, 1]", "Engagement", "Mean employee engagement; NaN without the people submodel.",
+        Better::higher, true},
+       [](const Observation& o) { return o.params.people.enabled ? o.sums.engagement / o.n : kNaN; }},
+      {{"skill_match", "engagement", "[0, 1]", "Skill match", "Mean skill of employees in the function they work in.",
+        Better::higher, false},
+       [](const Observation& o) { return o.sums.skill / o.n; }},
+      {{"digital_skill", "engagement", "[0, 1]", "Digital skill", "Mean digital skill.", Better::higher, false},
+       [](const Observation& o) { return o.sums.digital / o.n; }},
+      {{"change_fatigue", "engagement", "[0, 1]", "Change fatigue",
+        "Organization-wide fatigue from shocks, restructurings and change.", Better::lower, false},
+       [](const Observation& o) { return o.org.climate.change_fatigue; }},
+  };
+}
+
+}  // namespace
+
+const Submodel& people_submodel() {
+  using K = PhaseRow::Kind;
+  static const Submodel submodel{
+      "people", "7.11", "Skills with practice and decay; engagement; resistance; engagement-driven quits.",
+      [](std::vector<ParamSpec>& table) { declare_group<PeopleParams, &ModelParams::people>("people", table); },
+      people_metrics(),
+      {{"update_people", K::over_employees, nullptr, update_people, 512,
+        [](const ModelParams& p) { return p.people.enabled; }},
+       {"fade_change_pressure", K::serial, fade_change_pressure}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -3,6 +3,9 @@
 #include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,7 +18,7 @@ namespace {
 /// goes to every team at once (an all-hands re-cascade).
 void refresh_and_recascade(Organization& org, Tick tick) {
   const std::size_t m = org.dimensions();
-  const double accuracy = 0.7 + 0.25 * org.automation_data;
+  const double accuracy = 0.7 + 0.25 * org.automation.data;
   RandomStream draw = org.key().stream(streams::selection, 1, tick);
   for (std::size_t d = 0; d < m; ++d) {
     org.code[d] = draw.bernoulli(accuracy) ? org.reality[d] : static_cast<std::int8_t>(-org.reality[d]);
@@ -31,17 +34,17 @@ void refresh_and_recascade(Organization& org, Tick tick) {
 
 void realign(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (!p.policy_enabled || !org.reviewed || static_cast<int>(tick) < org.realign_ready_at) return;
+  if (!p.policy.enabled || !org.this_tick.reviewed || static_cast<int>(tick) < org.policy.realign_ready_at) return;
   const Settings& s = org.settings();
-  const double fit = static_cast<double>(agreement(org.code, org.reality)) / static_cast<double>(org.dimensions());
+  const double fit = org.strategic_fit();
   if (fit >= s.realign_threshold) return;
-  org.realigned = true;
-  org.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
-  org.cost += 0.5 * p.finance_training_cost * static_cast<double>(org.headcount());  // the research
+  org.this_tick.realigned = true;
+  org.policy.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
+  org.this_tick.cost += 0.5 * p.finance.training_cost * static_cast<double>(org.headcount());  // the research
   switch (s.realign_action) {
     case RealignAction::recascade:
       refresh_and_recascade(org, tick);
-      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.05);
+      org.climate.add_fatigue(0.05);
       break;
     case RealignAction::retrain: {
       refresh_and_recascade(org, tick);
@@ -55,16 +58,27 @@ void realign(Organization& org, Tick tick) {
         RandomStream draw = org.key().stream(streams::selection, org.employees().id(slot), tick);
         move_toward(org.beliefs(slot), code.view(), 0.5, draw);
       }
-      org.change_fatigue = std::min(1.0, org.change_fatigue + 0.1);
+      org.climate.add_fatigue(0.1);
       break;
     }
     case RealignAction::restructure:
       refresh_and_recascade(org, tick);
-      if (p.structure_enabled && org.structure != StructureType::cross_functional) {
+      if (p.structure.enabled && org.hierarchy.type != StructureType::cross_functional) {
         restructure(org, StructureType::cross_functional, tick);
       }
       break;
   }
+}
+
+const Submodel& policy_submodel() {
+  static const Submodel submodel{
+      "policy", "7.16", "Realignment triggers and actions; Agile, Lean and Systems framework presets.",
+      [](std::vector<ParamSpec>& table) { declare_group<PolicyParams, &ModelParams::policy>("policy", table); },
+      {{{"realigned", "policy", "0/1", "Realignment", "1 if a realignment action was taken this tick.", Better::none,
+         false},
+        [](const Observation& o) { return o.org.this_tick.realigned ? 1.0 : 0.0; }}},
+      {{"realign", PhaseRow::Kind::serial, realign, nullptr, 0, [](const ModelParams& p) { return p.policy.enabled; }}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -6,23 +6,41 @@
 
 namespace orgsim::agents {
 
-Culture culture_preset(std::string_view name, const Culture& custom) {
+Culture culture_preset(CulturePreset preset, const Culture& custom) {
   // Normalized, rounded Hofstede-style profiles (collectivism, power distance, uncertainty
   // avoidance, learning orientation); illustrative, not country measurements.
-  if (name == "anglo") return {0.1, 0.35, 0.4, 0.6};
-  if (name == "nordic") return {0.3, 0.2, 0.3, 0.8};
-  if (name == "germanic") return {0.35, 0.35, 0.65, 0.6};
-  if (name == "east_asian") return {0.8, 0.7, 0.5, 0.5};
-  if (name == "latin") return {0.7, 0.7, 0.85, 0.35};
+  switch (preset) {
+    case CulturePreset::anglo: return {0.1, 0.35, 0.4, 0.6};
+    case CulturePreset::nordic: return {0.3, 0.2, 0.3, 0.8};
+    case CulturePreset::germanic: return {0.35, 0.35, 0.65, 0.6};
+    case CulturePreset::east_asian: return {0.8, 0.7, 0.5, 0.5};
+    case CulturePreset::latin: return {0.7, 0.7, 0.85, 0.35};
+    case CulturePreset::custom: break;
+  }
   return custom;
 }
 
-StructureType parse_structure(std::string_view name) {
-  if (name == "flat") return StructureType::flat;
-  if (name == "matrix") return StructureType::matrix;
-  if (name == "cross_functional") return StructureType::cross_functional;
-  return StructureType::functional;
+namespace {
+
+/// The preset other sites use (OtherSitesCulture::same is handled by the caller).
+CulturePreset as_preset(OtherSitesCulture other) {
+  // OtherSitesCulture lists "same" and then CulturePreset's values in the same order.
+  return static_cast<CulturePreset>(static_cast<int>(other) - 1);
 }
+
+/// automation.level's targets (none 0, low 0.25, medium 0.5, high 0.8; custom: not used).
+double automation_level_target(AutomationLevel level) {
+  switch (level) {
+    case AutomationLevel::low: return 0.25;
+    case AutomationLevel::medium: return 0.5;
+    case AutomationLevel::high: return 0.8;
+    case AutomationLevel::none:
+    case AutomationLevel::custom: break;
+  }
+  return 0.0;
+}
+
+}  // namespace
 
 int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t span) {
   if (type == StructureType::flat || type == StructureType::cross_functional) return 1;
@@ -33,24 +51,22 @@ int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t spa
 }
 
 Settings::Settings(const ModelParams& p) {
-  review_interval = p.strategy_enabled ? static_cast<int>(p.strategy_review_interval) : 1;
-  realign_threshold = p.policy_realign_threshold;
-  realign_action = p.policy_realign_action == "retrain"       ? RealignAction::retrain
-                   : p.policy_realign_action == "restructure" ? RealignAction::restructure
-                                                              : RealignAction::recascade;
-  realign_cooldown = static_cast<int>(p.policy_realign_cooldown);
-  error_rate = p.work_error_rate;
-  cascade_distortion = p.structure_cascade_distortion;
-  cross_team_ties = p.structure_cross_team_ties;
-  peer_majority = p.structure_peer_learning == "superior_majority";
-  if (p.policy_enabled) {
-    if (p.policy_framework == "agile") {
+  review_interval = p.strategy.enabled ? static_cast<int>(p.strategy.review_interval) : 1;
+  realign_threshold = p.policy.realign_threshold;
+  realign_action = p.policy.realign_action;
+  realign_cooldown = static_cast<int>(p.policy.realign_cooldown);
+  error_rate = p.work.error_rate;
+  cascade_distortion = p.structure.cascade_distortion;
+  cross_team_ties = p.structure.cross_team_ties;
+  peer_majority = p.structure.peer_learning == PeerLearning::superior_majority;
+  if (p.policy.enabled) {
+    if (p.policy.framework == Framework::agile) {
       framework = Framework::agile;
       review_interval = 2;  // two-week sprints
       realign_threshold = 0.5;
       realign_action = RealignAction::recascade;
       realign_cooldown = 4;
-    } else if (p.policy_framework == "lean") {
+    } else if (p.policy.framework == Framework::lean) {
       framework = Framework::lean;
       review_interval = 4;
       realign_threshold = 0.3;
@@ -58,7 +74,7 @@ Settings::Settings(const ModelParams& p) {
       realign_cooldown = 8;
       error_rate *= 0.6;       // built-in quality, less rework
       handoff_factor = 0.5;    // flow: smaller batches, faster handoffs
-    } else if (p.policy_framework == "systems") {
+    } else if (p.policy.framework == Framework::systems) {
       framework = Framework::systems;
       review_interval = 13;
       realign_threshold = 0.4;
@@ -68,29 +84,26 @@ Settings::Settings(const ModelParams& p) {
       cross_team_ties = std::min(1.0, cross_team_ties + 0.2);
     }
   }
-  structure = parse_structure(p.structure_type);
-  restructure_to = parse_structure(p.structure_restructure_to);
-  freed_capacity = p.automation_freed_capacity == "layoff" ? FreedCapacity::layoff : FreedCapacity::redeploy;
-  process_target = p.automation_process_target;
-  data_target = p.automation_data_target;
-  communication_target = p.automation_communication_target;
-  if (p.automation_level != "custom") {
-    const double level = p.automation_level == "low"      ? 0.25
-                         : p.automation_level == "medium" ? 0.5
-                         : p.automation_level == "high"   ? 0.8
-                                                          : 0.0;
+  structure = p.structure.type;
+  restructure_to = p.structure.restructure_to;
+  freed_capacity = p.automation.freed_capacity;
+  process_target = p.automation.process_target;
+  data_target = p.automation.data_target;
+  communication_target = p.automation.communication_target;
+  if (p.automation.level != AutomationLevel::custom) {
+    const double level = automation_level_target(p.automation.level);
     process_target = data_target = communication_target = level;
   }
-  functions = p.structure_enabled ? static_cast<int>(p.structure_functions) : 1;
-  sites = p.structure_enabled ? static_cast<int>(p.structure_sites) : 1;
-  const Culture custom{p.culture_collectivism, p.culture_power_distance, p.culture_uncertainty_avoidance,
-                       p.culture_learning_orientation};
+  functions = p.structure.enabled ? static_cast<int>(p.structure.functions) : 1;
+  sites = p.structure.enabled ? static_cast<int>(p.structure.sites) : 1;
+  const Culture custom{p.culture.collectivism, p.culture.power_distance, p.culture.uncertainty_avoidance,
+                       p.culture.learning_orientation};
   site_culture.assign(static_cast<std::size_t>(sites), Culture{});
-  if (p.culture_enabled) {
-    const Culture first = culture_preset(p.culture_preset, custom);
-    const Culture other = p.culture_other_sites_preset == "same"
+  if (p.culture.enabled) {
+    const Culture first = culture_preset(p.culture.preset, custom);
+    const Culture other = p.culture.other_sites_preset == OtherSitesCulture::same
                               ? first
-                              : culture_preset(p.culture_other_sites_preset, custom);
+                              : culture_preset(as_preset(p.culture.other_sites_preset), custom);
     for (int s = 0; s < sites; ++s) site_culture[static_cast<std::size_t>(s)] = s == 0 ? first : other;
   }
 }

@@ -3,6 +3,9 @@
 #include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -55,7 +58,7 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
 }  // namespace
 
 void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const double rate = std::min(1.0, org.params().structure_peer_learning_rate * (1.0 + org.automation_communication));
+  const double rate = std::min(1.0, org.params().structure.peer_learning_rate * (1.0 + org.automation.communication));
   std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
   PackedCode majority_code;
   Socialization socialization(org);
@@ -72,8 +75,8 @@ void publish_peer_beliefs(Organization& org, Tick /*tick*/) { org.swap_beliefs()
 
 void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const std::size_t m = org.dimensions();
-  const double per_level = org.settings().cascade_distortion * (1.0 - 0.8 * org.automation_communication);
-  const double garble = 1.0 - std::pow(1.0 - per_level, static_cast<double>(org.depth));
+  const double per_level = org.settings().cascade_distortion * (1.0 - 0.8 * org.automation.communication);
+  const double garble = 1.0 - std::pow(1.0 - per_level, static_cast<double>(org.hierarchy.depth));
   for (std::size_t team = begin; team < end; ++team) {
     const auto delay = std::min<std::size_t>(static_cast<std::size_t>(org.teams.delay[team]), org.history_length - 1);
     const std::int8_t* sent =
@@ -99,28 +102,65 @@ void restructure(Organization& org, StructureType to, Tick tick) {
     routine += teams.routine_queue[t];
     complex += teams.complex_queue[t];
     second += teams.second_queue[t];
-    for (std::size_t k = 0; k < org.pipeline_slots; ++k) second += teams.pipeline[t * org.pipeline_slots + k];
+    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k) second += teams.pipeline[t * org.flow.pipeline_slots + k];
   }
-  org.structure = to;
+  org.set_structure_type(to);
   org.build_structure(tick);
   const double count = static_cast<double>(teams.count);
   for (std::size_t t = 0; t < teams.count; ++t) {
     teams.routine_queue[t] = routine / count;
     teams.complex_queue[t] = complex / count;
     teams.second_queue[t] = second / count;
-    for (std::size_t k = 0; k < org.pipeline_slots; ++k) teams.pipeline[t * org.pipeline_slots + k] = 0;
+    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k) teams.pipeline[t * org.flow.pipeline_slots + k] = 0;
   }
-  org.transition_left = static_cast<int>(p.structure_transition_ticks);
-  org.change_fatigue = std::min(1.0, org.change_fatigue + 0.3);
-  org.cost += p.finance_restructuring_cost * static_cast<double>(org.headcount());
+  org.hierarchy.transition_left = static_cast<int>(p.structure.transition_ticks);
+  org.climate.add_fatigue(0.3);
+  org.this_tick.cost += p.finance.restructuring_cost * static_cast<double>(org.headcount());
 }
 
 void structural_events(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (p.structure_enabled && p.structure_restructure_at > 0 &&
-      static_cast<std::int64_t>(tick) == p.structure_restructure_at) {
+  if (p.structure.enabled && p.structure.restructure_at > 0 &&
+      static_cast<std::int64_t>(tick) == p.structure.restructure_at) {
     restructure(org, org.settings().restructure_to, tick);
   }
+}
+
+namespace {
+
+std::vector<MetricRow> structure_metrics() {
+  return {
+      {{"team_alignment_gap", "strategic_alignment", "[0, 1]", "Alignment gap between teams",
+        "Highest minus lowest team mean of goal_alignment (0 with one team).", Better::lower, false},
+       [](const Observation& o) { return o.team_alignment_gap; }},
+      {{"hierarchy_levels", "structure", "levels", "Hierarchy levels",
+        "Levels between the organization's code and the teams.", Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.hierarchy.depth); }},
+      {{"teams", "structure", "teams", "Teams", "Number of teams.", Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.teams.count); }},
+      {{"decision_latency", "structure", "ticks", "Decision latency", "Ticks before a code decision takes effect.",
+        Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.hierarchy.decision_latency); }},
+  };
+}
+
+bool structure_on(const ModelParams& p) { return p.structure.enabled; }
+bool peer_learning_on(const ModelParams& p) { return p.structure.enabled && p.structure.peer_learning_rate > 0; }
+
+}  // namespace
+
+const Submodel& structure_submodel() {
+  using K = PhaseRow::Kind;
+  static const Submodel submodel{
+      "structure", "7.10", "Teams, hierarchy, the code's cascade, the communication network, sites, restructuring.",
+      [](std::vector<ParamSpec>& table) { declare_group<StructureParams, &ModelParams::structure>("structure", table); },
+      structure_metrics(),
+      {{"structural_events", K::serial, structural_events, nullptr, 0, structure_on},
+       {"learn_from_peers_and_socialize", K::over_employees, nullptr, learn_from_peers_and_socialize, 256,
+        peer_learning_on},
+       {"publish_peer_beliefs", K::serial, publish_peer_beliefs, nullptr, 0, peer_learning_on},
+       {"cascade_code", K::over_teams, nullptr, cascade_code, 64, structure_on}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

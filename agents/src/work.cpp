@@ -3,6 +3,9 @@
 // (docs/ODD.md 7.12, 7.17). Queues hold expected task counts (fractional flows).
 #include "orgsim/agents/submodels.hpp"
 
+#include "orgsim/agents/observation.hpp"
+#include "orgsim/agents/submodel.hpp"
+
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 
@@ -19,13 +22,12 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const ModelParams& p = org.params();
   const std::size_t m = org.dimensions();
   const std::size_t functions = org.skill_count() - 1;
-  const bool squads = p.structure_enabled && org.structure == StructureType::cross_functional;
   const auto engagement = org.engagement();
   const auto training = org.training_until();
   const double overhead =
-      p.growth_enabled && org.phase == GrowthPhase::maturity ? p.growth_bureaucracy * org.depth : 0.0;
-  const double transition = p.structure_transition_ticks > 0
-                                ? 0.5 * static_cast<double>(org.transition_left) / static_cast<double>(p.structure_transition_ticks)
+      p.growth.enabled && org.growth.phase == GrowthPhase::maturity ? p.growth.bureaucracy * org.hierarchy.depth : 0.0;
+  const double transition = p.structure.transition_ticks > 0
+                                ? 0.5 * static_cast<double>(org.hierarchy.transition_left) / static_cast<double>(p.structure.transition_ticks)
                                 : 0.0;
   for (std::size_t team = begin; team < end; ++team) {
     double capacity = 0, digital = 0, skilled = 0;
@@ -35,9 +37,9 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     for (std::uint64_t k = first; k < last; ++k) {
       const std::size_t slot = org.teams.member_slots[k];
       const auto skill = org.skills(slot);
-      const std::size_t function = squads ? slot % functions : static_cast<std::size_t>(org.teams.function[team]) % functions;
-      double effective = p.work_tasks_per_employee * skill[function];
-      if (p.people_enabled) effective *= 0.5 + 0.5 * engagement[slot];
+      const std::size_t function = org.practised_function(slot, team);
+      double effective = p.work.tasks_per_employee * skill[function];
+      if (p.people.enabled) effective *= 0.5 + 0.5 * engagement[slot];
       if (training[slot] >= static_cast<std::int32_t>(tick)) {
         effective *= 0.5;
         ++training_now;
@@ -67,9 +69,9 @@ void process_work(Organization& org, Tick tick) {
 
   // Arrivals: Poisson(demand), split into routine and complex, spread evenly over teams.
   RandomStream draw = org.key().stream(streams::arrivals, 0, tick);
-  boost::random::poisson_distribution<std::int64_t, double> poisson(std::max(org.demand, 1e-9));
-  const std::int64_t arrivals = org.demand > 0 ? poisson(draw) : 0;
-  boost::random::binomial_distribution<std::int64_t, double> routine_split(arrivals, p.work_routine_share);
+  boost::random::poisson_distribution<std::int64_t, double> poisson(std::max(org.market.demand, 1e-9));
+  const std::int64_t arrivals = org.market.demand > 0 ? poisson(draw) : 0;
+  boost::random::binomial_distribution<std::int64_t, double> routine_split(arrivals, p.work.routine_share);
   const std::int64_t routine = arrivals > 0 ? routine_split(draw) : 0;
   // Work is routed to teams in proportion to their capacity (evenly when none has any).
   double total_capacity = 0;
@@ -77,15 +79,15 @@ void process_work(Organization& org, Tick tick) {
   auto share = [&](std::size_t t) {
     return total_capacity > 0 ? teams.capacity[t] / total_capacity : 1.0 / static_cast<double>(team_count);
   };
-  org.arrivals = static_cast<double>(arrivals);
+  org.this_tick.arrivals = static_cast<double>(arrivals);
 
-  const bool handoffs = p.structure_enabled && org.structure != StructureType::cross_functional;
-  double delay = static_cast<double>(p.work_handoff_delay) * s.handoff_factor *
-                 (org.structure == StructureType::matrix ? 0.5 : 1.0) *
-                 (1.0 - 0.5 * org.automation_communication);
-  const bool down = org.downtime_left > 0;
-  const double automated_share = down ? 0.0 : org.automation_process;
-  const std::size_t slots = org.pipeline_slots;
+  const bool handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional;
+  double delay = static_cast<double>(p.work.handoff_delay) * s.handoff_factor *
+                 (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
+                 (1.0 - 0.5 * org.automation.communication);
+  const bool down = org.automation.downtime_left > 0;
+  const double automated_share = down ? 0.0 : org.automation.process;
+  const std::size_t slots = org.flow.pipeline_slots;
   const std::size_t now = tick % slots;
 
   double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity_total = 0, used_total = 0, backlog = 0;
@@ -97,7 +99,7 @@ void process_work(Organization& org, Tick tick) {
     teams.complex_queue[t] += static_cast<double>(arrivals - routine) * share(t);
     // Process automation takes its share of routine work; its errors come back as rework.
     const double automated = routine_each * automated_share;
-    const double automation_errors = automated * p.automation_error_rate * (1.0 - teams.digital_skill[t]);
+    const double automation_errors = automated * p.automation.error_rate * (1.0 - teams.digital_skill[t]);
     teams.routine_queue[t] += routine_each - automated + automation_errors;
     completed += automated - automation_errors;
     on_strategy += (automated - automation_errors) * teams.fit[t];
@@ -123,7 +125,7 @@ void process_work(Organization& org, Tick tick) {
       // The second stage needs another function: the next team, possibly at another site.
       const std::size_t target = (t + 1) % team_count;
       double d = delay;
-      if (teams.site[target] != teams.site[t]) d += static_cast<double>(p.structure_cross_site_delay);
+      if (teams.site[target] != teams.site[t]) d += static_cast<double>(p.structure.cross_site_delay);
       // At least the next tick; the ring holds every possible delay (pipeline_slots).
       const auto ticks = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
       teams.pipeline[target * slots + (tick + ticks) % slots] += first_done;
@@ -140,36 +142,102 @@ void process_work(Organization& org, Tick tick) {
     backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
     for (std::size_t k = 0; k < slots; ++k) backlog += teams.pipeline[t * slots + k];
   }
-  org.completed = completed;
-  org.on_strategy_completed = on_strategy;
-  org.reworked = reworked;
-  org.handoffs = sent;
-  org.backlog = backlog;
-  org.capacity_total = capacity_total;
-  org.used_capacity = used_total;
+  org.this_tick.completed = completed;
+  org.this_tick.on_strategy_completed = on_strategy;
+  org.this_tick.reworked = reworked;
+  org.this_tick.handoffs = sent;
+  org.flow.backlog = backlog;
+  org.this_tick.capacity_total = capacity_total;
+  org.this_tick.used_capacity = used_total;
   // Lead time by Little's law: work in process / smoothed throughput.
-  org.throughput_average = tick <= 1 ? completed : 0.9 * org.throughput_average + 0.1 * completed;
-  org.lead_time = org.throughput_average > 1e-9 ? backlog / org.throughput_average : backlog;
+  org.flow.throughput_average = tick <= 1 ? completed : 0.9 * org.flow.throughput_average + 0.1 * completed;
+  org.flow.lead_time = org.flow.throughput_average > 1e-9 ? backlog / org.flow.throughput_average : backlog;
 
   // Customers: speed, quality and value fit drive satisfaction; loyalty follows satisfaction.
-  const double speed = 1.0 / (1.0 + org.lead_time / p.work_target_lead_time);
+  const double speed = 1.0 / (1.0 + org.flow.lead_time / p.work.target_lead_time);
   const double quality = completed + reworked > 0 ? completed / (completed + reworked) : 1.0;
   const double value = completed > 0 ? on_strategy / completed : 0.0;
-  org.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - org.satisfaction);
-  org.loyalty += 0.05 * (org.satisfaction - org.loyalty);
+  org.market.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - org.market.satisfaction);
+  org.market.loyalty += 0.05 * (org.market.satisfaction - org.market.loyalty);
 
   // Finance for the tick.
-  org.revenue = p.finance_task_value * (on_strategy + 0.3 * (completed - on_strategy));
-  double cost = p.finance_salary * n;
-  if (p.automation_enabled) {
-    cost += p.finance_automation_cost * n *
-            (org.automation_process + org.automation_data + org.automation_communication) / 3.0;
-    cost += p.finance_security_cost * n * p.automation_security_investment;
+  org.this_tick.revenue = p.finance.task_value * (on_strategy + 0.3 * (completed - on_strategy));
+  double cost = p.finance.salary * n;
+  if (p.automation.enabled) {
+    cost += p.finance.automation_cost * n *
+            org.automation.level_sum() / 3.0;
+    cost += p.finance.security_cost * n * p.automation.security_investment;
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
   for (std::size_t t = 0; t < team_count; ++t) in_training += teams.in_training[t];
-  cost += p.finance_training_cost * static_cast<double>(in_training);
-  org.cost += cost;
+  cost += p.finance.training_cost * static_cast<double>(in_training);
+  org.this_tick.cost += cost;
+}
+
+namespace {
+
+std::vector<MetricRow> work_metrics() {
+  return {
+      {{"on_strategy_share", "strategic_alignment", "[0, 1]", "On-strategy work",
+        "Share of completed work done on strategy (the doing team's code matches reality); NaN without work.",
+        Better::higher, false},
+       [](const Observation& o) {
+         const TickOutcomes& t = o.org.this_tick;
+         return !o.params.work.enabled ? kNaN : t.completed > 0 ? t.on_strategy_completed / t.completed : 0.0;
+       }},
+      {{"throughput", "operational_efficiency", "tasks/tick", "Throughput",
+        "Tasks completed this tick; NaN without work.", Better::higher, true},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.completed : kNaN; }},
+      {{"lead_time", "operational_efficiency", "ticks", "Lead time",
+        "Work in process / smoothed throughput (Little's law); NaN without work.", Better::lower, true},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.flow.lead_time : kNaN; }},
+      {{"utilization", "operational_efficiency", "[0, 1]", "Utilization",
+        "Used / available human capacity; NaN without work.", Better::none, false},
+       [](const Observation& o) {
+         const TickOutcomes& t = o.org.this_tick;
+         return !o.params.work.enabled ? kNaN : t.capacity_total > 0 ? t.used_capacity / t.capacity_total : 0.0;
+       }},
+      {{"cost_per_task", "operational_efficiency", "currency/task", "Cost per task",
+        "Cost this tick / tasks completed; NaN without work.", Better::lower, true},
+       [](const Observation& o) {
+         const TickOutcomes& t = o.org.this_tick;
+         return !o.params.work.enabled ? kNaN : t.completed > 0 ? t.cost / t.completed : kNaN;
+       }},
+      {{"rework_rate", "operational_efficiency", "[0, 1]", "Rework rate",
+        "Tasks sent back for rework / (completed + reworked) this tick; NaN without work.", Better::lower, false},
+       [](const Observation& o) {
+         const TickOutcomes& t = o.org.this_tick;
+         return !o.params.work.enabled               ? kNaN
+                : t.completed + t.reworked > 0 ? t.reworked / (t.completed + t.reworked)
+                                                     : 0.0;
+       }},
+      {{"backlog", "operational_efficiency", "tasks", "Backlog", "Tasks waiting or in transit; NaN without work.",
+        Better::lower, false},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.flow.backlog : kNaN; }},
+      {{"handoffs", "operational_efficiency", "tasks/tick", "Handoffs",
+        "Tasks crossing a team boundary this tick; NaN without work.", Better::lower, false},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.handoffs : kNaN; }},
+      {{"customer_satisfaction", "customer", "[0, 1]", "Customer satisfaction",
+        "Smoothed mean of speed, quality and value fit of delivered work; NaN without work.", Better::higher, true},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.market.satisfaction : kNaN; }},
+      {{"loyalty", "customer", "[0, 1]", "Customer loyalty", "Customer loyalty, following satisfaction; NaN without work.",
+        Better::higher, false},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.market.loyalty : kNaN; }},
+  };
+}
+
+}  // namespace
+
+const Submodel& work_submodel() {
+  using K = PhaseRow::Kind;
+  const auto work_on = [](const ModelParams& p) { return p.work.enabled; };
+  static const Submodel submodel{
+      "work", "7.12", "Tasks, routing, queues, handoffs, rework, lead time, customers.",
+      [](std::vector<ParamSpec>& table) { declare_group<WorkParams, &ModelParams::work>("work", table); },
+      work_metrics(),
+      {{"team_capacity", K::over_teams, nullptr, team_capacity, 64, work_on},
+       {"process_work", K::serial, process_work, nullptr, 0, work_on}}};
+  return submodel;
 }
 
 }  // namespace orgsim::agents

@@ -641,13 +641,13 @@ class Loader {
     if (snap.fields.empty()) {
       using F = agents::SnapshotField;
       snap.fields = {F::id, F::team, F::alignment, F::knowledge};
-      if (spec.scenario.people_enabled) snap.fields.push_back(F::engagement);
+      if (spec.scenario.people.enabled) snap.fields.push_back(F::engagement);
     }
     if (snap.agents == 0) {  // all employees: the largest initial (or target) headcount
       for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
         const auto p = spec.params_at(point);
         snap.agents = std::max<std::size_t>(
-            snap.agents, static_cast<std::size_t>(std::max(p.org_employees, p.growth_enabled ? p.growth_target_employees : 0)));
+            snap.agents, static_cast<std::size_t>(std::max(p.org.employees, p.growth.enabled ? p.growth.target_employees : 0)));
       }
     }
   }
@@ -682,11 +682,13 @@ class Loader {
         } else if (k == "restructure") {
           const ParamSpec& type = *agents::find_parameter("structure.type");
           const ParamValue v = value_for(type, node, at);
-          if (!spec.scenario.structure_enabled) {
+          if (!spec.scenario.structure.enabled) {
             throw ConfigError(at, "events.restructure needs structure.enabled = true in [scenario]");
           }
           event.kind = agents::ScheduledEvent::Kind::restructure;
-          event.structure = agents::parse_structure(std::get<std::string>(v));
+          ModelParams chosen;  // the row converts the (validated) name to the enum
+          type.set(chosen, v);
+          event.structure = chosen.structure.type;
           ++actions;
         } else if (k == "set") {
           const auto* changes = node.as_table();

@@ -249,7 +249,7 @@ namespace {
 std::size_t largest_dimensions(const ExperimentSpec& spec) {
   std::size_t m = 0;
   for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
-    m = std::max(m, static_cast<std::size_t>(spec.params_at(point).learning_dimensions));
+    m = std::max(m, static_cast<std::size_t>(spec.params_at(point).learning.dimensions));
   }
   return m;
 }

@@ -39,10 +39,10 @@ constexpr double kCoreEmployeeTicksPerSecond = 5.0e6;  // BM_Tick, 100k employee
 constexpr double kFullEmployeeTicksPerSecond = 2.0e6;  // BM_FullTick, 100k employees, 1 thread: 2.3 M
 
 std::size_t bytes_per_employee(const agents::ModelParams& p) {
-  const std::size_t m = static_cast<std::size_t>(p.learning_dimensions);
+  const std::size_t m = static_cast<std::size_t>(p.learning.dimensions);
   std::size_t bytes = 2 * m + 50;  // beliefs, actions, scalar state
-  if (p.structure_enabled) bytes += m + 8 + 12 * static_cast<std::size_t>(p.structure_ties_per_employee);
-  bytes += 4 * (static_cast<std::size_t>(p.structure_functions) + 1);
+  if (p.structure.enabled) bytes += m + 8 + 12 * static_cast<std::size_t>(p.structure.ties_per_employee);
+  bytes += 4 * (static_cast<std::size_t>(p.structure.functions) + 1);
   return bytes;
 }
 
@@ -53,7 +53,7 @@ std::size_t estimate_run_memory(const ExperimentSpec& spec) {
   const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 1000);
   for (std::size_t point = 0; point < points; ++point) {
     const agents::ModelParams p = spec.params_at(point);
-    const auto employees = static_cast<std::size_t>(std::max(p.org_employees, p.growth_enabled ? p.growth_target_employees : 0));
+    const auto employees = static_cast<std::size_t>(std::max(p.org.employees, p.growth.enabled ? p.growth.target_employees : 0));
     largest = std::max(largest, employees * bytes_per_employee(p));
   }
   const std::size_t rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
@@ -61,17 +61,17 @@ std::size_t estimate_run_memory(const ExperimentSpec& spec) {
   if (spec.snapshots.every > 0) {
     const std::size_t count = agents::recorded_rows(static_cast<Tick>(spec.ticks), spec.snapshots.every);
     snapshots = count * spec.snapshots.agents *
-                (spec.snapshots.fields.size() * sizeof(double) + static_cast<std::size_t>(spec.scenario.learning_dimensions));
+                (spec.snapshots.fields.size() * sizeof(double) + static_cast<std::size_t>(spec.scenario.learning.dimensions));
   }
   return largest + rows * agents::metric_table().size() * sizeof(double) + snapshots + 64 * 1024;
 }
 
 double estimate_cpu_seconds(const ExperimentSpec& spec) {
   const agents::ModelParams p = spec.params_at(0);
-  const bool full = p.structure_enabled || p.work_enabled || p.people_enabled;
+  const bool full = p.structure.enabled || p.work.enabled || p.people.enabled;
   const double per_second = full ? kFullEmployeeTicksPerSecond : kCoreEmployeeTicksPerSecond;
   return static_cast<double>(spec.run_count()) * static_cast<double>(spec.ticks) *
-         static_cast<double>(std::max<std::int64_t>(p.org_employees, 1)) / per_second;
+         static_cast<double>(std::max<std::int64_t>(p.org.employees, 1)) / per_second;
 }
 
 namespace {
@@ -158,7 +158,7 @@ std::uintmax_t estimate_results_bytes(const ExperimentSpec& spec, std::size_t ru
     if (may_stop_early) count = std::min<std::size_t>(count, 2);
     snapshots = kMetricsCompression * static_cast<double>(count * spec.snapshots.agents) *
                 static_cast<double>(spec.snapshots.fields.size() * sizeof(double) +
-                                    static_cast<std::size_t>(spec.scenario.learning_dimensions));
+                                    static_cast<std::size_t>(spec.scenario.learning.dimensions));
   }
   const double table_rows = 64.0 + 16.0 * static_cast<double>(spec.design.parameters.size());  // /runs, /run_info, index
   const double bytes = static_cast<double>(runs) * (metrics + snapshots + table_rows) + 256.0 * 1024;

@@ -12,10 +12,10 @@ namespace {
 
 ModelParams params(std::int64_t employees, std::int64_t dimensions) {
   ModelParams p = ModelParams::defaults();
-  p.org_employees = employees;
-  p.learning_dimensions = dimensions;
-  p.learning_turnover_rate = 0;
-  p.learning_turbulence_rate = 0;
+  p.org.employees = employees;
+  p.learning.dimensions = dimensions;
+  p.learning.turnover_rate = 0;
+  p.learning.turbulence_rate = 0;
   return p;
 }
 
@@ -73,7 +73,7 @@ TEST(Learning, ActKeepsNonZeroBeliefsAndFlipsCoinsForZeros) {
 
 TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
   ModelParams p = params(10, 3);
-  p.learning_socialization_rate = 1.0;
+  p.learning.socialization_rate = 1.0;
   Organization org(p, {1, 0});
   org.code = {1, -1, 0};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
@@ -94,7 +94,7 @@ TEST(Learning, SocializationMovesOneStepTowardNonZeroCode) {
 
 TEST(Learning, SocializationHappensWithProbabilityP1) {
   ModelParams p = params(5000, 20);
-  p.learning_socialization_rate = 0.3;
+  p.learning.socialization_rate = 0.3;
   Organization org(p, {2, 0});
   org.code.assign(20, 1);
   fill_beliefs(org, 0);
@@ -110,7 +110,7 @@ TEST(Learning, SocializationHappensWithProbabilityP1) {
 /// k employees beat the code (all beliefs +1 = reality), the rest act -1; code is all zero.
 Organization superior_setup(double p2, std::int64_t k, std::int64_t dimensions) {
   ModelParams p = params(k + 5, dimensions);
-  p.learning_code_learning_rate = p2;
+  p.learning.code_learning_rate = p2;
   Organization org(p, {11, 0});
   org.reality.assign(static_cast<std::size_t>(dimensions), 1);
   for (std::size_t s = 0; s < org.headcount(); ++s) {
@@ -125,7 +125,7 @@ TEST(Learning, CodeAdoptsSuperiorMajorityWithProbability1MinusQToTheK) {
     const double p2 = 0.3;
     Organization org = superior_setup(p2, k, 1000);
     learn_code(org, 1);
-    EXPECT_EQ(org.superior_count, static_cast<std::size_t>(k));
+    EXPECT_EQ(org.this_tick.superior_count, static_cast<std::size_t>(k));
     int adopted = 0;
     for (auto c : org.code) {
       ASSERT_TRUE(c == 0 || c == 1);  // only toward the superior group's majority
@@ -142,7 +142,7 @@ TEST(Learning, CodeIgnoresEmployeesWhoDoNotBeatIt) {
   org.code.assign(30, 1);  // the code is already perfect: nobody beats it
   act(org, 1, 0, org.headcount());
   learn_code(org, 1);
-  EXPECT_EQ(org.superior_count, 0u);
+  EXPECT_EQ(org.this_tick.superior_count, 0u);
   for (auto c : org.code) EXPECT_EQ(c, 1);
 }
 
@@ -150,8 +150,8 @@ TEST(Learning, CodeLearnsFromActionsBeforeSocialization) {
   // With p1 = 1 the whole group is socialized to the all-minus code in the same tick; the code
   // must still learn the superior group's +1 actions taken before socialization.
   ModelParams p = params(6, 4);
-  p.learning_socialization_rate = 1.0;
-  p.learning_code_learning_rate = 1.0;
+  p.learning.socialization_rate = 1.0;
+  p.learning.code_learning_rate = 1.0;
   Organization org(p, {5, 0});
   org.reality.assign(4, 1);
   org.code = {-1, -1, -1, 0};
@@ -166,26 +166,26 @@ TEST(Learning, CodeLearnsFromActionsBeforeSocialization) {
 
 TEST(Learning, TurnoverReplacesEmployeesWithFreshIds) {
   ModelParams p = params(4000, 10);
-  p.learning_turnover_rate = 0.2;
+  p.learning.turnover_rate = 0.2;
   Organization org(p, {1, 0});
   const auto schedule = make_schedule(p);
   schedule.step(org, 1);
-  EXPECT_NEAR(org.leavers / 4000.0, 0.2, 5 * std::sqrt(0.16 / 4000));
+  EXPECT_NEAR(org.this_tick.leavers / 4000.0, 0.2, 5 * std::sqrt(0.16 / 4000));
   std::size_t renewed = 0;
   for (std::size_t s = 0; s < org.headcount(); ++s) renewed += org.employees().id(s) >= 4000;
-  EXPECT_EQ(renewed, org.leavers);
+  EXPECT_EQ(renewed, org.this_tick.leavers);
   EXPECT_EQ(org.headcount(), 4000u);
 }
 
 TEST(Learning, TurbulenceFlipsRealityWithProbabilityP4) {
   ModelParams p = params(1, 1000);
-  p.learning_turbulence_rate = 0.1;
+  p.learning.turbulence_rate = 0.1;
   Organization org(p, {1, 0});
   const auto before = org.reality;
   apply_turbulence(org, 1);
   std::size_t flipped = 0;
   for (std::size_t d = 0; d < before.size(); ++d) flipped += before[d] != org.reality[d];
-  EXPECT_EQ(flipped, org.reality_flips);
+  EXPECT_EQ(flipped, org.this_tick.reality_flips);
   EXPECT_NEAR(flipped / 1000.0, 0.1, 5 * std::sqrt(0.09 / 1000));
 }
 
@@ -213,15 +213,15 @@ TEST(Learning, TurnoverAndQuitsShiftNoOtherDraw) {
     std::vector<Organization> orgs;
     for (const int variant : {0, 1, 2}) {
       ModelParams p = params(600, 70);  // two words per belief vector
-      p.learning_socialization_rate = 0.5;
+      p.learning.socialization_rate = 0.5;
       if (peers) {
-        p.structure_enabled = true;
-        p.structure_peer_learning_rate = 0.3;
+        p.structure.enabled = true;
+        p.structure.peer_learning_rate = 0.3;
       }
-      if (variant >= 1) p.learning_turnover_rate = 0.2;
+      if (variant >= 1) p.learning.turnover_rate = 0.2;
       if (variant == 2) {
-        p.people_enabled = true;
-        p.people_quit_sensitivity = 0.5;
+        p.people.enabled = true;
+        p.people.quit_sensitivity = 0.5;
       }
       orgs.emplace_back(p, RunKey{5, 0});
     }

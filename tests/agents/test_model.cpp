@@ -20,8 +20,8 @@ std::size_t metric(std::string_view name) {
 
 TEST(Model, StrategicFitIsMatchesMinusMismatchesOverM) {
   ModelParams p = ModelParams::defaults();
-  p.learning_dimensions = 4;
-  p.org_employees = 2;
+  p.learning.dimensions = 4;
+  p.org.employees = 2;
   Organization org(p, {1, 0});
   org.reality = {1, -1, 1, 1};
   org.code = {1, 1, 0, 1};  // 2 matches, 1 mismatch, 1 zero
@@ -39,9 +39,9 @@ TEST(Model, StrategicFitIsMatchesMinusMismatchesOverM) {
 
 TEST(Model, TeamAlignmentGapComparesTeams) {
   ModelParams p = ModelParams::defaults();
-  p.learning_dimensions = 2;
-  p.org_employees = 4;
-  p.org_teams = 2;  // slots 0-1 and 2-3
+  p.learning.dimensions = 2;
+  p.org.employees = 4;
+  p.org.teams = 2;  // slots 0-1 and 2-3
   Organization org(p, {1, 0});
   org.code = {1, 1};
   for (std::size_t s = 0; s < 4; ++s) {
@@ -56,7 +56,7 @@ TEST(Model, TeamAlignmentGapComparesTeams) {
 
 TEST(Model, EquilibriumIsAbsorbingWithoutTurnoverAndTurbulence) {
   ModelParams p = ModelParams::defaults();  // m = 30, n = 50, p3 = p4 = 0
-  p.learning_socialization_rate = 0.5;
+  p.learning.socialization_rate = 0.5;
   const RunOutcome stopped = simulate(p, {9, 2}, 5000, StopRule::equilibrium);
   ASSERT_LT(stopped.ticks_run, 5000u);
   const RunOutcome longer = simulate(p, {9, 2}, stopped.ticks_run + 50, StopRule::none);
@@ -96,32 +96,32 @@ RunOutcome expect_identical_across_threads(const ModelParams& p, RunKey key, Tic
 
 TEST(Model, BitIdenticalAcrossThreadCounts) {
   ModelParams p = ModelParams::defaults();
-  p.org_employees = 20000;
-  p.org_teams = 40;
-  p.learning_turnover_rate = 0.05;
-  p.learning_turbulence_rate = 0.02;
-  p.learning_socialization_rate = 0.3;
+  p.org.employees = 20000;
+  p.org.teams = 40;
+  p.learning.turnover_rate = 0.05;
+  p.learning.turbulence_rate = 0.02;
+  p.learning.socialization_rate = 0.3;
   expect_identical_across_threads(p, {77, 3}, 30);
 }
 
 TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
   ModelParams p = ModelParams::defaults();
-  p.org_employees = 100000;
-  p.learning_turnover_rate = 0.01;
-  p.learning_turbulence_rate = 0.01;
-  p.environment_enabled = p.strategy_enabled = p.structure_enabled = p.people_enabled = true;
-  p.work_enabled = p.automation_enabled = p.culture_enabled = p.growth_enabled = p.policy_enabled = true;
-  p.strategy_sensing_noise = 0.5;
-  p.structure_type = "matrix";
-  p.structure_peer_learning_rate = 0.1;
-  p.structure_sites = 3;
-  p.automation_level = "high";
-  p.automation_adoption_speed = 0.5;
-  p.automation_freed_capacity = "layoff";
-  p.environment_shock_at = 3;
-  p.environment_base_demand = 0.35;
-  p.culture_other_sites_preset = "latin";
-  p.growth_target_employees = 101000;
+  p.org.employees = 100000;
+  p.learning.turnover_rate = 0.01;
+  p.learning.turbulence_rate = 0.01;
+  p.environment.enabled = p.strategy.enabled = p.structure.enabled = p.people.enabled = true;
+  p.work.enabled = p.automation.enabled = p.culture.enabled = p.growth.enabled = p.policy.enabled = true;
+  p.strategy.sensing_noise = 0.5;
+  p.structure.type = StructureType::matrix;
+  p.structure.peer_learning_rate = 0.1;
+  p.structure.sites = 3;
+  p.automation.level = AutomationLevel::high;
+  p.automation.adoption_speed = 0.5;
+  p.automation.freed_capacity = FreedCapacity::layoff;
+  p.environment.shock_at = 3;
+  p.environment.base_demand = 0.35;
+  p.culture.other_sites_preset = OtherSitesCulture::latin;
+  p.growth.target_employees = 101000;
   const RunOutcome one = expect_identical_across_threads(p, {11, 1}, 8);
   // The run exercised the submodels: people were hired and laid off, automation was adopted.
   const auto last = one.metrics.row(8);
@@ -134,8 +134,8 @@ TEST(Model, SameReplicationSharesRandomNumbersAcrossDesignPoints) {
   // tick's superior group are identical for different p1 under common random numbers.
   ModelParams a = ModelParams::defaults();
   ModelParams b = a;
-  a.learning_socialization_rate = 0.1;
-  b.learning_socialization_rate = 0.9;
+  a.learning.socialization_rate = 0.1;
+  b.learning.socialization_rate = 0.9;
   const RunOutcome ra = simulate(a, {5, 4}, 1, StopRule::none);
   const RunOutcome rb = simulate(b, {5, 4}, 1, StopRule::none);
   for (std::size_t r = 0; r < 2; ++r) {
@@ -151,8 +151,8 @@ TEST(Model, FastSocializationLowersEquilibriumKnowledge) {
   // March (1991), Figure 1 at p2 = 0.5: knowledge at p1 = 0.1 exceeds knowledge at p1 = 0.9.
   auto knowledge = [](double p1) {
     ModelParams p = ModelParams::defaults();
-    p.learning_socialization_rate = p1;
-    p.learning_code_learning_rate = 0.5;
+    p.learning.socialization_rate = p1;
+    p.learning.code_learning_rate = 0.5;
     std::vector<double> fits;
     for (std::uint64_t rep = 0; rep < 80; ++rep) {
       const RunOutcome out = simulate(p, {2026, rep}, 5000, StopRule::equilibrium);
@@ -185,10 +185,10 @@ std::pair<double, double> final_mean(const ModelParams& p, Tick ticks, StopRule 
 TEST(Model, AtSlowSocializationFasterCodeLearningHelps) {
   // March (1991), Figure 1 at p1 = 0.1: knowledge rises with p2.
   ModelParams p = ModelParams::defaults();
-  p.learning_socialization_rate = 0.1;
-  p.learning_code_learning_rate = 0.1;
+  p.learning.socialization_rate = 0.1;
+  p.learning.code_learning_rate = 0.1;
   const auto [slow, slow_se] = final_mean(p, 5000, StopRule::equilibrium, "strategic_fit");
-  p.learning_code_learning_rate = 0.9;
+  p.learning.code_learning_rate = 0.9;
   const auto [fast, fast_se] = final_mean(p, 5000, StopRule::equilibrium, "strategic_fit");
   EXPECT_GT(fast - slow, 3 * std::hypot(slow_se, fast_se)) << slow << " vs " << fast;
 }
@@ -197,12 +197,12 @@ TEST(Model, TurbulenceWithoutTurnoverLeavesAStaleButAlignedCode) {
   // March (1991): with p4 = 0.02 and p1 = p2 = 0.5, knowledge decays without turnover while
   // everyone stays aligned with the (stale) code; turnover p3 = 0.1 sustains knowledge.
   ModelParams p = ModelParams::defaults();
-  p.learning_socialization_rate = 0.5;
-  p.learning_code_learning_rate = 0.5;
-  p.learning_turbulence_rate = 0.02;
+  p.learning.socialization_rate = 0.5;
+  p.learning.code_learning_rate = 0.5;
+  p.learning.turbulence_rate = 0.02;
   const auto [stale, stale_se] = final_mean(p, 100, StopRule::none, "strategic_fit", 60);
   const auto [aligned, aligned_se] = final_mean(p, 100, StopRule::none, "goal_alignment", 60);
-  p.learning_turnover_rate = 0.1;
+  p.learning.turnover_rate = 0.1;
   const auto [renewed, renewed_se] = final_mean(p, 100, StopRule::none, "strategic_fit", 60);
   EXPECT_LT(stale, 0.3);
   EXPECT_GT(aligned, 0.9);

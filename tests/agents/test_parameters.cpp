@@ -23,9 +23,9 @@ TEST(Parameters, NamesAreUniqueAndDefaultsAreInRange) {
 
 TEST(Parameters, DefaultsComeFromTheTable) {
   const ModelParams d = ModelParams::defaults();
-  EXPECT_EQ(d.org_employees, 50);
-  EXPECT_EQ(d.learning_dimensions, 30);
-  EXPECT_DOUBLE_EQ(d.learning_socialization_rate, 0.1);
+  EXPECT_EQ(d.org.employees, 50);
+  EXPECT_EQ(d.learning.dimensions, 30);
+  EXPECT_DOUBLE_EQ(d.learning.socialization_rate, 0.1);
   for (const ParamSpec& p : parameter_table()) EXPECT_EQ(value_of(d, p), p.default_value) << p.name;
 }
 
@@ -45,12 +45,12 @@ TEST(Parameters, CoerceChecksTypeAndRange) {
 
 TEST(Parameters, TeamsMayNotExceedEmployees) {
   ModelParams p = ModelParams::defaults();
-  p.org_employees = 10;
-  p.org_teams = 11;
+  p.org.employees = 10;
+  p.org.teams = 11;
   const auto problem = check_consistency(p);
   ASSERT_TRUE(problem);
   EXPECT_EQ(problem->parameter, "org.teams");
-  p.org_teams = 10;
+  p.org.teams = 10;
   EXPECT_FALSE(check_consistency(p));
 }
 

@@ -295,7 +295,7 @@ TEST(Finance, ProfitIsRevenueMinusCostAndAutomationCosts) {
   EXPECT_INCREASES(paired("automation.level = \"medium\"\nautomation.adoption_speed = 0.5\npeople.initial_digital_skill = 0.6\n",
                           "finance.automation_cost = [0.0, 2000.0]", "cost", {20, 40}, 4));
   ModelParams p = ModelParams::defaults();
-  p.work_enabled = p.environment_enabled = true;
+  p.work.enabled = p.environment.enabled = true;
   const RunOutcome out = simulate(p, {1, 0}, 20, StopRule::none);
   const std::size_t revenue = find_metric("revenue").value(), cost = find_metric("cost").value(),
                     profit = find_metric("profit").value();

@@ -31,11 +31,11 @@ org.employees = 40
 points = [ { "structure.type" = "flat", org.teams = 2 }, { "structure.type" = "matrix" } ]
 )");
   ASSERT_EQ(spec.design_point_count(), 2u);
-  EXPECT_EQ(spec.params_at(0).structure_type, "flat");
-  EXPECT_EQ(spec.params_at(0).org_teams, 2);
-  EXPECT_EQ(spec.params_at(1).structure_type, "matrix");
-  EXPECT_EQ(spec.params_at(1).org_teams, 1);  // the scenario's (default) value
-  EXPECT_EQ(spec.params_at(1).org_employees, 40);
+  EXPECT_EQ(spec.params_at(0).structure.type, agents::StructureType::flat);
+  EXPECT_EQ(spec.params_at(0).org.teams, 2);
+  EXPECT_EQ(spec.params_at(1).structure.type, agents::StructureType::matrix);
+  EXPECT_EQ(spec.params_at(1).org.teams, 1);  // the scenario's (default) value
+  EXPECT_EQ(spec.params_at(1).org.employees, 40);
 }
 
 TEST(Design, RandomDrawsWithinBoundsAndFollowsItsDistribution) {
@@ -48,20 +48,20 @@ learning.turnover_rate = { distribution = "lognormal", mean = -4.0, sd = 0.5 }
 )");
   ASSERT_EQ(spec.design_point_count(), 4000u);
   double sum_normal = 0, sum_log = 0;
-  std::set<std::string> types;
+  std::set<agents::StructureType> types;
   for (std::size_t i = 0; i < 4000; ++i) {
     const auto p = spec.params_at(i);
-    ASSERT_GE(p.learning_socialization_rate, 0.2);
-    ASSERT_LE(p.learning_socialization_rate, 0.4);
-    ASSERT_GE(p.learning_code_learning_rate, 0.0);
-    ASSERT_LE(p.learning_code_learning_rate, 1.0);
-    sum_normal += p.learning_code_learning_rate;
-    sum_log += std::log(p.learning_turnover_rate);
-    types.insert(p.structure_type);
+    ASSERT_GE(p.learning.socialization_rate, 0.2);
+    ASSERT_LE(p.learning.socialization_rate, 0.4);
+    ASSERT_GE(p.learning.code_learning_rate, 0.0);
+    ASSERT_LE(p.learning.code_learning_rate, 1.0);
+    sum_normal += p.learning.code_learning_rate;
+    sum_log += std::log(p.learning.turnover_rate);
+    types.insert(p.structure.type);
   }
   EXPECT_NEAR(sum_normal / 4000, 0.5, 5 * 0.1 / std::sqrt(4000.0));
   EXPECT_NEAR(sum_log / 4000, -4.0, 5 * 0.5 / std::sqrt(4000.0));
-  EXPECT_EQ(types, (std::set<std::string>{"flat", "matrix"}));
+  EXPECT_EQ(types, (std::set<agents::StructureType>{agents::StructureType::flat, agents::StructureType::matrix}));
 }
 
 TEST(Design, LatinHypercubeHasOneSamplePerStratumPerParameter) {

@@ -25,7 +25,7 @@ TEST(Loader, MinimalFileUsesDefaults) {
   EXPECT_EQ(spec.ticks, 5);
   EXPECT_EQ(spec.replications, 1);
   EXPECT_EQ(spec.run_count(), 1u);
-  EXPECT_EQ(spec.scenario.org_employees, agents::ModelParams::defaults().org_employees);
+  EXPECT_EQ(spec.scenario.org.employees, agents::ModelParams::defaults().org.employees);
 }
 
 TEST(Loader, ReadsScenarioAsTablesOrDottedKeys) {
@@ -34,8 +34,8 @@ TEST(Loader, ReadsScenarioAsTablesOrDottedKeys) {
       "a.toml");
   const auto b = parse_experiment(
       "[experiment]\n[scenario]\nlearning.socialization_rate = 0.7\norg.employees = 9\n", "b.toml");
-  EXPECT_DOUBLE_EQ(a.scenario.learning_socialization_rate, 0.7);
-  EXPECT_EQ(a.scenario.org_employees, 9);
+  EXPECT_DOUBLE_EQ(a.scenario.learning.socialization_rate, 0.7);
+  EXPECT_EQ(a.scenario.org.employees, 9);
   EXPECT_EQ(a.resolved_text().substr(a.resolved_text().find("[scenario]")),
             b.resolved_text().substr(b.resolved_text().find("[scenario]")));
 }
@@ -104,10 +104,10 @@ TEST(Loader, GridExpandsFullFactorialLastAxisFastest) {
   EXPECT_EQ(spec.design_point_count(), 6u);
   EXPECT_EQ(spec.run_count(), 18u);
   const auto points = design_points(spec);
-  EXPECT_EQ(points[1].params.org_employees, 20);
-  EXPECT_DOUBLE_EQ(points[1].params.learning_socialization_rate, 0.1);
-  EXPECT_EQ(points[3].params.org_employees, 10);
-  EXPECT_DOUBLE_EQ(points[3].params.learning_socialization_rate, 0.9);
+  EXPECT_EQ(points[1].params.org.employees, 20);
+  EXPECT_DOUBLE_EQ(points[1].params.learning.socialization_rate, 0.1);
+  EXPECT_EQ(points[3].params.org.employees, 10);
+  EXPECT_DOUBLE_EQ(points[3].params.learning.socialization_rate, 0.9);
 }
 
 TEST(Loader, GridValuesAreCheckedEachWithItsOwnLocation) {
@@ -131,7 +131,7 @@ TEST(Loader, SetOverridesTheFile) {
   const auto spec = parse_experiment("[experiment]\nseed = 1\n[scenario]\norg.employees = 5\n",
                                      "s.toml", {"experiment.seed=7", "scenario.org.employees=9"});
   EXPECT_EQ(spec.seed, 7u);
-  EXPECT_EQ(spec.scenario.org_employees, 9);
+  EXPECT_EQ(spec.scenario.org.employees, 9);
   EXPECT_EQ(spec.overrides.size(), 2u);
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 TEST(RecordBytes, RoundTripKeepsEveryField) {
   agents::ModelParams p = agents::ModelParams::defaults();
-  p.org_employees = 40;
+  p.org.employees = 40;
   agents::RunOptions options;
   options.max_ticks = 12;
   options.snapshots.every = 5;

@@ -13,9 +13,12 @@
 #include "orgsim/core/rng.hpp"
 #include "orgsim/core/scheduler.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace orgsim::agents {
@@ -77,6 +80,89 @@ struct Teams {
   std::vector<std::uint32_t> member_slots;
 };
 
+/// Structure as it is now (structure submodel; docs/ODD.md 7.10).
+struct Hierarchy {
+  StructureType type = StructureType::functional;
+  int depth = 0;                 ///< hierarchy levels above teams
+  double centralization = 0;     ///< effective (with power distance): effective_centralization()
+  int decision_latency = 0;
+  int transition_left = 0;       ///< ticks of a restructuring's productivity dip left
+};
+
+/// The market and its customers (environment and work submodels; 7.8, 7.12).
+struct MarketState {
+  double size = 1;
+  double demand = 0;             ///< expected task arrivals this tick
+  double loyalty = 0.5;
+  double satisfaction = 0.5;
+};
+
+/// Work in process across ticks (work submodel; 7.12).
+struct Flow {
+  std::size_t pipeline_slots = 2;  ///< handoff ring per team: longer than any handoff delay
+  double backlog = 0, lead_time = 0, throughput_average = 0;
+};
+
+/// Adopted technology (automation submodel; 7.13).
+struct AutomationState {
+  double process = 0, data = 0, communication = 0;
+  int downtime_left = 0;
+  double freed_fte = 0;          ///< accumulated capacity freed by automation
+  /// Sum and mean of the three adopted levels.
+  [[nodiscard]] double level_sum() const { return process + data + communication; }
+  [[nodiscard]] double mean_level() const { return level_sum() / 3.0; }
+};
+
+/// Organization-wide pressures on engagement (people submodel; 7.11).
+struct Climate {
+  double change_fatigue = 0;
+  double layoff_fear = 0;
+  /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident), at most 1.
+  void add_fatigue(double amount) { change_fatigue = std::min(1.0, change_fatigue + amount); }
+};
+
+/// The drop in strategic fit after the last shock (environment submodel; 7.8).
+struct ResilienceState {
+  double fit_before_shock = 0;
+  double fit_lowest_since_shock = 0;
+  int shock_tick = -1;
+  int recovered_tick = -1;
+};
+
+/// Realignment cooldown (policy submodel; 7.16).
+struct PolicyState {
+  int realign_ready_at = 0;
+};
+
+/// Growth phase (growth submodel; 7.15).
+struct GrowthState {
+  GrowthPhase phase = GrowthPhase::startup;
+};
+
+/// What happened in the tick being simulated: written by serial phases, read by the metrics,
+/// reset as one value at the start of every tick (begin_tick).
+struct TickOutcomes {
+  Tick tick = 0;                      ///< the tick being simulated
+  std::size_t acted = 0;              ///< employees who acted this tick: slots [0, acted) (later hires have not)
+  std::int64_t code_score = 0;        ///< sum over dimensions of code * reality before learning
+  std::size_t superior_count = 0;     ///< employees whose actions beat the code this tick
+  std::size_t leavers = 0;            ///< employees who left this tick (turnover, quits, layoffs)
+  std::size_t hires = 0;              ///< employees hired this tick
+  std::size_t reality_flips = 0;      ///< dimensions of reality flipped this tick
+  bool shocked = false;               ///< a shock hit this tick
+  bool reviewed = false;              ///< a strategy review took place this tick
+  bool realigned = false;             ///< a realignment action was taken this tick
+  std::size_t incidents = 0;          ///< cyber incidents this tick
+  std::size_t laid_off = 0;
+  double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
+  double revenue = 0, cost = 0;
+  double capacity_total = 0, used_capacity = 0;
+};
+
+/// Effective centralization of decisions: structure.centralization moved by the culture's power
+/// distance (docs/ODD.md 7.10, 7.14).
+double effective_centralization(const ModelParams& params, const Culture& culture);
+
 class Organization {
  public:
   /// Initialises tick 0 (docs/ODD.md section 5). `params` must be consistent.
@@ -93,60 +179,34 @@ class Organization {
   [[nodiscard]] std::size_t headcount() const noexcept { return employees_.size(); }
   [[nodiscard]] std::size_t skill_count() const noexcept { return skills_width_; }
 
-  // --- organization-level state ------------------------------------------------------------
+  // --- organization-level state: March's core, then one struct per submodel ---------------
   std::vector<std::int8_t> reality;  ///< hidden market reality, each +1 or -1
   std::vector<std::int8_t> code;     ///< organizational code, each -1, 0 or +1
   std::vector<std::int8_t> code_history;     ///< past codes, ring [history_length][m]
   std::size_t history_length = 1;
   std::vector<std::int8_t> decisions;        ///< decided code changes waiting, ring [L+1][m]; 2 = none
   std::size_t decision_slots = 1;
-  std::size_t pipeline_slots = 2;            ///< handoff ring per team: longer than any handoff delay
   Teams teams;
   CsrNetwork network;                        ///< communication ties between employee slots
-  StructureType structure = StructureType::functional;
-  int depth = 0;                             ///< hierarchy levels above teams
-  double centralization = 0;                 ///< effective (with power distance)
-  int decision_latency = 0;
-  GrowthPhase phase = GrowthPhase::startup;
+  Hierarchy hierarchy;
+  MarketState market;
+  Flow flow;
+  AutomationState automation;
+  Climate climate;
+  ResilienceState resilience;
+  PolicyState policy;
+  GrowthState growth;
   bool membership_changed = false;           ///< teams index must be rebuilt
+  TickOutcomes this_tick;                    ///< reset as one value by begin_tick
 
-  // environment and customers
-  double market_size = 1;
-  double demand = 0;                         ///< expected task arrivals this tick
-  double loyalty = 0.5;
-  double satisfaction = 0.5;
-  // automation
-  double automation_process = 0, automation_data = 0, automation_communication = 0;
-  int downtime_left = 0;
-  double freed_fte = 0;                      ///< accumulated capacity freed by automation
-  // people, organization-wide
-  double change_fatigue = 0;
-  double layoff_fear = 0;
-  int transition_left = 0;
-  int realign_ready_at = 0;
-  // shocks and resilience
-  double fit_before_shock = 0;
-  double fit_lowest_since_shock = 0;
-  int shock_tick = -1;
-  int recovered_tick = -1;
-
-  // --- per-tick outcomes, written by serial phases -------------------------------------------
-  Tick tick_now = 0;                  ///< the tick being simulated
-  std::size_t acted = 0;  ///< employees who acted this tick: slots [0, acted) (later hires have not)
-  std::int64_t code_score = 0;        ///< sum over dimensions of code * reality before learning
-  std::size_t superior_count = 0;     ///< employees whose actions beat the code this tick
-  std::size_t leavers = 0;            ///< employees who left this tick (turnover, quits, layoffs)
-  std::size_t hires = 0;              ///< employees hired this tick
-  std::size_t reality_flips = 0;      ///< dimensions of reality flipped this tick
-  bool shocked = false;               ///< a shock hit this tick
-  bool reviewed = false;              ///< a strategy review took place this tick
-  bool realigned = false;             ///< a realignment action was taken this tick
-  std::size_t incidents = 0;          ///< cyber incidents this tick
-  std::size_t laid_off = 0;
-  double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
-  double backlog = 0, lead_time = 0, throughput_average = 0;
-  double revenue = 0, cost = 0;
-  double capacity_total = 0, used_capacity = 0;
+  /// March's knowledge of the code: (#dims where code = reality - #dims where code = -reality) / m.
+  [[nodiscard]] double strategic_fit() const;
+  /// The function an employee works in: their squad role (slot order) in cross-functional
+  /// squads, otherwise their team's function.
+  [[nodiscard]] std::size_t practised_function(std::size_t slot, std::size_t team) const {
+    const std::size_t functions = skills_width_ - 1;
+    return squads_ ? slot % functions : static_cast<std::size_t>(teams.function[team]) % functions;
+  }
 
   // --- employees (struct of arrays) -----------------------------------------------------------
   [[nodiscard]] Population& employees() noexcept { return employees_; }
@@ -240,6 +300,20 @@ class Organization {
   /// changeable_during_run() holds may differ.
   void change_parameters(const ModelParams& params);
 
+  /// State of an extension submodel (Registration), by its name: values it keeps across ticks.
+  [[nodiscard]] std::vector<double>& extension_state(std::string_view submodel) {
+    return extension_state_.try_emplace(std::string(submodel)).first->second;
+  }
+  [[nodiscard]] const std::vector<double>* extension_state(std::string_view submodel) const {
+    const auto it = extension_state_.find(submodel);
+    return it == extension_state_.end() ? nullptr : &it->second;
+  }
+  /// Sets the structure type (and what depends on it) without rebuilding teams.
+  void set_structure_type(StructureType type) {
+    hierarchy.type = type;
+    squads_ = params_.structure.enabled && type == StructureType::cross_functional;
+  }
+
   /// Scheduled events of this run, in tick order (applied by the `events` phase).
   std::vector<ScheduledEvent> events;
 
@@ -253,6 +327,7 @@ class Organization {
 
   ModelParams params_;
   Settings settings_;
+  bool squads_ = false;  // structure on and cross-functional now (practised_function)
   RunKey key_;
   std::size_t dimensions_;
   std::size_t words_;
@@ -272,6 +347,7 @@ class Organization {
   ColumnHandle<float> engagement_;
   ColumnHandle<float> resistance_;
   ColumnHandle<std::int32_t> training_until_;
+  std::map<std::string, std::vector<double>, std::less<>> extension_state_;
 };
 
 /// sum over d of a[d] * b[d] for ternary vectors: (#agree - #disagree), zeros count for neither.

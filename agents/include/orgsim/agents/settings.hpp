@@ -11,11 +11,6 @@
 
 namespace orgsim::agents {
 
-enum class StructureType : std::uint8_t { functional, flat, matrix, cross_functional };
-enum class FreedCapacity : std::uint8_t { redeploy, layoff };
-enum class RealignAction : std::uint8_t { recascade, retrain, restructure };
-enum class Framework : std::uint8_t { none, agile, lean, systems };
-
 /// Hofstede-style profile, each dimension in [0, 1].
 struct Culture {
   double collectivism = 0.5;
@@ -24,11 +19,8 @@ struct Culture {
   double learning_orientation = 0.5;
 };
 
-/// The culture named by a preset ("custom" returns `custom`).
-Culture culture_preset(std::string_view name, const Culture& custom);
-
-/// Parses a structure type name ("functional", "flat", "matrix", "cross_functional").
-StructureType parse_structure(std::string_view name);
+/// The culture of a preset (CulturePreset::custom returns `custom`).
+Culture culture_preset(CulturePreset preset, const Culture& custom);
 
 /// Hierarchy levels between the organization's code and a team, for a structure and size.
 int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t span);
