@@ -60,118 +60,172 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   }
 }
 
-void process_work(Organization& org, Tick tick) {
-  const ModelParams& p = org.params();
-  const Settings& s = org.settings();
-  Teams& teams = org.teams;
-  const std::size_t team_count = teams.count;
-  const double n = static_cast<double>(org.headcount());
+namespace {
 
-  // Arrivals: Poisson(demand), split into routine and complex, spread evenly over teams.
+/// Totals of one tick's work over every team (summed in team order).
+struct WorkTotals {
+  double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity = 0, used = 0, backlog = 0;
+};
+
+/// This tick's arrivals: Poisson(demand) tasks, split binomially into routine and complex.
+struct Arrivals {
+  std::int64_t total = 0, routine = 0;
+};
+
+Arrivals arrive(Organization& org, Tick tick) {
   RandomStream draw = org.key().stream(streams::arrivals, 0, tick);
   boost::random::poisson_distribution<std::int64_t, double> poisson(std::max(org.market.demand, 1e-9));
-  const std::int64_t arrivals = org.market.demand > 0 ? poisson(draw) : 0;
-  boost::random::binomial_distribution<std::int64_t, double> routine_split(arrivals, p.work.routine_share);
-  const std::int64_t routine = arrivals > 0 ? routine_split(draw) : 0;
-  // Work is routed to teams in proportion to their capacity (evenly when none has any).
-  double total_capacity = 0;
-  for (std::size_t t = 0; t < team_count; ++t) total_capacity += teams.capacity[t];
-  auto share = [&](std::size_t t) {
-    return total_capacity > 0 ? teams.capacity[t] / total_capacity : 1.0 / static_cast<double>(team_count);
-  };
-  org.this_tick.arrivals = static_cast<double>(arrivals);
+  Arrivals a;
+  a.total = org.market.demand > 0 ? poisson(draw) : 0;
+  boost::random::binomial_distribution<std::int64_t, double> routine_split(a.total, org.params().work.routine_share);
+  a.routine = a.total > 0 ? routine_split(draw) : 0;
+  org.this_tick.arrivals = static_cast<double>(a.total);
+  return a;
+}
 
-  const bool handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional;
-  double delay = static_cast<double>(p.work.handoff_delay) * s.handoff_factor *
-                 (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
-                 (1.0 - 0.5 * org.automation.communication);
-  const bool down = org.automation.downtime_left > 0;
-  const double automated_share = down ? 0.0 : org.automation.process;
-  const std::size_t slots = org.flow.pipeline_slots;
-  const std::size_t now = tick % slots;
-
-  double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity_total = 0, used_total = 0, backlog = 0;
-  for (std::size_t t = 0; t < team_count; ++t) {
-    // Handoffs arriving now join the second-stage queue.
-    teams.second_queue[t] += teams.pipeline[t * slots + now];
-    teams.pipeline[t * slots + now] = 0;
-    const double routine_each = static_cast<double>(routine) * share(t);
-    teams.complex_queue[t] += static_cast<double>(arrivals - routine) * share(t);
-    // Process automation takes its share of routine work; its errors come back as rework.
-    const double automated = routine_each * automated_share;
-    const double automation_errors = automated * p.automation.error_rate * (1.0 - teams.digital_skill[t]);
-    teams.routine_queue[t] += routine_each - automated + automation_errors;
-    completed += automated - automation_errors;
-    on_strategy += (automated - automation_errors) * teams.fit[t];
-    reworked += automation_errors;
-
-    const double capacity = teams.capacity[t];
-    const double demanded = teams.second_queue[t] * kComplexEffort + teams.complex_queue[t] * kComplexEffort +
-                            teams.routine_queue[t];
-    double left = capacity;
-    const double skill_error = s.error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
-    auto serve = [&](double& queue, double effort, double error_factor) {
-      const double done = std::min(queue, left / effort);
-      left -= done * effort;
-      const double errors = done * std::min(1.0, skill_error * error_factor);
-      queue -= done - errors;  // errors stay in the queue as rework
-      reworked += errors;
-      return done - errors;
-    };
-    const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5);
-    const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5);
-    const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0);
-    if (handoffs && team_count > 1) {
-      // The second stage needs another function: the next team, possibly at another site.
-      const std::size_t target = (t + 1) % team_count;
-      double d = delay;
-      if (teams.site[target] != teams.site[t]) d += static_cast<double>(p.structure.cross_site_delay);
-      // At least the next tick; the ring holds every possible delay (pipeline_slots).
-      const auto ticks = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
-      teams.pipeline[target * slots + (tick + ticks) % slots] += first_done;
-      sent += first_done;
-    } else {
-      teams.second_queue[t] += first_done;
-    }
-    const double done = second_done + routine_done;
-    completed += done;
-    on_strategy += done * teams.fit[t];
-    capacity_total += capacity;
-    used_total += capacity - left;
-    teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
-    backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
-    for (std::size_t k = 0; k < slots; ++k) backlog += teams.pipeline[t * slots + k];
+/// How work moves this tick: routing shares, handoff delay, automation, the handoff ring.
+class Routing {
+ public:
+  Routing(const Organization& org, Tick tick) : teams_(org.teams) {
+    const ModelParams& p = org.params();
+    for (std::size_t t = 0; t < teams_.count; ++t) total_capacity_ += teams_.capacity[t];
+    handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional && teams_.count > 1;
+    delay = static_cast<double>(p.work.handoff_delay) * org.settings().handoff_factor *
+            (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) * (1.0 - 0.5 * org.automation.communication);
+    automated_share = org.automation.downtime_left > 0 ? 0.0 : org.automation.process;
+    slots = org.flow.pipeline_slots;
+    now = tick % slots;
   }
-  org.this_tick.completed = completed;
-  org.this_tick.on_strategy_completed = on_strategy;
-  org.this_tick.reworked = reworked;
-  org.this_tick.handoffs = sent;
-  org.flow.backlog = backlog;
-  org.this_tick.capacity_total = capacity_total;
-  org.this_tick.used_capacity = used_total;
-  // Lead time by Little's law: work in process / smoothed throughput.
-  org.flow.throughput_average = tick <= 1 ? completed : 0.9 * org.flow.throughput_average + 0.1 * completed;
-  org.flow.lead_time = org.flow.throughput_average > 1e-9 ? backlog / org.flow.throughput_average : backlog;
+  /// Work is routed to teams in proportion to their capacity (evenly when none has any).
+  [[nodiscard]] double share(std::size_t t) const {
+    return total_capacity_ > 0 ? teams_.capacity[t] / total_capacity_ : 1.0 / static_cast<double>(teams_.count);
+  }
 
-  // Customers: speed, quality and value fit drive satisfaction; loyalty follows satisfaction.
-  const double speed = 1.0 / (1.0 + org.flow.lead_time / p.work.target_lead_time);
-  const double quality = completed + reworked > 0 ? completed / (completed + reworked) : 1.0;
-  const double value = completed > 0 ? on_strategy / completed : 0.0;
-  org.market.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - org.market.satisfaction);
-  org.market.loyalty += 0.05 * (org.market.satisfaction - org.market.loyalty);
+  bool handoffs = false;   ///< complex tasks' second stage goes to another team
+  double delay = 0;        ///< handoff delay before cross-site delays
+  double automated_share = 0;
+  std::size_t slots = 0, now = 0;
 
-  // Finance for the tick.
-  org.this_tick.revenue = p.finance.task_value * (on_strategy + 0.3 * (completed - on_strategy));
+ private:
+  const Teams& teams_;
+  double total_capacity_ = 0;
+};
+
+/// New work joins team t's queues; process automation takes its share of the routine work, and
+/// its errors come back as rework.
+void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arrivals, const Routing& routing,
+                          WorkTotals& totals) {
+  Teams& teams = org.teams;
+  teams.second_queue[t] += teams.pipeline[t * routing.slots + routing.now];  // handoffs arriving now
+  teams.pipeline[t * routing.slots + routing.now] = 0;
+  const double routine_each = static_cast<double>(arrivals.routine) * routing.share(t);
+  teams.complex_queue[t] += static_cast<double>(arrivals.total - arrivals.routine) * routing.share(t);
+  const double automated = routine_each * routing.automated_share;
+  const double automation_errors =
+      automated * org.params().automation.error_rate * (1.0 - teams.digital_skill[t]);
+  teams.routine_queue[t] += routine_each - automated + automation_errors;
+  totals.completed += automated - automation_errors;
+  totals.on_strategy += (automated - automation_errors) * teams.fit[t];
+  totals.reworked += automation_errors;
+}
+
+/// Team t's people serve its queues, second stages first, within its capacity; errors stay in
+/// the queue as rework. First stages done go to the next team (handoff) or stay for their
+/// second stage.
+void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routing& routing, WorkTotals& totals) {
+  Teams& teams = org.teams;
+  const double capacity = teams.capacity[t];
+  const double demanded =
+      teams.second_queue[t] * kComplexEffort + teams.complex_queue[t] * kComplexEffort + teams.routine_queue[t];
+  double left = capacity;
+  const double skill_error = org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
+  auto serve = [&](double& queue, double effort, double error_factor) {
+    const double done = std::min(queue, left / effort);
+    left -= done * effort;
+    const double errors = done * std::min(1.0, skill_error * error_factor);
+    queue -= done - errors;
+    totals.reworked += errors;
+    return done - errors;
+  };
+  const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5);
+  const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5);
+  const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0);
+  if (routing.handoffs) {
+    // The second stage needs another function: the next team, possibly at another site; at least
+    // the next tick (the ring holds every possible delay).
+    const std::size_t target = (t + 1) % teams.count;
+    double d = routing.delay;
+    if (teams.site[target] != teams.site[t]) d += static_cast<double>(org.params().structure.cross_site_delay);
+    const auto ticks = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, routing.slots - 1);
+    teams.pipeline[target * routing.slots + (tick + ticks) % routing.slots] += first_done;
+    totals.sent += first_done;
+  } else {
+    teams.second_queue[t] += first_done;
+  }
+  const double done = second_done + routine_done;
+  totals.completed += done;
+  totals.on_strategy += done * teams.fit[t];
+  totals.capacity += capacity;
+  totals.used += capacity - left;
+  teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
+  totals.backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+  for (std::size_t k = 0; k < routing.slots; ++k) totals.backlog += teams.pipeline[t * routing.slots + k];
+}
+
+/// The tick's outcomes, and lead time by Little's law: work in process / smoothed throughput.
+void settle_flow(Organization& org, Tick tick, const WorkTotals& totals) {
+  org.this_tick.completed = totals.completed;
+  org.this_tick.on_strategy_completed = totals.on_strategy;
+  org.this_tick.reworked = totals.reworked;
+  org.this_tick.handoffs = totals.sent;
+  org.this_tick.capacity_total = totals.capacity;
+  org.this_tick.used_capacity = totals.used;
+  Flow& flow = org.flow;
+  flow.backlog = totals.backlog;
+  flow.throughput_average = tick <= 1 ? totals.completed : 0.9 * flow.throughput_average + 0.1 * totals.completed;
+  flow.lead_time = flow.throughput_average > 1e-9 ? totals.backlog / flow.throughput_average : totals.backlog;
+}
+
+/// Customers: speed, quality and value fit drive satisfaction; loyalty follows satisfaction.
+void settle_customers(Organization& org, const WorkTotals& totals) {
+  const double completed = totals.completed;
+  const double speed = 1.0 / (1.0 + org.flow.lead_time / org.params().work.target_lead_time);
+  const double quality = completed + totals.reworked > 0 ? completed / (completed + totals.reworked) : 1.0;
+  const double value = completed > 0 ? totals.on_strategy / completed : 0.0;
+  MarketState& market = org.market;
+  market.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - market.satisfaction);
+  market.loyalty += 0.05 * (market.satisfaction - market.loyalty);
+}
+
+/// Revenue of the work done and the tick's running costs.
+void book_finance(Organization& org, const WorkTotals& totals) {
+  const ModelParams& p = org.params();
+  const double n = static_cast<double>(org.headcount());
+  org.this_tick.revenue = p.finance.task_value * (totals.on_strategy + 0.3 * (totals.completed - totals.on_strategy));
   double cost = p.finance.salary * n;
   if (p.automation.enabled) {
-    cost += p.finance.automation_cost * n *
-            org.automation.level_sum() / 3.0;
+    cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
     cost += p.finance.security_cost * n * p.automation.security_investment;
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
-  for (std::size_t t = 0; t < team_count; ++t) in_training += teams.in_training[t];
+  for (std::size_t t = 0; t < org.teams.count; ++t) in_training += org.teams.in_training[t];
   cost += p.finance.training_cost * static_cast<double>(in_training);
   org.this_tick.cost += cost;
+}
+
+}  // namespace
+
+void process_work(Organization& org, Tick tick) {
+  const Arrivals arrivals = arrive(org, tick);
+  const Routing routing(org, tick);
+  WorkTotals totals;
+  for (std::size_t t = 0; t < org.teams.count; ++t) {
+    receive_and_automate(org, t, arrivals, routing, totals);
+    serve_and_hand_off(org, t, tick, routing, totals);
+  }
+  settle_flow(org, tick, totals);
+  settle_customers(org, totals);
+  book_finance(org, totals);
 }
 
 namespace {
