@@ -6,6 +6,19 @@
 
 namespace orgsim::agents {
 
+// orgsim's own submodels, one source file each (agents/src/<name>.cpp).
+const Submodel& learning_submodel();
+const Submodel& environment_submodel();
+const Submodel& strategy_submodel();
+const Submodel& structure_submodel();
+const Submodel& people_submodel();
+const Submodel& work_submodel();
+const Submodel& automation_submodel();
+const Submodel& culture_submodel();
+const Submodel& growth_submodel();
+const Submodel& policy_submodel();
+const Submodel& finance_submodel();
+
 namespace {
 
 std::vector<const Submodel*>& extensions() {
@@ -28,17 +41,25 @@ Registration::Registration(const Submodel& submodel) {
               &submodel);
 }
 
-std::size_t builtin_submodel_count() { return 11; }
+namespace {
+
+std::vector<const Submodel*> builtin_submodels() {
+  return {&learning_submodel(),   &environment_submodel(), &strategy_submodel(), &structure_submodel(),
+          &people_submodel(),     &work_submodel(),        &automation_submodel(), &culture_submodel(),
+          &growth_submodel(),     &policy_submodel(),      &finance_submodel()};
+}
+
+}  // namespace
+
+std::size_t builtin_submodel_count() {
+  static const std::size_t count = builtin_submodels().size();
+  return count;
+}
 
 std::span<const Submodel* const> submodels() {
   static const std::vector<const Submodel*> all = [] {
     tables_in_use() = true;
-    std::vector<const Submodel*> list = {
-        &learning_submodel(),   &environment_submodel(), &strategy_submodel(), &structure_submodel(),
-        &people_submodel(),     &work_submodel(),        &automation_submodel(), &culture_submodel(),
-        &growth_submodel(),     &policy_submodel(),      &finance_submodel(),
-    };
-    assert(list.size() == builtin_submodel_count());
+    std::vector<const Submodel*> list = builtin_submodels();
     list.insert(list.end(), extensions().begin(), extensions().end());
     return list;
   }();

@@ -67,17 +67,4 @@ class Registration {
   explicit Registration(const Submodel& submodel);
 };
 
-// orgsim's own submodels, one source file each.
-const Submodel& learning_submodel();
-const Submodel& environment_submodel();
-const Submodel& strategy_submodel();
-const Submodel& structure_submodel();
-const Submodel& people_submodel();
-const Submodel& work_submodel();
-const Submodel& automation_submodel();
-const Submodel& culture_submodel();
-const Submodel& growth_submodel();
-const Submodel& policy_submodel();
-const Submodel& finance_submodel();
-
 }  // namespace orgsim::agents
