@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
   gnuplot-nox nlohmann-json3-dev
+  clang-format
   chromium
   libopenmpi-dev openmpi-bin libboost-mpi-dev
 )
