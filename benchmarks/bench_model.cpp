@@ -122,7 +122,8 @@ void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec&
   double writer_seconds = 0, wall_seconds = 0;
   for (auto _ : state) {
     // The previous iteration's file is removed outside the timing: truncating it in H5Fcreate
-    // frees its cached pages (3-4 ms for 10 MB), a cost of deleting old results, not of writing.
+    // frees its cached pages, a cost of deleting old results, not of writing (measured in
+    // benchmarks/README.md under BM_OutputCost).
     state.PauseTiming();
     std::filesystem::remove(out);
     state.ResumeTiming();
@@ -233,7 +234,8 @@ BENCHMARK(BM_OutputCost)
 
 /// What each worker does after its run: compress the run's /metrics rows into the dataset's
 /// chunks (compress_metrics), cycling through 64 different runs (compressing the same run again
-/// and again lets the branch predictor learn its data, which flatters the time by 40%). model:0
+/// and again lets the branch predictor learn its data, which flatters the time: how much is in
+/// benchmarks/README.md under BM_CompressMetrics). model:0
 /// is a run of the small sweep above (March's core, 50 employees, 101 rows), model:1 a run of the
 /// default experiment (every submodel, 250 employees, 261 rows); libdeflate:1 compresses the same
 /// chunks (without the last chunk's NaN padding) with libdeflate at level 1, which orgsim used
