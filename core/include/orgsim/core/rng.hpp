@@ -173,7 +173,8 @@ class BernoulliTrials {
   bool next(RandomStream& draw) noexcept { return select(1, draw) != 0; }
 
  private:
-  static constexpr double kSkipBelow = 0.05;  // well below where a logarithm per rare outcome stops paying (~0.13)
+  // Well below where a logarithm per rare outcome stops paying (benchmarks/README.md, 2026-12-05).
+  static constexpr double kSkipBelow = 0.05;
   static constexpr int kOneByOneUpTo = 3;     // bit-sliced costs more words than one draw each up to 3 candidates
 
   /// Digits 1..64 of p in (0, 1) and the rest, from the double's bits (exact; for p >= 2^-12,
