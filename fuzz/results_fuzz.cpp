@@ -44,6 +44,7 @@ void read_like_the_commands(const std::string& path) {
     (void)results.tick_rows();
     (void)results.tick_of_row();
     (void)results.metric_names();
+    (void)results.metric_info();
     (void)results.parameter_columns();
     for (const auto& column : results.run_columns()) {
       for (std::size_t row = 0; row < std::min<std::size_t>(results.run_count(), 4); ++row) (void)column.format(row);

@@ -6,11 +6,15 @@
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -35,6 +39,10 @@ constexpr int kDeflateLevel = 1;  // fast (HDF5's own deflate filter: /runs, /ru
 // only what the filter's parameters record (inflating ignores it).
 constexpr int kMetricsDeflateLevel = 1;
 constexpr hsize_t kRunsChunkRows = 256;
+// /metric_info: its text columns, in order, then the headline flag (0/1).
+constexpr const char* kMetricInfoDataset = "metric_info";
+constexpr std::array<const char*, 6> kMetricInfoTextFields = {"name", "category", "unit", "label", "help", "better"};
+constexpr const char* kMetricInfoHeadline = "headline";
 constexpr unsigned kSwmrReadAttempts = 20;  // see open_for_reading  // small: a flush recompresses the chunks it touched
 
 std::string now_iso8601() {
@@ -246,6 +254,39 @@ struct ResultsWriter::Impl {
 
 namespace {
 
+/// /metric_info: one row per /metrics column, in column order, with the metric's metadata
+/// (docs/results-format.md). Text is variable-length UTF-8; headline is 0 or 1.
+void write_metric_info(hid_t file, std::span<const MetricInfo> metrics) {
+  struct InfoRow {
+    const char* text[kMetricInfoTextFields.size()];
+    std::uint8_t headline;
+  };
+  std::vector<std::string> better;  // better_name() as owned, terminated text
+  for (const MetricInfo& m : metrics) better.emplace_back(better_name(m.better));
+  std::vector<InfoRow> rows;
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    const MetricInfo& m = metrics[k];
+    rows.push_back({{m.name.c_str(), m.category.c_str(), m.unit.c_str(), m.label.c_str(), m.help.c_str(),
+                     better[k].c_str()},
+                    static_cast<std::uint8_t>(m.headline ? 1 : 0)});
+  }
+  h5::Handle text = h5::string_type();
+  h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, sizeof(InfoRow)), "metric_info type");
+  for (std::size_t f = 0; f < kMetricInfoTextFields.size(); ++f) {
+    h5::check_status(H5Tinsert(memory, kMetricInfoTextFields[f], offsetof(InfoRow, text) + f * sizeof(const char*), text),
+                     std::string("metric_info field ") + kMetricInfoTextFields[f]);
+  }
+  h5::check_status(H5Tinsert(memory, kMetricInfoHeadline, offsetof(InfoRow, headline), H5T_NATIVE_UINT8),
+                   "metric_info field headline");
+  h5::Handle stored = h5::type(H5Tcopy(memory), "metric_info file type");
+  h5::check_status(H5Tpack(stored), "pack metric_info type");
+  const hsize_t dims[1] = {rows.size()};
+  h5::Handle space = h5::space(H5Screate_simple(1, dims, nullptr), "metric_info space");
+  h5::Handle set = h5::dataset(
+      H5Dcreate2(file, kMetricInfoDataset, stored, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /metric_info");
+  h5::check_status(H5Dwrite(set, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "write /metric_info");
+}
+
 std::size_t largest_dimensions(const ExperimentSpec& spec) {
   std::size_t m = 0;
   for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
@@ -272,13 +313,13 @@ void write_snapshot_block(hid_t dataset, hid_t memory_type, std::uint64_t run, s
 
 
 ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads,
-                             std::optional<Shard> shard)
+                             std::optional<Shard> shard, std::span<const MetricInfo> metrics)
     : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   Impl& s = *impl_;
   s.path = path;
   s.spec = &spec;
-  s.metric_count = agents::metric_table().size();
+  s.metric_count = metrics.size();
   const auto every = static_cast<Tick>(spec.record_every);
   s.tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), every);
   const auto runs = static_cast<hsize_t>(spec.run_count());
@@ -301,7 +342,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
     s.metrics = h5::dataset(H5Dcreate2(s.file, "metrics", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                             "create /metrics");
     std::vector<std::string> names, categories, units, help;
-    for (const MetricInfo& m : agents::metric_table()) {
+    for (const MetricInfo& m : metrics) {
       names.push_back(m.name);
       categories.push_back(m.category);
       units.push_back(m.unit);
@@ -321,6 +362,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
         H5Acreate2(s.metrics, "tick_of_row", H5T_STD_I64LE, tick_space, H5P_DEFAULT, H5P_DEFAULT), "tick_of_row");
     h5::check_status(H5Awrite(attr, H5T_NATIVE_LLONG, ticks.data()), "write tick_of_row");
   }
+  write_metric_info(s.file, metrics);
 
   // /runs: deterministic content only.
   s.text_type = h5::type(H5Tcopy(H5T_C_S1), "text type");
@@ -658,6 +700,7 @@ struct ResultsReader::Impl {
   std::size_t tick_rows = 0;
   std::size_t metric_count = 0;
   std::vector<std::string> metric_names;
+  std::vector<MetricInfo> metric_info;  ///< in the order of metric_names
   std::vector<std::int64_t> tick_of_row;
   std::vector<RunColumn> columns;
   std::vector<std::uint64_t> rows;
@@ -685,6 +728,108 @@ std::uint64_t whole_number(const std::string& path, const RunColumn* column, con
                        ", expected a whole number from 0 to " + RunColumn{"", false, {limit}, {}}.format(0));
   }
   return static_cast<std::uint64_t>(x);
+}
+
+/// Column `field` of the compound dataset `set` (`rows` rows) as text, fixed- or variable-length.
+/// Variable-length text larger than `memory_limit` in all is refused before it is read.
+std::vector<std::string> read_text_field(hid_t set, hid_t set_type, const char* field, std::size_t rows,
+                                         std::size_t memory_limit, const std::string& what) {
+  const int index = H5Tget_member_index(set_type, field);
+  h5::Handle member = h5::type(H5Tget_member_type(set_type, static_cast<unsigned>(index)), what);
+  h5::Handle member_copy = h5::type(H5Tcopy(member), what);
+  const bool variable = H5Tis_variable_str(member) > 0;
+  const std::size_t size = variable ? sizeof(char*) : H5Tget_size(member);
+  h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, size), what);
+  h5::check_status(H5Tinsert(memory, field, 0, member_copy), what);
+  h5::Handle space = h5::space(H5Dget_space(set), what);
+  std::vector<std::string> out;
+  if (variable) {
+    hsize_t bytes = 0;
+    h5::check_status(H5Dvlen_get_buf_size(set, memory, space, &bytes), what);
+    if (bytes > memory_limit) throw ResultsError(fmt::format("{} needs {} bytes, more than the {} available", what, bytes, memory_limit));
+    std::vector<char*> texts(rows, nullptr);
+    const herr_t status = H5Dread(set, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data());
+    for (const char* text : texts) out.emplace_back(text ? text : "");
+    H5Dvlen_reclaim(memory, space, H5P_DEFAULT, texts.data());
+    h5::check_status(status, what);
+  } else {
+    std::vector<char> buffer(size * rows + 1, '\0');
+    h5::check_status(H5Dread(set, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), what);
+    for (std::size_t r = 0; r < rows; ++r) out.emplace_back(buffer.data() + r * size, strnlen(buffer.data() + r * size, size));
+  }
+  return out;
+}
+
+/// An old file's metric metadata (it has no /metric_info): the running model's, by name; a
+/// metric the model does not know gets its name as label and nothing else.
+std::vector<MetricInfo> metric_info_from_model(const std::vector<std::string>& names) {
+  std::vector<MetricInfo> out;
+  for (const std::string& name : names) {
+    if (const auto index = agents::find_metric(name)) {
+      out.push_back(agents::metric_table()[*index]);
+    } else {
+      MetricInfo unknown;
+      unknown.name = name;
+      unknown.label = name;
+      out.push_back(std::move(unknown));
+    }
+  }
+  return out;
+}
+
+/// True when /metric_info is a 1-D table of `rows` rows with the text and headline columns.
+bool has_metric_info_shape(hid_t set, hid_t set_type, std::size_t rows) {
+  h5::Handle space = h5::space(H5Dget_space(set), "metric_info space");
+  if (H5Tget_class(set_type) != H5T_COMPOUND || H5Sget_simple_extent_ndims(space) != 1 ||
+      H5Sget_simple_extent_npoints(space) != static_cast<hssize_t>(rows)) {
+    return false;
+  }
+  for (const char* field : kMetricInfoTextFields) {
+    const int index = H5Tget_member_index(set_type, field);
+    if (index < 0 || H5Tget_member_class(set_type, static_cast<unsigned>(index)) != H5T_STRING) return false;
+  }
+  const int headline = H5Tget_member_index(set_type, kMetricInfoHeadline);
+  return headline >= 0 && H5Tget_member_class(set_type, static_cast<unsigned>(headline)) == H5T_INTEGER;
+}
+
+/// Each metric's metadata from /metric_info, checked against the /metrics column names.
+/// @throws ResultsError for a malformed table, naming what is wrong
+std::vector<MetricInfo> read_metric_info(hid_t file, const std::string& path, const std::vector<std::string>& names,
+                                         std::size_t memory_limit) {
+  if (H5Lexists(file, kMetricInfoDataset, H5P_DEFAULT) <= 0) return metric_info_from_model(names);
+  const std::string where = path + ": /metric_info";
+  const hid_t id = H5Dopen2(file, kMetricInfoDataset, H5P_DEFAULT);
+  if (id < 0) throw ResultsError(where + " is not a dataset");
+  h5::Handle set(id, H5Dclose);
+  h5::Handle set_type = h5::type(H5Dget_type(set), where + " type");
+  if (!has_metric_info_shape(set, set_type, names.size())) {
+    throw ResultsError(fmt::format("{} must be a table of {} rows (one per /metrics column) with the text columns "
+                                   "name, category, unit, label, help, better and the integer column headline",
+                                   where, names.size()));
+  }
+  std::vector<std::vector<std::string>> text;
+  for (const char* field : kMetricInfoTextFields) {
+    text.push_back(read_text_field(set, set_type, field, names.size(), memory_limit, where + " column " + field));
+  }
+  std::vector<std::int64_t> headline(names.size());
+  h5::Handle headline_type = h5::type(H5Tcreate(H5T_COMPOUND, sizeof(std::int64_t)), "headline type");
+  h5::check_status(H5Tinsert(headline_type, kMetricInfoHeadline, 0, H5T_NATIVE_INT64), "headline column");
+  h5::check_status(H5Dread(set, headline_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, headline.data()), where + " column headline");
+  std::vector<MetricInfo> out;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (text[0][k] != names[k]) {
+      throw ResultsError(fmt::format("{} row {} is metric '{}', but /metrics column {} is '{}'", where, k, text[0][k], k, names[k]));
+    }
+    const auto better = parse_better(text[5][k]);
+    if (!better) {
+      throw ResultsError(fmt::format("{}: metric '{}' has better = '{}'; expected higher, lower or none", where, names[k], text[5][k]));
+    }
+    if (headline[k] != 0 && headline[k] != 1) {
+      throw ResultsError(fmt::format("{}: metric '{}' has headline = {}; expected 0 or 1", where, names[k], headline[k]));
+    }
+    out.push_back({names[k], text[1][k], text[2][k], text[3][k], text[4][k], *better, headline[k] == 1});
+  }
+  return out;
 }
 
 }  // namespace
@@ -838,6 +983,7 @@ ResultsReader::ResultsReader(const std::string& path, std::size_t memory_limit) 
     h5::check_status(H5Dread(info, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.wall_seconds.data()),
                      path + ": read /run_info");
   }
+  s.metric_info = read_metric_info(s.file, path, s.metric_names, memory_limit);
 }
 
 ResultsReader::~ResultsReader() = default;
@@ -846,6 +992,7 @@ std::size_t ResultsReader::run_count() const { return impl_->runs; }
 std::size_t ResultsReader::tick_rows() const { return impl_->tick_rows; }
 const std::vector<std::int64_t>& ResultsReader::tick_of_row() const { return impl_->tick_of_row; }
 const std::vector<std::string>& ResultsReader::metric_names() const { return impl_->metric_names; }
+const std::vector<MetricInfo>& ResultsReader::metric_info() const { return impl_->metric_info; }
 const std::vector<RunColumn>& ResultsReader::run_columns() const { return impl_->columns; }
 
 const RunColumn* ResultsReader::run_column(const std::string& name) const {

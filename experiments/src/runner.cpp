@@ -4,6 +4,7 @@
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
 
+#include <fmt/format.h>
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 
@@ -251,6 +252,26 @@ std::size_t count_complete(const std::string& path) {
   }
 }
 
+/// How two lists of metric metadata differ, first difference only ("" when they are equal).
+std::string metric_info_difference(std::span<const MetricInfo> ours, std::span<const MetricInfo> theirs) {
+  if (ours.size() != theirs.size()) return fmt::format("{} metrics, not {}", theirs.size(), ours.size());
+  for (std::size_t k = 0; k < ours.size(); ++k) {
+    const MetricInfo& a = ours[k];
+    const MetricInfo& b = theirs[k];
+    const auto field = [&](const char* name, const std::string& x, const std::string& y) {
+      return x == y ? std::string() : fmt::format("metric {} ({}): {} '{}', not '{}'", k, a.name, name, y, x);
+    };
+    for (const std::string& difference :
+         {field("name", a.name, b.name), field("category", a.category, b.category), field("unit", a.unit, b.unit),
+          field("label", a.label, b.label), field("help", a.help, b.help),
+          field("better", std::string(better_name(a.better)), std::string(better_name(b.better))),
+          field("headline", a.headline ? "yes" : "no", b.headline ? "yes" : "no")}) {
+      if (!difference.empty()) return difference;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path, const RunnerOptions& options) {
@@ -278,6 +299,11 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
     if (previous->attribute("shard").value_or("") != (options.shard ? shard.str() : "")) {
       throw UsageError(output_path + ": holds shard '" + previous->attribute("shard").value_or("") +
                        "', not '" + (options.shard ? shard.str() : "") + "'");
+    }
+    const std::string other_metrics = metric_info_difference(agents::metric_table(), previous->metric_info());
+    if (!other_metrics.empty()) {
+      throw UsageError(output_path + ": was written by a build with other metrics (" + other_metrics +
+                       "); resume it with that build");
     }
     for (std::size_t run = shard.index; run < total; run += shard.count) {
       previous_complete += previous->complete(run) ? 1 : 0;
@@ -525,6 +551,9 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
       throw UsageError(path + ": is from a different experiment than " + inputs.front());
     } else if (of != count) {
       throw UsageError(path + ": is shard " + shard + " but " + inputs.front() + " is one of " + std::to_string(count));
+    } else if (const std::string other = metric_info_difference(shards.front()->metric_info(), reader->metric_info());
+               !other.empty()) {
+      throw UsageError(path + ": has other metric metadata than " + inputs.front() + " (" + other + ")");
     }
     if (index >= count || seen[index]++) throw UsageError(path + ": shard " + shard + " is given twice");
     if (!reader->finished()) throw UsageError(path + ": shard " + shard + " is incomplete (finish it with --resume)");
@@ -541,7 +570,7 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
   }
   const ExperimentSpec spec = parse_experiment(experiment, "<merged shards>");
   if (spec.resolved_text() != experiment) throw ResultsError("merge: the shards' experiment does not parse back");
-  ResultsWriter writer(output_path, spec, 1);
+  ResultsWriter writer(output_path, spec, 1, std::nullopt, shards.front()->metric_info());
   std::size_t written = 0;
   for (std::size_t k = 0; k < shards.size(); ++k) {
     for (std::size_t run = shard_index[k]; run < shards[k]->run_count(); run += count) {

@@ -64,7 +64,28 @@ def default_run_reads_in_h5py_and_pandas(tmp):
           f"squads must deliver faster than functional silos: {lead}")
     by_automation = table.groupby("automation.level")["lead_time"].mean()
     check(by_automation["high"] < by_automation["none"], f"automation shortens lead time: {by_automation}")
-    # The first example of docs/results-format.md runs verbatim on this file.
+    # Each metric's metadata, in /metrics column order (docs/results-format.md).
+    with h5py.File(out, "r") as f:
+        info = pd.DataFrame(f["metric_info"][:])
+    check(list(info.columns) == ["name", "category", "unit", "label", "help", "better", "headline"],
+          f"/metric_info columns: {list(info.columns)}")
+    for column in ("name", "category", "unit", "label", "help", "better"):
+        info[column] = info[column].str.decode("utf-8")
+    check(info["name"].tolist() == names, "/metric_info rows follow the /metrics columns")
+    check(set(info["better"]) <= {"higher", "lower", "none"} and set(info["headline"]) <= {0, 1},
+          f"better and headline values: {set(info['better'])}, {set(info['headline'])}")
+    lead_time = info.set_index("name").loc["lead_time"]
+    check(lead_time["better"] == "lower" and lead_time["label"] != "", f"lead_time metadata: {lead_time}")
+    check(info.set_index("name").loc["decision_latency", "better"] == "none", "inputs get no verdict")
+    check((info["headline"] == 1).any(), "some metrics are headline metrics")
+    # The examples of docs/results-format.md run verbatim on this file.
+    metadata_snippet = None
+    with open(os.path.join(SOURCE, "docs", "results-format.md")) as f:
+        metadata_snippet = [s for s in f.read().split("```python\n")[1:] if "metric_info" in s][0].split("```")[0]
+    example = subprocess.run([sys.executable, "-c", metadata_snippet], cwd=tmp, capture_output=True, text=True,
+                             timeout=120)
+    check(example.returncode == 0 and "lower" in example.stdout,
+          f"docs/results-format.md metadata example failed:\n{example.stdout}\n{example.stderr}")
     with open(os.path.join(SOURCE, "docs", "results-format.md")) as f:
         doc = f.read()
     snippet = doc.split("```python\n")[1].split("```")[0]

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -241,6 +243,204 @@ TEST(HostileResults, CorruptSuperblockFailsFast) {
   }
   EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("cannot open"), std::string::npos);
   EXPECT_FALSE(is_results_file(path));
+}
+
+// ---- /metric_info: each metric's metadata, read from the file ----
+
+/// A /metric_info row as the tests write it.
+struct InfoRow {
+  std::string name, category, unit, label, help, better;
+  long long headline = 0;
+};
+
+/// The running model's metric metadata as /metric_info rows.
+std::vector<InfoRow> model_rows() {
+  std::vector<InfoRow> rows;
+  for (const MetricInfo& m : agents::metric_table()) {
+    rows.push_back({m.name, m.category, m.unit, m.label, m.help, std::string(better_name(m.better)), m.headline ? 1 : 0});
+  }
+  return rows;
+}
+
+/// Replaces /metric_info by `rows`, as fixed-length text (the reader takes it as well as the
+/// variable-length text orgsim writes).
+void write_metric_info(hid_t file, const std::vector<InfoRow>& rows) {
+  constexpr std::size_t kText = 512;
+  struct Stored {
+    char text[6][kText];
+    long long headline;
+  };
+  const hid_t text = H5Tcopy(H5T_C_S1);
+  H5Tset_size(text, kText);
+  const hid_t row = H5Tcreate(H5T_COMPOUND, sizeof(Stored));
+  const char* fields[6] = {"name", "category", "unit", "label", "help", "better"};
+  for (std::size_t f = 0; f < 6; ++f) H5Tinsert(row, fields[f], f * kText, text);
+  H5Tinsert(row, "headline", offsetof(Stored, headline), H5T_NATIVE_LLONG);
+  replace_dataset(file, "metric_info", row, {rows.size()});
+  std::vector<Stored> stored(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const InfoRow& r = rows[k];
+    const std::string* values[6] = {&r.name, &r.category, &r.unit, &r.label, &r.help, &r.better};
+    for (std::size_t f = 0; f < 6; ++f) std::strncpy(stored[k].text[f], values[f]->c_str(), kText - 1);
+    stored[k].headline = r.headline;
+  }
+  const hid_t set = H5Dopen2(file, "metric_info", H5P_DEFAULT);
+  H5Dwrite(set, row, H5S_ALL, H5S_ALL, H5P_DEFAULT, stored.data());
+  H5Dclose(set);
+  H5Tclose(row);
+  H5Tclose(text);
+}
+
+void expect_model_metadata(const std::vector<MetricInfo>& info) {
+  const auto model = agents::metric_table();
+  ASSERT_EQ(info.size(), model.size());
+  for (std::size_t k = 0; k < model.size(); ++k) {
+    EXPECT_EQ(info[k].name, model[k].name);
+    EXPECT_EQ(info[k].category, model[k].category) << model[k].name;
+    EXPECT_EQ(info[k].unit, model[k].unit) << model[k].name;
+    EXPECT_EQ(info[k].label, model[k].label) << model[k].name;
+    EXPECT_EQ(info[k].help, model[k].help) << model[k].name;
+    EXPECT_EQ(info[k].better, model[k].better) << model[k].name;
+    EXPECT_EQ(info[k].headline, model[k].headline) << model[k].name;
+  }
+}
+
+TEST(MetricInfo, AWrittenFileReadsItBack) {
+  const std::string path = broken_file("metric_info.h5", [](hid_t) {});
+  const ResultsReader reader(path);
+  ASSERT_EQ(reader.metric_info().size(), reader.metric_names().size());
+  expect_model_metadata(reader.metric_info());
+  // Fixed-length text reads the same as the variable-length text orgsim writes.
+  const std::string fixed = broken_file("metric_info_fixed.h5", [](hid_t file) { write_metric_info(file, model_rows()); });
+  expect_model_metadata(ResultsReader(fixed).metric_info());
+}
+
+TEST(MetricInfo, AnOldFileTakesTheModelsMetadataByName) {
+  const std::string old = broken_file("metric_info_old.h5", [](hid_t file) { H5Ldelete(file, "metric_info", H5P_DEFAULT); });
+  expect_model_metadata(ResultsReader(old).metric_info());
+  // A metric this build does not know: its name as label, nothing else.
+  const std::string unknown = broken_file("metric_info_unknown.h5", [](hid_t file) {
+    H5Ldelete(file, "metric_info", H5P_DEFAULT);
+    const hid_t set = H5Dopen2(file, "metrics", H5P_DEFAULT);
+    H5Adelete(set, "names");
+    H5Dclose(set);
+    write_names(file, agents::metric_table().size());  // every column named strategic_fit...
+    const hid_t metrics = H5Dopen2(file, "metrics", H5P_DEFAULT);
+    const hid_t attr = H5Aopen(metrics, "names", H5P_DEFAULT);
+    const hid_t type = H5Aget_type(attr);
+    std::vector<char> names(16 * agents::metric_table().size(), '\0');
+    H5Aread(attr, type, names.data());
+    std::copy_n("from_the_future", 15, names.begin());  // ...but the first
+    H5Awrite(attr, type, names.data());
+    H5Tclose(type);
+    H5Aclose(attr);
+    H5Dclose(metrics);
+  });
+  const ResultsReader reader(unknown);
+  const MetricInfo& first = reader.metric_info().at(0);
+  EXPECT_EQ(first.name, "from_the_future");
+  EXPECT_EQ(first.label, "from_the_future");
+  EXPECT_EQ(first.category, "");
+  EXPECT_EQ(first.unit, "");
+  EXPECT_EQ(first.better, Better::none);
+  EXPECT_FALSE(first.headline);
+  EXPECT_EQ(reader.metric_info().at(1).name, "strategic_fit");
+  EXPECT_EQ(reader.metric_info().at(1).label, agents::metric_table()[0].label);
+}
+
+TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
+  const auto refused = [](const std::string& name, const std::function<void(hid_t)>& edit) {
+    const std::string path = broken_file(name, edit);
+    EXPECT_NO_THROW(screen_results_file(path)) << name;  // an ordinary error, not a crash
+    return error_of([&] { ResultsReader reader(path); });
+  };
+  auto rows = model_rows();
+  rows.pop_back();
+  EXPECT_NE(refused("info_short.h5", [&](hid_t file) { write_metric_info(file, rows); })
+                .find("/metric_info must be a table of " + std::to_string(agents::metric_table().size()) + " rows"),
+            std::string::npos);
+  rows = model_rows();
+  std::swap(rows[0], rows[1]);
+  EXPECT_NE(refused("info_order.h5", [&](hid_t file) { write_metric_info(file, rows); })
+                .find("/metric_info row 0 is metric '" + rows[0].name + "', but /metrics column 0 is 'strategic_fit'"),
+            std::string::npos);
+  rows = model_rows();
+  rows[2].better = "sideways";
+  EXPECT_NE(refused("info_better.h5", [&](hid_t file) { write_metric_info(file, rows); })
+                .find("has better = 'sideways'; expected higher, lower or none"),
+            std::string::npos);
+  rows = model_rows();
+  rows[3].headline = 7;
+  EXPECT_NE(refused("info_headline.h5", [&](hid_t file) { write_metric_info(file, rows); })
+                .find("has headline = 7; expected 0 or 1"),
+            std::string::npos);
+  EXPECT_NE(refused("info_numbers.h5", [](hid_t file) { replace_dataset(file, "metric_info", H5T_IEEE_F64LE, {4}); })
+                .find("/metric_info must be a table of"),
+            std::string::npos);
+  EXPECT_NE(refused("info_group.h5",
+                    [](hid_t file) {
+                      H5Ldelete(file, "metric_info", H5P_DEFAULT);
+                      H5Gclose(H5Gcreate2(file, "metric_info", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+                    })
+                .find("/metric_info is not a dataset"),
+            std::string::npos);
+}
+
+/// Runs a small sweep as shard `shard` of 2 into `name`, then `edit` on the file.
+std::string shard_file(const std::string& name, std::size_t shard, const std::function<void(hid_t)>& edit) {
+  const auto spec = parse_experiment("[experiment]\nticks = 4\nreplications = 4\n[scenario]\norg.employees = 12\n",
+                                     "shards.toml");
+  const std::string path = temp_file(name).string();
+  RunnerOptions options;
+  options.shard = Shard{shard, 2};
+  run_experiment(spec, path, options);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  edit(file);
+  H5Fclose(file);
+  return path;
+}
+
+TEST(MetricInfo, MergeKeepsTheShardsMetadataAndRefusesShardsThatDiffer) {
+  auto rows = model_rows();
+  rows[0].help = "a definition from another build";
+  const auto edited = [&](hid_t file) { write_metric_info(file, rows); };
+  const std::string first = shard_file("meta0.h5", 0, edited);
+  const std::string second = shard_file("meta1.h5", 1, edited);
+  const std::string merged = temp_file("meta_merged.h5").string();
+  merge_shards({first, second}, merged);
+  EXPECT_EQ(ResultsReader(merged).metric_info().at(0).help, "a definition from another build");
+
+  const std::string plain = shard_file("meta1_plain.h5", 1, [](hid_t) {});
+  try {
+    merge_shards({first, plain}, temp_file("meta_refused.h5").string());
+    ADD_FAILURE() << "shards with other metric metadata were merged";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("has other metric metadata than"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("help"), std::string::npos) << e.what();
+  }
+}
+
+TEST(MetricInfo, ResumeKeepsItAndRefusesAFileOfOtherMetrics) {
+  const auto spec = parse_experiment("[experiment]\nticks = 4\nreplications = 2\n[scenario]\norg.employees = 12\n",
+                                     "resume.toml");
+  const std::string path = temp_file("meta_resume.h5").string();
+  run_experiment(spec, path, {});
+  RunnerOptions resume;
+  resume.resume = true;
+  run_experiment(spec, path, resume);
+  expect_model_metadata(ResultsReader(path).metric_info());
+
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  auto rows = model_rows();
+  rows[1].unit = "furlongs";
+  write_metric_info(file, rows);
+  H5Fclose(file);
+  try {
+    run_experiment(spec, path, resume);
+    ADD_FAILURE() << "a file of other metrics was resumed";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("was written by a build with other metrics"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 //              stopped are NaN
 //   /runs      compound table, deterministic content: run_id, design_point, replication, seed,
 //              [sample, block], one column per varied parameter, ticks_run, rows, status
+//   /metric_info  compound table, one row per metric: name, category, unit, label, help, better,
+//              headline
 //   /run_info  compound table: wall_seconds per run (timing, not content)
 //   /          attributes: provenance (version, git revision, experiment text, host, ...)
 // The file is written in SWMR mode and flushed after every run: readers (h5py with swmr=True)
@@ -68,8 +70,11 @@ struct Shard {
 class ResultsWriter {
  public:
   /// Creates (truncates) `path` with every dataset sized for the experiment, then starts SWMR.
+  /// `metrics` are the /metrics columns (and /metric_info rows): the running model's, or, when
+  /// merging, the shards'.
   ResultsWriter(const std::string& path, const ExperimentSpec& spec, std::size_t threads,
-                std::optional<Shard> shard = std::nullopt);
+                std::optional<Shard> shard = std::nullopt,
+                std::span<const MetricInfo> metrics = agents::metric_table());
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -139,6 +144,10 @@ class ResultsReader {
   /// early-stopped run is its ticks_run).
   [[nodiscard]] const std::vector<std::int64_t>& tick_of_row() const;
   [[nodiscard]] const std::vector<std::string>& metric_names() const;
+  /// Each metric's metadata, in the order of metric_names(), from /metric_info; for a file
+  /// written before it existed, from the running model's metric table by name (a metric this
+  /// build does not know: its name as label, no category, unit or direction).
+  [[nodiscard]] const std::vector<MetricInfo>& metric_info() const;
   [[nodiscard]] const std::vector<RunColumn>& run_columns() const;
   [[nodiscard]] const RunColumn* run_column(const std::string& name) const;
   /// Names of the varied-parameter columns of /runs.
