@@ -396,53 +396,68 @@ class Loader {
     ParameterRange range;
     range.parameter = &param;
     std::string distribution;
-    for (auto&& [key, node] : *table) {
-      const std::string k(key.str());
-      const SourceLocation at = location(node.source(), source_name_);
-      if (k == "distribution") {
-        auto text = node.as_string();
-        distribution = text ? text->get() : "";
-        if (kind != DesignKind::random) {
-          throw ConfigError(at, name + ": 'distribution' is only for [sweep.random]; this design samples uniformly");
-        }
-        if (distribution != "uniform" && distribution != "normal" && distribution != "lognormal" && distribution != "choice") {
-          throw ConfigError(at, name + ": distribution: expected \"uniform\", \"normal\", \"lognormal\" or \"choice\", got " +
-                                    describe(node));
-        }
-      } else if (k == "min" || k == "max") {
-        const ParamValue v = value_for(param, node, at);
-        const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
-                         : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
-                                                                     : std::nan("");
-        if (std::isnan(x)) throw ConfigError(at, name + ": min and max are for numbers; use values = [..]");
-        (k == "min" ? range.min : range.max) = x;
-      } else if (k == "mean" || k == "sd") {
-        auto number = node.value<double>();
-        if (!number || !std::isfinite(*number) || (k == "sd" && *number <= 0)) {
-          throw ConfigError(at, name + ": " + k + ": expected a finite number" + (k == "sd" ? " > 0" : "") +
-                                    ", got " + describe(node));
-        }
-        (k == "mean" ? range.mean : range.sd) = *number;
-      } else if (k == "values") {
-        const auto* array = node.as_array();
-        if (!array || array->empty()) throw ConfigError(at, name + ": values: expected a non-empty array");
-        for (const toml::node& element : *array) {
-          range.values.push_back(value_for(param, element, location(element.source(), source_name_)));
-        }
-      } else {
-        throw ConfigError(location(key.source(), source_name_),
-                          name + ": unknown range key '" + k + "'; expected min, max, values" +
-                              std::string(kind == DesignKind::random ? ", distribution, mean, sd" : ""));
+    for (auto&& [key, node] : *table) read_range_key(range, distribution, param, key, node, kind);
+    check_range(range, param, *table, leaf, distribution);
+    return range;
+  }
+
+  /// One key of a sweep range table (min, max, values; for random designs distribution, mean, sd).
+  void read_range_key(ParameterRange& range, std::string& distribution, const ParamSpec& param, const toml::key& key,
+                      const toml::node& node, DesignKind kind) const {
+    const std::string name = std::string(param.name);
+    const std::string k(key.str());
+    const SourceLocation at = location(node.source(), source_name_);
+    if (k == "distribution") {
+      auto text = node.as_string();
+      distribution = text ? text->get() : "";
+      if (kind != DesignKind::random) {
+        throw ConfigError(at, name + ": 'distribution' is only for [sweep.random]; this design samples uniformly");
       }
+      if (distribution != "uniform" && distribution != "normal" && distribution != "lognormal" && distribution != "choice") {
+        throw ConfigError(at, name + ": distribution: expected \"uniform\", \"normal\", \"lognormal\" or \"choice\", got " +
+                                  describe(node));
+      }
+    } else if (k == "min" || k == "max") {
+      const ParamValue v = value_for(param, node, at);
+      const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
+                       : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
+                                                                   : std::nan("");
+      if (std::isnan(x)) throw ConfigError(at, name + ": min and max are for numbers; use values = [..]");
+      (k == "min" ? range.min : range.max) = x;
+    } else if (k == "mean" || k == "sd") {
+      auto number = node.value<double>();
+      if (!number || !std::isfinite(*number) || (k == "sd" && *number <= 0)) {
+        throw ConfigError(at, name + ": " + k + ": expected a finite number" + (k == "sd" ? " > 0" : "") +
+                                  ", got " + describe(node));
+      }
+      (k == "mean" ? range.mean : range.sd) = *number;
+    } else if (k == "values") {
+      const auto* array = node.as_array();
+      if (!array || array->empty()) throw ConfigError(at, name + ": values: expected a non-empty array");
+      for (const toml::node& element : *array) {
+        range.values.push_back(value_for(param, element, location(element.source(), source_name_)));
+      }
+    } else {
+      throw ConfigError(location(key.source(), source_name_),
+                        name + ": unknown range key '" + k + "'; expected min, max, values" +
+                            std::string(kind == DesignKind::random ? ", distribution, mean, sd" : ""));
     }
+  }
+
+  /// Checks that a range's keys fit together and fills what they imply (the distribution; every
+  /// value of a boolean or choice given no values).
+  void check_range(ParameterRange& range, const ParamSpec& param, const toml::table& table, const Leaf& leaf,
+                   const std::string& distribution) const {
+    const std::string name = std::string(param.name);
+    const bool discrete_type = param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
     using D = ParameterRange::Distribution;
     const bool shaped = distribution == "normal" || distribution == "lognormal";
     for (const char* key : {"mean", "sd"}) {
-      if (table->contains(key) && !shaped) {
+      if (table.contains(key) && !shaped) {
         throw ConfigError(leaf.value_at, name + ": '" + key + "' belongs to a normal or lognormal distribution");
       }
     }
-    if (shaped && (table->contains("min") || table->contains("max") || table->contains("values"))) {
+    if (shaped && (table.contains("min") || table.contains("max") || table.contains("values"))) {
       throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution takes mean and sd only "
                                              "(draws are clipped to the parameter's range)");
     }
@@ -450,9 +465,9 @@ class Loader {
                          : distribution == "lognormal" ? D::lognormal
                          : distribution == "choice"    ? D::choice
                                                        : D::uniform;
-    const bool has_min = table->contains("min"), has_max = table->contains("max");
+    const bool has_min = table.contains("min"), has_max = table.contains("max");
     if (range.distribution == D::normal || range.distribution == D::lognormal) {
-      if (!table->contains("mean") || !table->contains("sd")) {
+      if (!table.contains("mean") || !table.contains("sd")) {
         throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution needs mean and sd");
       }
       const double center = range.distribution == D::lognormal ? std::exp(range.mean) : range.mean;
@@ -460,7 +475,7 @@ class Loader {
         throw ConfigError(leaf.value_at, name + ": the distribution's center (" + agents::short_number(center) +
                                              ") is outside the parameter's range: expected " + agents::expected_value(param));
       }
-      return range;
+      return;
     }
     if (range.values.empty() && discrete_type && !has_min && !has_max) {
       if (param.type == agents::ParamType::boolean) {
@@ -475,7 +490,6 @@ class Loader {
     } else if (has_min || has_max) {
       throw ConfigError(leaf.value_at, name + ": give either min and max or values, not both");
     }
-    return range;
   }
 
   void grid_axis(ExperimentSpec& spec, const Leaf& leaf, const std::string& name) {
@@ -774,6 +788,100 @@ void append_escaped(std::string& out, std::string_view text) {
   out += '"';
 }
 
+/// "[a, b, c]" in TOML.
+std::string value_list(const std::vector<ParamValue>& values) {
+  std::string text = "[";
+  for (std::size_t k = 0; k < values.size(); ++k) text += (k ? ", " : "") + agents::format_value(values[k]);
+  return text + "]";
+}
+
+/// One sampled parameter's range as a TOML inline table line.
+void append_range(std::string& out, DesignKind kind, const ParameterRange& r) {
+  out += std::string(r.parameter->name) + " = { ";
+  using D = ParameterRange::Distribution;
+  if (kind == DesignKind::random) {
+    out += std::string("distribution = \"") +
+           (r.distribution == D::normal ? "normal" : r.distribution == D::lognormal ? "lognormal"
+                                                   : r.discrete() ? "choice" : "uniform") + "\", ";
+  }
+  if (r.distribution == D::normal || r.distribution == D::lognormal) {
+    out += "mean = " + agents::format_value(ParamValue{r.mean}) + ", sd = " + agents::format_value(ParamValue{r.sd});
+  } else if (r.discrete()) {
+    out += "values = " + value_list(r.values);
+  } else {
+    const bool integer = r.parameter->type == agents::ParamType::integer;
+    auto number = [&](double x) {
+      return integer ? std::to_string(static_cast<std::int64_t>(x)) : agents::format_value(ParamValue{x});
+    };
+    out += "min = " + number(r.min) + ", max = " + number(r.max);
+  }
+  out += " }\n";
+}
+
+/// The [sweep.*] section of a resolved experiment (nothing without a design).
+void append_design(std::string& out, const Design& design) {
+  const auto& varied = design.parameters;
+  const std::string kind(design_kind_name(design.kind));
+  if (design.kind == DesignKind::grid) {
+    out += "\n[sweep.grid]\n";
+    for (std::size_t a = 0; a < varied.size(); ++a) out += std::string(varied[a]->name) + " = " + value_list(design.grid_values[a]) + "\n";
+  } else if (design.kind == DesignKind::list) {
+    out += "\n[sweep.list]\npoints = [\n";
+    for (const auto& point : design.list_points) {
+      out += "  {";
+      for (std::size_t p = 0; p < varied.size(); ++p) {
+        out += (p ? ", " : " ") + std::string("\"") + std::string(varied[p]->name) + "\" = " + agents::format_value(point[p]);
+      }
+      out += " },\n";
+    }
+    out += "]\n";
+  } else if (design.kind != DesignKind::none) {
+    out += "\n[sweep." + kind + "]\n";
+    if (design.kind == DesignKind::morris) {
+      out += "trajectories = " + std::to_string(design.samples) + "\nlevels = " + std::to_string(design.levels) + "\n";
+    } else {
+      out += "samples = " + std::to_string(design.samples) + "\n";
+    }
+    for (const ParameterRange& r : design.ranges) append_range(out, design.kind, r);
+  }
+}
+
+/// The [output] and [output.snapshots] sections, where they differ from the defaults.
+void append_output(std::string& out, const ExperimentSpec& spec) {
+  if (spec.record_every != 1) out += "\n[output]\nevery = " + std::to_string(spec.record_every) + "\n";
+  if (spec.snapshots.every > 0) {
+    out += "\n[output.snapshots]\nevery = " + std::to_string(spec.snapshots.every) + "\nsample = " +
+           std::to_string(spec.snapshots.agents) + "\nfields = [";
+    for (std::size_t k = 0; k < spec.snapshots.fields.size(); ++k) {
+      out += (k ? ", \"" : "\"") + std::string(agents::snapshot_field_name(spec.snapshots.fields[k])) + "\"";
+    }
+    out += "]\n";
+  }
+}
+
+/// The [[events]] of a resolved experiment.
+void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& events) {
+  for (const agents::ScheduledEvent& e : events) {
+    out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
+    switch (e.kind) {
+      case agents::ScheduledEvent::Kind::shock: out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n"; break;
+      case agents::ScheduledEvent::Kind::restructure: {
+        static const char* names[] = {"functional", "flat", "matrix", "cross_functional"};
+        out += std::string("restructure = \"") + names[static_cast<int>(e.structure)] + "\"\n";
+        break;
+      }
+      case agents::ScheduledEvent::Kind::set:
+        out += "set = {";
+        for (std::size_t k = 0; k < e.changes.size(); ++k) {
+          out += (k ? ", " : " ") + std::string("\"") + std::string(e.changes[k].first->name) + "\" = " +
+                 agents::format_value(e.changes[k].second);
+        }
+        out += " }\n";
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 ModelParams ExperimentSpec::params_at(std::size_t point) const {
@@ -811,82 +919,9 @@ std::string ExperimentSpec::resolved_text() const {
     if (std::find(varied.begin(), varied.end(), &p) != varied.end()) continue;  // under [sweep]
     out += std::string(p.name) + " = " + agents::format_value(agents::value_of(scenario, p)) + "\n";
   }
-  auto list = [](const std::vector<ParamValue>& values) {
-    std::string text = "[";
-    for (std::size_t k = 0; k < values.size(); ++k) text += (k ? ", " : "") + agents::format_value(values[k]);
-    return text + "]";
-  };
-  const std::string kind(design_kind_name(design.kind));
-  if (design.kind == DesignKind::grid) {
-    out += "\n[sweep.grid]\n";
-    for (std::size_t a = 0; a < varied.size(); ++a) out += std::string(varied[a]->name) + " = " + list(design.grid_values[a]) + "\n";
-  } else if (design.kind == DesignKind::list) {
-    out += "\n[sweep.list]\npoints = [\n";
-    for (const auto& point : design.list_points) {
-      out += "  {";
-      for (std::size_t p = 0; p < varied.size(); ++p) {
-        out += (p ? ", " : " ") + std::string("\"") + std::string(varied[p]->name) + "\" = " + agents::format_value(point[p]);
-      }
-      out += " },\n";
-    }
-    out += "]\n";
-  } else if (design.kind != DesignKind::none) {
-    out += "\n[sweep." + kind + "]\n";
-    if (design.kind == DesignKind::morris) {
-      out += "trajectories = " + std::to_string(design.samples) + "\nlevels = " + std::to_string(design.levels) + "\n";
-    } else {
-      out += "samples = " + std::to_string(design.samples) + "\n";
-    }
-    for (const ParameterRange& r : design.ranges) {
-      out += std::string(r.parameter->name) + " = { ";
-      using D = ParameterRange::Distribution;
-      if (design.kind == DesignKind::random) {
-        out += std::string("distribution = \"") +
-               (r.distribution == D::normal ? "normal" : r.distribution == D::lognormal ? "lognormal"
-                                                       : r.discrete() ? "choice" : "uniform") + "\", ";
-      }
-      if (r.distribution == D::normal || r.distribution == D::lognormal) {
-        out += "mean = " + agents::format_value(ParamValue{r.mean}) + ", sd = " + agents::format_value(ParamValue{r.sd});
-      } else if (r.discrete()) {
-        out += "values = " + list(r.values);
-      } else {
-        const bool integer = r.parameter->type == agents::ParamType::integer;
-        auto number = [&](double x) {
-          return integer ? std::to_string(static_cast<std::int64_t>(x)) : agents::format_value(ParamValue{x});
-        };
-        out += "min = " + number(r.min) + ", max = " + number(r.max);
-      }
-      out += " }\n";
-    }
-  }
-  if (record_every != 1) out += "\n[output]\nevery = " + std::to_string(record_every) + "\n";
-  if (snapshots.every > 0) {
-    out += "\n[output.snapshots]\nevery = " + std::to_string(snapshots.every) + "\nsample = " +
-           std::to_string(snapshots.agents) + "\nfields = [";
-    for (std::size_t k = 0; k < snapshots.fields.size(); ++k) {
-      out += (k ? ", \"" : "\"") + std::string(agents::snapshot_field_name(snapshots.fields[k])) + "\"";
-    }
-    out += "]\n";
-  }
-  for (const agents::ScheduledEvent& e : events) {
-    out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
-    switch (e.kind) {
-      case agents::ScheduledEvent::Kind::shock: out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n"; break;
-      case agents::ScheduledEvent::Kind::restructure: {
-        static const char* names[] = {"functional", "flat", "matrix", "cross_functional"};
-        out += std::string("restructure = \"") + names[static_cast<int>(e.structure)] + "\"\n";
-        break;
-      }
-      case agents::ScheduledEvent::Kind::set:
-        out += "set = {";
-        for (std::size_t k = 0; k < e.changes.size(); ++k) {
-          out += (k ? ", " : " ") + std::string("\"") + std::string(e.changes[k].first->name) + "\" = " +
-                 agents::format_value(e.changes[k].second);
-        }
-        out += " }\n";
-        break;
-    }
-  }
+  append_design(out, design);
+  append_output(out, *this);
+  append_events(out, events);
   return out;
 }
 

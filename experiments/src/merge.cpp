@@ -1,0 +1,81 @@
+// Merging the shard files of one experiment into one file, identical in content to a
+// single-process run.
+#include "orgsim/core/error.hpp"
+#include "orgsim/experiments/runner.hpp"
+
+#include "metric_info.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace orgsim::experiments {
+
+void merge_shards(const std::vector<std::string>& inputs, const std::string& output_path) {
+  check_output_path(output_path);
+  if (inputs.empty()) throw UsageError("merge: no shard files given");
+  std::vector<std::unique_ptr<ResultsReader>> shards;
+  std::vector<std::size_t> shard_index;  // I of each input's I/N
+  std::string experiment;
+  std::size_t count = 0;
+  std::vector<int> seen;
+  for (const std::string& path : inputs) {
+    auto reader = std::make_unique<ResultsReader>(path);
+    const std::string text = reader->attribute("experiment").value_or("");
+    const std::string shard = reader->attribute("shard").value_or("");
+    const auto slash = shard.find('/');
+    if (shard.empty() || slash == std::string::npos) {
+      throw UsageError(path + ": not a shard file (it has no shard I/N; was it run with --shard?)");
+    }
+    const std::size_t index = std::stoul(shard.substr(0, slash));
+    const std::size_t of = std::stoul(shard.substr(slash + 1));
+    if (of == 0 || of > reader->run_count() + 1'000'000 || index >= of) {
+      throw UsageError(path + ": has an invalid shard '" + shard + "'");
+    }
+    if (shards.empty()) {
+      experiment = text;
+      count = of;
+      seen.assign(count, 0);
+    } else if (text != experiment) {
+      throw UsageError(path + ": is from a different experiment than " + inputs.front());
+    } else if (of != count) {
+      throw UsageError(path + ": is shard " + shard + " but " + inputs.front() + " is one of " +
+                       std::to_string(count));
+    } else if (const std::string other =
+                   metric_info_difference(shards.front()->metric_info(), reader->metric_info());
+               !other.empty()) {
+      throw UsageError(path + ": has other metric metadata than " + inputs.front() + " (" + other +
+                       ")");
+    }
+    if (index >= count || seen[index]++)
+      throw UsageError(path + ": shard " + shard + " is given twice");
+    if (!reader->finished())
+      throw UsageError(path + ": shard " + shard + " is incomplete (finish it with --resume)");
+    for (std::size_t run = index; run < reader->run_count(); run += count) {
+      if (!reader->complete(run))
+        throw UsageError(path + ": shard " + shard + " lacks run " + std::to_string(run));
+    }
+    shards.push_back(std::move(reader));
+    shard_index.push_back(index);
+  }
+  for (std::size_t index = 0; index < count; ++index) {
+    if (!seen[index]) {
+      throw UsageError("merge: shard " + std::to_string(index) + "/" + std::to_string(count) +
+                       " is missing");
+    }
+  }
+  const ExperimentSpec spec = parse_experiment(experiment, "<merged shards>");
+  if (spec.resolved_text() != experiment)
+    throw ResultsError("merge: the shards' experiment does not parse back");
+  ResultsWriter writer(output_path, spec, 1, std::nullopt, shards.front()->metric_info());
+  std::size_t written = 0;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    for (std::size_t run = shard_index[k]; run < shards[k]->run_count(); run += count) {
+      writer.write(shards[k]->record(run));
+      ++written;
+    }
+  }
+  writer.finish(written);
+}
+
+}  // namespace orgsim::experiments
