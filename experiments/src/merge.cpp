@@ -5,6 +5,8 @@
 
 #include "metric_info.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,13 +41,13 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
     } else if (text != experiment) {
       throw UsageError(path + ": is from a different experiment than " + inputs.front());
     } else if (of != count) {
-      throw UsageError(path + ": is shard " + shard + " but " + inputs.front() + " is one of " +
-                       std::to_string(count));
+      throw UsageError(
+          fmt::format("{}: is shard {} but {} is one of {}", path, shard, inputs.front(), count));
     } else if (const std::string other =
                    metric_info_difference(shards.front()->metric_info(), reader->metric_info());
                !other.empty()) {
-      throw UsageError(path + ": has other metric metadata than " + inputs.front() + " (" + other +
-                       ")");
+      throw UsageError(
+          fmt::format("{}: has other metric metadata than {} ({})", path, inputs.front(), other));
     }
     if (index >= count || seen[index]++)
       throw UsageError(path + ": shard " + shard + " is given twice");
@@ -53,15 +55,14 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
       throw UsageError(path + ": shard " + shard + " is incomplete (finish it with --resume)");
     for (std::size_t run = index; run < reader->run_count(); run += count) {
       if (!reader->complete(run))
-        throw UsageError(path + ": shard " + shard + " lacks run " + std::to_string(run));
+        throw UsageError(fmt::format("{}: shard {} lacks run {}", path, shard, run));
     }
     shards.push_back(std::move(reader));
     shard_index.push_back(index);
   }
   for (std::size_t index = 0; index < count; ++index) {
     if (!seen[index]) {
-      throw UsageError("merge: shard " + std::to_string(index) + "/" + std::to_string(count) +
-                       " is missing");
+      throw UsageError(fmt::format("merge: shard {}/{} is missing", index, count));
     }
   }
   const ExperimentSpec spec = parse_experiment(experiment, "<merged shards>");

@@ -5,13 +5,14 @@
 
 #include "sweep.hpp"
 
+#include <fmt/format.h>
+
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -98,13 +99,9 @@ std::optional<std::uint64_t> cgroup_memory_left() {
 }
 
 std::string gigabytes(std::uintmax_t bytes) {
-  char text[48];
-  if (bytes >= 1'000'000'000) {
-    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  }
-  return text;
+  const auto x = static_cast<double>(bytes);
+  return bytes >= 1'000'000'000 ? fmt::format("{:.1f} GB", x / 1e9)
+                                : fmt::format("{:.1f} MB", x / 1e6);
 }
 
 // Measured (2026-12-02, deflate_rows): /metrics of default-size full-model runs compress to 57 %
@@ -179,11 +176,11 @@ ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& out
   check.available_memory = available_memory();
   if (check.run_memory > check.available_memory) {
     check.memory_ok = false;
-    check.memory_message =
-        "the experiment's largest run needs an estimated " + gigabytes(check.run_memory) +
-        " of memory, but this machine has " + gigabytes(check.available_memory) +
-        " available; use fewer employees (org.employees, growth.target_employees) or fewer "
-        "dimensions (learning.dimensions)";
+    check.memory_message = fmt::format(
+        "the experiment's largest run needs an estimated {} of memory, but this machine has {} "
+        "available; use fewer employees (org.employees, growth.target_employees) or fewer "
+        "dimensions (learning.dimensions)",
+        gigabytes(check.run_memory), gigabytes(check.available_memory));
   }
   const std::size_t count = shard.value_or(Shard{}).runs_of(spec.run_count());
   const std::uintmax_t all = estimate_results_bytes(spec, count);
@@ -204,11 +201,11 @@ ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& out
     replaced = fs::file_size(output_path, ec);
   if (check.results_bytes > check.free_disk + replaced) {
     check.disk_ok = false;
-    check.disk_message =
-        output_path + ": the results need an estimated " + gigabytes(check.results_bytes) +
-        " but its file system has " + gigabytes(check.free_disk) +
-        " free; free space, choose another -o, record less (output.every, output.snapshots), "
-        "or add --no-space-check if the estimate is too high";
+    check.disk_message = fmt::format(
+        "{}: the results need an estimated {} but its file system has {} free; free space, "
+        "choose another -o, record less (output.every, output.snapshots), or add "
+        "--no-space-check if the estimate is too high",
+        output_path, gigabytes(check.results_bytes), gigabytes(check.free_disk));
   }
   return check;
 }

@@ -7,10 +7,11 @@
 #include "metric_info.hpp"
 #include "results_schema.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -53,9 +54,13 @@ namespace {
 
 /// "12.3 MB"
 std::string megabytes(double bytes) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f MB", bytes / 1e6);
-  return buffer;
+  return fmt::format("{:.1f} MB", bytes / 1e6);
+}
+
+/// "needs 12.3 MB, more than the 8.0 MB available"
+std::string needs_more_than(double bytes, std::size_t memory_limit) {
+  return fmt::format("needs {}, more than the {} available", megabytes(bytes),
+                     megabytes(static_cast<double>(memory_limit)));
 }
 
 /// A whole number stored as a double in /runs (a count or an index), or ResultsError.
@@ -65,9 +70,9 @@ std::uint64_t whole_number(const std::string& path, const RunColumn* column, con
     throw ResultsError(path + ": /runs lacks the " + std::string(name) + " column");
   const double x = column->numbers.at(run);
   if (!(x >= 0 && x <= limit) || x != std::floor(x)) {
-    throw ResultsError(path + ": run " + std::to_string(run) + ": /runs " + name + " is " +
-                       column->format(run) + ", expected a whole number from 0 to " +
-                       RunColumn{"", false, {limit}, {}}.format(0));
+    throw ResultsError(
+        fmt::format("{}: run {}: /runs {} is {}, expected a whole number from 0 to {}", path, run,
+                    name, column->format(run), RunColumn{"", false, {limit}, {}}.format(0)));
   }
   return static_cast<std::uint64_t>(x);
 }
@@ -158,10 +163,9 @@ void ResultsReader::Impl::open_metrics() {
   const double run_bytes =
       8.0 * static_cast<double>(tick_rows) * (static_cast<double>(metric_count) + 1);
   if (run_bytes > static_cast<double>(memory_limit)) {
-    throw ResultsError(path + ": /metrics declares " + std::to_string(tick_rows) + " rows x " +
-                       std::to_string(metric_count) + " metrics per run; reading one run needs " +
-                       megabytes(run_bytes) + ", more than the " +
-                       megabytes(static_cast<double>(memory_limit)) + " available");
+    throw ResultsError(
+        fmt::format("{}: /metrics declares {} rows x {} metrics per run; reading one run {}", path,
+                    tick_rows, metric_count, needs_more_than(run_bytes, memory_limit)));
   }
   if (!h5::read_strings_attribute(metrics, "names", metric_names) ||
       metric_names.size() != metric_count) {
@@ -177,9 +181,9 @@ void ResultsReader::Impl::read_tick_of_row() {
     const hssize_t n = H5Sget_simple_extent_npoints(attr_space);
     h5::Handle attr_type = h5::type(H5Aget_type(attr), "tick_of_row type");
     if (n != static_cast<hssize_t>(tick_rows) || H5Tget_class(attr_type) != H5T_INTEGER) {
-      throw ResultsError(
-          path + ": /metrics attribute tick_of_row must list one tick (an integer) per row, " +
-          std::to_string(tick_rows) + " in all");
+      throw ResultsError(fmt::format(
+          "{}: /metrics attribute tick_of_row must list one tick (an integer) per row, {} in all",
+          path, tick_rows));
     }
     tick_of_row.resize(static_cast<std::size_t>(n));
     h5::check_status(H5Aread(attr, H5T_NATIVE_INT64, tick_of_row.data()),
@@ -200,17 +204,16 @@ void ResultsReader::Impl::read_runs() {
   if (H5Sget_simple_extent_ndims(space) != 1) throw ResultsError(path + ": /runs must be 1-D");
   h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), path + ": dimensions");
   if (dims[0] != runs) {
-    throw ResultsError(path + ": /runs has " + std::to_string(dims[0]) + " rows but /metrics " +
-                       std::to_string(runs) + " runs");
+    throw ResultsError(
+        fmt::format("{}: /runs has {} rows but /metrics {} runs", path, dims[0], runs));
   }
   // The /runs table is held in memory (every column as double or text, plus per-run state).
   const double table_bytes =
       static_cast<double>(runs) *
       (static_cast<double>(H5Tget_size(runs_type)) * 2 + 8.0 * (H5Tget_nmembers(runs_type) + 4));
   if (table_bytes > static_cast<double>(memory_limit)) {
-    throw ResultsError(path + ": /runs declares " + std::to_string(runs) +
-                       " runs; reading it needs " + megabytes(table_bytes) + ", more than the " +
-                       megabytes(static_cast<double>(memory_limit)) + " available");
+    throw ResultsError(fmt::format("{}: /runs declares {} runs; reading it {}", path, runs,
+                                   needs_more_than(table_bytes, memory_limit)));
   }
   const int members = H5Tget_nmembers(runs_type);
   for (int k = 0; k < members; ++k) {
@@ -253,8 +256,8 @@ void ResultsReader::Impl::read_run_info() {
   }
   H5Sget_simple_extent_dims(info_space, info_rows, nullptr);
   if (info_rows[0] != runs) {
-    throw ResultsError(path + ": /run_info has " + std::to_string(info_rows[0]) +
-                       " rows but /metrics " + std::to_string(runs) + " runs");
+    throw ResultsError(
+        fmt::format("{}: /run_info has {} rows but /metrics {} runs", path, info_rows[0], runs));
   }
   h5::Handle memory = h5::type(H5Tcreate(H5T_COMPOUND, sizeof(double)), "wall type");
   h5::check_status(H5Tinsert(memory, "wall_seconds", 0, H5T_NATIVE_DOUBLE), "wall column");
@@ -384,23 +387,22 @@ void ResultsReader::Impl::read_snapshots(std::size_t run, std::uint64_t count,
     // [run, snapshot, agent] values, or [run, snapshot, agent, dimension] beliefs.
     const int rank = H5Sget_simple_extent_ndims(space);
     if (rank != 3 && rank != 4) {
-      throw ResultsError(path + ": /snapshots/" + field + " must have 3 or 4 dimensions, not " +
-                         std::to_string(rank));
+      throw ResultsError(
+          fmt::format("{}: /snapshots/{} must have 3 or 4 dimensions, not {}", path, field, rank));
     }
     hsize_t dims[4] = {0, 0, 0, 1};
     h5::check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "snapshot dimensions");
     if (dims[0] <= run || dims[1] < out.count) {
-      throw ResultsError(path + ": /snapshots/" + field + " has no room for run " +
-                         std::to_string(run) + "'s " + std::to_string(out.count) + " snapshots");
+      throw ResultsError(fmt::format("{}: /snapshots/{} has no room for run {}'s {} snapshots",
+                                     path, field, run, out.count));
     }
     const hsize_t start[4] = {run, 0, 0, 0};
     const hsize_t block[4] = {1, out.count, dims[2], rank == 4 ? dims[3] : 1};
     const double cells = static_cast<double>(block[1]) * static_cast<double>(block[2]) *
                          static_cast<double>(block[3]);
     if (cells * 8 > static_cast<double>(memory_limit)) {
-      throw ResultsError(path + ": /snapshots/" + field + " of run " + std::to_string(run) +
-                         " needs " + megabytes(cells * 8) + ", more than the " +
-                         megabytes(static_cast<double>(memory_limit)) + " available");
+      throw ResultsError(fmt::format("{}: /snapshots/{} of run {} {}", path, field, run,
+                                     needs_more_than(cells * 8, memory_limit)));
     }
     const std::size_t n = out.count * dims[2] * block[3];
     if (n == 0) continue;

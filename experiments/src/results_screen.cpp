@@ -4,6 +4,8 @@
 
 #include "results_schema.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,8 @@
 namespace orgsim::experiments {
 
 namespace {
+constexpr const char* kDamaged = "the file is damaged or not an orgsim results file";
+
 /// Reads `path` as the commands do (metadata, provenance, the /runs table, a few runs): 0 when
 /// it reads, 2 for an ordinary error (which the reader in the parent then reports).
 int read_like_the_commands(const std::string& path) {
@@ -72,9 +76,9 @@ void screen_results_file(const std::string& path, double limit_seconds) {
       ::kill(child, SIGKILL);
       ::waitpid(child, &status, 0);
       throw ResultsError(
-          path + ": the HDF5 library had not finished reading this file after " +
-          std::to_string(static_cast<int>(limit_seconds)) +
-          " s (it loops on some corrupt files): the file is damaged or not an orgsim results file");
+          fmt::format("{}: the HDF5 library had not finished reading this file "
+                      "after {} s (it loops on some corrupt files): {}",
+                      path, static_cast<int>(limit_seconds), kDamaged));
     }
     ::usleep(2000);
   }
@@ -84,11 +88,11 @@ void screen_results_file(const std::string& path, double limit_seconds) {
                        (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 2);
   if (crashed) {
     const std::string how = WIFSIGNALED(status)
-                                ? "signal " + std::to_string(WTERMSIG(status))
-                                : "exit status " + std::to_string(WEXITSTATUS(status));
-    throw ResultsError(
-        path + ": the HDF5 library crashed reading this file (" + how +
-        ", in a separate process): the file is damaged or not an orgsim results file");
+                                ? fmt::format("signal {}", WTERMSIG(status))
+                                : fmt::format("exit status {}", WEXITSTATUS(status));
+    throw ResultsError(fmt::format(
+        "{}: the HDF5 library crashed reading this file ({}, in a separate process): {}", path, how,
+        kDamaged));
   }
 }
 

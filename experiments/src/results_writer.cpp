@@ -8,6 +8,8 @@
 #include "results_schema.hpp"
 #include "table_rows.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -329,10 +331,9 @@ void ResultsWriter::write(const RunRecord& record) {
         (!record.chunks.empty() &&
          record.chunks.size() != schema::metrics_chunks(rows, s.tick_rows))) {
       // Checked before anything of the run is written: the file stays readable.
-      throw ResultsError("run " + std::to_string(record.run) + " arrived with " +
-                         std::to_string(rows) + " rows in " + std::to_string(record.chunks.size()) +
-                         " chunks, which does not fit /metrics (" + std::to_string(s.tick_rows) +
-                         " rows a run)");
+      throw ResultsError(fmt::format(
+          "run {} arrived with {} rows in {} chunks, which does not fit /metrics ({} rows a run)",
+          record.run, rows, record.chunks.size(), s.tick_rows));
     }
     s.write_metric_chunks(record);
     s.write_snapshots(record);
