@@ -12,7 +12,7 @@
 namespace orgsim::experiments {
 
 std::size_t metrics_rows_per_chunk(std::size_t tick_rows) {
-  // At most 64 rows x 43 metrics x 8 bytes = 22 KB: large enough for fast reads of whole runs,
+  // At most 64 rows of every metric, 8 bytes a value: large enough for fast reads of whole runs,
   // small enough that a run stopping after a few dozen ticks (March's equilibrium) compresses
   // little beyond its own rows; chunks past a run's last row stay unwritten. The rows are split
   // evenly over the chunks, so that a run that records all its rows compresses almost no padding

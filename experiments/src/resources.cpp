@@ -22,11 +22,10 @@ namespace orgsim::experiments {
 
 namespace {
 
-// Benchmarked throughput per core (benchmarks/README.md): used for time estimates only.
-constexpr double kCoreEmployeeTicksPerSecond =
-    5.0e6;  // BM_Tick, 100k employees, 1 thread: 5.9-6.1 M
-constexpr double kFullEmployeeTicksPerSecond =
-    2.0e6;  // BM_FullTick, 100k employees, 1 thread: 2.3 M
+// Throughput per core, a little below the measured one (benchmarks/README.md, BM_Tick and
+// BM_FullTick at 100k employees, 1 thread): used for time estimates only.
+constexpr double kCoreEmployeeTicksPerSecond = 5.0e6;  // the learning core alone
+constexpr double kFullEmployeeTicksPerSecond = 2.0e6;  // every submodel on
 
 std::size_t bytes_per_employee(const agents::ModelParams& p) {
   const std::size_t m = static_cast<std::size_t>(p.learning.dimensions);
@@ -104,10 +103,10 @@ std::string gigabytes(std::uintmax_t bytes) {
                                 : fmt::format("{:.1f} MB", x / 1e6);
 }
 
-// Measured (2026-12-02, deflate_rows): /metrics of default-size full-model runs compress to 57 %
-// of their 8-byte values (51 KB for 261 rows x 43 metrics; docs/cluster.md). Runs with submodels
-// off compress better (their NaN and constant columns become references: 14 % for March's core),
-// so the estimate errs high for them.
+// Compressed /metrics bytes per raw 8-byte value of default-size full-model runs, with some
+// margin (deflate_rows' ratios: benchmarks/README.md, BM_CompressMetrics). Runs with submodels
+// off compress better (their NaN and constant columns become references), so the estimate errs
+// high for them.
 constexpr double kMetricsCompression = 0.60;
 }  // namespace
 

@@ -60,9 +60,9 @@ Flow plan_flow(const ExperimentSpec& spec, const RunnerOptions& options, std::si
   const std::size_t fit = std::max<std::size_t>(1, memory_budget() / per_run);
   Flow flow;
   flow.in_flight = std::min<std::size_t>({2 * threads, fit, std::max<std::size_t>(1, runs)});
-  // Finished runs wait for the writer, which wakes every 5 ms when idle: the queue must hold a
-  // few milliseconds of short runs (or workers stall), within a quarter of the budget (a run's
-  // memory estimate bounds its record).
+  // Finished runs wait for the writer, which naps a few milliseconds when idle (kNap in
+  // sweep_writer.cpp): the queue must hold that long's worth of short runs (or workers stall),
+  // within a quarter of the budget (a run's memory estimate bounds its record).
   const std::size_t waiting =
       std::clamp<std::size_t>(memory_budget() / 4 / per_run, flow.in_flight, 4096);
   flow.queue_capacity = options.queue_capacity ? options.queue_capacity : waiting;
@@ -164,8 +164,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   report.runs_in_flight = flow.in_flight;
   // Written runs go back to the workers to be freed: memory is then released by a thread that
   // allocates the same sizes again (glibc keeps it in that thread's cache, without a lock), not
-  // by the writer into the workers' arenas, under their locks (Figure 1's 21,000 runs/s: the
-  // results' share of the sweep 6.5% -> 5.3% in one window, benchmarks/README.md).
+  // by the writer into the workers' arenas, under their locks (measured on Figure 1's many short
+  // runs: benchmarks/README.md, "The writer").
   sweep::WriterThread writer_thread(*writer, halt, options, report.runs_reused, report.runs,
                                     flow.queue_capacity, !options.farm);
   const std::exception_ptr worker_error =

@@ -1,6 +1,7 @@
 // A DEFLATE encoder for tables of doubles whose rows repeat many values exactly (the /metrics
-// rows of a run): what HDF5's deflate filter, zlib, h5py, R and MATLAB inflate, at about 2.5 GB/s
-// (4-5 times a general-purpose deflate at level 1). docs/results-format.md, "Compression".
+// rows of a run): what HDF5's deflate filter, zlib, h5py, R and MATLAB inflate, several times
+// faster than a general-purpose deflate at level 1 (benchmarks/README.md, BM_CompressMetrics).
+// docs/results-format.md, "Compression".
 #pragma once
 
 #include <cstddef>
@@ -21,10 +22,10 @@ namespace orgsim::experiments {
 /// row; values inside a reference are not remembered). Consecutive values that repeat at the same
 /// distance become one reference of up to 32 values, and any other value is sent as 8 literal
 /// bytes. There is no search beyond those six comparisons, so a chunk costs one pass over its
-/// values: 13.5 us for a run of 101 rows x 43 metrics (libdeflate's level 1: 70-78 us). Chunks
-/// are 19-23% larger than libdeflate's level 1 and files 14-17% (the fixed codes spend 8.4 bits
-/// on a literal byte, and the byte-level repeats inside changing doubles are not searched for);
-/// benchmarks/README.md gives both.
+/// values. Chunks are larger than libdeflate's level 1 makes them (the fixed codes spend more
+/// than 8 bits on a literal byte on average, and the byte-level repeats inside changing doubles
+/// are not searched for); benchmarks/README.md (BM_CompressMetrics) gives the time and the size
+/// of both.
 ///
 /// @throws std::invalid_argument if width is 0 or does not divide values.size()
 ///
