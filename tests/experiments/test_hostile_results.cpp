@@ -345,7 +345,7 @@ TEST(MetricInfo, AnOldFileTakesTheModelsMetadataByName) {
   EXPECT_EQ(first.better, Better::none);
   EXPECT_FALSE(first.headline);
   EXPECT_EQ(reader.metric_info().at(1).name, "strategic_fit");
-  EXPECT_EQ(reader.metric_info().at(1).label, agents::metric_table()[0].label);
+  EXPECT_EQ(reader.metric_info().at(1).label, agents::metric_table()[*agents::find_metric("strategic_fit")].label);
 }
 
 TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
@@ -362,7 +362,7 @@ TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
   rows = model_rows();
   std::swap(rows[0], rows[1]);
   EXPECT_NE(refused("info_order.h5", [&](hid_t file) { write_metric_info(file, rows); })
-                .find("/metric_info row 0 is metric '" + rows[0].name + "', but /metrics column 0 is 'strategic_fit'"),
+                .find("/metric_info row 0 is metric '" + rows[0].name + "', but /metrics column 0 is '" + rows[1].name + "'"),
             std::string::npos);
   rows = model_rows();
   rows[2].better = "sideways";
