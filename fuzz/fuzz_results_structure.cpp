@@ -159,17 +159,18 @@ void make_names_attribute(FuzzedDataProvider& in, hid_t object, const char* name
   }
 }
 
-/// A /runs-like compound table with a fuzzer-chosen subset of orgsim's columns.
-void make_table(FuzzedDataProvider& in, hid_t file, const char* name, std::vector<const char*> columns,
-                hsize_t rows) {
-  struct Member {
-    const char* name;
-    hid_t type;
-    std::size_t offset;
-  };
+/// A column of a fuzzed compound table: its name, type and offset in a row.
+struct Member {
+  const char* name;
+  hid_t type;
+  std::size_t offset;
+};
+
+/// A fuzzer-chosen subset of `columns`, each of a fuzzer-chosen type (the types it creates go to
+/// `owned`); `bytes` becomes the row size.
+std::vector<Member> choose_members(FuzzedDataProvider& in, const std::vector<const char*>& columns,
+                                   std::vector<hid_t>& owned, std::size_t& bytes) {
   std::vector<Member> members;
-  std::vector<hid_t> owned;
-  std::size_t bytes = 0;
   for (const char* column : columns) {
     if (in.ConsumeIntegralInRange(0, 7) == 0) continue;  // dropped column
     hid_t type = H5T_IEEE_F64LE;
@@ -200,6 +201,49 @@ void make_table(FuzzedDataProvider& in, hid_t file, const char* name, std::vecto
     members.push_back({column, type, bytes});
     bytes += H5Tget_size(type);
   }
+  return members;
+}
+
+/// Fills `points` rows of fuzzed values and writes them to `set`.
+void write_rows(FuzzedDataProvider& in, hid_t set, hid_t row_type, const std::vector<Member>& members,
+                std::size_t bytes, hssize_t points) {
+  std::vector<std::uint8_t> buffer(bytes * static_cast<std::size_t>(points), 0);
+  std::vector<std::string> texts;
+  texts.reserve(static_cast<std::size_t>(points) * members.size());
+  for (hssize_t r = 0; r < points; ++r) {
+    std::uint8_t* row = buffer.data() + static_cast<std::size_t>(r) * bytes;
+    for (const Member& m : members) {
+      const H5T_class_t cls = H5Tget_class(m.type);
+      if (cls == H5T_STRING && H5Tis_variable_str(m.type) > 0) {
+        texts.push_back(in.ConsumeRandomLengthString(8));
+        const char* p = texts.back().c_str();
+        std::memcpy(row + m.offset, &p, sizeof p);
+      } else if (cls == H5T_STRING) {
+        const std::string t = in.ConsumeRandomLengthString(H5Tget_size(m.type));
+        std::memcpy(row + m.offset, t.data(), std::min(t.size(), H5Tget_size(m.type)));
+      } else if (cls == H5T_FLOAT && H5Tget_size(m.type) == 8) {
+        const double x = interesting_number(in);
+        std::memcpy(row + m.offset, &x, 8);
+      } else if (cls == H5T_FLOAT) {
+        const auto x = static_cast<float>(interesting_number(in));
+        std::memcpy(row + m.offset, &x, 4);
+      } else if (cls == H5T_INTEGER && H5Tget_size(m.type) == 8) {
+        const auto x = in.ConsumeIntegralInRange<std::int64_t>(-2, 70);
+        std::memcpy(row + m.offset, &x, 8);
+      } else if (cls == H5T_INTEGER) {
+        row[m.offset] = in.ConsumeIntegral<std::uint8_t>();
+      }
+    }
+  }
+  H5Dwrite(set, row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
+}
+
+/// A /runs-like compound table with a fuzzer-chosen subset of orgsim's columns.
+void make_table(FuzzedDataProvider& in, hid_t file, const char* name, std::vector<const char*> columns,
+                hsize_t rows) {
+  std::vector<hid_t> owned;
+  std::size_t bytes = 0;
+  const std::vector<Member> members = choose_members(in, columns, owned, bytes);
   if (members.empty()) return;
   Id row_type(H5Tcreate(H5T_COMPOUND, bytes), H5Tclose);
   for (const Member& m : members) H5Tinsert(row_type, m.name, m.offset, m.type);
@@ -214,51 +258,12 @@ void make_table(FuzzedDataProvider& in, hid_t file, const char* name, std::vecto
   Id space(space_id, H5Sclose);
   Id set(H5Dcreate2(file, name, row_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
   const hssize_t points = H5Sget_simple_extent_npoints(space);
-  if (set.ok() && points > 0 && points <= 64) {
-    std::vector<std::uint8_t> buffer(bytes * static_cast<std::size_t>(points), 0);
-    std::vector<std::string> texts;
-    texts.reserve(static_cast<std::size_t>(points) * members.size());
-    for (hssize_t r = 0; r < points; ++r) {
-      std::uint8_t* row = buffer.data() + static_cast<std::size_t>(r) * bytes;
-      for (const Member& m : members) {
-        const H5T_class_t cls = H5Tget_class(m.type);
-        if (cls == H5T_STRING && H5Tis_variable_str(m.type) > 0) {
-          texts.push_back(in.ConsumeRandomLengthString(8));
-          const char* p = texts.back().c_str();
-          std::memcpy(row + m.offset, &p, sizeof p);
-        } else if (cls == H5T_STRING) {
-          const std::string t = in.ConsumeRandomLengthString(H5Tget_size(m.type));
-          std::memcpy(row + m.offset, t.data(), std::min(t.size(), H5Tget_size(m.type)));
-        } else if (cls == H5T_FLOAT && H5Tget_size(m.type) == 8) {
-          const double x = interesting_number(in);
-          std::memcpy(row + m.offset, &x, 8);
-        } else if (cls == H5T_FLOAT) {
-          const auto x = static_cast<float>(interesting_number(in));
-          std::memcpy(row + m.offset, &x, 4);
-        } else if (cls == H5T_INTEGER && H5Tget_size(m.type) == 8) {
-          const auto x = in.ConsumeIntegralInRange<std::int64_t>(-2, 70);
-          std::memcpy(row + m.offset, &x, 8);
-        } else if (cls == H5T_INTEGER) {
-          row[m.offset] = in.ConsumeIntegral<std::uint8_t>();
-        }
-      }
-    }
-    H5Dwrite(set, row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
-  }
+  if (set.ok() && points > 0 && points <= 64) write_rows(in, set, row_type, members, bytes, points);
   for (hid_t t : owned) H5Tclose(t);
 }
 
-void build_file(FuzzedDataProvider& in, const std::string& path) {
-  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  if (in.ConsumeBool()) H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-  Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
-  if (!file.ok()) return;
-  std::vector<hid_t> owned;
-
-  // Root attributes (provenance).
-  for (const char* name : {"finished", "experiment", "experiment_name", "design"}) make_names_attribute(in, file, name);
-
-  // /metrics: missing, renamed, a group, or a dataset of any type and shape.
+/// /metrics: missing, renamed, a group, or a dataset of any type and shape. Returns its run count.
+hsize_t make_metrics(FuzzedDataProvider& in, hid_t file, std::vector<hid_t>& owned) {
   hsize_t runs = 0;
   const int metrics_kind = in.ConsumeIntegralInRange(0, 7);
   if (metrics_kind == 1) {
@@ -306,7 +311,11 @@ void build_file(FuzzedDataProvider& in, const std::string& path) {
     }
   }
 
-  // /runs, /run_info and /snapshots.
+  return runs;
+}
+
+/// /runs, /run_info and /snapshots.
+void make_runs_tables(FuzzedDataProvider& in, hid_t file, hsize_t runs, std::vector<hid_t>& owned) {
   const int runs_kind = in.ConsumeIntegralInRange(0, 5);
   if (runs_kind == 1) {
     Id group(H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
@@ -336,6 +345,20 @@ void build_file(FuzzedDataProvider& in, const std::string& path) {
       make_dataset(in, group, *field ? field : "beliefs", type, space, huge);
     }
   }
+}
+
+void build_file(FuzzedDataProvider& in, const std::string& path) {
+  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (in.ConsumeBool()) H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+  if (!file.ok()) return;
+  std::vector<hid_t> owned;
+
+  // Root attributes (provenance).
+  for (const char* name : {"finished", "experiment", "experiment_name", "design"}) make_names_attribute(in, file, name);
+
+  const hsize_t runs = make_metrics(in, file, owned);
+  make_runs_tables(in, file, runs, owned);
   for (hid_t t : owned) H5Tclose(t);
 }
 
