@@ -11,11 +11,11 @@
 #include <libdeflate.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace {
 
@@ -53,9 +53,12 @@ constexpr Tick kWarmUpTicks = 20;
 /// `grid` of each point of a 5 x 2 grid of p1 and p2.
 experiments::ExperimentSpec small_runs(int replications, bool grid, int employees = 50) {
   std::string text = "[experiment]\nticks = 100\nreplications = " + std::to_string(replications) +
-                     "\n[scenario]\norg.employees = " + std::to_string(employees) + "\nlearning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n";
+                     "\n[scenario]\norg.employees = " + std::to_string(employees) +
+                     "\nlearning.turnover_rate = 0.01\nlearning.turbulence_rate = 0.01\n";
   if (grid) {
-    text += "[sweep.grid]\nlearning.socialization_rate = [0.1, 0.3, 0.5, 0.7, 0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n";
+    text +=
+        "[sweep.grid]\nlearning.socialization_rate = [0.1, 0.3, 0.5, 0.7, "
+        "0.9]\nlearning.code_learning_rate = [0.2, 0.8]\n";
   }
   return experiments::parse_experiment(text, "small");
 }
@@ -67,7 +70,8 @@ experiments::ExperimentSpec default_experiment() {
 
 /// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium.
 experiments::ExperimentSpec march_figure1() {
-  return experiments::load_experiment(ORGSIM_SOURCE_DIR "/experiments/configs/validation/march-figure1.toml");
+  return experiments::load_experiment(ORGSIM_SOURCE_DIR
+                                      "/experiments/configs/validation/march-figure1.toml");
 }
 
 /// One full tick (every phase) plus the metrics, as simulate() does it, after kWarmUpTicks.
@@ -87,17 +91,21 @@ void run_ticks_benchmark(benchmark::State& state, const agents::ModelParams& par
     agents::measure(org, row);
     benchmark::DoNotOptimize(row.data());
   }
-  state.counters["employee_ticks"] = benchmark::Counter(
-      static_cast<double>(employees) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["employee_ticks"] =
+      benchmark::Counter(static_cast<double>(employees) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
   state.counters["threads"] = static_cast<double>(limit.threads());
 }
 
 /// The learning core alone (March's model with turnover and turbulence).
-void BM_Tick(benchmark::State& state) { run_ticks_benchmark(state, benchmark_params(state.range(0))); }
+void BM_Tick(benchmark::State& state) {
+  run_ticks_benchmark(state, benchmark_params(state.range(0)));
+}
 
 /// The full model: every submodel on.
-void BM_FullTick(benchmark::State& state) { run_ticks_benchmark(state, full_params(state.range(0))); }
+void BM_FullTick(benchmark::State& state) {
+  run_ticks_benchmark(state, full_params(state.range(0)));
+}
 
 /// 1k, 100k and 1M employees, each on 1 and 2 threads.
 void sizes_and_threads(benchmark::internal::Benchmark* b) {
@@ -113,7 +121,8 @@ BENCHMARK(BM_Tick)->Apply(sizes_and_threads);
 
 /// A whole sweep end to end, results written to HDF5 as `orgsim run` writes them; counters `runs`
 /// per second and `writer_share` (time the writer thread spent in HDF5 calls / wall time).
-void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec& spec, const char* tag) {
+void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec& spec,
+                     const char* tag) {
   ThreadLimit limit(static_cast<std::size_t>(state.range(0)));
   const auto out = std::filesystem::temp_directory_path() /
                    ("orgsim-bench-" + std::string(tag) + "-" + std::to_string(::getpid()) + ".h5");
@@ -133,7 +142,8 @@ void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec&
   }
   std::filesystem::remove(out);
   state.counters["runs"] = benchmark::Counter(
-      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+      static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
   state.counters["writer_share"] = writer_seconds / wall_seconds;
 }
 
@@ -141,13 +151,20 @@ void sweep_benchmark(benchmark::State& state, const experiments::ExperimentSpec&
 void BM_DefaultSweep(benchmark::State& state) {
   sweep_benchmark(state, default_experiment(), "default");
 }
-BENCHMARK(BM_DefaultSweep)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DefaultSweep)
+    ->ArgNames({"threads"})
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 /// CPU time of the whole process so far (user + system, every thread).
 double process_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -157,13 +174,13 @@ double process_cpu_seconds() {
 template <typename Body>
 void like_the_sweep(std::size_t count, std::size_t threads, Body body) {
   std::size_t next = 0;
-  tbb::parallel_pipeline(2 * threads,
-                         tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
-                                                             [&](tbb::flow_control& fc) -> std::size_t {
-                                                               if (next == count) fc.stop();
-                                                               return next++;
-                                                             }) &
-                             tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, body));
+  tbb::parallel_pipeline(
+      2 * threads, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                                       [&](tbb::flow_control& fc) -> std::size_t {
+                                                         if (next == count) fc.stop();
+                                                         return next++;
+                                                       }) &
+                       tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, body));
 }
 
 /// What writing the results costs a sweep: the sweep as `orgsim run` runs it (workers compute
@@ -179,20 +196,27 @@ void BM_OutputCost(benchmark::State& state) {
   ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
   const auto spec = [&] {
     switch (state.range(0)) {
-      case 0: return small_runs(200, true);
-      case 1: return default_experiment();
-      case 2: return march_figure1();
-      default: return small_runs(100, true, 150);
+      case 0:
+        return small_runs(200, true);
+      case 1:
+        return default_experiment();
+      case 2:
+        return march_figure1();
+      default:
+        return small_runs(100, true, 150);
     }
   }();
-  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-output-" + std::to_string(::getpid()) + ".h5");
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("orgsim-bench-output-" + std::to_string(::getpid()) + ".h5");
   experiments::RunnerOptions options;
   options.threads = limit.threads();
   const auto run_options = spec.run_options();
   const auto replications = static_cast<std::size_t>(spec.replications);
-  const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+  const std::size_t tick_rows =
+      agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
   const auto simulate = [&](std::size_t run) {
-    return agents::simulate(spec.params_at(run / replications), {spec.seed, run % replications}, run_options);
+    return agents::simulate(spec.params_at(run / replications), {spec.seed, run % replications},
+                            run_options);
   };
   double sweep = 0, compute = 0, compress = 0, sweep_cpu = 0, compute_cpu = 0;
   for (auto _ : state) {
@@ -219,7 +243,8 @@ void BM_OutputCost(benchmark::State& state) {
     compress += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::filesystem::remove(out);
-  state.counters["runs"] = benchmark::Counter(static_cast<double>(spec.run_count()) * static_cast<double>(state.iterations()) / sweep);
+  state.counters["runs"] = benchmark::Counter(static_cast<double>(spec.run_count()) *
+                                              static_cast<double>(state.iterations()) / sweep);
   state.counters["output_cost"] = 1.0 - compute / sweep;   // compression + writing
   state.counters["writer_cost"] = 1.0 - compress / sweep;  // the serial HDF5 writer
   // The same as a share of the CPU time (user + system of every thread): steadier on a shared VM
@@ -228,7 +253,12 @@ void BM_OutputCost(benchmark::State& state) {
 }
 BENCHMARK(BM_OutputCost)
     ->ArgNames({"workload", "threads"})
-    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 2})->Args({3, 2})
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Args({2, 2})
+    ->Args({3, 2})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 
@@ -245,7 +275,8 @@ void BM_CompressMetrics(benchmark::State& state) {
   const auto spec = full ? default_experiment() : small_runs(1, false);
   std::vector<agents::RunOutcome> outcomes;
   for (std::uint64_t replication = 0; replication < 64; ++replication) {
-    outcomes.push_back(agents::simulate(spec.params_at(0), {spec.seed, replication}, spec.run_options()));
+    outcomes.push_back(
+        agents::simulate(spec.params_at(0), {spec.seed, replication}, spec.run_options()));
   }
   double raw = 0, compressed = 0;
   std::size_t next = 0;
@@ -262,13 +293,14 @@ void BM_CompressMetrics(benchmark::State& state) {
     std::vector<unsigned char> out;
     for (auto _ : state) {
       const auto& metrics = outcomes[next++ % outcomes.size()].metrics;
-      const std::size_t per_chunk = experiments::metrics_rows_per_chunk(metrics.rows()) * metrics.width();
+      const std::size_t per_chunk =
+          experiments::metrics_rows_per_chunk(metrics.rows()) * metrics.width();
       const auto values = metrics.values();
       for (std::size_t first = 0; first < values.size(); first += per_chunk) {
         const std::size_t bytes = std::min(per_chunk, values.size() - first) * sizeof(double);
         out.resize(libdeflate_zlib_compress_bound(compressor, bytes));
-        compressed += static_cast<double>(
-            libdeflate_zlib_compress(compressor, values.data() + first, bytes, out.data(), out.size()));
+        compressed += static_cast<double>(libdeflate_zlib_compress(
+            compressor, values.data() + first, bytes, out.data(), out.size()));
         benchmark::DoNotOptimize(out.data());
       }
       raw += static_cast<double>(values.size() * sizeof(double));
@@ -279,13 +311,21 @@ void BM_CompressMetrics(benchmark::State& state) {
   state.counters["ratio"] = raw / compressed;
   state.counters["rows"] = static_cast<double>(outcomes.front().metrics.rows());
 }
-BENCHMARK(BM_CompressMetrics)->ArgNames({"model", "libdeflate"})->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CompressMetrics)
+    ->ArgNames({"model", "libdeflate"})
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
 
 /// The shipped March (1991) Figure 1 grid: 27 cells x 2,000 runs to equilibrium (54,000 runs).
 void BM_MarchFigure1(benchmark::State& state) {
   sweep_benchmark(state, march_figure1(), "figure1");
 }
-BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_MarchFigure1)
+    ->ArgNames({"threads"})
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 /// The writer thread's work per run: writing prepared runs (compressed chunks, /runs row) into a
 /// results file, flushing every 0.25 s as the sweep does, single-threaded. workload 0: Figure-1
@@ -293,15 +333,21 @@ BENCHMARK(BM_MarchFigure1)->ArgNames({"threads"})->Arg(2)->Unit(benchmark::kMill
 void BM_WriterPerRun(benchmark::State& state) {
   const auto spec = [&] {
     switch (state.range(0)) {
-      case 0: return march_figure1();
-      case 1: return small_runs(2000, false);
-      default: return default_experiment();
+      case 0:
+        return march_figure1();
+      case 1:
+        return small_runs(2000, false);
+      default:
+        return default_experiment();
     }
   }();
-  const std::size_t tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+  const std::size_t tick_rows =
+      agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
   std::vector<experiments::RunRecord> prepared;
-  for (std::size_t run = 0; run < 16; ++run) prepared.push_back(experiments::compute_run(spec, run, spec.run_options(), tick_rows));
-  const auto out = std::filesystem::temp_directory_path() / ("orgsim-bench-writer-" + std::to_string(::getpid()) + ".h5");
+  for (std::size_t run = 0; run < 16; ++run)
+    prepared.push_back(experiments::compute_run(spec, run, spec.run_options(), tick_rows));
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("orgsim-bench-writer-" + std::to_string(::getpid()) + ".h5");
   const std::size_t runs = std::min<std::size_t>(spec.run_count(), 20000);
   double written = 0;
   for (auto _ : state) {
@@ -325,9 +371,16 @@ void BM_WriterPerRun(benchmark::State& state) {
     written += static_cast<double>(runs);
   }
   std::filesystem::remove(out);
-  state.counters["us_per_run"] = benchmark::Counter(written, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["us_per_run"] =
+      benchmark::Counter(written, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_WriterPerRun)->ArgNames({"workload"})->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_WriterPerRun)
+    ->ArgNames({"workload"})
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 }  // namespace
 

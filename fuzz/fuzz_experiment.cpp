@@ -24,7 +24,8 @@ std::vector<std::string> overrides_of(std::string_view text) {
   constexpr std::string_view prefix = "#set ";
   while (text.substr(0, prefix.size()) == prefix && out.size() < 4) {
     const std::size_t end = text.find('\n');
-    out.emplace_back(text.substr(prefix.size(), end == std::string_view::npos ? end : end - prefix.size()));
+    out.emplace_back(
+        text.substr(prefix.size(), end == std::string_view::npos ? end : end - prefix.size()));
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }

@@ -39,14 +39,16 @@ class Id {
   herr_t (*close_)(hid_t);
 };
 
-constexpr std::array<const char*, 6> kMetricNames = {"strategic_fit", "goal_alignment", "engagement",
-                                                     "profit",        "lead_time",      ""};
+constexpr std::array<const char*, 6> kMetricNames = {
+    "strategic_fit", "goal_alignment", "engagement", "profit", "lead_time", ""};
 
 /// Numbers that reach the reader's edge cases more often than uniform bytes would.
 double interesting_number(FuzzedDataProvider& in) {
   constexpr double inf = std::numeric_limits<double>::infinity();
-  static const std::array<double, 14> special = {0, 1, 2, 3, -1, 0.5, 64, 1e300, -1e300, inf, -inf,
-                                                 std::numeric_limits<double>::quiet_NaN(), 1e19, 4294967296.0};
+  static const std::array<double, 14> special = {
+      0,    1,           2,      3,   -1,   0.5,
+      64,   1e300,       -1e300, inf, -inf, std::numeric_limits<double>::quiet_NaN(),
+      1e19, 4294967296.0};
   if (in.ConsumeBool()) return in.PickValueInArray(special);
   return static_cast<double>(in.ConsumeIntegralInRange<std::int64_t>(-4, 70));
 }
@@ -54,11 +56,16 @@ double interesting_number(FuzzedDataProvider& in) {
 /// One of the element types the reader may meet.
 hid_t element_type(FuzzedDataProvider& in, std::vector<hid_t>& owned) {
   switch (in.ConsumeIntegralInRange(0, 7)) {
-    case 0: return H5T_IEEE_F64LE;
-    case 1: return H5T_IEEE_F32BE;
-    case 2: return H5T_STD_I64LE;
-    case 3: return H5T_STD_U8LE;
-    case 4: return H5T_STD_I32BE;
+    case 0:
+      return H5T_IEEE_F64LE;
+    case 1:
+      return H5T_IEEE_F32BE;
+    case 2:
+      return H5T_STD_I64LE;
+    case 3:
+      return H5T_STD_U8LE;
+    case 4:
+      return H5T_STD_I32BE;
     case 5: {
       const hid_t t = H5Tcopy(H5T_C_S1);
       H5Tset_size(t, in.ConsumeIntegralInRange<std::size_t>(1, 24));
@@ -98,8 +105,8 @@ hid_t make_space(FuzzedDataProvider& in, bool& huge, int min_rank = 0) {
 }
 
 /// Creates a dataset (chunked when its extent is huge) and fills small ones from fuzzer bytes.
-void make_dataset(FuzzedDataProvider& in, hid_t parent, const std::string& name, hid_t type, hid_t space,
-                  bool huge) {
+void make_dataset(FuzzedDataProvider& in, hid_t parent, const std::string& name, hid_t type,
+                  hid_t space, bool huge) {
   Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   const int rank = H5Sget_simple_extent_ndims(space);
   if (huge && rank > 0) {
@@ -109,7 +116,8 @@ void make_dataset(FuzzedDataProvider& in, hid_t parent, const std::string& name,
   Id set(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
   if (!set.ok() || huge || H5Tis_variable_str(type) > 0 || !in.ConsumeBool()) return;
   const hssize_t points = H5Sget_simple_extent_npoints(space);
-  const std::size_t bytes = static_cast<std::size_t>(std::max<hssize_t>(points, 0)) * H5Tget_size(type);
+  const std::size_t bytes =
+      static_cast<std::size_t>(std::max<hssize_t>(points, 0)) * H5Tget_size(type);
   std::vector<std::uint8_t> buffer = in.ConsumeBytes<std::uint8_t>(bytes);
   buffer.resize(bytes);
   if (H5Tget_class(type) == H5T_FLOAT && H5Tget_size(type) == 8) {
@@ -137,10 +145,13 @@ void make_names_attribute(FuzzedDataProvider& in, hid_t object, const char* name
   const std::size_t count = in.ConsumeIntegralInRange<std::size_t>(0, 6);
   std::vector<std::string> texts;
   for (std::size_t k = 0; k < count; ++k) {
-    texts.push_back(in.ConsumeBool() ? kMetricNames[k % kMetricNames.size()] : in.ConsumeRandomLengthString(12));
+    texts.push_back(in.ConsumeBool() ? kMetricNames[k % kMetricNames.size()]
+                                     : in.ConsumeRandomLengthString(12));
   }
   const hsize_t dims[1] = {count};
-  Id space(in.ConsumeBool() || count == 0 ? H5Screate_simple(1, dims, nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
+  Id space(
+      in.ConsumeBool() || count == 0 ? H5Screate_simple(1, dims, nullptr) : H5Screate(H5S_SCALAR),
+      H5Sclose);
   Id type(H5Tcopy(H5T_C_S1), H5Tclose);
   if (kind == 1) {
     H5Tset_size(type, H5T_VARIABLE);
@@ -154,7 +165,8 @@ void make_names_attribute(FuzzedDataProvider& in, hid_t object, const char* name
     H5Tset_size(type, width);
     Id attr(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     std::vector<char> buffer(width * std::max<std::size_t>(count, 1), '\0');
-    for (std::size_t k = 0; k < texts.size(); ++k) std::strncpy(buffer.data() + k * width, texts[k].c_str(), width);
+    for (std::size_t k = 0; k < texts.size(); ++k)
+      std::strncpy(buffer.data() + k * width, texts[k].c_str(), width);
     if (attr.ok()) H5Awrite(attr, type, buffer.data());
   }
 }
@@ -175,9 +187,15 @@ std::vector<Member> choose_members(FuzzedDataProvider& in, const std::vector<con
     if (in.ConsumeIntegralInRange(0, 7) == 0) continue;  // dropped column
     hid_t type = H5T_IEEE_F64LE;
     switch (in.ConsumeIntegralInRange(0, 9)) {
-      case 0: type = H5T_STD_I64LE; break;
-      case 1: type = H5T_STD_U8LE; break;
-      case 2: type = H5T_IEEE_F32LE; break;
+      case 0:
+        type = H5T_STD_I64LE;
+        break;
+      case 1:
+        type = H5T_STD_U8LE;
+        break;
+      case 2:
+        type = H5T_IEEE_F32LE;
+        break;
       case 3: {
         type = H5Tcopy(H5T_C_S1);
         H5Tset_size(type, in.ConsumeIntegralInRange<std::size_t>(1, 16));
@@ -196,7 +214,8 @@ std::vector<Member> choose_members(FuzzedDataProvider& in, const std::vector<con
         owned.push_back(type);
         break;
       }
-      default: break;  // double, as orgsim writes most columns
+      default:
+        break;  // double, as orgsim writes most columns
     }
     members.push_back({column, type, bytes});
     bytes += H5Tget_size(type);
@@ -205,8 +224,8 @@ std::vector<Member> choose_members(FuzzedDataProvider& in, const std::vector<con
 }
 
 /// Fills `points` rows of fuzzed values and writes them to `set`.
-void write_rows(FuzzedDataProvider& in, hid_t set, hid_t row_type, const std::vector<Member>& members,
-                std::size_t bytes, hssize_t points) {
+void write_rows(FuzzedDataProvider& in, hid_t set, hid_t row_type,
+                const std::vector<Member>& members, std::size_t bytes, hssize_t points) {
   std::vector<std::uint8_t> buffer(bytes * static_cast<std::size_t>(points), 0);
   std::vector<std::string> texts;
   texts.reserve(static_cast<std::size_t>(points) * members.size());
@@ -239,8 +258,8 @@ void write_rows(FuzzedDataProvider& in, hid_t set, hid_t row_type, const std::ve
 }
 
 /// A /runs-like compound table with a fuzzer-chosen subset of orgsim's columns.
-void make_table(FuzzedDataProvider& in, hid_t file, const char* name, std::vector<const char*> columns,
-                hsize_t rows) {
+void make_table(FuzzedDataProvider& in, hid_t file, const char* name,
+                std::vector<const char*> columns, hsize_t rows) {
   std::vector<hid_t> owned;
   std::size_t bytes = 0;
   const std::vector<Member> members = choose_members(in, columns, owned, bytes);
@@ -290,7 +309,8 @@ hsize_t make_metrics(FuzzedDataProvider& in, hid_t file, std::vector<hid_t>& own
       H5Sget_simple_extent_dims(space, dims, nullptr);
       runs = dims[0];
     }
-    const char* name = metrics_kind == 2 ? "Metrics" : "metrics";  // a renamed dataset is a missing one
+    const char* name =
+        metrics_kind == 2 ? "Metrics" : "metrics";  // a renamed dataset is a missing one
     make_dataset(in, file, name, type, space, huge);
     if (H5Lexists(file, name, H5P_DEFAULT) > 0) {
       Id set(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose);
@@ -299,7 +319,9 @@ hsize_t make_metrics(FuzzedDataProvider& in, hid_t file, std::vector<hid_t>& own
         bool attr_huge = false;
         Id attr_space(make_space(in, attr_huge), H5Sclose);
         const hid_t attr_type = in.ConsumeBool() ? H5T_STD_I64LE : element_type(in, owned);
-        Id attr(attr_huge ? -1 : H5Acreate2(set, "tick_of_row", attr_type, attr_space, H5P_DEFAULT, H5P_DEFAULT),
+        Id attr(attr_huge ? -1
+                          : H5Acreate2(set, "tick_of_row", attr_type, attr_space, H5P_DEFAULT,
+                                       H5P_DEFAULT),
                 H5Aclose);
         const hssize_t points = H5Sget_simple_extent_npoints(attr_space);
         if (attr.ok() && points > 0 && H5Tget_class(attr_type) == H5T_INTEGER) {
@@ -326,8 +348,8 @@ void make_runs_tables(FuzzedDataProvider& in, hid_t file, hsize_t runs, std::vec
   } else if (runs_kind >= 3) {
     const hsize_t rows = in.ConsumeBool() ? runs : in.ConsumeIntegralInRange<hsize_t>(0, 6);
     make_table(in, file, "runs",
-               {"run_id", "design_point", "replication", "seed", "structure.type", "learning.socialization_rate",
-                "ticks_run", "rows", "snapshots", "status"},
+               {"run_id", "design_point", "replication", "seed", "structure.type",
+                "learning.socialization_rate", "ticks_run", "rows", "snapshots", "status"},
                rows);
   }
   if (in.ConsumeBool()) {
@@ -355,7 +377,8 @@ void build_file(FuzzedDataProvider& in, const std::string& path) {
   std::vector<hid_t> owned;
 
   // Root attributes (provenance).
-  for (const char* name : {"finished", "experiment", "experiment_name", "design"}) make_names_attribute(in, file, name);
+  for (const char* name : {"finished", "experiment", "experiment_name", "design"})
+    make_names_attribute(in, file, name);
 
   const hsize_t runs = make_metrics(in, file, owned);
   make_runs_tables(in, file, runs, owned);
@@ -378,7 +401,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::error_code error;
   if (truncate_it && std::filesystem::exists(path, error)) {
     const auto bytes = std::filesystem::file_size(path, error);
-    if (!error) std::filesystem::resize_file(path, static_cast<std::uintmax_t>(truncate_at * static_cast<double>(bytes)), error);
+    if (!error)
+      std::filesystem::resize_file(
+          path, static_cast<std::uintmax_t>(truncate_at * static_cast<double>(bytes)), error);
   }
   orgsim::fuzz::read_like_the_commands(path);
   return 0;

@@ -18,7 +18,8 @@ namespace orgsim::fuzz {
 const std::string& scratch_path() {
   static const std::string path = [] {
     const char* dir = std::getenv("TMPDIR");
-    std::string p = std::string(dir && *dir ? dir : "/tmp") + "/orgsim-fuzz-" + std::to_string(getpid()) + ".h5";
+    std::string p = std::string(dir && *dir ? dir : "/tmp") + "/orgsim-fuzz-" +
+                    std::to_string(getpid()) + ".h5";
     std::atexit([] { std::remove(scratch_path().c_str()); });
     return p;
   }();
@@ -36,8 +37,8 @@ void read_like_the_commands(const std::string& path) {
     (void)experiments::is_results_file(path);  // run's output protection
     const experiments::ResultsReader results(path, kReaderMemoryLimit);
     // orgsim info
-    for (const char* name : {"experiment_name", "orgsim_version", "created", "finished", "design", "shard",
-                             "experiment"}) {
+    for (const char* name : {"experiment_name", "orgsim_version", "created", "finished", "design",
+                             "shard", "experiment"}) {
       (void)results.attribute(name);
     }
     (void)results.finished();
@@ -47,7 +48,8 @@ void read_like_the_commands(const std::string& path) {
     (void)results.metric_info();
     (void)results.parameter_columns();
     for (const auto& column : results.run_columns()) {
-      for (std::size_t row = 0; row < std::min<std::size_t>(results.run_count(), 4); ++row) (void)column.format(row);
+      for (std::size_t row = 0; row < std::min<std::size_t>(results.run_count(), 4); ++row)
+        (void)column.format(row);
     }
     // run --resume and merge: every complete run's record; a few rows of the others.
     const std::size_t runs = std::min<std::size_t>(results.run_count(), 16);

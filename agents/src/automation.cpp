@@ -58,7 +58,8 @@ void adopt_automation(Organization& org, Tick tick) {
       });
   const double mean_resistance = sums.resistance / static_cast<double>(n);
   const double mean_digital = sums.digital / static_cast<double>(n);
-  const double usefulness = std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
+  const double usefulness =
+      std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
   const double ease = std::min(1.0, 2.0 * mean_digital);
   const double speed = p.automation.adoption_speed * usefulness * ease;
   auto approach = [speed](double& level, double target) {
@@ -71,11 +72,15 @@ void adopt_automation(Organization& org, Tick tick) {
   approach(org.automation.communication, s.communication_target);
 
   // Capacity freed by process automation: routine work no longer done by people.
-  const double utilization = org.this_tick.capacity_total > 0 ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total) : 0.8;
-  org.automation.freed_fte += std::max(0.0, org.automation.process - process_before) * p.work.routine_share * static_cast<double>(n) *
-                   utilization;
+  const double utilization =
+      org.this_tick.capacity_total > 0
+          ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total)
+          : 0.8;
+  org.automation.freed_fte += std::max(0.0, org.automation.process - process_before) *
+                              p.work.routine_share * static_cast<double>(n) * utilization;
   if (org.automation.freed_fte >= 1.0 && n > 1) {
-    const auto count = std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
+    const auto count =
+        std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
     org.automation.freed_fte -= static_cast<double>(count);
     const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
     if (org.settings().freed_capacity == FreedCapacity::layoff) {
@@ -85,15 +90,18 @@ void adopt_automation(Organization& org, Tick tick) {
       org.this_tick.laid_off += count;
       org.this_tick.acted -= count;  // everyone laid off had acted this tick
       org.this_tick.leavers += count;
-      org.climate.layoff_fear = std::min(0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
+      org.climate.layoff_fear = std::min(
+          0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
       org.climate.add_fatigue(0.05);
       org.rebuild_membership();
       if (p.structure.enabled) org.build_network(tick);
     } else {
       // Redeployment: the freed people retrain (digital skills) and take on other work.
-      const auto until = static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
+      const auto until =
+          static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
       auto training = org.training_until();
-      for (std::size_t slot : chosen) training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
+      for (std::size_t slot : chosen)
+        training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
     }
   }
 
@@ -113,25 +121,34 @@ namespace {
 
 std::vector<MetricRow> automation_metrics() {
   return {
-      {{"automation_process", "technology", "[0, 1]", "Process automation", "Adopted level of process automation.",
-        Better::none, false},
-       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.process : kNaN; }},
-      {{"automation_data", "technology", "[0, 1]", "Data-driven automation", "Adopted level of data-driven automation.",
-        Better::none, false},
-       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.data : kNaN; }},
+      {{"automation_process", "technology", "[0, 1]", "Process automation",
+        "Adopted level of process automation.", Better::none, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled ? o.org.automation.process : kNaN;
+       }},
+      {{"automation_data", "technology", "[0, 1]", "Data-driven automation",
+        "Adopted level of data-driven automation.", Better::none, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled ? o.org.automation.data : kNaN;
+       }},
       {{"automation_communication", "technology", "[0, 1]", "Communication automation",
         "Adopted level of communication automation.", Better::none, false},
-       [](const Observation& o) { return o.params.automation.enabled ? o.org.automation.communication : kNaN; }},
-      {{"incidents", "technology", "count/tick", "Cyber incidents", "Cyber incidents this tick.", Better::lower, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled ? o.org.automation.communication : kNaN;
+       }},
+      {{"incidents", "technology", "count/tick", "Cyber incidents", "Cyber incidents this tick.",
+        Better::lower, false},
        [](const Observation& o) {
          return o.params.automation.enabled ? static_cast<double>(o.org.this_tick.incidents) : kNaN;
        }},
-      {{"downtime", "technology", "0/1", "Automation downtime", "1 while automated work is down after an incident.",
-        Better::lower, false},
+      {{"downtime", "technology", "0/1", "Automation downtime",
+        "1 while automated work is down after an incident.", Better::lower, false},
        [](const Observation& o) {
-         return o.params.automation.enabled ? (o.org.automation.downtime_left > 0 ? 1.0 : 0.0) : kNaN;
+         return o.params.automation.enabled ? (o.org.automation.downtime_left > 0 ? 1.0 : 0.0)
+                                            : kNaN;
        }},
-      {{"laid_off", "engagement", "employees/tick", "Layoffs", "Employees laid off this tick.", Better::lower, false},
+      {{"laid_off", "engagement", "employees/tick", "Layoffs", "Employees laid off this tick.",
+        Better::lower, false},
        [](const Observation& o) { return static_cast<double>(o.org.this_tick.laid_off); }},
   };
 }
@@ -140,8 +157,12 @@ std::vector<MetricRow> automation_metrics() {
 
 const Submodel& automation_submodel() {
   static const Submodel submodel{
-      "automation", "7.13", "Process, data-driven and communication automation: adoption, freed capacity, incidents.",
-      [](std::vector<ParamSpec>& table) { declare_group<AutomationParams, &ModelParams::automation>("automation", table); },
+      "automation",
+      "7.13",
+      "Process, data-driven and communication automation: adoption, freed capacity, incidents.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<AutomationParams, &ModelParams::automation>("automation", table);
+      },
       automation_metrics(),
       {{"adopt_automation", PhaseRow::Kind::serial, adopt_automation, nullptr, 0,
         [](const ModelParams& p) { return p.automation.enabled; }}}};

@@ -8,8 +8,12 @@ namespace orgsim::agents {
 
 const Submodel& culture_submodel() {
   static const Submodel submodel{
-      "culture", "7.14", "Collectivism, power distance, uncertainty avoidance, learning orientation, by site.",
-      [](std::vector<ParamSpec>& table) { declare_group<CultureParams, &ModelParams::culture>("culture", table); },
+      "culture",
+      "7.14",
+      "Collectivism, power distance, uncertainty avoidance, learning orientation, by site.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<CultureParams, &ModelParams::culture>("culture", table);
+      },
       {},
       {}};
   return submodel;

@@ -14,7 +14,8 @@ void begin_tick(Organization& org, Tick tick) {
   org.this_tick = TickOutcomes{};
   org.this_tick.tick = tick;
   org.this_tick.acted = org.headcount();  // nobody joins or leaves between here and act
-  if (org.hierarchy.transition_left > 0) --org.hierarchy.transition_left;  // a restructuring's dip fades tick by tick
+  if (org.hierarchy.transition_left > 0)
+    --org.hierarchy.transition_left;  // a restructuring's dip fades tick by tick
 }
 
 void apply_shocks(Organization& org, Tick tick) {
@@ -54,8 +55,12 @@ void apply_events(Organization& org, Tick tick) {
   for (const ScheduledEvent& event : org.events) {
     if (event.at != tick) continue;
     switch (event.kind) {
-      case ScheduledEvent::Kind::shock: shock_reality(org, tick, event.shock_size); break;
-      case ScheduledEvent::Kind::restructure: restructure(org, event.structure, tick); break;
+      case ScheduledEvent::Kind::shock:
+        shock_reality(org, tick, event.shock_size);
+        break;
+      case ScheduledEvent::Kind::restructure:
+        restructure(org, event.structure, tick);
+        break;
       case ScheduledEvent::Kind::set: {
         ModelParams changed = org.params();
         for (const auto& [spec, value] : event.changes) assign(changed, *spec, value);
@@ -73,8 +78,9 @@ void update_market(Organization& org, Tick /*tick*/) {
     return;
   }
   org.market.size *= 1.0 + p.environment.market_growth;
-  org.market.demand = p.environment.base_demand * static_cast<double>(p.org.employees) * org.market.size *
-               std::max(0.0, 1.0 + p.environment.loyalty_effect * (org.market.loyalty - 0.5));
+  org.market.demand =
+      p.environment.base_demand * static_cast<double>(p.org.employees) * org.market.size *
+      std::max(0.0, 1.0 + p.environment.loyalty_effect * (org.market.loyalty - 0.5));
 }
 
 void track_resilience(Organization& org, Tick tick) {
@@ -82,7 +88,8 @@ void track_resilience(Organization& org, Tick tick) {
   const double fit = org.strategic_fit();
   org.resilience.fit_lowest_since_shock = std::min(org.resilience.fit_lowest_since_shock, fit);
   // Recovered: back within 0.05 of the pre-shock strategic fit.
-  if (org.resilience.recovered_tick < 0 && static_cast<int>(tick) > org.resilience.shock_tick && fit >= org.resilience.fit_before_shock - 0.05) {
+  if (org.resilience.recovered_tick < 0 && static_cast<int>(tick) > org.resilience.shock_tick &&
+      fit >= org.resilience.fit_before_shock - 0.05) {
     org.resilience.recovered_tick = static_cast<int>(tick);
   }
 }
@@ -91,41 +98,48 @@ namespace {
 
 std::vector<MetricRow> environment_metrics() {
   return {
-      {{"demand", "customer", "tasks/tick", "Demand", "Expected task arrivals this tick; NaN without work or environment.",
-        Better::none, false},
+      {{"demand", "customer", "tasks/tick", "Demand",
+        "Expected task arrivals this tick; NaN without work or environment.", Better::none, false},
        [](const Observation& o) {
          return o.params.work.enabled || o.params.environment.enabled ? o.org.market.demand : kNaN;
        }},
       {{"shock_drop", "resilience", "strategic fit", "Drop after the shock",
-        "Pre-shock strategic fit minus its lowest value since the last shock (0 before any shock).", Better::lower,
-        true},
+        "Pre-shock strategic fit minus its lowest value since the last shock (0 before any shock).",
+        Better::lower, true},
        [](const Observation& o) {
          const ResilienceState& r = o.org.resilience;
          return r.shock_tick < 0 ? 0.0 : r.fit_before_shock - r.fit_lowest_since_shock;
        }},
       {{"recovery_time", "resilience", "ticks", "Recovery time",
-        "Ticks from the last shock until strategic fit was back within 0.05 of its pre-shock level (while not "
+        "Ticks from the last shock until strategic fit was back within 0.05 of its pre-shock level "
+        "(while not "
         "recovered: ticks since the shock; 0 before any shock).",
         Better::lower, true},
        [](const Observation& o) {
          const ResilienceState& r = o.org.resilience;
          if (r.shock_tick < 0) return 0.0;
-         return r.recovered_tick >= 0 ? static_cast<double>(r.recovered_tick - r.shock_tick)
-                                      : static_cast<double>(o.org.this_tick.tick - static_cast<Tick>(r.shock_tick));
+         return r.recovered_tick >= 0
+                    ? static_cast<double>(r.recovered_tick - r.shock_tick)
+                    : static_cast<double>(o.org.this_tick.tick - static_cast<Tick>(r.shock_tick));
        }},
-      {{"shock", "environment", "0/1", "Market shock", "1 if a shock hit this tick.", Better::none, false},
+      {{"shock", "environment", "0/1", "Market shock", "1 if a shock hit this tick.", Better::none,
+        false},
        [](const Observation& o) { return o.org.this_tick.shocked ? 1.0 : 0.0; }},
   };
 }
 
-bool environment_on(const ModelParams& p) { return p.environment.enabled; }
+bool environment_on(const ModelParams& p) {
+  return p.environment.enabled;
+}
 
 }  // namespace
 
 const Submodel& environment_submodel() {
   using K = PhaseRow::Kind;
   static const Submodel submodel{
-      "environment", "7.8", "Shocks, market growth and demand, resilience after shocks.",
+      "environment",
+      "7.8",
+      "Shocks, market growth and demand, resilience after shocks.",
       [](std::vector<ParamSpec>& table) {
         declare_group<EnvironmentParams, &ModelParams::environment>("environment", table);
       },

@@ -14,8 +14,8 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <vector>
 
@@ -25,13 +25,16 @@ namespace {
 constexpr std::int8_t kNoDecision = 2;
 constexpr double kExplorationPerOrientation = 0.02;  // reopened beliefs per tick at orientation 1
 
-std::int8_t sign(std::int64_t x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
+std::int8_t sign(std::int64_t x) {
+  return static_cast<std::int8_t>((x > 0) - (x < 0));
+}
 }  // namespace
 
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
   BernoulliTrials trials(p);
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
-    const std::uint64_t differ = target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
+    const std::uint64_t differ =
+        target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
     const std::uint64_t moved = trials.select(differ, draw);
     // An opposite belief becomes 0; a 0 belief takes the target's value.
     const std::uint64_t cleared = moved & beliefs.known(w);
@@ -66,8 +69,13 @@ namespace {
 class Acting {
  public:
   explicit Acting(Organization& org)
-      : org_(org), m_(org.dimensions()), words_(org.words()), scores_(org.action_scores()), leaving_(org.leaving()),
-        quit_draw_(org.quit_draw()), p3_(org.params().learning.turnover_rate) {
+      : org_(org),
+        m_(org.dimensions()),
+        words_(org.words()),
+        scores_(org.action_scores()),
+        leaving_(org.leaving()),
+        quit_draw_(org.quit_draw()),
+        p3_(org.params().learning.turnover_rate) {
     pack_signs(org.reality, reality_);
   }
 
@@ -89,7 +97,8 @@ class Acting {
     for (std::size_t w = 0; w < words_; ++w) {
       const std::uint64_t valid = valid_bits(m_, w);
       const std::uint64_t coins = (~beliefs.known(w) & valid) != 0 ? draw() : 0;
-      const std::uint64_t action = ((beliefs.known(w) & beliefs.positive(w)) | (~beliefs.known(w) & coins)) & valid;
+      const std::uint64_t action =
+          ((beliefs.known(w) & beliefs.positive(w)) | (~beliefs.known(w) & coins)) & valid;
       actions[w] = action;
       const std::uint64_t wrong = (action ^ reality_[w]) & valid;
       score += std::popcount(valid) - 2 * std::popcount(wrong);
@@ -137,7 +146,8 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   const auto team = static_cast<std::size_t>(team_[slot]);
   std::size_t guide = team;
   if (matrix_ && (draw() & 1u)) {
-    guide = static_cast<std::size_t>(project_team_[slot]);  // two reporting lines: one of them, at random
+    guide = static_cast<std::size_t>(
+        project_team_[slot]);  // two reporting lines: one of them, at random
   }
   const double p1 = rate_[slot];
   if (own_team_ != team) {  // teams are contiguous slots: rarely
@@ -151,7 +161,8 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   if (explore_ > 0) {
     // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
     // on as a coin flip) with a small probability, which keeps variety the code can learn from.
-    if (explore_rate_ != explore_trials_.p()) explore_trials_ = BernoulliTrials(explore_rate_).prepared();  // one per culture
+    if (explore_rate_ != explore_trials_.p())
+      explore_trials_ = BernoulliTrials(explore_rate_).prepared();  // one per culture
     explore_trials_.restart();  // each employee's trials on their own
     for (std::size_t w = 0; w < words_; ++w) {
       const std::uint64_t reopened = explore_trials_.select(beliefs.known(w), draw);
@@ -162,7 +173,8 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   const ConstTernary code = own_.view();
   std::int32_t same = 0;
   for (std::size_t w = 0; w < words_; ++w) {
-    const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
+    const std::uint64_t differ =
+        (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
     same += std::popcount(~differ & valid_bits(m_, w));
   }
   matches_[slot] = static_cast<std::int16_t>(same);
@@ -188,10 +200,10 @@ void learn_code(Organization& org, Tick tick) {
     const std::int64_t code_score = org.this_tick.code_score;
     const auto scores = org.action_scores();
     // Sensing noise (less with data-driven automation) blurs who beats the code.
-    const double noise_sd = org.params().strategy.enabled
-                                ? org.params().strategy.sensing_noise * std::sqrt(static_cast<double>(m)) *
-                                      (1.0 - 0.8 * org.automation.data)
-                                : 0.0;
+    const double noise_sd = org.params().strategy.enabled ? org.params().strategy.sensing_noise *
+                                                                std::sqrt(static_cast<double>(m)) *
+                                                                (1.0 - 0.8 * org.automation.data)
+                                                          : 0.0;
     const auto& population = org.employees();
 
     // #(+1) actions per dimension over the superior group, and its size (turned into the net
@@ -208,13 +220,15 @@ void learn_code(Organization& org, Tick tick) {
             if (noise_sd > 0) {
               RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
               boost::random::normal_distribution<double> noise(0.0, noise_sd);
-              superior = static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
+              superior =
+                  static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
             }
             if (!superior) continue;
             ++acc.members;
             const auto actions = org.actions(slot);
             for (std::size_t w = 0; w < actions.size(); ++w) {
-              for_each_bit(actions[w], w, [&](std::size_t d) { ++acc.net[d]; });  // +1 actions; net below
+              for_each_bit(actions[w], w,
+                           [&](std::size_t d) { ++acc.net[d]; });  // +1 actions; net below
             }
           }
           return acc;
@@ -226,13 +240,16 @@ void learn_code(Organization& org, Tick tick) {
         });
     org.this_tick.superior_count = tally.members;
     // Every member acted -1 where it did not act +1: net = 2 x #(+1) - members.
-    for (std::size_t d = 0; d < m; ++d) tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
+    for (std::size_t d = 0; d < m; ++d)
+      tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
 
     // Consensus (collectivism): a majority must be this broad a share of the group to count
     // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
-    const double consensus = org.params().culture.enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
+    const double consensus =
+        org.params().culture.enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
     const double p2 = org.params().learning.code_learning_rate;
-    const std::size_t due = (tick + static_cast<Tick>(org.hierarchy.decision_latency)) % org.decision_slots;
+    const std::size_t due =
+        (tick + static_cast<Tick>(org.hierarchy.decision_latency)) % org.decision_slots;
     RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
     for (std::size_t d = 0; d < m; ++d) {
       const double u = draw.uniform();  // one draw per dimension, used or not
@@ -306,7 +323,8 @@ bool at_equilibrium(const Organization& org) {
     const ConstTernary beliefs = org.beliefs(slot);
     std::int64_t best_score = 0;  // score with every 0 belief flipped the right way
     for (std::size_t w = 0; w < words; ++w) {
-      if ((c.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ c.positive(w)))) != 0) return true;
+      if ((c.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ c.positive(w)))) != 0)
+        return true;
       const std::uint64_t valid = valid_bits(m, w);
       const std::uint64_t wrong = beliefs.known(w) & valid & (beliefs.positive(w) ^ reality[w]);
       best_score += std::popcount(valid) - 2 * std::popcount(wrong);
@@ -322,42 +340,58 @@ namespace orgsim::agents {
 
 namespace {
 
-bool peer_learning(const ModelParams& p) { return p.structure.enabled && p.structure.peer_learning_rate > 0; }
+bool peer_learning(const ModelParams& p) {
+  return p.structure.enabled && p.structure.peer_learning_rate > 0;
+}
 
 std::vector<MetricRow> learning_metrics() {
   return {
       {{"strategic_fit", "strategic_alignment", "[-1, 1]", "Strategic fit",
-        "March's code knowledge: (#dims where code = reality - #dims where code = -reality) / m.", Better::higher, true},
+        "March's code knowledge: (#dims where code = reality - #dims where code = -reality) / m.",
+        Better::higher, true},
        [](const Observation& o) { return o.org.strategic_fit(); }},
       {{"goal_alignment", "strategic_alignment", "[0, 1]", "Goal alignment",
-        "Mean over employees of the share of dimensions where the belief equals the organization's code.",
+        "Mean over employees of the share of dimensions where the belief equals the organization's "
+        "code.",
         Better::higher, true},
        [](const Observation& o) { return static_cast<double>(o.sums.matches) / (o.n * o.m); }},
       {{"employee_knowledge", "strategic_alignment", "[-1, 1]", "Employee knowledge",
-        "Mean over employees of (#beliefs = reality - #beliefs = -reality) / m.", Better::higher, false},
+        "Mean over employees of (#beliefs = reality - #beliefs = -reality) / m.", Better::higher,
+        false},
        [](const Observation& o) { return static_cast<double>(o.sums.knowledge) / (o.n * o.m); }},
       {{"superior_share", "innovation_adaptability", "[0, 1]", "Employees ahead of the strategy",
-        "Share of employees whose actions beat the code at this tick's review (the superior group).", Better::none,
-        false},
-       [](const Observation& o) { return static_cast<double>(o.org.this_tick.superior_count) / o.n; }},
+        "Share of employees whose actions beat the code at this tick's review (the superior "
+        "group).",
+        Better::none, false},
+       [](const Observation& o) {
+         return static_cast<double>(o.org.this_tick.superior_count) / o.n;
+       }},
       {{"exploration", "innovation_adaptability", "[0, 1]", "Exploration",
-        "Share of this tick's actions that differ from the code (a 0 code value counts as differing; over the "
-        "employees who acted this tick, 0 in the initial row): the variety the code can learn from.",
+        "Share of this tick's actions that differ from the code (a 0 code value counts as "
+        "differing; over the "
+        "employees who acted this tick, 0 in the initial row): the variety the code can learn "
+        "from.",
         Better::higher, true},
        [](const Observation& o) {
-         return o.acted > 0 ? static_cast<double>(o.sums.exploring) / (static_cast<double>(o.acted) * o.m) : 0.0;
+         return o.acted > 0
+                    ? static_cast<double>(o.sums.exploring) / (static_cast<double>(o.acted) * o.m)
+                    : 0.0;
        }},
       {{"turnover_rate", "engagement", "1/tick", "Turnover",
-        "Employees who left this tick (turnover, quits, layoffs) / headcount.", Better::lower, true},
+        "Employees who left this tick (turnover, quits, layoffs) / headcount.", Better::lower,
+        true},
        [](const Observation& o) { return static_cast<double>(o.org.this_tick.leavers) / o.n; }},
-      {{"headcount", "finance", "employees", "Headcount", "Number of employees.", Better::none, false},
+      {{"headcount", "finance", "employees", "Headcount", "Number of employees.", Better::none,
+        false},
        [](const Observation& o) { return o.n; }},
-      {{"hires", "finance", "employees/tick", "Hires", "Employees hired this tick (replacements and growth).",
-        Better::none, false},
+      {{"hires", "finance", "employees/tick", "Hires",
+        "Employees hired this tick (replacements and growth).", Better::none, false},
        [](const Observation& o) { return static_cast<double>(o.org.this_tick.hires); }},
       {{"reality_change", "environment", "[0, 1]", "Market change",
         "Share of reality's dimensions that flipped this tick.", Better::none, false},
-       [](const Observation& o) { return static_cast<double>(o.org.this_tick.reality_flips) / o.m; }},
+       [](const Observation& o) {
+         return static_cast<double>(o.org.this_tick.reality_flips) / o.m;
+       }},
   };
 }
 
@@ -378,14 +412,17 @@ std::vector<PhaseRow> learning_phases() {
 }  // namespace
 
 const Submodel& learning_submodel() {
-  static const Submodel submodel{
-      "learning", "7.1-7.5",
-      "March (1991): reality, the code, beliefs; acting, socialization, code learning, turnover, turbulence.",
-      [](std::vector<ParamSpec>& table) {
-        declare_group<OrgParams, &ModelParams::org>("org", table);
-        declare_group<LearningParams, &ModelParams::learning>("learning", table);
-      },
-      learning_metrics(), learning_phases()};
+  static const Submodel submodel{"learning",
+                                 "7.1-7.5",
+                                 "March (1991): reality, the code, beliefs; acting, socialization, "
+                                 "code learning, turnover, turbulence.",
+                                 [](std::vector<ParamSpec>& table) {
+                                   declare_group<OrgParams, &ModelParams::org>("org", table);
+                                   declare_group<LearningParams, &ModelParams::learning>("learning",
+                                                                                         table);
+                                 },
+                                 learning_metrics(),
+                                 learning_phases()};
   return submodel;
 }
 

@@ -46,7 +46,8 @@ double alignment_gap(const Organization& org, const std::vector<std::int32_t>& s
   const auto m = static_cast<double>(org.dimensions());
   for (std::size_t t = 0; t < team_count; ++t) {
     if (team_size[t] == 0) continue;
-    const double mean = static_cast<double>(team_matches[t]) / (static_cast<double>(team_size[t]) * m);
+    const double mean =
+        static_cast<double>(team_matches[t]) / (static_cast<double>(team_size[t]) * m);
     lo = std::min(lo, mean);
     hi = std::max(hi, mean);
   }
@@ -68,19 +69,22 @@ struct EmployeeSummer {
     std::int64_t matches = 0, knowledge = 0, exploring = 0;
     for (std::size_t w = 0; w < org.words(); ++w) {
       const std::uint64_t valid = valid_bits(m, w);
-      const std::uint64_t differ = (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
+      const std::uint64_t differ =
+          (beliefs.known(w) ^ code.known(w)) | (beliefs.positive(w) ^ code.positive(w));
       matches += std::popcount(~differ & valid);
       const std::uint64_t wrong = beliefs.known(w) & (beliefs.positive(w) ^ reality[w]);
       knowledge += std::popcount(beliefs.known(w) & valid) - 2 * std::popcount(wrong & valid);
       // An action differs from the code where the code is 0 or has the other sign.
-      if (slot < acted) exploring += std::popcount((~code.known(w) | (actions[w] ^ code.positive(w))) & valid);
+      if (slot < acted)
+        exploring += std::popcount((~code.known(w) | (actions[w] ^ code.positive(w))) & valid);
     }
     if (!slot_matches.empty()) slot_matches[slot] = static_cast<std::int32_t>(matches);
     acc.matches += matches;
     acc.knowledge += knowledge;
     acc.exploring += exploring;
     const auto skill = org.skills(slot);
-    acc.skill += skill[org.practised_function(slot, static_cast<std::size_t>(org.teams_of()[slot]))];
+    acc.skill +=
+        skill[org.practised_function(slot, static_cast<std::size_t>(org.teams_of()[slot]))];
     acc.digital += skill[org.skill_count() - 1];
     acc.engagement += org.engagement()[slot];
   }
@@ -117,7 +121,8 @@ std::optional<std::size_t> find_metric(std::string_view name) {
 
 Observation observe(const Organization& org) {
   const std::size_t n = org.headcount();
-  const std::size_t acted = std::min(org.this_tick.acted, n);  // later hires have no action this tick
+  const std::size_t acted =
+      std::min(org.this_tick.acted, n);  // later hires have no action this tick
   const PackedCode packed_code(org.code);
   std::array<std::uint64_t, kMaxWords> reality{};
   pack_signs(org.reality, reality);
@@ -132,7 +137,9 @@ Observation observe(const Organization& org) {
       },
       combine);
   const double gap = per_team ? alignment_gap(org, slot_matches) : 0.0;
-  return Observation{org, org.params(), static_cast<double>(org.dimensions()), static_cast<double>(n), acted, sums, gap};
+  return Observation{
+      org,  org.params(), static_cast<double>(org.dimensions()), static_cast<double>(n), acted,
+      sums, gap};
 }
 
 void measure(const Organization& org, std::span<double> row) {
@@ -147,25 +154,36 @@ std::optional<StopRule> parse_stop_rule(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view stop_rule_name(StopRule rule) { return rule == StopRule::equilibrium ? "equilibrium" : "none"; }
+std::string_view stop_rule_name(StopRule rule) {
+  return rule == StopRule::equilibrium ? "equilibrium" : "none";
+}
 
 std::optional<SnapshotField> parse_snapshot_field(std::string_view name) {
   for (int f = 0; f <= static_cast<int>(SnapshotField::beliefs); ++f) {
-    if (snapshot_field_name(static_cast<SnapshotField>(f)) == name) return static_cast<SnapshotField>(f);
+    if (snapshot_field_name(static_cast<SnapshotField>(f)) == name)
+      return static_cast<SnapshotField>(f);
   }
   return std::nullopt;
 }
 
 std::string_view snapshot_field_name(SnapshotField field) {
   switch (field) {
-    case SnapshotField::id: return "id";
-    case SnapshotField::team: return "team";
-    case SnapshotField::engagement: return "engagement";
-    case SnapshotField::resistance: return "resistance";
-    case SnapshotField::digital_skill: return "digital_skill";
-    case SnapshotField::alignment: return "alignment";
-    case SnapshotField::knowledge: return "knowledge";
-    case SnapshotField::beliefs: return "beliefs";
+    case SnapshotField::id:
+      return "id";
+    case SnapshotField::team:
+      return "team";
+    case SnapshotField::engagement:
+      return "engagement";
+    case SnapshotField::resistance:
+      return "resistance";
+    case SnapshotField::digital_skill:
+      return "digital_skill";
+    case SnapshotField::alignment:
+      return "alignment";
+    case SnapshotField::knowledge:
+      return "knowledge";
+    case SnapshotField::beliefs:
+      return "beliefs";
   }
   return "?";
 }
@@ -207,18 +225,31 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
       const std::size_t slot = n > agents ? i * n / agents : i;
       double v = 0;
       switch (field) {
-        case SnapshotField::id: v = static_cast<double>(org.employees().id(slot)); break;
-        case SnapshotField::team: v = org.teams_of()[slot]; break;
-        case SnapshotField::engagement: v = org.engagement()[slot]; break;
-        case SnapshotField::resistance: v = org.resistance()[slot]; break;
-        case SnapshotField::digital_skill: v = org.skills(slot)[org.skill_count() - 1]; break;
+        case SnapshotField::id:
+          v = static_cast<double>(org.employees().id(slot));
+          break;
+        case SnapshotField::team:
+          v = org.teams_of()[slot];
+          break;
+        case SnapshotField::engagement:
+          v = org.engagement()[slot];
+          break;
+        case SnapshotField::resistance:
+          v = org.resistance()[slot];
+          break;
+        case SnapshotField::digital_skill:
+          v = org.skills(slot)[org.skill_count() - 1];
+          break;
         case SnapshotField::alignment:
-          v = static_cast<double>(same_values(org.beliefs(slot), packed_code.view(), m)) / static_cast<double>(m);
+          v = static_cast<double>(same_values(org.beliefs(slot), packed_code.view(), m)) /
+              static_cast<double>(m);
           break;
         case SnapshotField::knowledge:
-          v = static_cast<double>(agreement(org.beliefs(slot), reality, m)) / static_cast<double>(m);
+          v = static_cast<double>(agreement(org.beliefs(slot), reality, m)) /
+              static_cast<double>(m);
           break;
-        case SnapshotField::beliefs: break;
+        case SnapshotField::beliefs:
+          break;
       }
       values.push_back(v);
     }
@@ -250,7 +281,8 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   outcome.ticks_run = run_ticks(
       org, schedule, options.max_ticks,
       [stop, abandon](const Organization& o, Tick) {
-        if (abandon && abandon->load(std::memory_order_relaxed) != 0) return true;  // one relaxed load per tick
+        if (abandon && abandon->load(std::memory_order_relaxed) != 0)
+          return true;  // one relaxed load per tick
         return stop == StopRule::equilibrium && at_equilibrium(o);
       },
       [&](Organization& o, Tick tick) {
@@ -263,7 +295,8 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
     measure(org, row);
     outcome.metrics.append(row);
   }
-  if (snap.every > 0 && outcome.ticks_run % snap.every != 0) take_snapshot(org, snap, outcome.snapshots);
+  if (snap.every > 0 && outcome.ticks_run % snap.every != 0)
+    take_snapshot(org, snap, outcome.snapshots);
   return outcome;
 }
 

@@ -40,7 +40,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
       dimensions_(static_cast<std::size_t>(params.learning.dimensions)),
       words_(words_for(dimensions_)),
       skills_width_(static_cast<std::size_t>(settings_.functions) + 1) {
-  assert(params.org.employees >= 1 && params.org.teams >= 1 && params.org.teams <= params.org.employees);
+  assert(params.org.employees >= 1 && params.org.teams >= 1 &&
+         params.org.teams <= params.org.employees);
   const auto m = dimensions_;
   reality.resize(m);
   code.assign(m, 0);
@@ -49,16 +50,21 @@ Organization::Organization(const ModelParams& params, RunKey key)
 
   set_structure_type(settings_.structure);
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
-  flow.pipeline_slots = static_cast<std::size_t>(params.work.handoff_delay + params.structure.cross_site_delay) + 2;
+  flow.pipeline_slots =
+      static_cast<std::size_t>(params.work.handoff_delay + params.structure.cross_site_delay) + 2;
   if (params.structure.enabled) {
     // Sized for the largest organization the run can become (uncapped growth: 10^8 employees).
     const std::int64_t largest =
-        params.growth.enabled ? (params.growth.target_employees > 0 ? std::max(params.org.employees, params.growth.target_employees)
-                                                                    : std::int64_t{100'000'000})
-                              : params.org.employees;
-    const int deepest = hierarchy_depth(StructureType::functional, largest, params.structure.span_of_control) + 1;
+        params.growth.enabled
+            ? (params.growth.target_employees > 0
+                   ? std::max(params.org.employees, params.growth.target_employees)
+                   : std::int64_t{100'000'000})
+            : params.org.employees;
+    const int deepest =
+        hierarchy_depth(StructureType::functional, largest, params.structure.span_of_control) + 1;
     history_length = static_cast<std::size_t>(deepest * params.structure.cascade_lag +
-                                              params.structure.cross_site_delay) + 1;
+                                              params.structure.cross_site_delay) +
+                     1;
     decision_slots = static_cast<std::size_t>(deepest * params.structure.latency_per_level) + 1;
   }
   code_history.assign(history_length * m, 0);
@@ -71,7 +77,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
   team_ = employees_.add_column<std::int32_t>();
   project_team_ = employees_.add_column<std::int32_t>();
   leaving_ = employees_.add_column<std::uint8_t>();
-  quit_draw_ = employees_.add_column<double>(params.people.enabled && params.people.quit_sensitivity > 0 ? 1 : 0);
+  quit_draw_ = employees_.add_column<double>(
+      params.people.enabled && params.people.quit_sensitivity > 0 ? 1 : 0);
   p1_ = employees_.add_column<double>();
   code_matches_ = employees_.add_column<std::int16_t>();
   skills_ = employees_.add_column<float>(skills_width_);
@@ -87,7 +94,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
     const auto team_count = static_cast<std::size_t>(params.org.teams);
     resize_teams(teams, team_count, m, flow.pipeline_slots);
     auto team = team_of();
-    for (std::size_t slot = 0; slot < n; ++slot) team[slot] = static_cast<std::int32_t>(slot * team_count / n);
+    for (std::size_t slot = 0; slot < n; ++slot)
+      team[slot] = static_cast<std::int32_t>(slot * team_count / n);
     rebuild_membership();
     hierarchy.depth = 0;
   }
@@ -105,7 +113,8 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   }
   RandomStream draw = key_.stream(streams::new_traits, id, 0);
   const auto team = static_cast<std::size_t>(team_of()[slot]);
-  const Culture& culture = settings_.site_culture[teams.count ? static_cast<std::size_t>(teams.site[team]) : 0];
+  const Culture& culture =
+      settings_.site_culture[teams.count ? static_cast<std::size_t>(teams.site[team]) : 0];
   const double fast = draw.uniform();
   const double spread_draw = draw.uniform();
   // Skills: the primary function (the team's, or round-robin inside a squad) starts high.
@@ -131,39 +140,44 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   (void)tick;
 }
 
-void Organization::set_personal_traits(std::size_t slot, const Culture& culture, double fast, double spread_draw,
-                                       double resistance_draw) {
+void Organization::set_personal_traits(std::size_t slot, const Culture& culture, double fast,
+                                       double spread_draw, double resistance_draw) {
   // Personal socialization rate: fast learners, and a culture-dependent spread around p1.
-  double rate = fast < params_.learning.fast_learner_share ? params_.learning.fast_socialization_rate
-                                                           : params_.learning.socialization_rate;
+  double rate = fast < params_.learning.fast_learner_share
+                    ? params_.learning.fast_socialization_rate
+                    : params_.learning.socialization_rate;
   if (params_.culture.enabled) {
     // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
     const double spread = std::log1p(2.0 * culture.learning_orientation);
     rate *= std::exp((2.0 * spread_draw - 1.0) * spread);
   }
   socialization_rate()[slot] = std::clamp(rate, 0.0, 1.0);
-  const double mean_resistance =
-      std::clamp(params_.people.mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
-  resistance()[slot] = static_cast<float>(std::clamp(mean_resistance + 0.3 * (resistance_draw - 0.5), 0.0, 1.0));
+  const double mean_resistance = std::clamp(
+      params_.people.mean_resistance + 0.4 * (culture.uncertainty_avoidance - 0.5), 0.0, 1.0);
+  resistance()[slot] =
+      static_cast<float>(std::clamp(mean_resistance + 0.3 * (resistance_draw - 0.5), 0.0, 1.0));
 }
 
 void Organization::record_code_history(Tick tick) {
   if (history_length <= 1) return;
-  std::copy(code.begin(), code.end(),
-            code_history.begin() + static_cast<std::ptrdiff_t>((tick % history_length) * dimensions_));
+  std::copy(
+      code.begin(), code.end(),
+      code_history.begin() + static_cast<std::ptrdiff_t>((tick % history_length) * dimensions_));
 }
 
 void Organization::refresh_personal_traits() {
   const std::size_t functions = skills_width_ - 1;
   for (std::size_t slot = 0; slot < headcount(); ++slot) {
-    RandomStream draw = key_.stream(streams::new_traits, employees_.id(slot), 0);  // replays the hire's draws
+    RandomStream draw =
+        key_.stream(streams::new_traits, employees_.id(slot), 0);  // replays the hire's draws
     const double fast = draw.uniform();
     const double spread_draw = draw.uniform();
-    for (std::size_t k = 0; k < functions + 2; ++k) draw.uniform();  // skills, digital skill, engagement
+    for (std::size_t k = 0; k < functions + 2; ++k)
+      draw.uniform();  // skills, digital skill, engagement
     const double resistance_draw = draw.uniform();
     const auto team = static_cast<std::size_t>(team_of()[slot]);
-    set_personal_traits(slot, settings_.site_culture[static_cast<std::size_t>(teams.site[team])], fast, spread_draw,
-                        resistance_draw);
+    set_personal_traits(slot, settings_.site_culture[static_cast<std::size_t>(teams.site[team])],
+                        fast, spread_draw, resistance_draw);
   }
 }
 
@@ -199,21 +213,27 @@ void Organization::build_structure(Tick tick) {
 }
 
 void Organization::start_team(std::size_t t) {
-  std::copy(code.begin(), code.end(), teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
-  std::copy(code.begin(), code.end(), teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+  std::copy(code.begin(), code.end(),
+            teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
+  std::copy(code.begin(), code.end(),
+            teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
   teams.function[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.functions));
   teams.site[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.sites));
 }
 
 void Organization::update_hierarchy() {
-  const int depth = hierarchy_depth(hierarchy.type, static_cast<std::int64_t>(headcount()), params_.structure.span_of_control);
+  const int depth = hierarchy_depth(hierarchy.type, static_cast<std::int64_t>(headcount()),
+                                    params_.structure.span_of_control);
   hierarchy.depth = depth;
   for (std::size_t t = 0; t < teams.count; ++t) {
-    teams.delay[t] = static_cast<std::int32_t>(depth * params_.structure.cascade_lag +
-                                               (teams.site[t] != 0 ? params_.structure.cross_site_delay : 0));
+    teams.delay[t] =
+        static_cast<std::int32_t>(depth * params_.structure.cascade_lag +
+                                  (teams.site[t] != 0 ? params_.structure.cross_site_delay : 0));
   }
-  const auto latency = std::lround(hierarchy.centralization * depth * static_cast<double>(params_.structure.latency_per_level));
-  hierarchy.decision_latency = std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
+  const auto latency = std::lround(hierarchy.centralization * depth *
+                                   static_cast<double>(params_.structure.latency_per_level));
+  hierarchy.decision_latency =
+      std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
 }
 
 void Organization::build_network(Tick tick) {
@@ -235,7 +255,9 @@ void Organization::build_network(Tick tick) {
       } else {
         other = teams.member_slots[first + draw.below(size)];
       }
-      if (other != slot) edges.emplace_back(static_cast<CsrNetwork::Node>(slot), static_cast<CsrNetwork::Node>(other));
+      if (other != slot)
+        edges.emplace_back(static_cast<CsrNetwork::Node>(slot),
+                           static_cast<CsrNetwork::Node>(other));
     }
   }
   network = CsrNetwork::from_edges(n, std::move(edges), false);
@@ -245,12 +267,15 @@ void Organization::rebuild_membership() {
   const std::size_t n = headcount();
   const auto team = teams_of();
   teams.member_offsets.assign(teams.count + 1, 0);
-  for (std::size_t slot = 0; slot < n; ++slot) ++teams.member_offsets[static_cast<std::size_t>(team[slot]) + 1];
-  for (std::size_t t = 0; t < teams.count; ++t) teams.member_offsets[t + 1] += teams.member_offsets[t];
+  for (std::size_t slot = 0; slot < n; ++slot)
+    ++teams.member_offsets[static_cast<std::size_t>(team[slot]) + 1];
+  for (std::size_t t = 0; t < teams.count; ++t)
+    teams.member_offsets[t + 1] += teams.member_offsets[t];
   teams.member_slots.resize(n);
   std::vector<std::uint64_t> next(teams.member_offsets.begin(), teams.member_offsets.end() - 1);
   for (std::size_t slot = 0; slot < n; ++slot) {
-    teams.member_slots[next[static_cast<std::size_t>(team[slot])]++] = static_cast<std::uint32_t>(slot);
+    teams.member_slots[next[static_cast<std::size_t>(team[slot])]++] =
+        static_cast<std::uint32_t>(slot);
   }
   membership_changed = false;
 }
@@ -296,16 +321,25 @@ void Organization::change_parameters(const ModelParams& params) {
 }
 
 bool changeable_during_run(const ParamSpec& spec) {
-  static const std::vector<std::string_view> fixed = {
-      "org.employees", "org.teams", "learning.dimensions", "structure.type", "structure.span_of_control",
-      "structure.functions", "structure.sites", "structure.ties_per_employee", "structure.cross_team_ties",
-      "structure.cascade_lag", "structure.latency_per_level", "structure.cross_site_delay"};
+  static const std::vector<std::string_view> fixed = {"org.employees",
+                                                      "org.teams",
+                                                      "learning.dimensions",
+                                                      "structure.type",
+                                                      "structure.span_of_control",
+                                                      "structure.functions",
+                                                      "structure.sites",
+                                                      "structure.ties_per_employee",
+                                                      "structure.cross_team_ties",
+                                                      "structure.cascade_lag",
+                                                      "structure.latency_per_level",
+                                                      "structure.cross_site_delay"};
   if (spec.name.ends_with(".enabled")) return false;
   return std::find(fixed.begin(), fixed.end(), spec.name) == fixed.end();
 }
 
 double effective_centralization(const ModelParams& params, const Culture& culture) {
-  return std::clamp(params.structure.centralization + 0.5 * (culture.power_distance - 0.5), 0.0, 1.0);
+  return std::clamp(params.structure.centralization + 0.5 * (culture.power_distance - 0.5), 0.0,
+                    1.0);
 }
 
 double Organization::strategic_fit() const {
@@ -319,10 +353,12 @@ std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8
   return sum;
 }
 
-std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive, std::size_t m) {
+std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive,
+                       std::size_t m) {
   std::int64_t sum = 0;
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
-    const std::uint64_t wrong = (beliefs.positive(w) ^ reality_positive[w]) & beliefs.known(w) & valid_bits(m, w);
+    const std::uint64_t wrong =
+        (beliefs.positive(w) ^ reality_positive[w]) & beliefs.known(w) & valid_bits(m, w);
     const std::uint64_t right = beliefs.known(w) & valid_bits(m, w) & ~wrong;
     sum += std::popcount(right) - std::popcount(wrong);
   }

@@ -55,10 +55,14 @@ ModelParams ModelParams::defaults() {
 
 std::string_view type_name(ParamType type) {
   switch (type) {
-    case ParamType::integer: return "integer";
-    case ParamType::real: return "real";
-    case ParamType::boolean: return "boolean";
-    case ParamType::choice: return "choice";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::real:
+      return "real";
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::choice:
+      return "choice";
   }
   return "?";
 }
@@ -71,9 +75,12 @@ std::string expected_value(const ParamSpec& spec) {
           << static_cast<std::int64_t>(spec.max) << "]";
       break;
     case ParamType::real:
-      out << "a real number in [" << short_number(spec.min) << ", " << short_number(spec.max) << "]";
+      out << "a real number in [" << short_number(spec.min) << ", " << short_number(spec.max)
+          << "]";
       break;
-    case ParamType::boolean: out << "true or false"; break;
+    case ParamType::boolean:
+      out << "true or false";
+      break;
     case ParamType::choice: {
       out << "one of";
       for (std::size_t k = 0; k < spec.choices.size(); ++k) {
@@ -121,9 +128,13 @@ std::optional<ParamValue> coerce(const ParamSpec& spec, const ParamValue& value)
   return std::nullopt;
 }
 
-void assign(ModelParams& params, const ParamSpec& spec, const ParamValue& value) { spec.set(params, value); }
+void assign(ModelParams& params, const ParamSpec& spec, const ParamValue& value) {
+  spec.set(params, value);
+}
 
-ParamValue value_of(const ModelParams& params, const ParamSpec& spec) { return spec.get(params); }
+ParamValue value_of(const ModelParams& params, const ParamSpec& spec) {
+  return spec.get(params);
+}
 
 std::string format_value(const ParamValue& value) {
   struct Formatter {
@@ -137,12 +148,14 @@ std::string format_value(const ParamValue& value) {
 
 std::optional<ConsistencyProblem> check_consistency(const ModelParams& params) {
   if (params.org.teams > params.org.employees) {
-    return ConsistencyProblem{"org.teams", fmt::format("org.teams ({}) must not exceed org.employees ({})",
-                                                       params.org.teams, params.org.employees)};
+    return ConsistencyProblem{"org.teams",
+                              fmt::format("org.teams ({}) must not exceed org.employees ({})",
+                                          params.org.teams, params.org.employees)};
   }
   if (params.growth.maturity_threshold < params.growth.growth_threshold) {
-    return ConsistencyProblem{"growth.maturity_threshold",
-                              "growth.maturity_threshold must not be below growth.growth_threshold"};
+    return ConsistencyProblem{
+        "growth.maturity_threshold",
+        "growth.maturity_threshold must not be below growth.growth_threshold"};
   }
   return std::nullopt;
 }

@@ -28,14 +28,17 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double practice = std::min(1.0, pressure);
     for (std::size_t f = 0; f < functions; ++f) {
       const double s = skill[f];
-      skill[f] = static_cast<float>(f == practised ? s + p.people.skill_learning * practice * (1.0 - s)
-                                                   : s - p.people.skill_decay * s);
+      skill[f] =
+          static_cast<float>(f == practised ? s + p.people.skill_learning * practice * (1.0 - s)
+                                            : s - p.people.skill_decay * s);
     }
     const double digital = skill[functions];
     const double digital_practice =
         p.people.skill_learning * (automation * training_programme + (in_training ? 5.0 : 0.0));
-    skill[functions] = static_cast<float>(
-        std::clamp(digital + digital_practice * (1.0 - digital) - p.people.skill_decay * digital * (1.0 - automation), 0.0, 1.0));
+    skill[functions] =
+        static_cast<float>(std::clamp(digital + digital_practice * (1.0 - digital) -
+                                          p.people.skill_decay * digital * (1.0 - automation),
+                                      0.0, 1.0));
 
     // Engagement target: autonomy, alignment with the team's code, workload, fatigue, fear.
     const Culture& culture = org.culture_of_team(t);
@@ -44,9 +47,11 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double alignment = static_cast<double>(matches[slot]) / static_cast<double>(m);
     const double overload = std::max(0.0, pressure - 1.0);
     const double target = std::clamp(0.35 + 0.3 * autonomy + 0.3 * alignment - 0.5 * overload -
-                                         0.4 * org.climate.change_fatigue - org.climate.layoff_fear + (in_training ? 0.05 : 0.0),
+                                         0.4 * org.climate.change_fatigue -
+                                         org.climate.layoff_fear + (in_training ? 0.05 : 0.0),
                                      0.0, 1.0);
-    engagement[slot] = static_cast<float>(engagement[slot] + p.people.engagement_adjustment * (target - engagement[slot]));
+    engagement[slot] = static_cast<float>(engagement[slot] + p.people.engagement_adjustment *
+                                                                 (target - engagement[slot]));
   }
 }
 
@@ -59,13 +64,16 @@ namespace {
 
 std::vector<MetricRow> people_metrics() {
   return {
-      {{"engagement", "engagement", "[0, 1]", "Engagement", "Mean employee engagement; NaN without the people submodel.",
-        Better::higher, true},
-       [](const Observation& o) { return o.params.people.enabled ? o.sums.engagement / o.n : kNaN; }},
-      {{"skill_match", "engagement", "[0, 1]", "Skill match", "Mean skill of employees in the function they work in.",
-        Better::higher, false},
+      {{"engagement", "engagement", "[0, 1]", "Engagement",
+        "Mean employee engagement; NaN without the people submodel.", Better::higher, true},
+       [](const Observation& o) {
+         return o.params.people.enabled ? o.sums.engagement / o.n : kNaN;
+       }},
+      {{"skill_match", "engagement", "[0, 1]", "Skill match",
+        "Mean skill of employees in the function they work in.", Better::higher, false},
        [](const Observation& o) { return o.sums.skill / o.n; }},
-      {{"digital_skill", "engagement", "[0, 1]", "Digital skill", "Mean digital skill.", Better::higher, false},
+      {{"digital_skill", "engagement", "[0, 1]", "Digital skill", "Mean digital skill.",
+        Better::higher, false},
        [](const Observation& o) { return o.sums.digital / o.n; }},
       {{"change_fatigue", "engagement", "[0, 1]", "Change fatigue",
         "Organization-wide fatigue from shocks, restructurings and change.", Better::lower, false},
@@ -78,8 +86,12 @@ std::vector<MetricRow> people_metrics() {
 const Submodel& people_submodel() {
   using K = PhaseRow::Kind;
   static const Submodel submodel{
-      "people", "7.11", "Skills with practice and decay; engagement; resistance; engagement-driven quits.",
-      [](std::vector<ParamSpec>& table) { declare_group<PeopleParams, &ModelParams::people>("people", table); },
+      "people",
+      "7.11",
+      "Skills with practice and decay; engagement; resistance; engagement-driven quits.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<PeopleParams, &ModelParams::people>("people", table);
+      },
       people_metrics(),
       {{"update_people", K::over_employees, nullptr, update_people, 512,
         [](const ModelParams& p) { return p.people.enabled; }},

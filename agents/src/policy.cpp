@@ -21,11 +21,13 @@ void refresh_and_recascade(Organization& org, Tick tick) {
   const double accuracy = 0.7 + 0.25 * org.automation.data;
   RandomStream draw = org.key().stream(streams::selection, 1, tick);
   for (std::size_t d = 0; d < m; ++d) {
-    org.code[d] = draw.bernoulli(accuracy) ? org.reality[d] : static_cast<std::int8_t>(-org.reality[d]);
+    org.code[d] =
+        draw.bernoulli(accuracy) ? org.reality[d] : static_cast<std::int8_t>(-org.reality[d]);
   }
   for (std::size_t t = 0; t < org.teams.count; ++t) {
     std::copy(org.code.begin(), org.code.end(), org.team_code(t).begin());
-    std::copy(org.code.begin(), org.code.end(), org.teams.received.begin() + static_cast<std::ptrdiff_t>(t * m));
+    std::copy(org.code.begin(), org.code.end(),
+              org.teams.received.begin() + static_cast<std::ptrdiff_t>(t * m));
   }
   org.record_code_history(tick);
 }
@@ -34,13 +36,16 @@ void refresh_and_recascade(Organization& org, Tick tick) {
 
 void realign(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (!p.policy.enabled || !org.this_tick.reviewed || static_cast<int>(tick) < org.policy.realign_ready_at) return;
+  if (!p.policy.enabled || !org.this_tick.reviewed ||
+      static_cast<int>(tick) < org.policy.realign_ready_at)
+    return;
   const Settings& s = org.settings();
   const double fit = org.strategic_fit();
   if (fit >= s.realign_threshold) return;
   org.this_tick.realigned = true;
   org.policy.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
-  org.this_tick.cost += 0.5 * p.finance.training_cost * static_cast<double>(org.headcount());  // the research
+  org.this_tick.cost +=
+      0.5 * p.finance.training_cost * static_cast<double>(org.headcount());  // the research
   switch (s.realign_action) {
     case RealignAction::recascade:
       refresh_and_recascade(org, tick);
@@ -72,12 +77,17 @@ void realign(Organization& org, Tick tick) {
 
 const Submodel& policy_submodel() {
   static const Submodel submodel{
-      "policy", "7.16", "Realignment triggers and actions; Agile, Lean and Systems framework presets.",
-      [](std::vector<ParamSpec>& table) { declare_group<PolicyParams, &ModelParams::policy>("policy", table); },
-      {{{"realigned", "policy", "0/1", "Realignment", "1 if a realignment action was taken this tick.", Better::none,
-         false},
+      "policy",
+      "7.16",
+      "Realignment triggers and actions; Agile, Lean and Systems framework presets.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<PolicyParams, &ModelParams::policy>("policy", table);
+      },
+      {{{"realigned", "policy", "0/1", "Realignment",
+         "1 if a realignment action was taken this tick.", Better::none, false},
         [](const Observation& o) { return o.org.this_tick.realigned ? 1.0 : 0.0; }}},
-      {{"realign", PhaseRow::Kind::serial, realign, nullptr, 0, [](const ModelParams& p) { return p.policy.enabled; }}}};
+      {{"realign", PhaseRow::Kind::serial, realign, nullptr, 0,
+        [](const ModelParams& p) { return p.policy.enabled; }}}};
   return submodel;
 }
 

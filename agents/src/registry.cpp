@@ -36,17 +36,19 @@ bool& tables_in_use() {
 Registration::Registration(const Submodel& submodel) {
   assert(!tables_in_use() && "register submodels before the parameter and metric tables are used");
   auto& list = extensions();
-  list.insert(std::upper_bound(list.begin(), list.end(), &submodel,
-                               [](const Submodel* a, const Submodel* b) { return a->name < b->name; }),
-              &submodel);
+  list.insert(
+      std::upper_bound(list.begin(), list.end(), &submodel,
+                       [](const Submodel* a, const Submodel* b) { return a->name < b->name; }),
+      &submodel);
 }
 
 namespace {
 
 std::vector<const Submodel*> builtin_submodels() {
-  return {&learning_submodel(),   &environment_submodel(), &strategy_submodel(), &structure_submodel(),
-          &people_submodel(),     &work_submodel(),        &automation_submodel(), &culture_submodel(),
-          &growth_submodel(),     &policy_submodel(),      &finance_submodel()};
+  return {&learning_submodel(),   &environment_submodel(), &strategy_submodel(),
+          &structure_submodel(),  &people_submodel(),      &work_submodel(),
+          &automation_submodel(), &culture_submodel(),     &growth_submodel(),
+          &policy_submodel(),     &finance_submodel()};
 }
 
 }  // namespace

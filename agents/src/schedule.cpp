@@ -17,29 +17,29 @@ namespace {
 /// The tick, in order. Alternatives that exclude each other (act + peer learning, or
 /// act_and_socialize) both have a slot; their `active` conditions pick one.
 constexpr std::string_view kTickOrder[] = {
-    "begin_tick",            // core: the per-tick outcomes reset
-    "events",                // core: the experiment's [[events]] for this tick
-    "turbulence",            // learning
-    "shocks",                // environment
-    "market",                // environment
-    "structural_events",     // structure
-    "act",                   // learning (with peer learning)
+    "begin_tick",                      // core: the per-tick outcomes reset
+    "events",                          // core: the experiment's [[events]] for this tick
+    "turbulence",                      // learning
+    "shocks",                          // environment
+    "market",                          // environment
+    "structural_events",               // structure
+    "act",                             // learning (with peer learning)
     "learn_from_peers_and_socialize",  // structure
-    "publish_peer_beliefs",  // structure
-    "act_and_socialize",     // learning (without peer learning)
-    "learn_code",            // learning, strategy
-    "realign",               // policy
-    "cascade_code",          // structure
-    "team_capacity",         // work
-    "process_work",          // work
-    "update_people",         // people
-    "fade_change_pressure",  // people
-    "adopt_automation",      // automation
-    "draw_turnover",         // learning, people
-    "renew_leavers",         // learning
-    "onboard_hires",         // learning
-    "grow",                  // growth
-    "track_resilience",      // environment (shocks also come from [[events]])
+    "publish_peer_beliefs",            // structure
+    "act_and_socialize",               // learning (without peer learning)
+    "learn_code",                      // learning, strategy
+    "realign",                         // policy
+    "cascade_code",                    // structure
+    "team_capacity",                   // work
+    "process_work",                    // work
+    "update_people",                   // people
+    "fade_change_pressure",            // people
+    "adopt_automation",                // automation
+    "draw_turnover",                   // learning, people
+    "renew_leavers",                   // learning
+    "onboard_hires",                   // learning
+    "grow",                            // growth
+    "track_resilience",                // environment (shocks also come from [[events]])
 };
 
 /// The phases defined by the model itself rather than a submodel.
@@ -71,27 +71,35 @@ bool builtin(const Submodel* submodel) {
 
 void append(Schedule<Organization>& schedule, const PhaseRow& row) {
   switch (row.kind) {
-    case PhaseRow::Kind::serial: schedule.serial(std::string(row.name), row.serial); break;
+    case PhaseRow::Kind::serial:
+      schedule.serial(std::string(row.name), row.serial);
+      break;
     case PhaseRow::Kind::over_employees:
-      schedule.parallel(std::string(row.name), [](const Organization& org) { return org.headcount(); }, row.chunk,
-                        row.grain);
+      schedule.parallel(
+          std::string(row.name), [](const Organization& org) { return org.headcount(); }, row.chunk,
+          row.grain);
       break;
     case PhaseRow::Kind::over_teams:
-      schedule.parallel(std::string(row.name), [](const Organization& org) { return org.teams.count; }, row.chunk,
-                        row.grain);
+      schedule.parallel(
+          std::string(row.name), [](const Organization& org) { return org.teams.count; }, row.chunk,
+          row.grain);
       break;
   }
 }
 
 }  // namespace
 
-std::span<const std::string_view> tick_order() { return kTickOrder; }
+std::span<const std::string_view> tick_order() {
+  return kTickOrder;
+}
 
 Schedule<Organization> make_schedule(const ModelParams& params) {
   Schedule<Organization> schedule;
   for (std::string_view name : kTickOrder) {
     const PhaseRow* row = find_phase(name);
-    if (!row) throw std::logic_error("the tick order names a phase no submodel declares: " + std::string(name));
+    if (!row)
+      throw std::logic_error("the tick order names a phase no submodel declares: " +
+                             std::string(name));
     if (!row->active || row->active(params)) append(schedule, *row);
   }
   for (const Submodel* submodel : submodels()) {

@@ -10,12 +10,18 @@ Culture culture_preset(CulturePreset preset, const Culture& custom) {
   // Normalized, rounded Hofstede-style profiles (collectivism, power distance, uncertainty
   // avoidance, learning orientation); illustrative, not country measurements.
   switch (preset) {
-    case CulturePreset::anglo: return {0.1, 0.35, 0.4, 0.6};
-    case CulturePreset::nordic: return {0.3, 0.2, 0.3, 0.8};
-    case CulturePreset::germanic: return {0.35, 0.35, 0.65, 0.6};
-    case CulturePreset::east_asian: return {0.8, 0.7, 0.5, 0.5};
-    case CulturePreset::latin: return {0.7, 0.7, 0.85, 0.35};
-    case CulturePreset::custom: break;
+    case CulturePreset::anglo:
+      return {0.1, 0.35, 0.4, 0.6};
+    case CulturePreset::nordic:
+      return {0.3, 0.2, 0.3, 0.8};
+    case CulturePreset::germanic:
+      return {0.35, 0.35, 0.65, 0.6};
+    case CulturePreset::east_asian:
+      return {0.8, 0.7, 0.5, 0.5};
+    case CulturePreset::latin:
+      return {0.7, 0.7, 0.85, 0.35};
+    case CulturePreset::custom:
+      break;
   }
   return custom;
 }
@@ -31,11 +37,15 @@ CulturePreset as_preset(OtherSitesCulture other) {
 /// automation.level's targets (none 0, low 0.25, medium 0.5, high 0.8; custom: not used).
 double automation_level_target(AutomationLevel level) {
   switch (level) {
-    case AutomationLevel::low: return 0.25;
-    case AutomationLevel::medium: return 0.5;
-    case AutomationLevel::high: return 0.8;
+    case AutomationLevel::low:
+      return 0.25;
+    case AutomationLevel::medium:
+      return 0.5;
+    case AutomationLevel::high:
+      return 0.8;
     case AutomationLevel::none:
-    case AutomationLevel::custom: break;
+    case AutomationLevel::custom:
+      break;
   }
   return 0.0;
 }
@@ -45,8 +55,9 @@ double automation_level_target(AutomationLevel level) {
 int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t span) {
   if (type == StructureType::flat || type == StructureType::cross_functional) return 1;
   // Levels of management needed for `employees` with `span` reports each, minus the team lead.
-  const double levels = std::ceil(std::log(static_cast<double>(std::max<std::int64_t>(employees, 2))) /
-                                  std::log(static_cast<double>(span)));
+  const double levels =
+      std::ceil(std::log(static_cast<double>(std::max<std::int64_t>(employees, 2))) /
+                std::log(static_cast<double>(span)));
   return std::max(1, static_cast<int>(levels) - 1);
 }
 
@@ -72,8 +83,8 @@ Settings::Settings(const ModelParams& p) {
       realign_threshold = 0.3;
       realign_action = RealignAction::recascade;
       realign_cooldown = 8;
-      error_rate *= 0.6;       // built-in quality, less rework
-      handoff_factor = 0.5;    // flow: smaller batches, faster handoffs
+      error_rate *= 0.6;     // built-in quality, less rework
+      handoff_factor = 0.5;  // flow: smaller batches, faster handoffs
     } else if (p.policy.framework == Framework::systems) {
       framework = Framework::systems;
       review_interval = 13;
@@ -96,15 +107,16 @@ Settings::Settings(const ModelParams& p) {
   }
   functions = p.structure.enabled ? static_cast<int>(p.structure.functions) : 1;
   sites = p.structure.enabled ? static_cast<int>(p.structure.sites) : 1;
-  const Culture custom{p.culture.collectivism, p.culture.power_distance, p.culture.uncertainty_avoidance,
-                       p.culture.learning_orientation};
+  const Culture custom{p.culture.collectivism, p.culture.power_distance,
+                       p.culture.uncertainty_avoidance, p.culture.learning_orientation};
   site_culture.assign(static_cast<std::size_t>(sites), Culture{});
   if (p.culture.enabled) {
     const Culture first = culture_preset(p.culture.preset, custom);
     const Culture other = p.culture.other_sites_preset == OtherSitesCulture::same
                               ? first
                               : culture_preset(as_preset(p.culture.other_sites_preset), custom);
-    for (int s = 0; s < sites; ++s) site_culture[static_cast<std::size_t>(s)] = s == 0 ? first : other;
+    for (int s = 0; s < sites; ++s)
+      site_culture[static_cast<std::size_t>(s)] = s == 0 ? first : other;
   }
 }
 

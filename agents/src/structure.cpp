@@ -14,15 +14,17 @@
 namespace orgsim::agents {
 
 namespace {
-std::int8_t sign(int x) { return static_cast<std::int8_t>((x > 0) - (x < 0)); }
+std::int8_t sign(int x) {
+  return static_cast<std::int8_t>((x > 0) - (x < 0));
+}
 }  // namespace
 
 namespace {
 
 /// Peer learning of one employee into `next` (a copy of their beliefs): toward a random
 /// better-performing contact, or toward the majority of every better-performing contact.
-void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double rate, RandomStream& draw,
-                      std::span<std::int32_t> net, PackedCode& majority_code) {
+void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double rate,
+                      RandomStream& draw, std::span<std::int32_t> net, PackedCode& majority_code) {
   if (slot >= org.network.node_count()) return;
   const auto contacts = org.network.neighbors(slot);
   if (contacts.empty()) return;
@@ -57,9 +59,12 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
 
 }  // namespace
 
-void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  const double rate = std::min(1.0, org.params().structure.peer_learning_rate * (1.0 + org.automation.communication));
-  std::array<std::int32_t, kMaxDimensions> net{};  // superior-majority tally, reused for every employee
+void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin,
+                                    std::size_t end) {
+  const double rate = std::min(
+      1.0, org.params().structure.peer_learning_rate * (1.0 + org.automation.communication));
+  std::array<std::int32_t, kMaxDimensions>
+      net{};  // superior-majority tally, reused for every employee
   PackedCode majority_code;
   Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
@@ -71,16 +76,21 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
   }
 }
 
-void publish_peer_beliefs(Organization& org, Tick /*tick*/) { org.swap_beliefs(); }
+void publish_peer_beliefs(Organization& org, Tick /*tick*/) {
+  org.swap_beliefs();
+}
 
 void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const std::size_t m = org.dimensions();
-  const double per_level = org.settings().cascade_distortion * (1.0 - 0.8 * org.automation.communication);
+  const double per_level =
+      org.settings().cascade_distortion * (1.0 - 0.8 * org.automation.communication);
   const double garble = 1.0 - std::pow(1.0 - per_level, static_cast<double>(org.hierarchy.depth));
   for (std::size_t team = begin; team < end; ++team) {
-    const auto delay = std::min<std::size_t>(static_cast<std::size_t>(org.teams.delay[team]), org.history_length - 1);
+    const auto delay = std::min<std::size_t>(static_cast<std::size_t>(org.teams.delay[team]),
+                                             org.history_length - 1);
     const std::int8_t* sent =
-        tick >= delay ? org.code_history.data() + ((tick - delay) % org.history_length) * m : nullptr;
+        tick >= delay ? org.code_history.data() + ((tick - delay) % org.history_length) * m
+                      : nullptr;
     std::int8_t* received = org.teams.received.data() + team * m;
     auto code = org.team_code(team);
     RandomStream draw = org.key().stream(streams::cascade, team, tick);
@@ -88,7 +98,9 @@ void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t e
       const std::int8_t value = sent ? sent[d] : 0;
       if (value == received[d]) continue;  // only changes are communicated
       received[d] = value;
-      code[d] = draw.bernoulli(garble) ? static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1) : value;
+      code[d] = draw.bernoulli(garble)
+                    ? static_cast<std::int8_t>(static_cast<int>(draw.below(3)) - 1)
+                    : value;
     }
   }
 }
@@ -102,7 +114,8 @@ void restructure(Organization& org, StructureType to, Tick tick) {
     routine += teams.routine_queue[t];
     complex += teams.complex_queue[t];
     second += teams.second_queue[t];
-    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k) second += teams.pipeline[t * org.flow.pipeline_slots + k];
+    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k)
+      second += teams.pipeline[t * org.flow.pipeline_slots + k];
   }
   org.set_structure_type(to);
   org.build_structure(tick);
@@ -111,7 +124,8 @@ void restructure(Organization& org, StructureType to, Tick tick) {
     teams.routine_queue[t] = routine / count;
     teams.complex_queue[t] = complex / count;
     teams.second_queue[t] = second / count;
-    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k) teams.pipeline[t * org.flow.pipeline_slots + k] = 0;
+    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k)
+      teams.pipeline[t * org.flow.pipeline_slots + k] = 0;
   }
   org.hierarchy.transition_left = static_cast<int>(p.structure.transition_ticks);
   org.climate.add_fatigue(0.3);
@@ -131,33 +145,42 @@ namespace {
 std::vector<MetricRow> structure_metrics() {
   return {
       {{"team_alignment_gap", "strategic_alignment", "[0, 1]", "Alignment gap between teams",
-        "Highest minus lowest team mean of goal_alignment (0 with one team).", Better::lower, false},
+        "Highest minus lowest team mean of goal_alignment (0 with one team).", Better::lower,
+        false},
        [](const Observation& o) { return o.team_alignment_gap; }},
       {{"hierarchy_levels", "structure", "levels", "Hierarchy levels",
         "Levels between the organization's code and the teams.", Better::none, false},
        [](const Observation& o) { return static_cast<double>(o.org.hierarchy.depth); }},
       {{"teams", "structure", "teams", "Teams", "Number of teams.", Better::none, false},
        [](const Observation& o) { return static_cast<double>(o.org.teams.count); }},
-      {{"decision_latency", "structure", "ticks", "Decision latency", "Ticks before a code decision takes effect.",
-        Better::none, false},
+      {{"decision_latency", "structure", "ticks", "Decision latency",
+        "Ticks before a code decision takes effect.", Better::none, false},
        [](const Observation& o) { return static_cast<double>(o.org.hierarchy.decision_latency); }},
   };
 }
 
-bool structure_on(const ModelParams& p) { return p.structure.enabled; }
-bool peer_learning_on(const ModelParams& p) { return p.structure.enabled && p.structure.peer_learning_rate > 0; }
+bool structure_on(const ModelParams& p) {
+  return p.structure.enabled;
+}
+bool peer_learning_on(const ModelParams& p) {
+  return p.structure.enabled && p.structure.peer_learning_rate > 0;
+}
 
 }  // namespace
 
 const Submodel& structure_submodel() {
   using K = PhaseRow::Kind;
   static const Submodel submodel{
-      "structure", "7.10", "Teams, hierarchy, the code's cascade, the communication network, sites, restructuring.",
-      [](std::vector<ParamSpec>& table) { declare_group<StructureParams, &ModelParams::structure>("structure", table); },
+      "structure",
+      "7.10",
+      "Teams, hierarchy, the code's cascade, the communication network, sites, restructuring.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<StructureParams, &ModelParams::structure>("structure", table);
+      },
       structure_metrics(),
       {{"structural_events", K::serial, structural_events, nullptr, 0, structure_on},
-       {"learn_from_peers_and_socialize", K::over_employees, nullptr, learn_from_peers_and_socialize, 256,
-        peer_learning_on},
+       {"learn_from_peers_and_socialize", K::over_employees, nullptr,
+        learn_from_peers_and_socialize, 256, peer_learning_on},
        {"publish_peer_beliefs", K::serial, publish_peer_beliefs, nullptr, 0, peer_learning_on},
        {"cascade_code", K::over_teams, nullptr, cascade_code, 64, structure_on}}};
   return submodel;

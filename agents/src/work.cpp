@@ -24,10 +24,12 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const std::size_t functions = org.skill_count() - 1;
   const auto engagement = org.engagement();
   const auto training = org.training_until();
-  const double overhead =
-      p.growth.enabled && org.growth.phase == GrowthPhase::maturity ? p.growth.bureaucracy * org.hierarchy.depth : 0.0;
+  const double overhead = p.growth.enabled && org.growth.phase == GrowthPhase::maturity
+                              ? p.growth.bureaucracy * org.hierarchy.depth
+                              : 0.0;
   const double transition = p.structure.transition_ticks > 0
-                                ? 0.5 * static_cast<double>(org.hierarchy.transition_left) / static_cast<double>(p.structure.transition_ticks)
+                                ? 0.5 * static_cast<double>(org.hierarchy.transition_left) /
+                                      static_cast<double>(p.structure.transition_ticks)
                                 : 0.0;
   for (std::size_t team = begin; team < end; ++team) {
     double capacity = 0, digital = 0, skilled = 0;
@@ -64,7 +66,8 @@ namespace {
 
 /// Totals of one tick's work over every team (summed in team order).
 struct WorkTotals {
-  double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity = 0, used = 0, backlog = 0;
+  double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity = 0, used = 0,
+         backlog = 0;
 };
 
 /// This tick's arrivals: Poisson(demand) tasks, split binomially into routine and complex.
@@ -74,10 +77,12 @@ struct Arrivals {
 
 Arrivals arrive(Organization& org, Tick tick) {
   RandomStream draw = org.key().stream(streams::arrivals, 0, tick);
-  boost::random::poisson_distribution<std::int64_t, double> poisson(std::max(org.market.demand, 1e-9));
+  boost::random::poisson_distribution<std::int64_t, double> poisson(
+      std::max(org.market.demand, 1e-9));
   Arrivals a;
   a.total = org.market.demand > 0 ? poisson(draw) : 0;
-  boost::random::binomial_distribution<std::int64_t, double> routine_split(a.total, org.params().work.routine_share);
+  boost::random::binomial_distribution<std::int64_t, double> routine_split(
+      a.total, org.params().work.routine_share);
   a.routine = a.total > 0 ? routine_split(draw) : 0;
   org.this_tick.arrivals = static_cast<double>(a.total);
   return a;
@@ -89,20 +94,23 @@ class Routing {
   Routing(const Organization& org, Tick tick) : teams_(org.teams) {
     const ModelParams& p = org.params();
     for (std::size_t t = 0; t < teams_.count; ++t) total_capacity_ += teams_.capacity[t];
-    handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional && teams_.count > 1;
+    handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional &&
+               teams_.count > 1;
     delay = static_cast<double>(p.work.handoff_delay) * org.settings().handoff_factor *
-            (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) * (1.0 - 0.5 * org.automation.communication);
+            (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
+            (1.0 - 0.5 * org.automation.communication);
     automated_share = org.automation.downtime_left > 0 ? 0.0 : org.automation.process;
     slots = org.flow.pipeline_slots;
     now = tick % slots;
   }
   /// Work is routed to teams in proportion to their capacity (evenly when none has any).
   [[nodiscard]] double share(std::size_t t) const {
-    return total_capacity_ > 0 ? teams_.capacity[t] / total_capacity_ : 1.0 / static_cast<double>(teams_.count);
+    return total_capacity_ > 0 ? teams_.capacity[t] / total_capacity_
+                               : 1.0 / static_cast<double>(teams_.count);
   }
 
-  bool handoffs = false;   ///< complex tasks' second stage goes to another team
-  double delay = 0;        ///< handoff delay before cross-site delays
+  bool handoffs = false;  ///< complex tasks' second stage goes to another team
+  double delay = 0;       ///< handoff delay before cross-site delays
   double automated_share = 0;
   std::size_t slots = 0, now = 0;
 
@@ -113,13 +121,15 @@ class Routing {
 
 /// New work joins team t's queues; process automation takes its share of the routine work, and
 /// its errors come back as rework.
-void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arrivals, const Routing& routing,
-                          WorkTotals& totals) {
+void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arrivals,
+                          const Routing& routing, WorkTotals& totals) {
   Teams& teams = org.teams;
-  teams.second_queue[t] += teams.pipeline[t * routing.slots + routing.now];  // handoffs arriving now
+  teams.second_queue[t] +=
+      teams.pipeline[t * routing.slots + routing.now];  // handoffs arriving now
   teams.pipeline[t * routing.slots + routing.now] = 0;
   const double routine_each = static_cast<double>(arrivals.routine) * routing.share(t);
-  teams.complex_queue[t] += static_cast<double>(arrivals.total - arrivals.routine) * routing.share(t);
+  teams.complex_queue[t] +=
+      static_cast<double>(arrivals.total - arrivals.routine) * routing.share(t);
   const double automated = routine_each * routing.automated_share;
   const double automation_errors =
       automated * org.params().automation.error_rate * (1.0 - teams.digital_skill[t]);
@@ -132,13 +142,15 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
 /// Team t's people serve its queues, second stages first, within its capacity; errors stay in
 /// the queue as rework. First stages done go to the next team (handoff) or stay for their
 /// second stage.
-void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routing& routing, WorkTotals& totals) {
+void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routing& routing,
+                        WorkTotals& totals) {
   Teams& teams = org.teams;
   const double capacity = teams.capacity[t];
-  const double demanded =
-      teams.second_queue[t] * kComplexEffort + teams.complex_queue[t] * kComplexEffort + teams.routine_queue[t];
+  const double demanded = teams.second_queue[t] * kComplexEffort +
+                          teams.complex_queue[t] * kComplexEffort + teams.routine_queue[t];
   double left = capacity;
-  const double skill_error = org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
+  const double skill_error =
+      org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
   auto serve = [&](double& queue, double effort, double error_factor) {
     const double done = std::min(queue, left / effort);
     left -= done * effort;
@@ -155,8 +167,10 @@ void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routi
     // the next tick (the ring holds every possible delay).
     const std::size_t target = (t + 1) % teams.count;
     double d = routing.delay;
-    if (teams.site[target] != teams.site[t]) d += static_cast<double>(org.params().structure.cross_site_delay);
-    const auto ticks = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, routing.slots - 1);
+    if (teams.site[target] != teams.site[t])
+      d += static_cast<double>(org.params().structure.cross_site_delay);
+    const auto ticks =
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, routing.slots - 1);
     teams.pipeline[target * routing.slots + (tick + ticks) % routing.slots] += first_done;
     totals.sent += first_done;
   } else {
@@ -169,7 +183,8 @@ void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routi
   totals.used += capacity - left;
   teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
   totals.backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
-  for (std::size_t k = 0; k < routing.slots; ++k) totals.backlog += teams.pipeline[t * routing.slots + k];
+  for (std::size_t k = 0; k < routing.slots; ++k)
+    totals.backlog += teams.pipeline[t * routing.slots + k];
 }
 
 /// The tick's outcomes, and lead time by Little's law: work in process / smoothed throughput.
@@ -182,15 +197,18 @@ void settle_flow(Organization& org, Tick tick, const WorkTotals& totals) {
   org.this_tick.used_capacity = totals.used;
   Flow& flow = org.flow;
   flow.backlog = totals.backlog;
-  flow.throughput_average = tick <= 1 ? totals.completed : 0.9 * flow.throughput_average + 0.1 * totals.completed;
-  flow.lead_time = flow.throughput_average > 1e-9 ? totals.backlog / flow.throughput_average : totals.backlog;
+  flow.throughput_average =
+      tick <= 1 ? totals.completed : 0.9 * flow.throughput_average + 0.1 * totals.completed;
+  flow.lead_time =
+      flow.throughput_average > 1e-9 ? totals.backlog / flow.throughput_average : totals.backlog;
 }
 
 /// Customers: speed, quality and value fit drive satisfaction; loyalty follows satisfaction.
 void settle_customers(Organization& org, const WorkTotals& totals) {
   const double completed = totals.completed;
   const double speed = 1.0 / (1.0 + org.flow.lead_time / org.params().work.target_lead_time);
-  const double quality = completed + totals.reworked > 0 ? completed / (completed + totals.reworked) : 1.0;
+  const double quality =
+      completed + totals.reworked > 0 ? completed / (completed + totals.reworked) : 1.0;
   const double value = completed > 0 ? totals.on_strategy / completed : 0.0;
   MarketState& market = org.market;
   market.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - market.satisfaction);
@@ -201,7 +219,8 @@ void settle_customers(Organization& org, const WorkTotals& totals) {
 void book_finance(Organization& org, const WorkTotals& totals) {
   const ModelParams& p = org.params();
   const double n = static_cast<double>(org.headcount());
-  org.this_tick.revenue = p.finance.task_value * (totals.on_strategy + 0.3 * (totals.completed - totals.on_strategy));
+  org.this_tick.revenue =
+      p.finance.task_value * (totals.on_strategy + 0.3 * (totals.completed - totals.on_strategy));
   double cost = p.finance.salary * n;
   if (p.automation.enabled) {
     cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
@@ -233,23 +252,31 @@ namespace {
 std::vector<MetricRow> work_metrics() {
   return {
       {{"on_strategy_share", "strategic_alignment", "[0, 1]", "On-strategy work",
-        "Share of completed work done on strategy (the doing team's code matches reality); NaN without work.",
+        "Share of completed work done on strategy (the doing team's code matches reality); NaN "
+        "without work.",
         Better::higher, false},
        [](const Observation& o) {
          const TickOutcomes& t = o.org.this_tick;
-         return !o.params.work.enabled ? kNaN : t.completed > 0 ? t.on_strategy_completed / t.completed : 0.0;
+         return !o.params.work.enabled ? kNaN
+                : t.completed > 0      ? t.on_strategy_completed / t.completed
+                                       : 0.0;
        }},
       {{"throughput", "operational_efficiency", "tasks/tick", "Throughput",
         "Tasks completed this tick; NaN without work.", Better::higher, true},
-       [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.completed : kNaN; }},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.completed : kNaN;
+       }},
       {{"lead_time", "operational_efficiency", "ticks", "Lead time",
-        "Work in process / smoothed throughput (Little's law); NaN without work.", Better::lower, true},
+        "Work in process / smoothed throughput (Little's law); NaN without work.", Better::lower,
+        true},
        [](const Observation& o) { return o.params.work.enabled ? o.org.flow.lead_time : kNaN; }},
       {{"utilization", "operational_efficiency", "[0, 1]", "Utilization",
         "Used / available human capacity; NaN without work.", Better::none, false},
        [](const Observation& o) {
          const TickOutcomes& t = o.org.this_tick;
-         return !o.params.work.enabled ? kNaN : t.capacity_total > 0 ? t.used_capacity / t.capacity_total : 0.0;
+         return !o.params.work.enabled ? kNaN
+                : t.capacity_total > 0 ? t.used_capacity / t.capacity_total
+                                       : 0.0;
        }},
       {{"cost_per_task", "operational_efficiency", "currency/task", "Cost per task",
         "Cost this tick / tasks completed; NaN without work.", Better::lower, true},
@@ -258,24 +285,30 @@ std::vector<MetricRow> work_metrics() {
          return !o.params.work.enabled ? kNaN : t.completed > 0 ? t.cost / t.completed : kNaN;
        }},
       {{"rework_rate", "operational_efficiency", "[0, 1]", "Rework rate",
-        "Tasks sent back for rework / (completed + reworked) this tick; NaN without work.", Better::lower, false},
+        "Tasks sent back for rework / (completed + reworked) this tick; NaN without work.",
+        Better::lower, false},
        [](const Observation& o) {
          const TickOutcomes& t = o.org.this_tick;
-         return !o.params.work.enabled               ? kNaN
+         return !o.params.work.enabled         ? kNaN
                 : t.completed + t.reworked > 0 ? t.reworked / (t.completed + t.reworked)
-                                                     : 0.0;
+                                               : 0.0;
        }},
-      {{"backlog", "operational_efficiency", "tasks", "Backlog", "Tasks waiting or in transit; NaN without work.",
-        Better::lower, false},
+      {{"backlog", "operational_efficiency", "tasks", "Backlog",
+        "Tasks waiting or in transit; NaN without work.", Better::lower, false},
        [](const Observation& o) { return o.params.work.enabled ? o.org.flow.backlog : kNaN; }},
       {{"handoffs", "operational_efficiency", "tasks/tick", "Handoffs",
         "Tasks crossing a team boundary this tick; NaN without work.", Better::lower, false},
-       [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.handoffs : kNaN; }},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.handoffs : kNaN;
+       }},
       {{"customer_satisfaction", "customer", "[0, 1]", "Customer satisfaction",
-        "Smoothed mean of speed, quality and value fit of delivered work; NaN without work.", Better::higher, true},
-       [](const Observation& o) { return o.params.work.enabled ? o.org.market.satisfaction : kNaN; }},
-      {{"loyalty", "customer", "[0, 1]", "Customer loyalty", "Customer loyalty, following satisfaction; NaN without work.",
-        Better::higher, false},
+        "Smoothed mean of speed, quality and value fit of delivered work; NaN without work.",
+        Better::higher, true},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.market.satisfaction : kNaN;
+       }},
+      {{"loyalty", "customer", "[0, 1]", "Customer loyalty",
+        "Customer loyalty, following satisfaction; NaN without work.", Better::higher, false},
        [](const Observation& o) { return o.params.work.enabled ? o.org.market.loyalty : kNaN; }},
   };
 }
@@ -286,8 +319,12 @@ const Submodel& work_submodel() {
   using K = PhaseRow::Kind;
   const auto work_on = [](const ModelParams& p) { return p.work.enabled; };
   static const Submodel submodel{
-      "work", "7.12", "Tasks, routing, queues, handoffs, rework, lead time, customers.",
-      [](std::vector<ParamSpec>& table) { declare_group<WorkParams, &ModelParams::work>("work", table); },
+      "work",
+      "7.12",
+      "Tasks, routing, queues, handoffs, rework, lead time, customers.",
+      [](std::vector<ParamSpec>& table) {
+        declare_group<WorkParams, &ModelParams::work>("work", table);
+      },
       work_metrics(),
       {{"team_capacity", K::over_teams, nullptr, team_capacity, 64, work_on},
        {"process_work", K::serial, process_work, nullptr, 0, work_on}}};

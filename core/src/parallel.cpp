@@ -11,8 +11,8 @@ std::size_t hardware_threads() {
 
 ThreadLimit::ThreadLimit(std::size_t threads)
     : threads_(threads == 0 ? hardware_threads() : threads) {
-  control_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                   threads_);
+  control_ =
+      std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
 }
 
 }  // namespace orgsim

@@ -29,14 +29,22 @@ std::optional<DesignKind> parse_design_kind(std::string_view name) {
 
 std::string_view design_kind_name(DesignKind kind) {
   switch (kind) {
-    case DesignKind::none: return "none";
-    case DesignKind::grid: return "grid";
-    case DesignKind::list: return "list";
-    case DesignKind::random: return "random";
-    case DesignKind::lhs: return "lhs";
-    case DesignKind::sobol: return "sobol";
-    case DesignKind::saltelli: return "saltelli";
-    case DesignKind::morris: return "morris";
+    case DesignKind::none:
+      return "none";
+    case DesignKind::grid:
+      return "grid";
+    case DesignKind::list:
+      return "list";
+    case DesignKind::random:
+      return "random";
+    case DesignKind::lhs:
+      return "lhs";
+    case DesignKind::sobol:
+      return "sobol";
+    case DesignKind::saltelli:
+      return "saltelli";
+    case DesignKind::morris:
+      return "morris";
   }
   return "?";
 }
@@ -44,7 +52,8 @@ std::string_view design_kind_name(DesignKind kind) {
 ParamValue ParameterRange::at_unit(double u) const {
   u = std::clamp(u, 0.0, 1.0);
   if (discrete()) {
-    const auto index = std::min(values.size() - 1, static_cast<std::size_t>(u * static_cast<double>(values.size())));
+    const auto index = std::min(values.size() - 1,
+                                static_cast<std::size_t>(u * static_cast<double>(values.size())));
     return values[index];
   }
   if (parameter->type == agents::ParamType::integer) {
@@ -56,18 +65,23 @@ ParamValue ParameterRange::at_unit(double u) const {
 
 std::size_t Design::size() const {
   switch (kind) {
-    case DesignKind::none: return 1;
+    case DesignKind::none:
+      return 1;
     case DesignKind::grid: {
       std::size_t n = 1;
       for (const auto& v : grid_values) n *= v.size();
       return n;
     }
-    case DesignKind::list: return list_points.size();
+    case DesignKind::list:
+      return list_points.size();
     case DesignKind::random:
     case DesignKind::lhs:
-    case DesignKind::sobol: return samples;
-    case DesignKind::saltelli: return samples * (parameters.size() + 2);
-    case DesignKind::morris: return samples * (parameters.size() + 1);
+    case DesignKind::sobol:
+      return samples;
+    case DesignKind::saltelli:
+      return samples * (parameters.size() + 2);
+    case DesignKind::morris:
+      return samples * (parameters.size() + 1);
   }
   return 1;
 }
@@ -85,7 +99,8 @@ void Design::prepare() {
         RandomStream draw(seed, kDesignStream, 0, p, 0);
         for (std::size_t i = samples; i > 1; --i) std::swap(strata[i - 1], strata[draw.below(i)]);
         for (std::size_t i = 0; i < samples; ++i) {
-          unit_[i * k + p] = (static_cast<double>(strata[i]) + draw.uniform()) / static_cast<double>(samples);
+          unit_[i * k + p] =
+              (static_cast<double>(strata[i]) + draw.uniform()) / static_cast<double>(samples);
         }
       }
       break;
@@ -93,7 +108,8 @@ void Design::prepare() {
     case DesignKind::sobol:
     case DesignKind::saltelli: {
       const std::size_t dims = kind == DesignKind::sobol ? k : 2 * k;
-      boost::random::sobol engine(dims);  // Boost's sequence starts at (0.5, ..., 0.5): no all-zero point
+      boost::random::sobol engine(
+          dims);  // Boost's sequence starts at (0.5, ..., 0.5): no all-zero point
       std::vector<double> row(dims);
       const double scale = std::ldexp(1.0, -64);
       const std::size_t per_sample = kind == DesignKind::sobol ? 1 : k + 2;
@@ -119,7 +135,8 @@ void Design::prepare() {
     }
     case DesignKind::morris: {
       const double delta = static_cast<double>(levels) / (2.0 * (levels - 1));
-      const auto base_levels = static_cast<std::uint64_t>(levels / 2);  // levels i/(p-1) <= 1 - delta
+      const auto base_levels =
+          static_cast<std::uint64_t>(levels / 2);  // levels i/(p-1) <= 1 - delta
       unit_.assign(samples * (k + 1) * k, 0.0);
       for (std::size_t t = 0; t < samples; ++t) {
         RandomStream draw(seed, kDesignStream, 1, t, 0);
@@ -138,7 +155,8 @@ void Design::prepare() {
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -146,7 +164,8 @@ std::vector<ParamValue> Design::values(std::size_t point) const {
   const std::size_t k = parameters.size();
   std::vector<ParamValue> out(k);
   switch (kind) {
-    case DesignKind::none: break;
+    case DesignKind::none:
+      break;
     case DesignKind::grid: {
       std::size_t rest = point;
       for (std::size_t a = k; a-- > 0;) {  // last parameter varies fastest
@@ -155,7 +174,9 @@ std::vector<ParamValue> Design::values(std::size_t point) const {
       }
       break;
     }
-    case DesignKind::list: out = list_points[point]; break;
+    case DesignKind::list:
+      out = list_points[point];
+      break;
     case DesignKind::random: {
       for (std::size_t p = 0; p < k; ++p) {
         const ParameterRange& r = ranges[p];
@@ -163,7 +184,9 @@ std::vector<ParamValue> Design::values(std::size_t point) const {
         const double lo = r.parameter->min, hi = r.parameter->max;
         switch (r.distribution) {
           case ParameterRange::Distribution::uniform:
-          case ParameterRange::Distribution::choice: out[p] = r.at_unit(draw.uniform()); break;
+          case ParameterRange::Distribution::choice:
+            out[p] = r.at_unit(draw.uniform());
+            break;
           case ParameterRange::Distribution::normal:
           case ParameterRange::Distribution::lognormal: {
             boost::random::normal_distribution<double> z(0.0, 1.0);

@@ -31,16 +31,26 @@ SourceLocation location(const toml::source_region& region, std::string_view fall
 
 std::string_view toml_type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return node.as_array()->empty() ? "an empty array" : "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return node.as_array()->empty() ? "an empty array" : "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -71,7 +81,9 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
     }
   }
   // Close enough to be a typo: at most 3 edits, and fewer for short words.
-  if (best.empty() || best_distance > std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 5))) return "";
+  if (best.empty() ||
+      best_distance > std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 5)))
+    return "";
   return " (did you mean \"" + best + "\"?)";
 }
 
@@ -85,10 +97,12 @@ struct Leaf {
 };
 
 constexpr std::size_t kMaxDesignPoints = 100'000'000;
-constexpr std::size_t kMaxMatrixPoints = 10'000'000;  // designs that hold a [point][parameter] matrix
+constexpr std::size_t kMaxMatrixPoints =
+    10'000'000;  // designs that hold a [point][parameter] matrix
 constexpr std::size_t kMaxRuns = 1'000'000'000'000;
 
-const std::vector<std::string> kDesignNames = {"grid", "list", "random", "lhs", "sobol", "saltelli", "morris"};
+const std::vector<std::string> kDesignNames = {"grid",  "list",     "random", "lhs",
+                                               "sobol", "saltelli", "morris"};
 
 class Loader {
  public:
@@ -111,10 +125,12 @@ class Loader {
     std::string value = argument.substr(eq + 1);
     const auto first = value.find_first_not_of(" \t");
     value = first == std::string::npos ? "" : value.substr(first);
-    const bool bare_word = !value.empty() && (std::isalpha(static_cast<unsigned char>(value[0])) || value[0] == '_') &&
-                           value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
-                               std::string::npos &&
-                           value != "true" && value != "false" && value != "inf" && value != "nan";
+    const bool bare_word =
+        !value.empty() && (std::isalpha(static_cast<unsigned char>(value[0])) || value[0] == '_') &&
+        value.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+            std::string::npos &&
+        value != "true" && value != "false" && value != "inf" && value != "nan";
     std::string text = argument;
     if (bare_word) text = argument.substr(0, eq) + "=\"" + value + "\"";  // structure.type=flat
     std::unique_ptr<toml::table> table = parse(text, name);
@@ -126,8 +142,9 @@ class Loader {
     ExperimentSpec spec;
     spec.source_name = source_name_;
     if (file_ && !file_->contains("experiment")) {
-      throw ConfigError({source_name_, 1, 1},
-                        "missing required table [experiment] (an empty [experiment] uses every default)");
+      throw ConfigError(
+          {source_name_, 1, 1},
+          "missing required table [experiment] (an empty [experiment] uses every default)");
     }
     std::map<std::string, const Leaf*> last;  // last value wins (--set after the file)
     for (const Leaf& leaf : leaves_) last[leaf.path] = &leaf;
@@ -172,13 +189,15 @@ class Loader {
     for (const ParamSpec* param : spec.design.parameters) {
       const std::string name(param->name);
       if (auto it = last.find("scenario." + name); it != last.end()) {
-        throw ConfigError(it->second->key_at, "'" + name + "' is set in [scenario] and varied in [sweep." +
+        throw ConfigError(it->second->key_at, "'" + name +
+                                                  "' is set in [scenario] and varied in [sweep." +
                                                   std::string(design_kind_name(spec.design.kind)) +
                                                   "]; remove one (the sweep would silently win)");
       }
     }
     if (spec.design_point_count() > kMaxRuns / static_cast<std::size_t>(spec.replications)) {
-      throw ConfigError({source_name_, 0, 0}, "more than 10^12 runs (design points x replications)");
+      throw ConfigError({source_name_, 0, 0},
+                        "more than 10^12 runs (design points x replications)");
     }
     check_design(spec);
     return spec;
@@ -189,8 +208,7 @@ class Loader {
     try {
       return std::make_unique<toml::table>(toml::parse(text, name));
     } catch (const toml::parse_error& e) {
-      throw ConfigError(location(e.source(), name),
-                        "TOML syntax: " + std::string(e.description()));
+      throw ConfigError(location(e.source(), name), "TOML syntax: " + std::string(e.description()));
     }
   }
 
@@ -204,8 +222,8 @@ class Loader {
       }
       Leaf leaf{path, &node, location(key.source(), source_name_),
                 location(node.source(), source_name_), 0};
-      leaf.order = (tables_.size() << 40) | (std::uint64_t{leaf.key_at.line} << 20) |
-                   leaf.key_at.column;
+      leaf.order =
+          (tables_.size() << 40) | (std::uint64_t{leaf.key_at.line} << 20) | leaf.key_at.column;
       leaves_.push_back(std::move(leaf));
     }
   }
@@ -221,58 +239,75 @@ class Loader {
 
   /// Tables may only appear where the format has them.
   void check_section(const std::string& path, const SourceLocation& at) {
-    static const std::vector<std::string> top = {"experiment", "scenario", "sweep", "output", "events"};
+    static const std::vector<std::string> top = {"experiment", "scenario", "sweep", "output",
+                                                 "events"};
     const auto dot = path.find('.');
     const std::string head = path.substr(0, dot);
     if (std::find(top.begin(), top.end(), head) == top.end()) {
-      throw ConfigError(at, "unknown table [" + path + "]; expected [experiment], [scenario], [sweep.<design>], "
-                            "[output] or [[events]]" + suggestion(head, top));
+      throw ConfigError(at, "unknown table [" + path +
+                                "]; expected [experiment], [scenario], [sweep.<design>], "
+                                "[output] or [[events]]" +
+                                suggestion(head, top));
     }
-    if ((head == "experiment" || (head == "output" && path != "output.snapshots")) && dot != std::string::npos) {
+    if ((head == "experiment" || (head == "output" && path != "output.snapshots")) &&
+        dot != std::string::npos) {
       throw ConfigError(at, "[" + head + "] has no sub-table '" + path.substr(dot + 1) + "'");
     }
     if (head == "sweep" && dot != std::string::npos) {
       const std::string kind = path.substr(dot + 1, path.find('.', dot + 1) - dot - 1);
       if (!parse_design_kind(kind)) {
-        throw ConfigError(at, "unknown sweep design '" + kind + "'; expected grid, list, random, lhs, sobol, "
-                              "saltelli or morris" + suggestion(kind, kDesignNames));
+        throw ConfigError(at, "unknown sweep design '" + kind +
+                                  "'; expected grid, list, random, lhs, sobol, "
+                                  "saltelli or morris" +
+                                  suggestion(kind, kDesignNames));
       }
     }
   }
 
   ConfigError unknown_key(const Leaf& leaf) const {
-    std::vector<std::string> known = {"experiment.name", "experiment.description",
-                                      "experiment.ticks", "experiment.replications",
-                                      "experiment.seed", "experiment.stop", "output.every",
-                                      "output.snapshots.every", "output.snapshots.sample", "output.snapshots.fields"};
+    std::vector<std::string> known = {"experiment.name",
+                                      "experiment.description",
+                                      "experiment.ticks",
+                                      "experiment.replications",
+                                      "experiment.seed",
+                                      "experiment.stop",
+                                      "output.every",
+                                      "output.snapshots.every",
+                                      "output.snapshots.sample",
+                                      "output.snapshots.fields"};
     for (const ParamSpec& p : agents::parameter_table()) {
       known.push_back("scenario." + std::string(p.name));
       known.push_back("sweep.grid." + std::string(p.name));
     }
-    return ConfigError(leaf.key_at, "unknown key '" + leaf.path + "'" + suggestion(leaf.path, known));
+    return ConfigError(leaf.key_at,
+                       "unknown key '" + leaf.path + "'" + suggestion(leaf.path, known));
   }
 
   const ParamSpec& parameter(const Leaf& leaf, const std::string& name, const std::string& prefix) {
     if (const ParamSpec* p = agents::find_parameter(name)) return *p;
     std::vector<std::string> known;
     for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
-    throw ConfigError(leaf.key_at, "unknown parameter '" + name + "' in " +
-                                       prefix.substr(0, prefix.size() - 1) + suggestion(name, known) +
-                                       "; `orgsim params` lists them all");
+    throw ConfigError(leaf.key_at,
+                      "unknown parameter '" + name + "' in " + prefix.substr(0, prefix.size() - 1) +
+                          suggestion(name, known) + "; `orgsim params` lists them all");
   }
 
   static ParamValue value_for(const ParamSpec& param, const toml::node& node,
                               const SourceLocation& at) {
     std::optional<ParamValue> raw;
-    if (auto v = node.as_integer()) raw = v->get();
-    else if (auto f = node.as_floating_point()) raw = f->get();
-    else if (auto b = node.as_boolean()) raw = b->get();
-    else if (auto s = node.as_string()) raw = s->get();
+    if (auto v = node.as_integer())
+      raw = v->get();
+    else if (auto f = node.as_floating_point())
+      raw = f->get();
+    else if (auto b = node.as_boolean())
+      raw = b->get();
+    else if (auto s = node.as_string())
+      raw = s->get();
     std::optional<ParamValue> ok = raw ? agents::coerce(param, *raw) : std::nullopt;
     if (!ok) {
       std::string got = raw ? agents::format_value(*raw) : std::string(toml_type_name(node));
-      throw ConfigError(at, std::string(param.name) + ": expected " + agents::expected_value(param) +
-                                ", got " + got);
+      throw ConfigError(at, std::string(param.name) + ": expected " +
+                                agents::expected_value(param) + ", got " + got);
     }
     return *ok;
   }
@@ -311,8 +346,10 @@ class Loader {
       const std::string rule = text();
       auto parsed = agents::parse_stop_rule(rule);
       if (!parsed) {
-        throw ConfigError(leaf.value_at, "experiment.stop: expected \"none\" or \"equilibrium\", "
-                                         "got \"" + rule + "\"");
+        throw ConfigError(leaf.value_at,
+                          "experiment.stop: expected \"none\" or \"equilibrium\", "
+                          "got \"" +
+                              rule + "\"");
       }
       spec.stop = *parsed;
     } else {
@@ -331,11 +368,13 @@ class Loader {
     return std::string(toml_type_name(node));
   }
 
-  std::int64_t integer_in(const Leaf& leaf, const std::string& name, std::int64_t lo, std::int64_t hi) const {
+  std::int64_t integer_in(const Leaf& leaf, const std::string& name, std::int64_t lo,
+                          std::int64_t hi) const {
     auto v = leaf.node->as_integer();
     if (!v || v->get() < lo || v->get() > hi) {
-      throw ConfigError(leaf.value_at, name + ": expected an integer in [" + std::to_string(lo) + ", " +
-                                           std::to_string(hi) + "], got " + describe(*leaf.node));
+      throw ConfigError(leaf.value_at, name + ": expected an integer in [" + std::to_string(lo) +
+                                           ", " + std::to_string(hi) + "], got " +
+                                           describe(*leaf.node));
     }
     return v->get();
   }
@@ -345,13 +384,15 @@ class Loader {
     const std::string kind_name = rest.substr(0, rest.find('.'));
     const auto parsed = parse_design_kind(kind_name);
     if (!parsed || rest.size() <= kind_name.size()) {
-      throw ConfigError(leaf.key_at, "sweep." + rest + ": expected a design table, e.g. [sweep.grid]" +
+      throw ConfigError(leaf.key_at, "sweep." + rest +
+                                         ": expected a design table, e.g. [sweep.grid]" +
                                          suggestion(kind_name, kDesignNames));
     }
     const DesignKind kind = *parsed;
     Design& design = spec.design;
     if (design.kind != DesignKind::none && design.kind != kind) {
-      throw ConfigError(leaf.key_at, "only one design per experiment: [sweep." + std::string(design_kind_name(design.kind)) +
+      throw ConfigError(leaf.key_at, "only one design per experiment: [sweep." +
+                                         std::string(design_kind_name(design.kind)) +
                                          "] and [sweep." + kind_name + "] are both given");
     }
     design.kind = kind;
@@ -375,7 +416,8 @@ class Loader {
     }
     if (kind == DesignKind::morris && key == "levels") {
       design.levels = static_cast<int>(integer_in(leaf, full, 2, 1000));
-      if (design.levels % 2 != 0) throw ConfigError(leaf.value_at, full + ": expected an even number of levels");
+      if (design.levels % 2 != 0)
+        throw ConfigError(leaf.value_at, full + ": expected an even number of levels");
       return;
     }
     const ParamSpec& param = parameter(leaf, key, "sweep." + kind_name + ".");
@@ -387,11 +429,13 @@ class Loader {
   ParameterRange parameter_range(const ParamSpec& param, const Leaf& leaf, DesignKind kind) const {
     const std::string name = std::string(param.name);
     const toml::table* table = leaf.node->as_table();
-    const bool discrete_type = param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
+    const bool discrete_type =
+        param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
     if (!table) {
-      throw ConfigError(leaf.value_at, "sweep: " + name + ": expected a range such as { min = .., max = .. }" +
-                                           std::string(discrete_type ? " or { values = [..] }" : "") + ", got " +
-                                           describe(*leaf.node));
+      throw ConfigError(leaf.value_at,
+                        "sweep: " + name + ": expected a range such as { min = .., max = .. }" +
+                            std::string(discrete_type ? " or { values = [..] }" : "") + ", got " +
+                            describe(*leaf.node));
     }
     ParameterRange range;
     range.parameter = &param;
@@ -402,8 +446,8 @@ class Loader {
   }
 
   /// One key of a sweep range table (min, max, values; for random designs distribution, mean, sd).
-  void read_range_key(ParameterRange& range, std::string& distribution, const ParamSpec& param, const toml::key& key,
-                      const toml::node& node, DesignKind kind) const {
+  void read_range_key(ParameterRange& range, std::string& distribution, const ParamSpec& param,
+                      const toml::key& key, const toml::node& node, DesignKind kind) const {
     const std::string name = std::string(param.name);
     const std::string k(key.str());
     const SourceLocation at = location(node.source(), source_name_);
@@ -411,55 +455,67 @@ class Loader {
       auto text = node.as_string();
       distribution = text ? text->get() : "";
       if (kind != DesignKind::random) {
-        throw ConfigError(at, name + ": 'distribution' is only for [sweep.random]; this design samples uniformly");
+        throw ConfigError(
+            at,
+            name + ": 'distribution' is only for [sweep.random]; this design samples uniformly");
       }
-      if (distribution != "uniform" && distribution != "normal" && distribution != "lognormal" && distribution != "choice") {
-        throw ConfigError(at, name + ": distribution: expected \"uniform\", \"normal\", \"lognormal\" or \"choice\", got " +
+      if (distribution != "uniform" && distribution != "normal" && distribution != "lognormal" &&
+          distribution != "choice") {
+        throw ConfigError(at, name +
+                                  ": distribution: expected \"uniform\", \"normal\", \"lognormal\" "
+                                  "or \"choice\", got " +
                                   describe(node));
       }
     } else if (k == "min" || k == "max") {
       const ParamValue v = value_for(param, node, at);
       const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
-                       : std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
-                                                                   : std::nan("");
-      if (std::isnan(x)) throw ConfigError(at, name + ": min and max are for numbers; use values = [..]");
+                       : std::holds_alternative<std::int64_t>(v)
+                           ? static_cast<double>(std::get<std::int64_t>(v))
+                           : std::nan("");
+      if (std::isnan(x))
+        throw ConfigError(at, name + ": min and max are for numbers; use values = [..]");
       (k == "min" ? range.min : range.max) = x;
     } else if (k == "mean" || k == "sd") {
       auto number = node.value<double>();
       if (!number || !std::isfinite(*number) || (k == "sd" && *number <= 0)) {
-        throw ConfigError(at, name + ": " + k + ": expected a finite number" + (k == "sd" ? " > 0" : "") +
-                                  ", got " + describe(node));
+        throw ConfigError(at, name + ": " + k + ": expected a finite number" +
+                                  (k == "sd" ? " > 0" : "") + ", got " + describe(node));
       }
       (k == "mean" ? range.mean : range.sd) = *number;
     } else if (k == "values") {
       const auto* array = node.as_array();
-      if (!array || array->empty()) throw ConfigError(at, name + ": values: expected a non-empty array");
+      if (!array || array->empty())
+        throw ConfigError(at, name + ": values: expected a non-empty array");
       for (const toml::node& element : *array) {
         range.values.push_back(value_for(param, element, location(element.source(), source_name_)));
       }
     } else {
-      throw ConfigError(location(key.source(), source_name_),
-                        name + ": unknown range key '" + k + "'; expected min, max, values" +
-                            std::string(kind == DesignKind::random ? ", distribution, mean, sd" : ""));
+      throw ConfigError(
+          location(key.source(), source_name_),
+          name + ": unknown range key '" + k + "'; expected min, max, values" +
+              std::string(kind == DesignKind::random ? ", distribution, mean, sd" : ""));
     }
   }
 
   /// Checks that a range's keys fit together and fills what they imply (the distribution; every
   /// value of a boolean or choice given no values).
-  void check_range(ParameterRange& range, const ParamSpec& param, const toml::table& table, const Leaf& leaf,
-                   const std::string& distribution) const {
+  void check_range(ParameterRange& range, const ParamSpec& param, const toml::table& table,
+                   const Leaf& leaf, const std::string& distribution) const {
     const std::string name = std::string(param.name);
-    const bool discrete_type = param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
+    const bool discrete_type =
+        param.type == agents::ParamType::boolean || param.type == agents::ParamType::choice;
     using D = ParameterRange::Distribution;
     const bool shaped = distribution == "normal" || distribution == "lognormal";
     for (const char* key : {"mean", "sd"}) {
       if (table.contains(key) && !shaped) {
-        throw ConfigError(leaf.value_at, name + ": '" + key + "' belongs to a normal or lognormal distribution");
+        throw ConfigError(leaf.value_at,
+                          name + ": '" + key + "' belongs to a normal or lognormal distribution");
       }
     }
     if (shaped && (table.contains("min") || table.contains("max") || table.contains("values"))) {
-      throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution takes mean and sd only "
-                                             "(draws are clipped to the parameter's range)");
+      throw ConfigError(leaf.value_at, name + ": a " + distribution +
+                                           " distribution takes mean and sd only "
+                                           "(draws are clipped to the parameter's range)");
     }
     range.distribution = distribution == "normal"      ? D::normal
                          : distribution == "lognormal" ? D::lognormal
@@ -468,12 +524,15 @@ class Loader {
     const bool has_min = table.contains("min"), has_max = table.contains("max");
     if (range.distribution == D::normal || range.distribution == D::lognormal) {
       if (!table.contains("mean") || !table.contains("sd")) {
-        throw ConfigError(leaf.value_at, name + ": a " + distribution + " distribution needs mean and sd");
+        throw ConfigError(leaf.value_at,
+                          name + ": a " + distribution + " distribution needs mean and sd");
       }
       const double center = range.distribution == D::lognormal ? std::exp(range.mean) : range.mean;
       if (center < param.min || center > param.max) {
-        throw ConfigError(leaf.value_at, name + ": the distribution's center (" + agents::short_number(center) +
-                                             ") is outside the parameter's range: expected " + agents::expected_value(param));
+        throw ConfigError(leaf.value_at, name + ": the distribution's center (" +
+                                             agents::short_number(center) +
+                                             ") is outside the parameter's range: expected " +
+                                             agents::expected_value(param));
       }
       return;
     }
@@ -485,8 +544,10 @@ class Loader {
       }
     }
     if (range.values.empty()) {
-      if (!has_min || !has_max) throw ConfigError(leaf.value_at, name + ": expected both min and max (or values = [..])");
-      if (!(range.min < range.max)) throw ConfigError(leaf.value_at, name + ": min must be below max");
+      if (!has_min || !has_max)
+        throw ConfigError(leaf.value_at, name + ": expected both min and max (or values = [..])");
+      if (!(range.min < range.max))
+        throw ConfigError(leaf.value_at, name + ": min must be below max");
     } else if (has_min || has_max) {
       throw ConfigError(leaf.value_at, name + ": give either min and max or values, not both");
     }
@@ -505,8 +566,9 @@ class Loader {
     for (const toml::node& element : *array) {
       ParamValue value = value_for(param, element, location(element.source(), source_name_));
       if (std::find(values.begin(), values.end(), value) != values.end()) {
-        throw ConfigError(location(element.source(), source_name_),
-                          "sweep.grid." + name + ": duplicate value " + agents::format_value(value));
+        throw ConfigError(
+            location(element.source(), source_name_),
+            "sweep.grid." + name + ": duplicate value " + agents::format_value(value));
       }
       values.push_back(std::move(value));
     }
@@ -519,7 +581,9 @@ class Loader {
   void list_points(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
     if (!array || array->empty()) {
-      throw ConfigError(leaf.value_at, "sweep.list.points: expected a non-empty array of tables, got " + describe(*leaf.node));
+      throw ConfigError(
+          leaf.value_at,
+          "sweep.list.points: expected a non-empty array of tables, got " + describe(*leaf.node));
     }
     Design& design = spec.design;
     std::vector<std::vector<std::optional<ParamValue>>> points;
@@ -539,7 +603,8 @@ class Loader {
         if (!param) {
           std::vector<std::string> known;
           for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
-          throw ConfigError(at, "sweep.list.points: unknown parameter '" + name + "'" + suggestion(name, known));
+          throw ConfigError(
+              at, "sweep.list.points: unknown parameter '" + name + "'" + suggestion(name, known));
         }
         auto column = std::find(design.parameters.begin(), design.parameters.end(), param);
         if (column == design.parameters.end()) {
@@ -549,7 +614,8 @@ class Loader {
           column = design.parameters.end() - 1;
           where_[name] = at;
         }
-        point[static_cast<std::size_t>(column - design.parameters.begin())] = value_for(*param, *node, at);
+        point[static_cast<std::size_t>(column - design.parameters.begin())] =
+            value_for(*param, *node, at);
       }
       points.push_back(std::move(point));
     }
@@ -575,7 +641,8 @@ class Loader {
       std::size_t points = 1;
       for (const auto& values : design.grid_values) {
         if (points > kMaxDesignPoints / values.size()) {
-          throw ConfigError(design_at_, "[sweep.grid] has more than " + std::to_string(kMaxDesignPoints) +
+          throw ConfigError(design_at_, "[sweep.grid] has more than " +
+                                            std::to_string(kMaxDesignPoints) +
                                             " design points (the product of its lists)");
         }
         points *= values.size();
@@ -586,7 +653,9 @@ class Loader {
       for (auto& point : list_pending_) {
         std::vector<ParamValue> values;
         for (std::size_t p = 0; p < design.parameters.size(); ++p) {
-          values.push_back(p < point.size() && point[p] ? *point[p] : agents::value_of(spec.scenario, *design.parameters[p]));
+          values.push_back(p < point.size() && point[p]
+                               ? *point[p]
+                               : agents::value_of(spec.scenario, *design.parameters[p]));
         }
         design.list_points.push_back(std::move(values));
       }
@@ -597,21 +666,26 @@ class Loader {
     if (sampled) {
       const std::string section = "[sweep." + std::string(design_kind_name(design.kind)) + "]";
       if (design.samples == 0) {
-        throw ConfigError(design_at_, section + " needs " +
-                                                    (design.kind == DesignKind::morris ? "trajectories" : "samples") +
-                                                    " = N");
+        throw ConfigError(design_at_,
+                          section + " needs " +
+                              (design.kind == DesignKind::morris ? "trajectories" : "samples") +
+                              " = N");
       }
       if (design.parameters.empty()) {
-        throw ConfigError(design_at_, section + " varies no parameter; add e.g. "
-                                       "learning.socialization_rate = { min = 0.1, max = 0.9 }");
+        throw ConfigError(design_at_, section +
+                                          " varies no parameter; add e.g. "
+                                          "learning.socialization_rate = { min = 0.1, max = 0.9 }");
       }
       if (design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli) {
-        const std::size_t dims = design.parameters.size() * (design.kind == DesignKind::saltelli ? 2 : 1);
-        if (dims > 1000) throw ConfigError(samples_at_, section + ": too many parameters for the Sobol sequence");
+        const std::size_t dims =
+            design.parameters.size() * (design.kind == DesignKind::saltelli ? 2 : 1);
+        if (dims > 1000)
+          throw ConfigError(samples_at_, section + ": too many parameters for the Sobol sequence");
       }
       if (design.samples > kMaxMatrixPoints / (design.parameters.size() + 2)) {
-        throw ConfigError(samples_at_, section + ": more than " + std::to_string(kMaxMatrixPoints) +
-                                           " design points (split the study into several experiments)");
+        throw ConfigError(samples_at_,
+                          section + ": more than " + std::to_string(kMaxMatrixPoints) +
+                              " design points (split the study into several experiments)");
       }
       design.prepare();
     }
@@ -620,7 +694,8 @@ class Loader {
   void snapshot_fields(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
     if (!array || array->empty()) {
-      throw ConfigError(leaf.value_at, "output.snapshots.fields: expected a non-empty array of field names");
+      throw ConfigError(leaf.value_at,
+                        "output.snapshots.fields: expected a non-empty array of field names");
     }
     spec.snapshots.fields.clear();
     std::vector<std::string> names;
@@ -634,10 +709,12 @@ class Loader {
       if (!field) {
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        throw ConfigError(at, "output.snapshots.fields: unknown field " + describe(element) + "; expected " + list +
+        throw ConfigError(at, "output.snapshots.fields: unknown field " + describe(element) +
+                                  "; expected " + list +
                                   (text ? suggestion(text->get(), names) : ""));
       }
-      if (std::find(spec.snapshots.fields.begin(), spec.snapshots.fields.end(), *field) != spec.snapshots.fields.end()) {
+      if (std::find(spec.snapshots.fields.begin(), spec.snapshots.fields.end(), *field) !=
+          spec.snapshots.fields.end()) {
         throw ConfigError(at, "output.snapshots.fields: " + describe(element) + " is listed twice");
       }
       spec.snapshots.fields.push_back(*field);
@@ -648,7 +725,8 @@ class Loader {
     auto& snap = spec.snapshots;
     if (snap.every == 0) {
       if (snap.agents != 0 || !snap.fields.empty()) {
-        throw ConfigError({source_name_, 0, 0}, "[output.snapshots] needs every = K (ticks between snapshots)");
+        throw ConfigError({source_name_, 0, 0},
+                          "[output.snapshots] needs every = K (ticks between snapshots)");
       }
       return;
     }
@@ -658,10 +736,12 @@ class Loader {
       if (spec.scenario.people.enabled) snap.fields.push_back(F::engagement);
     }
     if (snap.agents == 0) {  // all employees: the largest initial (or target) headcount
-      for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000); ++point) {
+      for (std::size_t point = 0; point < std::min<std::size_t>(spec.design_point_count(), 1000);
+           ++point) {
         const auto p = spec.params_at(point);
         snap.agents = std::max<std::size_t>(
-            snap.agents, static_cast<std::size_t>(std::max(p.org.employees, p.growth.enabled ? p.growth.target_employees : 0)));
+            snap.agents, static_cast<std::size_t>(std::max(
+                             p.org.employees, p.growth.enabled ? p.growth.target_employees : 0)));
       }
     }
   }
@@ -673,7 +753,8 @@ class Loader {
     for (const toml::node& element : *array) {
       const auto* table = element.as_table();
       const SourceLocation where = location(element.source(), source_name_);
-      if (!table) throw ConfigError(where, "events: expected a table with at = TICK and one action");
+      if (!table)
+        throw ConfigError(where, "events: expected a table with at = TICK and one action");
       agents::ScheduledEvent event;
       int actions = 0;
       bool has_at = false;
@@ -683,13 +764,16 @@ class Loader {
         if (k == "at") {
           auto v = node.as_integer();
           if (!v || v->get() < 1 || v->get() > spec.ticks) {
-            throw ConfigError(at, "events.at: expected a tick in [1, " + std::to_string(spec.ticks) + "], got " + describe(node));
+            throw ConfigError(at, "events.at: expected a tick in [1, " +
+                                      std::to_string(spec.ticks) + "], got " + describe(node));
           }
           event.at = static_cast<Tick>(v->get());
           has_at = true;
         } else if (k == "shock") {
           auto v = node.value<double>();
-          if (!v || !(*v > 0 && *v <= 1)) throw ConfigError(at, "events.shock: expected a share of dimensions in (0, 1], got " + describe(node));
+          if (!v || !(*v > 0 && *v <= 1))
+            throw ConfigError(at, "events.shock: expected a share of dimensions in (0, 1], got " +
+                                      describe(node));
           event.kind = agents::ScheduledEvent::Kind::shock;
           event.shock_size = *v;
           ++actions;
@@ -697,7 +781,8 @@ class Loader {
           const ParamSpec& type = *agents::find_parameter("structure.type");
           const ParamValue v = value_for(type, node, at);
           if (!spec.scenario.structure.enabled) {
-            throw ConfigError(at, "events.restructure needs structure.enabled = true in [scenario]");
+            throw ConfigError(at,
+                              "events.restructure needs structure.enabled = true in [scenario]");
           }
           event.kind = agents::ScheduledEvent::Kind::restructure;
           ModelParams chosen;  // the row converts the (validated) name to the enum
@@ -706,7 +791,8 @@ class Loader {
           ++actions;
         } else if (k == "set") {
           const auto* changes = node.as_table();
-          if (!changes || changes->empty()) throw ConfigError(at, "events.set: expected a table of parameter values");
+          if (!changes || changes->empty())
+            throw ConfigError(at, "events.set: expected a table of parameter values");
           std::vector<std::pair<std::string, const toml::node*>> entries;
           flatten_inline(*changes, "", entries);
           for (const auto& [name, value] : entries) {
@@ -714,31 +800,37 @@ class Loader {
             const SourceLocation vat = location(value->source(), source_name_);
             if (!param) throw ConfigError(vat, "events.set: unknown parameter '" + name + "'");
             if (!agents::changeable_during_run(*param)) {
-              throw ConfigError(vat, "events.set: " + name + " cannot change during a run (sizes, switches and the "
-                                     "structure's layout are fixed; use restructure = \"...\" for the structure type)");
+              throw ConfigError(vat, "events.set: " + name +
+                                         " cannot change during a run (sizes, switches and the "
+                                         "structure's layout are fixed; use restructure = \"...\" "
+                                         "for the structure type)");
             }
             event.changes.emplace_back(param, value_for(*param, *value, vat));
           }
           event.kind = agents::ScheduledEvent::Kind::set;
           ++actions;
         } else {
-          throw ConfigError(location(key.source(), source_name_),
-                            "events: unknown key '" + k + "'; expected at, shock, restructure or set");
+          throw ConfigError(
+              location(key.source(), source_name_),
+              "events: unknown key '" + k + "'; expected at, shock, restructure or set");
         }
       }
       if (!has_at || actions != 1) {
-        throw ConfigError(where, "events: each event needs at = TICK and exactly one of shock, restructure, set");
+        throw ConfigError(
+            where, "events: each event needs at = TICK and exactly one of shock, restructure, set");
       }
       spec.events.push_back(std::move(event));
     }
     std::stable_sort(spec.events.begin(), spec.events.end(),
-                     [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
+                     [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
+                       return a.at < b.at;
+                     });
   }
 
   /// Every design point must be a consistent organization.
   void check_design(const ExperimentSpec& spec) {
-    static const std::vector<std::string_view> related = {"org.employees", "org.teams", "growth.growth_threshold",
-                                                          "growth.maturity_threshold"};
+    static const std::vector<std::string_view> related = {
+        "org.employees", "org.teams", "growth.growth_threshold", "growth.maturity_threshold"};
     bool varies = false;
     for (const ParamSpec* p : spec.design.parameters) {
       varies |= std::find(related.begin(), related.end(), p->name) != related.end();
@@ -749,7 +841,8 @@ class Loader {
         auto it = where_.find(problem->parameter);
         SourceLocation at = it != where_.end() ? it->second : SourceLocation{source_name_, 0, 0};
         std::string message = problem->message;
-        if (spec.design.kind != DesignKind::none) message += " (design point " + std::to_string(point) + ")";
+        if (spec.design.kind != DesignKind::none)
+          message += " (design point " + std::to_string(point) + ")";
         throw ConfigError(at, message);
       }
     }
@@ -770,11 +863,21 @@ void append_escaped(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buffer[8];
@@ -791,7 +894,8 @@ void append_escaped(std::string& out, std::string_view text) {
 /// "[a, b, c]" in TOML.
 std::string value_list(const std::vector<ParamValue>& values) {
   std::string text = "[";
-  for (std::size_t k = 0; k < values.size(); ++k) text += (k ? ", " : "") + agents::format_value(values[k]);
+  for (std::size_t k = 0; k < values.size(); ++k)
+    text += (k ? ", " : "") + agents::format_value(values[k]);
   return text + "]";
 }
 
@@ -801,17 +905,22 @@ void append_range(std::string& out, DesignKind kind, const ParameterRange& r) {
   using D = ParameterRange::Distribution;
   if (kind == DesignKind::random) {
     out += std::string("distribution = \"") +
-           (r.distribution == D::normal ? "normal" : r.distribution == D::lognormal ? "lognormal"
-                                                   : r.discrete() ? "choice" : "uniform") + "\", ";
+           (r.distribution == D::normal      ? "normal"
+            : r.distribution == D::lognormal ? "lognormal"
+            : r.discrete()                   ? "choice"
+                                             : "uniform") +
+           "\", ";
   }
   if (r.distribution == D::normal || r.distribution == D::lognormal) {
-    out += "mean = " + agents::format_value(ParamValue{r.mean}) + ", sd = " + agents::format_value(ParamValue{r.sd});
+    out += "mean = " + agents::format_value(ParamValue{r.mean}) +
+           ", sd = " + agents::format_value(ParamValue{r.sd});
   } else if (r.discrete()) {
     out += "values = " + value_list(r.values);
   } else {
     const bool integer = r.parameter->type == agents::ParamType::integer;
     auto number = [&](double x) {
-      return integer ? std::to_string(static_cast<std::int64_t>(x)) : agents::format_value(ParamValue{x});
+      return integer ? std::to_string(static_cast<std::int64_t>(x))
+                     : agents::format_value(ParamValue{x});
     };
     out += "min = " + number(r.min) + ", max = " + number(r.max);
   }
@@ -824,13 +933,15 @@ void append_design(std::string& out, const Design& design) {
   const std::string kind(design_kind_name(design.kind));
   if (design.kind == DesignKind::grid) {
     out += "\n[sweep.grid]\n";
-    for (std::size_t a = 0; a < varied.size(); ++a) out += std::string(varied[a]->name) + " = " + value_list(design.grid_values[a]) + "\n";
+    for (std::size_t a = 0; a < varied.size(); ++a)
+      out += std::string(varied[a]->name) + " = " + value_list(design.grid_values[a]) + "\n";
   } else if (design.kind == DesignKind::list) {
     out += "\n[sweep.list]\npoints = [\n";
     for (const auto& point : design.list_points) {
       out += "  {";
       for (std::size_t p = 0; p < varied.size(); ++p) {
-        out += (p ? ", " : " ") + std::string("\"") + std::string(varied[p]->name) + "\" = " + agents::format_value(point[p]);
+        out += (p ? ", " : " ") + std::string("\"") + std::string(varied[p]->name) +
+               "\" = " + agents::format_value(point[p]);
       }
       out += " },\n";
     }
@@ -838,7 +949,8 @@ void append_design(std::string& out, const Design& design) {
   } else if (design.kind != DesignKind::none) {
     out += "\n[sweep." + kind + "]\n";
     if (design.kind == DesignKind::morris) {
-      out += "trajectories = " + std::to_string(design.samples) + "\nlevels = " + std::to_string(design.levels) + "\n";
+      out += "trajectories = " + std::to_string(design.samples) +
+             "\nlevels = " + std::to_string(design.levels) + "\n";
     } else {
       out += "samples = " + std::to_string(design.samples) + "\n";
     }
@@ -848,12 +960,14 @@ void append_design(std::string& out, const Design& design) {
 
 /// The [output] and [output.snapshots] sections, where they differ from the defaults.
 void append_output(std::string& out, const ExperimentSpec& spec) {
-  if (spec.record_every != 1) out += "\n[output]\nevery = " + std::to_string(spec.record_every) + "\n";
+  if (spec.record_every != 1)
+    out += "\n[output]\nevery = " + std::to_string(spec.record_every) + "\n";
   if (spec.snapshots.every > 0) {
-    out += "\n[output.snapshots]\nevery = " + std::to_string(spec.snapshots.every) + "\nsample = " +
-           std::to_string(spec.snapshots.agents) + "\nfields = [";
+    out += "\n[output.snapshots]\nevery = " + std::to_string(spec.snapshots.every) +
+           "\nsample = " + std::to_string(spec.snapshots.agents) + "\nfields = [";
     for (std::size_t k = 0; k < spec.snapshots.fields.size(); ++k) {
-      out += (k ? ", \"" : "\"") + std::string(agents::snapshot_field_name(spec.snapshots.fields[k])) + "\"";
+      out += (k ? ", \"" : "\"") +
+             std::string(agents::snapshot_field_name(spec.snapshots.fields[k])) + "\"";
     }
     out += "]\n";
   }
@@ -864,7 +978,9 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
   for (const agents::ScheduledEvent& e : events) {
     out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
     switch (e.kind) {
-      case agents::ScheduledEvent::Kind::shock: out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n"; break;
+      case agents::ScheduledEvent::Kind::shock:
+        out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n";
+        break;
       case agents::ScheduledEvent::Kind::restructure: {
         static const char* names[] = {"functional", "flat", "matrix", "cross_functional"};
         out += std::string("restructure = \"") + names[static_cast<int>(e.structure)] + "\"\n";
@@ -873,8 +989,8 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
       case agents::ScheduledEvent::Kind::set:
         out += "set = {";
         for (std::size_t k = 0; k < e.changes.size(); ++k) {
-          out += (k ? ", " : " ") + std::string("\"") + std::string(e.changes[k].first->name) + "\" = " +
-                 agents::format_value(e.changes[k].second);
+          out += (k ? ", " : " ") + std::string("\"") + std::string(e.changes[k].first->name) +
+                 "\" = " + agents::format_value(e.changes[k].second);
         }
         out += " }\n";
         break;
@@ -887,7 +1003,8 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
 ModelParams ExperimentSpec::params_at(std::size_t point) const {
   ModelParams params = scenario;
   const std::vector<ParamValue> values = design.values(point);
-  for (std::size_t p = 0; p < values.size(); ++p) agents::assign(params, *design.parameters[p], values[p]);
+  for (std::size_t p = 0; p < values.size(); ++p)
+    agents::assign(params, *design.parameters[p], values[p]);
   return params;
 }
 
@@ -957,7 +1074,8 @@ ExperimentSpec load_experiment(const std::string& path, const std::vector<std::s
   text << in.rdbuf();
   if (in.bad()) throw ConfigError({path, 0, 0}, "cannot read the experiment file");
   if (text.str().starts_with("\x89HDF\r\n")) {
-    throw ConfigError({path, 0, 0}, "is an HDF5 file (results?), expected an experiment file (TOML)");
+    throw ConfigError({path, 0, 0},
+                      "is an HDF5 file (results?), expected an experiment file (TOML)");
   }
   return parse_experiment(text.str(), path, overrides);
 }

@@ -6,7 +6,9 @@
 
 namespace orgsim::experiments::h5 {
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 namespace {
 struct StackSummary {
@@ -26,7 +28,8 @@ herr_t summarize_entry(unsigned, const H5E_error2_t* entry, void* data) {
   const auto text = desc.find("error message = '", at);
   if (text != std::string::npos) {
     const auto end = desc.find('\'', text + 17);
-    summary.system = desc.substr(text + 17, end == std::string::npos ? std::string::npos : end - text - 17);
+    summary.system =
+        desc.substr(text + 17, end == std::string::npos ? std::string::npos : end - text - 17);
   }
   return 0;
 }
@@ -36,8 +39,11 @@ void fail(const std::string& what) {
   StackSummary summary;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, summarize_entry, &summary);
   H5Eclear2(H5E_DEFAULT);
-  if (summary.os_error != 0 && summary.system.empty()) summary.system = std::strerror(summary.os_error);
-  throw Hdf5Error("HDF5 error: " + what + (summary.system.empty() ? "" : " (" + summary.system + ")"), summary.os_error);
+  if (summary.os_error != 0 && summary.system.empty())
+    summary.system = std::strerror(summary.os_error);
+  throw Hdf5Error(
+      "HDF5 error: " + what + (summary.system.empty() ? "" : " (" + summary.system + ")"),
+      summary.os_error);
 }
 
 void Handle::close(const std::string& what) {
@@ -78,9 +84,8 @@ void write_strings_attribute(hid_t object, const std::string& name,
 
 void write_u64_attribute(hid_t object, const std::string& name, unsigned long long value) {
   Handle s = space(H5Screate(H5S_SCALAR), "scalar space");
-  Handle a = attribute(
-      H5Acreate2(object, name.c_str(), H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT),
-      "create attribute " + name);
+  Handle a = attribute(H5Acreate2(object, name.c_str(), H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT),
+                       "create attribute " + name);
   check_status(H5Awrite(a, H5T_NATIVE_ULLONG, &value), "write attribute " + name);
 }
 

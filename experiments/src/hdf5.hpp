@@ -48,7 +48,8 @@ class Handle {
 /// reported one (a failed read or write: errno and its text, from HDF5's error stack).
 class Hdf5Error : public ResultsError {
  public:
-  Hdf5Error(const std::string& message, int os_error) : ResultsError(message), os_error_(os_error) {}
+  Hdf5Error(const std::string& message, int os_error)
+      : ResultsError(message), os_error_(os_error) {}
   /// errno of the failed system call (ENOSPC: disk full), or 0 when HDF5 reported none.
   [[nodiscard]] int os_error() const noexcept { return os_error_; }
 
@@ -68,12 +69,24 @@ inline void check_status(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
 }
 
-inline Handle file(hid_t id, const std::string& what) { return {check(id, what), H5Fclose}; }
-inline Handle dataset(hid_t id, const std::string& what) { return {check(id, what), H5Dclose}; }
-inline Handle space(hid_t id, const std::string& what) { return {check(id, what), H5Sclose}; }
-inline Handle type(hid_t id, const std::string& what) { return {check(id, what), H5Tclose}; }
-inline Handle plist(hid_t id, const std::string& what) { return {check(id, what), H5Pclose}; }
-inline Handle attribute(hid_t id, const std::string& what) { return {check(id, what), H5Aclose}; }
+inline Handle file(hid_t id, const std::string& what) {
+  return {check(id, what), H5Fclose};
+}
+inline Handle dataset(hid_t id, const std::string& what) {
+  return {check(id, what), H5Dclose};
+}
+inline Handle space(hid_t id, const std::string& what) {
+  return {check(id, what), H5Sclose};
+}
+inline Handle type(hid_t id, const std::string& what) {
+  return {check(id, what), H5Tclose};
+}
+inline Handle plist(hid_t id, const std::string& what) {
+  return {check(id, what), H5Pclose};
+}
+inline Handle attribute(hid_t id, const std::string& what) {
+  return {check(id, what), H5Aclose};
+}
 
 /// Turns off HDF5's printing of error stacks to stderr (we report errors ourselves).
 void silence_errors();

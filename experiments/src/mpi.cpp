@@ -6,10 +6,10 @@
 #include <cstdlib>
 
 #if ORGSIM_WITH_MPI
+#include <oneapi/tbb/parallel_for.h>
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
-#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -55,7 +55,8 @@ void work(const mpi::communicator& world, const ExperimentSpec& spec) {
     std::string error;
     try {
       tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t i) {
-        packed[i] = pack_record(compute_run(spec, static_cast<std::size_t>(runs[i]), run_options, tick_rows));
+        packed[i] = pack_record(
+            compute_run(spec, static_cast<std::size_t>(runs[i]), run_options, tick_rows));
       });
     } catch (const std::exception& e) {
       error = e.what();
@@ -64,14 +65,16 @@ void work(const mpi::communicator& world, const ExperimentSpec& spec) {
       world.send(0, kError, error.data(), static_cast<int>(error.size()));
       return;
     }
-    for (const auto& bytes : packed) world.send(0, kResult, bytes.data(), static_cast<int>(bytes.size()));
+    for (const auto& bytes : packed)
+      world.send(0, kResult, bytes.data(), static_cast<int>(bytes.size()));
   }
 }
 
 // Rank 0: hands out runs in shrinking batches (guided scheduling: long and short runs mix) and
 // delivers every record it receives to the writer.
 void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& todo,
-              const std::function<bool(std::unique_ptr<RunRecord>)>& deliver, bool& workers_stopped) {
+              const std::function<bool(std::unique_ptr<RunRecord>)>& deliver,
+              bool& workers_stopped) {
   bool go = true;
   mpi::broadcast(world, go, 0);
   const auto workers = static_cast<std::size_t>(world.size() - 1);
@@ -85,8 +88,9 @@ void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& to
     if (status.tag() == kRequest) {
       world.recv(source, kRequest);
       const std::size_t left = todo.size() - next;
-      const std::size_t batch =
-          failure.empty() && !writer_failed ? std::clamp<std::size_t>(left / (4 * workers), 1, 64) : 0;
+      const std::size_t batch = failure.empty() && !writer_failed
+                                    ? std::clamp<std::size_t>(left / (4 * workers), 1, 64)
+                                    : 0;
       std::vector<std::uint64_t> runs;
       for (std::size_t i = 0; i < batch && next < todo.size(); ++i) runs.push_back(todo[next++]);
       const std::uint64_t stop = 0;  // never read: see work()
@@ -106,12 +110,15 @@ void dispatch(const mpi::communicator& world, const std::vector<std::size_t>& to
     }
   }
   workers_stopped = true;  // every other rank has been told to stop (or has failed)
-  if (!failure.empty()) throw ResultsError("an MPI worker failed (" + failure + "); the finished runs are kept, " +
-                                           "finish with --resume");
+  if (!failure.empty())
+    throw ResultsError("an MPI worker failed (" + failure + "); the finished runs are kept, " +
+                       "finish with --resume");
 }
 }  // namespace
 
-bool mpi_built() { return true; }
+bool mpi_built() {
+  return true;
+}
 
 struct MpiSession::Impl {
   mpi::environment environment{mpi::threading::single, true};
@@ -121,8 +128,12 @@ struct MpiSession::Impl {
 
 MpiSession::MpiSession() : impl_(std::make_unique<Impl>()) {}
 MpiSession::~MpiSession() = default;
-int MpiSession::rank() const { return impl_->world.rank(); }
-int MpiSession::size() const { return impl_->world.size(); }
+int MpiSession::rank() const {
+  return impl_->world.rank();
+}
+int MpiSession::size() const {
+  return impl_->world.size();
+}
 void MpiSession::abort(int status) const {
   impl_->environment.abort(status);
   std::abort();  // not reached
@@ -133,8 +144,8 @@ void MpiSession::end(int status) {
   std::_Exit(status);
 }
 
-SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec, const std::string& output_path,
-                               const RunnerOptions& options) {
+SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec,
+                               const std::string& output_path, const RunnerOptions& options) {
   if (session.size() == 1) return run_experiment(spec, output_path, options);
   const mpi::communicator& world = session.impl_->world;
   if (session.rank() != 0) {
@@ -145,8 +156,9 @@ SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& 
   }
   RunnerOptions farmed = options;
   bool& workers_stopped = session.impl_->workers_stopped;
-  farmed.farm = [&world, &workers_stopped](const std::vector<std::size_t>& todo,
-                                           const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
+  farmed.farm = [&world, &workers_stopped](
+                    const std::vector<std::size_t>& todo,
+                    const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
     dispatch(world, todo, deliver, workers_stopped);
   };
   return run_experiment(spec, output_path, farmed);
@@ -154,18 +166,30 @@ SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& 
 
 #else  // without MPI
 
-bool mpi_built() { return false; }
+bool mpi_built() {
+  return false;
+}
 
 struct MpiSession::Impl {};
-MpiSession::MpiSession() { throw UsageError("this orgsim was built without MPI (configure with -DORGSIM_WITH_MPI=ON)"); }
+MpiSession::MpiSession() {
+  throw UsageError("this orgsim was built without MPI (configure with -DORGSIM_WITH_MPI=ON)");
+}
 MpiSession::~MpiSession() = default;
-int MpiSession::rank() const { return 0; }
-int MpiSession::size() const { return 1; }
-void MpiSession::abort(int status) const { std::exit(status); }
-void MpiSession::end(int status) { std::exit(status); }
+int MpiSession::rank() const {
+  return 0;
+}
+int MpiSession::size() const {
+  return 1;
+}
+void MpiSession::abort(int status) const {
+  std::exit(status);
+}
+void MpiSession::end(int status) {
+  std::exit(status);
+}
 
-SweepReport run_experiment_mpi(const MpiSession&, const ExperimentSpec& spec, const std::string& output_path,
-                               const RunnerOptions& options) {
+SweepReport run_experiment_mpi(const MpiSession&, const ExperimentSpec& spec,
+                               const std::string& output_path, const RunnerOptions& options) {
   return run_experiment(spec, output_path, options);
 }
 

@@ -40,9 +40,11 @@ class Reader {
   template <class T>
   std::vector<T> get_vector() {
     const auto n = get<std::uint64_t>();
-    if (n > (bytes_.size() - at_) / sizeof(T)) throw ResultsError("malformed run record (a length runs past its end)");
+    if (n > (bytes_.size() - at_) / sizeof(T))
+      throw ResultsError("malformed run record (a length runs past its end)");
     std::vector<T> values(n);
-    // An empty vector's data() may be null, and memcpy from or to null is undefined even for 0 bytes.
+    // An empty vector's data() may be null, and memcpy from or to null is undefined even for 0
+    // bytes.
     if (n > 0) std::memcpy(values.data(), bytes_.data() + at_, n * sizeof(T));
     at_ += n * sizeof(T);
     return values;
@@ -59,7 +61,8 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-constexpr std::uint32_t kMagic = 0x4f524732;  // "ORG2": a compressed record carries its row count, not its rows
+constexpr std::uint32_t kMagic =
+    0x4f524732;  // "ORG2": a compressed record carries its row count, not its rows
 
 }  // namespace
 
@@ -87,7 +90,8 @@ std::vector<char> pack_record(const RunRecord& record) {
 
 RunRecord unpack_record(const std::vector<char>& bytes) {
   Reader r(bytes);
-  if (r.get<std::uint32_t>() != kMagic) throw ResultsError("malformed run record (not a run record)");
+  if (r.get<std::uint32_t>() != kMagic)
+    throw ResultsError("malformed run record (not a run record)");
   RunRecord record;
   record.run = r.get<std::uint64_t>();
   record.design_point = r.get<std::uint64_t>();
@@ -96,7 +100,8 @@ RunRecord unpack_record(const std::vector<char>& bytes) {
   record.outcome.ticks_run = static_cast<Tick>(r.get<std::int64_t>());
   const auto width = r.get<std::uint64_t>();
   const auto values = r.get_vector<double>();
-  if (width == 0 ? !values.empty() : values.size() % width != 0) throw ResultsError("malformed run record (metric rows)");
+  if (width == 0 ? !values.empty() : values.size() % width != 0)
+    throw ResultsError("malformed run record (metric rows)");
   record.outcome.metrics = MetricTable(width);
   for (std::size_t row = 0; width && row < values.size() / width; ++row) {
     record.outcome.metrics.append(std::span<const double>(values.data() + row * width, width));
@@ -105,7 +110,8 @@ RunRecord unpack_record(const std::vector<char>& bytes) {
   if (chunks > bytes.size()) throw ResultsError("malformed run record (chunk count)");
   for (std::uint64_t c = 0; c < chunks; ++c) record.chunks.push_back(r.get_vector<unsigned char>());
   record.compressed_rows = r.get<std::uint64_t>();
-  if ((chunks == 0) != (record.compressed_rows == 0)) throw ResultsError("malformed run record (row count)");
+  if ((chunks == 0) != (record.compressed_rows == 0))
+    throw ResultsError("malformed run record (row count)");
   auto& snapshots = record.outcome.snapshots;
   snapshots.count = r.get<std::uint64_t>();
   const auto fields = r.get<std::uint64_t>();

@@ -16,7 +16,8 @@ namespace orgsim::experiments {
 
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "values are stored little-endian (H5T_IEEE_F64LE)");
+static_assert(std::endian::native == std::endian::little,
+              "values are stored little-endian (H5T_IEEE_F64LE)");
 
 constexpr std::uint32_t kMaxRun = 32;  // values per reference: 256 bytes (DEFLATE's longest is 258)
 constexpr int kRecentBits = 8;         // 256 remembered values
@@ -53,8 +54,9 @@ constexpr auto kLiterals = [] {
 /// The length code and its extra bits for a reference of `values` doubles (8 x values bytes;
 /// RFC 1951, 3.2.5), as one code.
 constexpr auto kLengths = [] {
-  constexpr std::array<std::uint32_t, 29> base = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                                  31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+  constexpr std::array<std::uint32_t, 29> base = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                                  15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                                  67, 83, 99, 115, 131, 163, 195, 227, 258};
   constexpr std::array<std::uint32_t, 29> extra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                                    2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
   std::array<Code, kMaxRun + 1> table{};
@@ -63,7 +65,8 @@ constexpr auto kLengths = [] {
     std::uint32_t code = 0;
     while (code + 1 < base.size() && base[code + 1] <= length) ++code;
     const Code symbol = fixed_symbol(257 + code);
-    table[values] = {symbol.bits | ((length - base[code]) << symbol.count), symbol.count + extra[code]};
+    table[values] = {symbol.bits | ((length - base[code]) << symbol.count),
+                     symbol.count + extra[code]};
   }
   return table;
 }();
@@ -118,7 +121,8 @@ std::size_t deflate_rows_bound(std::size_t values) {
   return 2 + (10 + 72 * values + 7) / 8 + 4 + 8;
 }
 
-void deflate_rows(std::span<const double> values, std::size_t width, std::vector<unsigned char>& out) {
+void deflate_rows(std::span<const double> values, std::size_t width,
+                  std::vector<unsigned char>& out) {
   if (width == 0 || values.size() % width != 0) {
     throw std::invalid_argument("deflate_rows: a table of " + std::to_string(values.size()) +
                                 " values is not rows of " + std::to_string(width));
@@ -143,7 +147,8 @@ void deflate_rows(std::span<const double> values, std::size_t width, std::vector
     for (std::size_t c = 0; c < candidate_count; ++c) {
       if (candidates[c].back == back) return;
     }
-    candidates[candidate_count++] = {back, distance_code(static_cast<std::uint32_t>(back * sizeof(double)))};
+    candidates[candidate_count++] = {
+        back, distance_code(static_cast<std::uint32_t>(back * sizeof(double)))};
   };
   consider(width);
   consider(1);
@@ -169,8 +174,10 @@ void deflate_rows(std::span<const double> values, std::size_t width, std::vector
       }
     }
     std::uint32_t& last = recent[slot_of(value)];
-    if (match == nullptr && last != UINT32_MAX && (i - last) * sizeof(double) <= kWindow && bits_of(last) == value) {
-      elsewhere = {i - last, distance_code(static_cast<std::uint32_t>((i - last) * sizeof(double)))};
+    if (match == nullptr && last != UINT32_MAX && (i - last) * sizeof(double) <= kWindow &&
+        bits_of(last) == value) {
+      elsewhere = {i - last,
+                   distance_code(static_cast<std::uint32_t>((i - last) * sizeof(double)))};
       match = &elsewhere;
     }
     last = static_cast<std::uint32_t>(i);
@@ -185,7 +192,8 @@ void deflate_rows(std::span<const double> values, std::size_t width, std::vector
       continue;
     }
     std::size_t run = 1;
-    while (run < kMaxRun && i + run < n && bits_of(i + run) == bits_of(i + run - match->back)) ++run;
+    while (run < kMaxRun && i + run < n && bits_of(i + run) == bits_of(i + run - match->back))
+      ++run;
     bits.put(kLengths[run]);    // at most 13 bits
     bits.put(match->distance);  // at most 18 bits
     i += run;

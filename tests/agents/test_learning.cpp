@@ -40,7 +40,8 @@ TEST(Learning, InitialStateFollowsMarch) {
   }
   std::array<int, 3> counts{};
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (std::size_t d = 0; d < 30; ++d) ++counts[static_cast<std::size_t>(org.beliefs(s).get(d) + 1)];
+    for (std::size_t d = 0; d < 30; ++d)
+      ++counts[static_cast<std::size_t>(org.beliefs(s).get(d) + 1)];
   }
   const double n = 3000.0 * 30;
   for (int c : counts) EXPECT_NEAR(c / n, 1.0 / 3, 5 * std::sqrt(2.0 / 9 / n));
@@ -57,8 +58,10 @@ TEST(Learning, ActKeepsNonZeroBeliefsAndFlipsCoinsForZeros) {
     std::int32_t score = 0;
     for (std::size_t d = 0; d < 40; ++d) {
       const int a = action(org, s, d);
-      if (d < 10) ASSERT_EQ(a, 1);
-      else if (d < 20) ASSERT_EQ(a, -1);
+      if (d < 10)
+        ASSERT_EQ(a, 1);
+      else if (d < 20)
+        ASSERT_EQ(a, -1);
       else {
         plus += a == 1;
         ++total;
@@ -114,7 +117,8 @@ Organization superior_setup(double p2, std::int64_t k, std::int64_t dimensions) 
   Organization org(p, {11, 0});
   org.reality.assign(static_cast<std::size_t>(dimensions), 1);
   for (std::size_t s = 0; s < org.headcount(); ++s) {
-    for (std::size_t d = 0; d < org.dimensions(); ++d) org.beliefs(s).set(d, s < static_cast<std::size_t>(k) ? 1 : -1);
+    for (std::size_t d = 0; d < org.dimensions(); ++d)
+      org.beliefs(s).set(d, s < static_cast<std::size_t>(k) ? 1 : -1);
   }
   act(org, 1, 0, org.headcount());
   return org;
@@ -197,7 +201,8 @@ TEST(Learning, EquilibriumNeedsNoPossibleImproverAndFullConformity) {
   EXPECT_FALSE(at_equilibrium(org));  // beliefs differ from the non-zero code
   for (std::size_t s = 0; s < 3; ++s) {
     const Ternary b = org.beliefs(s);
-    b.set(0, 1), b.set(1, 1), b.set(2, -1), b.set(3, 1);  // conforms; the last belief is wrong: best 2
+    b.set(0, 1), b.set(1, 1), b.set(2, -1),
+        b.set(3, 1);  // conforms; the last belief is wrong: best 2
   }
   EXPECT_TRUE(at_equilibrium(org));
   org.beliefs(1).set(3, 0);  // a coin flip could now score 4 > 3
@@ -243,12 +248,16 @@ TEST(Learning, TurnoverAndQuitsShiftNoOtherDraw) {
       leavers += orgs[1].leaving()[s];
       for (std::size_t v : {1u, 2u}) {
         for (std::size_t w = 0; w < orgs[0].words(); ++w) {
-          ASSERT_EQ(orgs[v].actions(s)[w], orgs[0].actions(s)[w]) << "peers " << peers << ", variant " << v << ", slot " << s;
-          ASSERT_EQ(orgs[v].beliefs(s).known(w), orgs[0].beliefs(s).known(w)) << "peers " << peers << ", slot " << s;
-          ASSERT_EQ(orgs[v].beliefs(s).positive(w), orgs[0].beliefs(s).positive(w)) << "peers " << peers << ", slot " << s;
+          ASSERT_EQ(orgs[v].actions(s)[w], orgs[0].actions(s)[w])
+              << "peers " << peers << ", variant " << v << ", slot " << s;
+          ASSERT_EQ(orgs[v].beliefs(s).known(w), orgs[0].beliefs(s).known(w))
+              << "peers " << peers << ", slot " << s;
+          ASSERT_EQ(orgs[v].beliefs(s).positive(w), orgs[0].beliefs(s).positive(w))
+              << "peers " << peers << ", slot " << s;
         }
       }
-      EXPECT_EQ(orgs[2].leaving()[s], orgs[1].leaving()[s]) << "quits decided later leave turnover as it was";
+      EXPECT_EQ(orgs[2].leaving()[s], orgs[1].leaving()[s])
+          << "quits decided later leave turnover as it was";
       EXPECT_EQ(orgs[0].leaving()[s], 0);
     }
     EXPECT_NEAR(static_cast<double>(leavers) / 600.0, 0.2, 5 * std::sqrt(0.16 / 600));

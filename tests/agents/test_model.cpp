@@ -87,7 +87,8 @@ RunOutcome expect_identical_across_threads(const ModelParams& p, RunKey key, Tic
     const RunOutcome many = run(threads);
     EXPECT_EQ(one.metrics.values().size(), many.metrics.values().size());
     EXPECT_EQ(std::memcmp(one.metrics.values().data(), many.metrics.values().data(),
-                          std::min(one.metrics.values().size(), many.metrics.values().size()) * sizeof(double)),
+                          std::min(one.metrics.values().size(), many.metrics.values().size()) *
+                              sizeof(double)),
               0)
         << threads << " threads";
   }
@@ -110,7 +111,8 @@ TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
   p.learning.turnover_rate = 0.01;
   p.learning.turbulence_rate = 0.01;
   p.environment.enabled = p.strategy.enabled = p.structure.enabled = p.people.enabled = true;
-  p.work.enabled = p.automation.enabled = p.culture.enabled = p.growth.enabled = p.policy.enabled = true;
+  p.work.enabled = p.automation.enabled = p.culture.enabled = p.growth.enabled = p.policy.enabled =
+      true;
   p.strategy.sensing_noise = 0.5;
   p.structure.type = StructureType::matrix;
   p.structure.peer_learning_rate = 0.1;
@@ -144,7 +146,8 @@ TEST(Model, SameReplicationSharesRandomNumbersAcrossDesignPoints) {
     EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0) << "row " << r;
   }
   const RunOutcome other = simulate(a, {5, 5}, 1, StopRule::none);
-  EXPECT_NE(other.metrics.row(1)[metric("superior_share")], ra.metrics.row(1)[metric("superior_share")]);
+  EXPECT_NE(other.metrics.row(1)[metric("superior_share")],
+            ra.metrics.row(1)[metric("superior_share")]);
 }
 
 TEST(Model, FastSocializationLowersEquilibriumKnowledge) {
@@ -169,8 +172,8 @@ TEST(Model, FastSocializationLowersEquilibriumKnowledge) {
 }
 
 /// Mean and standard error of `metric` at the end of `runs` replications.
-std::pair<double, double> final_mean(const ModelParams& p, Tick ticks, StopRule stop, std::string_view name,
-                                     int runs = 80) {
+std::pair<double, double> final_mean(const ModelParams& p, Tick ticks, StopRule stop,
+                                     std::string_view name, int runs = 80) {
   std::vector<double> values;
   for (int rep = 0; rep < runs; ++rep) {
     const RunOutcome out = simulate(p, {2027, static_cast<std::uint64_t>(rep)}, ticks, stop);

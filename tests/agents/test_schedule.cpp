@@ -29,8 +29,10 @@ std::vector<OddRow> odd_section_3() {
   std::vector<OddRow> rows;
   const std::regex row(R"(^\| \d+ \| `([a-z_]+)` \| ([a-z ]+) \| ([a-z]+) \|)");
   while (std::getline(in, line)) {
-    if (line.starts_with("## 3.")) inside = true;
-    else if (line.starts_with("## ")) inside = false;
+    if (line.starts_with("## 3."))
+      inside = true;
+    else if (line.starts_with("## "))
+      inside = false;
     std::smatch m;
     if (inside && std::regex_search(line, m, row)) rows.push_back({m[1], m[2], m[3]});
   }
@@ -39,9 +41,12 @@ std::vector<OddRow> odd_section_3() {
 
 std::string kind_name(PhaseRow::Kind kind) {
   switch (kind) {
-    case PhaseRow::Kind::serial: return "serial";
-    case PhaseRow::Kind::over_employees: return "over employees";
-    case PhaseRow::Kind::over_teams: return "over teams";
+    case PhaseRow::Kind::serial:
+      return "serial";
+    case PhaseRow::Kind::over_employees:
+      return "over employees";
+    case PhaseRow::Kind::over_teams:
+      return "over teams";
   }
   return "?";
 }
@@ -61,7 +66,8 @@ std::pair<std::string, std::string> declared(std::string_view phase) {
 TEST(Schedule, MatchesOddSection3) {
   const std::vector<OddRow> odd = odd_section_3();
   const auto order = tick_order();
-  ASSERT_EQ(odd.size(), order.size()) << "docs/ODD.md section 3 and schedule.cpp list different numbers of phases";
+  ASSERT_EQ(odd.size(), order.size())
+      << "docs/ODD.md section 3 and schedule.cpp list different numbers of phases";
   for (std::size_t k = 0; k < order.size(); ++k) {
     EXPECT_EQ(odd[k].phase, order[k]) << "phase " << k + 1;
     const auto [submodel, kind] = declared(order[k]);
@@ -73,10 +79,12 @@ TEST(Schedule, MatchesOddSection3) {
 TEST(Schedule, EveryDeclaredPhaseHasExactlyOneSlot) {
   const auto order = tick_order();
   std::set<std::string_view> seen;
-  for (std::string_view name : order) EXPECT_TRUE(seen.insert(name).second) << name << " has two slots";
+  for (std::string_view name : order)
+    EXPECT_TRUE(seen.insert(name).second) << name << " has two slots";
   for (std::size_t s = 0; s < builtin_submodel_count(); ++s) {
     for (const PhaseRow& row : submodels()[s]->phases) {
-      EXPECT_TRUE(seen.contains(row.name)) << submodels()[s]->name << " declares " << row.name << " without a slot";
+      EXPECT_TRUE(seen.contains(row.name))
+          << submodels()[s]->name << " declares " << row.name << " without a slot";
     }
   }
 }
@@ -89,25 +97,29 @@ TEST(Schedule, RunsThePhasesOfTheSubmodelsSwitchedOn) {
     return out;
   };
   const ModelParams march = ModelParams::defaults();
-  EXPECT_EQ(names(march), (std::vector<std::string>{"begin_tick", "events", "turbulence", "act_and_socialize", "learn_code",
-                                                    "fade_change_pressure", "draw_turnover", "renew_leavers",
-                                                    "onboard_hires", "grow", "track_resilience"}));
+  EXPECT_EQ(names(march), (std::vector<std::string>{
+                              "begin_tick", "events", "turbulence", "act_and_socialize",
+                              "learn_code", "fade_change_pressure", "draw_turnover",
+                              "renew_leavers", "onboard_hires", "grow", "track_resilience"}));
   ModelParams all = march;
   all.environment.enabled = all.structure.enabled = all.people.enabled = all.work.enabled = true;
   all.automation.enabled = all.policy.enabled = true;
   all.structure.peer_learning_rate = 0.1;
   const auto full = names(all);
-  EXPECT_EQ(full.size(), tick_order().size() - 1);  // act_and_socialize gives way to act + peer learning
+  EXPECT_EQ(full.size(),
+            tick_order().size() - 1);  // act_and_socialize gives way to act + peer learning
   EXPECT_EQ(std::find(full.begin(), full.end(), "act_and_socialize"), full.end());
-  EXPECT_TRUE(std::is_sorted(full.begin(), full.end(), [&](const std::string& a, const std::string& b) {
-    const auto order = tick_order();
-    return std::find(order.begin(), order.end(), a) < std::find(order.begin(), order.end(), b);
-  }));
+  EXPECT_TRUE(
+      std::is_sorted(full.begin(), full.end(), [&](const std::string& a, const std::string& b) {
+        const auto order = tick_order();
+        return std::find(order.begin(), order.end(), a) < std::find(order.begin(), order.end(), b);
+      }));
 }
 
 TEST(Registry, EveryParameterAndMetricBelongsToOneSubmodel) {
   std::set<std::string> names;
-  for (const ParamSpec& spec : parameter_table()) EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+  for (const ParamSpec& spec : parameter_table())
+    EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
   std::set<std::string> metrics;
   for (const MetricInfo& info : metric_table()) {
     EXPECT_TRUE(metrics.insert(info.name).second) << info.name;

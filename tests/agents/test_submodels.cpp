@@ -46,8 +46,8 @@ struct Paired {
 
 /// Runs both design points of `grid` for `replications` and returns the paired difference of
 /// `metric` averaged over `window` (design point 1 minus design point 0).
-Paired paired(const std::string& scenario, const std::string& grid, const std::string& metric, Window window,
-              int replications = 16) {
+Paired paired(const std::string& scenario, const std::string& grid, const std::string& metric,
+              Window window, int replications = 16) {
   // Test-specific scenario lines override the base, as --set arguments would.
   std::vector<std::string> overrides;
   std::size_t start = 0;
@@ -77,7 +77,8 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
   for (int rep = 0; rep < replications; ++rep) {
     double value[2];
     for (std::size_t p = 0; p < 2; ++p) {
-      const RunOutcome out = simulate(points[p].params, {spec.seed, static_cast<std::uint64_t>(rep)}, window.to, spec.stop);
+      const RunOutcome out = simulate(
+          points[p].params, {spec.seed, static_cast<std::uint64_t>(rep)}, window.to, spec.stop);
       double sum = 0;
       for (Tick t = window.from; t <= window.to; ++t) sum += out.metrics.row(t)[k];
       value[p] = sum / static_cast<double>(window.to - window.from + 1);
@@ -88,16 +89,20 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
   for (double d : diffs) result.mean += d / static_cast<double>(diffs.size());
   double var = 0;
   for (double d : diffs) var += (d - result.mean) * (d - result.mean);
-  result.se = std::sqrt(var / static_cast<double>(diffs.size() - 1) / static_cast<double>(diffs.size()));
+  result.se =
+      std::sqrt(var / static_cast<double>(diffs.size() - 1) / static_cast<double>(diffs.size()));
   return result;
 }
 
-#define EXPECT_INCREASES(r) EXPECT_GT((r).mean, 3 * (r).se) << "mean " << (r).mean << " se " << (r).se
-#define EXPECT_DECREASES(r) EXPECT_LT((r).mean, -3 * (r).se) << "mean " << (r).mean << " se " << (r).se
+#define EXPECT_INCREASES(r) \
+  EXPECT_GT((r).mean, 3 * (r).se) << "mean " << (r).mean << " se " << (r).se
+#define EXPECT_DECREASES(r) \
+  EXPECT_LT((r).mean, -3 * (r).se) << "mean " << (r).mean << " se " << (r).se
 
 // --- environment ---------------------------------------------------------------------------------
 TEST(Environment, MoreTurbulenceLowersStrategicFit) {
-  EXPECT_DECREASES(paired("", "learning.turbulence_rate = [0.0, 0.02]", "strategic_fit", {60, 100}));
+  EXPECT_DECREASES(
+      paired("", "learning.turbulence_rate = [0.0, 0.02]", "strategic_fit", {60, 100}));
 }
 
 TEST(Environment, AShockDropsStrategicFit) {
@@ -127,20 +132,25 @@ TEST(Strategy, SensingNoiseLowersStrategicFit) {
 }
 
 TEST(Strategy, DataDrivenAutomationOffsetsSensingNoise) {
-  EXPECT_INCREASES(paired("strategy.sensing_noise = 1.5\nautomation.adoption_speed = 0.5\npeople.initial_digital_skill = 0.6\n",
-                          "automation.data_target = [0.0, 1.0]", "strategic_fit", {20, 60}));
+  EXPECT_INCREASES(
+      paired("strategy.sensing_noise = 1.5\nautomation.adoption_speed = "
+             "0.5\npeople.initial_digital_skill = 0.6\n",
+             "automation.data_target = [0.0, 1.0]", "strategic_fit", {20, 60}));
 }
 
 // --- structure -----------------------------------------------------------------------------------
 TEST(Structure, SquadsHaveShorterLeadTimesThanFunctionalSilos) {
-  EXPECT_DECREASES(paired("", "structure.type = [\"functional\", \"cross_functional\"]", "lead_time", {30, 80}));
-  EXPECT_DECREASES(paired("", "structure.type = [\"functional\", \"cross_functional\"]", "handoffs", {30, 80}));
+  EXPECT_DECREASES(
+      paired("", "structure.type = [\"functional\", \"cross_functional\"]", "lead_time", {30, 80}));
+  EXPECT_DECREASES(
+      paired("", "structure.type = [\"functional\", \"cross_functional\"]", "handoffs", {30, 80}));
 }
 
 TEST(Structure, CommunicationAutomationRaisesGoalAlignmentInADeepHierarchy) {
-  EXPECT_INCREASES(paired("org.employees = 400\nstructure.span_of_control = 3\nstructure.cascade_distortion = 0.2\n"
-                          "automation.adoption_speed = 1.0\npeople.initial_digital_skill = 0.6\n",
-                          "automation.communication_target = [0.0, 1.0]", "goal_alignment", {30, 80}, 10));
+  EXPECT_INCREASES(paired(
+      "org.employees = 400\nstructure.span_of_control = 3\nstructure.cascade_distortion = 0.2\n"
+      "automation.adoption_speed = 1.0\npeople.initial_digital_skill = 0.6\n",
+      "automation.communication_target = [0.0, 1.0]", "goal_alignment", {30, 80}, 10));
 }
 
 TEST(Structure, DeeperHierarchiesLowerGoalAlignment) {
@@ -149,7 +159,8 @@ TEST(Structure, DeeperHierarchiesLowerGoalAlignment) {
 }
 
 TEST(Structure, CentralizationAddsDecisionLatency) {
-  EXPECT_INCREASES(paired("", "structure.centralization = [0.0, 1.0]", "decision_latency", {1, 1}, 2));
+  EXPECT_INCREASES(
+      paired("", "structure.centralization = [0.0, 1.0]", "decision_latency", {1, 1}, 2));
 }
 
 TEST(Structure, RestructuringCostsThroughputDuringTheTransition) {
@@ -158,8 +169,9 @@ TEST(Structure, RestructuringCostsThroughputDuringTheTransition) {
 
 TEST(Structure, CrossTeamTiesCarryPeerLearning) {
   // More ties outside the team spread better beliefs: employee knowledge rises.
-  EXPECT_INCREASES(paired("structure.peer_learning_rate = 0.3\nlearning.socialization_rate = 0.02\n",
-                          "structure.cross_team_ties = [0.0, 0.8]", "employee_knowledge", {20, 60}));
+  EXPECT_INCREASES(
+      paired("structure.peer_learning_rate = 0.3\nlearning.socialization_rate = 0.02\n",
+             "structure.cross_team_ties = [0.0, 0.8]", "employee_knowledge", {20, 60}));
 }
 
 TEST(Structure, LongHandoffDelaysLengthenLeadTimes) {
@@ -188,15 +200,18 @@ TEST(Events, SetChangesTheSocializationOfCurrentStaff) {
 
 TEST(Events, AShockEventIsTrackedWithoutTheEnvironmentSubmodel) {
   const auto [with, without] = with_and_without_events(
-      "[experiment]\nticks = 40\n[scenario]\nlearning.socialization_rate = 0.5\n[[events]]\nat = 30\nshock = 0.5\n");
+      "[experiment]\nticks = 40\n[scenario]\nlearning.socialization_rate = 0.5\n[[events]]\nat = "
+      "30\nshock = 0.5\n");
   EXPECT_GT(with.metrics.row(31)[find_metric("shock_drop").value()], 0.0);
   EXPECT_EQ(without.metrics.row(31)[find_metric("shock_drop").value()], 0.0);
 }
 
 // --- people --------------------------------------------------------------------------------------
 TEST(People, LayoffsLowerEngagementRelativeToRedeployment) {
-  EXPECT_DECREASES(paired("automation.level = \"high\"\nautomation.adoption_speed = 0.3\npeople.initial_digital_skill = 0.6\n",
-                          "automation.freed_capacity = [\"redeploy\", \"layoff\"]", "engagement", {20, 60}));
+  EXPECT_DECREASES(
+      paired("automation.level = \"high\"\nautomation.adoption_speed = "
+             "0.3\npeople.initial_digital_skill = 0.6\n",
+             "automation.freed_capacity = [\"redeploy\", \"layoff\"]", "engagement", {20, 60}));
 }
 
 TEST(People, SkillsGrowWithPractice) {
@@ -208,11 +223,12 @@ TEST(People, OverloadLowersEngagement) {
 }
 
 TEST(People, DisengagementRaisesTurnover) {
-  EXPECT_INCREASES(paired("people.quit_sensitivity = 0.2\n", "environment.base_demand = [0.25, 0.6]",
-                          "turnover_rate", {30, 60}));
+  EXPECT_INCREASES(paired("people.quit_sensitivity = 0.2\n",
+                          "environment.base_demand = [0.25, 0.6]", "turnover_rate", {30, 60}));
 }
 
-// --- technology and automation ---------------------------------------------------------------------
+// --- technology and automation
+// ---------------------------------------------------------------------
 TEST(Automation, MoreResistanceSlowsAdoption) {
   EXPECT_DECREASES(paired("automation.level = \"high\"\n", "people.mean_resistance = [0.1, 0.8]",
                           "automation_process", {10, 30}));
@@ -231,42 +247,49 @@ TEST(Automation, TrainingRaisesDigitalSkillAndSpeedsAdoption) {
 }
 
 TEST(Automation, ProcessAutomationShortensLeadTimeUnderLoad) {
-  EXPECT_DECREASES(paired("environment.base_demand = 0.45\nautomation.adoption_speed = 0.3\npeople.initial_digital_skill = 0.6\n",
-                          "automation.process_target = [0.0, 0.8]", "lead_time", {30, 60}));
+  EXPECT_DECREASES(
+      paired("environment.base_demand = 0.45\nautomation.adoption_speed = "
+             "0.3\npeople.initial_digital_skill = 0.6\n",
+             "automation.process_target = [0.0, 0.8]", "lead_time", {30, 60}));
 }
 
 // --- culture -------------------------------------------------------------------------------------
 TEST(Culture, PowerDistanceCentralizesAndLowersEngagement) {
-  EXPECT_INCREASES(paired("", "culture.power_distance = [0.1, 0.9]", "decision_latency", {1, 1}, 2));
+  EXPECT_INCREASES(
+      paired("", "culture.power_distance = [0.1, 0.9]", "decision_latency", {1, 1}, 2));
   EXPECT_DECREASES(paired("", "culture.power_distance = [0.1, 0.9]", "engagement", {20, 60}));
 }
 
 TEST(Culture, UncertaintyAvoidanceSlowsAdoption) {
-  EXPECT_DECREASES(paired("automation.level = \"high\"\n", "culture.uncertainty_avoidance = [0.1, 0.9]",
-                          "automation_process", {10, 30}));
+  EXPECT_DECREASES(paired("automation.level = \"high\"\n",
+                          "culture.uncertainty_avoidance = [0.1, 0.9]", "automation_process",
+                          {10, 30}));
 }
 
 TEST(Culture, LearningOrientationKeepsExploration) {
-  EXPECT_INCREASES(paired("", "culture.learning_orientation = [0.0, 1.0]", "exploration", {30, 60}));
+  EXPECT_INCREASES(
+      paired("", "culture.learning_orientation = [0.0, 1.0]", "exploration", {30, 60}));
 }
 
 TEST(Culture, CollectivismSlowsCodeLearning) {
   // Consensus decisions need broad majorities: the code learns less in the first months.
-  EXPECT_DECREASES(paired("strategy.review_interval = 1\n", "culture.collectivism = [0.0, 1.0]", "strategic_fit",
-                          {5, 30}));
+  EXPECT_DECREASES(paired("strategy.review_interval = 1\n", "culture.collectivism = [0.0, 1.0]",
+                          "strategic_fit", {5, 30}));
 }
 
 // --- growth --------------------------------------------------------------------------------------
 TEST(Growth, TheScaleUpPassesThroughAllThreePhases) {
-  const auto spec = experiments::load_experiment(std::string(ORGSIM_SOURCE_DIR) +
-                                                 "/experiments/configs/scenarios/tech-scaleup.toml");
+  const auto spec = experiments::load_experiment(
+      std::string(ORGSIM_SOURCE_DIR) + "/experiments/configs/scenarios/tech-scaleup.toml");
   const auto points = experiments::design_points(spec);
-  const RunOutcome out = simulate(points[0].params, {spec.seed, 0}, static_cast<Tick>(spec.ticks), spec.stop);
+  const RunOutcome out =
+      simulate(points[0].params, {spec.seed, 0}, static_cast<Tick>(spec.ticks), spec.stop);
   const std::size_t phase = find_metric("growth_phase").value();
   const std::size_t headcount = find_metric("headcount").value();
   const std::size_t teams = find_metric("teams").value();
   bool seen[3] = {false, false, false};
-  for (std::size_t t = 0; t < out.metrics.rows(); ++t) seen[static_cast<int>(out.metrics.row(t)[phase])] = true;
+  for (std::size_t t = 0; t < out.metrics.rows(); ++t)
+    seen[static_cast<int>(out.metrics.row(t)[phase])] = true;
   EXPECT_TRUE(seen[0] && seen[1] && seen[2]);
   EXPECT_EQ(out.metrics.row(0)[headcount], 15.0);
   EXPECT_GT(out.metrics.row(out.ticks_run)[headcount], 250.0);
@@ -275,32 +298,38 @@ TEST(Growth, TheScaleUpPassesThroughAllThreePhases) {
 
 TEST(Growth, BureaucracyNeedsMoreStaffForTheSameWorkInMaturity) {
   // Overhead cuts capacity; hiring to demand makes up for it with more people (and cost).
-  EXPECT_INCREASES(paired("growth.enabled = true\ngrowth.maturity_threshold = 50\nstructure.span_of_control = 4\n",
-                          "growth.bureaucracy = [0.0, 0.1]", "headcount", {20, 40}));
+  EXPECT_INCREASES(paired(
+      "growth.enabled = true\ngrowth.maturity_threshold = 50\nstructure.span_of_control = 4\n",
+      "growth.bureaucracy = [0.0, 0.1]", "headcount", {20, 40}));
 }
 
 // --- policy --------------------------------------------------------------------------------------
 TEST(Policy, RealignmentRaisesStrategicFitAfterShocks) {
-  EXPECT_INCREASES(paired("environment.shock_at = 30\nenvironment.shock_every = 30\nstrategy.review_interval = 13\n",
-                          "policy.enabled = [false, true]", "strategic_fit", {31, 120}));
+  EXPECT_INCREASES(paired(
+      "environment.shock_at = 30\nenvironment.shock_every = 30\nstrategy.review_interval = 13\n",
+      "policy.enabled = [false, true]", "strategic_fit", {31, 120}));
 }
 
 TEST(Policy, FrameworkPresetsSetTheReviewCadence) {
-  const auto r = paired("policy.enabled = true\n", "policy.framework = [\"none\", \"agile\"]", "review", {1, 52}, 2);
+  const auto r = paired("policy.enabled = true\n", "policy.framework = [\"none\", \"agile\"]",
+                        "review", {1, 52}, 2);
   EXPECT_GT(r.mean, 0.2);  // agile reviews every 2 ticks instead of every 4
 }
 
 // --- finance -------------------------------------------------------------------------------------
 TEST(Finance, ProfitIsRevenueMinusCostAndAutomationCosts) {
-  EXPECT_INCREASES(paired("automation.level = \"medium\"\nautomation.adoption_speed = 0.5\npeople.initial_digital_skill = 0.6\n",
-                          "finance.automation_cost = [0.0, 2000.0]", "cost", {20, 40}, 4));
+  EXPECT_INCREASES(
+      paired("automation.level = \"medium\"\nautomation.adoption_speed = "
+             "0.5\npeople.initial_digital_skill = 0.6\n",
+             "finance.automation_cost = [0.0, 2000.0]", "cost", {20, 40}, 4));
   ModelParams p = ModelParams::defaults();
   p.work.enabled = p.environment.enabled = true;
   const RunOutcome out = simulate(p, {1, 0}, 20, StopRule::none);
   const std::size_t revenue = find_metric("revenue").value(), cost = find_metric("cost").value(),
                     profit = find_metric("profit").value();
   for (Tick t = 1; t <= 20; ++t) {
-    EXPECT_DOUBLE_EQ(out.metrics.row(t)[profit], out.metrics.row(t)[revenue] - out.metrics.row(t)[cost]);
+    EXPECT_DOUBLE_EQ(out.metrics.row(t)[profit],
+                     out.metrics.row(t)[revenue] - out.metrics.row(t)[cost]);
   }
 }
 

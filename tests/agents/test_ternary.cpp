@@ -56,7 +56,8 @@ TEST(Ternary, MoveTowardStepsOnlyWhereTheTargetIsKnownAndDiffers) {
   move_toward(beliefs.view(), goal.view(), 1.0, always);
   for (std::size_t d = 0; d < m; ++d) {
     std::int8_t expected = start[d];
-    if (target[d] != 0 && start[d] != target[d]) expected = static_cast<std::int8_t>(start[d] + (target[d] > start[d] ? 1 : -1));
+    if (target[d] != 0 && start[d] != target[d])
+      expected = static_cast<std::int8_t>(start[d] + (target[d] > start[d] ? 1 : -1));
     ASSERT_EQ(beliefs.view().get(d), expected) << "dimension " << d;
   }
   // With p = 0.5 about half of the candidates move, one draw each.
@@ -92,12 +93,13 @@ TEST(Ternary, FillUniformGivesEachValueAThirdIndependently) {
         same_pair += v.view().get(d) == v.view().get(d - 1);
       }
     }
-    EXPECT_EQ(v.view().known(1) & ~valid_bits(m, 1), 0u);  // nothing beyond m
+    EXPECT_EQ(v.view().known(1) & ~valid_bits(m, 1), 0u);      // nothing beyond m
     EXPECT_EQ(v.view().positive(0) & ~v.view().known(0), 0u);  // +1 only where known
   }
   const double n = 3000.0 * m;
   for (std::size_t value = 0; value < 3; ++value) {
-    EXPECT_NEAR(static_cast<double>(count[value]) / n, 1.0 / 3.0, 5 * std::sqrt(2.0 / 9.0 / n)) << "value " << value;
+    EXPECT_NEAR(static_cast<double>(count[value]) / n, 1.0 / 3.0, 5 * std::sqrt(2.0 / 9.0 / n))
+        << "value " << value;
   }
   // Neighbouring dimensions are independent: equal with probability 1/3.
   EXPECT_NEAR(static_cast<double>(same_pair) / static_cast<double>(pairs), 1.0 / 3.0, 0.005);
@@ -109,7 +111,8 @@ TEST(Ternary, FillUniformReadsPairsInOrderRejecting11) {
   // word unused. fill_uniform must give exactly this (results depend on it), for m up to 2 words.
   for (std::size_t m : {1u, 30u, 64u, 65u, 100u, 128u}) {
     for (std::size_t k = 0; k < 500; ++k) {
-      RandomStream draw(3, stream_id("fill-order"), m, k, 0), replay(3, stream_id("fill-order"), m, k, 0);
+      RandomStream draw(3, stream_id("fill-order"), m, k, 0),
+          replay(3, stream_id("fill-order"), m, k, 0);
       PackedCode v;
       v.pack(std::vector<std::int8_t>(m, 1));
       fill_uniform(v.view(), m, draw);
@@ -126,7 +129,10 @@ TEST(Ternary, FillUniformReadsPairsInOrderRejecting11) {
           bits >>= 2;
           --pairs_left;
         }
-        ASSERT_EQ(v.view().get(d), value == 0 ? -1 : value == 1 ? 0 : 1) << "m = " << m << ", k = " << k << ", d = " << d;
+        ASSERT_EQ(v.view().get(d), value == 0   ? -1
+                                   : value == 1 ? 0
+                                                : 1)
+            << "m = " << m << ", k = " << k << ", d = " << d;
       }
       ASSERT_EQ(draw(), replay()) << "the same number of words used";
     }

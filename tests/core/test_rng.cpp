@@ -91,11 +91,13 @@ TEST(RandomStream, DiscardPassesOverWordsAsIfDrawn) {
   // computed, inside a block, across a block boundary and over whole blocks.
   for (unsigned drawn_first : {0u, 1u, 3u, 4u, 6u}) {
     for (unsigned n : {1u, 2u, 3u, 4u, 5u, 9u}) {
-      RandomStream skipped(3, stream_id("discard"), 1, 2, 3), drawn(3, stream_id("discard"), 1, 2, 3);
+      RandomStream skipped(3, stream_id("discard"), 1, 2, 3),
+          drawn(3, stream_id("discard"), 1, 2, 3);
       for (unsigned i = 0; i < drawn_first; ++i) EXPECT_EQ(skipped(), drawn());
       skipped.discard(n);
       for (unsigned i = 0; i < n; ++i) drawn();
-      for (int i = 0; i < 9; ++i) EXPECT_EQ(skipped(), drawn()) << "after " << drawn_first << " drawn, " << n << " discarded";
+      for (int i = 0; i < 9; ++i)
+        EXPECT_EQ(skipped(), drawn()) << "after " << drawn_first << " drawn, " << n << " discarded";
     }
   }
 }
@@ -126,10 +128,12 @@ TEST(BernoulliTrials, SelectsWithProbabilityPIndependently) {
       }
     }
     const double n = static_cast<double>(sequences * length);
-    EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "p = " << p;
+    EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n))
+        << "p = " << p;
     // Neighbouring trials are independent: P(both) = p^2.
     const double m = static_cast<double>(pairs);
-    EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m)) << "p = " << p;
+    EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m))
+        << "p = " << p;
   }
 }
 
@@ -167,7 +171,8 @@ TEST(BernoulliTrials, SelectGivesEachCandidatePIndependently) {
   // Each candidate bit succeeds with probability p; two candidates of one word are independent;
   // non-candidates never succeed.
   for (double p : {0.01, 0.05, 0.1, 0.3, 1.0 / 3.0, 0.5, 0.7, 0.9, 0.99}) {
-    for (std::uint64_t candidates : {std::uint64_t{0x5}, std::uint64_t{0xF0F0}, ~std::uint64_t{0} >> 3}) {
+    for (std::uint64_t candidates :
+         {std::uint64_t{0x5}, std::uint64_t{0xF0F0}, ~std::uint64_t{0} >> 3}) {
       const int c = std::popcount(candidates);
       std::size_t selected = 0, pairs = 0, both = 0, strays = 0;
       const std::size_t words = 20000;
@@ -184,9 +189,11 @@ TEST(BernoulliTrials, SelectGivesEachCandidatePIndependently) {
       }
       EXPECT_EQ(strays, 0u);
       const double n = static_cast<double>(words) * c;
-      EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "p = " << p << ", c = " << c;
+      EXPECT_NEAR(static_cast<double>(selected) / n, p, 5 * std::sqrt(p * (1 - p) / n))
+          << "p = " << p << ", c = " << c;
       const double m = static_cast<double>(pairs);
-      EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m)) << "p = " << p << ", c = " << c;
+      EXPECT_NEAR(static_cast<double>(both) / m, p * p, 5 * std::sqrt(p * p * (1 - p * p) / m))
+          << "p = " << p << ", c = " << c;
     }
   }
 }
@@ -204,11 +211,13 @@ TEST(BernoulliTrials, SkippingGivesTheOutcomesOfComputingEveryGap) {
       trials.restart();
       bool have_gap = false;
       std::uint64_t gap = 0;
-      for (std::uint64_t candidates : {~std::uint64_t{0} >> 34, ~std::uint64_t{0}, std::uint64_t{0x1}, std::uint64_t{0xFF00FF}}) {
+      for (std::uint64_t candidates : {~std::uint64_t{0} >> 34, ~std::uint64_t{0},
+                                       std::uint64_t{0x1}, std::uint64_t{0xFF00FF}}) {
         std::uint64_t expected = 0;
         for (std::uint64_t left = candidates; left != 0;) {
           if (!have_gap) {
-            gap = static_cast<std::uint64_t>(std::floor(std::log(1.0 - reference.uniform()) / log_common));
+            gap = static_cast<std::uint64_t>(
+                std::floor(std::log(1.0 - reference.uniform()) / log_common));
             have_gap = true;
           }
           const auto count = static_cast<std::uint64_t>(std::popcount(left));

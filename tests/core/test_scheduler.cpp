@@ -50,7 +50,8 @@ Toy run_toy(std::size_t threads, std::size_t agents, Tick ticks) {
   ThreadLimit limit(threads);
   Toy toy{std::vector<double>(agents, 0.0), std::vector<int>(agents, 0), {}, 0};
   const auto schedule = toy_schedule();
-  run_ticks(toy, schedule, ticks, [](const Toy&, Tick) { return false; }, [](const Toy&, Tick) {});
+  run_ticks(
+      toy, schedule, ticks, [](const Toy&, Tick) { return false; }, [](const Toy&, Tick) {});
   return toy;
 }
 
@@ -71,7 +72,8 @@ TEST(Schedule, ResultsAreBitIdenticalAtAnyThreadCount) {
   const Toy one = run_toy(1, 50000, 4);
   for (std::size_t threads : {2u, 4u}) {
     const Toy many = run_toy(threads, 50000, 4);
-    ASSERT_EQ(std::memcmp(one.value.data(), many.value.data(), one.value.size() * sizeof(double)), 0);
+    ASSERT_EQ(std::memcmp(one.value.data(), many.value.data(), one.value.size() * sizeof(double)),
+              0);
     // The floating-point sum depends only on the split tree, not on the threads.
     EXPECT_EQ(std::memcmp(&one.total, &many.total, sizeof(double)), 0);
   }

@@ -12,11 +12,13 @@ namespace orgsim::experiments {
 namespace {
 
 ExperimentSpec spec_of(const std::string& design, std::uint64_t seed = 5) {
-  return parse_experiment("[experiment]\nseed = " + std::to_string(seed) + "\n" + design, "design.toml");
+  return parse_experiment("[experiment]\nseed = " + std::to_string(seed) + "\n" + design,
+                          "design.toml");
 }
 
 double number(const ParamValue& v) {
-  return std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<std::int64_t>(v));
+  return std::holds_alternative<double>(v) ? std::get<double>(v)
+                                           : static_cast<double>(std::get<std::int64_t>(v));
 }
 
 const char* kTwo = R"(
@@ -61,21 +63,25 @@ learning.turnover_rate = { distribution = "lognormal", mean = -4.0, sd = 0.5 }
   }
   EXPECT_NEAR(sum_normal / 4000, 0.5, 5 * 0.1 / std::sqrt(4000.0));
   EXPECT_NEAR(sum_log / 4000, -4.0, 5 * 0.5 / std::sqrt(4000.0));
-  EXPECT_EQ(types, (std::set<agents::StructureType>{agents::StructureType::flat, agents::StructureType::matrix}));
+  EXPECT_EQ(types, (std::set<agents::StructureType>{agents::StructureType::flat,
+                                                    agents::StructureType::matrix}));
 }
 
 TEST(Design, LatinHypercubeHasOneSamplePerStratumPerParameter) {
   const std::size_t n = 50;
-  const auto spec = spec_of("[sweep.lhs]\nsamples = 50\n" + std::string(kTwo) + "org.employees = { min = 10, max = 59 }\n");
+  const auto spec = spec_of("[sweep.lhs]\nsamples = 50\n" + std::string(kTwo) +
+                            "org.employees = { min = 10, max = 59 }\n");
   ASSERT_EQ(spec.design_point_count(), n);
   const auto& ranges = spec.design.ranges;
   for (std::size_t p = 0; p < ranges.size(); ++p) {
     std::vector<int> hits(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const double x = number(spec.design.values(i)[p]);
-      const double span = ranges[p].parameter->type == agents::ParamType::integer ? ranges[p].max - ranges[p].min + 1
-                                                                                  : ranges[p].max - ranges[p].min;
-      const auto stratum = static_cast<std::size_t>(std::floor((x - ranges[p].min) * static_cast<double>(n) / span + 1e-9));
+      const double span = ranges[p].parameter->type == agents::ParamType::integer
+                              ? ranges[p].max - ranges[p].min + 1
+                              : ranges[p].max - ranges[p].min;
+      const auto stratum = static_cast<std::size_t>(
+          std::floor((x - ranges[p].min) * static_cast<double>(n) / span + 1e-9));
       ASSERT_LT(stratum, n);
       ++hits[stratum];
     }
@@ -101,7 +107,8 @@ TEST(Design, SobolPointsAreQuasiRandomAndFillTheSquare) {
 }
 
 TEST(Design, SaltelliHasTheABAndABiMatrices) {
-  const auto spec = spec_of("[sweep.saltelli]\nsamples = 16\n" + std::string(kTwo) + "culture.collectivism = { min = 0, max = 1 }\n");
+  const auto spec = spec_of("[sweep.saltelli]\nsamples = 16\n" + std::string(kTwo) +
+                            "culture.collectivism = { min = 0, max = 1 }\n");
   const std::size_t k = 3;
   ASSERT_EQ(spec.design_point_count(), 16 * (k + 2));
   for (std::size_t j = 0; j < 16; ++j) {
@@ -113,14 +120,16 @@ TEST(Design, SaltelliHasTheABAndABiMatrices) {
     for (std::size_t i = 0; i < k; ++i) {
       const auto ab = spec.design.values(base + 2 + i);
       EXPECT_EQ(spec.design.block_of(base + 2 + i), 2 + i);
-      for (std::size_t p = 0; p < k; ++p) EXPECT_EQ(ab[p], p == i ? b[p] : a[p]) << "AB_" << i << " column " << p;
+      for (std::size_t p = 0; p < k; ++p)
+        EXPECT_EQ(ab[p], p == i ? b[p] : a[p]) << "AB_" << i << " column " << p;
     }
   }
 }
 
 TEST(Design, MorrisTrajectoriesMoveOneParameterAtATimeByDelta) {
   const auto spec = spec_of("[sweep.morris]\ntrajectories = 10\nlevels = 4\n" + std::string(kTwo) +
-                            "\"structure.type\" = { values = [\"functional\", \"flat\", \"matrix\", \"cross_functional\"] }\n");
+                            "\"structure.type\" = { values = [\"functional\", \"flat\", "
+                            "\"matrix\", \"cross_functional\"] }\n");
   const std::size_t k = 3;
   ASSERT_EQ(spec.design_point_count(), 10 * (k + 1));
   const double delta = 4.0 / (2.0 * 3.0);  // p / (2 (p - 1))
@@ -159,30 +168,37 @@ TEST(Design, TheSameSeedGivesTheSameDesignAndAnotherSeedAnother) {
 }
 
 TEST(Design, EveryDesignRoundTripsThroughTheResolvedText) {
-  for (const std::string& design : std::vector<std::string>{
-           "[sweep.list]\npoints = [ { org.teams = 2 }, { org.teams = 3 } ]\n",
-        "[sweep.random]\nsamples = 7\nlearning.code_learning_rate = { distribution = \"normal\", mean = 0.5, sd = 0.1 }\n",
-        "[sweep.lhs]\nsamples = 7\n" + std::string(kTwo), "[sweep.sobol]\nsamples = 7\n" + std::string(kTwo),
-        "[sweep.saltelli]\nsamples = 7\n" + std::string(kTwo),
-        "[sweep.morris]\ntrajectories = 3\nlevels = 6\n" + std::string(kTwo) + "automation.training = {}\n"}) {
+  for (const std::string& design :
+       std::vector<std::string>{"[sweep.list]\npoints = [ { org.teams = 2 }, { org.teams = 3 } ]\n",
+                                "[sweep.random]\nsamples = 7\nlearning.code_learning_rate = { "
+                                "distribution = \"normal\", mean = 0.5, sd = 0.1 }\n",
+                                "[sweep.lhs]\nsamples = 7\n" + std::string(kTwo),
+                                "[sweep.sobol]\nsamples = 7\n" + std::string(kTwo),
+                                "[sweep.saltelli]\nsamples = 7\n" + std::string(kTwo),
+                                "[sweep.morris]\ntrajectories = 3\nlevels = 6\n" +
+                                    std::string(kTwo) + "automation.training = {}\n"}) {
     const auto spec = spec_of(design);
     const auto again = parse_experiment(spec.resolved_text(), "<resolved>");
     EXPECT_EQ(again.resolved_text(), spec.resolved_text()) << design;
-    for (std::size_t i = 0; i < spec.design_point_count(); ++i) ASSERT_EQ(again.design.values(i), spec.design.values(i));
+    for (std::size_t i = 0; i < spec.design_point_count(); ++i)
+      ASSERT_EQ(again.design.values(i), spec.design.values(i));
   }
 }
 
 TEST(Design, BadDesignsAreConfigErrors) {
   for (const std::string& design : std::vector<std::string>{
-           "[sweep.lhs]\nlearning.socialization_rate = { min = 0.1, max = 0.9 }\n",        // no samples
-        "[sweep.lhs]\nsamples = 5\n",                                                    // nothing varied
-        "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { min = 0.9, max = 0.1 }\n",
-        "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { min = 0.1, max = 1.9 }\n",
-        "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { distribution = \"normal\", mean = 0, sd = 1 }\n",
-        "[sweep.random]\nsamples = 5\nlearning.socialization_rate = { distribution = \"normal\", mean = 0.5 }\n",
-        "[sweep.morris]\ntrajectories = 5\nlevels = 3\nlearning.socialization_rate = { min = 0.1, max = 0.9 }\n",
-        "[sweep.grid]\norg.teams = [1]\n[sweep.lhs]\nsamples = 2\n",
-        "[sweep.list]\npoints = [ { org.teamz = 2 } ]\n"}) {
+           "[sweep.lhs]\nlearning.socialization_rate = { min = 0.1, max = 0.9 }\n",  // no samples
+           "[sweep.lhs]\nsamples = 5\n",  // nothing varied
+           "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { min = 0.9, max = 0.1 }\n",
+           "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { min = 0.1, max = 1.9 }\n",
+           "[sweep.lhs]\nsamples = 5\nlearning.socialization_rate = { distribution = \"normal\", "
+           "mean = 0, sd = 1 }\n",
+           "[sweep.random]\nsamples = 5\nlearning.socialization_rate = { distribution = "
+           "\"normal\", mean = 0.5 }\n",
+           "[sweep.morris]\ntrajectories = 5\nlevels = 3\nlearning.socialization_rate = { min = "
+           "0.1, max = 0.9 }\n",
+           "[sweep.grid]\norg.teams = [1]\n[sweep.lhs]\nsamples = 2\n",
+           "[sweep.list]\npoints = [ { org.teamz = 2 } ]\n"}) {
     EXPECT_THROW(spec_of(design), ConfigError) << design;
   }
 }

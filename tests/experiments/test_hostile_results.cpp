@@ -74,7 +74,8 @@ void write_names(hid_t file, std::size_t metrics) {
   const hid_t space = H5Screate_simple(1, dims, nullptr);
   const hid_t attr = H5Acreate2(set, "names", type, space, H5P_DEFAULT, H5P_DEFAULT);
   std::vector<char> names(16 * metrics, '\0');
-  for (std::size_t k = 0; k < metrics; ++k) std::copy_n("strategic_fit", 13, names.begin() + static_cast<std::ptrdiff_t>(16 * k));
+  for (std::size_t k = 0; k < metrics; ++k)
+    std::copy_n("strategic_fit", 13, names.begin() + static_cast<std::ptrdiff_t>(16 * k));
   H5Awrite(attr, type, names.data());
   H5Aclose(attr);
   H5Sclose(space);
@@ -108,7 +109,9 @@ TEST(HostileResults, RunInfoWithMoreRowsThanRunsIsRefused) {
     replace_dataset(file, "run_info", row, {4096});
     H5Tclose(row);
   });
-  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("/run_info has 4096 rows but /metrics 2 runs"),
+  EXPECT_NE(error_of([&] {
+              ResultsReader reader(path);
+            }).find("/run_info has 4096 rows but /metrics 2 runs"),
             std::string::npos);
 }
 
@@ -120,7 +123,9 @@ TEST(HostileResults, SnapshotsOfTheWrongRankAreRefused) {
     H5Gclose(group);
   });
   ResultsReader reader(path);
-  EXPECT_NE(error_of([&] { (void)reader.record(0); }).find("/snapshots/engagement must have 3 or 4 dimensions, not 6"),
+  EXPECT_NE(error_of([&] {
+              (void)reader.record(0);
+            }).find("/snapshots/engagement must have 3 or 4 dimensions, not 6"),
             std::string::npos);
 }
 
@@ -131,7 +136,8 @@ TEST(HostileResults, SnapshotCountBeyondTheDatasetIsRefused) {
     H5Gclose(group);
   });
   ResultsReader reader(path);
-  EXPECT_NE(error_of([&] { (void)reader.record(0); }).find("has no room for run 0's 2 snapshots"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)reader.record(0); }).find("has no room for run 0's 2 snapshots"),
+            std::string::npos);
 }
 
 TEST(HostileResults, HugeDeclaredExtentsAreRefusedBeforeAllocating) {
@@ -140,7 +146,9 @@ TEST(HostileResults, HugeDeclaredExtentsAreRefusedBeforeAllocating) {
     replace_dataset(file, "metrics", H5T_IEEE_F64LE, {2, hsize_t{1} << 40, 1}, true);
     write_names(file, 1);
   });
-  EXPECT_NE(error_of([&] { ResultsReader reader(metrics, std::size_t{1} << 30); }).find("reading one run needs"),
+  EXPECT_NE(error_of([&] {
+              ResultsReader reader(metrics, std::size_t{1} << 30);
+            }).find("reading one run needs"),
             std::string::npos);
   const std::string runs = broken_file("huge_runs.h5", [](hid_t file) {
     replace_dataset(file, "metrics", H5T_IEEE_F64LE, {hsize_t{1} << 28, 6, 1}, true);
@@ -164,7 +172,8 @@ TEST(HostileResults, MetricsThatAreNotNumbersAreRefused) {
     H5Tclose(text);
     write_names(file, 1);
   });
-  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("/metrics must hold numbers"), std::string::npos);
+  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("/metrics must hold numbers"),
+            std::string::npos);
 }
 
 /// Rewrites /runs as the columns run_id, ticks_run, rows, status with the given values.
@@ -195,7 +204,9 @@ TEST(HostileResults, RowCountsOutOfRangeAreNotConverted) {
   const std::string fractional = broken_file("row_fraction.h5", [](hid_t file) {
     write_runs(file, {{0, 5, 2.5, 1}, {1, 5, 6, 1}});
   });
-  EXPECT_NE(error_of([&] { ResultsReader reader(fractional); }).find("run 0 has a row count out of range"),
+  EXPECT_NE(error_of([&] {
+              ResultsReader reader(fractional);
+            }).find("run 0 has a row count out of range"),
             std::string::npos);
 }
 
@@ -205,14 +216,18 @@ TEST(HostileResults, RecordsNeedWholeNumberColumns) {
     write_runs(file, {{0, 5, 6, 1}, {1, 5, 6, 1}}, false);
   });
   ResultsReader without(missing);
-  EXPECT_NE(error_of([&] { (void)without.record(0); }).find("/runs lacks the run_id column"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)without.record(0); }).find("/runs lacks the run_id column"),
+            std::string::npos);
   const std::string nan = broken_file("nan_run_id.h5", [](hid_t file) {
     write_runs(file, {{std::numeric_limits<double>::quiet_NaN(), 5, 6, 1}, {-1, 5, 6, 1}});
   });
   ResultsReader with_nan(nan);
-  EXPECT_NE(error_of([&] { (void)with_nan.record(0); }).find("run 0: /runs run_id is nan, expected a whole number"),
+  EXPECT_NE(error_of([&] {
+              (void)with_nan.record(0);
+            }).find("run 0: /runs run_id is nan, expected a whole number"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { (void)with_nan.record(1); }).find("run 1: /runs run_id is -1"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)with_nan.record(1); }).find("run 1: /runs run_id is -1"),
+            std::string::npos);
 }
 
 TEST(HostileResults, TickOfRowMustListOneTickPerRow) {
@@ -221,20 +236,24 @@ TEST(HostileResults, TickOfRowMustListOneTickPerRow) {
     H5Adelete(set, "tick_of_row");
     const hsize_t dims[1] = {3};
     const hid_t space = H5Screate_simple(1, dims, nullptr);
-    const hid_t attr = H5Acreate2(set, "tick_of_row", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t attr =
+        H5Acreate2(set, "tick_of_row", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     const double ticks[3] = {0, 1, 2};
     H5Awrite(attr, H5T_NATIVE_DOUBLE, ticks);
     H5Aclose(attr);
     H5Sclose(space);
     H5Dclose(set);
   });
-  EXPECT_NE(error_of([&] { ResultsReader reader(path); }).find("tick_of_row must list one tick (an integer) per row, 6"),
+  EXPECT_NE(error_of([&] {
+              ResultsReader reader(path);
+            }).find("tick_of_row must list one tick (an integer) per row, 6"),
             std::string::npos);
 }
 
 TEST(HostileResults, CorruptSuperblockFailsFast) {
   // One flipped byte in the (checksummed) superblock: the SWMR-read fallback retried the read 100
-  // times with a doubling sleep, for minutes. ctest's timeout for this test (20 s) catches a return.
+  // times with a doubling sleep, for minutes. ctest's timeout for this test (20 s) catches a
+  // return.
   const std::string path = broken_file("superblock.h5", [](hid_t) {});
   {
     std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -257,7 +276,8 @@ struct InfoRow {
 std::vector<InfoRow> model_rows() {
   std::vector<InfoRow> rows;
   for (const MetricInfo& m : agents::metric_table()) {
-    rows.push_back({m.name, m.category, m.unit, m.label, m.help, std::string(better_name(m.better)), m.headline ? 1 : 0});
+    rows.push_back({m.name, m.category, m.unit, m.label, m.help, std::string(better_name(m.better)),
+                    m.headline ? 1 : 0});
   }
   return rows;
 }
@@ -281,7 +301,8 @@ void write_metric_info(hid_t file, const std::vector<InfoRow>& rows) {
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const InfoRow& r = rows[k];
     const std::string* values[6] = {&r.name, &r.category, &r.unit, &r.label, &r.help, &r.better};
-    for (std::size_t f = 0; f < 6; ++f) std::strncpy(stored[k].text[f], values[f]->c_str(), kText - 1);
+    for (std::size_t f = 0; f < 6; ++f)
+      std::strncpy(stored[k].text[f], values[f]->c_str(), kText - 1);
     stored[k].headline = r.headline;
   }
   const hid_t set = H5Dopen2(file, "metric_info", H5P_DEFAULT);
@@ -311,12 +332,14 @@ TEST(MetricInfo, AWrittenFileReadsItBack) {
   ASSERT_EQ(reader.metric_info().size(), reader.metric_names().size());
   expect_model_metadata(reader.metric_info());
   // Fixed-length text reads the same as the variable-length text orgsim writes.
-  const std::string fixed = broken_file("metric_info_fixed.h5", [](hid_t file) { write_metric_info(file, model_rows()); });
+  const std::string fixed = broken_file("metric_info_fixed.h5",
+                                        [](hid_t file) { write_metric_info(file, model_rows()); });
   expect_model_metadata(ResultsReader(fixed).metric_info());
 }
 
 TEST(MetricInfo, AnOldFileTakesTheModelsMetadataByName) {
-  const std::string old = broken_file("metric_info_old.h5", [](hid_t file) { H5Ldelete(file, "metric_info", H5P_DEFAULT); });
+  const std::string old = broken_file(
+      "metric_info_old.h5", [](hid_t file) { H5Ldelete(file, "metric_info", H5P_DEFAULT); });
   expect_model_metadata(ResultsReader(old).metric_info());
   // A metric this build does not know: its name as label, nothing else.
   const std::string unknown = broken_file("metric_info_unknown.h5", [](hid_t file) {
@@ -345,7 +368,8 @@ TEST(MetricInfo, AnOldFileTakesTheModelsMetadataByName) {
   EXPECT_EQ(first.better, Better::none);
   EXPECT_FALSE(first.headline);
   EXPECT_EQ(reader.metric_info().at(1).name, "strategic_fit");
-  EXPECT_EQ(reader.metric_info().at(1).label, agents::metric_table()[*agents::find_metric("strategic_fit")].label);
+  EXPECT_EQ(reader.metric_info().at(1).label,
+            agents::metric_table()[*agents::find_metric("strategic_fit")].label);
 }
 
 TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
@@ -357,12 +381,14 @@ TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
   auto rows = model_rows();
   rows.pop_back();
   EXPECT_NE(refused("info_short.h5", [&](hid_t file) { write_metric_info(file, rows); })
-                .find("/metric_info must be a table of " + std::to_string(agents::metric_table().size()) + " rows"),
+                .find("/metric_info must be a table of " +
+                      std::to_string(agents::metric_table().size()) + " rows"),
             std::string::npos);
   rows = model_rows();
   std::swap(rows[0], rows[1]);
   EXPECT_NE(refused("info_order.h5", [&](hid_t file) { write_metric_info(file, rows); })
-                .find("/metric_info row 0 is metric '" + rows[0].name + "', but /metrics column 0 is '" + rows[1].name + "'"),
+                .find("/metric_info row 0 is metric '" + rows[0].name +
+                      "', but /metrics column 0 is '" + rows[1].name + "'"),
             std::string::npos);
   rows = model_rows();
   rows[2].better = "sideways";
@@ -374,22 +400,25 @@ TEST(MetricInfo, AMalformedTableIsRefusedWithAClearError) {
   EXPECT_NE(refused("info_headline.h5", [&](hid_t file) { write_metric_info(file, rows); })
                 .find("has headline = 7; expected 0 or 1"),
             std::string::npos);
-  EXPECT_NE(refused("info_numbers.h5", [](hid_t file) { replace_dataset(file, "metric_info", H5T_IEEE_F64LE, {4}); })
+  EXPECT_NE(refused("info_numbers.h5",
+                    [](hid_t file) { replace_dataset(file, "metric_info", H5T_IEEE_F64LE, {4}); })
                 .find("/metric_info must be a table of"),
             std::string::npos);
-  EXPECT_NE(refused("info_group.h5",
-                    [](hid_t file) {
-                      H5Ldelete(file, "metric_info", H5P_DEFAULT);
-                      H5Gclose(H5Gcreate2(file, "metric_info", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-                    })
-                .find("/metric_info is not a dataset"),
-            std::string::npos);
+  EXPECT_NE(
+      refused("info_group.h5",
+              [](hid_t file) {
+                H5Ldelete(file, "metric_info", H5P_DEFAULT);
+                H5Gclose(H5Gcreate2(file, "metric_info", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+              })
+          .find("/metric_info is not a dataset"),
+      std::string::npos);
 }
 
 /// Runs a small sweep as shard `shard` of 2 into `name`, then `edit` on the file.
-std::string shard_file(const std::string& name, std::size_t shard, const std::function<void(hid_t)>& edit) {
-  const auto spec = parse_experiment("[experiment]\nticks = 4\nreplications = 4\n[scenario]\norg.employees = 12\n",
-                                     "shards.toml");
+std::string shard_file(const std::string& name, std::size_t shard,
+                       const std::function<void(hid_t)>& edit) {
+  const auto spec = parse_experiment(
+      "[experiment]\nticks = 4\nreplications = 4\n[scenario]\norg.employees = 12\n", "shards.toml");
   const std::string path = temp_file(name).string();
   RunnerOptions options;
   options.shard = Shard{shard, 2};
@@ -415,14 +444,15 @@ TEST(MetricInfo, MergeKeepsTheShardsMetadataAndRefusesShardsThatDiffer) {
     merge_shards({first, plain}, temp_file("meta_refused.h5").string());
     ADD_FAILURE() << "shards with other metric metadata were merged";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("has other metric metadata than"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("has other metric metadata than"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("help"), std::string::npos) << e.what();
   }
 }
 
 TEST(MetricInfo, ResumeKeepsItAndRefusesAFileOfOtherMetrics) {
-  const auto spec = parse_experiment("[experiment]\nticks = 4\nreplications = 2\n[scenario]\norg.employees = 12\n",
-                                     "resume.toml");
+  const auto spec = parse_experiment(
+      "[experiment]\nticks = 4\nreplications = 2\n[scenario]\norg.employees = 12\n", "resume.toml");
   const std::string path = temp_file("meta_resume.h5").string();
   run_experiment(spec, path, {});
   RunnerOptions resume;
@@ -439,7 +469,9 @@ TEST(MetricInfo, ResumeKeepsItAndRefusesAFileOfOtherMetrics) {
     run_experiment(spec, path, resume);
     ADD_FAILURE() << "a file of other metrics was resumed";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("was written by a build with other metrics"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("was written by a build with other metrics"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -30,7 +30,8 @@ TEST(Loader, MinimalFileUsesDefaults) {
 
 TEST(Loader, ReadsScenarioAsTablesOrDottedKeys) {
   const auto a = parse_experiment(
-      "[experiment]\n[scenario.learning]\nsocialization_rate = 0.7\n[scenario.org]\nemployees = 9\n",
+      "[experiment]\n[scenario.learning]\nsocialization_rate = 0.7\n[scenario.org]\nemployees = "
+      "9\n",
       "a.toml");
   const auto b = parse_experiment(
       "[experiment]\n[scenario]\nlearning.socialization_rate = 0.7\norg.employees = 9\n", "b.toml");
@@ -41,7 +42,8 @@ TEST(Loader, ReadsScenarioAsTablesOrDottedKeys) {
 }
 
 TEST(Loader, UnknownKeyNamesLineColumnAndSuggests) {
-  const auto e = error_of("[experiment]\nticks = 5\n\n[scenario]\nlearning.socialisation_rate = 0.5\n");
+  const auto e =
+      error_of("[experiment]\nticks = 5\n\n[scenario]\nlearning.socialisation_rate = 0.5\n");
   EXPECT_EQ(e.where().file, "exp.toml");
   EXPECT_EQ(e.where().line, 5u);
   EXPECT_EQ(e.where().column, 10u);  // the misspelt segment
@@ -53,7 +55,8 @@ TEST(Loader, WrongTypeSaysWhatWasExpected) {
   const auto e = error_of("[experiment]\n[scenario]\norg.employees = \"many\"\n");
   EXPECT_EQ(e.where().line, 3u);
   EXPECT_EQ(e.where().column, 17u);
-  EXPECT_NE(e.message().find("expected an integer in [1, 100000000]"), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("expected an integer in [1, 100000000]"), std::string::npos)
+      << e.what();
 }
 
 TEST(Loader, OutOfRangeValueIsRejected) {
@@ -80,8 +83,9 @@ TEST(Loader, ExperimentTableIsRequired) {
 }
 
 TEST(Loader, UnknownTablesAndDesignsAreRejected) {
-  EXPECT_NE(std::string(error_of("[experiment]\n[senario]\n").what()).find("did you mean \"scenario\""),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(error_of("[experiment]\n[senario]\n").what()).find("did you mean \"scenario\""),
+      std::string::npos);
   EXPECT_NE(std::string(error_of("[experiment]\n[sweep.grdi]\nx = [1]\n").what()).find("grid"),
             std::string::npos);
 }
@@ -122,7 +126,8 @@ TEST(Loader, GridValuesAreCheckedEachWithItsOwnLocation) {
 }
 
 TEST(Loader, InconsistentDesignPointPointsAtTheParameter) {
-  const auto e = error_of("[experiment]\n[scenario]\norg.employees = 5\n[sweep.grid]\norg.teams = [1, 6]\n");
+  const auto e =
+      error_of("[experiment]\n[scenario]\norg.employees = 5\n[sweep.grid]\norg.teams = [1, 6]\n");
   EXPECT_EQ(e.where().line, 5u);
   EXPECT_NE(e.message().find("must not exceed"), std::string::npos);
 }
@@ -144,12 +149,14 @@ TEST(Loader, SetErrorsNameTheArgument) {
                 .find("got \"lots\""),
             std::string::npos);
   // A malformed value is a TOML error, not silently a string.
-  EXPECT_NE(std::string(error_of("[experiment]\n", {"sweep.grid.org.teams=[1, 2"}).what()).find("TOML syntax"),
+  EXPECT_NE(std::string(error_of("[experiment]\n", {"sweep.grid.org.teams=[1, 2"}).what())
+                .find("TOML syntax"),
             std::string::npos);
 }
 
 TEST(Loader, AParameterCannotBeBothSetAndSwept) {
-  const auto e = error_of("[experiment]\n[scenario]\norg.teams = 2\n[sweep.grid]\norg.teams = [1, 3]\n");
+  const auto e =
+      error_of("[experiment]\n[scenario]\norg.teams = 2\n[sweep.grid]\norg.teams = [1, 3]\n");
   EXPECT_EQ(e.where().line, 3u);
   EXPECT_NE(e.message().find("set in [scenario] and varied in [sweep.grid]"), std::string::npos);
 }
@@ -167,7 +174,8 @@ TEST(Loader, ResultsFilesAreNotExperimentFiles) {
 }
 
 TEST(Loader, SuggestionsAreOnlyForLikelyTypos) {
-  EXPECT_EQ(std::string(error_of("[experiment]\nfoo = 1\n").what()).find("did you mean"), std::string::npos);
+  EXPECT_EQ(std::string(error_of("[experiment]\nfoo = 1\n").what()).find("did you mean"),
+            std::string::npos);
 }
 
 TEST(Loader, ResolvedTextParsesBackToTheSameExperiment) {
@@ -189,7 +197,8 @@ TEST(Loader, UnreadableFilesAndDirectoriesAreConfigErrors) {
 }
 
 TEST(Loader, EveryShippedConfigLoads) {
-  const std::filesystem::path configs = std::filesystem::path(ORGSIM_SOURCE_DIR) / "experiments/configs";
+  const std::filesystem::path configs =
+      std::filesystem::path(ORGSIM_SOURCE_DIR) / "experiments/configs";
   int count = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(configs)) {
     if (entry.path().extension() != ".toml") continue;

@@ -1,6 +1,6 @@
 // Run records as bytes (the MPI farm's messages): a round trip keeps every field.
-#include "orgsim/experiments/mpi.hpp"
 #include "orgsim/core/error.hpp"
+#include "orgsim/experiments/mpi.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,8 @@ TEST(RecordBytes, RoundTripKeepsEveryField) {
   options.max_ticks = 12;
   options.snapshots.every = 5;
   options.snapshots.agents = 7;
-  options.snapshots.fields = {agents::SnapshotField::id, agents::SnapshotField::knowledge, agents::SnapshotField::beliefs};
+  options.snapshots.fields = {agents::SnapshotField::id, agents::SnapshotField::knowledge,
+                              agents::SnapshotField::beliefs};
   RunRecord record;
   record.run = 17;
   record.design_point = 5;
@@ -47,7 +48,8 @@ TEST(RecordBytes, RoundTripKeepsEveryField) {
   for (std::size_t f = 0; f < 2; ++f) {
     ASSERT_EQ(back.outcome.snapshots.values[f].size(), record.outcome.snapshots.values[f].size());
     for (std::size_t i = 0; i < record.outcome.snapshots.values[f].size(); ++i) {
-      const double a = record.outcome.snapshots.values[f][i], b = back.outcome.snapshots.values[f][i];
+      const double a = record.outcome.snapshots.values[f][i],
+                   b = back.outcome.snapshots.values[f][i];
       ASSERT_TRUE(a == b || (a != a && b != b));
     }
   }
@@ -56,7 +58,8 @@ TEST(RecordBytes, RoundTripKeepsEveryField) {
 TEST(RecordBytes, UncompressedRowsRoundTrip) {
   RunRecord record;
   record.outcome.metrics = MetricTable(3);
-  const std::vector<double> first = {1, -0.0, std::numeric_limits<double>::quiet_NaN()}, second = {4, 5, 6};
+  const std::vector<double> first = {1, -0.0, std::numeric_limits<double>::quiet_NaN()},
+                            second = {4, 5, 6};
   record.outcome.metrics.append(first);
   record.outcome.metrics.append(second);
   const RunRecord back = unpack_record(pack_record(record));
@@ -64,7 +67,8 @@ TEST(RecordBytes, UncompressedRowsRoundTrip) {
   ASSERT_EQ(back.metric_rows(), 2u);
   const auto a = record.outcome.metrics.values(), b = back.outcome.metrics.values();
   ASSERT_EQ(b.size(), a.size());
-  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << "bit for bit, NaN and -0 included";
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0)
+      << "bit for bit, NaN and -0 included";
 }
 
 TEST(RecordBytes, MalformedBuffersAreRefused) {

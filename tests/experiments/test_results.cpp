@@ -66,15 +66,19 @@ TEST(Results, SweepRoundTripsThroughTheReader) {
   const auto stored = reader.run_metrics(5);
   ASSERT_EQ(stored.size(), direct.metrics.values().size());
   // Bitwise: metrics of switched-off submodels are NaN on both sides.
-  EXPECT_EQ(std::memcmp(stored.data(), direct.metrics.values().data(), stored.size() * sizeof(double)), 0);
+  EXPECT_EQ(
+      std::memcmp(stored.data(), direct.metrics.values().data(), stored.size() * sizeof(double)),
+      0);
   const auto last = reader.final_row(5);
-  EXPECT_EQ(std::memcmp(last.data(), direct.metrics.row(12).data(), last.size() * sizeof(double)), 0);
+  EXPECT_EQ(std::memcmp(last.data(), direct.metrics.row(12).data(), last.size() * sizeof(double)),
+            0);
   fs::remove_all(out.parent_path());
 }
 
 TEST(Results, EarlyStoppedRunsAreNanAfterTheirLastTick) {
   const auto spec = parse_experiment(
-      "[experiment]\nticks = 3000\nstop = \"equilibrium\"\n[scenario]\nlearning.socialization_rate = 0.9\n",
+      "[experiment]\nticks = 3000\nstop = \"equilibrium\"\n[scenario]\nlearning.socialization_rate "
+      "= 0.9\n",
       "stop.toml");
   const fs::path out = temp_file("stop.h5");
   run_experiment(spec, out.string());
@@ -95,7 +99,8 @@ TEST(Results, OnlyChunksWithRecordedRowsAreCompressed) {
   for (int r = 0; r < 10; ++r) rows.append(row);
   const std::size_t per_chunk = metrics_rows_per_chunk(100000);
   EXPECT_LT(per_chunk, 100000u);
-  EXPECT_EQ(compress_metrics(rows, 100000).size(), 1u);  // the rest reads back as the NaN fill value
+  EXPECT_EQ(compress_metrics(rows, 100000).size(),
+            1u);  // the rest reads back as the NaN fill value
   EXPECT_EQ(compress_metrics(rows, 10).size(), 1u);
 }
 
@@ -137,7 +142,8 @@ TEST(Results, AStopFlagSetMidSweepKeepsTheWrittenRunsAndResumesIdentically) {
     ResultsReader reader(out.string());
     EXPECT_FALSE(reader.finished());
     std::size_t complete = 0;
-    for (std::size_t run = 0; run < reader.run_count(); ++run) complete += reader.complete(run) ? 1 : 0;
+    for (std::size_t run = 0; run < reader.run_count(); ++run)
+      complete += reader.complete(run) ? 1 : 0;
     EXPECT_EQ(complete, report.runs_complete);
   }
   RunnerOptions resume;
@@ -152,7 +158,8 @@ TEST(Results, AStopFlagSetMidSweepKeepsTheWrittenRunsAndResumesIdentically) {
     const auto x = a.run_metrics(run);
     const auto y = b.run_metrics(run);
     ASSERT_EQ(x.size(), y.size());
-    EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0) << "run " << run;  // NaN-aware
+    EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0)
+        << "run " << run;  // NaN-aware
   }
   fs::remove_all(out.parent_path());
 }
@@ -183,11 +190,13 @@ TEST(Results, AnAbandonFlagEndsARunAfterTheTickInProgress) {
 
 TEST(Results, ARunTooBigForMemoryIsRefusedBeforeTheFileIsCreated) {
   const auto spec = parse_experiment(
-      "[experiment]\n[scenario]\norg.employees = 100000000\nlearning.dimensions = 1024\n", "big.toml");
+      "[experiment]\n[scenario]\norg.employees = 100000000\nlearning.dimensions = 1024\n",
+      "big.toml");
   const fs::path out = temp_file("big.h5");
   const ResourceCheck check = check_resources(spec, out.string());
   EXPECT_FALSE(check.memory_ok);
-  EXPECT_GT(check.run_memory, std::size_t{200'000'000'000});  // about 2 KB for each of 10^8 employees
+  EXPECT_GT(check.run_memory,
+            std::size_t{200'000'000'000});  // about 2 KB for each of 10^8 employees
   EXPECT_NE(check.memory_message.find("available"), std::string::npos);
   EXPECT_THROW(run_experiment(spec, out.string()), ResourceError);
   EXPECT_FALSE(fs::exists(out));
@@ -215,8 +224,9 @@ TEST(Results, AWriterFailingWhileTheQueueIsFullEndsTheSweepWithItsError) {
   // The writer stalls (workers fill the two-run queue and block in push), then fails: it must
   // keep draining the queue so that the workers and the end marker get through, and the sweep
   // must end with the writer's error, not hang.
-  const auto spec = parse_experiment("[experiment]\nticks = 5\nreplications = 400\n[scenario]\norg.employees = 10\n",
-                                     "stall.toml");
+  const auto spec = parse_experiment(
+      "[experiment]\nticks = 5\nreplications = 400\n[scenario]\norg.employees = 10\n",
+      "stall.toml");
   const fs::path out = temp_file("stall.h5");
   for (std::size_t capacity : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
     expect_returns_within(std::chrono::seconds(60), [&] {
@@ -243,8 +253,8 @@ TEST(Results, AWriterFailingWhileTheQueueIsFullEndsTheSweepWithItsError) {
 }
 
 TEST(Results, AFarmIsToldToStopOnceTheWriterHasFailed) {
-  const auto spec = parse_experiment("[experiment]\nticks = 5\nreplications = 200\n[scenario]\norg.employees = 10\n",
-                                     "farm.toml");
+  const auto spec = parse_experiment(
+      "[experiment]\nticks = 5\nreplications = 200\n[scenario]\norg.employees = 10\n", "farm.toml");
   const fs::path out = temp_file("farm.h5");
   std::size_t delivered = 0, refused = 0;
   expect_returns_within(std::chrono::seconds(60), [&] {
@@ -254,10 +264,13 @@ TEST(Results, AFarmIsToldToStopOnceTheWriterHasFailed) {
       if (done == 3) throw std::runtime_error("write failed");
     };
     // A farm as the MPI one behaves: computes runs and hands them over until deliver refuses.
-    options.farm = [&](const std::vector<std::size_t>& todo, const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
-      const auto tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
+    options.farm = [&](const std::vector<std::size_t>& todo,
+                       const std::function<bool(std::unique_ptr<RunRecord>)>& deliver) {
+      const auto tick_rows = agents::recorded_rows(static_cast<Tick>(spec.ticks),
+                                                   static_cast<Tick>(spec.record_every));
       for (std::size_t run : todo) {
-        if (!deliver(std::make_unique<RunRecord>(compute_run(spec, run, spec.run_options(), tick_rows)))) {
+        if (!deliver(std::make_unique<RunRecord>(
+                compute_run(spec, run, spec.run_options(), tick_rows)))) {
           ++refused;
           return;
         }
@@ -299,8 +312,10 @@ TEST(Results, ResultsEstimateCountsRowsAndRuns) {
   const auto twenty = estimate_results_bytes(spec, 20);
   // 261 rows x 43 metrics x 8 bytes x 0.60 per run, plus a fixed overhead.
   EXPECT_NEAR(static_cast<double>(twenty - ten) / 10, 261.0 * 43 * 8 * 0.60, 200.0);
-  const auto stopping = parse_experiment("[experiment]\nticks = 260\nstop = \"equilibrium\"\n", "eq.toml");
-  EXPECT_LT(estimate_results_bytes(stopping, 10), ten);  // runs that may stop early count as one chunk
+  const auto stopping =
+      parse_experiment("[experiment]\nticks = 260\nstop = \"equilibrium\"\n", "eq.toml");
+  EXPECT_LT(estimate_results_bytes(stopping, 10),
+            ten);  // runs that may stop early count as one chunk
 }
 
 }  // namespace

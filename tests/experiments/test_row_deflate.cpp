@@ -1,8 +1,8 @@
 // deflate_rows: its streams inflate, with zlib (what HDF5's deflate filter calls) and with
 // libdeflate, to exactly the bytes of the table, for tables of every shape and kind of repeat.
+#include "orgsim/agents/model.hpp"
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/row_deflate.hpp"
-#include "orgsim/agents/model.hpp"
 
 #include <gtest/gtest.h>
 #include <libdeflate.h>
@@ -22,7 +22,8 @@ namespace {
 
 /// The table's bytes as zlib inflates them from `stream`, which must end exactly where the
 /// stream does (no bytes after the Adler-32).
-std::vector<unsigned char> inflate_with_zlib(const std::vector<unsigned char>& stream, std::size_t expected) {
+std::vector<unsigned char> inflate_with_zlib(const std::vector<unsigned char>& stream,
+                                             std::size_t expected) {
   std::vector<unsigned char> out(expected + 1);  // one spare byte: a longer result is an error too
   z_stream z{};
   EXPECT_EQ(inflateInit(&z), Z_OK);
@@ -38,11 +39,13 @@ std::vector<unsigned char> inflate_with_zlib(const std::vector<unsigned char>& s
   return out;
 }
 
-std::vector<unsigned char> inflate_with_libdeflate(const std::vector<unsigned char>& stream, std::size_t expected) {
+std::vector<unsigned char> inflate_with_libdeflate(const std::vector<unsigned char>& stream,
+                                                   std::size_t expected) {
   std::vector<unsigned char> out(expected);
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   std::size_t size = 0;
-  const auto status = libdeflate_zlib_decompress(d, stream.data(), stream.size(), out.data(), out.size(), &size);
+  const auto status =
+      libdeflate_zlib_decompress(d, stream.data(), stream.size(), out.data(), out.size(), &size);
   libdeflate_free_decompressor(d);
   EXPECT_EQ(status, LIBDEFLATE_SUCCESS);
   out.resize(size);
@@ -57,22 +60,35 @@ std::vector<unsigned char> bytes_of(const std::vector<double>& values) {
 
 /// A table whose values repeat as metrics do: the same column some rows up, the value before,
 /// runs of NaN, signed zeros, and fresh values (random doubles and random bit patterns).
-std::vector<double> metric_like_table(std::size_t rows, std::size_t width, std::mt19937_64& random) {
+std::vector<double> metric_like_table(std::size_t rows, std::size_t width,
+                                      std::mt19937_64& random) {
   std::vector<double> t(rows * width);
   std::uniform_int_distribution<int> kind(0, 9);
   std::uniform_int_distribution<std::size_t> up(1, 6);
   for (std::size_t i = 0; i < t.size(); ++i) {
     switch (kind(random)) {
-      case 0: case 1: case 2: {
+      case 0:
+      case 1:
+      case 2: {
         const std::size_t back = up(random) * width;
         t[i] = i >= back ? t[i - back] : 0.25;
         break;
       }
-      case 3: t[i] = i > 0 ? t[i - 1] : 1.0; break;
-      case 4: t[i] = std::numeric_limits<double>::quiet_NaN(); break;
-      case 5: t[i] = (random() & 1) ? 0.0 : -0.0; break;
-      case 6: t[i] = std::bit_cast<double>(random()); break;  // any bits: NaN payloads, infinities, denormals
-      default: t[i] = std::uniform_real_distribution<double>(-1e6, 1e6)(random); break;
+      case 3:
+        t[i] = i > 0 ? t[i - 1] : 1.0;
+        break;
+      case 4:
+        t[i] = std::numeric_limits<double>::quiet_NaN();
+        break;
+      case 5:
+        t[i] = (random() & 1) ? 0.0 : -0.0;
+        break;
+      case 6:
+        t[i] = std::bit_cast<double>(random());
+        break;  // any bits: NaN payloads, infinities, denormals
+      default:
+        t[i] = std::uniform_real_distribution<double>(-1e6, 1e6)(random);
+        break;
     }
   }
   return t;
@@ -80,17 +96,20 @@ std::vector<double> metric_like_table(std::size_t rows, std::size_t width, std::
 
 TEST(RowDeflate, InflatesToTheExactBytesForEveryShape) {
   std::mt19937_64 random(20261202);
-  for (std::size_t width : {1u, 2u, 7u, 43u, 300u, 1024u, 4096u, 5000u}) {  // 5000: rows beyond the window
+  for (std::size_t width :
+       {1u, 2u, 7u, 43u, 300u, 1024u, 4096u, 5000u}) {  // 5000: rows beyond the window
     for (std::size_t rows : {1u, 2u, 5u, 64u, 131u}) {
       if (rows * width > 600'000) continue;
       // Mixed repeats, and a constant table (the longest references).
-      for (const auto& table : {metric_like_table(rows, width, random), std::vector<double>(rows * width, -2.5)}) {
+      for (const auto& table :
+           {metric_like_table(rows, width, random), std::vector<double>(rows * width, -2.5)}) {
         std::vector<unsigned char> stream;
         deflate_rows(table, width, stream);
         EXPECT_LE(stream.size(), deflate_rows_bound(table.size()));
         const auto expected = bytes_of(table);
         EXPECT_EQ(inflate_with_zlib(stream, expected.size()), expected) << rows << " x " << width;
-        EXPECT_EQ(inflate_with_libdeflate(stream, expected.size()), expected) << rows << " x " << width;
+        EXPECT_EQ(inflate_with_libdeflate(stream, expected.size()), expected)
+            << rows << " x " << width;
       }
     }
   }
@@ -138,7 +157,8 @@ TEST(RowDeflate, TheBoundIsExactForTheLongestCodes) {
   for (std::size_t n : {1u, 7u, 1000u}) {
     std::vector<double> table(n);
     for (std::size_t i = 0; i < n; ++i) {
-      std::uint64_t bits = 0x9090909090909090ull + (static_cast<std::uint64_t>(i % 100) << 8) + i / 100;
+      std::uint64_t bits =
+          0x9090909090909090ull + (static_cast<std::uint64_t>(i % 100) << 8) + i / 100;
       table[i] = std::bit_cast<double>(bits);
     }
     std::vector<unsigned char> stream;
@@ -161,8 +181,9 @@ TEST(RowDeflate, RecentValuesAreReferencedWithinTheWindowOnly) {
     EXPECT_EQ(inflate_with_zlib(stream, (d + 1) * 8), bytes_of(table)) << d;
     return stream.size();
   };
-  EXPECT_LT(stream_size(4096, 0.5) + 4, stream_size(4096, 0.75));  // 32,768 bytes back: the farthest
-  EXPECT_EQ(stream_size(4097, 0.5), stream_size(4097, 0.75));      // one value farther: a literal
+  EXPECT_LT(stream_size(4096, 0.5) + 4,
+            stream_size(4096, 0.75));                          // 32,768 bytes back: the farthest
+  EXPECT_EQ(stream_size(4097, 0.5), stream_size(4097, 0.75));  // one value farther: a literal
 }
 
 TEST(RowDeflate, ATableThatIsNotRowsIsRefused) {
@@ -177,7 +198,8 @@ TEST(RowDeflate, CompressMetricsChunksInflateToTheRowsAndTheirNanPadding) {
   MetricTable rows(width);
   std::mt19937_64 random(3);
   const auto values = metric_like_table(70, width, random);
-  for (std::size_t r = 0; r < 70; ++r) rows.append(std::span<const double>(values).subspan(r * width, width));
+  for (std::size_t r = 0; r < 70; ++r)
+    rows.append(std::span<const double>(values).subspan(r * width, width));
   const std::size_t tick_rows = 200;
   const std::size_t per_chunk = metrics_rows_per_chunk(tick_rows);
   const auto chunks = compress_metrics(rows, tick_rows);
@@ -188,7 +210,8 @@ TEST(RowDeflate, CompressMetricsChunksInflateToTheRowsAndTheirNanPadding) {
       std::copy_n(values.begin() + static_cast<std::ptrdiff_t>((c * per_chunk + r) * width), width,
                   expected.begin() + static_cast<std::ptrdiff_t>(r * width));
     }
-    EXPECT_EQ(inflate_with_zlib(chunks[c], expected.size() * sizeof(double)), bytes_of(expected)) << "chunk " << c;
+    EXPECT_EQ(inflate_with_zlib(chunks[c], expected.size() * sizeof(double)), bytes_of(expected))
+        << "chunk " << c;
   }
 }
 

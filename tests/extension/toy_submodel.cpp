@@ -12,19 +12,20 @@ using namespace orgsim::agents;
 
 const Submodel& toy_submodel() {
   static const Submodel submodel{
-      "toy", "none (a test)", "A level that grows by toy.rate every tick.",
+      "toy",
+      "none (a test)",
+      "A level that grows by toy.rate every tick.",
       [](std::vector<ParamSpec>& table) {
         ExtensionRows rows("toy", table);
         rows.real("rate", 0.1, 0, 1, "level/tick", "How much the toy level grows each tick.");
       },
-      {{{"toy_level", "innovation_adaptability", "level", "Toy level", "The toy level: toy.rate x ticks so far.",
-         Better::higher, true},
+      {{{"toy_level", "innovation_adaptability", "level", "Toy level",
+         "The toy level: toy.rate x ticks so far.", Better::higher, true},
         [](const Observation& o) {
           const std::vector<double>* state = o.org.extension_state("toy");
           return state && !state->empty() ? state->front() : 0.0;
         }}},
-      {{"accumulate", PhaseRow::Kind::serial,
-        [](Organization& org, Tick) {
+      {{"accumulate", PhaseRow::Kind::serial, [](Organization& org, Tick) {
           std::vector<double>& state = org.extension_state("toy");
           if (state.empty()) state.assign(1, 0.0);
           state.front() += org.params().extension<double>("toy.rate");

@@ -6,8 +6,8 @@
 
 int main() {
   const auto spec = orgsim::experiments::parse_experiment("[experiment]\nticks = 10\n", "inline");
-  const auto out = orgsim::agents::simulate(spec.scenario, {spec.seed, 0}, 10,
-                                            orgsim::agents::StopRule::none);
+  const auto out =
+      orgsim::agents::simulate(spec.scenario, {spec.seed, 0}, 10, orgsim::agents::StopRule::none);
   std::cout << "rows " << out.metrics.rows() << '\n';
   return out.metrics.rows() == 11 ? 0 : 1;
 }

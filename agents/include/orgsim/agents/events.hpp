@@ -16,7 +16,7 @@ struct ScheduledEvent {
   enum class Kind { shock, restructure, set };
   Tick at = 0;
   Kind kind = Kind::shock;
-  double shock_size = 0;                              ///< shock: share of reality flipped
+  double shock_size = 0;                                ///< shock: share of reality flipped
   StructureType structure = StructureType::functional;  ///< restructure: the new structure
   std::vector<std::pair<const ParamSpec*, ParamValue>> changes;  ///< set: new values
 };

@@ -48,8 +48,10 @@ class Socialization {
   std::span<const std::int32_t> team_, project_team_;
   std::span<const double> rate_;
   std::span<std::int16_t> matches_;
-  double explore_rate_ = 0;  // experimentation rate of own_team_ (its culture's learning orientation)
-  BernoulliTrials explore_trials_{0.0};  // for the last experimentation rate seen (logarithm, bounds)
+  double explore_rate_ =
+      0;  // experimentation rate of own_team_ (its culture's learning orientation)
+  BernoulliTrials explore_trials_{
+      0.0};  // for the last experimentation rate seen (logarithm, bounds)
   PackedCode guiding_, own_;
   std::size_t guiding_team_ = SIZE_MAX, own_team_ = SIZE_MAX;
 };

@@ -10,9 +10,9 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
-#include <vector>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace orgsim::agents {
 
@@ -41,7 +41,16 @@ std::optional<StopRule> parse_stop_rule(std::string_view name);
 std::string_view stop_rule_name(StopRule rule);
 
 /// Per-agent values a snapshot can record.
-enum class SnapshotField : std::uint8_t { id, team, engagement, resistance, digital_skill, alignment, knowledge, beliefs };
+enum class SnapshotField : std::uint8_t {
+  id,
+  team,
+  engagement,
+  resistance,
+  digital_skill,
+  alignment,
+  knowledge,
+  beliefs
+};
 std::optional<SnapshotField> parse_snapshot_field(std::string_view name);
 std::string_view snapshot_field_name(SnapshotField field);
 
@@ -71,8 +80,8 @@ struct RunOutcome {
 struct RunOptions {
   Tick max_ticks = 100;
   StopRule stop = StopRule::none;
-  Tick record_every = 1;                   ///< record rows at ticks 0, k, 2k, ... and the last tick
-  std::vector<ScheduledEvent> events;      ///< applied at the start of their tick
+  Tick record_every = 1;               ///< record rows at ticks 0, k, 2k, ... and the last tick
+  std::vector<ScheduledEvent> events;  ///< applied at the start of their tick
   SnapshotOptions snapshots;
   /// When set and it becomes non-zero (an interrupted sweep), the run ends after the tick in
   /// progress; its outcome is then incomplete and must be discarded by the caller.

@@ -25,9 +25,9 @@ struct EmployeeSums {
 struct Observation {
   const Organization& org;
   const ModelParams& params;
-  double m = 0;               ///< dimensions
-  double n = 0;               ///< headcount
-  std::size_t acted = 0;      ///< employees who acted this tick (later hires have not)
+  double m = 0;           ///< dimensions
+  double n = 0;           ///< headcount
+  std::size_t acted = 0;  ///< employees who acted this tick (later hires have not)
   EmployeeSums sums;
   double team_alignment_gap = 0;
 };

@@ -50,7 +50,8 @@ inline constexpr StreamId cascade = stream_id("cascade");
 inline constexpr StreamId arrivals = stream_id("arrivals");
 inline constexpr StreamId incident = stream_id("incident");
 inline constexpr StreamId selection = stream_id("selection");
-inline constexpr StreamId learning = stream_id("learning");  ///< an employee's tick: turnover, act (or peers), socialize, explore
+inline constexpr StreamId learning =
+    stream_id("learning");  ///< an employee's tick: turnover, act (or peers), socialize, explore
 }  // namespace streams
 
 /// Growth phase of the organization (docs/ODD.md 7.15).
@@ -59,22 +60,22 @@ enum class GrowthPhase : std::uint8_t { startup = 0, growth = 1, maturity = 2 };
 /// Per-team state (struct of arrays over teams; team codes are row-major [team][dimension]).
 struct Teams {
   std::size_t count = 0;
-  std::vector<std::int8_t> code;        ///< team code as received through the cascade
-  std::vector<std::int8_t> received;    ///< last org-code value each team was sent
-  std::vector<std::int32_t> function;   ///< skill function (functional/matrix teams)
+  std::vector<std::int8_t> code;       ///< team code as received through the cascade
+  std::vector<std::int8_t> received;   ///< last org-code value each team was sent
+  std::vector<std::int32_t> function;  ///< skill function (functional/matrix teams)
   std::vector<std::int32_t> site;
-  std::vector<std::int32_t> delay;      ///< cascade delay in ticks (levels x lag + site delay)
+  std::vector<std::int32_t> delay;  ///< cascade delay in ticks (levels x lag + site delay)
   // work queues (tasks; fractional counts are expected values of aggregated flows)
   std::vector<double> routine_queue;
-  std::vector<double> complex_queue;    ///< complex tasks waiting for their first stage
-  std::vector<double> second_queue;     ///< complex tasks waiting for their second stage
-  std::vector<double> pipeline;         ///< handoffs in transit [team][delay slot]
-  std::vector<double> capacity;         ///< this tick's human capacity (tasks)
-  std::vector<double> utilization;      ///< this tick's used / available capacity
-  std::vector<double> digital_skill;    ///< mean digital skill of members
-  std::vector<double> skill;            ///< mean skill of members in the work they do
+  std::vector<double> complex_queue;       ///< complex tasks waiting for their first stage
+  std::vector<double> second_queue;        ///< complex tasks waiting for their second stage
+  std::vector<double> pipeline;            ///< handoffs in transit [team][delay slot]
+  std::vector<double> capacity;            ///< this tick's human capacity (tasks)
+  std::vector<double> utilization;         ///< this tick's used / available capacity
+  std::vector<double> digital_skill;       ///< mean digital skill of members
+  std::vector<double> skill;               ///< mean skill of members in the work they do
   std::vector<std::uint32_t> in_training;  ///< members in training this tick
-  std::vector<double> fit;              ///< share of dimensions where the team code = reality
+  std::vector<double> fit;                 ///< share of dimensions where the team code = reality
   // membership index (CSR: members of team t are member_slots[member_offsets[t] ..])
   std::vector<std::uint64_t> member_offsets;
   std::vector<std::uint32_t> member_slots;
@@ -83,16 +84,16 @@ struct Teams {
 /// Structure as it is now (structure submodel; docs/ODD.md 7.10).
 struct Hierarchy {
   StructureType type = StructureType::functional;
-  int depth = 0;                 ///< hierarchy levels above teams
-  double centralization = 0;     ///< effective (with power distance): effective_centralization()
+  int depth = 0;              ///< hierarchy levels above teams
+  double centralization = 0;  ///< effective (with power distance): effective_centralization()
   int decision_latency = 0;
-  int transition_left = 0;       ///< ticks of a restructuring's productivity dip left
+  int transition_left = 0;  ///< ticks of a restructuring's productivity dip left
 };
 
 /// The market and its customers (environment and work submodels; 7.8, 7.12).
 struct MarketState {
   double size = 1;
-  double demand = 0;             ///< expected task arrivals this tick
+  double demand = 0;  ///< expected task arrivals this tick
   double loyalty = 0.5;
   double satisfaction = 0.5;
 };
@@ -107,7 +108,7 @@ struct Flow {
 struct AutomationState {
   double process = 0, data = 0, communication = 0;
   int downtime_left = 0;
-  double freed_fte = 0;          ///< accumulated capacity freed by automation
+  double freed_fte = 0;  ///< accumulated capacity freed by automation
   /// Sum and mean of the three adopted levels.
   [[nodiscard]] double level_sum() const { return process + data + communication; }
   [[nodiscard]] double mean_level() const { return level_sum() / 3.0; }
@@ -117,7 +118,8 @@ struct AutomationState {
 struct Climate {
   double change_fatigue = 0;
   double layoff_fear = 0;
-  /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident), at most 1.
+  /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident), at
+  /// most 1.
   void add_fatigue(double amount) { change_fatigue = std::min(1.0, change_fatigue + amount); }
 };
 
@@ -142,17 +144,18 @@ struct GrowthState {
 /// What happened in the tick being simulated: written by serial phases, read by the metrics,
 /// reset as one value at the start of every tick (begin_tick).
 struct TickOutcomes {
-  Tick tick = 0;                      ///< the tick being simulated
-  std::size_t acted = 0;              ///< employees who acted this tick: slots [0, acted) (later hires have not)
-  std::int64_t code_score = 0;        ///< sum over dimensions of code * reality before learning
-  std::size_t superior_count = 0;     ///< employees whose actions beat the code this tick
-  std::size_t leavers = 0;            ///< employees who left this tick (turnover, quits, layoffs)
-  std::size_t hires = 0;              ///< employees hired this tick
-  std::size_t reality_flips = 0;      ///< dimensions of reality flipped this tick
-  bool shocked = false;               ///< a shock hit this tick
-  bool reviewed = false;              ///< a strategy review took place this tick
-  bool realigned = false;             ///< a realignment action was taken this tick
-  std::size_t incidents = 0;          ///< cyber incidents this tick
+  Tick tick = 0;  ///< the tick being simulated
+  std::size_t acted =
+      0;  ///< employees who acted this tick: slots [0, acted) (later hires have not)
+  std::int64_t code_score = 0;     ///< sum over dimensions of code * reality before learning
+  std::size_t superior_count = 0;  ///< employees whose actions beat the code this tick
+  std::size_t leavers = 0;         ///< employees who left this tick (turnover, quits, layoffs)
+  std::size_t hires = 0;           ///< employees hired this tick
+  std::size_t reality_flips = 0;   ///< dimensions of reality flipped this tick
+  bool shocked = false;            ///< a shock hit this tick
+  bool reviewed = false;           ///< a strategy review took place this tick
+  bool realigned = false;          ///< a realignment action was taken this tick
+  std::size_t incidents = 0;       ///< cyber incidents this tick
   std::size_t laid_off = 0;
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
@@ -180,14 +183,14 @@ class Organization {
   [[nodiscard]] std::size_t skill_count() const noexcept { return skills_width_; }
 
   // --- organization-level state: March's core, then one struct per submodel ---------------
-  std::vector<std::int8_t> reality;  ///< hidden market reality, each +1 or -1
-  std::vector<std::int8_t> code;     ///< organizational code, each -1, 0 or +1
-  std::vector<std::int8_t> code_history;     ///< past codes, ring [history_length][m]
+  std::vector<std::int8_t> reality;       ///< hidden market reality, each +1 or -1
+  std::vector<std::int8_t> code;          ///< organizational code, each -1, 0 or +1
+  std::vector<std::int8_t> code_history;  ///< past codes, ring [history_length][m]
   std::size_t history_length = 1;
-  std::vector<std::int8_t> decisions;        ///< decided code changes waiting, ring [L+1][m]; 2 = none
+  std::vector<std::int8_t> decisions;  ///< decided code changes waiting, ring [L+1][m]; 2 = none
   std::size_t decision_slots = 1;
   Teams teams;
-  CsrNetwork network;                        ///< communication ties between employee slots
+  CsrNetwork network;  ///< communication ties between employee slots
   Hierarchy hierarchy;
   MarketState market;
   Flow flow;
@@ -196,8 +199,8 @@ class Organization {
   ResilienceState resilience;
   PolicyState policy;
   GrowthState growth;
-  bool membership_changed = false;           ///< teams index must be rebuilt
-  TickOutcomes this_tick;                    ///< reset as one value by begin_tick
+  bool membership_changed = false;  ///< teams index must be rebuilt
+  TickOutcomes this_tick;           ///< reset as one value by begin_tick
 
   /// March's knowledge of the code: (#dims where code = reality - #dims where code = -reality) / m.
   [[nodiscard]] double strategic_fit() const;
@@ -233,23 +236,35 @@ class Organization {
   /// Words per bit plane of a packed vector (ternary.hpp).
   [[nodiscard]] std::size_t words() const noexcept { return words_; }
   [[nodiscard]] std::span<std::int32_t> action_scores() { return employees_.column(action_score_); }
-  [[nodiscard]] std::span<const std::int32_t> action_scores() const { return employees_.column(action_score_); }
+  [[nodiscard]] std::span<const std::int32_t> action_scores() const {
+    return employees_.column(action_score_);
+  }
   [[nodiscard]] std::span<std::int32_t> team_of() { return employees_.column(team_); }
   [[nodiscard]] std::span<const std::int32_t> teams_of() const { return employees_.column(team_); }
   /// Second reporting line (matrix structures): a project team.
-  [[nodiscard]] std::span<std::int32_t> project_team_of() { return employees_.column(project_team_); }
-  [[nodiscard]] std::span<const std::int32_t> project_team_of() const { return employees_.column(project_team_); }
+  [[nodiscard]] std::span<std::int32_t> project_team_of() {
+    return employees_.column(project_team_);
+  }
+  [[nodiscard]] std::span<const std::int32_t> project_team_of() const {
+    return employees_.column(project_team_);
+  }
   [[nodiscard]] std::span<std::uint8_t> leaving() { return employees_.column(leaving_); }
-  [[nodiscard]] std::span<const std::uint8_t> leaving() const { return employees_.column(leaving_); }
+  [[nodiscard]] std::span<const std::uint8_t> leaving() const {
+    return employees_.column(leaving_);
+  }
   /// The uniform number this tick's engagement-driven quit is decided by, drawn with the
   /// employee's first numbers of the tick, when acting (empty without quits).
   [[nodiscard]] std::span<double> quit_draw() { return employees_.column(quit_draw_); }
   /// Personal socialization rate (p1, or the fast learners' rate, spread by culture).
   [[nodiscard]] std::span<double> socialization_rate() { return employees_.column(p1_); }
-  [[nodiscard]] std::span<const double> socialization_rate() const { return employees_.column(p1_); }
+  [[nodiscard]] std::span<const double> socialization_rate() const {
+    return employees_.column(p1_);
+  }
   /// Dimensions where the belief equals the code the employee is socialized to (after this tick).
   [[nodiscard]] std::span<std::int16_t> code_matches() { return employees_.column(code_matches_); }
-  [[nodiscard]] std::span<const std::int16_t> code_matches() const { return employees_.column(code_matches_); }
+  [[nodiscard]] std::span<const std::int16_t> code_matches() const {
+    return employees_.column(code_matches_);
+  }
   /// Skills [function skills..., digital], each in [0, 1].
   [[nodiscard]] std::span<float> skills(std::size_t slot) {
     return employees_.column(skills_).subspan(slot * skills_width_, skills_width_);
@@ -262,8 +277,12 @@ class Organization {
   [[nodiscard]] std::span<float> resistance() { return employees_.column(resistance_); }
   [[nodiscard]] std::span<const float> resistance() const { return employees_.column(resistance_); }
   /// Tick until which the employee is in training (capacity halved).
-  [[nodiscard]] std::span<std::int32_t> training_until() { return employees_.column(training_until_); }
-  [[nodiscard]] std::span<const std::int32_t> training_until() const { return employees_.column(training_until_); }
+  [[nodiscard]] std::span<std::int32_t> training_until() {
+    return employees_.column(training_until_);
+  }
+  [[nodiscard]] std::span<const std::int32_t> training_until() const {
+    return employees_.column(training_until_);
+  }
 
   /// Recomputes the personal socialization rate and resistance of every employee from the current
   /// parameters (the same random numbers as at hire), after a parameter change.
@@ -318,8 +337,8 @@ class Organization {
   std::vector<ScheduledEvent> events;
 
  private:
-  void set_personal_traits(std::size_t slot, const Culture& culture, double fast, double spread_draw,
-                           double resistance_draw);
+  void set_personal_traits(std::size_t slot, const Culture& culture, double fast,
+                           double spread_draw, double resistance_draw);
   /// A new team t starts with the organization's code, a function and a site.
   void start_team(std::size_t t);
   /// Recomputes hierarchy depth, team cascade delays and the decision latency for the headcount.
@@ -353,6 +372,7 @@ class Organization {
 /// sum over d of a[d] * b[d] for ternary vectors: (#agree - #disagree), zeros count for neither.
 std::int64_t agreement(std::span<const std::int8_t> a, std::span<const std::int8_t> b);
 /// agreement() of packed beliefs with reality's positive plane (every reality value is +-1).
-std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive, std::size_t m);
+std::int64_t agreement(ConstTernary beliefs, std::span<const std::uint64_t> reality_positive,
+                       std::size_t m);
 
 }  // namespace orgsim::agents

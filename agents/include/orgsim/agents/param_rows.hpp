@@ -54,11 +54,12 @@ class ParamRows {
   using Access = Group& (*)(ModelParams&);
   using ConstAccess = const Group& (*)(const ModelParams&);
 
-  ParamRows(std::string_view prefix, Access group, ConstAccess const_group, std::vector<ParamSpec>& table)
+  ParamRows(std::string_view prefix, Access group, ConstAccess const_group,
+            std::vector<ParamSpec>& table)
       : prefix_(prefix), group_(group), const_group_(const_group), table_(table) {}
 
-  void integer(std::string_view name, std::int64_t value, double lo, double hi, std::string_view unit,
-               std::string_view help, std::int64_t Group::*field) {
+  void integer(std::string_view name, std::int64_t value, double lo, double hi,
+               std::string_view unit, std::string_view help, std::int64_t Group::*field) {
     add(name, ParamType::integer, value, lo, hi, {}, unit, help, field);
   }
   void real(std::string_view name, double value, double lo, double hi, std::string_view unit,
@@ -72,7 +73,16 @@ class ParamRows {
   template <class Enum>
   void choice(std::string_view name, std::string_view value, std::vector<std::string_view> choices,
               std::string_view help, Enum Group::*field) {
-    ParamSpec spec{qualified(name), ParamType::choice, std::string(value), 0, 0, choices, "choice", help, {}, {}};
+    ParamSpec spec{qualified(name),
+                   ParamType::choice,
+                   std::string(value),
+                   0,
+                   0,
+                   choices,
+                   "choice",
+                   help,
+                   {},
+                   {}};
     spec.set = [group = group_, field, choices](ModelParams& p, const ParamValue& v) {
       const auto& text = std::get<std::string>(v);
       std::size_t index = 0;
@@ -90,11 +100,17 @@ class ParamRows {
     return std::string(prefix_) + "." + std::string(name);
   }
   template <class T>
-  void add(std::string_view name, ParamType type, T value, double lo, double hi, std::vector<std::string_view> choices,
-           std::string_view unit, std::string_view help, T Group::*field) {
-    ParamSpec spec{qualified(name), type, ParamValue(value), lo, hi, std::move(choices), unit, help, {}, {}};
-    spec.set = [group = group_, field](ModelParams& p, const ParamValue& v) { group(p).*field = std::get<T>(v); };
-    spec.get = [group = const_group_, field](const ModelParams& p) { return ParamValue(group(p).*field); };
+  void add(std::string_view name, ParamType type, T value, double lo, double hi,
+           std::vector<std::string_view> choices, std::string_view unit, std::string_view help,
+           T Group::*field) {
+    ParamSpec spec{
+        qualified(name), type, ParamValue(value), lo, hi, std::move(choices), unit, help, {}, {}};
+    spec.set = [group = group_, field](ModelParams& p, const ParamValue& v) {
+      group(p).*field = std::get<T>(v);
+    };
+    spec.get = [group = const_group_, field](const ModelParams& p) {
+      return ParamValue(group(p).*field);
+    };
     table_.push_back(std::move(spec));
   }
 

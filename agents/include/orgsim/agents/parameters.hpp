@@ -72,13 +72,15 @@ void declare_group(std::string_view prefix, std::vector<ParamSpec>& table) {
 /// ModelParams::extensions and read with ModelParams::extension<T>(name).
 class ExtensionRows {
  public:
-  ExtensionRows(std::string_view prefix, std::vector<ParamSpec>& table) : prefix_(prefix), table_(table) {}
+  ExtensionRows(std::string_view prefix, std::vector<ParamSpec>& table)
+      : prefix_(prefix), table_(table) {}
 
-  void integer(std::string_view name, std::int64_t value, double lo, double hi, std::string_view unit,
-               std::string_view help) {
+  void integer(std::string_view name, std::int64_t value, double lo, double hi,
+               std::string_view unit, std::string_view help) {
     add(name, ParamType::integer, value, lo, hi, unit, help);
   }
-  void real(std::string_view name, double value, double lo, double hi, std::string_view unit, std::string_view help) {
+  void real(std::string_view name, double value, double lo, double hi, std::string_view unit,
+            std::string_view help) {
     add(name, ParamType::real, value, lo, hi, unit, help);
   }
   void boolean(std::string_view name, bool value, std::string_view help) {
@@ -86,8 +88,8 @@ class ExtensionRows {
   }
 
  private:
-  void add(std::string_view name, ParamType type, ParamValue value, double lo, double hi, std::string_view unit,
-           std::string_view help) {
+  void add(std::string_view name, ParamType type, ParamValue value, double lo, double hi,
+           std::string_view unit, std::string_view help) {
     const std::string full = std::string(prefix_) + "." + std::string(name);
     ParamSpec spec{full, type, value, lo, hi, {}, unit, help, {}, {}};
     spec.set = [full](ModelParams& p, const ParamValue& v) { p.extensions[full] = v; };

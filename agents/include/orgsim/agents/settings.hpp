@@ -42,7 +42,7 @@ struct Settings {
   StructureType structure = StructureType::functional;
   StructureType restructure_to = StructureType::cross_functional;
   FreedCapacity freed_capacity = FreedCapacity::redeploy;
-  double process_target = 0;        ///< automation targets after automation.level
+  double process_target = 0;  ///< automation targets after automation.level
   double data_target = 0;
   double communication_target = 0;
   std::vector<Culture> site_culture;  ///< one per site (all neutral when culture is off)

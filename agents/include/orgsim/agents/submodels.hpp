@@ -27,7 +27,8 @@ void track_resilience(Organization& org, Tick tick);
 /// Parallel, when structure.peer_learning_rate > 0: each employee learns from a better-performing
 /// contact (or their majority) into the next-beliefs buffer, contacts being read as they were,
 /// then is socialized there (Socialization), from one random stream per employee and tick.
-void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end);
+void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t begin,
+                                    std::size_t end);
 /// Serial: publishes the beliefs written by learn_from_peers.
 void publish_peer_beliefs(Organization& org, Tick tick);
 /// Parallel over teams: code changes reach each team after its delay, possibly garbled.

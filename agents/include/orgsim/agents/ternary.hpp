@@ -19,7 +19,9 @@
 namespace orgsim::agents {
 
 /// Words per bit plane for m dimensions.
-constexpr std::size_t words_for(std::size_t m) { return (m + 63) / 64; }
+constexpr std::size_t words_for(std::size_t m) {
+  return (m + 63) / 64;
+}
 inline constexpr std::size_t kMaxWords = words_for(kMaxDimensions);
 
 /// The bits of word `w` that hold one of m dimensions (all ones except in the last word).
@@ -86,8 +88,10 @@ class PackedCode {
       // 16 values at a time: one comparison and one mask extraction per plane.
       for (; d + 16 <= end; d += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(values.data() + d));
-        const auto zero = static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
-        const auto above = static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128())));
+        const auto zero =
+            static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+        const auto above =
+            static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128())));
         known |= (~zero & 0xFFFFu) << (d % 64);
         positive |= above << (d % 64);
       }
@@ -100,8 +104,12 @@ class PackedCode {
       storage_[words_ + w] = positive;
     }
   }
-  [[nodiscard]] Ternary view() noexcept { return {storage_.data(), words_}; }
-  [[nodiscard]] ConstTernary view() const noexcept { return {storage_.data(), words_}; }
+  [[nodiscard]] Ternary view() noexcept {
+    return {storage_.data(), words_};
+  }
+  [[nodiscard]] ConstTernary view() const noexcept {
+    return {storage_.data(), words_};
+  }
 
  private:
   std::array<std::uint64_t, 2 * kMaxWords> storage_{};
@@ -127,9 +135,11 @@ void fill_uniform(Ternary v, std::size_t m, Stream& draw) {
     const std::uint64_t bits = draw();
     const std::uint64_t low = bits & kLow, high = (bits >> 1) & kLow;
     // The accepted pairs, lowest first, one dimension each: no branch per dimension.
-    for (std::uint64_t accepted = ~(low & high) & kLow; accepted != 0 && d < m; accepted &= accepted - 1, ++d) {
+    for (std::uint64_t accepted = ~(low & high) & kLow; accepted != 0 && d < m;
+         accepted &= accepted - 1, ++d) {
       const int pair = std::countr_zero(accepted);
-      const std::uint64_t unknown = (low >> pair) & 1u, positive = (high >> pair) & 1u;  // 01 -> 0, 10 -> +1
+      const std::uint64_t unknown = (low >> pair) & 1u,
+                          positive = (high >> pair) & 1u;  // 01 -> 0, 10 -> +1
       v.known(d / 64) |= (unknown ^ 1u) << (d % 64);
       v.positive(d / 64) |= positive << (d % 64);
     }

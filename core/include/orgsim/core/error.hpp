@@ -62,8 +62,12 @@ class ResourceError : public Error {
 /// in the file and `--resume` completes it once the cause is fixed.
 class OutputError : public std::runtime_error {
  public:
-  OutputError(const std::string& path, bool disk_full, std::size_t runs_complete, const std::string& detail)
-      : std::runtime_error(detail), path_(path), disk_full_(disk_full), runs_complete_(runs_complete) {}
+  OutputError(const std::string& path, bool disk_full, std::size_t runs_complete,
+              const std::string& detail)
+      : std::runtime_error(detail),
+        path_(path),
+        disk_full_(disk_full),
+        runs_complete_(runs_complete) {}
   /// The results file that could not be written.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// True when the file system ran out of space (ENOSPC, or EDQUOT: over quota).

@@ -47,15 +47,16 @@ bool parallel_any(std::size_t n, std::size_t grain, Pred&& pred) {
     return false;
   }
   std::atomic<bool> found{false};
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain), [&](const tbb::blocked_range<std::size_t>& r) {
-    if (found.load(std::memory_order_relaxed)) return;
-    for (std::size_t i = r.begin(); i < r.end(); ++i) {
-      if (pred(i)) {
-        found.store(true, std::memory_order_relaxed);
-        return;
-      }
-    }
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      if (found.load(std::memory_order_relaxed)) return;
+                      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                        if (pred(i)) {
+                          found.store(true, std::memory_order_relaxed);
+                          return;
+                        }
+                      }
+                    });
   return found.load();
 }
 

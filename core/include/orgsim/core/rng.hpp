@@ -117,7 +117,9 @@ class RandomStream {
 class BernoulliTrials {
  public:
   explicit BernoulliTrials(double p) noexcept
-      : p_(p), rare_(p <= 0.5 ? p : 1 - p), rare_is_success_(p <= 0.5),
+      : p_(p),
+        rare_(p <= 0.5 ? p : 1 - p),
+        rare_is_success_(p <= 0.5),
         skipping_(p > 0 && p < 1 && rare_ < kSkipBelow) {
     if (p > 0 && p < 1 && !skipping_) first_digits(p);
   }
@@ -151,7 +153,8 @@ class BernoulliTrials {
         if (undecided == 0) return success;
       }
       if (tail == 0) return success;
-      split_digits(std::ldexp(tail, 64), digits, tail);  // p's next 64 digits (p < 2^-64 or long expansions)
+      split_digits(std::ldexp(tail, 64), digits,
+                   tail);  // p's next 64 digits (p < 2^-64 or long expansions)
     }
   }
 
@@ -175,7 +178,8 @@ class BernoulliTrials {
  private:
   // Well below where a logarithm per rare outcome stops paying (benchmarks/README.md, 2026-12-05).
   static constexpr double kSkipBelow = 0.05;
-  static constexpr int kOneByOneUpTo = 3;     // bit-sliced costs more words than one draw each up to 3 candidates
+  static constexpr int kOneByOneUpTo =
+      3;  // bit-sliced costs more words than one draw each up to 3 candidates
 
   /// Digits 1..64 of p in (0, 1) and the rest, from the double's bits (exact; for p >= 2^-12,
   /// which covers every p not skipped, the rest is 0).
@@ -183,7 +187,8 @@ class BernoulliTrials {
     const auto bits = std::bit_cast<std::uint64_t>(p);
     const int exponent = static_cast<int>(bits >> 52);  // biased; p > 0 so the sign bit is 0
     if (exponent >= 1011) {                             // p = mantissa * 2^(exponent - 1075)
-      const std::uint64_t mantissa = (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
+      const std::uint64_t mantissa =
+          (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
       digits_ = mantissa << (exponent - 1011);
       tail_ = 0;
     } else {
@@ -220,7 +225,8 @@ class BernoulliTrials {
           break;
         }
         const double gap = std::floor(std::log(u_) / log_common());
-        gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap) : std::numeric_limits<std::uint64_t>::max();
+        gap_ = gap < 9.0e18 ? static_cast<std::uint64_t>(gap)
+                            : std::numeric_limits<std::uint64_t>::max();
         gap_ -= passed_;  // those were certain: gap >= passed_
         have_gap_ = true;
       }

@@ -26,9 +26,9 @@ class Schedule {
 
   struct Phase {
     std::string name;
-    SerialStep serial;   // set for serial phases
-    AgentCount count;    // set for parallel phases
-    ChunkStep chunk;     // set for parallel phases
+    SerialStep serial;  // set for serial phases
+    AgentCount count;   // set for parallel phases
+    ChunkStep chunk;    // set for parallel phases
     std::size_t grain = 0;
     [[nodiscard]] bool parallel() const noexcept { return static_cast<bool>(chunk); }
   };
@@ -56,7 +56,9 @@ class Schedule {
           phase.chunk(model, tick, 0, n);
           continue;
         }
-        parallel_chunks(n, phase.grain, [&](std::size_t begin, std::size_t end) { phase.chunk(model, tick, begin, end); });
+        parallel_chunks(n, phase.grain, [&](std::size_t begin, std::size_t end) {
+          phase.chunk(model, tick, begin, end);
+        });
       } else {
         phase.serial(model, tick);
       }

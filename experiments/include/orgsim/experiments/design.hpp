@@ -39,9 +39,9 @@ struct ParameterRange {
   enum class Distribution { uniform, normal, lognormal, choice };
   const ParamSpec* parameter = nullptr;
   Distribution distribution = Distribution::uniform;
-  double min = 0, max = 0;          ///< uniform (and the clip range of normal / lognormal)
-  double mean = 0, sd = 0;          ///< normal: of the value; lognormal: of its logarithm
-  std::vector<ParamValue> values;   ///< discrete values (choice, or explicit `values`)
+  double min = 0, max = 0;         ///< uniform (and the clip range of normal / lognormal)
+  double mean = 0, sd = 0;         ///< normal: of the value; lognormal: of its logarithm
+  std::vector<ParamValue> values;  ///< discrete values (choice, or explicit `values`)
 
   /// The value at unit coordinate u in [0, 1] (uniform and discrete ranges).
   [[nodiscard]] ParamValue at_unit(double u) const;
@@ -51,7 +51,7 @@ struct ParameterRange {
 class Design {
  public:
   DesignKind kind = DesignKind::none;
-  std::vector<const ParamSpec*> parameters;        ///< the varied parameters, column order
+  std::vector<const ParamSpec*> parameters;          ///< the varied parameters, column order
   std::vector<std::vector<ParamValue>> grid_values;  ///< grid: values per parameter
   std::vector<std::vector<ParamValue>> list_points;  ///< list: one value per parameter per point
   std::vector<ParameterRange> ranges;                ///< sampled designs: one per parameter
@@ -67,7 +67,9 @@ class Design {
   /// The varied parameters' values at a design point (one per entry of `parameters`).
   [[nodiscard]] std::vector<ParamValue> values(std::size_t point) const;
   /// Whether the design has sample/block columns (saltelli, morris).
-  [[nodiscard]] bool has_blocks() const { return kind == DesignKind::saltelli || kind == DesignKind::morris; }
+  [[nodiscard]] bool has_blocks() const {
+    return kind == DesignKind::saltelli || kind == DesignKind::morris;
+  }
   /// Base sample (saltelli) or trajectory (morris) of a point.
   [[nodiscard]] std::uint64_t sample_of(std::size_t point) const;
   /// Block of a point within its sample (see the file comment).

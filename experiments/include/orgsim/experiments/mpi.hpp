@@ -20,8 +20,8 @@ bool launched_by_mpi();
 /// Initializes MPI for the process's lifetime (multi-threaded support is not needed: only the
 /// main thread calls MPI). Construct once, in main, only when launched_by_mpi().
 class MpiSession;
-SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec, const std::string& output_path,
-                               const RunnerOptions& options);
+SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec,
+                               const std::string& output_path, const RunnerOptions& options);
 
 class MpiSession {
  public:
@@ -43,7 +43,8 @@ class MpiSession {
 
  private:
   friend SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec,
-                                        const std::string& output_path, const RunnerOptions& options);
+                                        const std::string& output_path,
+                                        const RunnerOptions& options);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -51,8 +52,8 @@ class MpiSession {
 /// Runs the experiment as an MPI task farm. On rank 0: resume handling, the writer and the
 /// dispatch of runs (the report describes the whole sweep). On other ranks: the worker loop (the
 /// report is empty). With one rank it is run_experiment.
-SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec, const std::string& output_path,
-                               const RunnerOptions& options);
+SweepReport run_experiment_mpi(const MpiSession& session, const ExperimentSpec& spec,
+                               const std::string& output_path, const RunnerOptions& options);
 
 /// The bytes of a run record (for messages) and back. @throws ResultsError on a malformed buffer.
 std::vector<char> pack_record(const RunRecord& record);

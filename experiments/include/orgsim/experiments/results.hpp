@@ -39,7 +39,9 @@ struct RunRecord {
   std::uint64_t compressed_rows = 0;
 
   /// Rows the run recorded: outcome.metrics' own, or compressed_rows once they are compressed.
-  [[nodiscard]] std::uint64_t metric_rows() const { return chunks.empty() ? outcome.metrics.rows() : compressed_rows; }
+  [[nodiscard]] std::uint64_t metric_rows() const {
+    return chunks.empty() ? outcome.metrics.rows() : compressed_rows;
+  }
 };
 
 /// Rows of /metrics per chunk for runs of `tick_rows` rows (up to 64: a chunk never mixes runs).
@@ -48,7 +50,8 @@ std::size_t metrics_rows_per_chunk(std::size_t tick_rows);
 /// Applies /metrics' filter (deflate) to a run's rows, one buffer per chunk up to the
 /// chunk holding its last recorded row (NaN-padded; later chunks stay unwritten and read back as
 /// the NaN fill value). Workers call it in parallel so that the single writer only writes bytes.
-std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows, std::size_t tick_rows);
+std::vector<std::vector<unsigned char>> compress_metrics(const MetricTable& rows,
+                                                         std::size_t tick_rows);
 
 /// Compresses the record's /metrics rows into its chunks (compress_metrics) and frees the rows:
 /// a finished run waiting for the writer holds only the bytes it writes, and the worker that ran
@@ -61,8 +64,12 @@ struct Shard {
   std::size_t count = 1;
   [[nodiscard]] bool contains(std::size_t run) const { return run % count == index; }
   /// How many of runs 0..total-1 the shard holds.
-  [[nodiscard]] std::size_t runs_of(std::size_t total) const { return (total + count - 1 - index) / count; }
-  [[nodiscard]] std::string str() const { return std::to_string(index) + "/" + std::to_string(count); }
+  [[nodiscard]] std::size_t runs_of(std::size_t total) const {
+    return (total + count - 1 - index) / count;
+  }
+  [[nodiscard]] std::string str() const {
+    return std::to_string(index) + "/" + std::to_string(count);
+  }
 };
 
 /// Creates a results file for an experiment and writes runs into it in any order. One thread

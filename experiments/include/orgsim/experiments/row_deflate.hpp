@@ -32,7 +32,8 @@ namespace orgsim::experiments {
 /// @param values the table, values.size() a multiple of width
 /// @param width  values per row, at least 1 (rows wider than 4096 values, DEFLATE's 32 KB window,
 ///               get no references to the row above)
-void deflate_rows(std::span<const double> values, std::size_t width, std::vector<unsigned char>& out);
+void deflate_rows(std::span<const double> values, std::size_t width,
+                  std::vector<unsigned char>& out);
 
 /// The largest stream deflate_rows writes for `values` doubles (every value literal).
 std::size_t deflate_rows_bound(std::size_t values);

@@ -21,7 +21,8 @@ namespace orgsim::experiments {
 
 struct RunnerOptions {
   std::size_t threads = 0;         ///< worker threads in use (recorded as provenance; 0 = all)
-  std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = what fits in a quarter of the memory budget, 2 x threads to 4096)
+  std::size_t queue_capacity = 0;  ///< finished runs waiting for the writer (0 = what fits in a
+                                   ///< quarter of the memory budget, 2 x threads to 4096)
   bool resume = false;             ///< finish the interrupted sweep in the output file
   std::optional<Shard> shard;      ///< run only this shard
   /// Refuse (ResourceError) a plan whose results are estimated larger than the free space on the
@@ -44,20 +45,20 @@ struct RunnerOptions {
 };
 
 struct SweepReport {
-  std::size_t runs = 0;           ///< runs this invocation is responsible for (its shard)
-  std::size_t runs_reused = 0;    ///< complete runs taken over from the interrupted file
-  std::size_t runs_computed = 0;  ///< runs simulated now
-  std::size_t runs_in_flight = 0; ///< the limit on simultaneous runs that was chosen
-  double wall_seconds = 0;        ///< whole sweep
-  double writer_seconds = 0;      ///< time the writer thread spent in HDF5 calls
-  int interrupted_by = 0;         ///< the stop flag's value (a signal number) if interrupted, else 0
+  std::size_t runs = 0;            ///< runs this invocation is responsible for (its shard)
+  std::size_t runs_reused = 0;     ///< complete runs taken over from the interrupted file
+  std::size_t runs_computed = 0;   ///< runs simulated now
+  std::size_t runs_in_flight = 0;  ///< the limit on simultaneous runs that was chosen
+  double wall_seconds = 0;         ///< whole sweep
+  double writer_seconds = 0;       ///< time the writer thread spent in HDF5 calls
+  int interrupted_by = 0;  ///< the stop flag's value (a signal number) if interrupted, else 0
   std::size_t runs_complete = 0;  ///< complete runs in the output file at the end
 };
 
 /// Simulates run `run` of the experiment and compresses its metrics (`tick_rows`: rows per run in
 /// the file, agents::recorded_rows of the tick limit).
-RunRecord compute_run(const ExperimentSpec& spec, std::size_t run, const agents::RunOptions& run_options,
-                      std::size_t tick_rows);
+RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
+                      const agents::RunOptions& run_options, std::size_t tick_rows);
 
 /// Runs the experiment (or its shard) and writes `output_path`, live: the file is readable with
 /// HDF5's SWMR while the sweep runs, and every finished run survives a kill. With `resume`, the

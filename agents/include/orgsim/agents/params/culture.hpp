@@ -1,6 +1,7 @@
-// Parameters of the culture submodel: Cultural dimensions that modulate other submodels (docs/ODD.md 7.14).
-// Each parameter is its field here and its row in declare() just below: name, default, range,
-// unit and help (the one table behind experiment files, `orgsim params` and docs/parameters.md).
+// Parameters of the culture submodel: Cultural dimensions that modulate other submodels
+// (docs/ODD.md 7.14). Each parameter is its field here and its row in declare() just below: name,
+// default, range, unit and help (the one table behind experiment files, `orgsim params` and
+// docs/parameters.md).
 #pragma once
 
 #include "orgsim/agents/param_rows.hpp"
@@ -12,8 +13,17 @@ namespace orgsim::agents {
 /// Culture profile (culture.preset). Declared in the order of the row's choices.
 enum class CulturePreset : std::uint8_t { custom, anglo, nordic, germanic, east_asian, latin };
 
-/// Culture of sites other than the first (culture.other_sites_preset). Declared in the order of the row's choices.
-enum class OtherSitesCulture : std::uint8_t { same, custom, anglo, nordic, germanic, east_asian, latin };
+/// Culture of sites other than the first (culture.other_sites_preset). Declared in the order of the
+/// row's choices.
+enum class OtherSitesCulture : std::uint8_t {
+  same,
+  custom,
+  anglo,
+  nordic,
+  germanic,
+  east_asian,
+  latin
+};
 
 struct CultureParams {
   bool enabled{};
@@ -25,20 +35,26 @@ struct CultureParams {
   OtherSitesCulture other_sites_preset{};
 
   static void declare(ParamRows<CultureParams>& t) {
-    t.boolean("enabled", false, "Cultural dimensions that modulate other submodels (7.14).", &CultureParams::enabled);
-    t.choice("preset", "custom", {"custom", "anglo", "nordic", "germanic", "east_asian", "latin"},
+    t.boolean("enabled", false, "Cultural dimensions that modulate other submodels (7.14).",
+              &CultureParams::enabled);
+    t.choice(
+        "preset", "custom", {"custom", "anglo", "nordic", "germanic", "east_asian", "latin"},
         "A national/organizational profile; other than custom it sets the four dimensions below.",
         &CultureParams::preset);
-    t.real("collectivism", 0.5, 0, 1, "level", "Consensus decisions: the code adopts only broad majorities.",
-        &CultureParams::collectivism);
+    t.real("collectivism", 0.5, 0, 1, "level",
+           "Consensus decisions: the code adopts only broad majorities.",
+           &CultureParams::collectivism);
     t.real("power_distance", 0.5, 0, 1, "level", "Adds to centralization and lowers autonomy.",
-        &CultureParams::power_distance);
+           &CultureParams::power_distance);
     t.real("uncertainty_avoidance", 0.5, 0, 1, "level", "Raises resistance to change.",
-        &CultureParams::uncertainty_avoidance);
+           &CultureParams::uncertainty_avoidance);
     t.real("learning_orientation", 0.5, 0, 1, "level",
-        "Spread of individual socialization rates (heterogeneous p1) and exploration.", &CultureParams::learning_orientation);
-    t.choice("other_sites_preset", "same", {"same", "custom", "anglo", "nordic", "germanic", "east_asian", "latin"},
-        "Culture of sites other than the first (same = as the first site).", &CultureParams::other_sites_preset);
+           "Spread of individual socialization rates (heterogeneous p1) and exploration.",
+           &CultureParams::learning_orientation);
+    t.choice("other_sites_preset", "same",
+             {"same", "custom", "anglo", "nordic", "germanic", "east_asian", "latin"},
+             "Culture of sites other than the first (same = as the first site).",
+             &CultureParams::other_sites_preset);
   }
 };
 

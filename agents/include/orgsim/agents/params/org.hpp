@@ -14,11 +14,14 @@ struct OrgParams {
   std::int64_t teams{};
 
   static void declare(ParamRows<OrgParams>& t) {
-    t.integer("employees", 50, 1, 100'000'000, "employees", "Number of employees at the start of a run.", &OrgParams::employees);
-    t.integer("teams", 1, 1, 10'000'000, "teams",
+    t.integer("employees", 50, 1, 100'000'000, "employees",
+              "Number of employees at the start of a run.", &OrgParams::employees);
+    t.integer(
+        "teams", 1, 1, 10'000'000, "teams",
         "Number of teams when structure is off; employees are split into contiguous, near-equal "
         "teams (at most one team per employee). With structure on, teams follow from "
-        "structure.type and structure.span_of_control.", &OrgParams::teams);
+        "structure.type and structure.span_of_control.",
+        &OrgParams::teams);
   }
 };
 

@@ -19,18 +19,22 @@ struct PeopleParams {
   double mean_resistance{};
 
   static void declare(ParamRows<PeopleParams>& t) {
-    t.boolean("enabled", false, "Skills, engagement, resistance, engagement-driven quits (7.11).", &PeopleParams::enabled);
-    t.real("skill_learning", 0.02, 0, 1, "1/tick", "Skill growth rate with practice.", &PeopleParams::skill_learning);
-    t.real("skill_decay", 0.002, 0, 1, "1/tick", "Skill decay rate without use.", &PeopleParams::skill_decay);
-    t.real("initial_digital_skill", 0.3, 0, 1, "skill", "Mean digital skill of employees and hires.",
-        &PeopleParams::initial_digital_skill);
-    t.real("engagement_adjustment", 0.1, 0, 1, "1/tick", "Speed at which engagement moves toward its target.",
-        &PeopleParams::engagement_adjustment);
+    t.boolean("enabled", false, "Skills, engagement, resistance, engagement-driven quits (7.11).",
+              &PeopleParams::enabled);
+    t.real("skill_learning", 0.02, 0, 1, "1/tick", "Skill growth rate with practice.",
+           &PeopleParams::skill_learning);
+    t.real("skill_decay", 0.002, 0, 1, "1/tick", "Skill decay rate without use.",
+           &PeopleParams::skill_decay);
+    t.real("initial_digital_skill", 0.3, 0, 1, "skill",
+           "Mean digital skill of employees and hires.", &PeopleParams::initial_digital_skill);
+    t.real("engagement_adjustment", 0.1, 0, 1, "1/tick",
+           "Speed at which engagement moves toward its target.",
+           &PeopleParams::engagement_adjustment);
     t.real("quit_sensitivity", 0.02, 0, 1, "probability/tick",
-        "Extra quit probability per tick at zero engagement (scaled by (1 - engagement)^2).",
-        &PeopleParams::quit_sensitivity);
+           "Extra quit probability per tick at zero engagement (scaled by (1 - engagement)^2).",
+           &PeopleParams::quit_sensitivity);
     t.real("mean_resistance", 0.4, 0, 1, "resistance", "Mean resistance to change of employees.",
-        &PeopleParams::mean_resistance);
+           &PeopleParams::mean_resistance);
   }
 };
 

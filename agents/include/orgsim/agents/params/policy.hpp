@@ -23,16 +23,19 @@ struct PolicyParams {
   std::int64_t realign_cooldown{};
 
   static void declare(ParamRows<PolicyParams>& t) {
-    t.boolean("enabled", false, "Realignment triggers and framework presets (7.16).", &PolicyParams::enabled);
-    t.choice("framework", "none", {"none", "agile", "lean", "systems"},
+    t.boolean("enabled", false, "Realignment triggers and framework presets (7.16).",
+              &PolicyParams::enabled);
+    t.choice(
+        "framework", "none", {"none", "agile", "lean", "systems"},
         "Framework preset: a named bundle of review cadence, trigger and action (overrides them).",
         &PolicyParams::framework);
-    t.real("realign_threshold", 0.3, -1, 1, "strategic fit", "Realign when perceived strategic fit drops below this.",
-        &PolicyParams::realign_threshold);
+    t.real("realign_threshold", 0.3, -1, 1, "strategic fit",
+           "Realign when perceived strategic fit drops below this.",
+           &PolicyParams::realign_threshold);
     t.choice("realign_action", "recascade", {"recascade", "retrain", "restructure"},
-        "What a realignment does.", &PolicyParams::realign_action);
+             "What a realignment does.", &PolicyParams::realign_action);
     t.integer("realign_cooldown", 13, 1, 520, "ticks", "Minimum ticks between realignments.",
-        &PolicyParams::realign_cooldown);
+              &PolicyParams::realign_cooldown);
   }
 };
 

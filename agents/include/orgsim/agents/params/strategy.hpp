@@ -15,13 +15,18 @@ struct StrategyParams {
   double sensing_noise{};
 
   static void declare(ParamRows<StrategyParams>& t) {
-    t.boolean("enabled", false, "Strategy reviews on a cadence with sensing noise (7.9).", &StrategyParams::enabled);
-    t.integer("review_interval", 1, 1, 520, "ticks",
+    t.boolean("enabled", false, "Strategy reviews on a cadence with sensing noise (7.9).",
+              &StrategyParams::enabled);
+    t.integer(
+        "review_interval", 1, 1, 520, "ticks",
         "Ticks between strategy reviews; the code learns only at reviews (1 = weekly agile cycles, "
-        "52 = annual plans).", &StrategyParams::review_interval);
-    t.real("sensing_noise", 0.0, 0, 5, "sd x sqrt(m)",
+        "52 = annual plans).",
+        &StrategyParams::review_interval);
+    t.real(
+        "sensing_noise", 0.0, 0, 5, "sd x sqrt(m)",
         "Noise in how the organization perceives each employee's performance at reviews (standard "
-        "deviation in units of sqrt(m)); data-driven automation reduces it.", &StrategyParams::sensing_noise);
+        "deviation in units of sqrt(m)); data-driven automation reduces it.",
+        &StrategyParams::sensing_noise);
   }
 };
 

@@ -18,16 +18,19 @@ struct WorkParams {
   double target_lead_time{};
 
   static void declare(ParamRows<WorkParams>& t) {
-    t.boolean("enabled", false, "Tasks, queues, handoffs, rework, customers, finance (7.12).", &WorkParams::enabled);
-    t.real("tasks_per_employee", 1.0, 0.01, 100, "tasks/tick", "Task capacity of a fully skilled, engaged employee.",
-        &WorkParams::tasks_per_employee);
-    t.real("routine_share", 0.6, 0, 1, "share", "Share of tasks that are routine (automatable); the rest are complex.",
-        &WorkParams::routine_share);
-    t.integer("handoff_delay", 2, 0, 52, "ticks", "Delay when a complex task crosses a team boundary.",
-        &WorkParams::handoff_delay);
-    t.real("error_rate", 0.05, 0, 1, "share", "Human error rate at medium skill; errors return as rework.",
-        &WorkParams::error_rate);
-    t.real("target_lead_time", 4, 0.1, 520, "ticks", "Lead time customers consider good.", &WorkParams::target_lead_time);
+    t.boolean("enabled", false, "Tasks, queues, handoffs, rework, customers, finance (7.12).",
+              &WorkParams::enabled);
+    t.real("tasks_per_employee", 1.0, 0.01, 100, "tasks/tick",
+           "Task capacity of a fully skilled, engaged employee.", &WorkParams::tasks_per_employee);
+    t.real("routine_share", 0.6, 0, 1, "share",
+           "Share of tasks that are routine (automatable); the rest are complex.",
+           &WorkParams::routine_share);
+    t.integer("handoff_delay", 2, 0, 52, "ticks",
+              "Delay when a complex task crosses a team boundary.", &WorkParams::handoff_delay);
+    t.real("error_rate", 0.05, 0, 1, "share",
+           "Human error rate at medium skill; errors return as rework.", &WorkParams::error_rate);
+    t.real("target_lead_time", 4, 0.1, 520, "ticks", "Lead time customers consider good.",
+           &WorkParams::target_lead_time);
   }
 };
 
