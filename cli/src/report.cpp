@@ -1,0 +1,59 @@
+// `orgsim report`: writes a self-contained HTML report of a results file (figures by gnuplot,
+// inline).
+#include "command.hpp"
+#include "common.hpp"
+
+#include "orgsim/analysis/report.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+namespace orgsim::cli::detail {
+
+namespace {
+
+struct ReportArgs {
+  std::string file, output, by, metrics;
+  bool quiet = false;
+};
+
+int report(const ReportArgs& args) {
+  const experiments::ResultsReader results = open_results(args.file);
+  const std::string output = args.output.empty()
+                                 ? std::filesystem::path(args.file).stem().string() + "-report.html"
+                                 : args.output;
+  analysis::ReportOptions options;
+  options.by = args.by;
+  options.metrics = split_list(args.metrics, "--metrics");
+  if (!args.quiet) options.progress = [](const std::string& line) { std::cerr << line << '\n'; };
+  const auto start = std::chrono::steady_clock::now();
+  const analysis::ReportSummary summary =
+      analysis::write_report(results, args.file, output, options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "wrote " << output << " (" << summary.figures << " figures, "
+            << summary.sections.size() << " sections, " << std::fixed << std::setprecision(1)
+            << seconds << " s)\n";
+  return 0;
+}
+
+}  // namespace
+
+Command add_report_command(CLI::App& app) {
+  auto args = std::make_shared<ReportArgs>();
+  auto* command = app.add_subcommand(
+      "report", "Write a self-contained HTML report (figures by gnuplot, inline)");
+  command->add_option("results", args->file, "Results file (HDF5)")->required();
+  command->add_option("-o,--output", args->output, "HTML file (default: RESULTS-report.html)");
+  command->add_option(
+      "--by", args->by,
+      "Parameter to compare designs by and to draw lines by (default: the first swept)");
+  command->add_option("--metrics", args->metrics,
+                      "Metrics (comma-separated; default: the headline metrics measured)");
+  command->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  return {command, [args] { return report(*args); }};
+}
+
+}  // namespace orgsim::cli::detail

@@ -1,0 +1,219 @@
+// `orgsim run`: runs an experiment (the default experiment without FILE) into an HDF5 results
+// file, with progress, shards, --resume after an interruption, and one clear message (and the
+// command that finishes the sweep) when writing fails or a signal stops it.
+#include "command.hpp"
+#include "common.hpp"
+#include "interrupts.hpp"
+#include "progress.hpp"
+
+#include "orgsim/core/error.hpp"
+#include "orgsim/core/parallel.hpp"
+#include "orgsim/core/version.hpp"
+#include "orgsim/experiments/mpi.hpp"
+#include "orgsim/experiments/results.hpp"
+#include "orgsim/experiments/runner.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+namespace orgsim::cli::detail {
+
+namespace {
+
+struct RunArgs {
+  std::string file;
+  std::string output;
+  std::size_t threads = 0;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool force = false;
+  bool resume = false;
+  bool no_space_check = false;
+  bool output_given = false;  ///< -o was on the command line (possibly as an empty string)
+  std::string shard;
+};
+
+/// A word as the shell reads it back: quoted unless it is plainly safe.
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() &&
+      word.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-@%") ==
+          std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+/// The command that finishes this sweep: the same options, with --resume.
+std::string resume_command(const RunArgs& args, const std::string& output, const Session& session) {
+  std::string resume = session.program_name + " run";
+  if (!args.file.empty()) resume += " " + shell_quote(args.file);
+  resume += " -o " + shell_quote(output);
+  for (const std::string& set : args.sets) resume += " --set " + shell_quote(set);
+  if (!args.shard.empty()) resume += " --shard " + shell_quote(args.shard);
+  if (args.threads) resume += " --threads " + std::to_string(args.threads);
+  if (args.no_space_check) resume += " --no-space-check";
+  if (args.quiet) resume += " --quiet";
+  return resume + " --resume";
+}
+
+/// Refuses an output that is the experiment file, not a results file, or an unfinished sweep
+/// (without --force or --resume). @throws UsageError.
+void check_output(const RunArgs& args, const std::string& output) {
+  experiments::check_output_path(output);
+  if (!args.file.empty() && std::filesystem::exists(output) &&
+      std::filesystem::equivalent(args.file, output)) {
+    throw UsageError(output + ": is the experiment file itself; choose another output with -o");
+  }
+  const bool exists = std::filesystem::exists(output);
+  if (!args.force && !args.resume && exists && !experiments::is_results_file(output)) {
+    throw UsageError(output +
+                     ": exists and is not an orgsim results file; refusing to overwrite it "
+                     "(choose another -o, or add --force)");
+  }
+  if (exists && !args.force && experiments::is_results_file(output))
+    experiments::screen_results_file(output);
+  if (!args.force && !args.resume && exists && experiments::is_results_file(output) &&
+      !experiments::ResultsReader(output).finished()) {
+    throw UsageError(output +
+                     ": holds an interrupted (or running) sweep; finish it with --resume, or start "
+                     "over with --force");
+  }
+}
+
+/// Writing the results failed mid-sweep: one message with the command that finishes the sweep,
+/// then exit status 3 without exit handlers.
+[[noreturn]] void exit_after_output_error(const OutputError& e, const RunArgs& args, bool tty,
+                                          const std::string& output, const std::string& resume,
+                                          Session& session) {
+  if (tty && !args.quiet) std::cerr << '\n';
+  if (e.disk_full()) {
+    std::cerr << "orgsim: error: disk full while writing " << output << ": " << e.runs_complete()
+              << " runs complete; free space and run `" << resume << "`\n";
+  } else {
+    std::cerr << "orgsim: error: cannot write " << output << " (" << e.what()
+              << "): " << e.runs_complete() << " runs complete; fix the cause and run `" << resume
+              << "`\n";
+  }
+  if (session.multi_rank()) session.mpi->end(kOutputError);
+  // Leave without exit handlers: HDF5 1.10.8's own (H5_term_library) crashes on a file whose
+  // close failed, and nothing more may be written to the frozen file anyway.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(kOutputError);
+}
+
+/// The closing line on stderr: runs, time, threads, writer load.
+void print_timing(const experiments::SweepReport& report, const RunArgs& args, std::size_t threads,
+                  const Session& session) {
+  std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
+            << report.wall_seconds << " s on " << threads << " threads"
+            << (session.multi_rank()
+                    ? " per rank, " + std::to_string(session.mpi->size() - 1) + " computing ranks"
+                    : std::string())
+            << "; results writer busy " << std::setprecision(1)
+            << 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9)
+            << " % of the time";
+  if (args.resume)
+    std::cerr << " (" << report.runs_reused << " complete runs kept from the interrupted sweep)";
+  std::cerr << '\n';
+}
+
+/// An MPI worker rank: rank 0 checks, writes and reports.
+int run_as_worker(const RunArgs& args, const experiments::ExperimentSpec& spec,
+                  const std::string& output, const Session& session) {
+  ThreadLimit limit(args.threads);
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  experiments::run_experiment_mpi(*session.mpi, spec, output, options);
+  return 0;
+}
+
+int run_sweep(const RunArgs& args, Session& session) {
+  const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  if (args.output_given && args.output.empty()) throw UsageError("-o: the output path is empty");
+  const std::string output =
+      args.output.empty() ? default_output(args.file, args.shard) : args.output;
+  if (session.mpi && session.mpi->rank() != 0) return run_as_worker(args, spec, output, session);
+  check_output(args, output);
+  ThreadLimit limit(args.threads);
+  experiments::RunnerOptions options;
+  options.threads = limit.threads();
+  options.resume = args.resume;
+  if (!args.shard.empty()) options.shard = parse_shard(args.shard);
+  if (!args.quiet) {
+    std::cerr << "orgsim " << version() << ": ";
+    describe(std::cerr, spec);
+    if (options.shard) std::cerr << "  shard " << options.shard->str() << '\n';
+  }
+  options.space_check = !args.no_space_check;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  Progress progress(tty);
+  if (!args.quiet)
+    options.on_progress = [&](std::size_t done, std::size_t total) {
+      progress.update(done, total);
+    };
+  const std::string resume = resume_command(args, output, session);
+  // Under a multi-rank mpirun, mpirun itself ends the ranks on SIGINT/SIGTERM (docs/cluster.md).
+  if (!session.multi_rank()) options.stop = catch_interrupts();
+  experiments::SweepReport report;
+  try {
+    report = session.mpi ? experiments::run_experiment_mpi(*session.mpi, spec, output, options)
+                         : experiments::run_experiment(spec, output, options);
+  } catch (const OutputError& e) {
+    exit_after_output_error(e, args, tty, output, resume, session);
+  }
+  if (report.interrupted_by != 0) {
+    if (tty && !args.quiet) std::cerr << '\n';
+    const char* name = report.interrupted_by == SIGINT    ? "SIGINT"
+                       : report.interrupted_by == SIGTERM ? "SIGTERM"
+                                                          : "a signal";
+    std::cerr << "orgsim: interrupted by " << name << ": " << report.runs_complete << " of "
+              << report.runs << " runs complete in " << output << "; resume with: " << resume
+              << "\n";
+    return 128 + report.interrupted_by;
+  }
+  if (!args.quiet) print_timing(report, args, limit.threads(), session);
+  std::cout << "results written to " << output << "\n"
+            << "summarize them with: " << session.program_name << " analyze " << output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app, Session& session) {
+  auto args = std::make_shared<RunArgs>();
+  auto* run = app.add_subcommand("run", "Run an experiment (the default experiment without FILE)");
+  run->add_option("file", args->file, "Experiment file (TOML)");
+  auto* output =
+      run->add_option("-o,--output", args->output, "Results file (HDF5); default: <file stem>.h5");
+  run->add_option("--threads", args->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  run->add_option("--set", args->sets, "Override a key, e.g. --set experiment.seed=7 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  run->add_flag("--force", args->force,
+                "Overwrite an output file that is not a finished orgsim results file");
+  run->add_flag("--resume", args->resume,
+                "Finish an interrupted sweep in the output file, keeping its complete runs");
+  run->add_option("--shard", args->shard,
+                  "Run only shard I of N (runs r with r mod N = I), e.g. 0/4")
+      ->type_name("I/N");
+  run->add_flag("--no-space-check", args->no_space_check,
+                "Start even if the results are estimated larger than the free disk space");
+  run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  return {run, [args, output, &session] {
+            args->output_given = output->count() > 0;
+            return run_sweep(*args, session);
+          }};
+}
+
+}  // namespace orgsim::cli::detail

@@ -1,0 +1,95 @@
+// `orgsim slurm`: prints an sbatch script that runs an experiment's shards as a Slurm job array,
+// then merges them in a dependent job.
+#include "command.hpp"
+#include "common.hpp"
+
+#include "orgsim/core/error.hpp"
+#include "orgsim/experiments/runner.hpp"
+#include "orgsim/experiments/slurm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace orgsim::cli::detail {
+
+namespace {
+
+struct SlurmArgs {
+  std::string file, output, partition, time, memory;
+  std::vector<std::string> sets;
+  std::size_t array = 0;
+  std::size_t cpus = 1;
+};
+
+/// Three times the estimate per task, at least ten minutes, as HH:MM:00.
+std::string default_time_limit(const experiments::ExperimentSpec& spec, const SlurmArgs& args) {
+  const double seconds = std::max(600.0, 3.0 * experiments::estimate_cpu_seconds(spec) /
+                                             static_cast<double>(args.array * args.cpus));
+  const auto total = static_cast<long long>(std::ceil(seconds / 60.0)) * 60;
+  char text[32];
+  std::snprintf(text, sizeof text, "%02lld:%02lld:00", total / 3600, (total % 3600) / 60);
+  return text;
+}
+
+int slurm(const SlurmArgs& args, const Session& session) {
+  if (args.file.empty())
+    throw UsageError("slurm needs an experiment file (the cluster runs a copy of nothing else)");
+  const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  if (args.array == 0 || args.array > spec.run_count()) {
+    throw UsageError("--array " + std::to_string(args.array) + ": expected 1 to " +
+                     std::to_string(spec.run_count()) + " shards (the experiment has " +
+                     std::to_string(spec.run_count()) + " runs)");
+  }
+  namespace fs = std::filesystem;
+  experiments::SlurmOptions o;
+  std::error_code error;
+  o.orgsim = fs::canonical("/proc/self/exe", error).string();
+  if (error) o.orgsim = fs::absolute(session.program_name).string();
+  o.experiment = fs::absolute(args.file).lexically_normal().string();
+  const std::string output =
+      args.output.empty() ? fs::path(args.file).stem().string() + ".h5" : args.output;
+  if (!output.ends_with(".h5"))
+    throw UsageError("-o " + output + ": the merged results file must end in .h5");
+  o.output = fs::absolute(output).lexically_normal().string();
+  o.sets = args.sets;
+  o.name = spec.name;
+  o.shards = args.array;
+  o.runs = spec.run_count();
+  o.partition = args.partition;
+  o.cpus = args.cpus;
+  o.memory = args.memory;
+  o.time = args.time.empty() ? default_time_limit(spec, args) : args.time;
+  if (args.array > 1000) {
+    std::cerr
+        << "orgsim: note: many clusters cap job arrays at 1001 tasks (MaxArraySize); check yours\n";
+  }
+  std::cout << experiments::sbatch_script(o);
+  return 0;
+}
+
+}  // namespace
+
+Command add_slurm_command(CLI::App& app, const Session& session) {
+  auto args = std::make_shared<SlurmArgs>();
+  auto* command = app.add_subcommand(
+      "slurm", "Print an sbatch script: the shards as a job array, then a dependent merge");
+  command->add_option("file", args->file, "Experiment file (TOML)")->required();
+  command->add_option("--array", args->array, "Number of shards (array tasks)")->required();
+  command->add_option("-o,--output", args->output, "Merged results file (default: <file stem>.h5)");
+  command->add_option("--partition", args->partition, "Slurm partition (default: the cluster's)");
+  command->add_option("--time", args->time,
+                      "Time limit per task, e.g. 02:00:00 (default: 3 x the estimate)");
+  command->add_option("--cpus", args->cpus, "CPUs per task (orgsim --threads)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  command->add_option("--mem", args->memory, "Memory per task, e.g. 4G (default: the cluster's)");
+  command->add_option("--set", args->sets, "Override a key (repeatable), passed to every shard")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  return {command, [args, &session] { return slurm(*args, session); }};
+}
+
+}  // namespace orgsim::cli::detail
