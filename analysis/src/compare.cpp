@@ -78,6 +78,131 @@ const std::vector<std::string>& verdict_categories() {
   return categories;
 }
 
+namespace {
+
+/// Runs pair up by replication and by the values of every swept parameter other than the
+/// compared one: with common random numbers such runs saw the same random events.
+class Pairing {
+ public:
+  Pairing(const experiments::ResultsReader& results, const std::string& by)
+      : results_(results), by_(by), swept_(results.parameter_columns()),
+        replication_(results.run_column("replication")) {}
+
+  using Key = std::pair<std::vector<std::string>, std::size_t>;
+
+  [[nodiscard]] Key key(std::size_t run) const {
+    std::vector<std::string> others;
+    for (const auto& s : swept_) {
+      if (s != by_) others.push_back(results_.run_column(s)->format(run));
+    }
+    return std::make_pair(others, static_cast<std::size_t>(replication_->numbers[run]));
+  }
+
+ private:
+  const experiments::ResultsReader& results_;
+  std::string by_;
+  std::vector<std::string> swept_;
+  const experiments::RunColumn* replication_;
+};
+
+/// The values of a run column in order of first appearance (design order).
+std::vector<std::string> distinct_values(const experiments::ResultsReader& results,
+                                         const experiments::RunColumn& column) {
+  std::vector<std::string> values;
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    const std::string v = column.format(run);
+    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+  }
+  return values;
+}
+
+/// The paired values of one design: x[k], b[k] and their differences per metric k.
+struct PairedValues {
+  std::size_t pairs = 0;
+  std::vector<std::vector<double>> design, baseline, difference;
+};
+
+/// What compare() shares between designs.
+struct ComparisonInput {
+  const experiments::ResultsReader& results;
+  const experiments::RunColumn* column;  ///< the compared parameter
+  const experiments::RunColumn* status;
+  std::vector<std::string> metrics;
+  std::vector<std::vector<double>> value;  ///< value[run][k] at the window
+  Pairing pairing;
+  std::map<Pairing::Key, std::size_t> baseline_run;  ///< the complete baseline run of each pair key
+};
+
+PairedValues paired_values(const ComparisonInput& in, const std::string& design) {
+  const std::size_t metrics = in.metrics.size();
+  PairedValues p{0, std::vector<std::vector<double>>(metrics), std::vector<std::vector<double>>(metrics),
+                 std::vector<std::vector<double>>(metrics)};
+  for (std::size_t run = 0; run < in.results.run_count(); ++run) {
+    if (in.status->numbers[run] != 1 || in.column->format(run) != design) continue;
+    const auto partner = in.baseline_run.find(in.pairing.key(run));
+    if (partner == in.baseline_run.end()) continue;
+    ++p.pairs;
+    for (std::size_t k = 0; k < metrics; ++k) {
+      const double xv = in.value[run][k];
+      const double bv = in.value[partner->second][k];
+      p.design[k].push_back(xv);
+      p.baseline[k].push_back(bv);
+      p.difference[k].push_back(xv - bv);  // NaN when either is NaN (skipped by estimate)
+    }
+  }
+  return p;
+}
+
+MetricComparison compare_metric(const std::string& metric, const PairedValues& p, std::size_t k, double confidence) {
+  MetricComparison m;
+  m.metric = metric;
+  const auto info = agents::find_metric(m.metric);
+  m.category = info ? std::string(agents::metric_table()[*info].category) : std::string();
+  m.direction = better_direction(m.metric);
+  m.design = estimate(p.design[k], confidence);
+  m.baseline = estimate(p.baseline[k], confidence);
+  m.difference = estimate(p.difference[k], confidence);
+  if (m.direction != 0 && m.difference.n >= 2 && !std::isnan(m.difference.ci_low)) {
+    if (m.difference.ci_low > 0) m.verdict = m.direction;
+    if (m.difference.ci_high < 0) m.verdict = -m.direction;
+  }
+  return m;
+}
+
+/// Per verdict_categories(): "better", "worse", "mixed", "same" or "" (no metric with an interval).
+std::vector<std::string> category_verdicts(const std::vector<MetricComparison>& metrics) {
+  std::vector<std::string> verdicts;
+  for (const std::string& category : verdict_categories()) {
+    bool measured = false, better = false, worse = false;
+    for (const auto& m : metrics) {
+      if (m.category != category || m.direction == 0 || m.difference.n < 2) continue;  // no interval, no verdict
+      measured = true;
+      better |= m.verdict > 0;
+      worse |= m.verdict < 0;
+    }
+    verdicts.push_back(!measured ? "" : better && worse ? "mixed" : better ? "better" : worse ? "worse" : "same");
+  }
+  return verdicts;
+}
+
+/// The metrics to compare: the requested ones, or ("all" or none) every metric with a better
+/// direction, the headline metrics shown unless "all" was asked for.
+std::vector<std::string> compared_metrics(const experiments::ResultsReader& results, std::vector<std::string> metrics,
+                                          Comparison& c, bool& all_metrics) {
+  const bool show_all = metrics.size() == 1 && metrics[0] == "all";
+  if (show_all) metrics.clear();
+  all_metrics = metrics.empty();
+  if (all_metrics && !show_all) c.shown = headline_metrics();
+  if (all_metrics) {
+    for (const auto& name : results.metric_names()) {
+      if (better_direction(name) != 0) metrics.push_back(name);
+    }
+  }
+  return metrics;
+}
+
+}  // namespace
+
 Comparison compare(const experiments::ResultsReader& results, const std::string& by, const std::string& baseline,
                    std::vector<std::string> metrics, const Window& window) {
   const auto swept = results.parameter_columns();
@@ -85,15 +210,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     throw UsageError("cannot compare by '" + by + "'; the swept parameters are: " + detail::join(swept));
   }
   const auto* column = results.run_column(by);
-  const auto* status = results.run_column("status");
-  const auto* replication = results.run_column("replication");
-
-  // Values of the compared parameter in design order.
-  std::vector<std::string> values;
-  for (std::size_t run = 0; run < results.run_count(); ++run) {
-    const std::string v = column->format(run);
-    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
-  }
+  const std::vector<std::string> values = distinct_values(results, *column);
   Comparison c;
   c.parameter = by;
   c.window = window;
@@ -101,80 +218,30 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
     throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + detail::join(values));
   }
-
-  const bool show_all = metrics.size() == 1 && metrics[0] == "all";
-  if (show_all) metrics.clear();
-  const bool all_metrics = metrics.empty();
-  if (all_metrics && !show_all) c.shown = headline_metrics();
-  if (all_metrics) {
-    for (const auto& name : results.metric_names()) {
-      if (better_direction(name) != 0) metrics.push_back(name);
-    }
-  }
+  bool all_metrics = false;
+  metrics = compared_metrics(results, std::move(metrics), c, all_metrics);
   const std::vector<std::size_t> index = metric_indices(results, metrics);
-  const std::vector<std::vector<double>> value = run_values(results, index, window);
-
-  // A pair: the same replication with every other swept parameter the same.
-  std::map<std::pair<std::vector<std::string>, std::size_t>, std::size_t> baseline_run;
-  auto pair_key = [&](std::size_t run) {
-    std::vector<std::string> others;
-    for (const auto& s : swept) {
-      if (s != by) others.push_back(results.run_column(s)->format(run));
-    }
-    return std::make_pair(others, static_cast<std::size_t>(replication->numbers[run]));
-  };
+  ComparisonInput in{results, column, results.run_column("status"), metrics, run_values(results, index, window),
+                     Pairing(results, by), {}};
   for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (status->numbers[run] == 1 && column->format(run) == c.baseline) baseline_run.emplace(pair_key(run), run);
+    if (in.status->numbers[run] == 1 && column->format(run) == c.baseline) in.baseline_run.emplace(in.pairing.key(run), run);
   }
-
   for (const std::string& v : values) {
     if (v == c.baseline) continue;
     DesignComparison d;
     d.value = v;
-    std::vector<std::vector<double>> x(index.size()), b(index.size()), diff(index.size());
-    for (std::size_t run = 0; run < results.run_count(); ++run) {
-      if (status->numbers[run] != 1 || column->format(run) != v) continue;
-      const auto partner = baseline_run.find(pair_key(run));
-      if (partner == baseline_run.end()) continue;
-      ++d.pairs;
-      for (std::size_t k = 0; k < index.size(); ++k) {
-        const double xv = value[run][k];
-        const double bv = value[partner->second][k];
-        x[k].push_back(xv);
-        b[k].push_back(bv);
-        diff[k].push_back(xv - bv);  // NaN when either is NaN (skipped by estimate)
-      }
-    }
+    const PairedValues p = paired_values(in, v);
+    d.pairs = p.pairs;
     if (d.pairs == 0) {
       throw UsageError("no run of " + by + " = " + v + " pairs with a baseline run (same replication and the same " +
                        "other swept parameters): compare needs a grid or list design");
     }
-    for (std::size_t k = 0; k < index.size(); ++k) {
-      MetricComparison m;
-      m.metric = metrics[k];
-      const auto info = agents::find_metric(m.metric);
-      m.category = info ? std::string(agents::metric_table()[*info].category) : std::string();
-      m.direction = better_direction(m.metric);
-      m.design = estimate(x[k], c.confidence);
-      m.baseline = estimate(b[k], c.confidence);
-      m.difference = estimate(diff[k], c.confidence);
-      if (m.direction != 0 && m.difference.n >= 2 && !std::isnan(m.difference.ci_low)) {
-        if (m.difference.ci_low > 0) m.verdict = m.direction;
-        if (m.difference.ci_high < 0) m.verdict = -m.direction;
-      }
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+      MetricComparison m = compare_metric(metrics[k], p, k, c.confidence);
       if (all_metrics && m.design.n == 0 && m.baseline.n == 0) continue;  // submodel switched off
-      d.metrics.push_back(m);
+      d.metrics.push_back(std::move(m));
     }
-    for (const std::string& category : verdict_categories()) {
-      bool measured = false, better = false, worse = false;
-      for (const auto& m : d.metrics) {
-        if (m.category != category || m.direction == 0 || m.difference.n < 2) continue;  // no interval, no verdict
-        measured = true;
-        better |= m.verdict > 0;
-        worse |= m.verdict < 0;
-      }
-      d.categories.push_back(!measured ? "" : better && worse ? "mixed" : better ? "better" : worse ? "worse" : "same");
-    }
+    d.categories = category_verdicts(d.metrics);
     c.designs.push_back(std::move(d));
   }
   if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");

@@ -50,6 +50,19 @@ Terminal terminal_for(const std::filesystem::path& output) {
   throw UsageError("cannot draw '" + output.string() + "': the file name must end in .svg or .png");
 }
 
+/// The script's first lines: terminal (from the extension), output, encoding and title.
+std::string preamble(const std::filesystem::path& output, const std::string& title) {
+  std::ostringstream g;
+  if (terminal_for(output) == Terminal::svg) {
+    g << "set terminal svg size 760,500 dynamic font 'sans,13' background rgb 'white'\n";
+  } else {
+    g << "set terminal pngcairo size 1140,750 font 'sans,13' background rgb 'white'\n";
+  }
+  g << "set output " << quoted(output.string()) << "\nset encoding utf8\nset title " << quoted(title)
+    << " noenhanced\n";
+  return g.str();
+}
+
 // The swept parameters, other than `fixed`, that take more than one value among the runs of one
 // combination of `fixed` (what a point or line averages over), comma-separated.
 std::string mixed_parameters(const experiments::ResultsReader& results, const std::vector<std::string>& fixed) {
@@ -68,6 +81,20 @@ std::string mixed_parameters(const experiments::ResultsReader& results, const st
     if (mixed) out += (out.empty() ? "" : ", ") + name;
   }
   return out;
+}
+
+/// Numeric x values left to right (stable: equal x keep their order).
+void sort_by_x(Series& s) {
+  std::vector<std::size_t> order(s.x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return std::stod(s.x[a]) < std::stod(s.x[b]); });
+  Series sorted{s.label, {}, {}};
+  for (std::size_t i : order) {
+    sorted.x.push_back(s.x[i]);
+    sorted.y.push_back(s.y[i]);
+  }
+  s = std::move(sorted);
 }
 
 }  // namespace
@@ -113,18 +140,7 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
     s.y.push_back(group.estimates[0]);
   }
   if (!chart.categorical_x) {
-    for (Series& s : chart.series) {  // numeric x: left to right
-      std::vector<std::size_t> order(s.x.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return std::stod(s.x[a]) < std::stod(s.x[b]); });
-      Series sorted{s.label, {}, {}};
-      for (std::size_t i : order) {
-        sorted.x.push_back(s.x[i]);
-        sorted.y.push_back(s.y[i]);
-      }
-      s = std::move(sorted);
-    }
+    for (Series& s : chart.series) sort_by_x(s);
   }
   return chart;
 }
@@ -206,40 +222,22 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
   return chart;
 }
 
-std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output) {
-  std::ostringstream g;
-  if (terminal_for(output) == Terminal::svg) {
-    g << "set terminal svg size 760,500 dynamic font 'sans,13' background rgb 'white'\n";
-  } else {
-    g << "set terminal pngcairo size 1140,750 font 'sans,13' background rgb 'white'\n";
-  }
-  g << "set output " << quoted(output.string()) << "\n"
-    << "set encoding utf8\n"
-    << "set title " << quoted(chart.title) << " noenhanced\n"
-    << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
-    << "set ylabel " << quoted(chart.y_label) << " noenhanced\n"
-    << "set grid lc rgb '#dddddd'\n"
-    << "set border 3\nset tics nomirror\n"
-    << "set autoscale xfix\n"
-    << "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
-  if (chart.key_title.empty()) {
-    g << "unset key\n";
-  } else {
-    g << "set key below box title " << quoted(chart.key_title) << " noenhanced\n";
-  }
+namespace {
 
-  // Categories keep their order of first appearance across all series.
+/// The x categories of a chart with named x values, in order of first appearance across series.
+std::vector<std::string> x_categories(const LineChart& chart) {
   std::vector<std::string> categories;
-  if (chart.categorical_x) {
-    for (const Series& s : chart.series) {
-      for (const std::string& x : s.x) {
-        if (std::find(categories.begin(), categories.end(), x) == categories.end()) categories.push_back(x);
-      }
+  if (!chart.categorical_x) return categories;
+  for (const Series& s : chart.series) {
+    for (const std::string& x : s.x) {
+      if (std::find(categories.begin(), categories.end(), x) == categories.end()) categories.push_back(x);
     }
-    g << "set xtics (";
-    for (std::size_t i = 0; i < categories.size(); ++i) g << (i ? ", " : "") << quoted(categories[i]) << ' ' << i;
-    g << ") noenhanced\n";
   }
+  return categories;
+}
+
+/// One inline data block per series ($s0, $s1, ...): x, mean, low, high.
+void write_series_data(std::ostream& g, const LineChart& chart, const std::vector<std::string>& categories) {
   for (std::size_t k = 0; k < chart.series.size(); ++k) {
     const Series& s = chart.series[k];
     g << "$s" << k << " << EOD\n";
@@ -256,6 +254,10 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
     }
     g << "EOD\n";
   }
+}
+
+/// The plot command: a band and a line per series, or error bars (joined or not).
+void write_plot_command(std::ostream& g, const LineChart& chart) {
   g << "plot ";
   for (std::size_t k = 0; k < chart.series.size(); ++k) {
     g << (k ? ", \\\n     " : "");
@@ -270,6 +272,36 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
     g << " title " << quoted(chart.series[k].label) << " noenhanced";
   }
   g << "\nunset output\n";
+}
+
+}  // namespace
+
+std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output) {
+  std::ostringstream g;
+  g << preamble(output, chart.title) << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
+    << "set ylabel " << quoted(chart.y_label) << " noenhanced\n"
+    << "set grid lc rgb '#dddddd'\n"
+    << "set border 3\nset tics nomirror\n"
+    << "set autoscale xfix\n"
+    << "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+  if (chart.key_title.empty()) {
+    g << "unset key\n";
+  } else {
+    g << "set key below box title " << quoted(chart.key_title) << " noenhanced\n";
+  }
+  const std::vector<std::string> categories = x_categories(chart);
+  if (chart.categorical_x) {
+    g << "set xtics (";
+    // These ticks have always been written with std::quoted (double quotes, backslash escapes):
+    // overload resolution picked it over quoted() for a non-const string. Kept, so that scripts
+    // stay byte-identical; gnuplot reads both forms.
+    for (std::size_t i = 0; i < categories.size(); ++i) {
+      g << (i ? ", " : "") << std::quoted(categories[i]) << ' ' << i;
+    }
+    g << ") noenhanced\n";
+  }
+  write_series_data(g, chart, categories);
+  write_plot_command(g, chart);
   return g.str();
 }
 
@@ -345,18 +377,6 @@ std::string svg_string(const Chart& chart) {
   std::filesystem::remove(path, ignored);
   if (svg.empty()) throw UsageError("gnuplot drew nothing for " + chart.title);
   return svg;
-}
-
-std::string preamble(const std::filesystem::path& output, const std::string& title) {
-  std::ostringstream g;
-  if (terminal_for(output) == Terminal::svg) {
-    g << "set terminal svg size 760,500 dynamic font 'sans,13' background rgb 'white'\n";
-  } else {
-    g << "set terminal pngcairo size 1140,750 font 'sans,13' background rgb 'white'\n";
-  }
-  g << "set output " << quoted(output.string()) << "\nset encoding utf8\nset title " << quoted(title)
-    << " noenhanced\n";
-  return g.str();
 }
 
 }  // namespace

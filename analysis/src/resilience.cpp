@@ -61,6 +61,75 @@ RunResilience run_resilience(const std::vector<std::int64_t>& ticks, const std::
   return r;
 }
 
+namespace {
+
+/// The grouping columns (`by` empty: every swept parameter). @throws UsageError for another name.
+std::vector<const experiments::RunColumn*> group_columns(const experiments::ResultsReader& results,
+                                                         std::vector<std::string>& by) {
+  if (by.empty()) by = results.parameter_columns();
+  std::vector<const experiments::RunColumn*> columns;
+  for (const auto& b : by) {
+    const auto* column = results.run_column(b);
+    const auto swept = results.parameter_columns();
+    if (!column || std::find(swept.begin(), swept.end(), b) == swept.end()) {
+      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + detail::join(swept));
+    }
+    columns.push_back(column);
+  }
+  return columns;
+}
+
+/// One complete run's recorded ticks (the last one where an early stop ended it), the metric's
+/// values at them, and its first shock (-1: none).
+struct RunSeries {
+  std::vector<std::int64_t> ticks;
+  std::vector<double> values;
+  std::int64_t shock_tick = -1;
+};
+
+RunSeries run_series(const experiments::ResultsReader& results, std::size_t run, std::size_t metric,
+                     std::size_t shock) {
+  const std::size_t width = results.metric_names().size();
+  const auto& grid_ticks = results.tick_of_row();
+  const std::vector<double> all = results.run_metrics(run);
+  const auto rows = static_cast<std::size_t>(results.run_column("rows")->numbers[run]);
+  RunSeries s;
+  s.ticks.assign(grid_ticks.begin(), grid_ticks.begin() + static_cast<std::ptrdiff_t>(rows));
+  s.ticks.back() = static_cast<std::int64_t>(results.run_column("ticks_run")->numbers[run]);  // an early stop
+  s.values.resize(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    s.values[r] = all[r * width + metric];
+    if (s.shock_tick < 0 && r > 0 && all[r * width + shock] > 0) s.shock_tick = s.ticks[r];
+  }
+  return s;
+}
+
+/// Fills the group's statistics from its runs.
+void summarize_group(ResilienceGroup& group, const std::vector<RunResilience>& members) {
+  std::vector<double> drop, relative, recovery, ranked;
+  for (const auto& r : members) {
+    ++group.runs;
+    drop.push_back(r.drop);
+    relative.push_back(r.relative_drop);
+    if (r.recovered) {
+      ++group.recovered;
+      recovery.push_back(static_cast<double>(r.recovery_ticks));
+      ranked.push_back(static_cast<double>(r.recovery_ticks));
+    } else {
+      ranked.push_back(std::numeric_limits<double>::infinity());
+    }
+  }
+  group.drop = estimate(drop);
+  group.relative_drop = estimate(relative);
+  group.recovery_ticks = estimate(recovery);
+  std::sort(ranked.begin(), ranked.end());
+  const double median = ranked.size() % 2 ? ranked[ranked.size() / 2]
+                                          : 0.5 * (ranked[ranked.size() / 2 - 1] + ranked[ranked.size() / 2]);
+  group.median_recovery = std::isfinite(median) ? median : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
 Resilience resilience(const experiments::ResultsReader& results, const std::string& metric, double tolerance,
                       std::vector<std::string> by) {
   const std::size_t k = metric_indices(results, {metric}).front();
@@ -74,44 +143,23 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
   const auto shock_at = std::find(names.begin(), names.end(), "shock");
   if (shock_at == names.end()) throw UsageError("the results file has no 'shock' metric to find shocks with");
   const auto shock = static_cast<std::size_t>(shock_at - names.begin());
-  if (by.empty()) by = results.parameter_columns();
-  std::vector<const experiments::RunColumn*> columns;
-  for (const auto& b : by) {
-    const auto* column = results.run_column(b);
-    const auto swept = results.parameter_columns();
-    if (!column || std::find(swept.begin(), swept.end(), b) == swept.end()) {
-      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + detail::join(swept));
-    }
-    columns.push_back(column);
-  }
+  const std::vector<const experiments::RunColumn*> columns = group_columns(results, by);
 
   Resilience out;
   out.metric = metric;
   out.tolerance = tolerance;
   out.group_by = by;
   const auto* status = results.run_column("status");
-  const auto* rows_column = results.run_column("rows");
-  const std::size_t width = names.size();
-  const auto& grid_ticks = results.tick_of_row();
   std::map<std::vector<std::string>, std::size_t> group_of;
   std::vector<std::vector<RunResilience>> members;
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (status->numbers[run] != 1) continue;
-    const std::vector<double> all = results.run_metrics(run);
-    const auto rows = static_cast<std::size_t>(rows_column->numbers[run]);
-    std::vector<std::int64_t> ticks(grid_ticks.begin(), grid_ticks.begin() + static_cast<std::ptrdiff_t>(rows));
-    ticks.back() = static_cast<std::int64_t>(results.run_column("ticks_run")->numbers[run]);  // an early stop
-    std::vector<double> values(rows);
-    std::int64_t shock_tick = -1;
-    for (std::size_t r = 0; r < rows; ++r) {
-      values[r] = all[r * width + k];
-      if (shock_tick < 0 && r > 0 && all[r * width + shock] > 0) shock_tick = ticks[r];
-    }
-    if (shock_tick < 0) {
+    const RunSeries series = run_series(results, run, k, shock);
+    if (series.shock_tick < 0) {
       ++out.runs_without_shock;
       continue;
     }
-    RunResilience rr = run_resilience(ticks, values, shock_tick, tolerance, direction);
+    RunResilience rr = run_resilience(series.ticks, series.values, series.shock_tick, tolerance, direction);
     rr.run = run;
     std::vector<std::string> key;
     for (const auto* c : columns) key.push_back(c->format(run));
@@ -127,29 +175,7 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
     throw UsageError("no complete run has a shock (the 'shock' metric is 0 in every recorded row; record every tick "
                      "around the shock with [output] every = 1)");
   }
-  for (std::size_t g = 0; g < out.groups.size(); ++g) {
-    ResilienceGroup& group = out.groups[g];
-    std::vector<double> drop, relative, recovery, ranked;
-    for (const auto& r : members[g]) {
-      ++group.runs;
-      drop.push_back(r.drop);
-      relative.push_back(r.relative_drop);
-      if (r.recovered) {
-        ++group.recovered;
-        recovery.push_back(static_cast<double>(r.recovery_ticks));
-        ranked.push_back(static_cast<double>(r.recovery_ticks));
-      } else {
-        ranked.push_back(std::numeric_limits<double>::infinity());
-      }
-    }
-    group.drop = estimate(drop);
-    group.relative_drop = estimate(relative);
-    group.recovery_ticks = estimate(recovery);
-    std::sort(ranked.begin(), ranked.end());
-    const double median = ranked.size() % 2 ? ranked[ranked.size() / 2]
-                                            : 0.5 * (ranked[ranked.size() / 2 - 1] + ranked[ranked.size() / 2]);
-    group.median_recovery = std::isfinite(median) ? median : std::numeric_limits<double>::quiet_NaN();
-  }
+  for (std::size_t g = 0; g < out.groups.size(); ++g) summarize_group(out.groups[g], members[g]);
   return out;
 }
 

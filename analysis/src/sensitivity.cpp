@@ -128,13 +128,14 @@ std::vector<MorrisIndex> morris_indices(const std::vector<std::vector<double>>& 
   return out;
 }
 
-SensitivityResult sensitivity(const experiments::ResultsReader& results, std::vector<std::string> metrics,
-                              const Window& window, std::size_t bootstrap) {
+namespace {
+
+/// The experiment of a saltelli or morris sweep. @throws UsageError for another design.
+experiments::ExperimentSpec sensitivity_experiment(const experiments::ResultsReader& results) {
   const std::optional<std::string> text = results.attribute("experiment");
   if (!text) throw UsageError("the results file does not record its experiment; cannot tell its design");
-  const experiments::ExperimentSpec spec = experiments::parse_experiment(*text, "the results file's experiment");
-  const experiments::Design& design = spec.design;
-  const auto kind = design.kind;
+  experiments::ExperimentSpec spec = experiments::parse_experiment(*text, "the results file's experiment");
+  const auto kind = spec.design.kind;
   if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris) {
     throw UsageError(std::string("sensitivity needs a saltelli sweep (Sobol indices) or a morris sweep (elementary "
                                  "effects); this file's design is ") +
@@ -142,84 +143,117 @@ SensitivityResult sensitivity(const experiments::ResultsReader& results, std::ve
                                                             : std::string(experiments::design_kind_name(kind))) +
                      " (see docs/experiment-files.md, [sweep.saltelli] and [sweep.morris])");
   }
+  return spec;
+}
+
+/// Each design point's output per metric: the mean over its complete runs (NaN when it has none).
+class PointOutputs {
+ public:
+  PointOutputs(const experiments::ResultsReader& results, const std::vector<std::size_t>& index, const Window& window,
+               std::size_t points)
+      : sum_(points, std::vector<double>(index.size(), 0.0)),
+        count_(points, std::vector<std::size_t>(index.size(), 0)) {
+    const std::vector<std::vector<double>> values = run_values(results, index, window);
+    const auto* point_column = results.run_column("design_point");
+    for (std::size_t run = 0; run < results.run_count(); ++run) {
+      if (values[run].empty()) continue;  // incomplete
+      const auto point = static_cast<std::size_t>(point_column->numbers[run]);
+      if (point >= points) continue;
+      for (std::size_t m = 0; m < index.size(); ++m) {
+        if (std::isnan(values[run][m])) continue;
+        sum_[point][m] += values[run][m];
+        ++count_[point][m];
+      }
+    }
+  }
+
+  /// The output of design point `point` for metric `m`.
+  double operator()(std::size_t point, std::size_t m) const {
+    return count_[point][m] ? sum_[point][m] / static_cast<double>(count_[point][m])
+                            : std::numeric_limits<double>::quiet_NaN();
+  }
+
+ private:
+  std::vector<std::vector<double>> sum_;
+  std::vector<std::vector<std::size_t>> count_;
+};
+
+/// Sobol indices of metric `m` from the base samples whose k + 2 points all have an output.
+void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec, const PointOutputs& output,
+               std::size_t m, std::size_t bootstrap) {
+  const std::size_t k = spec.design.parameters.size();
+  std::vector<double> y_a, y_b;
+  std::vector<std::vector<double>> y_ab(k);
+  std::size_t dropped = 0;
+  for (std::size_t j = 0; j < spec.design.samples; ++j) {
+    const std::size_t base = j * (k + 2);
+    bool complete = true;
+    for (std::size_t b = 0; b < k + 2; ++b) complete &= !std::isnan(output(base + b, m));
+    if (!complete) {
+      ++dropped;
+      continue;
+    }
+    y_a.push_back(output(base, m));
+    y_b.push_back(output(base + 1, m));
+    for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(base + 2 + i, m));
+  }
+  if (y_a.size() < 2) {
+    throw UsageError("too few complete base samples for Sobol indices of " + r.metrics[m] + " (" +
+                     std::to_string(y_a.size()) + "; the metric may be off in this experiment)");
+  }
+  r.samples_used = y_a.size();
+  r.samples_dropped = dropped;
+  r.sobol.push_back(sobol_indices(y_a, y_b, y_ab, bootstrap, spec.seed));
+}
+
+/// Morris statistics of metric `m` from the trajectories whose k + 1 points all have an output.
+void add_morris(SensitivityResult& r, const experiments::Design& design, const PointOutputs& output, std::size_t m) {
+  const std::size_t k = design.parameters.size();
+  const double delta = static_cast<double>(design.levels) / (2.0 * (design.levels - 1));
+  std::vector<std::vector<double>> effects(k);
+  std::size_t used = 0, dropped = 0;
+  for (std::size_t t = 0; t < design.samples; ++t) {
+    const std::size_t base = t * (k + 1);
+    bool complete = !std::isnan(output(base, m));
+    for (std::size_t step = 1; step <= k; ++step) complete &= !std::isnan(output(base + step, m));
+    if (!complete) {
+      ++dropped;
+      continue;
+    }
+    ++used;
+    for (std::size_t step = 1; step <= k; ++step) {
+      const std::size_t moved = design.block_of(base + step) - 1;  // block i: parameter i (1-based) moved
+      effects[moved].push_back((output(base + step, m) - output(base + step - 1, m)) / delta);
+    }
+  }
+  if (used == 0) throw UsageError("no complete trajectory for Morris effects of " + r.metrics[m]);
+  r.samples_used = used;
+  r.samples_dropped = dropped;
+  r.morris.push_back(morris_indices(effects));
+}
+
+}  // namespace
+
+SensitivityResult sensitivity(const experiments::ResultsReader& results, std::vector<std::string> metrics,
+                              const Window& window, std::size_t bootstrap) {
+  const experiments::ExperimentSpec spec = sensitivity_experiment(results);
+  const experiments::Design& design = spec.design;
+  const bool saltelli = design.kind == experiments::DesignKind::saltelli;
   if (metrics.empty()) metrics = {"strategic_fit"};
   const std::vector<std::size_t> index = metric_indices(results, metrics);
-  const std::size_t k = design.parameters.size();
-  const std::size_t points = design.size();
 
   SensitivityResult r;
-  r.method = kind == experiments::DesignKind::saltelli ? "sobol" : "morris";
+  r.method = saltelli ? "sobol" : "morris";
   for (const auto* p : design.parameters) r.parameters.push_back(std::string(p->name));
   r.metrics = metrics;
   r.window = window;
-  r.bootstrap = kind == experiments::DesignKind::saltelli ? bootstrap : 0;
-
-  // Output of each design point: mean over its complete runs (NaN when it has none).
-  const std::vector<std::vector<double>> values = run_values(results, index, window);
-  const auto* point_column = results.run_column("design_point");
-  std::vector<std::vector<double>> sum(points, std::vector<double>(index.size(), 0.0));
-  std::vector<std::vector<std::size_t>> count(points, std::vector<std::size_t>(index.size(), 0));
-  for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (values[run].empty()) continue;  // incomplete
-    const auto point = static_cast<std::size_t>(point_column->numbers[run]);
-    if (point >= points) continue;
-    for (std::size_t m = 0; m < index.size(); ++m) {
-      if (std::isnan(values[run][m])) continue;
-      sum[point][m] += values[run][m];
-      ++count[point][m];
-    }
-  }
-  auto output = [&](std::size_t point, std::size_t m) {
-    return count[point][m] ? sum[point][m] / static_cast<double>(count[point][m])
-                           : std::numeric_limits<double>::quiet_NaN();
-  };
-
+  r.bootstrap = saltelli ? bootstrap : 0;
+  const PointOutputs output(results, index, window, design.size());
   for (std::size_t m = 0; m < index.size(); ++m) {
-    if (r.method == "sobol") {
-      std::vector<double> y_a, y_b;
-      std::vector<std::vector<double>> y_ab(k);
-      std::size_t dropped = 0;
-      for (std::size_t j = 0; j < design.samples; ++j) {
-        const std::size_t base = j * (k + 2);
-        bool complete = true;
-        for (std::size_t b = 0; b < k + 2; ++b) complete &= !std::isnan(output(base + b, m));
-        if (!complete) {
-          ++dropped;
-          continue;
-        }
-        y_a.push_back(output(base, m));
-        y_b.push_back(output(base + 1, m));
-        for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(base + 2 + i, m));
-      }
-      if (y_a.size() < 2) {
-        throw UsageError("too few complete base samples for Sobol indices of " + metrics[m] + " (" +
-                         std::to_string(y_a.size()) + "; the metric may be off in this experiment)");
-      }
-      r.samples_used = y_a.size();
-      r.samples_dropped = dropped;
-      r.sobol.push_back(sobol_indices(y_a, y_b, y_ab, bootstrap, spec.seed));
+    if (saltelli) {
+      add_sobol(r, spec, output, m, bootstrap);
     } else {
-      const double delta = static_cast<double>(design.levels) / (2.0 * (design.levels - 1));
-      std::vector<std::vector<double>> effects(k);
-      std::size_t used = 0, dropped = 0;
-      for (std::size_t t = 0; t < design.samples; ++t) {
-        const std::size_t base = t * (k + 1);
-        bool complete = !std::isnan(output(base, m));
-        for (std::size_t step = 1; step <= k; ++step) complete &= !std::isnan(output(base + step, m));
-        if (!complete) {
-          ++dropped;
-          continue;
-        }
-        ++used;
-        for (std::size_t step = 1; step <= k; ++step) {
-          const std::size_t moved = design.block_of(base + step) - 1;  // block i: parameter i (1-based) moved
-          effects[moved].push_back((output(base + step, m) - output(base + step - 1, m)) / delta);
-        }
-      }
-      if (used == 0) throw UsageError("no complete trajectory for Morris effects of " + metrics[m]);
-      r.samples_used = used;
-      r.samples_dropped = dropped;
-      r.morris.push_back(morris_indices(effects));
+      add_morris(r, design, output, m);
     }
   }
   return r;

@@ -141,14 +141,11 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
   return out;
 }
 
-Summary summarize(const experiments::ResultsReader& results, std::vector<std::string> by,
-                  std::vector<std::string> metrics, const Window& window) {
-  Summary summary;
-  summary.window = window;
-  const bool all_metrics = metrics.empty();
-  if (all_metrics) metrics = results.metric_names();
-  const std::vector<std::size_t> metric_index = metric_indices(results, metrics);
-  if (by.empty()) by = results.parameter_columns();
+namespace {
+
+/// The grouping columns; records in `summary` which hold numbers. @throws UsageError for an unknown name.
+std::vector<const experiments::RunColumn*> grouping_columns(const experiments::ResultsReader& results,
+                                                            const std::vector<std::string>& by, Summary& summary) {
   std::vector<const experiments::RunColumn*> columns;
   for (const auto& b : by) {
     const auto* column = results.run_column(b);
@@ -159,6 +156,41 @@ Summary summarize(const experiments::ResultsReader& results, std::vector<std::st
     columns.push_back(column);
     summary.group_numeric.push_back(!column->is_text);
   }
+  return columns;
+}
+
+/// Leaves out the metrics of switched-off submodels (no value in any group).
+void drop_unmeasured(Summary& summary) {
+  std::vector<std::size_t> kept;
+  for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
+    for (const auto& group : summary.groups) {
+      if (group.estimates[k].n > 0) {
+        kept.push_back(k);
+        break;
+      }
+    }
+  }
+  std::vector<std::string> names_kept;
+  for (std::size_t k : kept) names_kept.push_back(summary.metrics[k]);
+  for (auto& group : summary.groups) {
+    std::vector<Estimate> estimates;
+    for (std::size_t k : kept) estimates.push_back(group.estimates[k]);
+    group.estimates = std::move(estimates);
+  }
+  summary.metrics = std::move(names_kept);
+}
+
+}  // namespace
+
+Summary summarize(const experiments::ResultsReader& results, std::vector<std::string> by,
+                  std::vector<std::string> metrics, const Window& window) {
+  Summary summary;
+  summary.window = window;
+  const bool all_metrics = metrics.empty();
+  if (all_metrics) metrics = results.metric_names();
+  const std::vector<std::size_t> metric_index = metric_indices(results, metrics);
+  if (by.empty()) by = results.parameter_columns();
+  const std::vector<const experiments::RunColumn*> columns = grouping_columns(results, by, summary);
   summary.group_by = by;
   summary.metrics = metrics;
 
@@ -184,26 +216,8 @@ Summary summarize(const experiments::ResultsReader& results, std::vector<std::st
   for (std::size_t g = 0; g < summary.groups.size(); ++g) {
     for (const auto& v : values[g]) summary.groups[g].estimates.push_back(estimate(v));
   }
-  if (all_metrics) {
-    // Without an explicit list, leave out metrics of switched-off submodels (NaN in every run).
-    std::vector<std::size_t> kept;
-    for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
-      for (const auto& group : summary.groups) {
-        if (group.estimates[k].n > 0) {
-          kept.push_back(k);
-          break;
-        }
-      }
-    }
-    std::vector<std::string> names_kept;
-    for (std::size_t k : kept) names_kept.push_back(summary.metrics[k]);
-    for (auto& group : summary.groups) {
-      std::vector<Estimate> estimates;
-      for (std::size_t k : kept) estimates.push_back(group.estimates[k]);
-      group.estimates = std::move(estimates);
-    }
-    summary.metrics = std::move(names_kept);
-  }
+  // Without an explicit list, leave out metrics of switched-off submodels (NaN in every run).
+  if (all_metrics) drop_unmeasured(summary);
   return summary;
 }
 
