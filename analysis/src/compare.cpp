@@ -5,6 +5,9 @@
 #include "orgsim/core/error.hpp"
 #include "format.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -233,8 +236,9 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     const PairedValues p = paired_values(in, v);
     d.pairs = p.pairs;
     if (d.pairs == 0) {
-      throw UsageError("no run of " + by + " = " + v + " pairs with a baseline run (same replication and the same " +
-                       "other swept parameters): compare needs a grid or list design");
+      throw UsageError(fmt::format("no run of {} = {} pairs with a baseline run (same replication and the same "
+                                   "other swept parameters): compare needs a grid or list design",
+                                   by, v));
     }
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       MetricComparison m = compare_metric(metrics[k], p, k, c.confidence);
@@ -258,10 +262,10 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
     if (design.categories[i] == "mixed") mixed.push_back(label);
     if (design.categories[i] == "same") same.push_back(label);
   }
-  std::string out = design.value + " vs " + comparison.baseline + ": ";
+  const std::string start = fmt::format("{} vs {}: ", design.value, comparison.baseline);
   if (design.pairs < 2) {
-    return out + "only " + std::to_string(design.pairs) +
-           " paired run: no confidence intervals, no verdict (run more replications)";
+    return fmt::format("{}only {} paired run: no confidence intervals, no verdict (run more replications)", start,
+                       design.pairs);
   }
   std::vector<std::string> parts;
   if (!better.empty()) parts.push_back("better on " + join_words(better));
@@ -269,8 +273,7 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   if (!mixed.empty()) parts.push_back("mixed on " + join_words(mixed));
   if (!same.empty()) parts.push_back("no significant difference on " + join_words(same));
   if (parts.empty()) parts.push_back("no category measured");
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
-  return out + " (" + std::to_string(design.pairs) + " paired runs, 95% CIs)";
+  return fmt::format("{}{} ({} paired runs, 95% CIs)", start, fmt::join(parts, "; "), design.pairs);
 }
 
 namespace {
@@ -347,9 +350,9 @@ void print_markdown_table(std::ostream& out, const Table& t) {
 }
 
 std::string heading(const Comparison& c) {
-  return "Paired comparison of " + c.parameter + " against " + c.baseline + " at " + describe(c.window) +
-         " (common random numbers: replication k saw the same random events in every design; "
-         "95% t confidence intervals of the mean difference)";
+  return fmt::format("Paired comparison of {} against {} at {} (common random numbers: replication k saw the "
+                     "same random events in every design; 95% t confidence intervals of the mean difference)",
+                     c.parameter, c.baseline, describe(c.window));
 }
 
 }  // namespace

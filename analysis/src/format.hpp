@@ -1,9 +1,9 @@
 // Small text helpers shared by the analysis printers (private to the module).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <iomanip>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,13 +31,8 @@ inline std::string join(const std::vector<std::string>& items, const std::string
 /// full without an exponent when precision <= 6; `nan_text` for NaN.
 inline std::string readable_number(double x, int precision = 4, const char* nan_text = "nan") {
   if (std::isnan(x)) return nan_text;
-  std::ostringstream out;
-  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) {
-    out << std::fixed << std::setprecision(0) << x;
-  } else {
-    out << std::setprecision(precision) << x;
-  }
-  return out.str();
+  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) return fmt::format("{:.0f}", x);
+  return fmt::format("{:.{}g}", x, precision);
 }
 
 }  // namespace orgsim::analysis::detail

@@ -4,6 +4,8 @@
 #include "orgsim/core/error.hpp"
 #include "format.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -35,9 +37,7 @@ std::string quoted(const std::string& text) {
 
 std::string number(double x) {
   if (std::isnan(x)) return "NaN";
-  std::ostringstream out;
-  out << std::setprecision(17) << x;
-  return out.str();
+  return fmt::format("{:.17g}", x);
 }
 
 enum class Terminal { svg, png };

@@ -10,6 +10,8 @@
 #include "format.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/archive/iterators/base64_from_binary.hpp>
 #include <boost/archive/iterators/transform_width.hpp>
 
@@ -205,7 +207,7 @@ void experiment_section(Page& page, const ReportInput& in) {
 }
 
 void final_values_section(Page& page, const ReportInput& in) {
-  in.progress("report: summarizing " + std::to_string(in.results.run_count()) + " runs");
+  in.progress(fmt::format("report: summarizing {} runs", in.results.run_count()));
   std::vector<std::string> group_by;  // default: every swept parameter
   Summary finals = summarize(in.results, group_by, in.metrics);
   if (finals.groups.size() > kMaxTableGroups && !in.by.empty()) finals = summarize(in.results, {in.by}, in.metrics);
@@ -271,7 +273,7 @@ void add_time_series(std::vector<PendingFigure>& figures, const ReportInput& in,
   const std::vector<LineChart> series = time_series_charts(
       in.results, lines.labels, in.metrics, lines.key_title, [&](std::size_t done, std::size_t total) {
         if (done == total || done % 2048 == 1) {
-          in.progress("report: reading runs " + std::to_string(done) + "/" + std::to_string(total));
+          in.progress(fmt::format("report: reading runs {}/{}", done, total));
         }
       });
   for (const auto& chart : series) {
@@ -403,7 +405,7 @@ void draw_figures(Page& page, const std::vector<PendingFigure>& figures, const s
   std::string current;
   for (std::size_t i = 0; i < figures.size(); ++i) {
     if (i % 5 == 0 || i + 1 == figures.size()) {
-      in.progress("report: drawing figure " + std::to_string(i + 1) + "/" + std::to_string(figures.size()));
+      in.progress(fmt::format("report: drawing figure {}/{}", i + 1, figures.size()));
     }
     if (figures[i].section != current) {
       current = figures[i].section;

@@ -6,6 +6,8 @@
 #include "orgsim/core/error.hpp"
 #include "format.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -20,9 +22,7 @@ namespace {
 
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out << std::setprecision(4) << x;
-  return out.str();
+  return fmt::format("{:.4g}", x);
 }
 
 }  // namespace
@@ -192,10 +192,11 @@ void print_resilience(std::ostream& out, const Resilience& r) {
     std::vector<std::string> row = g.key;
     row.push_back(std::to_string(g.runs));
     row.push_back(number(g.drop.mean));
-    row.push_back(std::isnan(g.drop.ci_low) ? "-" : "[" + number(g.drop.ci_low) + ", " + number(g.drop.ci_high) + "]");
+    row.push_back(std::isnan(g.drop.ci_low) ? "-"
+                                            : fmt::format("[{}, {}]", number(g.drop.ci_low), number(g.drop.ci_high)));
     row.push_back(number(g.relative_drop.mean));
-    row.push_back(std::to_string(g.recovered) + "/" + std::to_string(g.runs));
-    row.push_back(g.recovery_ticks.n ? number(g.recovery_ticks.mean) + " (n=" + std::to_string(g.recovery_ticks.n) + ")"
+    row.push_back(fmt::format("{}/{}", g.recovered, g.runs));
+    row.push_back(g.recovery_ticks.n ? fmt::format("{} (n={})", number(g.recovery_ticks.mean), g.recovery_ticks.n)
                                      : "-");
     row.push_back(std::isnan(g.median_recovery) ? "not recovered" : number(g.median_recovery));
     rows.push_back(std::move(row));

@@ -5,6 +5,8 @@
 #include "orgsim/core/rng.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -57,9 +59,7 @@ double percentile(std::vector<double> values, double p) {
 
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(3) << x;
-  return out.str();
+  return fmt::format("{:.3f}", x);
 }
 
 }  // namespace
@@ -198,8 +198,9 @@ void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec, co
     for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(base + 2 + i, m));
   }
   if (y_a.size() < 2) {
-    throw UsageError("too few complete base samples for Sobol indices of " + r.metrics[m] + " (" +
-                     std::to_string(y_a.size()) + "; the metric may be off in this experiment)");
+    throw UsageError(fmt::format(
+        "too few complete base samples for Sobol indices of {} ({}; the metric may be off in this experiment)",
+        r.metrics[m], y_a.size()));
   }
   r.samples_used = y_a.size();
   r.samples_dropped = dropped;
@@ -260,14 +261,15 @@ SensitivityResult sensitivity(const experiments::ResultsReader& results, std::ve
 }
 
 void print_sensitivity(std::ostream& out, const SensitivityResult& r) {
+  const std::string dropped =
+      r.samples_dropped ? fmt::format(", {} left out (incomplete)", r.samples_dropped) : std::string();
   if (r.method == "sobol") {
-    out << "Sobol indices at " << describe(r.window) << " (" << r.samples_used << " base samples"
-        << (r.samples_dropped ? ", " + std::to_string(r.samples_dropped) + " left out (incomplete)" : std::string())
-        << "; 95% bootstrap intervals, " << r.bootstrap << " resamples)\n";
+    out << fmt::format("Sobol indices at {} ({} base samples{}; 95% bootstrap intervals, {} resamples)\n",
+                       describe(r.window), r.samples_used, dropped, r.bootstrap);
   } else {
-    out << "Morris elementary effects at " << describe(r.window) << " (" << r.samples_used << " trajectories"
-        << (r.samples_dropped ? ", " + std::to_string(r.samples_dropped) + " left out (incomplete)" : std::string())
-        << "; effects per unit of each parameter's range)\n";
+    out << fmt::format("Morris elementary effects at {} ({} trajectories{}; effects per unit of each parameter's "
+                       "range)\n",
+                       describe(r.window), r.samples_used, dropped);
   }
   std::size_t width = 9;
   for (const auto& p : r.parameters) width = std::max(width, p.size());
@@ -296,10 +298,7 @@ void print_sensitivity(std::ostream& out, const SensitivityResult& r) {
 
 void print_sensitivity_csv(std::ostream& out, const SensitivityResult& r) {
   const auto full = [](double x) {
-    if (std::isnan(x)) return std::string("nan");
-    std::ostringstream s;
-    s << std::setprecision(17) << x;
-    return s.str();
+    return std::isnan(x) ? std::string("nan") : fmt::format("{:.17g}", x);
   };
   if (r.method == "sobol") {
     out << "metric,parameter,first,first_low,first_high,total,total_low,total_high\n";

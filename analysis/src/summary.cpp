@@ -4,6 +4,8 @@
 #include "orgsim/core/error.hpp"
 #include "format.hpp"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -23,9 +25,7 @@ namespace {
 
 std::string number(double x, int precision = 6) {
   if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out << std::setprecision(precision) << x;
-  return out.str();
+  return fmt::format("{:.{}g}", x, precision);
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ std::string describe(const Window& window) {
   switch (window.kind) {
     case Window::Kind::end: return "end";
     case Window::Kind::tick: return std::to_string(window.from);
-    case Window::Kind::mean: return "mean:" + std::to_string(window.from) + "-" + std::to_string(window.to);
+    case Window::Kind::mean: return fmt::format("mean:{}-{}", window.from, window.to);
   }
   return "end";
 }
@@ -97,18 +97,17 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
   if (window.kind == Window::Kind::tick) {
     const auto it = std::find(ticks.begin(), ticks.end(), window.from);
     if (it == ticks.end()) {
-      throw UsageError("--at " + describe(window) + ": tick " + std::to_string(window.from) +
-                       " is not recorded; recorded ticks run from " + std::to_string(ticks.front()) + " to " +
-                       std::to_string(ticks.back()) +
-                       (ticks.size() > 1 ? " every " + std::to_string(ticks[1] - ticks[0]) : std::string()));
+      throw UsageError(fmt::format("--at {}: tick {} is not recorded; recorded ticks run from {} to {}{}",
+                                   describe(window), window.from, ticks.front(), ticks.back(),
+                                   ticks.size() > 1 ? fmt::format(" every {}", ticks[1] - ticks[0]) : ""));
     }
     row = static_cast<std::size_t>(it - ticks.begin());
   } else if (window.kind == Window::Kind::mean) {
     first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), window.from) - ticks.begin());
     last = static_cast<std::size_t>(std::upper_bound(ticks.begin(), ticks.end(), window.to) - ticks.begin());
     if (first >= last) {
-      throw UsageError("--at " + describe(window) + ": no recorded tick in the window; recorded ticks run from " +
-                       std::to_string(ticks.front()) + " to " + std::to_string(ticks.back()));
+      throw UsageError(fmt::format("--at {}: no recorded tick in the window; recorded ticks run from {} to {}",
+                                   describe(window), ticks.front(), ticks.back()));
     }
   }
   const auto* status = results.run_column("status");

@@ -4,9 +4,10 @@
 #include "orgsim/agents/model.hpp"
 #include "orgsim/core/error.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <ostream>
 #include <sstream>
@@ -23,6 +24,10 @@ experiments::ExperimentSpec load(const std::string& file, const std::vector<std:
 }
 
 experiments::Shard parse_shard(const std::string& text) {
+  const auto bad = [&] {
+    return UsageError(
+        fmt::format("--shard '{}': expected I/N with 0 <= I < N, e.g. --shard 0/4", text));
+  };
   const auto slash = text.find('/');
   std::size_t index = 0, count = 0;
   try {
@@ -33,11 +38,11 @@ experiments::Shard parse_shard(const std::string& text) {
     count = std::stoul(text.substr(slash + 1), &used);
     if (used != text.size() - slash - 1) throw std::invalid_argument("count");
   } catch (const std::exception&) {
-    throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
+    throw bad();
   }
   if (text.find_first_not_of("0123456789/") != std::string::npos || count == 0 || index >= count ||
       count > 1'000'000) {
-    throw UsageError("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. --shard 0/4");
+    throw bad();
   }
   return {index, count};
 }
@@ -46,14 +51,14 @@ std::string default_output(const std::string& file, const std::string& shard) {
   std::string stem = file.empty() ? "orgsim-default" : std::filesystem::path(file).stem().string();
   if (!shard.empty()) {
     const auto parsed = parse_shard(shard);
-    stem += ".shard-" + std::to_string(parsed.index) + "-of-" + std::to_string(parsed.count);
+    stem += fmt::format(".shard-{}-of-{}", parsed.index, parsed.count);
   }
   return stem + ".h5";
 }
 
 void describe(std::ostream& out, const experiments::ExperimentSpec& spec) {
   const auto plural = [](std::size_t count, const char* word) {
-    return std::to_string(count) + ' ' + word + (count == 1 ? "" : "s");
+    return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
   };
   out << spec.name << ": " << plural(spec.run_count(), "run") << " = "
       << plural(spec.design_point_count(), "design point") << " x "
@@ -75,9 +80,9 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item.empty()) throw UsageError(std::string(option) + ": empty name in '" + text + "'");
+    if (item.empty()) throw UsageError(fmt::format("{}: empty name in '{}'", option, text));
     if (std::find(items.begin(), items.end(), item) != items.end()) {
-      throw UsageError(std::string(option) + ": '" + item + "' is listed twice");
+      throw UsageError(fmt::format("{}: '{}' is listed twice", option, item));
     }
     items.push_back(item);
   }
@@ -87,19 +92,10 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
   if (seconds >= 86400.0 * 365 * 100) return "more than 100 years";
-  if (seconds >= 86400.0 * 2) {
-    char days[64];
-    std::snprintf(days, sizeof days, "%.1f days", seconds / 86400.0);
-    return days;
-  }
+  if (seconds >= 86400.0 * 2) return fmt::format("{:.1f} days", seconds / 86400.0);
   const auto s = static_cast<long long>(seconds + 0.5);
-  char buffer[32];
-  if (s >= 3600) {
-    std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", s / 60, s % 60);
-  }
-  return buffer;
+  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+  return fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
 }  // namespace orgsim::cli::detail

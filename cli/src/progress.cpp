@@ -3,8 +3,9 @@
 
 #include "common.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 #include <string>
 
@@ -20,22 +21,21 @@ void Progress::update(std::size_t done, std::size_t total) {
   const double computed = static_cast<double>(done) - first_done_;
   const double rate = elapsed > 0 ? computed / elapsed : 0;
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : -1;
-  char line[160];
   if (tty_) {
-    const int width = 30;
-    const int filled = total ? static_cast<int>(width * done / total) : width;
-    std::snprintf(line, sizeof line, "\r  [%s%s] %zu/%zu runs  %.1f runs/s  ETA %s ",
-                  std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done,
-                  total, rate, format_duration(eta).c_str());
-    std::cerr << line << (done == total ? "\n" : "") << std::flush;
+    const std::size_t width = 30;
+    const std::size_t filled = total ? width * done / total : width;
+    std::cerr << fmt::format("\r  [{}{}] {}/{} runs  {:.1f} runs/s  ETA {} ",
+                             std::string(filled, '#'), std::string(width - filled, '.'), done,
+                             total, rate, format_duration(eta))
+              << (done == total ? "\n" : "") << std::flush;
     return;
   }
   const std::size_t step = std::max<std::size_t>(1, total / 10);
   if (done == total || done % step == 0 || now - last_line_ > std::chrono::seconds(30)) {
-    std::snprintf(line, sizeof line, "  runs %zu/%zu (%.0f%%), %.1f runs/s, ETA %s", done, total,
-                  total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
-                  rate, format_duration(eta).c_str());
-    std::cerr << line << '\n';
+    const double percent =
+        total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+    std::cerr << fmt::format("  runs {}/{} ({:.0f}%), {:.1f} runs/s, ETA {}\n", done, total,
+                             percent, rate, format_duration(eta));
     last_line_ = now;
   }
 }

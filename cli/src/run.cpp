@@ -13,13 +13,14 @@
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <iomanip>
 #include <iostream>
 
 namespace orgsim::cli::detail {
@@ -96,12 +97,13 @@ void check_output(const RunArgs& args, const std::string& output) {
                                           Session& session) {
   if (tty && !args.quiet) std::cerr << '\n';
   if (e.disk_full()) {
-    std::cerr << "orgsim: error: disk full while writing " << output << ": " << e.runs_complete()
-              << " runs complete; free space and run `" << resume << "`\n";
+    std::cerr << fmt::format(
+        "orgsim: error: disk full while writing {}: {} runs complete; free space and run `{}`\n",
+        output, e.runs_complete(), resume);
   } else {
-    std::cerr << "orgsim: error: cannot write " << output << " (" << e.what()
-              << "): " << e.runs_complete() << " runs complete; fix the cause and run `" << resume
-              << "`\n";
+    std::cerr << fmt::format(
+        "orgsim: error: cannot write {} ({}): {} runs complete; fix the cause and run `{}`\n",
+        output, e.what(), e.runs_complete(), resume);
   }
   if (session.multi_rank()) session.mpi->end(kOutputError);
   // Leave without exit handlers: HDF5 1.10.8's own (H5_term_library) crashes on a file whose
@@ -114,16 +116,17 @@ void check_output(const RunArgs& args, const std::string& output) {
 /// The closing line on stderr: runs, time, threads, writer load.
 void print_timing(const experiments::SweepReport& report, const RunArgs& args, std::size_t threads,
                   const Session& session) {
-  std::cerr << std::fixed << std::setprecision(2) << "  " << report.runs_computed << " runs in "
-            << report.wall_seconds << " s on " << threads << " threads"
-            << (session.multi_rank()
-                    ? " per rank, " + std::to_string(session.mpi->size() - 1) + " computing ranks"
-                    : std::string())
-            << "; results writer busy " << std::setprecision(1)
-            << 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9)
-            << " % of the time";
-  if (args.resume)
-    std::cerr << " (" << report.runs_reused << " complete runs kept from the interrupted sweep)";
+  const std::string ranks =
+      session.multi_rank() ? fmt::format(" per rank, {} computing ranks", session.mpi->size() - 1)
+                           : "";
+  const double writer_busy = 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9);
+  std::cerr << fmt::format(
+      "  {} runs in {:.2f} s on {} threads{}; results writer busy {:.1f} % of the time",
+      report.runs_computed, report.wall_seconds, threads, ranks, writer_busy);
+  if (args.resume) {
+    std::cerr << fmt::format(" ({} complete runs kept from the interrupted sweep)",
+                             report.runs_reused);
+  }
   std::cerr << '\n';
 }
 
@@ -176,9 +179,9 @@ int run_sweep(const RunArgs& args, Session& session) {
     const char* name = report.interrupted_by == SIGINT    ? "SIGINT"
                        : report.interrupted_by == SIGTERM ? "SIGTERM"
                                                           : "a signal";
-    std::cerr << "orgsim: interrupted by " << name << ": " << report.runs_complete << " of "
-              << report.runs << " runs complete in " << output << "; resume with: " << resume
-              << "\n";
+    std::cerr << fmt::format(
+        "orgsim: interrupted by {}: {} of {} runs complete in {}; resume with: {}\n", name,
+        report.runs_complete, report.runs, output, resume);
     return 128 + report.interrupted_by;
   }
   if (!args.quiet) print_timing(report, args, limit.threads(), session);

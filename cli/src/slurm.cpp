@@ -7,9 +7,10 @@
 #include "orgsim/experiments/runner.hpp"
 #include "orgsim/experiments/slurm.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -29,9 +30,7 @@ std::string default_time_limit(const experiments::ExperimentSpec& spec, const Sl
   const double seconds = std::max(600.0, 3.0 * experiments::estimate_cpu_seconds(spec) /
                                              static_cast<double>(args.array * args.cpus));
   const auto total = static_cast<long long>(std::ceil(seconds / 60.0)) * 60;
-  char text[32];
-  std::snprintf(text, sizeof text, "%02lld:%02lld:00", total / 3600, (total % 3600) / 60);
-  return text;
+  return fmt::format("{:02}:{:02}:00", total / 3600, (total % 3600) / 60);
 }
 
 int slurm(const SlurmArgs& args, const Session& session) {
@@ -39,9 +38,8 @@ int slurm(const SlurmArgs& args, const Session& session) {
     throw UsageError("slurm needs an experiment file (the cluster runs a copy of nothing else)");
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
   if (args.array == 0 || args.array > spec.run_count()) {
-    throw UsageError("--array " + std::to_string(args.array) + ": expected 1 to " +
-                     std::to_string(spec.run_count()) + " shards (the experiment has " +
-                     std::to_string(spec.run_count()) + " runs)");
+    throw UsageError(fmt::format("--array {}: expected 1 to {} shards (the experiment has {} runs)",
+                                 args.array, spec.run_count(), spec.run_count()));
   }
   namespace fs = std::filesystem;
   experiments::SlurmOptions o;
@@ -51,8 +49,9 @@ int slurm(const SlurmArgs& args, const Session& session) {
   o.experiment = fs::absolute(args.file).lexically_normal().string();
   const std::string output =
       args.output.empty() ? fs::path(args.file).stem().string() + ".h5" : args.output;
-  if (!output.ends_with(".h5"))
-    throw UsageError("-o " + output + ": the merged results file must end in .h5");
+  if (!output.ends_with(".h5")) {
+    throw UsageError(fmt::format("-o {}: the merged results file must end in .h5", output));
+  }
   o.output = fs::absolute(output).lexically_normal().string();
   o.sets = args.sets;
   o.name = spec.name;

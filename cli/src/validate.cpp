@@ -7,9 +7,9 @@
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/experiments/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
-#include <iomanip>
 #include <iostream>
 
 namespace orgsim::cli::detail {
@@ -22,39 +22,33 @@ struct ValidateArgs {
   std::string output;
 };
 
-std::string readable_megabytes(std::uintmax_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / 1e6);
-  return text;
-}
-
 /// The estimates: memory per run and in flight, results size and free disk, time.
 void print_estimates(const experiments::ExperimentSpec& spec,
                      const experiments::ResourceCheck& check, const std::string& output) {
-  const std::size_t per_run = check.run_memory;
-  const double per_run_mb = static_cast<double>(per_run) / 1e6;
+  const auto megabytes = [](std::uintmax_t bytes) { return static_cast<double>(bytes) / 1e6; };
+  const double per_run_mb = megabytes(check.run_memory);
   const std::size_t threads = hardware_threads();
-  const double fit = std::max<double>(
-      1.0, static_cast<double>(experiments::memory_budget() / std::max<std::size_t>(per_run, 1)));
+  const double fit =
+      std::max<double>(1.0, static_cast<double>(experiments::memory_budget() /
+                                                std::max<std::size_t>(check.run_memory, 1)));
   const double in_flight =
       std::min({2.0 * static_cast<double>(threads), static_cast<double>(spec.run_count()), fit});
   const double seconds = experiments::estimate_cpu_seconds(spec) / static_cast<double>(threads);
-  std::cout << std::fixed << std::setprecision(1) << "estimated memory: " << per_run_mb
-            << " MB per run, about " << per_run_mb * in_flight << " MB with "
-            << std::setprecision(0) << in_flight << std::setprecision(1) << " runs in flight; "
-            << static_cast<double>(check.available_memory) / 1e6 << " MB available"
-            << (check.memory_ok ? "" : " (MORE THAN THIS MACHINE HAS: `orgsim run` refuses it)")
-            << "\n"
-            << "estimated results: " << static_cast<double>(check.results_bytes) / 1e6 << " MB; "
-            << (check.free_disk == 0 && check.disk_ok
-                    ? std::string("unknown free space")
-                    : readable_megabytes(check.free_disk) + " MB free")
-            << " on the file system of " << output
-            << (check.disk_ok ? ""
-                              : " (TOO LITTLE: `orgsim run` refuses it without --no-space-check)")
-            << "\n"
-            << "estimated time: " << format_duration(seconds) << " on " << threads
-            << " threads (from the benchmarked employee-ticks per second)\n";
+  const std::string free_disk = check.free_disk == 0 && check.disk_ok
+                                    ? std::string("unknown free space")
+                                    : fmt::format("{:.1f} MB free", megabytes(check.free_disk));
+  std::cout << fmt::format(
+      "estimated memory: {:.1f} MB per run, about {:.1f} MB with {:.0f} runs in flight; {:.1f} MB "
+      "available{}\n",
+      per_run_mb, per_run_mb * in_flight, in_flight, megabytes(check.available_memory),
+      check.memory_ok ? "" : " (MORE THAN THIS MACHINE HAS: `orgsim run` refuses it)");
+  std::cout << fmt::format(
+      "estimated results: {:.1f} MB; {} on the file system of {}{}\n",
+      megabytes(check.results_bytes), free_disk, output,
+      check.disk_ok ? "" : " (TOO LITTLE: `orgsim run` refuses it without --no-space-check)");
+  std::cout << fmt::format(
+      "estimated time: {} on {} threads (from the benchmarked employee-ticks per second)\n",
+      format_duration(seconds), threads);
 }
 
 int validate(const ValidateArgs& args) {
