@@ -1,7 +1,6 @@
 // Paired design comparisons with common random numbers.
 #include "orgsim/analysis/compare.hpp"
 
-#include "orgsim/agents/model.hpp"
 #include "orgsim/core/error.hpp"
 #include "format.hpp"
 
@@ -28,16 +27,6 @@ std::string signed_number(double x, int precision = 4) {
   return (x > 0 ? "+" : "") + number(x, precision);
 }
 
-std::string category_label(const std::string& category) {
-  static const std::map<std::string, std::string> labels = {
-      {"strategic_alignment", "strategic alignment"}, {"operational_efficiency", "efficiency"},
-      {"engagement", "engagement"},                   {"customer", "customers"},
-      {"innovation_adaptability", "innovation"},      {"finance", "finance"},
-      {"resilience", "resilience"}};
-  const auto it = labels.find(category);
-  return it == labels.end() ? category : it->second;
-}
-
 std::string verdict_word(int verdict, int direction) {
   if (direction == 0) return "(context)";
   return verdict > 0 ? "better" : verdict < 0 ? "worse" : "no difference";
@@ -54,31 +43,68 @@ std::string join_words(const std::vector<std::string>& words) {
 
 }  // namespace
 
-int better_direction(const std::string& metric) {
-  static const std::vector<std::string> higher = {
-      "strategic_fit", "goal_alignment", "on_strategy_share", "employee_knowledge", "exploration",
-      "throughput",    "engagement",     "skill_match",       "digital_skill",      "customer_satisfaction",
-      "loyalty",       "revenue",        "profit"};
-  static const std::vector<std::string> lower = {
-      "team_alignment_gap", "lead_time", "cost_per_task", "rework_rate", "backlog",   "handoffs",
-      "turnover_rate",      "change_fatigue", "shock_drop", "recovery_time", "incidents", "downtime",
-      "cost",               "laid_off",  "decision_latency"};
-  if (std::find(higher.begin(), higher.end(), metric) != higher.end()) return 1;
-  if (std::find(lower.begin(), lower.end(), metric) != lower.end()) return -1;
-  return 0;
+std::string category_label(const std::string& category) {
+  static const std::map<std::string, std::string> labels = {
+      {"strategic_alignment", "strategic alignment"}, {"operational_efficiency", "efficiency"},
+      {"engagement", "engagement"},                   {"customer", "customers"},
+      {"innovation_adaptability", "innovation"},      {"finance", "finance"},
+      {"resilience", "resilience"}};
+  const auto it = labels.find(category);
+  if (it != labels.end()) return it->second;
+  std::string label = category;
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return label;
 }
 
-const std::vector<std::string>& headline_metrics() {
-  static const std::vector<std::string> names = {
-      "strategic_fit",         "goal_alignment", "lead_time",  "throughput",    "cost_per_task", "engagement",
-      "turnover_rate",         "customer_satisfaction", "exploration", "shock_drop", "recovery_time", "profit"};
+namespace {
+
+const MetricInfo& info_of(const experiments::ResultsReader& results, const std::string& metric) {
+  const auto& names = results.metric_names();
+  const auto at = std::find(names.begin(), names.end(), metric);
+  if (at == names.end()) throw UsageError("unknown metric '" + metric + "'; the file's metrics are: " + detail::join(names));
+  return results.metric_info()[static_cast<std::size_t>(at - names.begin())];
+}
+
+int direction(const MetricInfo& info) {
+  return info.better == Better::higher ? 1 : info.better == Better::lower ? -1 : 0;
+}
+
+}  // namespace
+
+int better_direction(const experiments::ResultsReader& results, const std::string& metric) {
+  return direction(info_of(results, metric));
+}
+
+std::vector<std::string> verdict_categories(const experiments::ResultsReader& results) {
+  std::vector<std::string> categories = {"strategic_alignment", "operational_efficiency", "engagement", "customer",
+                                         "innovation_adaptability", "finance", "resilience"};
+  std::vector<std::string> present;
+  for (const MetricInfo& info : results.metric_info()) {
+    if (direction(info) == 0 || info.category.empty()) continue;
+    if (std::find(present.begin(), present.end(), info.category) == present.end()) present.push_back(info.category);
+  }
+  std::vector<std::string> ordered;
+  for (const auto& category : categories) {
+    if (std::find(present.begin(), present.end(), category) != present.end()) ordered.push_back(category);
+  }
+  for (const auto& category : present) {
+    if (std::find(ordered.begin(), ordered.end(), category) == ordered.end()) ordered.push_back(category);
+  }
+  return ordered;
+}
+
+std::vector<std::string> headline_metrics(const experiments::ResultsReader& results) {
+  std::vector<std::string> names;
+  const auto& infos = results.metric_info();
+  for (const auto& category : verdict_categories(results)) {
+    for (const MetricInfo& info : infos) {
+      if (info.headline && info.category == category) names.push_back(info.name);
+    }
+  }
+  for (const MetricInfo& info : infos) {  // headline metrics outside the verdict categories
+    if (info.headline && std::find(names.begin(), names.end(), info.name) == names.end()) names.push_back(info.name);
+  }
   return names;
-}
-
-const std::vector<std::string>& verdict_categories() {
-  static const std::vector<std::string> categories = {"strategic_alignment", "operational_efficiency", "engagement",
-                                                      "customer", "innovation_adaptability", "finance", "resilience"};
-  return categories;
 }
 
 namespace {
@@ -156,12 +182,11 @@ PairedValues paired_values(const ComparisonInput& in, const std::string& design)
   return p;
 }
 
-MetricComparison compare_metric(const std::string& metric, const PairedValues& p, std::size_t k, double confidence) {
+MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, std::size_t k, double confidence) {
   MetricComparison m;
-  m.metric = metric;
-  const auto info = agents::find_metric(m.metric);
-  m.category = info ? std::string(agents::metric_table()[*info].category) : std::string();
-  m.direction = better_direction(m.metric);
+  m.metric = info.name;
+  m.category = info.category;
+  m.direction = direction(info);
   m.design = estimate(p.design[k], confidence);
   m.baseline = estimate(p.baseline[k], confidence);
   m.difference = estimate(p.difference[k], confidence);
@@ -172,10 +197,11 @@ MetricComparison compare_metric(const std::string& metric, const PairedValues& p
   return m;
 }
 
-/// Per verdict_categories(): "better", "worse", "mixed", "same" or "" (no metric with an interval).
-std::vector<std::string> category_verdicts(const std::vector<MetricComparison>& metrics) {
+/// Per category: "better", "worse", "mixed", "same" or "" (no metric with an interval).
+std::vector<std::string> category_verdicts(const std::vector<std::string>& categories,
+                                           const std::vector<MetricComparison>& metrics) {
   std::vector<std::string> verdicts;
-  for (const std::string& category : verdict_categories()) {
+  for (const std::string& category : categories) {
     bool measured = false, better = false, worse = false;
     for (const auto& m : metrics) {
       if (m.category != category || m.direction == 0 || m.difference.n < 2) continue;  // no interval, no verdict
@@ -195,10 +221,10 @@ std::vector<std::string> compared_metrics(const experiments::ResultsReader& resu
   const bool show_all = metrics.size() == 1 && metrics[0] == "all";
   if (show_all) metrics.clear();
   all_metrics = metrics.empty();
-  if (all_metrics && !show_all) c.shown = headline_metrics();
+  if (all_metrics && !show_all) c.shown = headline_metrics(results);
   if (all_metrics) {
-    for (const auto& name : results.metric_names()) {
-      if (better_direction(name) != 0) metrics.push_back(name);
+    for (const MetricInfo& info : results.metric_info()) {
+      if (direction(info) != 0) metrics.push_back(info.name);
     }
   }
   return metrics;
@@ -217,6 +243,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   Comparison c;
   c.parameter = by;
   c.window = window;
+  c.categories = verdict_categories(results);
   c.baseline = baseline.empty() ? values.front() : baseline;
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
     throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + detail::join(values));
@@ -241,11 +268,11 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
                                    by, v));
     }
     for (std::size_t k = 0; k < metrics.size(); ++k) {
-      MetricComparison m = compare_metric(metrics[k], p, k, c.confidence);
+      MetricComparison m = compare_metric(info_of(results, metrics[k]), p, k, c.confidence);
       if (all_metrics && m.design.n == 0 && m.baseline.n == 0) continue;  // submodel switched off
       d.metrics.push_back(std::move(m));
     }
-    d.categories = category_verdicts(d.metrics);
+    d.categories = category_verdicts(c.categories, d.metrics);
     c.designs.push_back(std::move(d));
   }
   if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");
@@ -254,7 +281,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
 
 std::string verdict_sentence(const Comparison& comparison, const DesignComparison& design) {
   std::vector<std::string> better, worse, mixed, same;
-  const auto& categories = verdict_categories();
+  const auto& categories = comparison.categories;
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const std::string label = category_label(categories[i]);
     if (design.categories[i] == "better") better.push_back(label);
@@ -305,7 +332,7 @@ Table metric_table(const Comparison& c) {
 Table dominance_table(const Comparison& c) {
   Table t;
   t.header = {c.parameter};
-  for (const auto& category : verdict_categories()) t.header.push_back(category_label(category));
+  for (const auto& category : c.categories) t.header.push_back(category_label(category));
   t.text_columns = t.header.size();
   for (const auto& d : c.designs) {
     std::vector<std::string> row = {d.value};

@@ -135,7 +135,7 @@ std::filesystem::path checked_output_directory(const std::filesystem::path& outp
 std::vector<std::string> report_metrics(const experiments::ResultsReader& results, const ReportOptions& options) {
   std::vector<std::string> metrics = options.metrics;
   if (metrics.empty()) {
-    const Summary probe = summarize(results, {}, headline_metrics());
+    const Summary probe = summarize(results, {}, headline_metrics(results));
     for (std::size_t k = 0; k < probe.metrics.size(); ++k) {
       for (const auto& g : probe.groups) {
         if (g.estimates[k].n > 0 && std::isfinite(g.estimates[k].mean)) {
@@ -453,7 +453,7 @@ void category_table(std::ostringstream& body, const Comparison& c, const std::st
           "(worse) when at least one of its metrics differs significantly in that direction.</p>\n<table><tr><th "
           "class=text>"
        << html(by) << "</th>";
-  for (const auto& category : verdict_categories()) body << "<th class=text>" << html(category) << "</th>";
+  for (const auto& category : c.categories) body << "<th class=text>" << html(category) << "</th>";
   body << "</tr>\n";
   for (const auto& d : c.designs) {
     body << "<tr><td class=text>" << html(d.value) << "</td>";

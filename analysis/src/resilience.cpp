@@ -133,7 +133,7 @@ void summarize_group(ResilienceGroup& group, const std::vector<RunResilience>& m
 Resilience resilience(const experiments::ResultsReader& results, const std::string& metric, double tolerance,
                       std::vector<std::string> by) {
   const std::size_t k = metric_indices(results, {metric}).front();
-  const int direction = better_direction(metric);
+  const int direction = better_direction(results, metric);
   if (direction == 0) {
     throw UsageError("resilience needs a metric where higher or lower is better; '" + metric +
                      "' is context (try strategic_fit, throughput, lead_time, profit)");

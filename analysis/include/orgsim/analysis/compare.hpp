@@ -13,17 +13,23 @@
 
 namespace orgsim::analysis {
 
-/// Which way is better for a metric: +1 higher, -1 lower, 0 neither (context, not performance).
-int better_direction(const std::string& metric);
+/// Which way is better for a metric of `results`, from the file's metric metadata: +1 higher,
+/// -1 lower, 0 neither (an input or context, e.g. decision_latency: no verdict).
+/// @throws UsageError when the file has no such metric.
+int better_direction(const experiments::ResultsReader& results, const std::string& metric);
 
-/// The categories a dominance verdict is given for, in display order (the seed's five, then
-/// finance and resilience).
-const std::vector<std::string>& verdict_categories();
+/// The categories of `results` a dominance verdict is given for (those with a metric that has a
+/// better direction), in display order: the seed's five, finance and resilience, then any other
+/// category in the file's column order.
+std::vector<std::string> verdict_categories(const experiments::ResultsReader& results);
+
+/// A category as the tables show it ("operational_efficiency" -> "efficiency").
+std::string category_label(const std::string& category);
 
 struct MetricComparison {
   std::string metric;
   std::string category;
-  int direction = 0;    ///< better_direction(metric)
+  int direction = 0;    ///< better_direction(results, metric)
   Estimate design;      ///< the design's values
   Estimate baseline;    ///< the baseline's values over the same pairs
   Estimate difference;  ///< design - baseline, paired
@@ -35,7 +41,7 @@ struct DesignComparison {
   std::string value;  ///< the design (value of the compared parameter)
   std::size_t pairs = 0;
   std::vector<MetricComparison> metrics;
-  /// Per verdict_categories(): "better", "worse", "mixed", "same" or "" (no metric measured).
+  /// Per Comparison::categories: "better", "worse", "mixed", "same" or "" (no metric measured).
   std::vector<std::string> categories;
 };
 
@@ -47,10 +53,13 @@ struct Comparison {
   std::vector<DesignComparison> designs;  ///< every other value, in design order
   /// Metrics the tables list (empty: all compared); the verdicts always use every compared metric.
   std::vector<std::string> shown;
+  /// The categories verdicts are given for (verdict_categories()).
+  std::vector<std::string> categories;
 };
 
-/// The metrics a comparison table shows by default: one or two headline metrics per category.
-const std::vector<std::string>& headline_metrics();
+/// The metrics a comparison table shows by default: the file's headline metrics, in the order of
+/// verdict_categories() and then of the columns.
+std::vector<std::string> headline_metrics(const experiments::ResultsReader& results);
 
 /// Compares each value of swept parameter `by` with `baseline` (empty: the first value in design
 /// order). `metrics` empty: every metric with a better direction that some run measured, with
