@@ -29,17 +29,16 @@ std::vector<std::size_t> pick_slots(Organization& org, std::size_t count, Tick t
 
 }  // namespace
 
-void adopt_automation(Organization& org, Tick tick) {
-  const ModelParams& p = org.params();
-  if (org.automation.downtime_left > 0) --org.automation.downtime_left;
-  if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
-  const std::size_t n = org.headcount();
+namespace {
 
-  // Mean resistance and digital skill (deterministic reduction: fixed split tree).
+/// Mean resistance and mean digital skill of the employees (deterministic reduction: a fixed
+/// split tree).
+std::pair<double, double> mean_resistance_and_digital_skill(const Organization& org) {
   struct Sums {
     double resistance = 0;
     double digital = 0;
   };
+  const std::size_t n = org.headcount();
   const std::size_t digital_index = org.skill_count() - 1;
   const auto resistance = org.resistance();
   const Sums sums = deterministic_reduce(
@@ -56,56 +55,74 @@ void adopt_automation(Organization& org, Tick tick) {
         a.digital += b.digital;
         return a;
       });
-  const double mean_resistance = sums.resistance / static_cast<double>(n);
-  const double mean_digital = sums.digital / static_cast<double>(n);
+  return {sums.resistance / static_cast<double>(n), sums.digital / static_cast<double>(n)};
+}
+
+/// Levels move toward their targets at a speed slowed by resistance (usefulness) and by the
+/// digital-skill gap (ease of use), as in the technology acceptance model.
+void approach_targets(Organization& org) {
+  const auto [mean_resistance, mean_digital] = mean_resistance_and_digital_skill(org);
   const double usefulness =
       std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
   const double ease = std::min(1.0, 2.0 * mean_digital);
-  const double speed = p.automation.adoption_speed * usefulness * ease;
+  const double speed = org.params().automation.adoption_speed * usefulness * ease;
   auto approach = [speed](double& level, double target) {
     level = level < target ? level + speed * (target - level) : target;
   };
-  const double process_before = org.automation.process;
   const Settings& s = org.settings();
   approach(org.automation.process, s.process_target);
   approach(org.automation.data, s.data_target);
   approach(org.automation.communication, s.communication_target);
+}
 
-  // Capacity freed by process automation: routine work no longer done by people.
+/// The chosen employees leave (layoff): fear and fatigue rise, teams and network are rebuilt.
+void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tick) {
+  const std::size_t n = org.headcount();
+  const std::size_t count = chosen.size();
+  std::vector<std::uint8_t> keep(n, 1);
+  for (std::size_t slot : chosen) keep[slot] = 0;
+  org.employees().remove_unless(keep);
+  org.this_tick.laid_off += count;
+  org.this_tick.acted -= count;  // everyone laid off had acted this tick
+  org.this_tick.leavers += count;
+  org.climate.layoff_fear = std::min(
+      0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
+  org.climate.add_fatigue(0.05);
+  org.rebuild_membership();
+  if (org.params().structure.enabled) org.build_network(tick);
+}
+
+/// Capacity freed by process automation (routine work no longer done by people) accumulates;
+/// each whole employee's worth is redeployed with retraining or laid off.
+void free_capacity(Organization& org, double process_before, Tick tick) {
+  const ModelParams& p = org.params();
+  const std::size_t n = org.headcount();
   const double utilization =
       org.this_tick.capacity_total > 0
           ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total)
           : 0.8;
   org.automation.freed_fte += std::max(0.0, org.automation.process - process_before) *
                               p.work.routine_share * static_cast<double>(n) * utilization;
-  if (org.automation.freed_fte >= 1.0 && n > 1) {
-    const auto count =
-        std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
-    org.automation.freed_fte -= static_cast<double>(count);
-    const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
-    if (org.settings().freed_capacity == FreedCapacity::layoff) {
-      std::vector<std::uint8_t> keep(n, 1);
-      for (std::size_t slot : chosen) keep[slot] = 0;
-      org.employees().remove_unless(keep);
-      org.this_tick.laid_off += count;
-      org.this_tick.acted -= count;  // everyone laid off had acted this tick
-      org.this_tick.leavers += count;
-      org.climate.layoff_fear = std::min(
-          0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
-      org.climate.add_fatigue(0.05);
-      org.rebuild_membership();
-      if (p.structure.enabled) org.build_network(tick);
-    } else {
-      // Redeployment: the freed people retrain (digital skills) and take on other work.
-      const auto until =
-          static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
-      auto training = org.training_until();
-      for (std::size_t slot : chosen)
-        training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
-    }
+  if (org.automation.freed_fte < 1.0 || n <= 1) return;
+  const auto count =
+      std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
+  org.automation.freed_fte -= static_cast<double>(count);
+  const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
+  if (org.settings().freed_capacity == FreedCapacity::layoff) {
+    lay_off(org, chosen, tick);
+    return;
   }
+  // Redeployment: the freed people retrain (digital skills) and take on other work.
+  const auto until =
+      static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
+  auto training = org.training_until();
+  for (std::size_t slot : chosen)
+    training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
+}
 
-  // Cyber incidents: likelier with more automation, less likely with security investment.
+/// Cyber incidents: likelier with more automation, less likely with security investment.
+void draw_incident(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
   const double level = org.automation.mean_level();
   const double security_gap = 1.0 - p.automation.security_investment;
   RandomStream draw = org.key().stream(streams::incident, 0, tick);
@@ -115,6 +132,18 @@ void adopt_automation(Organization& org, Tick tick) {
     org.this_tick.cost += p.finance.incident_cost;
     org.climate.add_fatigue(0.05);
   }
+}
+
+}  // namespace
+
+void adopt_automation(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  if (org.automation.downtime_left > 0) --org.automation.downtime_left;
+  if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
+  const double process_before = org.automation.process;
+  approach_targets(org);
+  free_capacity(org, process_before, tick);
+  draw_incident(org, tick);
 }
 
 namespace {

@@ -190,80 +190,93 @@ void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::siz
   }
 }
 
+namespace {
+
+/// The superior group's net majority per dimension (#(+1) - #(-1) of their actions) and its size.
+struct Tally {
+  std::vector<std::int64_t> net;
+  std::size_t members = 0;
+};
+
+/// Tallies the employees whose (perceived) action score beats the code's: sensing noise (less
+/// with data-driven automation) blurs who does. Integer sums: exact whatever the split.
+Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code_score) {
+  const std::size_t m = org.dimensions();
+  const auto scores = org.action_scores();
+  const double noise_sd = org.params().strategy.enabled ? org.params().strategy.sensing_noise *
+                                                              std::sqrt(static_cast<double>(m)) *
+                                                              (1.0 - 0.8 * org.automation.data)
+                                                        : 0.0;
+  const auto& population = org.employees();
+  Tally tally = deterministic_reduce(
+      org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
+      [&](std::size_t begin, std::size_t end, Tally acc) {
+        for (std::size_t slot = begin; slot < end; ++slot) {
+          bool superior = scores[slot] > code_score;
+          if (noise_sd > 0) {
+            RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
+            boost::random::normal_distribution<double> noise(0.0, noise_sd);
+            superior =
+                static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
+          }
+          if (!superior) continue;
+          ++acc.members;
+          const auto actions = org.actions(slot);
+          for (std::size_t w = 0; w < actions.size(); ++w) {
+            for_each_bit(actions[w], w, [&](std::size_t d) { ++acc.net[d]; });  // +1 actions
+          }
+        }
+        return acc;
+      },
+      [m](Tally left, const Tally& right) {
+        for (std::size_t d = 0; d < m; ++d) left.net[d] += right.net[d];
+        left.members += right.members;
+        return left;
+      });
+  // Every member acted -1 where it did not act +1: net = 2 x #(+1) - members.
+  for (std::size_t d = 0; d < m; ++d)
+    tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
+  return tally;
+}
+
+/// On each dimension where the superior group's majority differs from the code, the code takes
+/// it with probability 1-(1-p2)^k (k >= consensus x group size), now or after the latency.
+void adopt_majorities(Organization& org, Tick tick, const Tally& tally) {
+  const std::size_t m = org.dimensions();
+  // Consensus (collectivism): a majority must be this broad a share of the group to count
+  // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
+  const double consensus =
+      org.params().culture.enabled ? 0.3 * org.settings().site_culture[0].collectivism : 0.0;
+  const double p2 = org.params().learning.code_learning_rate;
+  const std::size_t due =
+      (tick + static_cast<Tick>(org.hierarchy.decision_latency)) % org.decision_slots;
+  RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
+  for (std::size_t d = 0; d < m; ++d) {
+    const double u = draw.uniform();  // one draw per dimension, used or not
+    const std::int8_t majority = sign(tally.net[d]);
+    if (majority == 0 || majority == org.code[d]) continue;
+    const double k = static_cast<double>(std::llabs(tally.net[d]));
+    if (k < consensus * static_cast<double>(tally.members)) continue;
+    if (u >= 1.0 - std::pow(1.0 - p2, k)) continue;
+    if (org.hierarchy.decision_latency == 0) {
+      org.code[d] = majority;
+    } else {
+      org.decisions[due * m + d] = majority;  // takes effect after the decision latency
+    }
+  }
+}
+
+}  // namespace
+
 void learn_code(Organization& org, Tick tick) {
   const std::size_t m = org.dimensions();
-  const Settings& settings = org.settings();
-  org.this_tick.reviewed = tick % static_cast<Tick>(settings.review_interval) == 0;
+  org.this_tick.reviewed = tick % static_cast<Tick>(org.settings().review_interval) == 0;
   org.this_tick.superior_count = 0;
   if (org.this_tick.reviewed) {
     org.this_tick.code_score = agreement(org.code, org.reality);
-    const std::int64_t code_score = org.this_tick.code_score;
-    const auto scores = org.action_scores();
-    // Sensing noise (less with data-driven automation) blurs who beats the code.
-    const double noise_sd = org.params().strategy.enabled ? org.params().strategy.sensing_noise *
-                                                                std::sqrt(static_cast<double>(m)) *
-                                                                (1.0 - 0.8 * org.automation.data)
-                                                          : 0.0;
-    const auto& population = org.employees();
-
-    // #(+1) actions per dimension over the superior group, and its size (turned into the net
-    // majority #(+1) - #(-1) after the reduction). Integer sums: exact whatever the split.
-    struct Tally {
-      std::vector<std::int64_t> net;
-      std::size_t members = 0;
-    };
-    Tally tally = deterministic_reduce(
-        org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
-        [&](std::size_t begin, std::size_t end, Tally acc) {
-          for (std::size_t slot = begin; slot < end; ++slot) {
-            bool superior = scores[slot] > code_score;
-            if (noise_sd > 0) {
-              RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
-              boost::random::normal_distribution<double> noise(0.0, noise_sd);
-              superior =
-                  static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);
-            }
-            if (!superior) continue;
-            ++acc.members;
-            const auto actions = org.actions(slot);
-            for (std::size_t w = 0; w < actions.size(); ++w) {
-              for_each_bit(actions[w], w,
-                           [&](std::size_t d) { ++acc.net[d]; });  // +1 actions; net below
-            }
-          }
-          return acc;
-        },
-        [m](Tally left, const Tally& right) {
-          for (std::size_t d = 0; d < m; ++d) left.net[d] += right.net[d];
-          left.members += right.members;
-          return left;
-        });
+    const Tally tally = tally_superior_group(org, tick, org.this_tick.code_score);
     org.this_tick.superior_count = tally.members;
-    // Every member acted -1 where it did not act +1: net = 2 x #(+1) - members.
-    for (std::size_t d = 0; d < m; ++d)
-      tally.net[d] = 2 * tally.net[d] - static_cast<std::int64_t>(tally.members);
-
-    // Consensus (collectivism): a majority must be this broad a share of the group to count
-    // (0.3 x collectivism: 0.03 for an individualist culture, 0.24 for a collectivist one).
-    const double consensus =
-        org.params().culture.enabled ? 0.3 * settings.site_culture[0].collectivism : 0.0;
-    const double p2 = org.params().learning.code_learning_rate;
-    const std::size_t due =
-        (tick + static_cast<Tick>(org.hierarchy.decision_latency)) % org.decision_slots;
-    RandomStream draw = org.key().stream(streams::code_learning, 0, tick);
-    for (std::size_t d = 0; d < m; ++d) {
-      const double u = draw.uniform();  // one draw per dimension, used or not
-      const std::int8_t majority = sign(tally.net[d]);
-      if (majority == 0 || majority == org.code[d]) continue;
-      const double k = static_cast<double>(std::llabs(tally.net[d]));
-      if (k < consensus * static_cast<double>(tally.members)) continue;
-      if (u >= 1.0 - std::pow(1.0 - p2, k)) continue;
-      if (org.hierarchy.decision_latency == 0) {
-        org.code[d] = majority;
-      } else {
-        org.decisions[due * m + d] = majority;  // takes effect after the decision latency
-      }
-    }
+    adopt_majorities(org, tick, tally);
   }
   if (org.hierarchy.decision_latency > 0) {
     std::int8_t* now = org.decisions.data() + (tick % org.decision_slots) * m;

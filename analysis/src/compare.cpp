@@ -1,8 +1,8 @@
 // Paired design comparisons with common random numbers.
 #include "orgsim/analysis/compare.hpp"
 
-#include "orgsim/core/error.hpp"
 #include "format.hpp"
+#include "orgsim/core/error.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,7 +20,9 @@ using detail::csv_field;
 
 namespace {
 
-std::string number(double x, int precision = 4) { return detail::readable_number(x, precision); }
+std::string number(double x, int precision = 4) {
+  return detail::readable_number(x, precision);
+}
 
 std::string signed_number(double x, int precision = 4) {
   if (std::isnan(x)) return "nan";
@@ -45,9 +47,12 @@ std::string join_words(const std::vector<std::string>& words) {
 
 std::string category_label(const std::string& category) {
   static const std::map<std::string, std::string> labels = {
-      {"strategic_alignment", "strategic alignment"}, {"operational_efficiency", "efficiency"},
-      {"engagement", "engagement"},                   {"customer", "customers"},
-      {"innovation_adaptability", "innovation"},      {"finance", "finance"},
+      {"strategic_alignment", "strategic alignment"},
+      {"operational_efficiency", "efficiency"},
+      {"engagement", "engagement"},
+      {"customer", "customers"},
+      {"innovation_adaptability", "innovation"},
+      {"finance", "finance"},
       {"resilience", "resilience"}};
   const auto it = labels.find(category);
   if (it != labels.end()) return it->second;
@@ -61,7 +66,9 @@ namespace {
 const MetricInfo& info_of(const experiments::ResultsReader& results, const std::string& metric) {
   const auto& names = results.metric_names();
   const auto at = std::find(names.begin(), names.end(), metric);
-  if (at == names.end()) throw UsageError("unknown metric '" + metric + "'; the file's metrics are: " + detail::join(names));
+  if (at == names.end())
+    throw UsageError("unknown metric '" + metric +
+                     "'; the file's metrics are: " + detail::join(names));
   return results.metric_info()[static_cast<std::size_t>(at - names.begin())];
 }
 
@@ -76,19 +83,27 @@ int better_direction(const experiments::ResultsReader& results, const std::strin
 }
 
 std::vector<std::string> verdict_categories(const experiments::ResultsReader& results) {
-  std::vector<std::string> categories = {"strategic_alignment", "operational_efficiency", "engagement", "customer",
-                                         "innovation_adaptability", "finance", "resilience"};
+  std::vector<std::string> categories = {"strategic_alignment",
+                                         "operational_efficiency",
+                                         "engagement",
+                                         "customer",
+                                         "innovation_adaptability",
+                                         "finance",
+                                         "resilience"};
   std::vector<std::string> present;
   for (const MetricInfo& info : results.metric_info()) {
     if (direction(info) == 0 || info.category.empty()) continue;
-    if (std::find(present.begin(), present.end(), info.category) == present.end()) present.push_back(info.category);
+    if (std::find(present.begin(), present.end(), info.category) == present.end())
+      present.push_back(info.category);
   }
   std::vector<std::string> ordered;
   for (const auto& category : categories) {
-    if (std::find(present.begin(), present.end(), category) != present.end()) ordered.push_back(category);
+    if (std::find(present.begin(), present.end(), category) != present.end())
+      ordered.push_back(category);
   }
   for (const auto& category : present) {
-    if (std::find(ordered.begin(), ordered.end(), category) == ordered.end()) ordered.push_back(category);
+    if (std::find(ordered.begin(), ordered.end(), category) == ordered.end())
+      ordered.push_back(category);
   }
   return ordered;
 }
@@ -102,7 +117,8 @@ std::vector<std::string> headline_metrics(const experiments::ResultsReader& resu
     }
   }
   for (const MetricInfo& info : infos) {  // headline metrics outside the verdict categories
-    if (info.headline && std::find(names.begin(), names.end(), info.name) == names.end()) names.push_back(info.name);
+    if (info.headline && std::find(names.begin(), names.end(), info.name) == names.end())
+      names.push_back(info.name);
   }
   return names;
 }
@@ -114,7 +130,9 @@ namespace {
 class Pairing {
  public:
   Pairing(const experiments::ResultsReader& results, const std::string& by)
-      : results_(results), by_(by), swept_(results.parameter_columns()),
+      : results_(results),
+        by_(by),
+        swept_(results.parameter_columns()),
         replication_(results.run_column("replication")) {}
 
   using Key = std::pair<std::vector<std::string>, std::size_t>;
@@ -164,7 +182,8 @@ struct ComparisonInput {
 
 PairedValues paired_values(const ComparisonInput& in, const std::string& design) {
   const std::size_t metrics = in.metrics.size();
-  PairedValues p{0, std::vector<std::vector<double>>(metrics), std::vector<std::vector<double>>(metrics),
+  PairedValues p{0, std::vector<std::vector<double>>(metrics),
+                 std::vector<std::vector<double>>(metrics),
                  std::vector<std::vector<double>>(metrics)};
   for (std::size_t run = 0; run < in.results.run_count(); ++run) {
     if (in.status->numbers[run] != 1 || in.column->format(run) != design) continue;
@@ -182,7 +201,8 @@ PairedValues paired_values(const ComparisonInput& in, const std::string& design)
   return p;
 }
 
-MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, std::size_t k, double confidence) {
+MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, std::size_t k,
+                                double confidence) {
   MetricComparison m;
   m.metric = info.name;
   m.category = info.category;
@@ -204,20 +224,26 @@ std::vector<std::string> category_verdicts(const std::vector<std::string>& categ
   for (const std::string& category : categories) {
     bool measured = false, better = false, worse = false;
     for (const auto& m : metrics) {
-      if (m.category != category || m.direction == 0 || m.difference.n < 2) continue;  // no interval, no verdict
+      if (m.category != category || m.direction == 0 || m.difference.n < 2)
+        continue;  // no interval, no verdict
       measured = true;
       better |= m.verdict > 0;
       worse |= m.verdict < 0;
     }
-    verdicts.push_back(!measured ? "" : better && worse ? "mixed" : better ? "better" : worse ? "worse" : "same");
+    verdicts.push_back(!measured         ? ""
+                       : better && worse ? "mixed"
+                       : better          ? "better"
+                       : worse           ? "worse"
+                                         : "same");
   }
   return verdicts;
 }
 
 /// The metrics to compare: the requested ones, or ("all" or none) every metric with a better
 /// direction, the headline metrics shown unless "all" was asked for.
-std::vector<std::string> compared_metrics(const experiments::ResultsReader& results, std::vector<std::string> metrics,
-                                          Comparison& c, bool& all_metrics) {
+std::vector<std::string> compared_metrics(const experiments::ResultsReader& results,
+                                          std::vector<std::string> metrics, Comparison& c,
+                                          bool& all_metrics) {
   const bool show_all = metrics.size() == 1 && metrics[0] == "all";
   if (show_all) metrics.clear();
   all_metrics = metrics.empty();
@@ -232,11 +258,13 @@ std::vector<std::string> compared_metrics(const experiments::ResultsReader& resu
 
 }  // namespace
 
-Comparison compare(const experiments::ResultsReader& results, const std::string& by, const std::string& baseline,
-                   std::vector<std::string> metrics, const Window& window) {
+Comparison compare(const experiments::ResultsReader& results, const std::string& by,
+                   const std::string& baseline, std::vector<std::string> metrics,
+                   const Window& window) {
   const auto swept = results.parameter_columns();
   if (std::find(swept.begin(), swept.end(), by) == swept.end()) {
-    throw UsageError("cannot compare by '" + by + "'; the swept parameters are: " + detail::join(swept));
+    throw UsageError("cannot compare by '" + by +
+                     "'; the swept parameters are: " + detail::join(swept));
   }
   const auto* column = results.run_column(by);
   const std::vector<std::string> values = distinct_values(results, *column);
@@ -246,15 +274,22 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   c.categories = verdict_categories(results);
   c.baseline = baseline.empty() ? values.front() : baseline;
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
-    throw UsageError("--baseline '" + baseline + "' is not a value of " + by + "; its values are: " + detail::join(values));
+    throw UsageError("--baseline '" + baseline + "' is not a value of " + by +
+                     "; its values are: " + detail::join(values));
   }
   bool all_metrics = false;
   metrics = compared_metrics(results, std::move(metrics), c, all_metrics);
   const std::vector<std::size_t> index = metric_indices(results, metrics);
-  ComparisonInput in{results, column, results.run_column("status"), metrics, run_values(results, index, window),
-                     Pairing(results, by), {}};
+  ComparisonInput in{results,
+                     column,
+                     results.run_column("status"),
+                     metrics,
+                     run_values(results, index, window),
+                     Pairing(results, by),
+                     {}};
   for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (in.status->numbers[run] == 1 && column->format(run) == c.baseline) in.baseline_run.emplace(in.pairing.key(run), run);
+    if (in.status->numbers[run] == 1 && column->format(run) == c.baseline)
+      in.baseline_run.emplace(in.pairing.key(run), run);
   }
   for (const std::string& v : values) {
     if (v == c.baseline) continue;
@@ -263,9 +298,10 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     const PairedValues p = paired_values(in, v);
     d.pairs = p.pairs;
     if (d.pairs == 0) {
-      throw UsageError(fmt::format("no run of {} = {} pairs with a baseline run (same replication and the same "
-                                   "other swept parameters): compare needs a grid or list design",
-                                   by, v));
+      throw UsageError(
+          fmt::format("no run of {} = {} pairs with a baseline run (same replication and the same "
+                      "other swept parameters): compare needs a grid or list design",
+                      by, v));
     }
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       MetricComparison m = compare_metric(info_of(results, metrics[k]), p, k, c.confidence);
@@ -291,8 +327,9 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   }
   const std::string start = fmt::format("{} vs {}: ", design.value, comparison.baseline);
   if (design.pairs < 2) {
-    return fmt::format("{}only {} paired run: no confidence intervals, no verdict (run more replications)", start,
-                       design.pairs);
+    return fmt::format(
+        "{}only {} paired run: no confidence intervals, no verdict (run more replications)", start,
+        design.pairs);
   }
   std::vector<std::string> parts;
   if (!better.empty()) parts.push_back("better on " + join_words(better));
@@ -313,16 +350,19 @@ struct Table {
 
 Table metric_table(const Comparison& c) {
   Table t;
-  t.header = {c.parameter, "metric", "n", "design", c.baseline + " (baseline)", "difference", "95% CI", "verdict"};
+  t.header = {c.parameter,  "metric", "n",      "design", c.baseline + " (baseline)",
+              "difference", "95% CI", "verdict"};
   t.text_columns = 2;
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
-      if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end()) continue;
+      if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end())
+        continue;
       t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n), number(m.design.mean),
                         number(m.baseline.mean), signed_number(m.difference.mean),
                         std::isnan(m.difference.ci_low)
                             ? "-"
-                            : "[" + signed_number(m.difference.ci_low) + ", " + signed_number(m.difference.ci_high) + "]",
+                            : "[" + signed_number(m.difference.ci_low) + ", " +
+                                  signed_number(m.difference.ci_high) + "]",
                         verdict_word(m.verdict, m.direction)});
     }
   }
@@ -377,9 +417,10 @@ void print_markdown_table(std::ostream& out, const Table& t) {
 }
 
 std::string heading(const Comparison& c) {
-  return fmt::format("Paired comparison of {} against {} at {} (common random numbers: replication k saw the "
-                     "same random events in every design; 95% t confidence intervals of the mean difference)",
-                     c.parameter, c.baseline, describe(c.window));
+  return fmt::format(
+      "Paired comparison of {} against {} at {} (common random numbers: replication k saw the "
+      "same random events in every design; 95% t confidence intervals of the mean difference)",
+      c.parameter, c.baseline, describe(c.window));
 }
 
 }  // namespace
@@ -387,8 +428,10 @@ std::string heading(const Comparison& c) {
 void print_comparison(std::ostream& out, const Comparison& c) {
   out << heading(c) << "\n\n";
   print_aligned(out, metric_table(c));
-  if (!c.shown.empty()) out << "(headline metrics; the verdicts below use every metric: --metrics all lists them)\n";
-  out << "\nBy category (better/worse: at least one metric differs significantly in that direction):\n\n";
+  if (!c.shown.empty())
+    out << "(headline metrics; the verdicts below use every metric: --metrics all lists them)\n";
+  out << "\nBy category (better/worse: at least one metric differs significantly in that "
+         "direction):\n\n";
   print_aligned(out, dominance_table(c));
   out << '\n';
   for (const auto& d : c.designs) out << verdict_sentence(c, d) << '\n';
@@ -397,7 +440,8 @@ void print_comparison(std::ostream& out, const Comparison& c) {
 void print_comparison_markdown(std::ostream& out, const Comparison& c) {
   out << heading(c) << "\n\n";
   print_markdown_table(out, metric_table(c));
-  if (!c.shown.empty()) out << "\n(headline metrics; the verdicts use every metric: `--metrics all` lists them)\n";
+  if (!c.shown.empty())
+    out << "\n(headline metrics; the verdicts use every metric: `--metrics all` lists them)\n";
   out << '\n';
   print_markdown_table(out, dominance_table(c));
   out << '\n';
@@ -405,15 +449,17 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
 }
 
 void print_comparison_csv(std::ostream& out, const Comparison& c) {
-  out << "parameter,design,baseline,metric,category,direction,pairs,design_mean,baseline_mean,difference,sd,"
+  out << "parameter,design,baseline,metric,category,direction,pairs,design_mean,baseline_mean,"
+         "difference,sd,"
          "ci95_low,ci95_high,verdict\n";
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
-      out << csv_field(c.parameter) << ',' << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ',' << m.category << ','
-          << m.direction << ',' << m.difference.n << ',' << number(m.design.mean, 17) << ','
-          << number(m.baseline.mean, 17) << ',' << number(m.difference.mean, 17) << ','
-          << number(m.difference.sd, 17) << ',' << number(m.difference.ci_low, 17) << ','
-          << number(m.difference.ci_high, 17) << ',' << verdict_word(m.verdict, m.direction) << '\n';
+      out << csv_field(c.parameter) << ',' << csv_field(d.value) << ',' << csv_field(c.baseline)
+          << ',' << m.metric << ',' << m.category << ',' << m.direction << ',' << m.difference.n
+          << ',' << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
+          << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
+          << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
+          << verdict_word(m.verdict, m.direction) << '\n';
     }
   }
 }

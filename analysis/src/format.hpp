@@ -21,7 +21,8 @@ inline std::string csv_field(const std::string& text) {
 }
 
 /// "a, b, c", or `empty` for none.
-inline std::string join(const std::vector<std::string>& items, const std::string& empty = "(none)") {
+inline std::string join(const std::vector<std::string>& items,
+                        const std::string& empty = "(none)") {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out.empty() ? empty : out;
@@ -31,7 +32,8 @@ inline std::string join(const std::vector<std::string>& items, const std::string
 /// full without an exponent when precision <= 6; `nan_text` for NaN.
 inline std::string readable_number(double x, int precision = 4, const char* nan_text = "nan") {
   if (std::isnan(x)) return nan_text;
-  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12) return fmt::format("{:.0f}", x);
+  if (precision <= 6 && std::fabs(x) >= 1000 && std::fabs(x) < 1e12)
+    return fmt::format("{:.0f}", x);
   return fmt::format("{:.{}g}", x, precision);
 }
 

@@ -1,24 +1,24 @@
 // Line charts with confidence intervals, drawn by gnuplot.
 #include "orgsim/analysis/plot.hpp"
 
-#include "orgsim/core/error.hpp"
 #include "format.hpp"
+#include "orgsim/core/error.hpp"
 
 #include <fmt/format.h>
 
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <sstream>
 #include <system_error>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace orgsim::analysis {
 
@@ -28,9 +28,12 @@ namespace {
 std::string quoted(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += "''";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '\'')
+      out += "''";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -58,14 +61,15 @@ std::string preamble(const std::filesystem::path& output, const std::string& tit
   } else {
     g << "set terminal pngcairo size 1140,750 font 'sans,13' background rgb 'white'\n";
   }
-  g << "set output " << quoted(output.string()) << "\nset encoding utf8\nset title " << quoted(title)
-    << " noenhanced\n";
+  g << "set output " << quoted(output.string()) << "\nset encoding utf8\nset title "
+    << quoted(title) << " noenhanced\n";
   return g.str();
 }
 
 // The swept parameters, other than `fixed`, that take more than one value among the runs of one
 // combination of `fixed` (what a point or line averages over), comma-separated.
-std::string mixed_parameters(const experiments::ResultsReader& results, const std::vector<std::string>& fixed) {
+std::string mixed_parameters(const experiments::ResultsReader& results,
+                             const std::vector<std::string>& fixed) {
   std::string out;
   for (const auto& name : results.parameter_columns()) {
     if (std::find(fixed.begin(), fixed.end(), name) != fixed.end()) continue;
@@ -87,8 +91,9 @@ std::string mixed_parameters(const experiments::ResultsReader& results, const st
 void sort_by_x(Series& s) {
   std::vector<std::size_t> order(s.x.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return std::stod(s.x[a]) < std::stod(s.x[b]); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::stod(s.x[a]) < std::stod(s.x[b]);
+  });
   Series sorted{s.label, {}, {}};
   for (std::size_t i : order) {
     sorted.x.push_back(s.x[i]);
@@ -102,16 +107,19 @@ void sort_by_x(Series& s) {
 LineChart final_metric_chart(const experiments::ResultsReader& results, const std::string& x,
                              const std::string& series_by, const std::string& metric) {
   const auto swept = results.parameter_columns();
-  const auto is_swept = [&](const std::string& name) { return std::find(swept.begin(), swept.end(), name) != swept.end(); };
+  const auto is_swept = [&](const std::string& name) {
+    return std::find(swept.begin(), swept.end(), name) != swept.end();
+  };
   if (!is_swept(x)) {
-    throw UsageError("cannot use --x '" + x + "'; the swept parameters are: " + detail::join(swept) +
-                     ", or tick for the metric over time");
+    throw UsageError("cannot use --x '" + x + "'; the swept parameters are: " +
+                     detail::join(swept) + ", or tick for the metric over time");
   }
   std::vector<std::string> by{x};
   if (!series_by.empty()) {
     if (series_by == x) throw UsageError("--x and --by name the same parameter '" + x + "'");
     if (!is_swept(series_by)) {
-      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " + detail::join(swept));
+      throw UsageError("cannot draw one line per '" + series_by +
+                       "'; the swept parameters are: " + detail::join(swept));
     }
     by.push_back(series_by);
   }
@@ -124,10 +132,11 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
   chart.categorical_x = results.run_column(x)->is_text;
   chart.lines = !chart.categorical_x;
   const std::string averaged = mixed_parameters(results, by);
-  if (!averaged.empty()) chart.note = "each point averages over " + averaged + " (use --by to separate)";
+  if (!averaged.empty())
+    chart.note = "each point averages over " + averaged + " (use --by to separate)";
   if (summary.runs_incomplete > 0) {
-    chart.note += std::string(chart.note.empty() ? "" : "; ") + std::to_string(summary.runs_incomplete) +
-                  " incomplete runs left out";
+    chart.note += std::string(chart.note.empty() ? "" : "; ") +
+                  std::to_string(summary.runs_incomplete) + " incomplete runs left out";
   }
 
   std::map<std::string, std::size_t> index;
@@ -145,17 +154,18 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
   return chart;
 }
 
-std::vector<LineChart> time_series_charts(const experiments::ResultsReader& results,
-                                          const std::vector<std::string>& labels,
-                                          const std::vector<std::string>& metrics, const std::string& key_title,
-                                          const std::function<void(std::size_t, std::size_t)>& progress) {
+std::vector<LineChart> time_series_charts(
+    const experiments::ResultsReader& results, const std::vector<std::string>& labels,
+    const std::vector<std::string>& metrics, const std::string& key_title,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
   const std::vector<std::size_t> index = metric_indices(results, metrics);
   const std::size_t rows = results.tick_rows();
   const std::size_t width = results.metric_names().size();
   std::vector<std::string> series;
   std::vector<std::vector<Accumulator>> acc;  // [series][row * metrics + k]
   for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (progress && (run % 256 == 0 || run + 1 == results.run_count())) progress(run + 1, results.run_count());
+    if (progress && (run % 256 == 0 || run + 1 == results.run_count()))
+      progress(run + 1, results.run_count());
     if (labels[run].empty()) continue;
     auto it = std::find(series.begin(), series.end(), labels[run]);
     if (it == series.end()) {
@@ -166,7 +176,8 @@ std::vector<LineChart> time_series_charts(const experiments::ResultsReader& resu
     auto& a = acc[static_cast<std::size_t>(it - series.begin())];
     const std::vector<double> all = held_rows(results, run);  // stopped runs hold their final state
     for (std::size_t r = 0; r < rows; ++r) {
-      for (std::size_t k = 0; k < index.size(); ++k) a[r * index.size() + k].add(all[r * width + index[k]]);
+      for (std::size_t k = 0; k < index.size(); ++k)
+        a[r * index.size() + k].add(all[r * width + index[k]]);
     }
   }
   const auto& ticks = results.tick_of_row();
@@ -201,8 +212,8 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
     by = results.run_column(series_by);
     const auto swept = results.parameter_columns();
     if (!by || std::find(swept.begin(), swept.end(), series_by) == swept.end()) {
-      throw UsageError("cannot draw one line per '" + series_by + "'; the swept parameters are: " +
-                       detail::join(swept));
+      throw UsageError("cannot draw one line per '" + series_by +
+                       "'; the swept parameters are: " + detail::join(swept));
     }
   }
   const auto* status = results.run_column("status");
@@ -212,12 +223,16 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
   }
   LineChart chart = time_series_charts(results, labels, {metric}, series_by).front();
   std::size_t incomplete = 0;
-  for (std::size_t run = 0; run < results.run_count(); ++run) incomplete += status->numbers[run] != 1;
+  for (std::size_t run = 0; run < results.run_count(); ++run)
+    incomplete += status->numbers[run] != 1;
   const std::string averaged =
-      mixed_parameters(results, series_by.empty() ? std::vector<std::string>{} : std::vector<std::string>{series_by});
-  if (!averaged.empty()) chart.note = "each line averages over " + averaged + " (use --by to separate one)";
+      mixed_parameters(results, series_by.empty() ? std::vector<std::string>{}
+                                                  : std::vector<std::string>{series_by});
+  if (!averaged.empty())
+    chart.note = "each line averages over " + averaged + " (use --by to separate one)";
   if (incomplete > 0) {
-    chart.note += std::string(chart.note.empty() ? "" : "; ") + std::to_string(incomplete) + " incomplete runs left out";
+    chart.note += std::string(chart.note.empty() ? "" : "; ") + std::to_string(incomplete) +
+                  " incomplete runs left out";
   }
   return chart;
 }
@@ -230,23 +245,26 @@ std::vector<std::string> x_categories(const LineChart& chart) {
   if (!chart.categorical_x) return categories;
   for (const Series& s : chart.series) {
     for (const std::string& x : s.x) {
-      if (std::find(categories.begin(), categories.end(), x) == categories.end()) categories.push_back(x);
+      if (std::find(categories.begin(), categories.end(), x) == categories.end())
+        categories.push_back(x);
     }
   }
   return categories;
 }
 
 /// One inline data block per series ($s0, $s1, ...): x, mean, low, high.
-void write_series_data(std::ostream& g, const LineChart& chart, const std::vector<std::string>& categories) {
+void write_series_data(std::ostream& g, const LineChart& chart,
+                       const std::vector<std::string>& categories) {
   for (std::size_t k = 0; k < chart.series.size(); ++k) {
     const Series& s = chart.series[k];
     g << "$s" << k << " << EOD\n";
     for (std::size_t i = 0; i < s.x.size(); ++i) {
       const Estimate& e = s.y[i];
-      const std::string x = chart.categorical_x
-                                ? std::to_string(std::find(categories.begin(), categories.end(), s.x[i]) -
-                                                 categories.begin())
-                                : s.x[i];
+      const std::string x =
+          chart.categorical_x
+              ? std::to_string(std::find(categories.begin(), categories.end(), s.x[i]) -
+                               categories.begin())
+              : s.x[i];
       // Without an interval (n < 2) the bar collapses onto the mean.
       const double low = std::isnan(e.ci_low) ? e.mean : e.ci_low;
       const double high = std::isnan(e.ci_high) ? e.mean : e.ci_high;
@@ -263,11 +281,11 @@ void write_plot_command(std::ostream& g, const LineChart& chart) {
     g << (k ? ", \\\n     " : "");
     if (chart.bands) {
       // The band and the line share the series' colour; the band has no legend entry.
-      g << "$s" << k << " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc " << k + 1
-        << " notitle, \\\n     $s" << k << " using 1:2 with lines lw 2 lc " << k + 1;
+      g << "$s" << k << " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc "
+        << k + 1 << " notitle, \\\n     $s" << k << " using 1:2 with lines lw 2 lc " << k + 1;
     } else {
-      g << "$s" << k << " using 1:2:3:4 with " << (chart.lines ? "yerrorlines" : "yerrorbars") << " lw 2 pt 7 ps "
-        << (chart.lines ? "0.8" : "1.2") << " lc " << k + 1;
+      g << "$s" << k << " using 1:2:3:4 with " << (chart.lines ? "yerrorlines" : "yerrorbars")
+        << " lw 2 pt 7 ps " << (chart.lines ? "0.8" : "1.2") << " lc " << k + 1;
     }
     g << " title " << quoted(chart.series[k].label) << " noenhanced";
   }
@@ -312,8 +330,11 @@ void run_gnuplot(const std::string& script, const std::string& what) {
   // A fresh, private script file (mkstemps: no predictable name in a shared directory).
   std::string path = (std::filesystem::temp_directory_path() / "orgsim-plot-XXXXXX.gp").string();
   const int fd = ::mkstemps(path.data(), 3);
-  if (fd < 0) throw UsageError("cannot create a temporary gnuplot script in " + std::filesystem::temp_directory_path().string());
-  const bool written = ::write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+  if (fd < 0)
+    throw UsageError("cannot create a temporary gnuplot script in " +
+                     std::filesystem::temp_directory_path().string());
+  const bool written =
+      ::write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
   ::close(fd);
   std::error_code ignored;
   if (!written) {
@@ -344,7 +365,8 @@ void run_gnuplot(const std::string& script, const std::string& what) {
   std::filesystem::remove(path, ignored);
   if (spawned != 0) throw UsageError("cannot run gnuplot (install Debian's gnuplot-nox)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw UsageError("gnuplot could not draw " + what + (messages.empty() ? std::string() : ":\n" + messages));
+    throw UsageError("gnuplot could not draw " + what +
+                     (messages.empty() ? std::string() : ":\n" + messages));
   }
 }
 
@@ -355,15 +377,18 @@ void require_values(const LineChart& chart) {
       if (e.n > 0 && std::isfinite(e.mean)) return;
     }
   }
-  throw UsageError("nothing to draw: " + chart.y_label +
-                   " has no value in any complete run (is its submodel switched off in this experiment?)");
+  throw UsageError(
+      "nothing to draw: " + chart.y_label +
+      " has no value in any complete run (is its submodel switched off in this experiment?)");
 }
 
 template <class Chart>
 std::string svg_string(const Chart& chart) {
   std::string path = (std::filesystem::temp_directory_path() / "orgsim-figure-XXXXXX.svg").string();
   const int fd = ::mkstemps(path.data(), 4);
-  if (fd < 0) throw UsageError("cannot create a temporary file in " + std::filesystem::temp_directory_path().string());
+  if (fd < 0)
+    throw UsageError("cannot create a temporary file in " +
+                     std::filesystem::temp_directory_path().string());
   ::close(fd);
   std::error_code ignored;
   try {
@@ -383,17 +408,22 @@ std::string svg_string(const Chart& chart) {
 
 std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& output) {
   std::ostringstream g;
-  g << preamble(output, map.title) << "set xlabel " << quoted(map.x_label) << " noenhanced\nset ylabel "
-    << quoted(map.y_label) << " noenhanced\nset cblabel " << quoted(map.z_label) << " noenhanced\n"
-    << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\nset view map\nset tics out nomirror\nset xrange [-0.5:" << map.x.size() - 0.5
-    << "]\nset yrange [-0.5:" << map.y.size() - 0.5 << "]\n";
+  g << preamble(output, map.title) << "set xlabel " << quoted(map.x_label)
+    << " noenhanced\nset ylabel " << quoted(map.y_label) << " noenhanced\nset cblabel "
+    << quoted(map.z_label) << " noenhanced\n"
+    << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\nset "
+       "view map\nset tics out nomirror\nset xrange [-0.5:"
+    << map.x.size() - 0.5 << "]\nset yrange [-0.5:" << map.y.size() - 0.5 << "]\n";
   g << "set xtics (";
-  for (std::size_t i = 0; i < map.x.size(); ++i) g << (i ? ", " : "") << quoted(map.x[i]) << ' ' << i;
+  for (std::size_t i = 0; i < map.x.size(); ++i)
+    g << (i ? ", " : "") << quoted(map.x[i]) << ' ' << i;
   g << ") noenhanced\nset ytics (";
-  for (std::size_t i = 0; i < map.y.size(); ++i) g << (i ? ", " : "") << quoted(map.y[i]) << ' ' << i;
+  for (std::size_t i = 0; i < map.y.size(); ++i)
+    g << (i ? ", " : "") << quoted(map.y[i]) << ' ' << i;
   g << ") noenhanced\n$map << EOD\n";
   for (std::size_t yi = 0; yi < map.y.size(); ++yi) {
-    for (std::size_t xi = 0; xi < map.x.size(); ++xi) g << xi << ' ' << yi << ' ' << number(map.z[yi][xi]) << '\n';
+    for (std::size_t xi = 0; xi < map.x.size(); ++xi)
+      g << xi << ' ' << yi << ' ' << number(map.z[yi][xi]) << '\n';
     g << '\n';
   }
   g << "EOD\nplot $map using 1:2:3 with image notitle\nunset output\n";
@@ -403,22 +433,25 @@ std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& outp
 std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& output) {
   std::ostringstream g;
   g << preamble(output, chart.title) << "set ylabel " << quoted(chart.y_label) << " noenhanced\n"
-    << "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\nset style fill solid 0.7 border -1\n"
-    << "set boxwidth 0.9\nset key top right noenhanced\nset grid ytics lc rgb '#dddddd'\nset yrange [*:*]\n"
+    << "set style data histogram\nset style histogram errorbars gap 1 lw 1.5\nset style fill solid "
+       "0.7 border -1\n"
+    << "set boxwidth 0.9\nset key top right noenhanced\nset grid ytics lc rgb '#dddddd'\nset "
+       "yrange [*:*]\n"
     << "set xtics rotate by -20 noenhanced\nset border 3\nset tics nomirror\n";
   g << "$bars << EOD\n";
   for (std::size_t c = 0; c < chart.categories.size(); ++c) {
     g << quoted(chart.categories[c]);
     for (std::size_t s = 0; s < chart.series.size(); ++s) {
-      g << ' ' << number(chart.values[s][c]) << ' ' << number(chart.low[s][c]) << ' ' << number(chart.high[s][c]);
+      g << ' ' << number(chart.values[s][c]) << ' ' << number(chart.low[s][c]) << ' '
+        << number(chart.high[s][c]);
     }
     g << '\n';
   }
   g << "EOD\nplot ";
   for (std::size_t s = 0; s < chart.series.size(); ++s) {
     const std::size_t col = 2 + 3 * s;
-    g << (s ? ", " : "") << "$bars using " << col << ':' << col + 1 << ':' << col + 2 << (s ? "" : ":xtic(1)")
-      << " title " << quoted(chart.series[s]) << " noenhanced";
+    g << (s ? ", " : "") << "$bars using " << col << ':' << col + 1 << ':' << col + 2
+      << (s ? "" : ":xtic(1)") << " title " << quoted(chart.series[s]) << " noenhanced";
   }
   g << "\nunset output\n";
   return g.str();
@@ -429,12 +462,17 @@ std::string svg_of(const LineChart& chart) {
   require_values(chart);
   return svg_string(chart);
 }
-std::string svg_of(const HeatMap& map) { return svg_string(map); }
-std::string svg_of(const BarChart& chart) { return svg_string(chart); }
+std::string svg_of(const HeatMap& map) {
+  return svg_string(map);
+}
+std::string svg_of(const BarChart& chart) {
+  return svg_string(chart);
+}
 
 void render(const LineChart& chart, const std::filesystem::path& output) {
   terminal_for(output);
-  if (chart.series.empty()) throw UsageError("nothing to draw: the results file has no complete runs");
+  if (chart.series.empty())
+    throw UsageError("nothing to draw: the results file has no complete runs");
   require_values(chart);
   std::error_code error;
   if (std::filesystem::is_directory(output, error)) {
@@ -442,7 +480,8 @@ void render(const LineChart& chart, const std::filesystem::path& output) {
   }
   const std::filesystem::path directory = output.parent_path().empty() ? "." : output.parent_path();
   if (!std::filesystem::is_directory(directory, error)) {
-    throw UsageError("cannot draw '" + output.string() + "': directory '" + directory.string() + "' does not exist");
+    throw UsageError("cannot draw '" + output.string() + "': directory '" + directory.string() +
+                     "' does not exist");
   }
   // Drawn under a temporary name (hidden, same directory, same extension), then renamed.
   std::string name(1, '.');

@@ -1,13 +1,13 @@
 // The self-contained HTML report.
 #include "orgsim/analysis/report.hpp"
 
+#include "format.hpp"
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/plot.hpp"
 #include "orgsim/analysis/resilience.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
-#include "format.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
 #include <fmt/format.h>
@@ -30,18 +30,28 @@ namespace orgsim::analysis {
 
 namespace {
 
-constexpr std::size_t kMaxTableGroups = 40;  // more design points: the table groups by one parameter
-constexpr std::size_t kMaxLines = 8;         // more design points: lines by one parameter
+constexpr std::size_t kMaxTableGroups =
+    40;                               // more design points: the table groups by one parameter
+constexpr std::size_t kMaxLines = 8;  // more design points: lines by one parameter
 
 std::string html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -55,7 +65,9 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string number(double x) { return detail::readable_number(x, 4, "–"); }
+std::string number(double x) {
+  return detail::readable_number(x, 4, "–");
+}
 
 std::string short_name(const std::string& parameter) {
   const auto dot = parameter.rfind('.');
@@ -63,8 +75,8 @@ std::string short_name(const std::string& parameter) {
 }
 
 std::string figure(const std::string& svg, const std::string& caption) {
-  return "<figure><img alt=\"" + html(caption) + "\" src=\"data:image/svg+xml;base64," + base64(svg) +
-         "\"><figcaption>" + html(caption) + "</figcaption></figure>\n";
+  return "<figure><img alt=\"" + html(caption) + "\" src=\"data:image/svg+xml;base64," +
+         base64(svg) + "\"><figcaption>" + html(caption) + "</figcaption></figure>\n";
 }
 
 const char* kStyle = R"(
@@ -90,8 +102,8 @@ struct ReportInput {
   const std::string& results_path;
   std::string experiment_text;  ///< the resolved experiment the results file records
   experiments::ExperimentSpec spec;
-  std::vector<std::string> swept;    ///< swept parameters, in design order
-  std::string by;                    ///< parameter to compare and draw lines by ("" when none is swept)
+  std::vector<std::string> swept;  ///< swept parameters, in design order
+  std::string by;  ///< parameter to compare and draw lines by ("" when none is swept)
   std::vector<std::string> metrics;  ///< reported metrics
   const experiments::RunColumn* status = nullptr;
   std::function<void(const std::string&)> progress;  ///< never empty
@@ -120,19 +132,23 @@ std::filesystem::path checked_output_directory(const std::filesystem::path& outp
   std::string extension = output.extension().string();
   for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (extension != ".html" && extension != ".htm") {
-    throw UsageError("cannot write the report to '" + output.string() + "': the file name must end in .html");
+    throw UsageError("cannot write the report to '" + output.string() +
+                     "': the file name must end in .html");
   }
   std::error_code error;
-  if (std::filesystem::is_directory(output, error)) throw UsageError("cannot write '" + output.string() + "': it is a directory");
+  if (std::filesystem::is_directory(output, error))
+    throw UsageError("cannot write '" + output.string() + "': it is a directory");
   const std::filesystem::path directory = output.parent_path().empty() ? "." : output.parent_path();
   if (!std::filesystem::is_directory(directory, error)) {
-    throw UsageError("cannot write '" + output.string() + "': directory '" + directory.string() + "' does not exist");
+    throw UsageError("cannot write '" + output.string() + "': directory '" + directory.string() +
+                     "' does not exist");
   }
   return directory;
 }
 
 /// The requested metrics, or the headline metrics this experiment measured in some complete run.
-std::vector<std::string> report_metrics(const experiments::ResultsReader& results, const ReportOptions& options) {
+std::vector<std::string> report_metrics(const experiments::ResultsReader& results,
+                                        const ReportOptions& options) {
   std::vector<std::string> metrics = options.metrics;
   if (metrics.empty()) {
     const Summary probe = summarize(results, {}, headline_metrics(results));
@@ -146,7 +162,8 @@ std::vector<std::string> report_metrics(const experiments::ResultsReader& result
     }
   }
   metric_indices(results, metrics);  // unknown names: one clear error before any work
-  if (metrics.empty()) throw UsageError("nothing to report: no headline metric was measured in any complete run");
+  if (metrics.empty())
+    throw UsageError("nothing to report: no headline metric was measured in any complete run");
   return metrics;
 }
 
@@ -155,9 +172,15 @@ ReportInput read_input(const experiments::ResultsReader& results, const std::str
                        const ReportOptions& options) {
   const std::optional<std::string> text = results.attribute("experiment");
   if (!text) throw UsageError(results_path + ": the results file does not record its experiment");
-  ReportInput in{results, results_path, *text,
-                 experiments::parse_experiment(*text, "the results file's experiment"), results.parameter_columns(),
-                 options.by, {}, results.run_column("status"), [&options](const std::string& line) {
+  ReportInput in{results,
+                 results_path,
+                 *text,
+                 experiments::parse_experiment(*text, "the results file's experiment"),
+                 results.parameter_columns(),
+                 options.by,
+                 {},
+                 results.run_column("status"),
+                 [&options](const std::string& line) {
                    if (options.progress) options.progress(line);
                  }};
   if (!in.by.empty() && std::find(in.swept.begin(), in.swept.end(), in.by) == in.swept.end()) {
@@ -170,7 +193,8 @@ ReportInput read_input(const experiments::ResultsReader& results, const std::str
 }
 
 /// The number of distinct values of `parameter` among the runs, counted up to kMaxLines + 1.
-std::size_t distinct_values(const experiments::ResultsReader& results, const std::string& parameter) {
+std::size_t distinct_values(const experiments::ResultsReader& results,
+                            const std::string& parameter) {
   std::vector<std::string> seen;
   for (std::size_t run = 0; run < results.run_count() && seen.size() <= kMaxLines; ++run) {
     const std::string v = results.run_column(parameter)->format(run);
@@ -183,37 +207,47 @@ void experiment_section(Page& page, const ReportInput& in) {
   const auto& results = in.results;
   const auto& spec = in.spec;
   std::size_t complete = 0;
-  for (std::size_t run = 0; run < results.run_count(); ++run) complete += in.status->numbers[run] == 1;
+  for (std::size_t run = 0; run < results.run_count(); ++run)
+    complete += in.status->numbers[run] == 1;
   page.section("Experiment");
-  page.body << "<p>" << html(spec.description.empty() ? "(no description)" : spec.description) << "</p>\n<table>"
-            << "<tr><th class=text>results file</th><td class=text>" << html(in.results_path) << "</td></tr>"
-            << "<tr><th class=text>design</th><td class=text>"
-            << html(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
-            << spec.design_point_count() << " design points × " << spec.replications << " replications</td></tr>"
-            << "<tr><th class=text>runs</th><td class=text>" << complete << " complete of " << results.run_count()
-            << (complete < results.run_count() ? " (incomplete runs are left out everywhere)" : "") << "</td></tr>"
-            << "<tr><th class=text>ticks</th><td class=text>" << spec.ticks
-            << (spec.stop == agents::StopRule::equilibrium
-                    ? " (or until equilibrium; a stopped run keeps its final state)"
-                    : "")
-            << "</td></tr>"
-            << "<tr><th class=text>seed</th><td class=text>" << spec.seed << "</td></tr>"
-            << "<tr><th class=text>orgsim</th><td class=text>" << html(attribute(results, "orgsim_version")) << " ("
-            << html(attribute(results, "git_revision")) << ")</td></tr>"
-            << "<tr><th class=text>created</th><td class=text>" << html(attribute(results, "created"))
-            << "</td></tr>"
-            << "</table>\n<details><summary>The experiment file, every value explicit</summary><pre>"
-            << html(in.experiment_text) << "</pre></details>\n";
+  page.body
+      << "<p>" << html(spec.description.empty() ? "(no description)" : spec.description)
+      << "</p>\n<table>"
+      << "<tr><th class=text>results file</th><td class=text>" << html(in.results_path)
+      << "</td></tr>"
+      << "<tr><th class=text>design</th><td class=text>"
+      << html(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
+      << spec.design_point_count() << " design points × " << spec.replications
+      << " replications</td></tr>"
+      << "<tr><th class=text>runs</th><td class=text>" << complete << " complete of "
+      << results.run_count()
+      << (complete < results.run_count() ? " (incomplete runs are left out everywhere)" : "")
+      << "</td></tr>"
+      << "<tr><th class=text>ticks</th><td class=text>" << spec.ticks
+      << (spec.stop == agents::StopRule::equilibrium
+              ? " (or until equilibrium; a stopped run keeps its final state)"
+              : "")
+      << "</td></tr>"
+      << "<tr><th class=text>seed</th><td class=text>" << spec.seed << "</td></tr>"
+      << "<tr><th class=text>orgsim</th><td class=text>"
+      << html(attribute(results, "orgsim_version")) << " ("
+      << html(attribute(results, "git_revision")) << ")</td></tr>"
+      << "<tr><th class=text>created</th><td class=text>" << html(attribute(results, "created"))
+      << "</td></tr>"
+      << "</table>\n<details><summary>The experiment file, every value explicit</summary><pre>"
+      << html(in.experiment_text) << "</pre></details>\n";
 }
 
 void final_values_section(Page& page, const ReportInput& in) {
   in.progress(fmt::format("report: summarizing {} runs", in.results.run_count()));
   std::vector<std::string> group_by;  // default: every swept parameter
   Summary finals = summarize(in.results, group_by, in.metrics);
-  if (finals.groups.size() > kMaxTableGroups && !in.by.empty()) finals = summarize(in.results, {in.by}, in.metrics);
+  if (finals.groups.size() > kMaxTableGroups && !in.by.empty())
+    finals = summarize(in.results, {in.by}, in.metrics);
   page.section("Final values by design");
   auto& body = page.body;
-  body << "<p class=note>Mean and 95% confidence interval (Student t) over replications at each run's last "
+  body << "<p class=note>Mean and 95% confidence interval (Student t) over replications at each "
+          "run's last "
           "tick.</p>\n<div class=wide><table><tr>";
   for (const auto& g : finals.group_by) body << "<th class=text>" << html(short_name(g)) << "</th>";
   body << "<th>runs</th>";
@@ -225,7 +259,8 @@ void final_values_section(Page& page, const ReportInput& in) {
     body << "<td>" << (group.estimates.empty() ? 0 : group.estimates.front().n) << "</td>";
     for (const auto& e : group.estimates) {
       body << "<td>" << number(e.mean);
-      if (std::isfinite(e.ci_low)) body << "<br><small>[" << number(e.ci_low) << ", " << number(e.ci_high) << "]</small>";
+      if (std::isfinite(e.ci_low))
+        body << "<br><small>[" << number(e.ci_low) << ", " << number(e.ci_high) << "]</small>";
       body << "</td>";
     }
     body << "</tr>\n";
@@ -254,7 +289,8 @@ LineGrouping line_grouping(const ReportInput& in, std::size_t by_values) {
       if (!complete(run)) continue;
       std::string label;
       for (const auto& s : in.swept) {
-        label += (label.empty() ? "" : ", ") + short_name(s) + "=" + results.run_column(s)->format(run);
+        label +=
+            (label.empty() ? "" : ", ") + short_name(s) + "=" + results.run_column(s)->format(run);
       }
       g.labels[run] = label.empty() ? "all runs" : label;
     }
@@ -268,25 +304,29 @@ LineGrouping line_grouping(const ReportInput& in, std::size_t by_values) {
   return g;
 }
 
-void add_time_series(std::vector<PendingFigure>& figures, const ReportInput& in, std::size_t by_values) {
+void add_time_series(std::vector<PendingFigure>& figures, const ReportInput& in,
+                     std::size_t by_values) {
   const LineGrouping lines = line_grouping(in, by_values);
-  const std::vector<LineChart> series = time_series_charts(
-      in.results, lines.labels, in.metrics, lines.key_title, [&](std::size_t done, std::size_t total) {
-        if (done == total || done % 2048 == 1) {
-          in.progress(fmt::format("report: reading runs {}/{}", done, total));
-        }
-      });
+  const std::vector<LineChart> series =
+      time_series_charts(in.results, lines.labels, in.metrics, lines.key_title,
+                         [&](std::size_t done, std::size_t total) {
+                           if (done == total || done % 2048 == 1) {
+                             in.progress(fmt::format("report: reading runs {}/{}", done, total));
+                           }
+                         });
   for (const auto& chart : series) {
     bool measured = false;
     for (const auto& s : chart.series) measured |= !s.y.empty();
     if (!measured) continue;
-    figures.push_back({"Over time", [chart] { return svg_of(chart); },
-                       chart.y_label + " over time: mean over replications with its 95% confidence band"});
+    figures.push_back(
+        {"Over time", [chart] { return svg_of(chart); },
+         chart.y_label + " over time: mean over replications with its 95% confidence band"});
   }
 }
 
 /// Final values over `by`, one line per value of the first other swept parameter with few values.
-void add_final_value_charts(std::vector<PendingFigure>& figures, const ReportInput& in, std::size_t by_values) {
+void add_final_value_charts(std::vector<PendingFigure>& figures, const ReportInput& in,
+                            std::size_t by_values) {
   if (in.swept.empty()) return;
   const std::string& x = in.by;
   std::string line_by;
@@ -306,19 +346,23 @@ void add_final_value_charts(std::vector<PendingFigure>& figures, const ReportInp
     if (!measured) continue;
     const std::string note = chart.note.empty() ? "" : " (" + chart.note + ")";
     figures.push_back({"Final values across designs", [chart] { return svg_of(chart); },
-                       m + " at the end of each run over " + x + (line_by.empty() ? "" : ", by " + line_by) + note});
+                       m + " at the end of each run over " + x +
+                           (line_by.empty() ? "" : ", by " + line_by) + note});
   }
 }
 
 /// The distinct values of grouping column `column` in order of appearance, numbers sorted.
-std::vector<std::string> axis_values(const Summary& grid, std::size_t column, const ReportInput& in) {
+std::vector<std::string> axis_values(const Summary& grid, std::size_t column,
+                                     const ReportInput& in) {
   std::vector<std::string> values;
   for (const auto& g : grid.groups) {
-    if (std::find(values.begin(), values.end(), g.key[column]) == values.end()) values.push_back(g.key[column]);
+    if (std::find(values.begin(), values.end(), g.key[column]) == values.end())
+      values.push_back(g.key[column]);
   }
   if (!in.results.run_column(in.swept[column])->is_text) {
-    std::sort(values.begin(), values.end(),
-              [](const std::string& a, const std::string& b) { return std::stod(a) < std::stod(b); });
+    std::sort(values.begin(), values.end(), [](const std::string& a, const std::string& b) {
+      return std::stod(a) < std::stod(b);
+    });
   }
   return values;
 }
@@ -340,8 +384,10 @@ void add_heat_maps(std::vector<PendingFigure>& figures, const ReportInput& in) {
     map.z.assign(ys.size(), std::vector<double>(xs.size(), std::nan("")));
     bool measured = false;
     for (const auto& g : grid.groups) {
-      const auto xi = static_cast<std::size_t>(std::find(xs.begin(), xs.end(), g.key[0]) - xs.begin());
-      const auto yi = static_cast<std::size_t>(std::find(ys.begin(), ys.end(), g.key[1]) - ys.begin());
+      const auto xi =
+          static_cast<std::size_t>(std::find(xs.begin(), xs.end(), g.key[0]) - xs.begin());
+      const auto yi =
+          static_cast<std::size_t>(std::find(ys.begin(), ys.end(), g.key[1]) - ys.begin());
       map.z[yi][xi] = g.estimates[k].mean;
       measured |= std::isfinite(g.estimates[k].mean);
     }
@@ -387,9 +433,11 @@ BarChart sensitivity_bars(const SensitivityResult& s, const std::string& metric)
 
 /// Sensitivity bars of the first metric for a saltelli or morris sweep; returns the index table
 /// printed above them ("" for another design).
-std::string add_sensitivity(std::vector<PendingFigure>& figures, const ReportInput& in, std::size_t bootstrap) {
+std::string add_sensitivity(std::vector<PendingFigure>& figures, const ReportInput& in,
+                            std::size_t bootstrap) {
   const auto kind = in.spec.design.kind;
-  if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris) return "";
+  if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris)
+    return "";
   in.progress("report: sensitivity indices");
   const SensitivityResult s = sensitivity(in.results, {in.metrics.front()}, {}, bootstrap);
   const BarChart bars = sensitivity_bars(s, in.metrics.front());
@@ -400,8 +448,8 @@ std::string add_sensitivity(std::vector<PendingFigure>& figures, const ReportInp
 }
 
 /// Draws the figures in order, a heading where their section changes.
-void draw_figures(Page& page, const std::vector<PendingFigure>& figures, const std::string& sensitivity_note,
-                  const ReportInput& in) {
+void draw_figures(Page& page, const std::vector<PendingFigure>& figures,
+                  const std::string& sensitivity_note, const ReportInput& in) {
   std::string current;
   for (std::size_t i = 0; i < figures.size(); ++i) {
     if (i % 5 == 0 || i + 1 == figures.size()) {
@@ -440,24 +488,30 @@ void resilience_section(Page& page, const ReportInput& in) {
   page.section("Resilience after the shock");
   std::ostringstream table;
   print_resilience(table, *r);
-  page.body << "<p class=note>Drop of strategic fit from the last tick before each run's first shock to its worst "
-               "value, and the ticks until it is back within 5% of its pre-shock level (orgsim resilience).</p>\n<pre>"
+  page.body << "<p class=note>Drop of strategic fit from the last tick before each run's first "
+               "shock to its worst "
+               "value, and the ticks until it is back within 5% of its pre-shock level (orgsim "
+               "resilience).</p>\n<pre>"
             << html(table.str()) << "</pre>\n";
 }
 
 /// The category verdicts: one row per design, then one sentence per design.
 void category_table(std::ostringstream& body, const Comparison& c, const std::string& by) {
   body << "<p class=note>Each design against " << html(c.baseline)
-       << " run by run: replication k saw the same random events in every design (common random numbers), "
-          "so the differences are paired. 95% t intervals of the mean difference; a category is better "
-          "(worse) when at least one of its metrics differs significantly in that direction.</p>\n<table><tr><th "
+       << " run by run: replication k saw the same random events in every design (common random "
+          "numbers), "
+          "so the differences are paired. 95% t intervals of the mean difference; a category is "
+          "better "
+          "(worse) when at least one of its metrics differs significantly in that "
+          "direction.</p>\n<table><tr><th "
           "class=text>"
        << html(by) << "</th>";
   for (const auto& category : c.categories) body << "<th class=text>" << html(category) << "</th>";
   body << "</tr>\n";
   for (const auto& d : c.designs) {
     body << "<tr><td class=text>" << html(d.value) << "</td>";
-    for (const auto& v : d.categories) body << "<td class=\"text " << v << "\">" << (v.empty() ? "–" : v) << "</td>";
+    for (const auto& v : d.categories)
+      body << "<td class=\"text " << v << "\">" << (v.empty() ? "–" : v) << "</td>";
     body << "</tr>\n";
   }
   body << "</table>\n<ul>";
@@ -466,17 +520,20 @@ void category_table(std::ostringstream& body, const Comparison& c, const std::st
 }
 
 /// The shown metrics of every design against the baseline, with the difference and verdict.
-void metric_differences_table(std::ostringstream& body, const Comparison& c, const std::string& by) {
-  body << "<table><tr><th class=text>" << html(short_name(by)) << "</th><th class=text>metric</th><th>design</th><th>"
-       << html(c.baseline) << "</th><th>difference</th><th>95% CI</th><th class=text>verdict</th></tr>\n";
+void metric_differences_table(std::ostringstream& body, const Comparison& c,
+                              const std::string& by) {
+  body << "<table><tr><th class=text>" << html(short_name(by))
+       << "</th><th class=text>metric</th><th>design</th><th>" << html(c.baseline)
+       << "</th><th>difference</th><th>95% CI</th><th class=text>verdict</th></tr>\n";
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
       if (std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end()) continue;
       const std::string verdict = m.verdict > 0 ? "better" : m.verdict < 0 ? "worse" : "";
-      body << "<tr><td class=text>" << html(d.value) << "</td><td class=text>" << html(m.metric) << "</td><td>"
-           << number(m.design.mean) << "</td><td>" << number(m.baseline.mean) << "</td><td>"
-           << number(m.difference.mean) << "</td><td>[" << number(m.difference.ci_low) << ", "
-           << number(m.difference.ci_high) << "]</td><td class=\"text " << verdict << "\">"
+      body << "<tr><td class=text>" << html(d.value) << "</td><td class=text>" << html(m.metric)
+           << "</td><td>" << number(m.design.mean) << "</td><td>" << number(m.baseline.mean)
+           << "</td><td>" << number(m.difference.mean) << "</td><td>["
+           << number(m.difference.ci_low) << ", " << number(m.difference.ci_high)
+           << "]</td><td class=\"text " << verdict << "\">"
            << (verdict.empty() ? "no difference" : verdict) << "</td></tr>\n";
     }
   }
@@ -500,14 +557,18 @@ void comparison_section(Page& page, const ReportInput& in) {
 void write_page(const Page& page, const ReportInput& in, const std::filesystem::path& output,
                 const std::filesystem::path& directory) {
   std::string name(1, '.');
-  name.append(output.stem().string()).append(".partial-").append(std::to_string(::getpid())).append(".html");
+  name.append(output.stem().string())
+      .append(".partial-")
+      .append(std::to_string(::getpid()))
+      .append(".html");
   const std::filesystem::path partial = directory / name;
   std::error_code error;
   {
     std::ofstream out(partial);
     out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html(in.spec.name)
-        << " — orgsim report</title><style>" << kStyle << "</style></head><body>\n<h1>" << html(in.spec.name)
-        << "</h1>\n<p class=note>orgsim report of " << html(in.results_path) << "</p>\n"
+        << " — orgsim report</title><style>" << kStyle << "</style></head><body>\n<h1>"
+        << html(in.spec.name) << "</h1>\n<p class=note>orgsim report of " << html(in.results_path)
+        << "</p>\n"
         << page.body.str() << "</body></html>\n";
     if (!out.flush()) {
       std::filesystem::remove(partial, error);
@@ -523,8 +584,9 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
 
 }  // namespace
 
-ReportSummary write_report(const experiments::ResultsReader& results, const std::string& results_path,
-                           const std::filesystem::path& output, const ReportOptions& options) {
+ReportSummary write_report(const experiments::ResultsReader& results,
+                           const std::string& results_path, const std::filesystem::path& output,
+                           const ReportOptions& options) {
   // The output path first: nothing is computed for a report that cannot be written.
   const std::filesystem::path directory = checked_output_directory(output);
   const ReportInput in = read_input(results, results_path, options);

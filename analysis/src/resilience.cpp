@@ -1,10 +1,10 @@
 // Drop depth and recovery time after a shock.
 #include "orgsim/analysis/resilience.hpp"
 
+#include "format.hpp"
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
-#include "format.hpp"
 
 #include <fmt/format.h>
 
@@ -27,13 +27,15 @@ std::string number(double x) {
 
 }  // namespace
 
-RunResilience run_resilience(const std::vector<std::int64_t>& ticks, const std::vector<double>& values,
-                             std::int64_t shock_tick, double tolerance, int direction) {
+RunResilience run_resilience(const std::vector<std::int64_t>& ticks,
+                             const std::vector<double>& values, std::int64_t shock_tick,
+                             double tolerance, int direction) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   RunResilience r;
   r.shock_tick = shock_tick;
   r.before = r.worst = r.drop = r.relative_drop = nan;
-  const auto first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), shock_tick) - ticks.begin());
+  const auto first = static_cast<std::size_t>(
+      std::lower_bound(ticks.begin(), ticks.end(), shock_tick) - ticks.begin());
   if (first == 0 || first >= ticks.size()) return r;  // no row before or after the shock
   r.before = values[first - 1];
   if (std::isnan(r.before)) return r;
@@ -72,7 +74,8 @@ std::vector<const experiments::RunColumn*> group_columns(const experiments::Resu
     const auto* column = results.run_column(b);
     const auto swept = results.parameter_columns();
     if (!column || std::find(swept.begin(), swept.end(), b) == swept.end()) {
-      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " + detail::join(swept));
+      throw UsageError("cannot group by '" + b +
+                       "'; the swept parameters are: " + detail::join(swept));
     }
     columns.push_back(column);
   }
@@ -95,7 +98,8 @@ RunSeries run_series(const experiments::ResultsReader& results, std::size_t run,
   const auto rows = static_cast<std::size_t>(results.run_column("rows")->numbers[run]);
   RunSeries s;
   s.ticks.assign(grid_ticks.begin(), grid_ticks.begin() + static_cast<std::ptrdiff_t>(rows));
-  s.ticks.back() = static_cast<std::int64_t>(results.run_column("ticks_run")->numbers[run]);  // an early stop
+  s.ticks.back() =
+      static_cast<std::int64_t>(results.run_column("ticks_run")->numbers[run]);  // an early stop
   s.values.resize(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     s.values[r] = all[r * width + metric];
@@ -123,25 +127,28 @@ void summarize_group(ResilienceGroup& group, const std::vector<RunResilience>& m
   group.relative_drop = estimate(relative);
   group.recovery_ticks = estimate(recovery);
   std::sort(ranked.begin(), ranked.end());
-  const double median = ranked.size() % 2 ? ranked[ranked.size() / 2]
-                                          : 0.5 * (ranked[ranked.size() / 2 - 1] + ranked[ranked.size() / 2]);
+  const double median = ranked.size() % 2
+                            ? ranked[ranked.size() / 2]
+                            : 0.5 * (ranked[ranked.size() / 2 - 1] + ranked[ranked.size() / 2]);
   group.median_recovery = std::isfinite(median) ? median : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
 
-Resilience resilience(const experiments::ResultsReader& results, const std::string& metric, double tolerance,
-                      std::vector<std::string> by) {
+Resilience resilience(const experiments::ResultsReader& results, const std::string& metric,
+                      double tolerance, std::vector<std::string> by) {
   const std::size_t k = metric_indices(results, {metric}).front();
   const int direction = better_direction(results, metric);
   if (direction == 0) {
     throw UsageError("resilience needs a metric where higher or lower is better; '" + metric +
                      "' is context (try strategic_fit, throughput, lead_time, profit)");
   }
-  if (!(tolerance >= 0 && tolerance < 1)) throw UsageError("--within must be between 0 and 1 (e.g. 0.05 for 5%)");
+  if (!(tolerance >= 0 && tolerance < 1))
+    throw UsageError("--within must be between 0 and 1 (e.g. 0.05 for 5%)");
   const auto& names = results.metric_names();
   const auto shock_at = std::find(names.begin(), names.end(), "shock");
-  if (shock_at == names.end()) throw UsageError("the results file has no 'shock' metric to find shocks with");
+  if (shock_at == names.end())
+    throw UsageError("the results file has no 'shock' metric to find shocks with");
   const auto shock = static_cast<std::size_t>(shock_at - names.begin());
   const std::vector<const experiments::RunColumn*> columns = group_columns(results, by);
 
@@ -159,7 +166,8 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
       ++out.runs_without_shock;
       continue;
     }
-    RunResilience rr = run_resilience(series.ticks, series.values, series.shock_tick, tolerance, direction);
+    RunResilience rr =
+        run_resilience(series.ticks, series.values, series.shock_tick, tolerance, direction);
     rr.run = run;
     std::vector<std::string> key;
     for (const auto* c : columns) key.push_back(c->format(run));
@@ -172,19 +180,22 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
     out.runs.push_back(rr);
   }
   if (out.runs.empty()) {
-    throw UsageError("no complete run has a shock (the 'shock' metric is 0 in every recorded row; record every tick "
-                     "around the shock with [output] every = 1)");
+    throw UsageError(
+        "no complete run has a shock (the 'shock' metric is 0 in every recorded row; record every "
+        "tick "
+        "around the shock with [output] every = 1)");
   }
   for (std::size_t g = 0; g < out.groups.size(); ++g) summarize_group(out.groups[g], members[g]);
   return out;
 }
 
 void print_resilience(std::ostream& out, const Resilience& r) {
-  out << "Resilience of " << r.metric << " after the first shock of each run (recovered: back within "
-      << r.tolerance * 100 << "% of the pre-shock level; 95% t intervals)\n";
+  out << "Resilience of " << r.metric
+      << " after the first shock of each run (recovered: back within " << r.tolerance * 100
+      << "% of the pre-shock level; 95% t intervals)\n";
   std::vector<std::string> header = r.group_by;
-  for (const char* h : {"runs", "drop", "drop 95% CI", "relative drop", "recovered", "recovery ticks (recovered)",
-                        "median recovery"}) {
+  for (const char* h : {"runs", "drop", "drop 95% CI", "relative drop", "recovered",
+                        "recovery ticks (recovered)", "median recovery"}) {
     header.push_back(h);
   }
   std::vector<std::vector<std::string>> rows;
@@ -192,12 +203,14 @@ void print_resilience(std::ostream& out, const Resilience& r) {
     std::vector<std::string> row = g.key;
     row.push_back(std::to_string(g.runs));
     row.push_back(number(g.drop.mean));
-    row.push_back(std::isnan(g.drop.ci_low) ? "-"
-                                            : fmt::format("[{}, {}]", number(g.drop.ci_low), number(g.drop.ci_high)));
+    row.push_back(std::isnan(g.drop.ci_low)
+                      ? "-"
+                      : fmt::format("[{}, {}]", number(g.drop.ci_low), number(g.drop.ci_high)));
     row.push_back(number(g.relative_drop.mean));
     row.push_back(fmt::format("{}/{}", g.recovered, g.runs));
-    row.push_back(g.recovery_ticks.n ? fmt::format("{} (n={})", number(g.recovery_ticks.mean), g.recovery_ticks.n)
-                                     : "-");
+    row.push_back(g.recovery_ticks.n
+                      ? fmt::format("{} (n={})", number(g.recovery_ticks.mean), g.recovery_ticks.n)
+                      : "-");
     row.push_back(std::isnan(g.median_recovery) ? "not recovered" : number(g.median_recovery));
     rows.push_back(std::move(row));
   }
@@ -218,18 +231,21 @@ void print_resilience(std::ostream& out, const Resilience& r) {
   for (std::size_t w : width) total += w + 2;
   out << std::string(total - 2, '-') << '\n';
   for (const auto& row : rows) line(row);
-  if (r.runs_without_shock) out << "(" << r.runs_without_shock << " runs without a shock left out)\n";
+  if (r.runs_without_shock)
+    out << "(" << r.runs_without_shock << " runs without a shock left out)\n";
 }
 
-void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results, const Resilience& r) {
+void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results,
+                               const Resilience& r) {
   out << "run";
   for (const auto& b : r.group_by) out << ',' << b;
   out << ",shock_tick,before,worst,drop,relative_drop,recovered,recovery_ticks\n";
   for (const auto& run : r.runs) {
     out << run.run;
     for (const auto& b : r.group_by) out << ',' << results.run_column(b)->format(run.run);
-    out << ',' << run.shock_tick << ',' << std::setprecision(17) << run.before << ',' << run.worst << ',' << run.drop
-        << ',' << run.relative_drop << ',' << (run.recovered ? 1 : 0) << ',' << run.recovery_ticks << '\n';
+    out << ',' << run.shock_tick << ',' << std::setprecision(17) << run.before << ',' << run.worst
+        << ',' << run.drop << ',' << run.relative_drop << ',' << (run.recovered ? 1 : 0) << ','
+        << run.recovery_ticks << '\n';
   }
 }
 

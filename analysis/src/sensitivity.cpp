@@ -32,7 +32,8 @@ std::vector<PointEstimate> estimate_all(std::span<const double> y_a, std::span<c
   double sum = 0, squares = 0;
   for (std::size_t j : rows) sum += y_a[j] + y_b[j];
   const double mean = sum / (2 * n);
-  for (std::size_t j : rows) squares += (y_a[j] - mean) * (y_a[j] - mean) + (y_b[j] - mean) * (y_b[j] - mean);
+  for (std::size_t j : rows)
+    squares += (y_a[j] - mean) * (y_a[j] - mean) + (y_b[j] - mean) * (y_b[j] - mean);
   const double variance = squares / (2 * n - 1);
   std::vector<PointEstimate> out;
   for (const auto& ab : y_ab) {
@@ -42,13 +43,15 @@ std::vector<PointEstimate> estimate_all(std::span<const double> y_a, std::span<c
       total += (y_a[j] - ab[j]) * (y_a[j] - ab[j]);
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    out.push_back(variance > 0 ? PointEstimate{first / n / variance, total / (2 * n) / variance} : PointEstimate{nan, nan});
+    out.push_back(variance > 0 ? PointEstimate{first / n / variance, total / (2 * n) / variance}
+                               : PointEstimate{nan, nan});
   }
   return out;
 }
 
 double percentile(std::vector<double> values, double p) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(values.begin(), values.end());
   const double position = p * static_cast<double>(values.size() - 1);
@@ -65,8 +68,9 @@ std::string number(double x) {
 }  // namespace
 
 std::vector<SobolIndex> sobol_indices(std::span<const double> y_a, std::span<const double> y_b,
-                                      const std::vector<std::vector<double>>& y_ab, std::size_t bootstrap,
-                                      std::uint64_t seed, double confidence) {
+                                      const std::vector<std::vector<double>>& y_ab,
+                                      std::size_t bootstrap, std::uint64_t seed,
+                                      double confidence) {
   const std::size_t n = y_a.size();
   std::vector<std::size_t> rows(n);
   for (std::size_t j = 0; j < n; ++j) rows[j] = j;
@@ -133,15 +137,19 @@ namespace {
 /// The experiment of a saltelli or morris sweep. @throws UsageError for another design.
 experiments::ExperimentSpec sensitivity_experiment(const experiments::ResultsReader& results) {
   const std::optional<std::string> text = results.attribute("experiment");
-  if (!text) throw UsageError("the results file does not record its experiment; cannot tell its design");
-  experiments::ExperimentSpec spec = experiments::parse_experiment(*text, "the results file's experiment");
+  if (!text)
+    throw UsageError("the results file does not record its experiment; cannot tell its design");
+  experiments::ExperimentSpec spec =
+      experiments::parse_experiment(*text, "the results file's experiment");
   const auto kind = spec.design.kind;
   if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris) {
-    throw UsageError(std::string("sensitivity needs a saltelli sweep (Sobol indices) or a morris sweep (elementary "
-                                 "effects); this file's design is ") +
-                     (kind == experiments::DesignKind::none ? "none (a single design point)"
-                                                            : std::string(experiments::design_kind_name(kind))) +
-                     " (see docs/experiment-files.md, [sweep.saltelli] and [sweep.morris])");
+    throw UsageError(
+        std::string(
+            "sensitivity needs a saltelli sweep (Sobol indices) or a morris sweep (elementary "
+            "effects); this file's design is ") +
+        (kind == experiments::DesignKind::none ? "none (a single design point)"
+                                               : std::string(experiments::design_kind_name(kind))) +
+        " (see docs/experiment-files.md, [sweep.saltelli] and [sweep.morris])");
   }
   return spec;
 }
@@ -149,8 +157,8 @@ experiments::ExperimentSpec sensitivity_experiment(const experiments::ResultsRea
 /// Each design point's output per metric: the mean over its complete runs (NaN when it has none).
 class PointOutputs {
  public:
-  PointOutputs(const experiments::ResultsReader& results, const std::vector<std::size_t>& index, const Window& window,
-               std::size_t points)
+  PointOutputs(const experiments::ResultsReader& results, const std::vector<std::size_t>& index,
+               const Window& window, std::size_t points)
       : sum_(points, std::vector<double>(index.size(), 0.0)),
         count_(points, std::vector<std::size_t>(index.size(), 0)) {
     const std::vector<std::vector<double>> values = run_values(results, index, window);
@@ -179,8 +187,8 @@ class PointOutputs {
 };
 
 /// Sobol indices of metric `m` from the base samples whose k + 2 points all have an output.
-void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec, const PointOutputs& output,
-               std::size_t m, std::size_t bootstrap) {
+void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec,
+               const PointOutputs& output, std::size_t m, std::size_t bootstrap) {
   const std::size_t k = spec.design.parameters.size();
   std::vector<double> y_a, y_b;
   std::vector<std::vector<double>> y_ab(k);
@@ -198,9 +206,10 @@ void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec, co
     for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(base + 2 + i, m));
   }
   if (y_a.size() < 2) {
-    throw UsageError(fmt::format(
-        "too few complete base samples for Sobol indices of {} ({}; the metric may be off in this experiment)",
-        r.metrics[m], y_a.size()));
+    throw UsageError(
+        fmt::format("too few complete base samples for Sobol indices of {} ({}; the metric may be "
+                    "off in this experiment)",
+                    r.metrics[m], y_a.size()));
   }
   r.samples_used = y_a.size();
   r.samples_dropped = dropped;
@@ -208,7 +217,8 @@ void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec, co
 }
 
 /// Morris statistics of metric `m` from the trajectories whose k + 1 points all have an output.
-void add_morris(SensitivityResult& r, const experiments::Design& design, const PointOutputs& output, std::size_t m) {
+void add_morris(SensitivityResult& r, const experiments::Design& design, const PointOutputs& output,
+                std::size_t m) {
   const std::size_t k = design.parameters.size();
   const double delta = static_cast<double>(design.levels) / (2.0 * (design.levels - 1));
   std::vector<std::vector<double>> effects(k);
@@ -223,7 +233,8 @@ void add_morris(SensitivityResult& r, const experiments::Design& design, const P
     }
     ++used;
     for (std::size_t step = 1; step <= k; ++step) {
-      const std::size_t moved = design.block_of(base + step) - 1;  // block i: parameter i (1-based) moved
+      const std::size_t moved =
+          design.block_of(base + step) - 1;  // block i: parameter i (1-based) moved
       effects[moved].push_back((output(base + step, m) - output(base + step - 1, m)) / delta);
     }
   }
@@ -235,8 +246,9 @@ void add_morris(SensitivityResult& r, const experiments::Design& design, const P
 
 }  // namespace
 
-SensitivityResult sensitivity(const experiments::ResultsReader& results, std::vector<std::string> metrics,
-                              const Window& window, std::size_t bootstrap) {
+SensitivityResult sensitivity(const experiments::ResultsReader& results,
+                              std::vector<std::string> metrics, const Window& window,
+                              std::size_t bootstrap) {
   const experiments::ExperimentSpec spec = sensitivity_experiment(results);
   const experiments::Design& design = spec.design;
   const bool saltelli = design.kind == experiments::DesignKind::saltelli;
@@ -261,35 +273,42 @@ SensitivityResult sensitivity(const experiments::ResultsReader& results, std::ve
 }
 
 void print_sensitivity(std::ostream& out, const SensitivityResult& r) {
-  const std::string dropped =
-      r.samples_dropped ? fmt::format(", {} left out (incomplete)", r.samples_dropped) : std::string();
+  const std::string dropped = r.samples_dropped
+                                  ? fmt::format(", {} left out (incomplete)", r.samples_dropped)
+                                  : std::string();
   if (r.method == "sobol") {
-    out << fmt::format("Sobol indices at {} ({} base samples{}; 95% bootstrap intervals, {} resamples)\n",
-                       describe(r.window), r.samples_used, dropped, r.bootstrap);
+    out << fmt::format(
+        "Sobol indices at {} ({} base samples{}; 95% bootstrap intervals, {} resamples)\n",
+        describe(r.window), r.samples_used, dropped, r.bootstrap);
   } else {
-    out << fmt::format("Morris elementary effects at {} ({} trajectories{}; effects per unit of each parameter's "
-                       "range)\n",
-                       describe(r.window), r.samples_used, dropped);
+    out << fmt::format(
+        "Morris elementary effects at {} ({} trajectories{}; effects per unit of each parameter's "
+        "range)\n",
+        describe(r.window), r.samples_used, dropped);
   }
   std::size_t width = 9;
   for (const auto& p : r.parameters) width = std::max(width, p.size());
   for (std::size_t m = 0; m < r.metrics.size(); ++m) {
-    out << '\n' << r.metrics[m] << '\n' << std::left << std::setw(static_cast<int>(width)) << "parameter";
+    out << '\n'
+        << r.metrics[m] << '\n'
+        << std::left << std::setw(static_cast<int>(width)) << "parameter";
     if (r.method == "sobol") {
       out << "  first order  95% CI            total  95% CI\n";
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
         const SobolIndex& s = r.sobol[m][i];
-        out << std::setw(static_cast<int>(width)) << r.parameters[i] << "  " << std::right << std::setw(11)
-            << number(s.first) << "  [" << number(s.first_low) << ", " << number(s.first_high) << "]  "
-            << std::setw(6) << number(s.total) << "  [" << number(s.total_low) << ", " << number(s.total_high) << "]\n"
+        out << std::setw(static_cast<int>(width)) << r.parameters[i] << "  " << std::right
+            << std::setw(11) << number(s.first) << "  [" << number(s.first_low) << ", "
+            << number(s.first_high) << "]  " << std::setw(6) << number(s.total) << "  ["
+            << number(s.total_low) << ", " << number(s.total_high) << "]\n"
             << std::left;
       }
     } else {
       out << "      mu*       mu    sigma  effects\n";
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
         const MorrisIndex& e = r.morris[m][i];
-        out << std::setw(static_cast<int>(width)) << r.parameters[i] << std::right << std::setw(9) << number(e.mu_star)
-            << std::setw(9) << number(e.mu) << std::setw(9) << number(e.sigma) << std::setw(9) << e.effects << '\n'
+        out << std::setw(static_cast<int>(width)) << r.parameters[i] << std::right << std::setw(9)
+            << number(e.mu_star) << std::setw(9) << number(e.mu) << std::setw(9) << number(e.sigma)
+            << std::setw(9) << e.effects << '\n'
             << std::left;
       }
     }
@@ -305,9 +324,9 @@ void print_sensitivity_csv(std::ostream& out, const SensitivityResult& r) {
     for (std::size_t m = 0; m < r.metrics.size(); ++m) {
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
         const SobolIndex& s = r.sobol[m][i];
-        out << r.metrics[m] << ',' << r.parameters[i] << ',' << full(s.first) << ',' << full(s.first_low) << ','
-            << full(s.first_high) << ',' << full(s.total) << ',' << full(s.total_low) << ',' << full(s.total_high)
-            << '\n';
+        out << r.metrics[m] << ',' << r.parameters[i] << ',' << full(s.first) << ','
+            << full(s.first_low) << ',' << full(s.first_high) << ',' << full(s.total) << ','
+            << full(s.total_low) << ',' << full(s.total_high) << '\n';
       }
     }
   } else {
@@ -315,8 +334,8 @@ void print_sensitivity_csv(std::ostream& out, const SensitivityResult& r) {
     for (std::size_t m = 0; m < r.metrics.size(); ++m) {
       for (std::size_t i = 0; i < r.parameters.size(); ++i) {
         const MorrisIndex& e = r.morris[m][i];
-        out << r.metrics[m] << ',' << r.parameters[i] << ',' << full(e.mu_star) << ',' << full(e.mu) << ','
-            << full(e.sigma) << ',' << e.effects << '\n';
+        out << r.metrics[m] << ',' << r.parameters[i] << ',' << full(e.mu_star) << ',' << full(e.mu)
+            << ',' << full(e.sigma) << ',' << e.effects << '\n';
       }
     }
   }

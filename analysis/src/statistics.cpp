@@ -43,7 +43,8 @@ Estimate estimate_from(std::size_t n, double mean, double sd, double confidence)
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (n == 0) return {0, nan, nan, nan, nan};
   if (n < 2) return {n, mean, nan, nan, nan};
-  const double half = t_quantile(0.5 + confidence / 2, static_cast<double>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
+  const double half = t_quantile(0.5 + confidence / 2, static_cast<double>(n - 1)) * sd /
+                      std::sqrt(static_cast<double>(n));
   return {n, mean, sd, mean - half, mean + half};
 }
 

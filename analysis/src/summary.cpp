@@ -1,8 +1,8 @@
 // Grouping runs by parameter values and summarizing their final metrics.
 #include "orgsim/analysis/summary.hpp"
 
-#include "orgsim/core/error.hpp"
 #include "format.hpp"
+#include "orgsim/core/error.hpp"
 
 #include <fmt/format.h>
 
@@ -32,10 +32,13 @@ std::string number(double x, int precision = 6) {
 
 Window parse_window(const std::string& text) {
   const auto bad = [&] {
-    return UsageError("--at '" + text + "': expected end, a tick (e.g. 52) or mean:FROM-TO (e.g. mean:150-260)");
+    return UsageError("--at '" + text +
+                      "': expected end, a tick (e.g. 52) or mean:FROM-TO (e.g. mean:150-260)");
   };
   const auto integer = [&](const std::string& digits) {
-    if (digits.empty() || digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    if (digits.empty() || digits.size() > 12 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      throw bad();
     return static_cast<std::int64_t>(std::stoll(digits));
   };
   Window w;
@@ -57,9 +60,12 @@ Window parse_window(const std::string& text) {
 
 std::string describe(const Window& window) {
   switch (window.kind) {
-    case Window::Kind::end: return "end";
-    case Window::Kind::tick: return std::to_string(window.from);
-    case Window::Kind::mean: return fmt::format("mean:{}-{}", window.from, window.to);
+    case Window::Kind::end:
+      return "end";
+    case Window::Kind::tick:
+      return std::to_string(window.from);
+    case Window::Kind::mean:
+      return fmt::format("mean:{}-{}", window.from, window.to);
   }
   return "end";
 }
@@ -70,7 +76,8 @@ std::vector<std::size_t> metric_indices(const experiments::ResultsReader& result
   std::vector<std::size_t> out;
   for (const auto& m : names) {
     auto it = std::find(all.begin(), all.end(), m);
-    if (it == all.end()) throw UsageError("unknown metric '" + m + "'; this file has: " + join(all));
+    if (it == all.end())
+      throw UsageError("unknown metric '" + m + "'; this file has: " + join(all));
     out.push_back(static_cast<std::size_t>(it - all.begin()));
   }
   return out;
@@ -89,7 +96,8 @@ std::vector<double> held_rows(const experiments::ResultsReader& results, std::si
 }
 
 std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
-                                            const std::vector<std::size_t>& metrics, const Window& window) {
+                                            const std::vector<std::size_t>& metrics,
+                                            const Window& window) {
   const auto& ticks = results.tick_of_row();
   const std::size_t width = results.metric_names().size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -97,17 +105,21 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
   if (window.kind == Window::Kind::tick) {
     const auto it = std::find(ticks.begin(), ticks.end(), window.from);
     if (it == ticks.end()) {
-      throw UsageError(fmt::format("--at {}: tick {} is not recorded; recorded ticks run from {} to {}{}",
-                                   describe(window), window.from, ticks.front(), ticks.back(),
-                                   ticks.size() > 1 ? fmt::format(" every {}", ticks[1] - ticks[0]) : ""));
+      throw UsageError(
+          fmt::format("--at {}: tick {} is not recorded; recorded ticks run from {} to {}{}",
+                      describe(window), window.from, ticks.front(), ticks.back(),
+                      ticks.size() > 1 ? fmt::format(" every {}", ticks[1] - ticks[0]) : ""));
     }
     row = static_cast<std::size_t>(it - ticks.begin());
   } else if (window.kind == Window::Kind::mean) {
-    first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), window.from) - ticks.begin());
-    last = static_cast<std::size_t>(std::upper_bound(ticks.begin(), ticks.end(), window.to) - ticks.begin());
+    first = static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), window.from) -
+                                     ticks.begin());
+    last = static_cast<std::size_t>(std::upper_bound(ticks.begin(), ticks.end(), window.to) -
+                                    ticks.begin());
     if (first >= last) {
-      throw UsageError(fmt::format("--at {}: no recorded tick in the window; recorded ticks run from {} to {}",
-                                   describe(window), ticks.front(), ticks.back()));
+      throw UsageError(
+          fmt::format("--at {}: no recorded tick in the window; recorded ticks run from {} to {}",
+                      describe(window), ticks.front(), ticks.back()));
     }
   }
   const auto* status = results.run_column("status");
@@ -142,15 +154,17 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
 
 namespace {
 
-/// The grouping columns; records in `summary` which hold numbers. @throws UsageError for an unknown name.
-std::vector<const experiments::RunColumn*> grouping_columns(const experiments::ResultsReader& results,
-                                                            const std::vector<std::string>& by, Summary& summary) {
+/// The grouping columns; records in `summary` which hold numbers. @throws UsageError for an unknown
+/// name.
+std::vector<const experiments::RunColumn*> grouping_columns(
+    const experiments::ResultsReader& results, const std::vector<std::string>& by,
+    Summary& summary) {
   std::vector<const experiments::RunColumn*> columns;
   for (const auto& b : by) {
     const auto* column = results.run_column(b);
     if (!column) {
-      throw UsageError("cannot group by '" + b + "'; the swept parameters are: " +
-                       join(results.parameter_columns()));
+      throw UsageError("cannot group by '" + b +
+                       "'; the swept parameters are: " + join(results.parameter_columns()));
     }
     columns.push_back(column);
     summary.group_numeric.push_back(!column->is_text);
@@ -209,7 +223,8 @@ Summary summarize(const experiments::ResultsReader& results, std::vector<std::st
       summary.groups.push_back({key, {}});
       values.emplace_back(metrics.size());
     }
-    for (std::size_t k = 0; k < metric_index.size(); ++k) values[it->second][k].push_back(values_of_run[run][k]);
+    for (std::size_t k = 0; k < metric_index.size(); ++k)
+      values[it->second][k].push_back(values_of_run[run][k]);
     ++summary.runs_used;
   }
   for (std::size_t g = 0; g < summary.groups.size(); ++g) {
@@ -277,7 +292,9 @@ void print_csv(std::ostream& out, const Summary& summary) {
 }
 
 void print_json(std::ostream& out, const Summary& summary) {
-  const auto number_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  const auto number_or_null = [](double x) {
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+  };
   nlohmann::json doc;
   doc["at"] = describe(summary.window);
   doc["group_by"] = summary.group_by;
@@ -290,7 +307,8 @@ void print_json(std::ostream& out, const Summary& summary) {
     g["key"] = nlohmann::json::object();
     for (std::size_t c = 0; c < summary.group_by.size(); ++c) {
       const bool numeric = c < summary.group_numeric.size() && summary.group_numeric[c];
-      g["key"][summary.group_by[c]] = numeric ? nlohmann::json(std::stod(group.key[c])) : nlohmann::json(group.key[c]);
+      g["key"][summary.group_by[c]] =
+          numeric ? nlohmann::json(std::stod(group.key[c])) : nlohmann::json(group.key[c]);
     }
     g["metrics"] = nlohmann::json::object();
     for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
@@ -318,7 +336,8 @@ void print_markdown(std::ostream& out, const Summary& summary) {
   out << '|';
   for (const auto& b : summary.group_by) out << ' ' << cell(b) << " |";
   out << " metric | n | mean | 95% CI |\n|";
-  for (std::size_t c = 0; c < summary.group_by.size() + 4; ++c) out << (c < summary.group_by.size() + 1 ? "---|" : "--:|");
+  for (std::size_t c = 0; c < summary.group_by.size() + 4; ++c)
+    out << (c < summary.group_by.size() + 1 ? "---|" : "--:|");
   out << '\n';
   for (const auto& group : summary.groups) {
     for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
@@ -326,8 +345,10 @@ void print_markdown(std::ostream& out, const Summary& summary) {
       out << '|';
       for (const auto& v : group.key) out << ' ' << cell(v) << " |";
       out << ' ' << summary.metrics[k] << " | " << e.n << " | " << number(e.mean, 4) << " | ";
-      if (std::isnan(e.ci_low)) out << "–";
-      else out << '[' << number(e.ci_low, 4) << ", " << number(e.ci_high, 4) << ']';
+      if (std::isnan(e.ci_low))
+        out << "–";
+      else
+        out << '[' << number(e.ci_low, 4) << ", " << number(e.ci_high, 4) << ']';
       out << " |\n";
     }
   }

@@ -114,6 +114,32 @@ class BitWriter {
   std::uint32_t count_ = 0;
 };
 
+/// A distance, in values back, at which a value may repeat, with its DEFLATE distance code.
+struct Candidate {
+  std::size_t back;
+  Code distance;
+};
+
+/// Where a value of a table `width` values wide may repeat: the same column 1 row up, the value
+/// just before, then the same column 2, 3 and 4 rows up (the nearest first: it is tried first),
+/// each once and within DEFLATE's window.
+struct RepeatDistances {
+  explicit RepeatDistances(std::size_t width) {
+    consider(width);
+    consider(1);
+    for (std::size_t rows_up = 2; rows_up <= 4; ++rows_up) consider(rows_up * width);
+  }
+  void consider(std::size_t back) {
+    if (back * sizeof(double) > kWindow) return;
+    for (std::size_t c = 0; c < count; ++c) {
+      if (candidates[c].back == back) return;
+    }
+    candidates[count++] = {back, distance_code(static_cast<std::uint32_t>(back * sizeof(double)))};
+  }
+  std::array<Candidate, 5> candidates{};
+  std::size_t count = 0;
+};
+
 }  // namespace
 
 std::size_t deflate_rows_bound(std::size_t values) {
@@ -134,25 +160,9 @@ void deflate_rows(std::span<const double> values, std::size_t width,
   BitWriter bits(out.data() + 2);
   bits.put({0b011, 3});  // BFINAL = 1, BTYPE = 01 (fixed Huffman codes)
 
-  // Where a value may repeat, in values back: the same column 1 row up, the value just before,
-  // then the same column 2, 3 and 4 rows up (the nearest first: it is tried first).
-  struct Candidate {
-    std::size_t back;
-    Code distance;
-  };
-  std::array<Candidate, 5> candidates{};
-  std::size_t candidate_count = 0;
-  const auto consider = [&](std::size_t back) {
-    if (back * sizeof(double) > kWindow) return;
-    for (std::size_t c = 0; c < candidate_count; ++c) {
-      if (candidates[c].back == back) return;
-    }
-    candidates[candidate_count++] = {
-        back, distance_code(static_cast<std::uint32_t>(back * sizeof(double)))};
-  };
-  consider(width);
-  consider(1);
-  for (std::size_t rows_up = 2; rows_up <= 4; ++rows_up) consider(rows_up * width);
+  const RepeatDistances repeats(width);
+  const auto& candidates = repeats.candidates;
+  const std::size_t candidate_count = repeats.count;
 
   // Compared as bit patterns: NaNs repeat, +0 and -0 differ, exactly as the bytes do.
   const auto bits_of = [&values](std::size_t i) { return std::bit_cast<std::uint64_t>(values[i]); };

@@ -1,8 +1,8 @@
 // Sensitivity estimators on functions with known indices.
 #include "orgsim/analysis/sensitivity.hpp"
 
-#include <boost/random/sobol.hpp>
 #include <gtest/gtest.h>
+#include <boost/random/sobol.hpp>
 
 #include <cmath>
 #include <numbers>
@@ -87,7 +87,8 @@ TEST(Sensitivity, MorrisStatisticsOfKnownEffects) {
   const double delta = 4.0 / 6.0;
   auto f = [](const double* x) { return 3 * x[0] - 2 * x[1] + x[0] * x[2]; };
   std::vector<std::vector<double>> effects(3);
-  const double bases[4][3] = {{0, 0, 0}, {1.0 / 3, 0, 1.0 / 3}, {0, 1.0 / 3, 1.0 / 3}, {1.0 / 3, 1.0 / 3, 0}};
+  const double bases[4][3] = {
+      {0, 0, 0}, {1.0 / 3, 0, 1.0 / 3}, {0, 1.0 / 3, 1.0 / 3}, {1.0 / 3, 1.0 / 3, 0}};
   for (const auto& start : bases) {
     double x[3] = {start[0], start[1], start[2]};
     for (int i : {2, 0, 1}) {

@@ -2,8 +2,8 @@
 #include "orgsim/analysis/statistics.hpp"
 #include "orgsim/core/rng.hpp"
 
-#include <boost/random/normal_distribution.hpp>
 #include <gtest/gtest.h>
+#include <boost/random/normal_distribution.hpp>
 
 #include <cmath>
 #include <vector>

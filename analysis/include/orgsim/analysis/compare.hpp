@@ -66,8 +66,9 @@ std::vector<std::string> headline_metrics(const experiments::ResultsReader& resu
 /// the headline metrics shown; `metrics` = {"all"}: the same, all shown.
 /// @throws UsageError when `by` is not swept, the baseline is not one of its values, a metric is
 /// unknown, or no run pairs up with a baseline run.
-Comparison compare(const experiments::ResultsReader& results, const std::string& by, const std::string& baseline,
-                   std::vector<std::string> metrics, const Window& window = {});
+Comparison compare(const experiments::ResultsReader& results, const std::string& by,
+                   const std::string& baseline, std::vector<std::string> metrics,
+                   const Window& window = {});
 
 /// A table for a slide: one line per design and metric, then the dominance table and one
 /// sentence per design ("flat vs functional: better on ..., worse on ...").

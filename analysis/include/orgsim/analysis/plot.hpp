@@ -24,11 +24,11 @@ struct LineChart {
   std::string title;
   std::string x_label;
   std::string y_label;
-  std::string key_title;  ///< legend heading (the parameter the series differ in)
+  std::string key_title;       ///< legend heading (the parameter the series differ in)
   bool categorical_x = false;  ///< x values are names, placed in order of first appearance
-  bool bands = false;          ///< confidence intervals as shaded bands (time series), not error bars
-  bool lines = true;           ///< join the points (false: points with error bars only)
-  std::string note;            ///< what the reader should know (averaged parameters, left-out runs)
+  bool bands = false;  ///< confidence intervals as shaded bands (time series), not error bars
+  bool lines = true;   ///< join the points (false: points with error bars only)
+  std::string note;    ///< what the reader should know (averaged parameters, left-out runs)
   std::vector<Series> series;
 };
 
@@ -48,10 +48,10 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
 /// Time series of several metrics in one pass over the runs: chart k is metrics[k] over time, one
 /// series per distinct label (labels[run]; an empty label leaves the run out), in order of first
 /// appearance. `progress(done, total)` is called as runs are read (may be empty).
-std::vector<LineChart> time_series_charts(const experiments::ResultsReader& results,
-                                          const std::vector<std::string>& labels,
-                                          const std::vector<std::string>& metrics, const std::string& key_title,
-                                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+std::vector<LineChart> time_series_charts(
+    const experiments::ResultsReader& results, const std::vector<std::string>& labels,
+    const std::vector<std::string>& metrics, const std::string& key_title,
+    const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 /// A heat map: z[y][x] (NaN: no value) over two parameters' values.
 struct HeatMap {

@@ -16,7 +16,7 @@
 namespace orgsim::analysis {
 
 struct ReportOptions {
-  std::string by;                    ///< parameter to compare and to draw lines by (default: the first swept)
+  std::string by;  ///< parameter to compare and to draw lines by (default: the first swept)
   std::vector<std::string> metrics;  ///< default: the headline metrics this experiment measured
   std::size_t bootstrap = 500;       ///< resamples for Sobol intervals
   /// Called with a short status line while long steps run (reading runs, drawing figures).
@@ -32,7 +32,8 @@ struct ReportSummary {
 /// Writes the report of `results` (read from `results_path`) to `output` (.html). The file
 /// appears only when complete (written under a temporary name, then renamed).
 /// @throws UsageError for a bad output path, an unknown metric or parameter, or missing gnuplot.
-ReportSummary write_report(const experiments::ResultsReader& results, const std::string& results_path,
-                           const std::filesystem::path& output, const ReportOptions& options = {});
+ReportSummary write_report(const experiments::ResultsReader& results,
+                           const std::string& results_path, const std::filesystem::path& output,
+                           const ReportOptions& options = {});
 
 }  // namespace orgsim::analysis

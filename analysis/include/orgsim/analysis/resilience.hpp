@@ -18,10 +18,10 @@ struct RunResilience {
   std::size_t run = 0;
   std::int64_t shock_tick = -1;  ///< -1: no shock in this run
   double before = 0;             ///< the metric at the last recorded tick before the shock
-  double worst = 0;              ///< its worst value from the shock on (lowest, or highest if lower is better)
-  double drop = 0;               ///< (before - worst) in the better direction, >= 0
-  double relative_drop = 0;      ///< drop / |before| (NaN when before is 0)
-  bool recovered = false;        ///< back within the tolerance before the run ended
+  double worst = 0;  ///< its worst value from the shock on (lowest, or highest if lower is better)
+  double drop = 0;   ///< (before - worst) in the better direction, >= 0
+  double relative_drop = 0;          ///< drop / |before| (NaN when before is 0)
+  bool recovered = false;            ///< back within the tolerance before the run ended
   std::int64_t recovery_ticks = -1;  ///< ticks from the shock to recovery (-1: not recovered)
 };
 
@@ -29,25 +29,26 @@ struct RunResilience {
 /// `shock_tick`, recovered at the first tick from the shock on where the value is within
 /// `tolerance` × |before| of `before` or better, in direction `direction` (+1 higher is better,
 /// -1 lower is better). NaN values (an unmeasured metric) give NaN results.
-RunResilience run_resilience(const std::vector<std::int64_t>& ticks, const std::vector<double>& values,
-                             std::int64_t shock_tick, double tolerance, int direction);
+RunResilience run_resilience(const std::vector<std::int64_t>& ticks,
+                             const std::vector<double>& values, std::int64_t shock_tick,
+                             double tolerance, int direction);
 
 struct ResilienceGroup {
   std::vector<std::string> key;
-  std::size_t runs = 0;       ///< runs with a shock
-  Estimate drop;              ///< absolute drop depth
+  std::size_t runs = 0;  ///< runs with a shock
+  Estimate drop;         ///< absolute drop depth
   Estimate relative_drop;
-  std::size_t recovered = 0;  ///< runs that recovered
-  Estimate recovery_ticks;    ///< over the recovered runs only
-  double median_recovery = 0; ///< median over all shocked runs, counting a non-recovery as longer
-                              ///< than any recovery (NaN when fewer than half recovered)
+  std::size_t recovered = 0;   ///< runs that recovered
+  Estimate recovery_ticks;     ///< over the recovered runs only
+  double median_recovery = 0;  ///< median over all shocked runs, counting a non-recovery as longer
+                               ///< than any recovery (NaN when fewer than half recovered)
 };
 
 struct Resilience {
   std::string metric;
   double tolerance = 0.05;
   std::vector<std::string> group_by;
-  std::vector<RunResilience> runs;    ///< complete runs with a shock
+  std::vector<RunResilience> runs;  ///< complete runs with a shock
   std::vector<ResilienceGroup> groups;
   std::size_t runs_without_shock = 0;
 };
@@ -55,12 +56,13 @@ struct Resilience {
 /// Finds each complete run's first shock (the `shock` metric's first non-zero row after row 0)
 /// and computes its resilience. `by` empty: group by every swept parameter.
 /// @throws UsageError for an unknown metric or parameter, or when no run has a shock.
-Resilience resilience(const experiments::ResultsReader& results, const std::string& metric, double tolerance,
-                      std::vector<std::string> by);
+Resilience resilience(const experiments::ResultsReader& results, const std::string& metric,
+                      double tolerance, std::vector<std::string> by);
 
 void print_resilience(std::ostream& out, const Resilience& r);
 /// One line per run: run, design parameters, shock tick, before, worst, drop, relative drop,
 /// recovered, recovery ticks.
-void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results, const Resilience& r);
+void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results,
+                               const Resilience& r);
 
 }  // namespace orgsim::analysis

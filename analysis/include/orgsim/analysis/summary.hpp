@@ -34,15 +34,16 @@ std::vector<double> held_rows(const experiments::ResultsReader& results, std::si
 /// values[run][k] (a run that stopped early holds its final state, see held_rows).
 /// @throws UsageError when a tick or window lies outside the recorded ticks.
 std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
-                                            const std::vector<std::size_t>& metrics, const Window& window);
+                                            const std::vector<std::size_t>& metrics,
+                                            const Window& window);
 
 /// Index of each named metric in the file. @throws UsageError naming the file's metrics.
 std::vector<std::size_t> metric_indices(const experiments::ResultsReader& results,
                                         const std::vector<std::string>& names);
 
 struct GroupSummary {
-  std::vector<std::string> key;      ///< values of the grouping columns
-  std::vector<Estimate> estimates;   ///< one per summarized metric
+  std::vector<std::string> key;     ///< values of the grouping columns
+  std::vector<Estimate> estimates;  ///< one per summarized metric
 };
 
 struct Summary {
@@ -52,7 +53,7 @@ struct Summary {
   std::vector<std::string> metrics;   ///< summarized metric names
   std::vector<GroupSummary> groups;   ///< in order of first appearance (design order)
   std::size_t runs_used = 0;
-  std::size_t runs_incomplete = 0;    ///< runs without status 1, left out
+  std::size_t runs_incomplete = 0;  ///< runs without status 1, left out
 };
 
 /// Summarizes each run's value at `window` per group. `by` defaults to every swept parameter;
@@ -60,8 +61,8 @@ struct Summary {
 /// @throws UsageError naming the available choices when a column or metric does not exist.
 Summary summarize(const experiments::ResultsReader& results, std::vector<std::string> by,
                   std::vector<std::string> metrics, const Window& window = {});
-inline Summary summarize_final(const experiments::ResultsReader& results, std::vector<std::string> by,
-                               std::vector<std::string> metrics) {
+inline Summary summarize_final(const experiments::ResultsReader& results,
+                               std::vector<std::string> by, std::vector<std::string> metrics) {
   return summarize(results, std::move(by), std::move(metrics));
 }
 
