@@ -351,11 +351,13 @@ bool at_equilibrium(const Organization& org) {
 
 namespace orgsim::agents {
 
-namespace {
+namespace {}  // namespace
 
-bool peer_learning(const ModelParams& p) {
+bool peer_learning_on(const ModelParams& p) {
   return p.structure.enabled && p.structure.peer_learning_rate > 0;
 }
+
+namespace {
 
 std::vector<MetricRow> learning_metrics() {
   return {
@@ -412,9 +414,9 @@ std::vector<PhaseRow> learning_phases() {
   using K = PhaseRow::Kind;
   return {
       {"turbulence", K::serial, apply_turbulence},
-      {"act", K::over_employees, nullptr, act, 256, peer_learning},
+      {"act", K::over_employees, nullptr, act, 256, peer_learning_on},
       {"act_and_socialize", K::over_employees, nullptr, act_and_socialize, 256,
-       [](const ModelParams& p) { return !peer_learning(p); }},
+       [](const ModelParams& p) { return !peer_learning_on(p); }},
       {"learn_code", K::serial, learn_code},
       {"draw_turnover", K::over_employees, nullptr, draw_turnover, 1024},
       {"renew_leavers", K::serial, renew_leavers},

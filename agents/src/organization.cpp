@@ -48,7 +48,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
   RandomStream draw = key_.stream(streams::reality, 0, 0);
   for (std::size_t d = 0; d < m; ++d) reality[d] = (draw() & 1u) ? 1 : -1;
 
-  set_structure_type(settings_.structure);
+  hierarchy.type = settings_.structure;
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
   flow.pipeline_slots =
       static_cast<std::size_t>(params.work.handoff_delay + params.structure.cross_site_delay) + 2;

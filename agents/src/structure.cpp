@@ -117,7 +117,7 @@ void restructure(Organization& org, StructureType to, Tick tick) {
     for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k)
       second += teams.pipeline[t * org.flow.pipeline_slots + k];
   }
-  org.set_structure_type(to);
+  org.hierarchy.type = to;
   org.build_structure(tick);
   const double count = static_cast<double>(teams.count);
   for (std::size_t t = 0; t < teams.count; ++t) {
@@ -161,9 +161,6 @@ std::vector<MetricRow> structure_metrics() {
 
 bool structure_on(const ModelParams& p) {
   return p.structure.enabled;
-}
-bool peer_learning_on(const ModelParams& p) {
-  return p.structure.enabled && p.structure.peer_learning_rate > 0;
 }
 
 }  // namespace

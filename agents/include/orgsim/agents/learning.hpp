@@ -16,6 +16,10 @@ namespace orgsim::agents {
 /// dimension first. Shared by socialization, peer learning and retraining.
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw);
 
+/// Whether employees learn from their contacts (structure on, structure.peer_learning_rate > 0):
+/// then acting and peer learning are separate phases (act, learn_from_peers_and_socialize).
+bool peer_learning_on(const ModelParams& params);
+
 /// Serial: each dimension of reality flips sign with probability p4 (turbulence).
 void apply_turbulence(Organization& org, Tick tick);
 

@@ -208,7 +208,9 @@ class Organization {
   /// squads, otherwise their team's function.
   [[nodiscard]] std::size_t practised_function(std::size_t slot, std::size_t team) const {
     const std::size_t functions = skills_width_ - 1;
-    return squads_ ? slot % functions : static_cast<std::size_t>(teams.function[team]) % functions;
+    const bool squads =
+        params_.structure.enabled && hierarchy.type == StructureType::cross_functional;
+    return squads ? slot % functions : static_cast<std::size_t>(teams.function[team]) % functions;
   }
 
   // --- employees (struct of arrays) -----------------------------------------------------------
@@ -327,11 +329,6 @@ class Organization {
     const auto it = extension_state_.find(submodel);
     return it == extension_state_.end() ? nullptr : &it->second;
   }
-  /// Sets the structure type (and what depends on it) without rebuilding teams.
-  void set_structure_type(StructureType type) {
-    hierarchy.type = type;
-    squads_ = params_.structure.enabled && type == StructureType::cross_functional;
-  }
 
   /// Scheduled events of this run, in tick order (applied by the `events` phase).
   std::vector<ScheduledEvent> events;
@@ -346,7 +343,6 @@ class Organization {
 
   ModelParams params_;
   Settings settings_;
-  bool squads_ = false;  // structure on and cross-functional now (practised_function)
   RunKey key_;
   std::size_t dimensions_;
   std::size_t words_;
