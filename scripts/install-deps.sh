@@ -12,7 +12,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
-  gnuplot-nox nlohmann-json3-dev
+  gnuplot-nox nlohmann-json3-dev graphviz
   clang-format
   chromium
   libopenmpi-dev openmpi-bin libboost-mpi-dev

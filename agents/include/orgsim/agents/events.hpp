@@ -6,6 +6,7 @@
 #include "orgsim/agents/settings.hpp"
 #include "orgsim/core/scheduler.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,11 +14,16 @@
 namespace orgsim::agents {
 
 struct ScheduledEvent {
-  enum class Kind { shock, restructure, set };
+  enum class Kind { shock, restructure, set, automate };
   Tick at = 0;
   Kind kind = Kind::shock;
   double shock_size = 0;                                ///< shock: share of reality flipped
   StructureType structure = StructureType::functional;  ///< restructure: the new structure
+  /// restructure, automate: the departments concerned (indices into OrgDesign::departments, or
+  /// of the generated organization: one department per function); empty = the whole company.
+  std::vector<std::int32_t> departments;
+  double automation_target = 0;  ///< automate: new process-automation target of the departments
+  std::optional<FreedCapacity> freed_capacity;  ///< automate: unset = the departments' own rule
   std::vector<std::pair<const ParamSpec*, ParamValue>> changes;  ///< set: new values
 };
 

@@ -4,6 +4,7 @@
 // names of swept parameters in the results file.
 #pragma once
 
+#include "orgsim/agents/org_design.hpp"
 #include "orgsim/agents/param_rows.hpp"
 #include "orgsim/agents/params/automation.hpp"
 #include "orgsim/agents/params/culture.hpp"
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +51,9 @@ struct ModelParams {
   FinanceParams finance;
   /// Parameters of submodels registered from outside orgsim's own list (Registration), by name.
   std::map<std::string, ParamValue, std::less<>> extensions;
+  /// The described organization ([organization] and org.chart in an experiment file); null =
+  /// generated from org.employees and structure.* (docs/ODD.md 7.10).
+  std::shared_ptr<const OrgDesign> design;
 
   /// The defaults of the parameter table.
   static ModelParams defaults();
