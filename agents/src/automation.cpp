@@ -15,15 +15,21 @@ namespace orgsim::agents {
 
 namespace {
 
-/// Picks `count` distinct slots uniformly (partial Fisher-Yates over all slots).
-std::vector<std::size_t> pick_slots(Organization& org, std::size_t count, Tick tick) {
-  const std::size_t n = org.headcount();
-  std::vector<std::size_t> order(n);
-  for (std::size_t k = 0; k < n; ++k) order[k] = k;
-  RandomStream draw = org.key().stream(streams::selection, 0, tick);
-  count = std::min(count, n);
-  for (std::size_t k = 0; k < count; ++k) std::swap(order[k], order[k + draw.below(n - k)]);
+/// Picks up to `count` distinct employees of department `department` who lead no team,
+/// uniformly (partial Fisher-Yates).
+std::vector<std::size_t> pick_staff(Organization& org, std::size_t department, std::size_t count,
+                                    Tick tick) {
+  std::vector<std::size_t> order;
+  const auto in = org.department_of();
+  const auto leads = org.leads();
+  for (std::size_t slot = 0; slot < org.headcount(); ++slot)
+    if (static_cast<std::size_t>(in[slot]) == department && !leads[slot]) order.push_back(slot);
+  RandomStream draw = org.key().stream(streams::selection, department, tick);
+  count = std::min(count, order.size());
+  for (std::size_t k = 0; k < count; ++k)
+    std::swap(order[k], order[k + draw.below(order.size() - k)]);
   order.resize(count);
+  std::sort(order.begin(), order.end());
   return order;
 }
 
@@ -70,9 +76,15 @@ void approach_targets(Organization& org) {
     level = level < target ? level + speed * (target - level) : target;
   };
   const Settings& s = org.settings();
-  approach(org.automation.process, s.process_target);
+  for (Department& d : org.departments) approach(d.process, d.automation_target);
   approach(org.automation.data, s.data_target);
   approach(org.automation.communication, s.communication_target);
+  // The company's process automation: the departments' levels weighted by their people.
+  std::vector<double> people(org.departments.size(), 0);
+  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
+  double sum = 0;
+  for (std::size_t d = 0; d < people.size(); ++d) sum += people[d] * org.departments[d].process;
+  org.automation.process = sum / static_cast<double>(org.headcount());
 }
 
 /// The chosen employees leave (layoff): fear and fatigue rise, teams and network are rebuilt.
@@ -83,7 +95,7 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   for (std::size_t slot : chosen) keep[slot] = 0;
   org.employees().remove_unless(keep);
   org.this_tick.laid_off += count;
-  org.this_tick.acted -= count;  // everyone laid off had acted this tick
+  org.this_tick.acted -= std::min(org.this_tick.acted, count);  // they had acted this tick
   org.this_tick.leavers += count;
   org.climate.layoff_fear = std::min(
       0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
@@ -92,32 +104,68 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   if (org.params().structure.enabled) org.build_network(tick);
 }
 
-/// Capacity freed by process automation (routine work no longer done by people) accumulates;
-/// each whole employee's worth is redeployed with retraining or laid off.
-void free_capacity(Organization& org, double process_before, Tick tick) {
+/// Redeployment: each freed employee retrains and moves to the team with the most demand per
+/// capacity outside the automating department (teams of departments below their starting size
+/// first); without such demand (utilization under 0.85) they retrain where they are.
+void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t>& chosen,
+              Tick tick) {
   const ModelParams& p = org.params();
-  const std::size_t n = org.headcount();
+  Teams& teams = org.teams;
+  std::vector<double> demand(teams.count), capacity(teams.count);
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    capacity[t] = teams.capacity[t];
+    demand[t] = teams.utilization[t] * teams.capacity[t];
+  }
+  const auto until =
+      static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
+  for (std::size_t slot : chosen) {
+    std::size_t best = teams.count;
+    double best_pressure = 0.85;
+    for (std::size_t t = 0; t < teams.count; ++t) {
+      if (static_cast<std::size_t>(teams.department[t]) == from || capacity[t] <= 0) continue;
+      const double pressure = demand[t] / capacity[t];
+      if (pressure > best_pressure) {
+        best = t;
+        best_pressure = pressure;
+      }
+    }
+    if (best < teams.count) {
+      org.move_to_team(slot, best);
+      capacity[best] += 0.5 * p.work.tasks_per_employee * 0.3;  // a trainee in a new function
+    }
+    org.training_until()[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
+  }
+  if (org.membership_changed) {
+    org.rebuild_membership();
+    if (p.structure.enabled) org.build_network(tick);
+  }
+}
+
+/// Capacity freed by process automation (routine work no longer done by people) accumulates per
+/// department; each whole employee's worth is redeployed or laid off, among that department's
+/// staff (team leads stay), by the department's rule.
+void free_capacity(Organization& org, const std::vector<double>& process_before, Tick tick) {
   const double utilization =
       org.this_tick.capacity_total > 0
           ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total)
           : 0.8;
-  org.automation.freed_fte += std::max(0.0, org.automation.process - process_before) *
-                              p.work.routine_share * static_cast<double>(n) * utilization;
-  if (org.automation.freed_fte < 1.0 || n <= 1) return;
-  const auto count =
-      std::min<std::size_t>(static_cast<std::size_t>(org.automation.freed_fte), n - 1);
-  org.automation.freed_fte -= static_cast<double>(count);
-  const std::vector<std::size_t> chosen = pick_slots(org, count, tick);
-  if (org.settings().freed_capacity == FreedCapacity::layoff) {
-    lay_off(org, chosen, tick);
-    return;
+  std::vector<double> people(org.departments.size(), 0);
+  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
+  for (std::size_t d = 0; d < org.departments.size(); ++d) {
+    Department& dep = org.departments[d];
+    dep.freed_fte += std::max(0.0, dep.process - process_before[d]) * dep.routine_share *
+                     people[d] * utilization;
+    if (dep.freed_fte < 1.0 || org.headcount() <= 1) continue;
+    const auto count =
+        std::min<std::size_t>(static_cast<std::size_t>(dep.freed_fte), org.headcount() - 1);
+    dep.freed_fte -= static_cast<double>(count);
+    const std::vector<std::size_t> chosen = pick_staff(org, d, count, tick);
+    if (dep.freed_capacity == FreedCapacity::layoff) {
+      lay_off(org, chosen, tick);
+    } else {
+      redeploy(org, d, chosen, tick);
+    }
   }
-  // Redeployment: the freed people retrain (digital skills) and take on other work.
-  const auto until =
-      static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
-  auto training = org.training_until();
-  for (std::size_t slot : chosen)
-    training[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
 }
 
 /// Cyber incidents: likelier with more automation, less likely with security investment.
@@ -136,11 +184,23 @@ void draw_incident(Organization& org, Tick tick) {
 
 }  // namespace
 
+void retarget_automation(Organization& org, std::span<const std::int32_t> departments,
+                         double target, std::optional<FreedCapacity> freed) {
+  for (std::size_t d = 0; d < org.departments.size(); ++d) {
+    if (!departments.empty() && std::find(departments.begin(), departments.end(),
+                                          static_cast<std::int32_t>(d)) == departments.end())
+      continue;
+    org.departments[d].automation_target = target;
+    if (freed) org.departments[d].freed_capacity = *freed;
+  }
+}
+
 void adopt_automation(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
   if (org.automation.downtime_left > 0) --org.automation.downtime_left;
   if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
-  const double process_before = org.automation.process;
+  std::vector<double> process_before;
+  for (const Department& d : org.departments) process_before.push_back(d.process);
   approach_targets(org);
   free_capacity(org, process_before, tick);
   draw_incident(org, tick);

@@ -59,7 +59,10 @@ void apply_events(Organization& org, Tick tick) {
         shock_reality(org, tick, event.shock_size);
         break;
       case ScheduledEvent::Kind::restructure:
-        restructure(org, event.structure, tick);
+        restructure(org, event.structure, tick, event.departments);
+        break;
+      case ScheduledEvent::Kind::automate:
+        retarget_automation(org, event.departments, event.automation_target, event.freed_capacity);
         break;
       case ScheduledEvent::Kind::set: {
         ModelParams changed = org.params();

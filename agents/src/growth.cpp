@@ -31,10 +31,13 @@ void grow(Organization& org, Tick tick) {
       org.hire(count, tick);
     }
   }
-  const auto n = static_cast<std::int64_t>(org.headcount());
-  org.growth.phase = n < p.growth.growth_threshold     ? GrowthPhase::startup
-                     : n < p.growth.maturity_threshold ? GrowthPhase::growth
-                                                       : GrowthPhase::maturity;
+  org.growth.phase = growth_phase(p, static_cast<std::int64_t>(org.headcount()));
+}
+
+GrowthPhase growth_phase(const ModelParams& p, std::int64_t n) {
+  return n < p.growth.growth_threshold     ? GrowthPhase::startup
+         : n < p.growth.maturity_threshold ? GrowthPhase::growth
+                                           : GrowthPhase::maturity;
 }
 
 const Submodel& growth_submodel() {

@@ -10,29 +10,6 @@
 
 namespace orgsim::agents {
 
-namespace {
-
-void resize_teams(Teams& t, std::size_t count, std::size_t m, std::size_t pipeline_slots) {
-  t.count = count;
-  t.code.resize(count * m, 0);
-  t.received.resize(count * m, 0);
-  t.function.resize(count, 0);
-  t.site.resize(count, 0);
-  t.delay.resize(count, 0);
-  t.routine_queue.resize(count, 0);
-  t.complex_queue.resize(count, 0);
-  t.second_queue.resize(count, 0);
-  t.pipeline.resize(count * pipeline_slots, 0);
-  t.capacity.resize(count, 0);
-  t.utilization.resize(count, 0);
-  t.digital_skill.resize(count, 0);
-  t.skill.resize(count, 0);
-  t.in_training.resize(count, 0);
-  t.fit.resize(count, 0);
-}
-
-}  // namespace
-
 Organization::Organization(const ModelParams& params, RunKey key)
     : params_(params),
       settings_(params),
@@ -52,23 +29,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
   flow.pipeline_slots =
       static_cast<std::size_t>(params.work.handoff_delay + params.structure.cross_site_delay) + 2;
-  if (params.structure.enabled) {
-    // Sized for the largest organization the run can become (uncapped growth: 10^8 employees).
-    const std::int64_t largest =
-        params.growth.enabled
-            ? (params.growth.target_employees > 0
-                   ? std::max(params.org.employees, params.growth.target_employees)
-                   : std::int64_t{100'000'000})
-            : params.org.employees;
-    const int deepest =
-        hierarchy_depth(StructureType::functional, largest, params.structure.span_of_control) + 1;
-    history_length = static_cast<std::size_t>(deepest * params.structure.cascade_lag +
-                                              params.structure.cross_site_delay) +
-                     1;
-    decision_slots = static_cast<std::size_t>(deepest * params.structure.latency_per_level) + 1;
-  }
   code_history.assign(history_length * m, 0);
-  decisions.assign(decision_slots * m, 2);
+  decisions.assign(decision_slots * m, 2);  // resized by size_rings() with structure on
 
   beliefs_ = employees_.add_column<std::uint64_t>(2 * words_);
   next_beliefs_ = employees_.add_column<std::uint64_t>(params.structure.enabled ? 2 * words_ : 0);
@@ -86,19 +48,45 @@ Organization::Organization(const ModelParams& params, RunKey key)
   resistance_ = employees_.add_column<float>();
   training_until_ = employees_.add_column<std::int32_t>();
 
+  function_ = employees_.add_column<std::int32_t>();
+  department_ = employees_.add_column<std::int32_t>();
+  lead_ = employees_.add_column<std::uint8_t>();
+  fte_ = employees_.add_column<float>();
+  salary_ = employees_.add_column<float>();
+
   const auto n = static_cast<std::size_t>(params.org.employees);
   employees_.append(n);
+  init_departments();
   if (params.structure.enabled) {
-    build_structure(0);
+    if (!params.design) {
+      staff_generated();
+    } else if (params.design->chart.empty()) {
+      staff_departments();
+    } else {
+      staff_chart();
+    }
+    update_hierarchy();
+    size_rings();
+    update_hierarchy();  // the decision latency is capped by the ring
+    rebuild_membership();
+    build_network(0);
+    if (params.design && settings_.structure != StructureType::functional)
+      regroup(settings_.structure, {}, 0);  // the client's people in the structure to study
   } else {
     const auto team_count = static_cast<std::size_t>(params.org.teams);
-    resize_teams(teams, team_count, m, flow.pipeline_slots);
+    resize_teams(team_count);
     auto team = team_of();
-    for (std::size_t slot = 0; slot < n; ++slot)
+    for (std::size_t slot = 0; slot < n; ++slot) {
       team[slot] = static_cast<std::int32_t>(slot * team_count / n);
+      leads()[slot] = slot == 0 || team[slot] != team[slot - 1] ? 1 : 0;
+    }
+    std::fill(fte().begin(), fte().end(), 1.0f);
+    std::fill(annual_salary().begin(), annual_salary().end(),
+              static_cast<float>(params.finance.salary * 52.0));
     rebuild_membership();
     hierarchy.depth = 0;
   }
+  growth.phase = growth_phase(params, params.org.employees);  // row 0 reports the real phase
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
   });
@@ -117,17 +105,18 @@ void Organization::onboard(std::size_t slot, Tick tick) {
       settings_.site_culture[teams.count ? static_cast<std::size_t>(teams.site[team]) : 0];
   const double fast = draw.uniform();
   const double spread_draw = draw.uniform();
-  // Skills: the primary function (the team's, or round-robin inside a squad) starts high.
+  // Skills: the function the employee works in starts high; the chart's skills replace the
+  // draws (which are made all the same, so every later draw is unchanged).
   auto skill = skills(slot);
   const std::size_t functions = skills_width_ - 1;
-  std::size_t primary = 0;
-  if (params_.structure.enabled) {
-    // Squads mix skills: consecutive slots of a squad get different primary functions.
-    primary = practised_function(slot, team);
-  }
+  const auto primary = static_cast<std::size_t>(function_of()[slot]);
   for (std::size_t f = 0; f < functions; ++f) {
     const double v = draw.uniform();
     skill[f] = static_cast<float>(f == primary ? 0.5 + 0.4 * v : 0.3 * v);
+  }
+  if (const ChartPerson* person = chart_person(id)) {
+    for (std::size_t f = 0; f < std::min(functions, person->skills.size()); ++f)
+      if (!std::isnan(person->skills[f])) skill[f] = person->skills[f];
   }
   const double digital = params_.people.initial_digital_skill * (0.5 + draw.uniform());
   skill[functions] = static_cast<float>(std::clamp(digital, 0.0, 1.0));
@@ -186,30 +175,20 @@ std::span<const std::int8_t> Organization::guiding_code(std::size_t team) const 
   return team_code(team);
 }
 
-void Organization::build_structure(Tick tick) {
-  const std::size_t n = headcount();
-  const auto span = static_cast<std::size_t>(params_.structure.span_of_control);
-  const std::size_t team_count = std::max<std::size_t>(1, (n + span - 1) / span);
-  const std::size_t functions = static_cast<std::size_t>(settings_.functions);
-  const std::size_t sites = static_cast<std::size_t>(settings_.sites);
-  // Keep the codes of surviving teams; new teams start from the organization's code.
-  const std::size_t old_count = teams.count;
-  resize_teams(teams, team_count, dimensions_, flow.pipeline_slots);
-  for (std::size_t t = old_count; t < team_count; ++t) start_team(t);
-  for (std::size_t t = 0; t < team_count; ++t) {
-    teams.function[t] = static_cast<std::int32_t>(t % functions);
-    teams.site[t] = static_cast<std::int32_t>(t % sites);
-  }
-  auto team = team_of();
-  auto project = project_team_of();
-  for (std::size_t slot = 0; slot < n; ++slot) {
-    team[slot] = static_cast<std::int32_t>(slot / span);
-    // Matrix: the second line is a team of another function (slots spread across projects).
-    project[slot] = static_cast<std::int32_t>((slot / span + 1 + slot % span) % team_count);
-  }
-  update_hierarchy();
-  rebuild_membership();
-  build_network(tick);
+void Organization::resize_teams(std::size_t count) {
+  const std::size_t m = dimensions_;
+  Teams& t = teams;
+  t.count = count;
+  t.code.resize(count * m, 0);
+  t.received.resize(count * m, 0);
+  for (auto* v : {&t.function, &t.department, &t.site, &t.layer, &t.delay}) v->resize(count, 0);
+  t.parent.resize(count, -1);
+  t.squad.resize(count, 0);
+  t.pipeline.resize(count * flow.pipeline_slots, 0);
+  for (auto* v : {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
+                  &t.digital_skill, &t.skill, &t.fit, &t.salary})
+    v->resize(count, 0);
+  t.in_training.resize(count, 0);
 }
 
 void Organization::start_team(std::size_t t) {
@@ -217,48 +196,70 @@ void Organization::start_team(std::size_t t) {
             teams.code.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
   std::copy(code.begin(), code.end(),
             teams.received.begin() + static_cast<std::ptrdiff_t>(t * dimensions_));
-  teams.function[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.functions));
-  teams.site[t] = static_cast<std::int32_t>(t % static_cast<std::size_t>(settings_.sites));
 }
 
-void Organization::update_hierarchy() {
-  const int depth = hierarchy_depth(hierarchy.type, static_cast<std::int64_t>(headcount()),
-                                    params_.structure.span_of_control);
-  hierarchy.depth = depth;
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    teams.delay[t] =
-        static_cast<std::int32_t>(depth * params_.structure.cascade_lag +
-                                  (teams.site[t] != 0 ? params_.structure.cross_site_delay : 0));
-  }
-  const auto latency = std::lround(hierarchy.centralization * depth *
-                                   static_cast<double>(params_.structure.latency_per_level));
-  hierarchy.decision_latency =
-      std::min<int>(static_cast<int>(latency), static_cast<int>(decision_slots) - 1);
+void Organization::size_rings() {
+  // The cascade's history and the decision ring hold the deepest the organization can become:
+  // its depth now, or the depth a generated organization reaches at its largest (uncapped
+  // growth: 10^8 employees).
+  const ModelParams& p = params_;
+  const int depth = hierarchy.depth;  // update_hierarchy() ran
+  const std::int64_t largest =
+      p.growth.enabled
+          ? (p.growth.target_employees > 0 ? std::max(p.org.employees, p.growth.target_employees)
+                                           : std::int64_t{100'000'000})
+          : p.org.employees;
+  const int deepest = std::max(
+      depth + 1,
+      hierarchy_depth(StructureType::functional, largest, p.structure.span_of_control) + 2);
+  history_length =
+      static_cast<std::size_t>(deepest * p.structure.cascade_lag + p.structure.cross_site_delay) +
+      1;
+  decision_slots = static_cast<std::size_t>(deepest * p.structure.latency_per_level) + 1;
+  code_history.assign(history_length * dimensions_, 0);
+  decisions.assign(decision_slots * dimensions_, 2);
+}
+
+const ChartPerson* Organization::chart_person(AgentId agent) const {
+  if (!params_.design || agent >= params_.design->chart.size()) return nullptr;
+  return &params_.design->chart[agent];
 }
 
 void Organization::build_network(Tick tick) {
-  // Communication ties inside the team, and a share across teams (silos = few).
+  // Each of an employee's ties goes inside their team (probability 1 - cross_team_ties) or to
+  // someone outside it; contacts are distinct, so an employee has min(ties, n - 1) contacts
+  // unless their team is too small for its share of ties (those ties are dropped).
   const std::size_t n = headcount();
   const auto team = teams_of();
   std::vector<CsrNetwork::Edge> edges;
   const auto ties = static_cast<std::size_t>(params_.structure.ties_per_employee);
   edges.reserve(n * ties);
+  std::vector<std::size_t> chosen;
   for (std::size_t slot = 0; slot < n && n > 1; ++slot) {
     RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
     const auto t = static_cast<std::size_t>(team[slot]);
     const std::uint64_t first = teams.member_offsets[t];
     const std::uint64_t size = teams.member_offsets[t + 1] - first;
+    chosen.clear();
+    std::size_t inside = 0;
+    auto taken = [&](std::size_t other) {
+      return other == slot || std::find(chosen.begin(), chosen.end(), other) != chosen.end();
+    };
     for (std::size_t k = 0; k < ties; ++k) {
-      std::size_t other;
-      if (size <= 1 || draw.bernoulli(settings_.cross_team_ties)) {
-        other = draw.below(n);
-      } else {
-        other = teams.member_slots[first + draw.below(size)];
+      const bool cross = size <= 1 || draw.bernoulli(settings_.cross_team_ties);
+      if (!cross && inside + 1 >= size) continue;  // every teammate is a contact already
+      if (cross && size >= n) continue;            // nobody outside the team
+      for (int attempt = 0; attempt < 64; ++attempt) {
+        const std::size_t other =
+            cross ? draw.below(n) : teams.member_slots[first + draw.below(size)];
+        if (taken(other) || (cross && static_cast<std::size_t>(team[other]) == t)) continue;
+        chosen.push_back(other);
+        inside += cross ? 0 : 1;
+        break;
       }
-      if (other != slot)
-        edges.emplace_back(static_cast<CsrNetwork::Node>(slot),
-                           static_cast<CsrNetwork::Node>(other));
     }
+    for (std::size_t other : chosen)
+      edges.emplace_back(static_cast<CsrNetwork::Node>(slot), static_cast<CsrNetwork::Node>(other));
   }
   network = CsrNetwork::from_edges(n, std::move(edges), false);
 }
@@ -283,26 +284,43 @@ void Organization::rebuild_membership() {
 void Organization::hire(std::size_t count, Tick tick) {
   if (count == 0) return;
   const std::size_t first = employees_.append(count);
-  const auto span = static_cast<std::int64_t>(params_.structure.span_of_control);
+  const auto size_limit = settings_.team_size;
   std::vector<std::int64_t> size(teams.count, 0);
   for (std::size_t t = 0; t < teams.count; ++t) {
     size[t] = static_cast<std::int64_t>(teams.member_offsets[t + 1] - teams.member_offsets[t]);
   }
-  auto team = team_of();
+  const auto functions = static_cast<std::int32_t>(settings_.functions);
   for (std::size_t slot = first; slot < first + count; ++slot) {
-    // The smallest team takes the hire; when every team is full a new team is formed.
+    // The smallest team takes the hire; when every team is full a new team is formed in the
+    // same department, under the department's reporting rule (formalization).
     std::size_t best = 0;
     for (std::size_t t = 1; t < teams.count; ++t) {
       if (size[t] < size[best]) best = t;
     }
-    if (params_.structure.enabled && size[best] >= span) {  // formalization: a new team
+    bool new_team = false;
+    if (params_.structure.enabled && size[best] >= size_limit) {
+      const std::size_t full = best;
       best = teams.count;
-      resize_teams(teams, teams.count + 1, dimensions_, flow.pipeline_slots);
+      resize_teams(teams.count + 1);
       start_team(best);
+      teams.function[best] = teams.function[full];
+      teams.department[best] = teams.department[full];
+      teams.site[best] = teams.site[full];
+      teams.squad[best] = teams.squad[full];
+      link_new_team(best);
       size.push_back(0);
+      new_team = true;
     }
-    team[slot] = static_cast<std::int32_t>(best);
+    team_of()[slot] = static_cast<std::int32_t>(best);
     project_team_of()[slot] = static_cast<std::int32_t>((best + 1 + slot) % teams.count);
+    leads()[slot] = new_team ? 1 : 0;
+    // The position's function: the team's, or in a squad the next one in its mix.
+    function_of()[slot] = teams.squad[best] ? static_cast<std::int32_t>(size[best] % functions)
+                                            : teams.function[best];
+    department_of()[slot] = teams.department[best];
+    fte()[slot] = 1.0f;
+    annual_salary()[slot] =
+        static_cast<float>(department_salary(static_cast<std::size_t>(teams.department[best])));
     ++size[best];
   }
   if (params_.structure.enabled) update_hierarchy();
@@ -312,11 +330,38 @@ void Organization::hire(std::size_t count, Tick tick) {
   this_tick.hires += count;
 }
 
+void Organization::link_new_team(std::size_t team) {
+  // The j-th team of a department reports to its ((j - 1) / span)-th (a heap, as at the start).
+  std::vector<std::size_t> same;
+  for (std::size_t t = 0; t < teams.count; ++t)
+    if (teams.department[t] == teams.department[team] && t != team) same.push_back(t);
+  const std::size_t arity =
+      std::max<std::int64_t>(2, departments[static_cast<std::size_t>(teams.department[team])].span);
+  teams.parent[team] = same.empty() ? -1 : static_cast<std::int32_t>(same[same.size() / arity]);
+}
+
+double Organization::department_salary(std::size_t department) const {
+  if (params_.design && department < params_.design->departments.size() &&
+      params_.design->departments[department].annual_salary >= 0)
+    return params_.design->departments[department].annual_salary;
+  return params_.finance.salary * 52.0;
+}
+
 void Organization::change_parameters(const ModelParams& params) {
   params_ = params;
   settings_ = Settings(params);
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
   if (params.structure.enabled) update_hierarchy();
+  for (Department& d : departments) {  // the company's targets and rules, where not described
+    const DepartmentSpec* spec =
+        params.design && &d - departments.data() <
+                             static_cast<std::ptrdiff_t>(params.design->departments.size())
+            ? &params.design->departments[static_cast<std::size_t>(&d - departments.data())]
+            : nullptr;
+    if (!spec || spec->automation_target < 0) d.automation_target = settings_.process_target;
+    if (!spec || !spec->freed_capacity) d.freed_capacity = settings_.freed_capacity;
+    if (!spec || spec->routine_share < 0) d.routine_share = params.work.routine_share;
+  }
   refresh_personal_traits();
 }
 
@@ -326,6 +371,7 @@ bool changeable_during_run(const ParamSpec& spec) {
                                                       "learning.dimensions",
                                                       "structure.type",
                                                       "structure.span_of_control",
+                                                      "structure.team_size",
                                                       "structure.functions",
                                                       "structure.sites",
                                                       "structure.ties_per_employee",

@@ -53,12 +53,12 @@ double automation_level_target(AutomationLevel level) {
 }  // namespace
 
 int hierarchy_depth(StructureType type, std::int64_t employees, std::int64_t span) {
-  if (type == StructureType::flat || type == StructureType::cross_functional) return 1;
-  // Levels of management needed for `employees` with `span` reports each, minus the team lead.
-  const double levels =
-      std::ceil(std::log(static_cast<double>(std::max<std::int64_t>(employees, 2))) /
-                std::log(static_cast<double>(span)));
-  return std::max(1, static_cast<int>(levels) - 1);
+  // An upper bound used to size rings: the smallest L with span^L >= employees, minus the team
+  // lead's level, in integers (no floating-point logarithm: 125 at span 5 is exactly 3 - 1).
+  const std::int64_t k = std::max<std::int64_t>(2, type == StructureType::flat ? 4 * span : span);
+  int levels = 0;
+  for (std::int64_t reach = 1; reach < std::max<std::int64_t>(employees, 2); reach *= k) ++levels;
+  return std::max(1, levels - 1);
 }
 
 Settings::Settings(const ModelParams& p) {
@@ -107,6 +107,11 @@ Settings::Settings(const ModelParams& p) {
   }
   functions = p.structure.enabled ? static_cast<int>(p.structure.functions) : 1;
   sites = p.structure.enabled ? static_cast<int>(p.structure.sites) : 1;
+  if (p.design) {
+    functions = static_cast<int>(p.design->functions.size());
+    sites = static_cast<int>(p.design->sites.size());
+  }
+  team_size = p.structure.team_size > 0 ? p.structure.team_size : p.structure.span_of_control;
   const Culture custom{p.culture.collectivism, p.culture.power_distance,
                        p.culture.uncertainty_avoidance, p.culture.learning_orientation};
   site_culture.assign(static_cast<std::size_t>(sites), Culture{});
@@ -115,8 +120,12 @@ Settings::Settings(const ModelParams& p) {
     const Culture other = p.culture.other_sites_preset == OtherSitesCulture::same
                               ? first
                               : culture_preset(as_preset(p.culture.other_sites_preset), custom);
-    for (int s = 0; s < sites; ++s)
-      site_culture[static_cast<std::size_t>(s)] = s == 0 ? first : other;
+    for (int s = 0; s < sites; ++s) {
+      const auto k = static_cast<std::size_t>(s);
+      site_culture[k] = s == 0 ? first : other;
+      if (p.design && p.design->sites[k].culture)
+        site_culture[k] = culture_preset(*p.design->sites[k].culture, custom);
+    }
   }
 }
 

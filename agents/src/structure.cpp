@@ -105,31 +105,19 @@ void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t e
   }
 }
 
-void restructure(Organization& org, StructureType to, Tick tick) {
+void restructure(Organization& org, StructureType to, Tick tick,
+                 std::span<const std::int32_t> departments) {
   const ModelParams& p = org.params();
-  // Work in hand is re-planned: pooled and shared evenly by the new teams.
-  Teams& teams = org.teams;
-  double routine = 0, complex = 0, second = 0;
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    routine += teams.routine_queue[t];
-    complex += teams.complex_queue[t];
-    second += teams.second_queue[t];
-    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k)
-      second += teams.pipeline[t * org.flow.pipeline_slots + k];
-  }
-  org.hierarchy.type = to;
-  org.build_structure(tick);
-  const double count = static_cast<double>(teams.count);
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    teams.routine_queue[t] = routine / count;
-    teams.complex_queue[t] = complex / count;
-    teams.second_queue[t] = second / count;
-    for (std::size_t k = 0; k < org.flow.pipeline_slots; ++k)
-      teams.pipeline[t * org.flow.pipeline_slots + k] = 0;
-  }
+  std::size_t moved = 0;
+  for (const std::int32_t d : org.department_of())
+    moved += departments.empty() ||
+             std::find(departments.begin(), departments.end(), d) != departments.end();
+  org.regroup(to, departments, tick);
   org.hierarchy.transition_left = static_cast<int>(p.structure.transition_ticks);
-  org.climate.add_fatigue(0.3);
-  org.this_tick.cost += p.finance.restructuring_cost * static_cast<double>(org.headcount());
+  org.hierarchy.transition_dip =
+      0.5 * static_cast<double>(moved) / static_cast<double>(org.headcount());
+  org.climate.add_fatigue(0.3 * static_cast<double>(moved) / static_cast<double>(org.headcount()));
+  org.this_tick.cost += p.finance.restructuring_cost * static_cast<double>(moved);
 }
 
 void structural_events(Organization& org, Tick tick) {

@@ -16,6 +16,7 @@ namespace orgsim::agents {
 
 namespace {
 constexpr double kComplexEffort = 1.0;  // capacity units per stage of a complex task (two stages)
+constexpr double kWeeksPerYear = 52.0;  // a tick is a week
 }  // namespace
 
 void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
@@ -24,15 +25,18 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const std::size_t functions = org.skill_count() - 1;
   const auto engagement = org.engagement();
   const auto training = org.training_until();
+  const auto fte = org.fte();
+  const auto annual_salary = org.annual_salary();
   const double overhead = p.growth.enabled && org.growth.phase == GrowthPhase::maturity
                               ? p.growth.bureaucracy * org.hierarchy.depth
                               : 0.0;
   const double transition = p.structure.transition_ticks > 0
-                                ? 0.5 * static_cast<double>(org.hierarchy.transition_left) /
+                                ? org.hierarchy.transition_dip *
+                                      static_cast<double>(org.hierarchy.transition_left) /
                                       static_cast<double>(p.structure.transition_ticks)
                                 : 0.0;
   for (std::size_t team = begin; team < end; ++team) {
-    double capacity = 0, digital = 0, skilled = 0;
+    double capacity = 0, digital = 0, skilled = 0, salary = 0;
     std::uint32_t training_now = 0;
     const std::uint64_t first = org.teams.member_offsets[team];
     const std::uint64_t last = org.teams.member_offsets[team + 1];
@@ -40,7 +44,8 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
       const std::size_t slot = org.teams.member_slots[k];
       const auto skill = org.skills(slot);
       const std::size_t function = org.practised_function(slot, team);
-      double effective = p.work.tasks_per_employee * skill[function];
+      double effective = p.work.tasks_per_employee * skill[function] * fte[slot];
+      salary += annual_salary[slot];
       if (p.people.enabled) effective *= 0.5 + 0.5 * engagement[slot];
       if (training[slot] >= static_cast<std::int32_t>(tick)) {
         effective *= 0.5;
@@ -55,6 +60,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
     org.teams.in_training[team] = training_now;
+    org.teams.salary[team] = salary / kWeeksPerYear;
     std::int64_t matches = 0;
     const auto code = org.team_code(team);
     for (std::size_t d = 0; d < m; ++d) matches += code[d] == org.reality[d];
@@ -70,53 +76,119 @@ struct WorkTotals {
          backlog = 0;
 };
 
-/// This tick's arrivals: Poisson(demand) tasks, split binomially into routine and complex.
+/// This tick's arrivals: Poisson(demand) tasks, split binomially into routine and complex by
+/// the capacity-weighted routine share of the departments (work.routine_share when generated).
 struct Arrivals {
   std::int64_t total = 0, routine = 0;
 };
 
-Arrivals arrive(Organization& org, Tick tick) {
+Arrivals arrive(Organization& org, Tick tick, double routine_share) {
   RandomStream draw = org.key().stream(streams::arrivals, 0, tick);
   boost::random::poisson_distribution<std::int64_t, double> poisson(
       std::max(org.market.demand, 1e-9));
   Arrivals a;
   a.total = org.market.demand > 0 ? poisson(draw) : 0;
   boost::random::binomial_distribution<std::int64_t, double> routine_split(
-      a.total, org.params().work.routine_share);
+      a.total, std::clamp(routine_share, 0.0, 1.0));
   a.routine = a.total > 0 ? routine_split(draw) : 0;
   org.this_tick.arrivals = static_cast<double>(a.total);
   return a;
 }
 
 /// How work moves this tick: routing shares, handoff delay, automation, the handoff ring.
+/// Routine work goes to teams in proportion to capacity x their department's routine share,
+/// complex work to capacity x the complex share; a complex task's second stage goes to the teams
+/// of the function its department hands off to, in proportion to their capacity (docs/ODD.md
+/// 7.12).
 class Routing {
  public:
-  Routing(const Organization& org, Tick tick) : teams_(org.teams) {
+  Routing(const Organization& org, Tick tick) : org_(org), teams_(org.teams) {
     const ModelParams& p = org.params();
-    for (std::size_t t = 0; t < teams_.count; ++t) total_capacity_ += teams_.capacity[t];
-    handoffs = p.structure.enabled && org.hierarchy.type != StructureType::cross_functional &&
-               teams_.count > 1;
+    const std::size_t functions = static_cast<std::size_t>(org.settings().functions);
+    function_capacity_.assign(functions, 0);
+    for (std::size_t t = 0; t < teams_.count; ++t) {
+      const double c = teams_.capacity[t];
+      const double r = department(t).routine_share;
+      routine_weight_ += c * r;
+      complex_weight_ += c * (1.0 - r);
+      total_capacity_ += c;
+      function_capacity_[static_cast<std::size_t>(teams_.function[t]) % functions] += c;
+      uniform_ = uniform_ && r == org.departments.front().routine_share;
+    }
+    handoffs = p.structure.enabled && teams_.count > 1;
     delay = static_cast<double>(p.work.handoff_delay) * org.settings().handoff_factor *
             (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
             (1.0 - 0.5 * org.automation.communication);
-    automated_share = org.automation.downtime_left > 0 ? 0.0 : org.automation.process;
+    down = org.automation.downtime_left > 0;
     slots = org.flow.pipeline_slots;
     now = tick % slots;
+    sent_.assign(functions * static_cast<std::size_t>(org.settings().sites), 0);
   }
-  /// Work is routed to teams in proportion to their capacity (evenly when none has any).
-  [[nodiscard]] double share(std::size_t t) const {
-    return total_capacity_ > 0 ? teams_.capacity[t] / total_capacity_
-                               : 1.0 / static_cast<double>(teams_.count);
+  /// The routine share of arriving work (capacity-weighted over departments).
+  [[nodiscard]] double routine_share() const {
+    return total_capacity_ > 0 && !uniform_ ? routine_weight_ / total_capacity_
+                                            : org_.departments.front().routine_share;
+  }
+  /// Team t's shares of the routine and of the complex arrivals.
+  [[nodiscard]] double routine_part(std::size_t t) const {
+    return routine_weight_ > 0 ? teams_.capacity[t] * department(t).routine_share / routine_weight_
+                               : even();
+  }
+  [[nodiscard]] double complex_part(std::size_t t) const {
+    return complex_weight_ > 0
+               ? teams_.capacity[t] * (1.0 - department(t).routine_share) / complex_weight_
+               : even();
+  }
+  /// Process automation of team t's routine work (none while automation is down).
+  [[nodiscard]] double automated_share(std::size_t t) const {
+    return down ? 0.0 : department(t).process;
+  }
+  /// Team t hands `amount` first stages on: to the function its department hands off to.
+  void hand_off(std::size_t t, double amount) {
+    const std::size_t functions = function_capacity_.size();
+    auto target = static_cast<std::size_t>(department(t).handoff_to) % functions;
+    if (function_capacity_[target] <= 0) target = static_cast<std::size_t>(teams_.function[t]);
+    sent_[target * static_cast<std::size_t>(org_.settings().sites) +
+          static_cast<std::size_t>(teams_.site[t])] += amount;
+  }
+  /// Delivers what was handed off to the receiving teams' rings (cross-site handoffs later).
+  void deliver(Teams& teams, Tick tick) const {
+    const auto sites = static_cast<std::size_t>(org_.settings().sites);
+    const std::size_t functions = function_capacity_.size();
+    for (std::size_t u = 0; u < teams.count; ++u) {
+      const auto g = static_cast<std::size_t>(teams.function[u]) % functions;
+      if (function_capacity_[g] <= 0 || teams.capacity[u] <= 0) continue;
+      const double part = teams.capacity[u] / function_capacity_[g];
+      for (std::size_t s = 0; s < sites; ++s) {
+        const double amount = sent_[g * sites + s] * part;
+        if (amount <= 0) continue;
+        double d = delay;
+        if (static_cast<std::size_t>(teams.site[u]) != s)
+          d += static_cast<double>(org_.params().structure.cross_site_delay);
+        const auto ticks =
+            std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
+        teams.pipeline[u * slots + (tick + ticks) % slots] += amount;
+      }
+    }
   }
 
-  bool handoffs = false;  ///< complex tasks' second stage goes to another team
+  bool handoffs = false;  ///< complex tasks' second stage goes to another function's teams
   double delay = 0;       ///< handoff delay before cross-site delays
-  double automated_share = 0;
+  bool down = false;      ///< automation down after an incident
   std::size_t slots = 0, now = 0;
 
  private:
+  [[nodiscard]] const Department& department(std::size_t t) const {
+    return org_.departments[static_cast<std::size_t>(teams_.department[t])];
+  }
+  [[nodiscard]] double even() const { return 1.0 / static_cast<double>(teams_.count); }
+
+  const Organization& org_;
   const Teams& teams_;
-  double total_capacity_ = 0;
+  double total_capacity_ = 0, routine_weight_ = 0, complex_weight_ = 0;
+  bool uniform_ = true;  ///< every team's department has the same routine share
+  std::vector<double> function_capacity_;
+  std::vector<double> sent_;  ///< handed off this tick [function][source site]
 };
 
 /// New work joins team t's queues; process automation takes its share of the routine work, and
@@ -127,10 +199,10 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
   teams.second_queue[t] +=
       teams.pipeline[t * routing.slots + routing.now];  // handoffs arriving now
   teams.pipeline[t * routing.slots + routing.now] = 0;
-  const double routine_each = static_cast<double>(arrivals.routine) * routing.share(t);
+  const double routine_each = static_cast<double>(arrivals.routine) * routing.routine_part(t);
   teams.complex_queue[t] +=
-      static_cast<double>(arrivals.total - arrivals.routine) * routing.share(t);
-  const double automated = routine_each * routing.automated_share;
+      static_cast<double>(arrivals.total - arrivals.routine) * routing.complex_part(t);
+  const double automated = routine_each * routing.automated_share(t);
   const double automation_errors =
       automated * org.params().automation.error_rate * (1.0 - teams.digital_skill[t]);
   teams.routine_queue[t] += routine_each - automated + automation_errors;
@@ -142,8 +214,7 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
 /// Team t's people serve its queues, second stages first, within its capacity; errors stay in
 /// the queue as rework. First stages done go to the next team (handoff) or stay for their
 /// second stage.
-void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routing& routing,
-                        WorkTotals& totals) {
+void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, WorkTotals& totals) {
   Teams& teams = org.teams;
   const double capacity = teams.capacity[t];
   const double demanded = teams.second_queue[t] * kComplexEffort +
@@ -162,19 +233,12 @@ void serve_and_hand_off(Organization& org, std::size_t t, Tick tick, const Routi
   const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5);
   const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5);
   const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0);
-  if (routing.handoffs) {
-    // The second stage needs another function: the next team, possibly at another site; at least
-    // the next tick (the ring holds every possible delay).
-    const std::size_t target = (t + 1) % teams.count;
-    double d = routing.delay;
-    if (teams.site[target] != teams.site[t])
-      d += static_cast<double>(org.params().structure.cross_site_delay);
-    const auto ticks =
-        std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, routing.slots - 1);
-    teams.pipeline[target * routing.slots + (tick + ticks) % routing.slots] += first_done;
+  if (routing.handoffs && !teams.squad[t]) {
+    // The second stage needs another function: its teams, possibly at another site.
+    routing.hand_off(t, first_done);
     totals.sent += first_done;
   } else {
-    teams.second_queue[t] += first_done;
+    teams.second_queue[t] += first_done;  // a squad has every function
   }
   const double done = second_done + routine_done;
   totals.completed += done;
@@ -221,7 +285,8 @@ void book_finance(Organization& org, const WorkTotals& totals) {
   const double n = static_cast<double>(org.headcount());
   org.this_tick.revenue =
       p.finance.task_value * (totals.on_strategy + 0.3 * (totals.completed - totals.on_strategy));
-  double cost = p.finance.salary * n;
+  double cost = 0;  // salaries: summed per team by team_capacity
+  for (std::size_t t = 0; t < org.teams.count; ++t) cost += org.teams.salary[t];
   if (p.automation.enabled) {
     cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
     cost += p.finance.security_cost * n * p.automation.security_investment;
@@ -235,13 +300,15 @@ void book_finance(Organization& org, const WorkTotals& totals) {
 }  // namespace
 
 void process_work(Organization& org, Tick tick) {
-  const Arrivals arrivals = arrive(org, tick);
-  const Routing routing(org, tick);
+  Routing routing(org, tick);
+  const Arrivals arrivals = arrive(org, tick, routing.routine_share());
   WorkTotals totals;
   for (std::size_t t = 0; t < org.teams.count; ++t) {
     receive_and_automate(org, t, arrivals, routing, totals);
-    serve_and_hand_off(org, t, tick, routing, totals);
+    serve_and_hand_off(org, t, routing, totals);
   }
+  routing.deliver(org.teams, tick);
+  totals.backlog += totals.sent;  // handed off this tick: in transit
   settle_flow(org, tick, totals);
   settle_customers(org, totals);
   book_finance(org, totals);

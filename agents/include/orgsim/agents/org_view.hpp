@@ -16,10 +16,10 @@ namespace orgsim::agents {
 
 /// One employee in the chart.
 struct OrgPerson {
-  AgentId agent = 0;         ///< the model's stable employee id
-  std::string id;            ///< the chart's id (generated people: "E<agent>")
-  std::int64_t manager = -1;  ///< index into OrgView::people of the line manager; -1 at the top
-  std::int64_t dotted = -1;   ///< index of the dotted-line (matrix) manager; -1 = none
+  AgentId agent = 0;            ///< the model's stable employee id
+  std::string id;               ///< the chart's id (generated people: "E<agent>")
+  std::int64_t manager = -1;    ///< index into OrgView::people of the line manager; -1 at the top
+  std::int64_t dotted = -1;     ///< index of the dotted-line (matrix) manager; -1 = none
   std::int32_t department = 0;  ///< index into OrgView::departments
   std::int32_t function = 0;    ///< index into OrgView::functions (the function practised)
   std::int32_t site = 0;        ///< index into OrgView::sites
@@ -28,8 +28,8 @@ struct OrgPerson {
   std::string title;
   double annual_salary = 0;
   double fte = 1;
-  std::string hire_date;       ///< chart people: as read; later hires: empty
-  std::vector<float> skills;   ///< per function, then nothing else (digital skill is not exported)
+  std::string hire_date;      ///< chart people: as read; later hires: empty
+  std::vector<float> skills;  ///< per function, then nothing else (digital skill is not exported)
 };
 
 /// The organization at one tick.

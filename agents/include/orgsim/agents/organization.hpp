@@ -60,11 +60,16 @@ enum class GrowthPhase : std::uint8_t { startup = 0, growth = 1, maturity = 2 };
 /// Per-team state (struct of arrays over teams; team codes are row-major [team][dimension]).
 struct Teams {
   std::size_t count = 0;
-  std::vector<std::int8_t> code;       ///< team code as received through the cascade
-  std::vector<std::int8_t> received;   ///< last org-code value each team was sent
-  std::vector<std::int32_t> function;  ///< skill function (functional/matrix teams)
+  std::vector<std::int8_t> code;         ///< team code as received through the cascade
+  std::vector<std::int8_t> received;     ///< last org-code value each team was sent
+  std::vector<std::int32_t> function;    ///< the function of its work (squads: their lead's)
+  std::vector<std::int32_t> department;  ///< the department it belongs to (its lead's)
   std::vector<std::int32_t> site;
-  std::vector<std::int32_t> delay;  ///< cascade delay in ticks (levels x lag + site delay)
+  std::vector<std::int32_t> parent;  ///< team whose lead manages this team's lead; -1 at the top
+  std::vector<std::int32_t> layer;   ///< reporting steps from the top to this team's lead
+  std::vector<double> salary;        ///< this tick's salary cost of its members (per tick)
+  std::vector<std::uint8_t> squad;   ///< 1 = a cross-functional squad (no handoffs)
+  std::vector<std::int32_t> delay;   ///< cascade delay in ticks (levels x lag + site delay)
   // work queues (tasks; fractional counts are expected values of aggregated flows)
   std::vector<double> routine_queue;
   std::vector<double> complex_queue;       ///< complex tasks waiting for their first stage
@@ -81,13 +86,30 @@ struct Teams {
   std::vector<std::uint32_t> member_slots;
 };
 
+/// A department: what its people do, where, how it is staffed and automated (docs/ODD.md
+/// 7.10, 7.13). A generated organization has one department per function.
+struct Department {
+  std::string name;
+  std::int32_t function = 0;
+  std::int32_t site = 0;
+  std::int32_t handoff_to = 0;   ///< function doing its complex tasks' second stage
+  std::int64_t team_size = 8;    ///< members per team, lead included
+  std::int64_t span = 8;         ///< team leads per manager above them
+  double routine_share = 0;      ///< share of its arriving work that is routine
+  double automation_target = 0;  ///< process-automation target
+  FreedCapacity freed_capacity = FreedCapacity::redeploy;
+  double process = 0;    ///< adopted process-automation level
+  double freed_fte = 0;  ///< capacity freed by automation, not yet acted on
+};
+
 /// Structure as it is now (structure submodel; docs/ODD.md 7.10).
 struct Hierarchy {
   StructureType type = StructureType::functional;
-  int depth = 0;              ///< hierarchy levels above teams
+  int depth = 0;              ///< reporting steps from the top to the deepest team lead
   double centralization = 0;  ///< effective (with power distance): effective_centralization()
   int decision_latency = 0;
-  int transition_left = 0;  ///< ticks of a restructuring's productivity dip left
+  int transition_left = 0;      ///< ticks of a restructuring's productivity dip left
+  double transition_dip = 0.5;  ///< capacity lost at its start (0.5 x the share regrouped)
 };
 
 /// The market and its customers (environment and work submodels; 7.8, 7.12).
@@ -162,6 +184,9 @@ struct TickOutcomes {
   double capacity_total = 0, used_capacity = 0;
 };
 
+/// The growth phase of an organization of `employees` (docs/ODD.md 7.15).
+GrowthPhase growth_phase(const ModelParams& params, std::int64_t employees);
+
 /// Effective centralization of decisions: structure.centralization moved by the culture's power
 /// distance (docs/ODD.md 7.10, 7.14).
 double effective_centralization(const ModelParams& params, const Culture& culture);
@@ -190,6 +215,7 @@ class Organization {
   std::vector<std::int8_t> decisions;  ///< decided code changes waiting, ring [L+1][m]; 2 = none
   std::size_t decision_slots = 1;
   Teams teams;
+  std::vector<Department> departments;
   CsrNetwork network;  ///< communication ties between employee slots
   Hierarchy hierarchy;
   MarketState market;
@@ -204,13 +230,10 @@ class Organization {
 
   /// March's knowledge of the code: (#dims where code = reality - #dims where code = -reality) / m.
   [[nodiscard]] double strategic_fit() const;
-  /// The function an employee works in: their squad role (slot order) in cross-functional
-  /// squads, otherwise their team's function.
-  [[nodiscard]] std::size_t practised_function(std::size_t slot, std::size_t team) const {
-    const std::size_t functions = skills_width_ - 1;
-    const bool squads =
-        params_.structure.enabled && hierarchy.type == StructureType::cross_functional;
-    return squads ? slot % functions : static_cast<std::size_t>(teams.function[team]) % functions;
+  /// The function an employee works in: their own, kept when they move (a position's function
+  /// goes to whoever fills it).
+  [[nodiscard]] std::size_t practised_function(std::size_t slot, std::size_t /*team*/) const {
+    return static_cast<std::size_t>(employees_.column(function_)[slot]);
   }
 
   // --- employees (struct of arrays) -----------------------------------------------------------
@@ -241,6 +264,24 @@ class Organization {
   [[nodiscard]] std::span<const std::int32_t> action_scores() const {
     return employees_.column(action_score_);
   }
+  /// The function each employee works in (index into the functions; skills()[function]).
+  [[nodiscard]] std::span<std::int32_t> function_of() { return employees_.column(function_); }
+  [[nodiscard]] std::span<const std::int32_t> function_of() const {
+    return employees_.column(function_);
+  }
+  [[nodiscard]] std::span<std::int32_t> department_of() { return employees_.column(department_); }
+  [[nodiscard]] std::span<const std::int32_t> department_of() const {
+    return employees_.column(department_);
+  }
+  /// 1 for the lead of their team (the manager of its other members).
+  [[nodiscard]] std::span<std::uint8_t> leads() { return employees_.column(lead_); }
+  [[nodiscard]] std::span<const std::uint8_t> leads() const { return employees_.column(lead_); }
+  /// Full-time equivalent (capacity and salary scale with it).
+  [[nodiscard]] std::span<float> fte() { return employees_.column(fte_); }
+  [[nodiscard]] std::span<const float> fte() const { return employees_.column(fte_); }
+  /// Annual salary for the employee's FTE.
+  [[nodiscard]] std::span<float> annual_salary() { return employees_.column(salary_); }
+  [[nodiscard]] std::span<const float> annual_salary() const { return employees_.column(salary_); }
   [[nodiscard]] std::span<std::int32_t> team_of() { return employees_.column(team_); }
   [[nodiscard]] std::span<const std::int32_t> teams_of() const { return employees_.column(team_); }
   /// Second reporting line (matrix structures): a project team.
@@ -306,9 +347,20 @@ class Organization {
     return settings_.site_culture[static_cast<std::size_t>(teams.site[team])];
   }
 
-  /// (Re)builds teams for the current headcount and `structure`: assigns employees to teams,
-  /// sets team functions, sites and cascade delays, and rebuilds the communication network.
-  void build_structure(Tick tick);
+  /// Regroups the people of `departments` (all when empty) into teams of the structure `to` by
+  /// their functions (squads: a mix of every function), keeping everyone's identity, skills,
+  /// beliefs and engagement; rebuilds the reporting lines, membership and network.
+  void regroup(StructureType to, std::span<const std::int32_t> departments, Tick tick);
+  /// Moves the employee in `slot` to `team` (taking its function and department; not a lead).
+  void move_to_team(std::size_t slot, std::size_t team);
+  /// Annual salary of a hire in a department (its described salary, else finance.salary x 52).
+  [[nodiscard]] double department_salary(std::size_t department) const;
+  /// The chart identity (id, title, hire date) of an employee of the initial chart, by agent id;
+  /// null for generated people and later hires.
+  [[nodiscard]] const ChartPerson* chart_person(AgentId agent) const;
+  /// Teams whose leads report to the lead of `team`, i.e. the team's place in the tree is
+  /// recomputed (layers, cascade delays, depth, decision latency) after reporting lines change.
+  void update_hierarchy();
   /// Records the current code in the history the cascade reads (slot tick mod history length).
   void record_code_history(Tick tick);
   /// Rebuilds the communication network over the current slots.
@@ -336,10 +388,26 @@ class Organization {
  private:
   void set_personal_traits(std::size_t slot, const Culture& culture, double fast,
                            double spread_draw, double resistance_draw);
-  /// A new team t starts with the organization's code, a function and a site.
+  /// A new team t starts with the organization's code (its function, department, site and
+  /// parent are set by the caller).
   void start_team(std::size_t t);
-  /// Recomputes hierarchy depth, team cascade delays and the decision latency for the headcount.
-  void update_hierarchy();
+  /// Departments at tick 0: one per function (generated) or the design's.
+  void init_departments();
+  /// Tick-0 people and teams: generated (no design) or from the design's departments or chart.
+  void staff_generated();
+  void staff_departments();
+  void staff_chart();
+  /// Team rows for the employees' team column and lead flags: count, function, department and
+  /// squad flag (from each lead), codes from the organization's (reporting lines are not set).
+  void form_teams(bool squads);
+  /// Reporting lines among `list` (team indices) by the structure's rule; the first team's lead
+  /// reports to the lead of `top` (-1: they are the top).
+  void link_teams(std::span<const std::size_t> list, StructureType type, std::int32_t top);
+  void resize_teams(std::size_t count);
+  /// Reporting line of a team formed by growth.
+  void link_new_team(std::size_t team);
+  /// Sizes the cascade history and the decision ring for the deepest the organization can be.
+  void size_rings();
 
   ModelParams params_;
   Settings settings_;
@@ -354,6 +422,11 @@ class Organization {
   ColumnHandle<std::int32_t> action_score_;
   ColumnHandle<std::int32_t> team_;
   ColumnHandle<std::int32_t> project_team_;
+  ColumnHandle<std::int32_t> function_;
+  ColumnHandle<std::int32_t> department_;
+  ColumnHandle<std::uint8_t> lead_;
+  ColumnHandle<float> fte_;
+  ColumnHandle<float> salary_;
   ColumnHandle<std::uint8_t> leaving_;
   ColumnHandle<double> quit_draw_;  // people submodel with quits
   ColumnHandle<double> p1_;

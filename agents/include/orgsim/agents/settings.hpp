@@ -48,6 +48,7 @@ struct Settings {
   std::vector<Culture> site_culture;  ///< one per site (all neutral when culture is off)
   int functions = 1;
   int sites = 1;
+  std::int64_t team_size = 8;  ///< structure.team_size, or the span when it is 0
 };
 
 }  // namespace orgsim::agents

@@ -3,6 +3,9 @@
 // gives their equations; section 3 their order in a tick.
 #pragma once
 
+#include <optional>
+#include <span>
+
 #include "orgsim/agents/organization.hpp"
 
 #include <cstddef>
@@ -36,7 +39,13 @@ void cascade_code(Organization& org, Tick tick, std::size_t begin, std::size_t e
 /// Serial: scheduled restructuring events.
 void structural_events(Organization& org, Tick tick);
 /// Changes the structure now: teams rebuilt, transition dip, change fatigue, one-off cost.
-void restructure(Organization& org, StructureType to, Tick tick);
+/// Regroups the people of `departments` (all when empty) into the structure `to` by their skills
+/// (Organization::regroup), with the transition dip, change fatigue and cost (docs/ODD.md 7.10).
+void restructure(Organization& org, StructureType to, Tick tick,
+                 std::span<const std::int32_t> departments = {});
+/// New process-automation target and freed-capacity rule for `departments` (all when empty).
+void retarget_automation(Organization& org, std::span<const std::int32_t> departments,
+                         double target, std::optional<FreedCapacity> freed);
 
 // people.cpp -------------------------------------------------------------------------------------
 /// Parallel: skills grow with practice and decay without use; engagement moves toward a target

@@ -22,6 +22,7 @@ struct StructureParams {
   bool enabled{};
   StructureType type{};
   std::int64_t span_of_control{};
+  std::int64_t team_size{};
   std::int64_t functions{};
   std::int64_t sites{};
   std::int64_t ties_per_employee{};
@@ -44,13 +45,24 @@ struct StructureParams {
              "Organization design: functional departments, flat, matrix (two reporting lines) or "
              "cross-functional squads.",
              &StructureParams::type);
-    t.integer("span_of_control", 8, 2, 100, "employees/manager",
-              "Team size and span of control; the number of hierarchy levels follows from it.",
+    t.integer("span_of_control", 8, 2, 100, "reports/manager",
+              "Span of control of the managers above team leads (flat organizations: 4x, squads "
+              "grouped in tribes: 2x); the number of levels follows from it and the size. Also "
+              "the team size when structure.team_size is 0.",
               &StructureParams::span_of_control);
-    t.integer("functions", 4, 1, 16, "functions", "Number of skill functions (departments).",
-              &StructureParams::functions);
-    t.integer("sites", 1, 1, 64, "sites",
-              "Number of sites; teams are spread over sites round-robin.", &StructureParams::sites);
+    t.integer("team_size", 0, 0, 1000, "employees",
+              "Members of a team, its lead included; 0 = structure.span_of_control (team size and "
+              "span were one parameter before).",
+              &StructureParams::team_size);
+    t.integer(
+        "functions", 4, 1, 16, "functions",
+        "Number of skill functions (one department each) of a generated organization; a described "
+        "organization ([organization]) has its own.",
+        &StructureParams::functions);
+    t.integer(
+        "sites", 1, 1, 64, "sites",
+        "Number of sites of a generated organization; teams are spread over them round-robin.",
+        &StructureParams::sites);
     t.integer("ties_per_employee", 6, 0, 64, "ties", "Communication ties per employee.",
               &StructureParams::ties_per_employee);
     t.real("cross_team_ties", 0.2, 0, 1, "share",
