@@ -32,8 +32,8 @@ OrgView view_organization(const Organization& org) {
   const Teams& teams = org.teams;
   std::vector<std::int64_t> lead_of(teams.count, -1);
   for (std::size_t slot = 0; slot < n; ++slot)
-    if (org.leads()[slot]) lead_of[static_cast<std::size_t>(org.teams_of()[slot])] =
-        static_cast<std::int64_t>(slot);
+    if (org.leads()[slot])
+      lead_of[static_cast<std::size_t>(org.teams_of()[slot])] = static_cast<std::int64_t>(slot);
   std::vector<std::uint8_t> manages_leads(teams.count, 0);
   for (std::size_t t = 0; t < teams.count; ++t)
     if (teams.parent[t] >= 0) manages_leads[static_cast<std::size_t>(teams.parent[t])] = 1;
@@ -49,10 +49,9 @@ OrgView view_organization(const Organization& org) {
     person.function = org.function_of()[slot];
     person.site = teams.count ? teams.site[t] : 0;
     // A lead reports to the lead of the team above; everyone else to their team's lead.
-    const std::int64_t above = lead ? (teams.parent[t] >= 0
-                                           ? lead_of[static_cast<std::size_t>(teams.parent[t])]
-                                           : -1)
-                                    : lead_of[t];
+    const std::int64_t above =
+        lead ? (teams.parent[t] >= 0 ? lead_of[static_cast<std::size_t>(teams.parent[t])] : -1)
+             : lead_of[t];
     person.manager = above;
     person.level = teams.count ? teams.layer[t] + (lead ? 0 : 1) : (lead ? 0 : 1);
     const auto project = static_cast<std::size_t>(org.project_team_of()[slot]);
@@ -100,9 +99,9 @@ OrgView view_at(const ModelParams& params, RunKey key, const RunOptions& options
   org.events = options.events;
   const Schedule<Organization> schedule = make_schedule(params);
   if (tick > 0) {
-    run_ticks(org, schedule, std::min(tick, options.max_ticks),
-              [](const Organization&, Tick) { return false; },
-              [](Organization&, Tick) {});
+    run_ticks(
+        org, schedule, std::min(tick, options.max_ticks),
+        [](const Organization&, Tick) { return false; }, [](Organization&, Tick) {});
   }
   OrgView view = view_organization(org);
   view.tick = static_cast<std::int64_t>(std::min(tick, options.max_ticks));

@@ -85,12 +85,11 @@ void Organization::init_departments() {
     d.team_size = spec.team_size > 0 ? spec.team_size : s.team_size;
     const std::int64_t teams_needed =
         (spec.headcount + d.team_size - 1) / std::max<std::int64_t>(1, d.team_size);
-    d.span = spec.levels > 0   ? span_for_levels(teams_needed, spec.levels)
-             : spec.span > 0   ? spec.span
-                               : company_span;
+    d.span = spec.levels > 0 ? span_for_levels(teams_needed, spec.levels)
+             : spec.span > 0 ? spec.span
+                             : company_span;
     d.routine_share = spec.routine_share >= 0 ? spec.routine_share : params_.work.routine_share;
-    d.automation_target =
-        spec.automation_target >= 0 ? spec.automation_target : s.process_target;
+    d.automation_target = spec.automation_target >= 0 ? spec.automation_target : s.process_target;
     d.freed_capacity = spec.freed_capacity.value_or(s.freed_capacity);
     departments.push_back(d);
   }
@@ -193,9 +192,10 @@ void Organization::staff_chart() {
   form_teams(false);
   for (std::size_t row = 0; row < n; ++row) {
     const ChartPerson& person = design.chart[row];
-    project_team_of()[row] = person.dotted >= 0 && team_led[static_cast<std::size_t>(person.dotted)] >= 0
-                                 ? team_led[static_cast<std::size_t>(person.dotted)]
-                                 : team_of()[row];
+    project_team_of()[row] =
+        person.dotted >= 0 && team_led[static_cast<std::size_t>(person.dotted)] >= 0
+            ? team_led[static_cast<std::size_t>(person.dotted)]
+            : team_of()[row];
     if (team_led[row] < 0) continue;
     const auto t = static_cast<std::size_t>(team_led[row]);
     teams.parent[t] = person.manager < 0 ? -1 : team_led[static_cast<std::size_t>(person.manager)];
@@ -377,6 +377,19 @@ Pooled pool_work(const Teams& teams, const InScope& in_scope, std::size_t slots)
   return w;
 }
 
+/// The pooled work is shared by the new teams (from `first` on) in proportion to their members.
+void share_pooled(Teams& teams, std::span<const std::int32_t> team_of, std::size_t first,
+                  const Pooled& work, double pooled_people) {
+  std::vector<double> members(teams.count, 0);
+  for (const std::int32_t t : team_of) members[static_cast<std::size_t>(t)] += 1;
+  for (std::size_t t = first; t < teams.count; ++t) {
+    const double share = members[t] / pooled_people;
+    teams.routine_queue[t] = work.routine * share;
+    teams.complex_queue[t] = work.complex * share;
+    teams.second_queue[t] = work.second * share;
+  }
+}
+
 }  // namespace
 
 void Organization::regroup(StructureType to, std::span<const std::int32_t> scope, Tick tick) {
@@ -386,16 +399,15 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
     return scope.empty() ||
            std::find(scope.begin(), scope.end(), teams.department[t]) != scope.end();
   };
-  std::vector<std::int64_t> old_lead(old_count, -1);
+  std::vector<std::int64_t> team_led(n, -1);  // slot -> old team it led
   for (std::size_t slot = 0; slot < n; ++slot)
-    if (leads()[slot]) old_lead[static_cast<std::size_t>(team_of()[slot])] = static_cast<std::int64_t>(slot);
+    if (leads()[slot]) team_led[slot] = team_of()[slot];
   const bool squads = to == StructureType::cross_functional;
   const auto size = static_cast<std::size_t>(
       scope.empty() ? settings_.team_size
                     : departments[static_cast<std::size_t>(scope.front())].team_size);
   const auto [people, local, new_lead] = group_people(*this, in_scope, squads, size);
   if (people.empty()) return;
-  const auto function = function_of();
   // Rows: kept teams in order, then the new teams (each starting from its lead's old team row).
   std::vector<std::size_t> source;
   std::vector<std::int64_t> remap(old_count, -1);
@@ -416,9 +428,6 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
     const auto t = static_cast<std::size_t>(team_of()[slot]);
     if (remap[t] >= 0) team_of()[slot] = static_cast<std::int32_t>(remap[t]);
   }
-  std::vector<std::int64_t> team_led(n, -1);  // slot -> old team it led
-  for (std::size_t t = 0; t < old_count; ++t)
-    if (old_lead[t] >= 0) team_led[static_cast<std::size_t>(old_lead[t])] = static_cast<std::int64_t>(t);
   for (std::size_t i = 0; i < people.size(); ++i) {
     team_of()[people[i]] = static_cast<std::int32_t>(kept + local[i]);
     leads()[people[i]] = 0;
@@ -426,12 +435,13 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
   for (std::size_t j = 0; j < new_lead.size(); ++j) {
     leads()[new_lead[j]] = 1;
     if (team_led[new_lead[j]] >= 0)
-      leads_new[static_cast<std::size_t>(team_led[new_lead[j]])] = static_cast<std::int64_t>(kept + j);
+      leads_new[static_cast<std::size_t>(team_led[new_lead[j]])] =
+          static_cast<std::int64_t>(kept + j);
   }
   const std::size_t count = teams.count;
   for (std::size_t j = 0; j < new_lead.size(); ++j) {
     const std::size_t t = kept + j;
-    teams.function[t] = function[new_lead[j]];
+    teams.function[t] = function_of()[new_lead[j]];
     teams.department[t] = department_of()[new_lead[j]];
     teams.squad[t] = squads ? 1 : 0;
     teams.routine_queue[t] = teams.complex_queue[t] = teams.second_queue[t] = 0;
@@ -451,16 +461,8 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
   std::vector<std::size_t> fresh(new_lead.size());
   std::iota(fresh.begin(), fresh.end(), kept);
   link_teams(fresh, to, mapped(old_parent[scope_root]));
-  // Shares of the pooled work follow team sizes.
-  std::vector<double> members(count, 0);
-  for (std::size_t slot = 0; slot < n; ++slot) members[static_cast<std::size_t>(team_of()[slot])] += 1;
-  const double pooled = static_cast<double>(people.size());
-  for (std::size_t t = kept; t < count; ++t) {
-    const double share = members[t] / pooled;
-    teams.routine_queue[t] = routine * share;
-    teams.complex_queue[t] = complex * share;
-    teams.second_queue[t] = second * share;
-  }
+  share_pooled(teams, teams_of(), kept, {routine, complex, second, scope_root},
+               static_cast<double>(people.size()));
   for (std::size_t slot : people) {
     const auto t = static_cast<std::size_t>(team_of()[slot]);
     project_team_of()[slot] = static_cast<std::int32_t>((t + 1 + slot % count) % count);

@@ -17,6 +17,7 @@ namespace orgsim::agents {
 namespace {
 constexpr double kComplexEffort = 1.0;  // capacity units per stage of a complex task (two stages)
 constexpr double kWeeksPerYear = 52.0;  // a tick is a week
+constexpr double kBacklogPressure = 0.25;  // share of carried-over work felt as this tick's load
 }  // namespace
 
 void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
@@ -196,6 +197,7 @@ class Routing {
 void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arrivals,
                           const Routing& routing, WorkTotals& totals) {
   Teams& teams = org.teams;
+  const double carried = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
   teams.second_queue[t] +=
       teams.pipeline[t * routing.slots + routing.now];  // handoffs arriving now
   teams.pipeline[t * routing.slots + routing.now] = 0;
@@ -206,6 +208,10 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
   const double automation_errors =
       automated * org.params().automation.error_rate * (1.0 - teams.digital_skill[t]);
   teams.routine_queue[t] += routine_each - automated + automation_errors;
+  // Workload felt this tick (kept in utilization until serve_and_hand_off): the new work plus
+  // a quarter of the work carried over (a backlog is worked down over about four weeks).
+  const double queued = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+  teams.utilization[t] = queued - carried + kBacklogPressure * carried;
   totals.completed += automated - automation_errors;
   totals.on_strategy += (automated - automation_errors) * teams.fit[t];
   totals.reworked += automation_errors;
@@ -217,8 +223,7 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
 void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, WorkTotals& totals) {
   Teams& teams = org.teams;
   const double capacity = teams.capacity[t];
-  const double demanded = teams.second_queue[t] * kComplexEffort +
-                          teams.complex_queue[t] * kComplexEffort + teams.routine_queue[t];
+  const double demanded = teams.utilization[t];  // workload, set by receive_and_automate
   double left = capacity;
   const double skill_error =
       org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate

@@ -164,7 +164,7 @@ TEST(Structure, CentralizationAddsDecisionLatency) {
 }
 
 TEST(Structure, RestructuringCostsThroughputDuringTheTransition) {
-  EXPECT_DECREASES(paired("", "structure.restructure_at = [0, 30]", "throughput", {31, 38}));
+  EXPECT_DECREASES(paired("", "structure.restructure_at = [0, 30]", "throughput", {31, 34}));
 }
 
 TEST(Structure, CrossTeamTiesCarryPeerLearning) {

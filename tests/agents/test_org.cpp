@@ -1,0 +1,238 @@
+// People in positions (issue 18): restructuring keeps people and their skills, layoffs remove
+// only the automated work's staff, and structure does not hinge on headcount mod team size.
+// Paired runs (common random numbers: the same seed and replication for both arms), margins
+// from standard errors, several parameter settings.
+#include "orgsim/agents/model.hpp"
+#include "orgsim/agents/org_view.hpp"
+#include "orgsim/agents/organization.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <numeric>
+
+namespace orgsim::agents {
+namespace {
+
+ModelParams company(std::int64_t employees, std::int64_t span) {
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = employees;
+  p.learning.socialization_rate = 0.1;
+  p.learning.turnover_rate = 0.003;
+  p.structure.enabled = true;
+  p.structure.span_of_control = span;
+  p.people.enabled = true;
+  p.work.enabled = true;
+  p.environment.enabled = true;
+  p.environment.base_demand = 0.3;
+  return p;
+}
+
+/// Mean of `metric` over ticks [from, to] of one run.
+double window_mean(const ModelParams& p, std::uint64_t rep, const RunOptions& options,
+                   const char* metric, Tick from) {
+  const RunOutcome out = simulate(p, {11, rep}, options);
+  const std::size_t k = find_metric(metric).value();
+  double sum = 0;
+  for (Tick t = from; t <= options.max_ticks; ++t) sum += out.metrics.row(t)[k];
+  return sum / static_cast<double>(options.max_ticks - from + 1);
+}
+
+struct Stats {
+  double mean = 0, se = 0;
+};
+
+Stats stats(const std::vector<double>& x) {
+  Stats s;
+  s.mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  double var = 0;
+  for (double v : x) var += (v - s.mean) * (v - s.mean);
+  s.se = std::sqrt(var / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()));
+  return s;
+}
+
+RunOptions ticks(Tick max) {
+  RunOptions o;
+  o.max_ticks = max;
+  return o;
+}
+
+ScheduledEvent restructure_event(Tick at, StructureType to, std::vector<std::int32_t> scope = {}) {
+  ScheduledEvent e;
+  e.at = at;
+  e.kind = ScheduledEvent::Kind::restructure;
+  e.structure = to;
+  e.departments = std::move(scope);
+  return e;
+}
+
+TEST(Positions, SquadsFormedAtWeek13CatchUpWithSquadsFromTheStart) {
+  // After the transition (8 weeks) a company regrouped into squads works like one born as squads:
+  // lead time within 1.5x and engagement within 0.05, at several sizes and spans.
+  for (const auto [employees, span] :
+       {std::pair<std::int64_t, std::int64_t>{120, 6}, {120, 10}, {250, 8}}) {
+    ModelParams born = company(employees, span);
+    born.structure.type = StructureType::cross_functional;
+    const ModelParams functional = company(employees, span);
+    RunOptions later = ticks(104);
+    later.events.push_back(restructure_event(13, StructureType::cross_functional));
+    std::vector<double> lead_born, lead_later, engagement_diff;
+    for (std::uint64_t rep = 0; rep < 10; ++rep) {
+      lead_born.push_back(window_mean(born, rep, ticks(104), "lead_time", 60));
+      lead_later.push_back(window_mean(functional, rep, later, "lead_time", 60));
+      engagement_diff.push_back(window_mean(functional, rep, later, "engagement", 60) -
+                                window_mean(born, rep, ticks(104), "engagement", 60));
+    }
+    const Stats a = stats(lead_born), b = stats(lead_later), e = stats(engagement_diff);
+    EXPECT_LT(b.mean + 2 * b.se, 1.5 * (a.mean - 2 * a.se))
+        << employees << "/" << span << ": born " << a.mean << " restructured " << b.mean;
+    EXPECT_LT(std::abs(e.mean) + 2 * e.se, 0.05) << employees << "/" << span << ": " << e.mean;
+  }
+}
+
+TEST(Positions, RestructuringKeepsEveryonesSkillMatch) {
+  // The day after the regrouping, skill match is what it was (people keep their functions).
+  ModelParams p = company(120, 8);
+  RunOptions options = ticks(14);
+  options.events.push_back(restructure_event(13, StructureType::cross_functional));
+  const RunOutcome out = simulate(p, {3, 0}, options);
+  const std::size_t k = find_metric("skill_match").value();
+  EXPECT_NEAR(out.metrics.row(13)[k], out.metrics.row(12)[k], 0.01);
+}
+
+/// A company that automates the routine work of one department (function 2) and lays off or
+/// redeploys the people freed.
+ModelParams automating(FreedCapacity freed) {
+  ModelParams p = company(160, 8);
+  p.automation.enabled = true;
+  p.automation.level = AutomationLevel::custom;
+  p.automation.process_target = 0.0;
+  p.automation.adoption_speed = 0.3;
+  p.automation.freed_capacity = freed;
+  p.people.initial_digital_skill = 0.6;
+  return p;
+}
+
+ScheduledEvent automate_event(Tick at, double target) {
+  ScheduledEvent e;
+  e.at = at;
+  e.kind = ScheduledEvent::Kind::automate;
+  e.departments = {1};
+  e.automation_target = target;
+  return e;
+}
+
+TEST(Positions, LayoffsRemoveOnlyTheAutomatedDepartmentsStaffAndMoveNobody) {
+  const ModelParams p = automating(FreedCapacity::layoff);
+  Organization org(p, {5, 0});
+  org.events.push_back(automate_event(5, 0.8));
+  const auto schedule = make_schedule(p);
+  std::map<AgentId, std::pair<std::int32_t, std::int32_t>> before;  // function, team
+  auto record = [&](const Organization& o) {
+    before.clear();
+    for (std::size_t slot = 0; slot < o.headcount(); ++slot)
+      before[o.employees().id(slot)] = {o.function_of()[slot], o.teams_of()[slot]};
+  };
+  record(org);
+  std::size_t laid_off = 0, checked = 0;
+  run_ticks(
+      org, schedule, 60, [](const Organization&, Tick) { return false; },
+      [&](Organization& o, Tick) {
+        if (o.this_tick.laid_off > 0) {
+          laid_off += o.this_tick.laid_off;
+          for (std::size_t slot = 0; slot < o.headcount(); ++slot) {
+            const auto it = before.find(o.employees().id(slot));
+            if (it == before.end()) continue;  // a replacement hire this tick
+            ++checked;
+            EXPECT_EQ(it->second.first, o.function_of()[slot]);
+            EXPECT_EQ(it->second.second, o.teams_of()[slot]);
+          }
+        }
+        record(o);
+      });
+  EXPECT_GT(laid_off, 5u);
+  EXPECT_GT(checked, 100u);
+  // Only department 1 ("function 2") shrank.
+  std::vector<int> headcount(org.departments.size(), 0);
+  for (const std::int32_t d : org.department_of()) ++headcount[static_cast<std::size_t>(d)];
+  EXPECT_EQ(headcount[0], 40);
+  EXPECT_EQ(headcount[1], 40 - static_cast<int>(laid_off));
+  EXPECT_EQ(headcount[2], 40);
+  EXPECT_EQ(headcount[3], 40);
+}
+
+TEST(Positions, LeadTimeWithLayoffsStaysWithinTwiceThatWithRedeployment) {
+  RunOptions options = ticks(80);
+  options.events.push_back(automate_event(5, 0.8));
+  std::vector<double> layoff, redeploy;
+  for (std::uint64_t rep = 0; rep < 10; ++rep) {
+    layoff.push_back(
+        window_mean(automating(FreedCapacity::layoff), rep, options, "lead_time", 40));
+    redeploy.push_back(
+        window_mean(automating(FreedCapacity::redeploy), rep, options, "lead_time", 40));
+  }
+  const Stats a = stats(layoff), b = stats(redeploy);
+  EXPECT_LT(a.mean + 2 * a.se, 2.0 * (b.mean - 2 * b.se)) << a.mean << " vs " << b.mean;
+}
+
+TEST(Positions, LeadTimeDoesNotJumpWithHeadcountModTeamSize) {
+  for (const std::int64_t span : {6, 8}) {
+    std::vector<double> means;
+    for (const std::int64_t n : {56, 60, 64}) {
+      std::vector<double> lead;
+      for (std::uint64_t rep = 0; rep < 8; ++rep)
+        lead.push_back(window_mean(company(n, span), rep, ticks(80), "lead_time", 30));
+      means.push_back(stats(lead).mean);
+    }
+    const auto [lo, hi] = std::minmax_element(means.begin(), means.end());
+    EXPECT_LT(*hi - *lo, 0.2) << "span " << span << ": " << means[0] << " " << means[1] << " "
+                              << means[2];
+  }
+}
+
+TEST(Positions, TheNetworkHasDistinctContacts) {
+  // min(ties, n - 1) distinct contacts when teams are large enough for their share of ties.
+  for (const std::int64_t span : {3, 8, 20}) {
+    ModelParams p = company(200, span);
+    p.structure.ties_per_employee = 6;
+    p.structure.cross_team_ties = 1.0;  // every tie outside the team: always room
+    const Organization org(p, {1, 0});
+    for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
+      const auto contacts = org.network.neighbors(slot);
+      std::vector<std::uint32_t> sorted(contacts.begin(), contacts.end());
+      std::sort(sorted.begin(), sorted.end());
+      EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());
+      EXPECT_EQ(contacts.size(), 6u) << "span " << span;
+    }
+  }
+}
+
+TEST(Positions, DepthGrowsWithSizeInEveryStructure) {
+  for (const StructureType type : {StructureType::functional, StructureType::flat,
+                                   StructureType::matrix, StructureType::cross_functional}) {
+    int previous = 0;
+    for (const std::int64_t n : {40, 400, 4000, 40000}) {
+      ModelParams p = company(n, 8);
+      p.structure.type = type;
+      const Organization org(p, {1, 0});
+      EXPECT_GE(org.hierarchy.depth, previous);
+      previous = org.hierarchy.depth;
+    }
+    EXPECT_GE(previous, 2) << static_cast<int>(type);
+  }
+  ModelParams p = company(125, 5);  // 25 teams of 5 under managers of span 5: 2 levels above
+  p.structure.functions = 1;
+  EXPECT_EQ(Organization(p, {1, 0}).hierarchy.depth, 2);
+}
+
+TEST(Positions, RowZeroReportsTheRealGrowthPhase) {
+  ModelParams p = company(400, 8);
+  p.growth.enabled = true;
+  const RunOutcome out = simulate(p, {1, 0}, ticks(1));
+  const std::size_t k = find_metric("growth_phase").value();
+  EXPECT_EQ(out.metrics.row(0)[k], 2.0);  // 400 >= the maturity threshold
+}
+
+}  // namespace
+}  // namespace orgsim::agents
