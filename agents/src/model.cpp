@@ -122,7 +122,11 @@ std::optional<std::size_t> find_metric(std::string_view name) {
 Observation observe(const Organization& org) {
   const std::size_t n = org.headcount();
   const std::size_t acted =
-      std::min(org.this_tick.acted, n);  // later hires have no action this tick
+      std::min(org.this_tick.acted, n);                    // later hires have no action this tick
+  std::vector<std::int64_t> lead_of(org.teams.count, -1);  // team -> its lead's slot
+  for (std::size_t slot = 0; slot < n; ++slot)
+    if (org.leads()[slot])
+      lead_of[static_cast<std::size_t>(org.teams_of()[slot])] = static_cast<std::int64_t>(slot);
   const PackedCode packed_code(org.code);
   std::array<std::uint64_t, kMaxWords> reality{};
   pack_signs(org.reality, reality);
@@ -159,7 +163,7 @@ std::string_view stop_rule_name(StopRule rule) {
 }
 
 std::optional<SnapshotField> parse_snapshot_field(std::string_view name) {
-  for (int f = 0; f <= static_cast<int>(SnapshotField::beliefs); ++f) {
+  for (int f = 0; f <= static_cast<int>(SnapshotField::level); ++f) {
     if (snapshot_field_name(static_cast<SnapshotField>(f)) == name)
       return static_cast<SnapshotField>(f);
   }
@@ -184,11 +188,50 @@ std::string_view snapshot_field_name(SnapshotField field) {
       return "knowledge";
     case SnapshotField::beliefs:
       return "beliefs";
+    case SnapshotField::department:
+      return "department";
+    case SnapshotField::function:
+      return "function";
+    case SnapshotField::manager:
+      return "manager";
+    case SnapshotField::site:
+      return "site";
+    case SnapshotField::level:
+      return "level";
   }
   return "?";
 }
 
 namespace {
+
+/// An employee's place in the organization (department, function, manager, site, level).
+double position_field(const Organization& org, SnapshotField field, std::size_t slot,
+                      const std::vector<std::int64_t>& lead_of) {
+  const auto t = static_cast<std::size_t>(org.teams_of()[slot]);
+  const bool lead = org.leads()[slot] != 0;
+  const bool teams = org.teams.count > 0 && !org.teams.parent.empty();
+  switch (field) {
+    case SnapshotField::department:
+      return org.department_of()[slot];
+    case SnapshotField::function:
+      return org.function_of()[slot];
+    case SnapshotField::site:
+      return teams ? org.teams.site[t] : 0;
+    case SnapshotField::level:
+      return (teams ? org.teams.layer[t] : 0) + (lead ? 0 : 1);
+    case SnapshotField::manager: {
+      const std::int64_t above = !lead
+                                     ? lead_of[t]
+                                     : (teams && org.teams.parent[t] >= 0
+                                            ? lead_of[static_cast<std::size_t>(org.teams.parent[t])]
+                                            : -1);
+      return above < 0 ? std::numeric_limits<double>::quiet_NaN()
+                       : static_cast<double>(org.employees().id(static_cast<std::size_t>(above)));
+    }
+    default:
+      return 0;
+  }
+}
 
 /// Appends one snapshot of `options.agents` employees spread evenly over the slots.
 void take_snapshot(const Organization& org, const SnapshotOptions& options, Snapshots& out) {
@@ -200,6 +243,10 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
       if (f != SnapshotField::beliefs) out.values.emplace_back();
     }
   }
+  std::vector<std::int64_t> lead_of(org.teams.count, -1);  // team -> its lead's slot
+  for (std::size_t slot = 0; slot < n; ++slot)
+    if (org.leads()[slot])
+      lead_of[static_cast<std::size_t>(org.teams_of()[slot])] = static_cast<std::int64_t>(slot);
   const PackedCode packed_code(org.code);
   std::array<std::uint64_t, kMaxWords> reality{};
   pack_signs(org.reality, reality);
@@ -249,6 +296,9 @@ void take_snapshot(const Organization& org, const SnapshotOptions& options, Snap
               static_cast<double>(m);
           break;
         case SnapshotField::beliefs:
+          break;
+        default:
+          v = position_field(org, field, slot, lead_of);
           break;
       }
       values.push_back(v);

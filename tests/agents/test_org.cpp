@@ -167,8 +167,7 @@ TEST(Positions, LeadTimeWithLayoffsStaysWithinTwiceThatWithRedeployment) {
   options.events.push_back(automate_event(5, 0.8));
   std::vector<double> layoff, redeploy;
   for (std::uint64_t rep = 0; rep < 10; ++rep) {
-    layoff.push_back(
-        window_mean(automating(FreedCapacity::layoff), rep, options, "lead_time", 40));
+    layoff.push_back(window_mean(automating(FreedCapacity::layoff), rep, options, "lead_time", 40));
     redeploy.push_back(
         window_mean(automating(FreedCapacity::redeploy), rep, options, "lead_time", 40));
   }

@@ -49,7 +49,12 @@ enum class SnapshotField : std::uint8_t {
   digital_skill,
   alignment,
   knowledge,
-  beliefs
+  beliefs,
+  department,  ///< index into the run's department names (/snapshots attribute)
+  function,    ///< the function the employee works in
+  manager,     ///< the agent id of their line manager (NaN at the top)
+  site,
+  level  ///< reporting steps from the top (0 = the top)
 };
 std::optional<SnapshotField> parse_snapshot_field(std::string_view name);
 std::string_view snapshot_field_name(SnapshotField field);
