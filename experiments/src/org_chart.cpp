@@ -63,8 +63,8 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) {
   if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
   if (lead >= 0xE0 && lead <= 0xEF) {
     const unsigned second = byte(1);
-    const bool ok = lead == 0xE0   ? second >= 0xA0 && second <= 0xBF   // no overlong forms
-                    : lead == 0xED ? second >= 0x80 && second <= 0x9F   // no surrogates
+    const bool ok = lead == 0xE0   ? second >= 0xA0 && second <= 0xBF  // no overlong forms
+                    : lead == 0xED ? second >= 0x80 && second <= 0x9F  // no surrogates
                                    : continuation(1);
     return ok && continuation(2) ? 3 : 0;
   }
@@ -94,15 +94,23 @@ void check_utf8(std::string_view text, const Locator& where) {
     }
     const std::size_t length = utf8_sequence(text, i);
     if (length == 0) {
-      const bool utf16 = i < 2 && (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF");
-      where.fail(i, fmt::format("invalid UTF-8 at byte offset {} (0x{:02X}): an org chart is read "
-                                "as UTF-8{}",
-                                i, static_cast<unsigned char>(text[i]),
-                                utf16 ? " (this file looks like UTF-16: save it as \"CSV UTF-8\")"
-                                      : " (save it as \"CSV UTF-8\", not Latin-1 or Windows-1252)"));
+      const bool utf16 =
+          i < 2 && (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF");
+      where.fail(i,
+                 fmt::format("invalid UTF-8 at byte offset {} (0x{:02X}): an org chart is read "
+                             "as UTF-8{}",
+                             i, static_cast<unsigned char>(text[i]),
+                             utf16 ? " (this file looks like UTF-16: save it as \"CSV UTF-8\")"
+                                   : " (save it as \"CSV UTF-8\", not Latin-1 or Windows-1252)"));
     }
     i += length;
   }
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 /// One record of the file: its fields (unquoted, unescaped) and where each one starts.
@@ -176,7 +184,7 @@ class CsvReader {
       while (end < text_.size() && text_[end] != ',' && text_[end] != '\n') ++end;
       std::size_t value_end = end;
       if (value_end > pos_ && text_[value_end - 1] == '\r') --value_end;
-      out.assign(text_.data() + pos_, value_end - pos_);
+      out.assign(trim(text_.substr(pos_, value_end - pos_)));  // a quoted field keeps its blanks
       pos_ = end;
     }
     if (out.size() > max_field_) {
@@ -192,8 +200,9 @@ class CsvReader {
     while (true) {
       const std::size_t quote = text_.find('"', pos_);
       if (quote == std::string_view::npos) {
-        where_.fail(open, "unterminated quote: the quoted field that starts here has no closing "
-                          "'\"' (a quote inside a quoted field is written twice: \"\")");
+        where_.fail(open,
+                    "unterminated quote: the quoted field that starts here has no closing "
+                    "'\"' (a quote inside a quoted field is written twice: \"\")");
       }
       out.append(text_.data() + pos_, quote - pos_);
       pos_ = quote + 1;
@@ -205,11 +214,13 @@ class CsvReader {
       }
       break;
     }
-    const bool line_end = pos_ == text_.size() || text_[pos_] == '\n' ||
-                          (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'));
+    const bool line_end =
+        pos_ == text_.size() || text_[pos_] == '\n' ||
+        (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'));
     if (!line_end && text_[pos_] != ',') {
-      where_.fail(pos_, "expected ',' or the end of the line after the closing quote of a quoted "
-                        "field (a quote inside a quoted field is written twice: \"\")");
+      where_.fail(pos_,
+                  "expected ',' or the end of the line after the closing quote of a quoted "
+                  "field (a quote inside a quoted field is written twice: \"\")");
     }
   }
 
@@ -218,12 +229,6 @@ class CsvReader {
   const Locator& where_;
   std::size_t max_field_;
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool same_name(std::string_view a, std::string_view b) {  // ASCII case-insensitive
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -270,13 +275,13 @@ std::string_view canonical_name(Field field) {
 /// The header: which column holds what.
 struct Header {
   std::vector<int> column_of = std::vector<int>(kFieldKinds, -1);  ///< by Field; -1 = absent
-  std::vector<int> skill_columns;             ///< header columns of skill_<function>
-  std::vector<std::string> skill_names;       ///< <function> as written
-  std::vector<std::size_t> skill_offsets;     ///< where each skill column's name is
-  std::vector<std::int32_t> skill_function;   ///< resolved function of each skill column
-  std::vector<std::string> unknown;           ///< ignored column names
+  std::vector<int> skill_columns;            ///< header columns of skill_<function>
+  std::vector<std::string> skill_names;      ///< <function> as written
+  std::vector<std::size_t> skill_offsets;    ///< where each skill column's name is
+  std::vector<std::int32_t> skill_function;  ///< resolved function of each skill column
+  std::vector<std::string> unknown;          ///< ignored column names
   std::size_t columns = 0;
-  std::size_t manager_offset = 0;             ///< the manager_id header cell
+  std::size_t manager_offset = 0;  ///< the manager_id header cell
 };
 
 std::string normalized(std::string_view name) {
@@ -302,7 +307,8 @@ Header read_header(const Record& record, const Locator& where) {
       if (header.column_of[kind] >= 0) {
         where.fail(record.offsets[i],
                    fmt::format("duplicate column '{}': column {} ('{}') already gives the {}",
-                               written, header.column_of[kind] + 1, as_written[kind], known->name));
+                               written, header.column_of[kind] + 1, as_written[kind],
+                               canonical_name(known->field)));
       }
       header.column_of[kind] = static_cast<int>(i);
       as_written[kind] = std::string(written);
@@ -366,9 +372,12 @@ bool valid_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (s[i] < '0' || s[i] > '9') return false;
-  const int year = std::stoi(std::string(s.substr(0, 4)));
-  const int month = std::stoi(std::string(s.substr(5, 2)));
-  const int day = std::stoi(std::string(s.substr(8, 2)));
+  const auto digits = [&](std::size_t from, std::size_t count) {
+    int value = 0;
+    for (std::size_t i = from; i < from + count; ++i) value = value * 10 + (s[i] - '0');
+    return value;
+  };
+  const int year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
   if (month < 1 || month > 12 || day < 1) return false;
   constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -389,15 +398,17 @@ class ChartReader {
     CsvReader csv(text_, start, where_, limits_.max_field_bytes);
     Record record;
     if (!csv.next(record, kMaxColumns)) {
-      where_.fail(start, "empty file: expected a header row (id,manager_id,department,...) and "
-                         "one row per person");
+      where_.fail(start,
+                  "empty file: expected a header row (id,manager_id,department,...) and "
+                  "one row per person");
     }
     header_ = read_header(record, where_);
     prepare_lists();
+    reserve(static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')));
     while (csv.next(record, header_.columns)) {
       if (record.count != header_.columns) {
-        where_.fail(record.end, fmt::format("this row has {} fields; the header has {} (a value "
-                                            "with a comma must be quoted: \"Smith, Ann\")",
+        where_.fail(record.end, fmt::format("this row has {} fields; the header has {} (an empty "
+                                            "value still needs its comma)",
                                             record.count, header_.columns));
       }
       if (static_cast<std::int64_t>(design_.chart.size()) >= limits_.max_rows) {
@@ -419,7 +430,7 @@ class ChartReader {
  private:
   [[nodiscard]] std::string_view value(const Record& record, Field field) const {
     const int column = header_.column_of[static_cast<std::size_t>(field)];
-    return column < 0 ? std::string_view() : trim(record.fields[static_cast<std::size_t>(column)]);
+    return column < 0 ? std::string_view() : record.fields[static_cast<std::size_t>(column)];
   }
   [[nodiscard]] std::size_t offset(const Record& record, Field field) const {
     const int column = header_.column_of[static_cast<std::size_t>(field)];
@@ -436,6 +447,17 @@ class ChartReader {
     for (std::size_t s = 0; s < design_.sites.size(); ++s)
       sites_.add(design_.sites[s].name, static_cast<std::int32_t>(s));
     department_has_people_.assign(design_.departments.size(), false);
+  }
+
+  void reserve(std::size_t lines) {
+    const std::size_t rows = std::min<std::size_t>(lines, 10'000'000);
+    design_.chart.reserve(rows);
+    ids_.reserve(rows);
+    for (auto* offsets : {&id_offsets_, &manager_offsets_, &dotted_offsets_})
+      offsets->reserve(rows);
+    manager_ids_.reserve(rows);
+    dotted_ids_.reserve(rows);
+    skill_values_.reserve(rows * header_.skill_columns.size());
   }
 
   void read_row(const Record& record) {
@@ -464,16 +486,18 @@ class ChartReader {
     person.id = id;
     const auto [earlier, added] = ids_.emplace(person.id, row);
     if (!added) {
-      where_.fail(id_offset, fmt::format("duplicate id '{}' (already on line {}): ids must be unique",
-                                         id, where_.line(id_offsets_[earlier->second])));
+      where_.fail(id_offset,
+                  fmt::format("duplicate id '{}' (already on line {}): ids must be unique", id,
+                              where_.line(id_offsets_[earlier->second])));
     }
     id_offsets_.push_back(id_offset);
     const std::string_view manager = value(record, Field::manager);
     const std::size_t manager_offset = offset(record, Field::manager);
     if (manager == id) {
-      where_.fail(manager_offset, fmt::format("'{}' is their own manager: manager_id equals id (the "
-                                              "top person has an empty manager_id)",
-                                              id));
+      where_.fail(manager_offset,
+                  fmt::format("'{}' is their own manager: manager_id equals id (the "
+                              "top person has an empty manager_id)",
+                              id));
     }
     if (manager.empty()) {
       if (top_ >= 0) {
@@ -487,9 +511,9 @@ class ChartReader {
     }
     const std::string_view dotted = value(record, Field::dotted);
     if (!dotted.empty() && dotted == id) {
-      where_.fail(offset(record, Field::dotted),
-                  fmt::format("'{}' is their own dotted-line manager: dotted_manager_id equals id",
-                              id));
+      where_.fail(
+          offset(record, Field::dotted),
+          fmt::format("'{}' is their own dotted-line manager: dotted_manager_id equals id", id));
     }
     manager_ids_.emplace_back(manager);
     manager_offsets_.push_back(manager_offset);
@@ -575,7 +599,7 @@ class ChartReader {
   void read_skills(const Record& record) {
     for (std::size_t k = 0; k < header_.skill_columns.size(); ++k) {
       const auto column = static_cast<std::size_t>(header_.skill_columns[k]);
-      const std::string_view text = trim(record.fields[column]);
+      const std::string_view text = record.fields[column];
       float skill = std::numeric_limits<float>::quiet_NaN();
       if (!text.empty()) {
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), skill);
@@ -595,7 +619,8 @@ class ChartReader {
   void resolve_managers() {
     for (std::size_t row = 0; row < design_.chart.size(); ++row) {
       design_.chart[row].manager = resolve(manager_ids_[row], manager_offsets_[row], "manager_id");
-      design_.chart[row].dotted = resolve(dotted_ids_[row], dotted_offsets_[row], "dotted_manager_id");
+      design_.chart[row].dotted =
+          resolve(dotted_ids_[row], dotted_offsets_[row], "dotted_manager_id");
     }
     if (top_ < 0) {
       where_.fail(header_.manager_offset,
@@ -641,15 +666,17 @@ class ChartReader {
     std::int32_t row = design_.chart[static_cast<std::size_t>(first)].manager;
     for (std::size_t shown = 1; shown <= cycle.size(); ++shown) {
       if (shown == kShown && cycle.size() > kShown) {
-        chain += fmt::format(" -> ... ({} people in the cycle)", cycle.size());
+        chain += " -> ...";
         break;
       }
       chain += " -> " + design_.chart[static_cast<std::size_t>(row)].id;
       row = design_.chart[static_cast<std::size_t>(row)].manager;
     }
-    where_.fail(manager_offsets_[static_cast<std::size_t>(first)],
-                fmt::format("manager cycle: {}: nobody in it reports up to the top person '{}'",
-                            chain, design_.chart[static_cast<std::size_t>(top_)].id));
+    where_.fail(
+        manager_offsets_[static_cast<std::size_t>(first)],
+        fmt::format("manager cycle of {} people: {} (each reports to the next); nobody in it "
+                    "reports up to the top person '{}'",
+                    cycle.size(), chain, design_.chart[static_cast<std::size_t>(top_)].id));
   }
 
   [[nodiscard]] std::optional<std::int32_t> function_named(std::string_view name) const {
@@ -686,7 +713,8 @@ class ChartReader {
       std::vector<float>& skills = design_.chart[row].skills;
       skills.assign(design_.functions.size(), std::numeric_limits<float>::quiet_NaN());
       for (std::size_t k = 0; k < columns; ++k)
-        skills[static_cast<std::size_t>(header_.skill_function[k])] = skill_values_[row * columns + k];
+        skills[static_cast<std::size_t>(header_.skill_function[k])] =
+            skill_values_[row * columns + k];
     }
   }
 
@@ -773,7 +801,8 @@ void read_org_chart(std::string_view text, const std::string& source_name,
 void write_org_chart(const agents::OrgView& view, std::ostream& out) {
   const bool skills = std::any_of(view.people.begin(), view.people.end(),
                                   [](const agents::OrgPerson& p) { return !p.skills.empty(); });
-  std::string text = "id,manager_id,dotted_manager_id,department,title,site,annual_salary,fte,hire_date";
+  std::string text =
+      "id,manager_id,dotted_manager_id,department,title,site,annual_salary,fte,hire_date";
   if (skills) {
     for (const std::string& function : view.functions) {
       text += ',';
