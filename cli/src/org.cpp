@@ -1,0 +1,488 @@
+// `orgsim org`: the simulated organization of one run at one tick, as a chart: headcount by
+// department and site, layers, spans and layers (span bands after McKinsey's manager
+// archetypes), the chart as CSV (read back by org.chart) and a Graphviz picture
+// (docs/org-charts.md).
+#include "command.hpp"
+#include "common.hpp"
+
+#include "orgsim/agents/org_view.hpp"
+#include "orgsim/core/error.hpp"
+#include "orgsim/experiments/org_chart.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+extern char** environ;
+
+namespace orgsim::cli::detail {
+
+namespace {
+
+struct OrgArgs {
+  std::string file, csv, picture, format = "text";
+  std::int64_t at = 0;
+  std::int64_t run = -1, point = -1;  ///< -1: not given
+  bool detail = false;
+};
+
+/// Which organization to show: the run's parameters, key and options, and what to call it.
+struct RunChoice {
+  experiments::ExperimentSpec spec;
+  std::size_t point = 0, replication = 0;
+  std::string label;
+};
+
+RunChoice choose_from_results(const OrgArgs& args) {
+  if (args.point >= 0) throw UsageError("--point is for experiment files; pick a run of " + args.file +
+                                   " with --run K");
+  const experiments::ResultsReader results = open_results(args.file);
+  const std::optional<std::string> text = results.attribute("experiment");
+  if (!text) throw ResultsError(args.file + " records no experiment (root attribute 'experiment')");
+  RunChoice choice{experiments::parse_experiment(*text, args.file + " (its experiment)"), 0, 0, {}};
+  const auto run = static_cast<std::size_t>(std::max<std::int64_t>(args.run, 0));
+  if (run >= results.run_count()) {
+    throw UsageError(fmt::format("--run {}: {} has runs 0 to {}", run, args.file,
+                                 results.run_count() - 1));
+  }
+  const auto* point = results.run_column("design_point");
+  const auto* replication = results.run_column("replication");
+  if (!point || !replication) throw ResultsError(args.file + ": /runs has no design_point column");
+  choice.point = static_cast<std::size_t>(point->numbers.at(run));
+  choice.replication = static_cast<std::size_t>(replication->numbers.at(run));
+  choice.label = fmt::format("{}, run {} (design point {}, replication {})", args.file, run,
+                             choice.point, choice.replication);
+  return choice;
+}
+
+RunChoice choose(const OrgArgs& args) {
+  if (experiments::is_results_file(args.file)) return choose_from_results(args);
+  RunChoice choice{load(args.file, {}), static_cast<std::size_t>(std::max<std::int64_t>(args.point, 0)),
+                   static_cast<std::size_t>(std::max<std::int64_t>(args.run, 0)), {}};
+  if (choice.point >= choice.spec.design_point_count()) {
+    throw UsageError(fmt::format("--point {}: {} has design points 0 to {}", choice.point,
+                                 args.file, choice.spec.design_point_count() - 1));
+  }
+  if (choice.replication >= static_cast<std::size_t>(choice.spec.replications)) {
+    throw UsageError(fmt::format("--run {}: {} has replications 0 to {}", choice.replication,
+                                 args.file, choice.spec.replications - 1));
+  }
+  choice.label = fmt::format("{}, design point {}, replication {}", args.file, choice.point,
+                             choice.replication);
+  return choice;
+}
+
+agents::OrgView view_of(const OrgArgs& args, std::string& label) {
+  const RunChoice choice = choose(args);
+  if (args.at < 0 || args.at > choice.spec.ticks) {
+    throw UsageError(fmt::format("--at {}: the experiment runs ticks 0 to {}", args.at,
+                                 choice.spec.ticks));
+  }
+  label = choice.label;
+  return agents::view_at(choice.spec.params_at(choice.point),
+                         {choice.spec.seed, choice.replication}, choice.spec.run_options(),
+                         static_cast<Tick>(args.at));
+}
+
+// Span bands: McKinsey's five manager archetypes (player/coach 3-5 direct reports, coach 6-7,
+// supervisor 8-10, facilitator 11-15, coordinator 15+; Acharya et al. 2017), plus 1-2 below
+// them. Upper bounds, inclusive.
+constexpr std::array<int, 6> kBandTop = {2, 5, 7, 10, 15, std::numeric_limits<int>::max()};
+constexpr std::array<const char*, 6> kBandName = {"1-2", "3-5", "6-7", "8-10", "11-15", "16+"};
+
+struct SpanRow {
+  std::string layer;  ///< a level, or "all"
+  std::vector<int> spans;  ///< direct reports of each manager in it
+};
+
+/// What `orgsim org` prints: the numbers, computed once for text and JSON.
+struct Summary {
+  std::vector<std::vector<std::int64_t>> headcount;  ///< [department][site]
+  std::vector<std::int64_t> people_per_level, managers_per_level;
+  std::vector<SpanRow> spans;  ///< per manager level, then all managers
+};
+
+Summary summarize(const agents::OrgView& view) {
+  Summary s;
+  s.headcount.assign(view.departments.size(), std::vector<std::int64_t>(view.sites.size(), 0));
+  std::vector<int> reports(view.people.size(), 0);
+  for (const agents::OrgPerson& p : view.people) {
+    ++s.headcount[static_cast<std::size_t>(p.department)][static_cast<std::size_t>(p.site)];
+    if (p.manager >= 0) ++reports[static_cast<std::size_t>(p.manager)];
+    const auto level = static_cast<std::size_t>(p.level);
+    if (s.people_per_level.size() <= level) s.people_per_level.resize(level + 1, 0);
+    ++s.people_per_level[level];
+  }
+  s.managers_per_level.assign(s.people_per_level.size(), 0);
+  std::vector<SpanRow> by_level(s.people_per_level.size());
+  SpanRow all{"all", {}};
+  for (std::size_t i = 0; i < view.people.size(); ++i) {
+    if (reports[i] == 0) continue;
+    const auto level = static_cast<std::size_t>(view.people[i].level);
+    ++s.managers_per_level[level];
+    by_level[level].spans.push_back(reports[i]);
+    all.spans.push_back(reports[i]);
+  }
+  for (std::size_t level = 0; level < by_level.size(); ++level) {
+    if (by_level[level].spans.empty()) continue;
+    by_level[level].layer = std::to_string(level);
+    s.spans.push_back(std::move(by_level[level]));
+  }
+  s.spans.push_back(std::move(all));
+  return s;
+}
+
+std::array<double, 6> band_shares(const std::vector<int>& spans) {
+  std::array<double, 6> shares{};
+  for (const int span : spans) {
+    const auto band = std::lower_bound(kBandTop.begin(), kBandTop.end(), span) - kBandTop.begin();
+    shares[static_cast<std::size_t>(band)] += 1.0 / static_cast<double>(spans.size());
+  }
+  return shares;
+}
+
+double mean_of(const std::vector<int>& v) {
+  double sum = 0;
+  for (const int x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+
+double median_of(std::vector<int> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+void print_headcount(std::ostream& out, const agents::OrgView& view, const Summary& s) {
+  std::size_t width = 10;
+  for (const std::string& d : view.departments) width = std::max(width, d.size());
+  out << "headcount by department and site\n" << fmt::format("  {:<{}}", "department", width);
+  for (const std::string& site : view.sites) out << fmt::format("  {:>{}}", site, std::max<std::size_t>(site.size(), 5));
+  out << "  total\n";
+  std::vector<std::int64_t> site_totals(view.sites.size(), 0);
+  for (std::size_t d = 0; d < view.departments.size(); ++d) {
+    out << fmt::format("  {:<{}}", view.departments[d], width);
+    std::int64_t total = 0;
+    for (std::size_t site = 0; site < view.sites.size(); ++site) {
+      out << fmt::format("  {:>{}}", s.headcount[d][site], std::max<std::size_t>(view.sites[site].size(), 5));
+      total += s.headcount[d][site];
+      site_totals[site] += s.headcount[d][site];
+    }
+    out << fmt::format("  {:>5}\n", total);
+  }
+  out << fmt::format("  {:<{}}", "total", width);
+  for (std::size_t site = 0; site < view.sites.size(); ++site)
+    out << fmt::format("  {:>{}}", site_totals[site], std::max<std::size_t>(view.sites[site].size(), 5));
+  out << fmt::format("  {:>5}\n", view.people.size());
+}
+
+void print_text(std::ostream& out, const agents::OrgView& view, const Summary& s,
+                const std::string& label) {
+  out << fmt::format("organization of {}, tick {}: {} people\n\n", label, view.tick,
+                     view.people.size());
+  print_headcount(out, view, s);
+  out << "\nlayers (level 0 is the top)\n  level  people  managers\n";
+  for (std::size_t level = 0; level < s.people_per_level.size(); ++level) {
+    out << fmt::format("  {:>5}  {:>6}  {:>8}\n", level, s.people_per_level[level],
+                       s.managers_per_level[level]);
+  }
+  out << "\nspans and layers (share of managers by direct reports; bands after McKinsey's manager "
+         "archetypes)\n  level  managers";
+  for (const char* band : kBandName) out << fmt::format("  {:>5}", band);
+  out << "   mean  median\n";
+  for (const SpanRow& row : s.spans) {
+    out << fmt::format("  {:>5}  {:>8}", row.layer, row.spans.size());
+    for (const double share : band_shares(row.spans))
+      out << fmt::format("  {:>4.0f}%", 100 * share);
+    out << fmt::format("  {:>5.2f}  {:>6.1f}\n", mean_of(row.spans), median_of(row.spans));
+  }
+}
+
+nlohmann::json to_json(const agents::OrgView& view, const Summary& s, const std::string& label) {
+  nlohmann::json doc;
+  doc["organization"] = label;
+  doc["tick"] = view.tick;
+  doc["people"] = view.people.size();
+  doc["departments"] = view.departments;
+  doc["sites"] = view.sites;
+  doc["headcount"] = s.headcount;
+  doc["layers"] = nlohmann::json::array();
+  for (std::size_t level = 0; level < s.people_per_level.size(); ++level) {
+    doc["layers"].push_back({{"level", level},
+                             {"people", s.people_per_level[level]},
+                             {"managers", s.managers_per_level[level]}});
+  }
+  doc["span_bands"] = kBandName;
+  doc["spans"] = nlohmann::json::array();
+  for (const SpanRow& row : s.spans) {
+    const std::array<double, 6> shares = band_shares(row.spans);
+    doc["spans"].push_back({{"level", row.layer},
+                            {"managers", row.spans.size()},
+                            {"shares", shares},
+                            {"mean", mean_of(row.spans)},
+                            {"median", median_of(row.spans)}});
+  }
+  return doc;
+}
+
+// ColorBrewer's Set3: pale enough for black text, one colour per department (cycling).
+constexpr std::array<const char*, 12> kDepartmentColours = {
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
+    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f"};
+
+/// A DOT double-quoted string (one line: line breaks in titles become spaces).
+std::string dot_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out + '"';
+}
+
+/// The DOT drawing: managers (title, id, site when there are several) coloured by department;
+/// without `detail`, the staff of each manager (people managing nobody) collapsed into one node,
+/// merged with their lead when the lead manages only them. Dotted lines dashed.
+class DotChart {
+ public:
+  DotChart(const agents::OrgView& view, bool detail) : view_(view), detail_(detail) {
+    reports_.resize(view.people.size());
+    for (std::size_t i = 0; i < view.people.size(); ++i)
+      if (view.people[i].manager >= 0)
+        reports_[static_cast<std::size_t>(view.people[i].manager)].push_back(i);
+    staff_.assign(view.people.size(), 0);
+    for (std::size_t i = 0; i < view.people.size(); ++i)
+      for (const std::size_t r : reports_[i]) staff_[i] += reports_[r].empty();
+  }
+
+  [[nodiscard]] std::string text() const {
+    std::string out =
+        "digraph org {\n  graph [rankdir=TB, nodesep=0.25, ranksep=0.6, fontname=\"Helvetica\"];\n"
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n"
+        "  edge [arrowhead=none, color=\"#555555\"];\n";
+    for (std::size_t i = 0; i < view_.people.size(); ++i) add_person(out, i);
+    add_dotted_lines(out);
+    add_legend(out);
+    return out + "}\n";
+  }
+
+ private:
+  [[nodiscard]] bool collapsed(std::size_t i) const {  // drawn inside its manager's staff node
+    const std::int64_t m = view_.people[i].manager;
+    return !detail_ && m >= 0 && reports_[i].empty() && staff_[static_cast<std::size_t>(m)] >= 2;
+  }
+  [[nodiscard]] bool merged_team(std::size_t i) const {  // lead and staff in one node
+    return !detail_ && staff_[i] >= 2 && staff_[i] == reports_[i].size();
+  }
+  [[nodiscard]] std::string node_of(std::size_t i) const {
+    if (!collapsed(i)) return "p" + std::to_string(i);
+    const auto m = static_cast<std::size_t>(view_.people[i].manager);
+    return (merged_team(m) ? "p" : "g") + std::to_string(m);
+  }
+  [[nodiscard]] const char* colour(std::int32_t department) const {
+    return kDepartmentColours[static_cast<std::size_t>(department) % kDepartmentColours.size()];
+  }
+
+  void add_person(std::string& out, std::size_t i) const {
+    if (collapsed(i)) return;
+    const agents::OrgPerson& p = view_.people[i];
+    std::string label = p.title.empty() ? p.id : p.title + "\n" + p.id;
+    if (view_.sites.size() > 1) label += "\n" + view_.sites[static_cast<std::size_t>(p.site)];
+    if (merged_team(i)) label += fmt::format("\n+ {} staff", staff_[i]);
+    out += fmt::format("  p{} [label={}, fillcolor=\"{}\"];\n", i, dot_quoted(label),
+                       colour(p.department));
+    if (p.manager >= 0) out += fmt::format("  p{} -> p{};\n", p.manager, i);
+    if (staff_[i] >= 2 && !merged_team(i) && !detail_) {
+      const std::size_t first = *std::find_if(reports_[i].begin(), reports_[i].end(),
+                                              [&](std::size_t r) { return reports_[r].empty(); });
+      out += fmt::format("  g{} [label={}, fillcolor=\"{}\", shape=box3d];\n  p{} -> g{};\n", i,
+                         dot_quoted(fmt::format("{} staff", staff_[i])),
+                         colour(view_.people[first].department), i, i);
+    }
+  }
+
+  void add_dotted_lines(std::string& out) const {
+    std::vector<std::pair<std::string, std::string>> drawn;
+    for (std::size_t i = 0; i < view_.people.size(); ++i) {
+      if (view_.people[i].dotted < 0) continue;
+      std::pair edge{node_of(static_cast<std::size_t>(view_.people[i].dotted)), node_of(i)};
+      if (edge.first == edge.second || std::find(drawn.begin(), drawn.end(), edge) != drawn.end())
+        continue;
+      out += fmt::format("  {} -> {} [style=dashed, constraint=false, color=\"#999999\"];\n",
+                         edge.first, edge.second);
+      drawn.push_back(std::move(edge));
+    }
+  }
+
+  void add_legend(std::string& out) const {
+    std::vector<std::int64_t> headcount(view_.departments.size(), 0);
+    for (const agents::OrgPerson& p : view_.people) ++headcount[static_cast<std::size_t>(p.department)];
+    out += "  subgraph cluster_legend {\n    label=\"departments\"; fontsize=10; color=\"#cccccc\";\n";
+    for (std::size_t d = 0; d < view_.departments.size(); ++d) {
+      out += fmt::format("    legend{} [label={}, fillcolor=\"{}\"];\n", d,
+                         dot_quoted(fmt::format("{} ({})", view_.departments[d], headcount[d])),
+                         colour(static_cast<std::int32_t>(d)));
+    }
+    out += "  }\n";
+  }
+
+  const agents::OrgView& view_;
+  bool detail_;
+  std::vector<std::vector<std::size_t>> reports_;
+  std::vector<std::size_t> staff_;  ///< direct reports who manage nobody
+};
+
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+/// A file written beside `output` and renamed over it only once complete, so that a failure
+/// leaves `output` as it was.
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& output)
+      : output_(output), path_(output + fmt::format(".orgsim-{}.tmp", ::getpid())) {}
+  ~PendingFile() {
+    std::error_code ignored;
+    if (!committed_) std::filesystem::remove(path_, ignored);
+  }
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  void commit() {
+    std::error_code error;
+    std::filesystem::rename(path_, output_, error);
+    if (error) throw UsageError("cannot write " + output_ + " (" + error.message() + ")");
+    committed_ = true;
+  }
+
+ private:
+  std::string output_, path_;
+  bool committed_ = false;
+};
+
+/// Runs `program` with `argv` (argv[0] first), its stderr to a file; returns its exit status
+/// (-1 if it could not start or was killed) and what it printed.
+std::pair<int, std::string> run_program(const std::string& program,
+                                        std::vector<std::string> args,
+                                        const std::string& log_path) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  if (spawned == 0) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  std::ifstream log(log_path);
+  std::ostringstream printed;
+  printed << log.rdbuf();
+  const int code = spawned == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return {code, printed.str()};
+}
+
+void draw(const agents::OrgView& view, bool detail, const std::string& output) {
+  const std::string extension = std::filesystem::path(output).extension().string();
+  if (extension != ".svg" && extension != ".png" && extension != ".pdf") {
+    throw UsageError("--picture " + output + ": expected a file ending in .svg, .png or .pdf");
+  }
+  const std::string dot = find_on_path("dot");
+  if (dot.empty()) {
+    throw UsageError("--picture needs Graphviz's dot, which is not on PATH (install Debian's "
+                     "graphviz)");
+  }
+  PendingFile source(output + ".dot"), log(output + ".log"), picture(output);
+  {
+    std::ofstream out(source.path());
+    out << DotChart(view, detail).text();
+    if (!out.flush()) throw UsageError("cannot write " + source.path());
+  }
+  const auto [status, printed] = run_program(
+      dot, {"dot", "-T" + extension.substr(1), "-o", picture.path(), source.path()}, log.path());
+  if (status != 0) {
+    throw UsageError(fmt::format("Graphviz's dot could not draw {} (exit status {}): {}", output,
+                                 status, printed.substr(0, 400)));
+  }
+  picture.commit();
+}
+
+void write_csv(const agents::OrgView& view, const std::string& output) {
+  PendingFile pending(output);
+  {
+    std::ofstream out(pending.path(), std::ios::binary);
+    experiments::write_org_chart(view, out);
+    if (!out.flush()) throw UsageError("cannot write " + output);
+  }
+  pending.commit();
+}
+
+int org(const OrgArgs& args) {
+  if (args.format != "text" && args.format != "json")
+    throw UsageError("--format " + args.format + ": expected text or json");
+  std::string label;
+  const agents::OrgView view = view_of(args, label);
+  const Summary summary = summarize(view);
+  if (!args.csv.empty()) write_csv(view, args.csv);
+  if (!args.picture.empty()) draw(view, args.detail, args.picture);
+  if (args.format == "json") {
+    std::cout << to_json(view, summary, label).dump(2) << '\n';
+  } else {
+    print_text(std::cout, view, summary, label);
+    if (!args.csv.empty()) std::cout << "\nwrote " << args.csv << '\n';
+    if (!args.picture.empty()) std::cout << (args.csv.empty() ? "\n" : "") << "drew " << args.picture << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_org_command(CLI::App& app) {
+  auto args = std::make_shared<OrgArgs>();
+  auto* command = app.add_subcommand(
+      "org",
+      "Show a run's organization as a chart: headcount by department and site, spans and layers; "
+      "write it as CSV (read back by org.chart) or draw it with Graphviz");
+  command->add_option("file", args->file, "Experiment file (TOML) or results file (HDF5)")
+      ->required();
+  command->add_option("--at", args->at, "Tick (default 0: the organization as it starts)");
+  command->add_option("--run", args->run,
+                      "Results file: run K (a /runs row); experiment file: replication K "
+                      "(default 0)");
+  command->add_option("--point", args->point, "Experiment file: design point P (default 0)");
+  command->add_option("--csv", args->csv, "Write the chart as CSV (the org.chart shape)");
+  command->add_option("--picture", args->picture,
+                      "Draw the chart with Graphviz: a .svg, .png or .pdf file");
+  command->add_flag("--detail", args->detail,
+                    "Draw every person (default: each manager's staff as one node)");
+  command->add_option("--format", args->format, "text or json")->capture_default_str();
+  return {command, [args] { return org(*args); }};
+}
+
+}  // namespace orgsim::cli::detail
