@@ -23,12 +23,13 @@ using namespace detail;
 
 /// Every command, in the order `orgsim --help` lists them.
 std::vector<Command> add_commands(CLI::App& app, Session& session) {
-  return {
-      add_run_command(app, session),   add_validate_command(app),   add_analyze_command(app),
-      add_slurm_command(app, session), add_compare_command(app),    add_sensitivity_command(app),
-      add_report_command(app),         add_resilience_command(app), add_plot_command(app),
-      add_params_command(app),         add_merge_command(app),      add_info_command(app),
-      add_org_command(app)};
+  return {add_run_command(app, session), add_validate_command(app),
+          add_analyze_command(app),      add_slurm_command(app, session),
+          add_compare_command(app),      add_sensitivity_command(app),
+          add_report_command(app),       add_resilience_command(app),
+          add_plot_command(app),         add_params_command(app),
+          add_merge_command(app),        add_info_command(app),
+          add_org_command(app)};
 }
 
 /// Under mpirun (or srun), `run` becomes an MPI task farm; other commands run on rank 0 only.

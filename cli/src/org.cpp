@@ -47,16 +47,17 @@ struct RunChoice {
 };
 
 RunChoice choose_from_results(const OrgArgs& args) {
-  if (args.point >= 0) throw UsageError("--point is for experiment files; pick a run of " + args.file +
-                                   " with --run K");
+  if (args.point >= 0)
+    throw UsageError("--point is for experiment files; pick a run of " + args.file +
+                     " with --run K");
   const experiments::ResultsReader results = open_results(args.file);
   const std::optional<std::string> text = results.attribute("experiment");
   if (!text) throw ResultsError(args.file + " records no experiment (root attribute 'experiment')");
   RunChoice choice{experiments::parse_experiment(*text, args.file + " (its experiment)"), 0, 0, {}};
   const auto run = static_cast<std::size_t>(std::max<std::int64_t>(args.run, 0));
   if (run >= results.run_count()) {
-    throw UsageError(fmt::format("--run {}: {} has runs 0 to {}", run, args.file,
-                                 results.run_count() - 1));
+    throw UsageError(
+        fmt::format("--run {}: {} has runs 0 to {}", run, args.file, results.run_count() - 1));
   }
   const auto* point = results.run_column("design_point");
   const auto* replication = results.run_column("replication");
@@ -70,8 +71,10 @@ RunChoice choose_from_results(const OrgArgs& args) {
 
 RunChoice choose(const OrgArgs& args) {
   if (experiments::is_results_file(args.file)) return choose_from_results(args);
-  RunChoice choice{load(args.file, {}), static_cast<std::size_t>(std::max<std::int64_t>(args.point, 0)),
-                   static_cast<std::size_t>(std::max<std::int64_t>(args.run, 0)), {}};
+  RunChoice choice{load(args.file, {}),
+                   static_cast<std::size_t>(std::max<std::int64_t>(args.point, 0)),
+                   static_cast<std::size_t>(std::max<std::int64_t>(args.run, 0)),
+                   {}};
   if (choice.point >= choice.spec.design_point_count()) {
     throw UsageError(fmt::format("--point {}: {} has design points 0 to {}", choice.point,
                                  args.file, choice.spec.design_point_count() - 1));
@@ -88,8 +91,8 @@ RunChoice choose(const OrgArgs& args) {
 agents::OrgView view_of(const OrgArgs& args, std::string& label) {
   const RunChoice choice = choose(args);
   if (args.at < 0 || args.at > choice.spec.ticks) {
-    throw UsageError(fmt::format("--at {}: the experiment runs ticks 0 to {}", args.at,
-                                 choice.spec.ticks));
+    throw UsageError(
+        fmt::format("--at {}: the experiment runs ticks 0 to {}", args.at, choice.spec.ticks));
   }
   label = choice.label;
   return agents::view_at(choice.spec.params_at(choice.point),
@@ -104,7 +107,7 @@ constexpr std::array<int, 6> kBandTop = {2, 5, 7, 10, 15, std::numeric_limits<in
 constexpr std::array<const char*, 6> kBandName = {"1-2", "3-5", "6-7", "8-10", "11-15", "16+"};
 
 struct SpanRow {
-  std::string layer;  ///< a level, or "all"
+  std::string layer;       ///< a level, or "all"
   std::vector<int> spans;  ///< direct reports of each manager in it
 };
 
@@ -171,14 +174,16 @@ void print_headcount(std::ostream& out, const agents::OrgView& view, const Summa
   std::size_t width = 10;
   for (const std::string& d : view.departments) width = std::max(width, d.size());
   out << "headcount by department and site\n" << fmt::format("  {:<{}}", "department", width);
-  for (const std::string& site : view.sites) out << fmt::format("  {:>{}}", site, std::max<std::size_t>(site.size(), 5));
+  for (const std::string& site : view.sites)
+    out << fmt::format("  {:>{}}", site, std::max<std::size_t>(site.size(), 5));
   out << "  total\n";
   std::vector<std::int64_t> site_totals(view.sites.size(), 0);
   for (std::size_t d = 0; d < view.departments.size(); ++d) {
     out << fmt::format("  {:<{}}", view.departments[d], width);
     std::int64_t total = 0;
     for (std::size_t site = 0; site < view.sites.size(); ++site) {
-      out << fmt::format("  {:>{}}", s.headcount[d][site], std::max<std::size_t>(view.sites[site].size(), 5));
+      out << fmt::format("  {:>{}}", s.headcount[d][site],
+                         std::max<std::size_t>(view.sites[site].size(), 5));
       total += s.headcount[d][site];
       site_totals[site] += s.headcount[d][site];
     }
@@ -186,7 +191,8 @@ void print_headcount(std::ostream& out, const agents::OrgView& view, const Summa
   }
   out << fmt::format("  {:<{}}", "total", width);
   for (std::size_t site = 0; site < view.sites.size(); ++site)
-    out << fmt::format("  {:>{}}", site_totals[site], std::max<std::size_t>(view.sites[site].size(), 5));
+    out << fmt::format("  {:>{}}", site_totals[site],
+                       std::max<std::size_t>(view.sites[site].size(), 5));
   out << fmt::format("  {:>5}\n", view.people.size());
 }
 
@@ -244,14 +250,41 @@ constexpr std::array<const char*, 12> kDepartmentColours = {
     "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
     "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f"};
 
-/// A DOT double-quoted string (one line: line breaks in titles become spaces).
-std::string dot_quoted(std::string_view text) {
+/// A DOT double-quoted string, one line per item (line breaks inside an item become spaces).
+std::string dot_quoted(const std::vector<std::string>& lines) {
   std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += (c == '\n' || c == '\r') ? ' ' : c;
+  for (const std::string& line : lines) {
+    if (out.size() > 1) out += "\\n";
+    for (const char c : line) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += (c == '\n' || c == '\r') ? ' ' : c;
+    }
   }
   return out + '"';
+}
+
+/// Text for a Graphviz HTML-like label.
+std::string html_escaped(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 /// The DOT drawing: managers (title, id, site when there are several) coloured by department;
@@ -300,9 +333,10 @@ class DotChart {
   void add_person(std::string& out, std::size_t i) const {
     if (collapsed(i)) return;
     const agents::OrgPerson& p = view_.people[i];
-    std::string label = p.title.empty() ? p.id : p.title + "\n" + p.id;
-    if (view_.sites.size() > 1) label += "\n" + view_.sites[static_cast<std::size_t>(p.site)];
-    if (merged_team(i)) label += fmt::format("\n+ {} staff", staff_[i]);
+    std::vector<std::string> label{p.title.empty() ? p.id : p.title};
+    if (!p.title.empty()) label.push_back(p.id);
+    if (view_.sites.size() > 1) label.push_back(view_.sites[static_cast<std::size_t>(p.site)]);
+    if (merged_team(i)) label.push_back(fmt::format("+ {} staff", staff_[i]));
     out += fmt::format("  p{} [label={}, fillcolor=\"{}\"];\n", i, dot_quoted(label),
                        colour(p.department));
     if (p.manager >= 0) out += fmt::format("  p{} -> p{};\n", p.manager, i);
@@ -310,7 +344,7 @@ class DotChart {
       const std::size_t first = *std::find_if(reports_[i].begin(), reports_[i].end(),
                                               [&](std::size_t r) { return reports_[r].empty(); });
       out += fmt::format("  g{} [label={}, fillcolor=\"{}\", shape=box3d];\n  p{} -> g{};\n", i,
-                         dot_quoted(fmt::format("{} staff", staff_[i])),
+                         dot_quoted({fmt::format("{} staff", staff_[i])}),
                          colour(view_.people[first].department), i, i);
     }
   }
@@ -328,16 +362,19 @@ class DotChart {
     }
   }
 
+  /// One node: a row of department names (with headcounts) in their colours.
   void add_legend(std::string& out) const {
     std::vector<std::int64_t> headcount(view_.departments.size(), 0);
-    for (const agents::OrgPerson& p : view_.people) ++headcount[static_cast<std::size_t>(p.department)];
-    out += "  subgraph cluster_legend {\n    label=\"departments\"; fontsize=10; color=\"#cccccc\";\n";
+    for (const agents::OrgPerson& p : view_.people)
+      ++headcount[static_cast<std::size_t>(p.department)];
+    out +=
+        "  legend [shape=plaintext, style=\"\", label=<<table border=\"0\" cellspacing=\"4\"><tr>";
     for (std::size_t d = 0; d < view_.departments.size(); ++d) {
-      out += fmt::format("    legend{} [label={}, fillcolor=\"{}\"];\n", d,
-                         dot_quoted(fmt::format("{} ({})", view_.departments[d], headcount[d])),
-                         colour(static_cast<std::int32_t>(d)));
+      out += fmt::format("<td bgcolor=\"{}\" style=\"rounded\">{} ({})</td>",
+                         colour(static_cast<std::int32_t>(d)), html_escaped(view_.departments[d]),
+                         headcount[d]);
     }
-    out += "  }\n";
+    out += "</tr></table>>];\n";
   }
 
   const agents::OrgView& view_;
@@ -383,8 +420,7 @@ class PendingFile {
 
 /// Runs `program` with `argv` (argv[0] first), its stderr to a file; returns its exit status
 /// (-1 if it could not start or was killed) and what it printed.
-std::pair<int, std::string> run_program(const std::string& program,
-                                        std::vector<std::string> args,
+std::pair<int, std::string> run_program(const std::string& program, std::vector<std::string> args,
                                         const std::string& log_path) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -415,8 +451,9 @@ void draw(const agents::OrgView& view, bool detail, const std::string& output) {
   }
   const std::string dot = find_on_path("dot");
   if (dot.empty()) {
-    throw UsageError("--picture needs Graphviz's dot, which is not on PATH (install Debian's "
-                     "graphviz)");
+    throw UsageError(
+        "--picture needs Graphviz's dot, which is not on PATH (install Debian's "
+        "graphviz)");
   }
   PendingFile source(output + ".dot"), log(output + ".log"), picture(output);
   {
@@ -456,7 +493,8 @@ int org(const OrgArgs& args) {
   } else {
     print_text(std::cout, view, summary, label);
     if (!args.csv.empty()) std::cout << "\nwrote " << args.csv << '\n';
-    if (!args.picture.empty()) std::cout << (args.csv.empty() ? "\n" : "") << "drew " << args.picture << '\n';
+    if (!args.picture.empty())
+      std::cout << (args.csv.empty() ? "\n" : "") << "drew " << args.picture << '\n';
   }
   return 0;
 }
