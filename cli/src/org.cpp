@@ -444,11 +444,15 @@ std::pair<int, std::string> run_program(const std::string& program, std::vector<
   return {code, printed.str()};
 }
 
-void draw(const agents::OrgView& view, bool detail, const std::string& output) {
+void check_picture_name(const std::string& output) {
   const std::string extension = std::filesystem::path(output).extension().string();
   if (extension != ".svg" && extension != ".png" && extension != ".pdf") {
     throw UsageError("--picture " + output + ": expected a file ending in .svg, .png or .pdf");
   }
+}
+
+void draw(const agents::OrgView& view, bool detail, const std::string& output) {
+  const std::string extension = std::filesystem::path(output).extension().string();
   const std::string dot = find_on_path("dot");
   if (dot.empty()) {
     throw UsageError(
@@ -483,6 +487,7 @@ void write_csv(const agents::OrgView& view, const std::string& output) {
 int org(const OrgArgs& args) {
   if (args.format != "text" && args.format != "json")
     throw UsageError("--format " + args.format + ": expected text or json");
+  if (!args.picture.empty()) check_picture_name(args.picture);
   std::string label;
   const agents::OrgView view = view_of(args, label);
   const Summary summary = summarize(view);

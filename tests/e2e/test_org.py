@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""End-to-end tests of org charts: `orgsim org` on a chart fed through an experiment file (and
+through the results file of a run of it), its numbers, CSV round trip and Graphviz pictures, its
+errors; and every broken chart in tests/data/broken-charts failing `orgsim run` with its exact
+error line.
+
+Run one case: test_org.py CASE (ctest runs every case as its own test). Environment: ORGSIM (the
+binary), ORGSIM_SOURCE_DIR.
+"""
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+
+from e2e_common import check, orgsim, write
+
+SOURCE = os.environ["ORGSIM_SOURCE_DIR"]
+BROKEN = os.path.join(SOURCE, "tests", "data", "broken-charts")
+
+# 1 + 2 heads + 4 team leads + 23 staff; 2 sites; a dotted line; a quoted title with a comma.
+CHART = """id,manager_id,dotted_manager_id,department,title,site,annual_salary,fte,hire_date,skill_sales,skill_ops
+ceo,,,sales,Chief executive,office,150000,1,2015-01-05,0.9,0.5
+hs,ceo,,sales,Head of sales,office,90000,1,2016-03-01,0.8,
+ho,ceo,,ops,Head of operations,depot,85000,1,2016-04-01,,0.8
+s1,hs,,sales,Team lead,office,60000,1,2018-01-01,0.7,
+s2,hs,,sales,Team lead,office,60000,1,2018-01-01,0.7,
+o1,ho,,ops,Team lead,depot,55000,1,2018-01-01,,0.6
+o2,ho,hs,ops,Team lead,depot,55000,0.5,2018-01-01,,0.6
+"""
+STAFF = [("s1", "sales", "office", 3), ("s2", "sales", "office", 4), ("o1", "ops", "depot", 7),
+         ("o2", "ops", "depot", 9)]
+
+
+def chart_text():
+    rows = [CHART]
+    for lead, department, site, count in STAFF:
+        for k in range(count):
+            rows.append(f'{lead}-{k},{lead},,{department},"Clerk, {department}",{site},40000,1,'
+                        f'2020-02-0{1 + k % 9},,\n')
+    return "".join(rows)
+
+
+def experiment(tmp, chart="staff.csv", name="org.toml"):
+    return write(tmp, name, f'[experiment]\nticks = 3\nreplications = 2\nseed = 5\n'
+                            f'[scenario]\norg.chart = "{chart}"\n')
+
+
+def expected_numbers():
+    """What `orgsim org` must find in CHART: headcounts, layers, spans."""
+    return {
+        "headcount": {("sales", "office"): 4 + 7, ("ops", "depot"): 3 + 16,
+                      ("sales", "depot"): 0, ("ops", "office"): 0},
+        "layers": [(0, 1, 1), (1, 2, 2), (2, 4, 4), (3, 23, 0)],
+        # level, managers, shares in 1-2, 3-5, 6-7, 8-10, 11-15, 16+, mean, median
+        "spans": [("0", 1, [1, 0, 0, 0, 0, 0], 2, 2), ("1", 2, [1, 0, 0, 0, 0, 0], 2, 2),
+                  ("2", 4, [0, 0.5, 0.25, 0.25, 0, 0], 23 / 4, 5.5),
+                  ("all", 7, [3 / 7, 2 / 7, 1 / 7, 1 / 7, 0, 0], 29 / 7, 3)],
+    }
+
+
+def summary_numbers(tmp):
+    write(tmp, "staff.csv", chart_text())
+    exp = experiment(tmp)
+    doc = json.loads(orgsim("org", exp, "--format", "json").stdout)
+    want = expected_numbers()
+    check(doc["people"] == 30 and doc["tick"] == 0, f"30 people at tick 0: {doc['people']}")
+    departments, sites = doc["departments"], doc["sites"]
+    check(departments == ["sales", "ops"] and sites == ["office", "depot"], f"{departments} {sites}")
+    for (department, site), count in want["headcount"].items():
+        got = doc["headcount"][departments.index(department)][sites.index(site)]
+        check(got == count, f"{department} at {site}: {got}, expected {count}")
+    layers = [(row["level"], row["people"], row["managers"]) for row in doc["layers"]]
+    check(layers == want["layers"], f"layers {layers}")
+    check(doc["span_bands"] == ["1-2", "3-5", "6-7", "8-10", "11-15", "16+"], doc["span_bands"])
+    for row, (level, managers, shares, mean, median) in zip(doc["spans"], want["spans"]):
+        check(row["level"] == level and row["managers"] == managers, f"span row {row}")
+        check(all(abs(a - b) < 1e-12 for a, b in zip(row["shares"], shares)), f"shares {row}")
+        check(abs(row["mean"] - mean) < 1e-12 and row["median"] == median, f"mean/median {row}")
+    text = orgsim("org", exp).stdout
+    for line in ("  sales           11      0     11", "  ops              0     19     19",
+                 "  total           11     19     30", "      3      23         0",
+                 "      2         4     0%    50%    25%    25%     0%     0%   5.75     5.5"):
+        check(line in text, f"line {line!r} missing from\n{text}")
+
+
+def csv_round_trip(tmp):
+    write(tmp, "staff.csv", chart_text())
+    exp = experiment(tmp)
+    out = os.path.join(tmp, "export.csv")
+    orgsim("org", exp, "--csv", out)
+    original = list(csv.DictReader(io.StringIO(chart_text())))
+    exported = list(csv.DictReader(open(out, newline="", encoding="utf-8")))
+    check(len(exported) == len(original), f"{len(exported)} rows exported")
+    for a, b in zip(original, exported):
+        for column in ("id", "manager_id", "dotted_manager_id", "department", "title", "site",
+                       "hire_date"):
+            check(a[column] == b[column], f"{a['id']}: {column} {a[column]!r} != {b[column]!r}")
+        for column in ("annual_salary", "fte", "skill_sales", "skill_ops"):
+            same = (a[column] == b[column] == "") or float(a[column]) == float(b[column])
+            check(same, f"{a['id']}: {column} {a[column]!r} != {b[column]!r}")
+    again = os.path.join(tmp, "again.csv")
+    orgsim("org", experiment(tmp, "export.csv", "again.toml"), "--csv", again)
+    check(open(again, "rb").read() == open(out, "rb").read(), "the export read back exports the same")
+
+
+def pictures(tmp):
+    write(tmp, "staff.csv", chart_text())
+    exp = experiment(tmp)
+    svg = os.path.join(tmp, "org.svg")
+    proc = orgsim("org", exp, "--picture", svg)
+    check(f"drew {svg}" in proc.stdout, proc.stdout)
+    root = ElementTree.parse(svg).getroot()
+    check(root.tag == "{http://www.w3.org/2000/svg}svg", f"root {root.tag}")
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+    for wanted in ("Head of sales", "+ 9 staff", "+ 3 staff", "sales (11)", "ops (19)"):
+        check(wanted in texts, f"{wanted!r} not drawn: {texts}")
+    check(len(nodes) == 1 + 2 + 4 + 1, f"{len(nodes)} nodes: 7 managers (teams merged) + legend")
+    detail = os.path.join(tmp, "detail.svg")
+    orgsim("org", exp, "--picture", detail, "--detail")
+    nodes = [g for g in ElementTree.parse(detail).getroot().iter("{http://www.w3.org/2000/svg}g")
+             if g.get("class") == "node"]
+    check(len(nodes) == 30 + 1, f"--detail draws everyone: {len(nodes)} nodes")
+    for extension, magic in ((".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF-")):
+        path = os.path.join(tmp, "org" + extension)
+        orgsim("org", exp, "--picture", path)
+        check(open(path, "rb").read(len(magic)) == magic, f"{path} is not a {extension} file")
+    check(sorted(os.listdir(tmp)) == sorted(["staff.csv", "org.toml", "org.svg", "detail.svg",
+                                             "org.png", "org.pdf"]), f"leftovers: {os.listdir(tmp)}")
+
+
+def from_results_file(tmp):
+    write(tmp, "staff.csv", chart_text())
+    exp = experiment(tmp)
+    out = os.path.join(tmp, "out.h5")
+    orgsim("run", exp, "-o", out)
+    os.remove(os.path.join(tmp, "staff.csv"))  # the results file holds the chart
+    for run in ("0", "3"):
+        doc = json.loads(orgsim("org", out, "--run", run, "--format", "json").stdout)
+        check(doc["people"] == 30 and doc["layers"][3]["people"] == 23, f"run {run}: {doc}")
+        check(f"run {run}" in doc["organization"], doc["organization"])
+    orgsim("org", out, "--run", "4", expect=2)
+    orgsim("org", out, "--point", "0", expect=2)
+
+
+def errors_exit_2(tmp):
+    write(tmp, "staff.csv", chart_text())
+    exp = experiment(tmp)
+    keep = write(tmp, "keep.svg", "untouched")
+    cases = [(["org", os.path.join(tmp, "missing.toml")], "cannot read"),
+             (["org", exp, "--picture", os.path.join(tmp, "x.gif")], ".svg, .png or .pdf"),
+             (["org", exp, "--run", "2"], "replications 0 to 1"),
+             (["org", exp, "--point", "1"], "design points 0 to 0"),
+             (["org", exp, "--at", "-1"], "ticks 0 to 3"),
+             (["org", exp, "--format", "xml"], "text or json"),
+             (["org", exp, "--picture", keep], None)]
+    for args, message in cases[:-1]:
+        proc = orgsim(*args, expect=2)
+        check(message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1,
+              f"{args}: {proc.stderr}")
+    env_path = os.environ["PATH"]
+    os.environ["PATH"] = "/nonexistent"  # no dot: clear error, picture untouched
+    try:
+        proc = orgsim(*cases[-1][0], expect=2)
+    finally:
+        os.environ["PATH"] = env_path
+    check("graphviz" in proc.stderr, proc.stderr)
+    check(open(keep).read() == "untouched", "a failed --picture leaves the file alone")
+
+
+def broken_charts(tmp):
+    lines = [l for l in open(os.path.join(BROKEN, "expected-errors.txt"), encoding="utf-8")
+             if l.strip() and not l.startswith("#")]
+    check(len(lines) >= 15, f"only {len(lines)} broken charts")
+    for line in lines:
+        expected = line.rstrip("\n")
+        stem = expected.split(":")[0][:-len(".csv")]
+        case = os.path.join(tmp, stem)
+        os.mkdir(case)
+        for extension in (".csv", ".toml"):
+            shutil.copy(os.path.join(BROKEN, stem + extension), case)
+        proc = orgsim("run", stem + ".toml", "-o", "out.h5", expect=2, cwd=case)
+        check(proc.stderr.splitlines() == [expected],
+              f"{stem}: expected\n  {expected}\ngot\n  {proc.stderr}")
+        check(not os.path.exists(os.path.join(case, "out.h5")), f"{stem}: an output file was made")
+
+
+if __name__ == "__main__":
+    case = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:
+        globals()[case](tmp)
+    print(f"{case}: passed")
