@@ -12,8 +12,8 @@
 namespace {
 
 std::string generated_chart(std::int64_t people) {
-  static constexpr const char* kDepartments[] = {"sales", "dispatch", "warehouse",
-                                                 "finance/admin", "IT"};
+  static constexpr const char* kDepartments[] = {"sales", "dispatch", "warehouse", "finance/admin",
+                                                 "IT"};
   std::string text =
       "id,manager_id,dotted_manager_id,department,title,site,annual_salary,fte,hire_date,"
       "skill_sales,skill_dispatch\n";
