@@ -135,10 +135,8 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
     }
     org.training_until()[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
   }
-  if (org.membership_changed) {
-    org.rebuild_membership();
-    if (p.structure.enabled) org.build_network(tick);
-  }
+  // Moved people keep their contacts (ties are rebuilt at the next restructuring or hiring).
+  if (org.membership_changed) org.rebuild_membership();
 }
 
 /// Capacity freed by process automation (routine work no longer done by people) accumulates per

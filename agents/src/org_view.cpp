@@ -4,6 +4,7 @@
 #include "orgsim/core/scheduler.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace orgsim::agents {
 
@@ -38,6 +39,10 @@ OrgView view_organization(const Organization& org) {
   for (std::size_t t = 0; t < teams.count; ++t)
     if (teams.parent[t] >= 0) manages_leads[static_cast<std::size_t>(teams.parent[t])] = 1;
   const std::size_t functions = org.skill_count() - 1;
+  std::map<AgentId, std::int64_t> chart_slot;  // chart people (agent id = chart row) -> slot
+  for (std::size_t slot = 0; slot < n; ++slot)
+    if (org.chart_person(org.employees().id(slot)))
+      chart_slot[org.employees().id(slot)] = static_cast<std::int64_t>(slot);
   view.people.resize(n);
   for (std::size_t slot = 0; slot < n; ++slot) {
     OrgPerson& person = view.people[slot];
@@ -68,7 +73,10 @@ OrgView view_organization(const Organization& org) {
       person.id = chart->id;
       person.title = chart->title;
       person.hire_date = chart->hire_date;
-      person.dotted = chart->dotted >= 0 ? person.dotted : -1;
+      // The chart's dotted line, while both people are still here.
+      person.dotted = chart->dotted >= 0 && chart_slot.count(static_cast<AgentId>(chart->dotted))
+                          ? chart_slot.at(static_cast<AgentId>(chart->dotted))
+                          : -1;
     } else {
       person.id = "E" + std::to_string(person.agent);
       person.title = generated_title(org, slot, person.level, lead && manages_leads[t]);

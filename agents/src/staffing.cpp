@@ -187,7 +187,9 @@ void Organization::staff_chart() {
     department_of()[row] = person.department;
     function_of()[row] = departments[static_cast<std::size_t>(person.department)].function;
     fte()[row] = static_cast<float>(person.fte);
-    annual_salary()[row] = static_cast<float>(person.annual_salary);
+    annual_salary()[row] =  // < 0: not given, the finance default for the person's FTE
+        static_cast<float>(person.annual_salary >= 0 ? person.annual_salary
+                                                     : params_.finance.salary * 52.0 * person.fte);
   }
   form_teams(false);
   for (std::size_t row = 0; row < n; ++row) {
