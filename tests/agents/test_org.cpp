@@ -70,7 +70,7 @@ ScheduledEvent restructure_event(Tick at, StructureType to, std::vector<std::int
 TEST(Positions, SquadsFormedAtWeek13CatchUpWithSquadsFromTheStart) {
   // After the transition (8 weeks) a company regrouped into squads works like one born as squads:
   // lead time within 1.5x and engagement within 0.05, at several sizes and spans.
-  for (const auto [employees, span] :
+  for (const auto& [employees, span] :
        {std::pair<std::int64_t, std::int64_t>{120, 6}, {120, 10}, {250, 8}}) {
     ModelParams born = company(employees, span);
     born.structure.type = StructureType::cross_functional;
