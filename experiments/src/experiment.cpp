@@ -1,11 +1,15 @@
 // Loading and validating experiment files with toml++ (source positions for every error).
 #include "orgsim/experiments/experiment.hpp"
 
+#include "organization_section.hpp"
+
 #include <toml++/toml.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -16,10 +20,7 @@
 
 namespace orgsim::experiments {
 
-namespace {
-
-using agents::ParamSpec;
-using agents::ParamType;
+namespace detail {
 
 SourceLocation location(const toml::source_region& region, std::string_view fallback) {
   SourceLocation where;
@@ -86,6 +87,60 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
     return "";
   return " (did you mean \"" + best + "\"?)";
 }
+
+std::string describe(const toml::node& node) {
+  std::ostringstream out;
+  if (auto f = node.as_floating_point()) return agents::short_number(f->get());
+  if (auto t = node.as_string()) return "\"" + t->get() + "\"";
+  if (node.is_value()) {
+    node.visit([&](auto&& v) { out << v; });
+    return out.str();
+  }
+  return std::string(toml_type_name(node));
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace detail
+
+namespace {
+
+using agents::ParamSpec;
+using agents::ParamType;
+using detail::append_escaped;
+using detail::location;
+using detail::suggestion;
+using detail::toml_type_name;
 
 /// A value somewhere in the input: its dotted path, node, and where its key and value are.
 struct Leaf {
@@ -157,6 +212,11 @@ class Loader {
       const std::string& path = leaf->path;
       if (path.starts_with("experiment.")) {
         experiment_key(spec, *leaf, path.substr(11));
+      } else if (path.starts_with("organization.")) {
+        organization_.keys.push_back({path.substr(13), leaf->node, leaf->key_at});
+      } else if (path == "scenario.org.chart") {
+        organization_.chart = leaf->node;
+        organization_.chart_key_at = leaf->key_at;
       } else if (path.starts_with("scenario.")) {
         const ParamSpec& param = parameter(*leaf, path.substr(9), "scenario.");
         agents::assign(spec.scenario, param, value_for(param, *leaf->node, leaf->value_at));
@@ -177,6 +237,7 @@ class Loader {
         throw unknown_key(*leaf);
       }
     }
+    apply_organization(spec);
     finish_design(spec);
     if (events_) read_events(spec, *events_);
     finish_snapshots(spec);
@@ -239,17 +300,18 @@ class Loader {
 
   /// Tables may only appear where the format has them.
   void check_section(const std::string& path, const SourceLocation& at) {
-    static const std::vector<std::string> top = {"experiment", "scenario", "sweep", "output",
-                                                 "events"};
+    static const std::vector<std::string> top = {"experiment", "scenario",     "sweep",
+                                                 "output",     "organization", "events"};
     const auto dot = path.find('.');
     const std::string head = path.substr(0, dot);
     if (std::find(top.begin(), top.end(), head) == top.end()) {
       throw ConfigError(at, "unknown table [" + path +
                                 "]; expected [experiment], [scenario], [sweep.<design>], "
-                                "[output] or [[events]]" +
+                                "[output], [organization] or [[events]]" +
                                 suggestion(head, top));
     }
-    if ((head == "experiment" || (head == "output" && path != "output.snapshots")) &&
+    if ((head == "experiment" || head == "organization" ||
+         (head == "output" && path != "output.snapshots")) &&
         dot != std::string::npos) {
       throw ConfigError(at, "[" + head + "] has no sub-table '" + path.substr(dot + 1) + "'");
     }
@@ -285,11 +347,67 @@ class Loader {
 
   const ParamSpec& parameter(const Leaf& leaf, const std::string& name, const std::string& prefix) {
     if (const ParamSpec* p = agents::find_parameter(name)) return *p;
+    if (name == "org.chart") throw chart_not_swept(leaf.key_at);
     std::vector<std::string> known;
     for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
     throw ConfigError(leaf.key_at,
                       "unknown parameter '" + name + "' in " + prefix.substr(0, prefix.size() - 1) +
                           suggestion(name, known) + "; `orgsim params` lists them all");
+  }
+
+  static ConfigError chart_not_swept(const SourceLocation& at) {
+    return ConfigError(at,
+                       "org.chart cannot be varied: an experiment describes one organization "
+                       "(compare charts in separate experiments, or vary what the chart leaves "
+                       "open)");
+  }
+
+  /// [organization] and org.chart: the described organization, and the parameters it fixes.
+  void apply_organization(ExperimentSpec& spec) {
+    if (organization_.empty()) return;
+    organization_.source_name = source_name_;
+    auto design =
+        std::make_shared<agents::OrgDesign>(detail::read_organization(organization_, &spec.notes));
+    const SourceLocation at =
+        organization_.keys.empty() ? organization_.chart_key_at : organization_.keys.front().key_at;
+    follow_design(spec, "org.employees", detail::design_headcount(*design), "people", at);
+    follow_design(spec, "structure.enabled", true, "teams and a hierarchy", at);
+    follow_design(spec, "structure.functions", static_cast<std::int64_t>(design->functions.size()),
+                  "functions", at);
+    follow_design(spec, "structure.sites", static_cast<std::int64_t>(design->sites.size()), "sites",
+                  at);
+    spec.scenario.design = std::move(design);
+  }
+
+  /// Sets a parameter that follows from the described organization; the file may repeat the
+  /// same value but not contradict it or vary it.
+  void follow_design(ExperimentSpec& spec, const std::string& name, const ParamValue& value,
+                     std::string_view what, const SourceLocation& organization_at) {
+    const ParamSpec& param = *agents::find_parameter(name);
+    const auto& varied = spec.design.parameters;
+    if (std::find(varied.begin(), varied.end(), &param) != varied.end()) {
+      throw ConfigError(where_.at(name), fmt::format("{} cannot be varied with a described "
+                                                     "organization ([organization], org.chart): "
+                                                     "it follows from the organization's {}",
+                                                     name, what));
+    }
+    const auto ok = agents::coerce(param, value);
+    if (!ok) {
+      throw ConfigError(
+          organization_at,
+          fmt::format("the organization has {} {}; expected {} for {}", agents::format_value(value),
+                      what, agents::expected_value(param), name));
+    }
+    const auto set = where_.find(name);
+    if (set != where_.end() && agents::value_of(spec.scenario, param) != *ok) {
+      throw ConfigError(
+          set->second,
+          fmt::format("{} = {} contradicts the described organization ({} {}); "
+                      "remove it or write {}",
+                      name, agents::format_value(agents::value_of(spec.scenario, param)),
+                      agents::format_value(*ok), what, agents::format_value(*ok)));
+    }
+    agents::assign(spec.scenario, param, *ok);
   }
 
   static ParamValue value_for(const ParamSpec& param, const toml::node& node,
@@ -357,16 +475,7 @@ class Loader {
     }
   }
 
-  static std::string describe(const toml::node& node) {
-    std::ostringstream out;
-    if (auto f = node.as_floating_point()) return agents::short_number(f->get());
-    if (auto t = node.as_string()) return "\"" + t->get() + "\"";
-    if (node.is_value()) {
-      node.visit([&](auto&& v) { out << v; });
-      return out.str();
-    }
-    return std::string(toml_type_name(node));
-  }
+  static std::string describe(const toml::node& node) { return detail::describe(node); }
 
   std::int64_t integer_in(const Leaf& leaf, const std::string& name, std::int64_t lo,
                           std::int64_t hi) const {
@@ -600,6 +709,7 @@ class Loader {
       for (const auto& [name, node] : entries) {
         const ParamSpec* param = agents::find_parameter(name);
         const SourceLocation at = location(node->source(), source_name_);
+        if (name == "org.chart") throw chart_not_swept(at);
         if (!param) {
           std::vector<std::string> known;
           for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
@@ -746,7 +856,8 @@ class Loader {
     }
   }
 
-  /// [[events]]: at = tick, and one of shock = size, restructure = "type", set = { param = value }.
+  /// [[events]]: at = tick and one action (shock, restructure, set, automate), restructure and
+  /// automate optionally scoped to departments.
   void read_events(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
     if (!array) throw ConfigError(leaf.value_at, "events: expected [[events]] tables");
@@ -755,76 +866,209 @@ class Loader {
       const SourceLocation where = location(element.source(), source_name_);
       if (!table)
         throw ConfigError(where, "events: expected a table with at = TICK and one action");
-      agents::ScheduledEvent event;
-      int actions = 0;
-      bool has_at = false;
-      for (auto&& [key, node] : *table) {
-        const std::string k(key.str());
-        const SourceLocation at = location(node.source(), source_name_);
-        if (k == "at") {
-          auto v = node.as_integer();
-          if (!v || v->get() < 1 || v->get() > spec.ticks) {
-            throw ConfigError(at, "events.at: expected a tick in [1, " +
-                                      std::to_string(spec.ticks) + "], got " + describe(node));
-          }
-          event.at = static_cast<Tick>(v->get());
-          has_at = true;
-        } else if (k == "shock") {
-          auto v = node.value<double>();
-          if (!v || !(*v > 0 && *v <= 1))
-            throw ConfigError(at, "events.shock: expected a share of dimensions in (0, 1], got " +
-                                      describe(node));
-          event.kind = agents::ScheduledEvent::Kind::shock;
-          event.shock_size = *v;
-          ++actions;
-        } else if (k == "restructure") {
-          const ParamSpec& type = *agents::find_parameter("structure.type");
-          const ParamValue v = value_for(type, node, at);
-          if (!spec.scenario.structure.enabled) {
-            throw ConfigError(at,
-                              "events.restructure needs structure.enabled = true in [scenario]");
-          }
-          event.kind = agents::ScheduledEvent::Kind::restructure;
-          ModelParams chosen;  // the row converts the (validated) name to the enum
-          type.set(chosen, v);
-          event.structure = chosen.structure.type;
-          ++actions;
-        } else if (k == "set") {
-          const auto* changes = node.as_table();
-          if (!changes || changes->empty())
-            throw ConfigError(at, "events.set: expected a table of parameter values");
-          std::vector<std::pair<std::string, const toml::node*>> entries;
-          flatten_inline(*changes, "", entries);
-          for (const auto& [name, value] : entries) {
-            const ParamSpec* param = agents::find_parameter(name);
-            const SourceLocation vat = location(value->source(), source_name_);
-            if (!param) throw ConfigError(vat, "events.set: unknown parameter '" + name + "'");
-            if (!agents::changeable_during_run(*param)) {
-              throw ConfigError(vat, "events.set: " + name +
-                                         " cannot change during a run (sizes, switches and the "
-                                         "structure's layout are fixed; use restructure = \"...\" "
-                                         "for the structure type)");
-            }
-            event.changes.emplace_back(param, value_for(*param, *value, vat));
-          }
-          event.kind = agents::ScheduledEvent::Kind::set;
-          ++actions;
-        } else {
-          throw ConfigError(
-              location(key.source(), source_name_),
-              "events: unknown key '" + k + "'; expected at, shock, restructure or set");
-        }
-      }
-      if (!has_at || actions != 1) {
-        throw ConfigError(
-            where, "events: each event needs at = TICK and exactly one of shock, restructure, set");
-      }
-      spec.events.push_back(std::move(event));
+      spec.events.push_back(read_event(spec, *table, where));
     }
     std::stable_sort(spec.events.begin(), spec.events.end(),
                      [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
                        return a.at < b.at;
                      });
+  }
+
+  /// The departments an event names (department, departments or function), as written.
+  struct EventScope {
+    std::vector<std::pair<std::string, SourceLocation>> departments;
+    std::optional<std::pair<std::string, SourceLocation>> function;
+    SourceLocation first_at;
+    int keys = 0;
+    SourceLocation freed_at;
+  };
+
+  agents::ScheduledEvent read_event(const ExperimentSpec& spec, const toml::table& table,
+                                    const SourceLocation& where) {
+    agents::ScheduledEvent event;
+    EventScope scope;
+    int actions = 0;
+    bool has_at = false;
+    for (auto&& [key, node] : table) {
+      const std::string k(key.str());
+      const SourceLocation at = location(node.source(), source_name_);
+      if (k == "at") {
+        auto v = node.as_integer();
+        if (!v || v->get() < 1 || v->get() > spec.ticks) {
+          throw ConfigError(at, "events.at: expected a tick in [1, " + std::to_string(spec.ticks) +
+                                    "], got " + describe(node));
+        }
+        event.at = static_cast<Tick>(v->get());
+        has_at = true;
+      } else if (event_action(spec, event, k, node, at)) {
+        ++actions;
+      } else if (!event_scope(event, scope, k, node, at)) {
+        throw ConfigError(location(key.source(), source_name_),
+                          "events: unknown key '" + k +
+                              "'; expected at, shock, restructure, set or automate (and for "
+                              "restructure and automate: department, departments or function; "
+                              "for automate: freed_capacity)");
+      }
+    }
+    if (!has_at || actions != 1) {
+      throw ConfigError(where,
+                        "events: each event needs at = TICK and exactly one of shock, "
+                        "restructure, set, automate");
+    }
+    resolve_scope(spec, event, scope);
+    return event;
+  }
+
+  /// An event's action key; false if `k` is not one.
+  bool event_action(const ExperimentSpec& spec, agents::ScheduledEvent& event, const std::string& k,
+                    const toml::node& node, const SourceLocation& at) {
+    using Kind = agents::ScheduledEvent::Kind;
+    if (k == "shock") {
+      auto v = node.value<double>();
+      if (!v || !(*v > 0 && *v <= 1))
+        throw ConfigError(
+            at, "events.shock: expected a share of dimensions in (0, 1], got " + describe(node));
+      event.kind = Kind::shock;
+      event.shock_size = *v;
+    } else if (k == "restructure") {
+      const ParamSpec& type = *agents::find_parameter("structure.type");
+      const ParamValue v = value_for(type, node, at);
+      if (!spec.scenario.structure.enabled)
+        throw ConfigError(at, "events.restructure needs structure.enabled = true in [scenario]");
+      event.kind = Kind::restructure;
+      ModelParams chosen;  // the row converts the (validated) name to the enum
+      type.set(chosen, v);
+      event.structure = chosen.structure.type;
+    } else if (k == "automate") {
+      auto v = node.value<double>();
+      if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1)) {
+        throw ConfigError(at,
+                          "events.automate: expected a process-automation target in [0, 1], "
+                          "got " +
+                              describe(node));
+      }
+      if (!spec.scenario.automation.enabled)
+        throw ConfigError(at, "events.automate needs automation.enabled = true in [scenario]");
+      event.kind = Kind::automate;
+      event.automation_target = *v;
+    } else if (k == "set") {
+      event_changes(event, node, at);
+      event.kind = Kind::set;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void event_changes(agents::ScheduledEvent& event, const toml::node& node,
+                     const SourceLocation& at) {
+    const auto* changes = node.as_table();
+    if (!changes || changes->empty())
+      throw ConfigError(at, "events.set: expected a table of parameter values");
+    std::vector<std::pair<std::string, const toml::node*>> entries;
+    flatten_inline(*changes, "", entries);
+    for (const auto& [name, value] : entries) {
+      const ParamSpec* param = agents::find_parameter(name);
+      const SourceLocation vat = location(value->source(), source_name_);
+      if (!param) throw ConfigError(vat, "events.set: unknown parameter '" + name + "'");
+      if (!agents::changeable_during_run(*param)) {
+        throw ConfigError(vat, "events.set: " + name +
+                                   " cannot change during a run (sizes, switches and the "
+                                   "structure's layout are fixed; use restructure = \"...\" "
+                                   "for the structure type)");
+      }
+      event.changes.emplace_back(param, value_for(*param, *value, vat));
+    }
+  }
+
+  /// An event's scope key (department, departments, function) or freed_capacity; false if `k`
+  /// is none of them.
+  bool event_scope(agents::ScheduledEvent& event, EventScope& scope, const std::string& k,
+                   const toml::node& node, const SourceLocation& at) {
+    auto name = [&](const toml::node& n) {
+      auto s = n.as_string();
+      if (!s || s->get().empty())
+        throw ConfigError(location(n.source(), source_name_),
+                          "events." + k + ": expected a name, got " + describe(n));
+      return std::make_pair(s->get(), location(n.source(), source_name_));
+    };
+    if (k == "freed_capacity") {
+      const ParamValue v =
+          value_for(*agents::find_parameter("automation.freed_capacity"), node, at);
+      event.freed_capacity = std::get<std::string>(v) == "layoff" ? agents::FreedCapacity::layoff
+                                                                  : agents::FreedCapacity::redeploy;
+      scope.freed_at = at;
+      return true;
+    }
+    if (k != "department" && k != "departments" && k != "function") return false;
+    if (scope.keys++ > 0) {
+      throw ConfigError(at,
+                        "events: give one of department, departments or function (the "
+                        "departments the event applies to), not several");
+    }
+    scope.first_at = at;
+    if (k == "department") {
+      scope.departments.push_back(name(node));
+    } else if (k == "function") {
+      scope.function = name(node);
+    } else {
+      const auto* array = node.as_array();
+      if (!array || array->empty())
+        throw ConfigError(at, "events.departments: expected a non-empty array of department names");
+      for (const toml::node& element : *array) scope.departments.push_back(name(element));
+    }
+    return true;
+  }
+
+  /// Turns the names an event's scope gives into department indices.
+  void resolve_scope(const ExperimentSpec& spec, agents::ScheduledEvent& event,
+                     const EventScope& scope) {
+    using Kind = agents::ScheduledEvent::Kind;
+    const bool scoped_kind = event.kind == Kind::restructure || event.kind == Kind::automate;
+    if (scope.keys > 0 && !scoped_kind) {
+      throw ConfigError(scope.first_at,
+                        "events: department, departments and function scope a "
+                        "restructure or automate event only");
+    }
+    if (scope.freed_at.line != 0 && event.kind != Kind::automate)
+      throw ConfigError(scope.freed_at, "events.freed_capacity belongs to an automate event");
+    if (scope.keys == 0) return;
+    const auto& varied = spec.design.parameters;
+    if (!spec.scenario.design &&
+        std::find(varied.begin(), varied.end(), agents::find_parameter("structure.functions")) !=
+            varied.end()) {
+      throw ConfigError(scope.first_at,
+                        "events: a scoped event in a generated organization needs "
+                        "a fixed structure.functions (its departments are "
+                        "\"function 1\", \"function 2\", ...)");
+    }
+    const detail::ScopeNames names = detail::scope_names(spec.scenario);
+    if (scope.function) {
+      const auto& [function, at] = *scope.function;
+      const auto it = std::find(names.functions.begin(), names.functions.end(), function);
+      if (it == names.functions.end()) {
+        throw ConfigError(at, "events.function: unknown function \"" + function + "\"" +
+                                  suggestion(function, names.functions));
+      }
+      const auto f = static_cast<std::int32_t>(it - names.functions.begin());
+      for (std::size_t d = 0; d < names.departments.size(); ++d)
+        if (names.department_function[d] == f)
+          event.departments.push_back(static_cast<std::int32_t>(d));
+      return;
+    }
+    for (const auto& [department, at] : scope.departments) {
+      const auto it = std::find(names.departments.begin(), names.departments.end(), department);
+      if (it == names.departments.end()) {
+        throw ConfigError(at, "events: unknown department \"" + department + "\"" +
+                                  suggestion(department, names.departments));
+      }
+      const auto d = static_cast<std::int32_t>(it - names.departments.begin());
+      if (std::find(event.departments.begin(), event.departments.end(), d) !=
+          event.departments.end())
+        throw ConfigError(at, "events.departments: \"" + department + "\" is listed twice");
+      event.departments.push_back(d);
+    }
+    std::sort(event.departments.begin(), event.departments.end());
   }
 
   /// Every design point must be a consistent organization.
@@ -849,6 +1093,7 @@ class Loader {
   }
 
   std::string source_name_;
+  detail::OrganizationInput organization_;
   std::vector<std::unique_ptr<toml::table>> tables_;
   const toml::table* file_ = nullptr;
   std::vector<Leaf> leaves_;
@@ -858,38 +1103,6 @@ class Loader {
   SourceLocation design_at_;  ///< the first key of the design section
   std::vector<std::vector<std::optional<ParamValue>>> list_pending_;
 };
-
-void append_escaped(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 /// "[a, b, c]" in TOML.
 std::string value_list(const std::vector<ParamValue>& values) {
@@ -973,8 +1186,22 @@ void append_output(std::string& out, const ExperimentSpec& spec) {
   }
 }
 
+/// An event's departments by name (they read back as the same indices).
+void append_event_scope(std::string& out, const agents::ScheduledEvent& e,
+                        const detail::ScopeNames& names) {
+  if (e.departments.empty()) return;
+  out += "departments = [";
+  for (std::size_t k = 0; k < e.departments.size(); ++k) {
+    if (k) out += ", ";
+    append_escaped(out, names.departments[static_cast<std::size_t>(e.departments[k])]);
+  }
+  out += "]\n";
+}
+
 /// The [[events]] of a resolved experiment.
-void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& events) {
+void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& events,
+                   const ModelParams& scenario) {
+  const detail::ScopeNames names = detail::scope_names(scenario);
   for (const agents::ScheduledEvent& e : events) {
     out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
     switch (e.kind) {
@@ -982,10 +1209,18 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
         out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n";
         break;
       case agents::ScheduledEvent::Kind::restructure: {
-        static const char* names[] = {"functional", "flat", "matrix", "cross_functional"};
-        out += std::string("restructure = \"") + names[static_cast<int>(e.structure)] + "\"\n";
+        static const char* structures[] = {"functional", "flat", "matrix", "cross_functional"};
+        out += std::string("restructure = \"") + structures[static_cast<int>(e.structure)] + "\"\n";
         break;
       }
+      case agents::ScheduledEvent::Kind::automate:
+        out += "automate = " + agents::format_value(ParamValue{e.automation_target}) + "\n";
+        if (e.freed_capacity) {
+          out += e.freed_capacity == agents::FreedCapacity::layoff
+                     ? "freed_capacity = \"layoff\"\n"
+                     : "freed_capacity = \"redeploy\"\n";
+        }
+        break;
       case agents::ScheduledEvent::Kind::set:
         out += "set = {";
         for (std::size_t k = 0; k < e.changes.size(); ++k) {
@@ -995,6 +1230,7 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
         out += " }\n";
         break;
     }
+    append_event_scope(out, e, names);
   }
 }
 
@@ -1036,9 +1272,10 @@ std::string ExperimentSpec::resolved_text() const {
     if (std::find(varied.begin(), varied.end(), &p) != varied.end()) continue;  // under [sweep]
     out += std::string(p.name) + " = " + agents::format_value(agents::value_of(scenario, p)) + "\n";
   }
+  if (scenario.design) detail::append_organization(out, *scenario.design);
   append_design(out, design);
   append_output(out, *this);
-  append_events(out, events);
+  append_events(out, events, scenario);
   return out;
 }
 

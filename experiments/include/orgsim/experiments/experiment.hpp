@@ -32,6 +32,7 @@ struct ExperimentSpec {
   std::string source_name;                         ///< file path, or "<default experiment>"
   std::string source_text;                         ///< the file as written
   std::vector<std::string> overrides;              ///< the --set arguments applied
+  std::vector<std::string> notes;  ///< remarks that are not errors (e.g. chart columns ignored)
 
   /// Number of design points (1 without a sweep).
   [[nodiscard]] std::size_t design_point_count() const { return design.size(); }
