@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 namespace orgsim::experiments {
 namespace {
@@ -194,6 +195,347 @@ TEST(Loader, DefaultExperimentIsASmallDesignComparison) {
 TEST(Loader, UnreadableFilesAndDirectoriesAreConfigErrors) {
   EXPECT_THROW(load_experiment("/nonexistent/exp.toml"), ConfigError);
   EXPECT_THROW(load_experiment(std::filesystem::temp_directory_path().string()), ConfigError);
+}
+
+// ---- [organization], org.chart and scoped events (issue 18) ----
+
+constexpr std::string_view kLogistics = R"([experiment]
+ticks = 30
+[scenario]
+automation.enabled = true
+[[organization.sites]]
+name = "port depot"
+culture = "germanic"
+[[organization.sites]]
+name = "city office"
+[[organization.departments]]
+name = "dispatch"
+headcount = 60
+site = "port depot"
+team_size = 10
+span = 6
+annual_salary = 42000
+routine_share = 0.7
+automation_target = 0.6
+freed_capacity = "layoff"
+handoff_to = "warehouse"
+[[organization.departments]]
+name = "warehouse"
+headcount = 40
+site = "port depot"
+levels = 2
+[[organization.departments]]
+name = "invoicing"
+function = "finance"
+headcount = 8
+site = "city office"
+[[organization.departments]]
+name = "admin"
+function = "finance"
+headcount = 4
+)";
+
+/// kLogistics with `extra` appended (more keys of the last department, or more tables).
+std::string logistics(std::string_view extra) {
+  return std::string(kLogistics) + std::string(extra);
+}
+
+TEST(Organization, DepartmentsAndSitesBecomeTheDesign) {
+  const auto spec = parse_experiment(kLogistics, "exp.toml");
+  ASSERT_TRUE(spec.scenario.design);
+  const agents::OrgDesign& design = *spec.scenario.design;
+  EXPECT_EQ(design.functions, (std::vector<std::string>{"dispatch", "warehouse", "finance"}));
+  ASSERT_EQ(design.sites.size(), 2u);
+  EXPECT_EQ(design.sites[0].culture, agents::CulturePreset::germanic);
+  EXPECT_FALSE(design.sites[1].culture);
+  ASSERT_EQ(design.departments.size(), 4u);
+  const agents::DepartmentSpec& dispatch = design.departments[0];
+  EXPECT_EQ(dispatch.headcount, 60);
+  EXPECT_EQ(dispatch.team_size, 10);
+  EXPECT_EQ(dispatch.span, 6);
+  EXPECT_EQ(dispatch.levels, 0);
+  EXPECT_DOUBLE_EQ(dispatch.annual_salary, 42000);
+  EXPECT_DOUBLE_EQ(dispatch.routine_share, 0.7);
+  EXPECT_DOUBLE_EQ(dispatch.automation_target, 0.6);
+  EXPECT_EQ(dispatch.freed_capacity, agents::FreedCapacity::layoff);
+  EXPECT_EQ(dispatch.handoff_to, 1);
+  EXPECT_EQ(design.departments[1].levels, 2);
+  EXPECT_EQ(design.departments[2].function, 2);
+  EXPECT_EQ(design.departments[3].function, 2);
+  EXPECT_EQ(design.departments[3].site, 0);  // the first site by default
+  EXPECT_EQ(design.departments[3].handoff_to, -1);
+  EXPECT_LT(design.departments[3].routine_share, 0);  // unset: work.routine_share
+  EXPECT_TRUE(design.chart.empty());
+  EXPECT_EQ(spec.scenario.org.employees, 112);
+  EXPECT_TRUE(spec.scenario.structure.enabled);
+  EXPECT_EQ(spec.scenario.structure.functions, 3);
+  EXPECT_EQ(spec.scenario.structure.sites, 2);
+  EXPECT_EQ(spec.params_at(0).design, spec.scenario.design);
+}
+
+TEST(Organization, DepartmentsAloneGetOneSite) {
+  const auto spec = parse_experiment(
+      "[experiment]\n[[organization.departments]]\nname = \"all\"\nheadcount = 7\n", "exp.toml");
+  ASSERT_EQ(spec.scenario.design->sites.size(), 1u);
+  EXPECT_EQ(spec.scenario.design->sites[0].name, "headquarters");
+  EXPECT_EQ(spec.scenario.org.employees, 7);
+}
+
+TEST(Organization, ExplicitFunctionsFixTheirOrder) {
+  const auto spec = parse_experiment(
+      logistics("[organization]\nfunctions = [\"finance\", \"it\", \"warehouse\", \"dispatch\"]\n"),
+      "exp.toml");
+  EXPECT_EQ(spec.scenario.design->functions.size(), 4u);
+  EXPECT_EQ(spec.scenario.design->departments[0].function, 3);
+  EXPECT_EQ(spec.scenario.structure.functions, 4);
+}
+
+/// The error's line:column and that its message contains `words`.
+void expect_error(const std::string& text, std::uint32_t line, std::uint32_t column,
+                  std::string_view words) {
+  const ConfigError e = error_of(text);
+  EXPECT_EQ(e.where().line, line) << e.what();
+  EXPECT_EQ(e.where().column, column) << e.what();
+  EXPECT_NE(e.message().find(words), std::string::npos) << e.what();
+}
+
+TEST(Organization, ErrorsPointAtTheKeyOrValue) {
+  // The last department is "admin" from line 31; extra lines start at 35.
+  expect_error(logistics("hedcount = 3\n"), 35, 1, "did you mean \"headcount\"");
+  expect_error(logistics("site = \"harbour\"\n"), 35, 8, "unknown site \"harbour\"");
+  expect_error(logistics("handoff_to = \"it\"\n"), 35, 14, "unknown function \"it\"");
+  expect_error(logistics("span = 4\nlevels = 2\n"), 36, 10, "both span and levels");
+  expect_error(logistics("routine_share = 1.5\n"), 35, 17, "expected a number in [0, 1]");
+  expect_error(logistics("freed_capacity = \"fire\"\n"), 35, 18, "\"redeploy\", \"layoff\"");
+  expect_error(logistics("[[organization.departments]]\nname = \"admin\"\nheadcount = 1\n"), 36, 8,
+               "two departments are called \"admin\"");
+  expect_error(logistics("[[organization.sites]]\nname = \"city office\"\n"), 36, 8,
+               "two sites are called \"city office\"");
+  expect_error(logistics("[[organization.sites]]\nname = \"x\"\nculture = \"martian\"\n"), 37, 11,
+               "expected one of \"custom\"");
+  expect_error(logistics("[[organization.departments]]\nname = \"it\"\n"), 36, 8,
+               "'it' needs headcount");
+  expect_error(logistics("[organization]\nfunctions = [\"dispatch\"]\n"), 22, 8,
+               "function \"warehouse\" of 'warehouse' is not in organization.functions");
+  expect_error(logistics("[organization]\nsize = 3\n"), 36, 1, "unknown key 'organization.size'");
+  expect_error(logistics("[organization.extra]\nx = 1\n"), 35, 15, "has no sub-table");
+}
+
+TEST(Organization, NegativeHeadcountIsRejected) {
+  expect_error("[experiment]\n[[organization.departments]]\nname = \"a\"\nheadcount = -5\n", 4, 13,
+               "expected an integer in [0, 100000000], got -5");
+}
+
+TEST(Organization, ParametersItFixesMustAgree) {
+  const auto with = [](std::string_view line) {
+    std::string text(kLogistics);
+    return text.insert(text.find("automation.enabled"), line);
+  };
+  expect_error(with("org.employees = 50\n"), 4, 17,
+               "org.employees = 50 contradicts the described organization (112 people); remove "
+               "it or write 112");
+  expect_error(with("structure.enabled = false\n"), 4, 21, "structure.enabled = false contradicts");
+  EXPECT_EQ(parse_experiment(with("org.employees = 112\nstructure.enabled = true\n"), "exp.toml")
+                .scenario.org.employees,
+            112);
+  expect_error(logistics("[sweep.grid]\norg.employees = [100, 112]\n"), 36, 17,
+               "org.employees cannot be varied with a described organization");
+  expect_error(logistics("[sweep.grid]\norg.chart = [\"a.csv\", \"b.csv\"]\n"), 36, 5,
+               "org.chart cannot be varied");
+  expect_error("[experiment]\n[sweep.list]\npoints = [{ \"org.chart\" = \"a.csv\" }]\n", 3, 27,
+               "org.chart cannot be varied");
+}
+
+TEST(Organization, UnreadableChartIsAnErrorAtTheKey) {
+  const ConfigError e = [] {
+    try {
+      parse_experiment("[experiment]\n[scenario]\norg.chart = \"no-such-staff.csv\"\n",
+                       "dir/exp.toml");
+    } catch (const ConfigError& error) {
+      return error;
+    }
+    return ConfigError({}, "none");
+  }();
+  EXPECT_EQ(e.where().line, 3u);
+  EXPECT_EQ(e.where().column, 5u);  // the dotted key's last segment
+  EXPECT_NE(e.message().find("cannot read the chart file 'dir/no-such-staff.csv'"),
+            std::string::npos)
+      << e.what();
+}
+
+TEST(Organization, ResolvedTextIsSelfContainedAndRoundTrips) {
+  const auto spec = parse_experiment(
+      logistics("[[events]]\nat = 13\nrestructure = \"cross_functional\"\nfunction = "
+                "\"finance\"\n[[events]]\nat = 20\nautomate = 0.6\ndepartment = \"dispatch\"\n"
+                "freed_capacity = \"redeploy\"\n"),
+      "exp.toml");
+  const std::string text = spec.resolved_text();
+  EXPECT_NE(text.find("[[organization.departments]]"), std::string::npos) << text;
+  const auto again = parse_experiment(text, "<merged shards>");
+  EXPECT_EQ(again.resolved_text(), text);
+  ASSERT_TRUE(again.scenario.design);
+  const auto& a = *spec.scenario.design;
+  const auto& b = *again.scenario.design;
+  EXPECT_EQ(a.functions, b.functions);
+  ASSERT_EQ(a.departments.size(), b.departments.size());
+  for (std::size_t d = 0; d < a.departments.size(); ++d) {
+    EXPECT_EQ(a.departments[d].name, b.departments[d].name);
+    EXPECT_EQ(a.departments[d].function, b.departments[d].function);
+    EXPECT_EQ(a.departments[d].site, b.departments[d].site);
+    EXPECT_EQ(a.departments[d].headcount, b.departments[d].headcount);
+    EXPECT_EQ(a.departments[d].span, b.departments[d].span);
+    EXPECT_EQ(a.departments[d].levels, b.departments[d].levels);
+    EXPECT_EQ(a.departments[d].team_size, b.departments[d].team_size);
+    EXPECT_EQ(a.departments[d].annual_salary, b.departments[d].annual_salary);
+    EXPECT_EQ(a.departments[d].routine_share, b.departments[d].routine_share);
+    EXPECT_EQ(a.departments[d].automation_target, b.departments[d].automation_target);
+    EXPECT_EQ(a.departments[d].freed_capacity, b.departments[d].freed_capacity);
+    EXPECT_EQ(a.departments[d].handoff_to, b.departments[d].handoff_to);
+  }
+  ASSERT_EQ(again.events.size(), 2u);
+  EXPECT_EQ(again.events[0].departments, (std::vector<std::int32_t>{2, 3}));
+  EXPECT_EQ(again.events[1].departments, (std::vector<std::int32_t>{0}));
+  EXPECT_EQ(again.events[1].freed_capacity, agents::FreedCapacity::redeploy);
+}
+
+/// A folder with an experiment file and its chart, removed at the end of the test.
+class ChartFolder {
+ public:
+  ChartFolder(std::string_view experiment, std::string_view chart)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("orgsim-chart-" +
+              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()))) {
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "exp.toml", std::ios::binary) << experiment;
+    std::ofstream(dir_ / "staff.csv", std::ios::binary) << chart;
+  }
+  ChartFolder(const ChartFolder&) = delete;
+  ChartFolder& operator=(const ChartFolder&) = delete;
+  ~ChartFolder() { std::filesystem::remove_all(dir_); }
+  [[nodiscard]] std::string experiment() const { return (dir_ / "exp.toml").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+constexpr std::string_view kChart =
+    "id,manager_id,department,site,title,annual_salary,fte,hire_date\n"
+    "1,,admin,office,CEO,150000,1,2010-01-04\n"
+    "2,1,sales,office,Head of sales,90000,1,2012-03-01\n"
+    "3,2,sales,office,Account manager,52000,0.8,2019-09-15\n"
+    "4,1,dispatch,depot,Head of dispatch,80000,1,2011-06-01\n"
+    "5,4,dispatch,depot,Dispatcher,41000,1,2020-02-03\n"
+    "6,4,dispatch,depot,Dispatcher,41000,0.5,2021-05-10\n";
+
+TEST(Organization, ChartOnlyBuildsTheDesignAndEmbedsTheChart) {
+  const ChartFolder folder("[experiment]\n[scenario]\norg.chart = \"staff.csv\"\n", kChart);
+  const auto spec = load_experiment(folder.experiment());
+  ASSERT_TRUE(spec.scenario.design);
+  const auto& design = *spec.scenario.design;
+  EXPECT_EQ(design.chart.size(), 6u);
+  EXPECT_EQ(design.chart_path, "staff.csv");
+  EXPECT_EQ(design.chart_text, kChart);
+  EXPECT_EQ(design.departments.size(), 3u);
+  EXPECT_EQ(spec.scenario.org.employees, 6);
+  EXPECT_EQ(spec.scenario.structure.sites, 2);
+  const std::string text = spec.resolved_text();
+  EXPECT_NE(text.find("chart_csv = '''\nid,manager_id,"), std::string::npos) << text;
+  EXPECT_EQ(text.find("org.chart"), std::string::npos) << text;
+  const auto again = parse_experiment(text, "<merged shards>");
+  EXPECT_EQ(again.resolved_text(), text);
+  ASSERT_TRUE(again.scenario.design);
+  EXPECT_EQ(again.scenario.design->chart_text, kChart);
+  ASSERT_EQ(again.scenario.design->chart.size(), 6u);
+  for (std::size_t r = 0; r < design.chart.size(); ++r) {
+    EXPECT_EQ(again.scenario.design->chart[r].manager, design.chart[r].manager);
+    EXPECT_EQ(again.scenario.design->chart[r].department, design.chart[r].department);
+    EXPECT_EQ(again.scenario.design->chart[r].site, design.chart[r].site);
+    EXPECT_EQ(again.scenario.design->chart[r].fte, design.chart[r].fte);
+  }
+}
+
+TEST(Organization, ChartWithDepartmentsChecksHeadcounts) {
+  const std::string departments =
+      "[[organization.departments]]\nname = \"admin\"\n"
+      "[[organization.departments]]\nname = \"sales\"\nheadcount = 2\nannual_salary = 50000\n"
+      "[[organization.departments]]\nname = \"dispatch\"\nheadcount = 3\n";
+  const std::string head = "[experiment]\n[scenario]\norg.chart = \"staff.csv\"\n";
+  const ChartFolder good(head + departments, kChart);
+  const auto spec = load_experiment(good.experiment());
+  EXPECT_EQ(spec.scenario.design->departments[0].headcount, 1);
+  EXPECT_DOUBLE_EQ(spec.scenario.design->departments[1].annual_salary, 50000);
+  const auto again = parse_experiment(spec.resolved_text(), "<merged shards>");
+  EXPECT_EQ(again.resolved_text(), spec.resolved_text());
+  const ChartFolder bad(
+      head + std::regex_replace(departments, std::regex("headcount = 3"), "headcount = 30"),
+      kChart);
+  try {
+    load_experiment(bad.experiment());
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().line, 12u) << e.what();
+    EXPECT_EQ(e.where().column, 13u) << e.what();
+    EXPECT_NE(e.message().find("'dispatch' has headcount = 30, but the chart has 3 people"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Organization, ChartAndEmbeddedChartAreExclusive) {
+  expect_error(
+      "[experiment]\n[scenario]\norg.chart = \"x.csv\"\n[organization]\nchart_csv = \"id\\n\"\n", 3,
+      5, "org.chart and organization.chart_csv both give the chart");
+}
+
+TEST(Events, ScopedRestructureAndAutomate) {
+  const auto spec = parse_experiment(
+      logistics("[[events]]\nat = 5\nrestructure = \"flat\"\ndepartments = [\"warehouse\", "
+                "\"dispatch\"]\n[[events]]\nat = 6\nautomate = 0.8\nfunction = \"finance\"\n"
+                "freed_capacity = \"layoff\"\n[[events]]\nat = 7\nautomate = 0.2\n"),
+      "exp.toml");
+  ASSERT_EQ(spec.events.size(), 3u);
+  using Kind = agents::ScheduledEvent::Kind;
+  EXPECT_EQ(spec.events[0].kind, Kind::restructure);
+  EXPECT_EQ(spec.events[0].structure, agents::StructureType::flat);
+  EXPECT_EQ(spec.events[0].departments, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(spec.events[1].kind, Kind::automate);
+  EXPECT_DOUBLE_EQ(spec.events[1].automation_target, 0.8);
+  EXPECT_EQ(spec.events[1].freed_capacity, agents::FreedCapacity::layoff);
+  EXPECT_EQ(spec.events[1].departments, (std::vector<std::int32_t>{2, 3}));
+  EXPECT_TRUE(spec.events[2].departments.empty());
+  EXPECT_FALSE(spec.events[2].freed_capacity);
+}
+
+TEST(Events, GeneratedOrganizationsHaveOneDepartmentPerFunction) {
+  const auto spec = parse_experiment(
+      "[experiment]\n[scenario]\nstructure.enabled = true\nstructure.functions = 3\n"
+      "[[events]]\nat = 5\nrestructure = \"matrix\"\ndepartment = \"function 3\"\n",
+      "exp.toml");
+  EXPECT_EQ(spec.events[0].departments, (std::vector<std::int32_t>{2}));
+  EXPECT_NE(spec.resolved_text().find("departments = [\"function 3\"]"), std::string::npos);
+  expect_error(
+      "[experiment]\n[scenario]\nstructure.enabled = true\n[[events]]\nat = 5\n"
+      "restructure = \"matrix\"\ndepartment = \"function 5\"\n",
+      7, 14, "unknown department \"function 5\"");
+}
+
+TEST(Events, ScopeAndAutomateErrors) {
+  expect_error("[experiment]\n[[events]]\nat = 5\nautomate = 0.5\n", 4, 12,
+               "events.automate needs automation.enabled = true");
+  expect_error(logistics("[[events]]\nat = 5\nautomate = 1.5\n"), 37, 12,
+               "expected a process-automation target in [0, 1]");
+  expect_error(logistics("[[events]]\nat = 5\nshock = 0.2\ndepartment = \"dispatch\"\n"), 38, 14,
+               "scope a restructure or automate event only");
+  expect_error(
+      logistics("[[events]]\nat = 5\nrestructure = \"flat\"\nfreed_capacity = \"layoff\"\n"), 38,
+      18, "freed_capacity belongs to an automate event");
+  expect_error(logistics("[[events]]\nat = 5\nautomate = 0.5\ndepartment = \"dispach\"\n"), 38, 14,
+               "did you mean \"dispatch\"");
+  expect_error(logistics("[[events]]\nat = 5\nautomate = 0.5\ndepartment = \"admin\"\n"
+                         "function = \"finance\"\n"),
+               39, 12, "give one of department, departments or function");
+  expect_error(logistics("[[events]]\nat = 5\nautomate = 0.5\nfunction = \"legal\"\n"), 38, 12,
+               "unknown function \"legal\"");
 }
 
 TEST(Loader, EveryShippedConfigLoads) {
