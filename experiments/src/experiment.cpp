@@ -370,42 +370,43 @@ class Loader {
         std::make_shared<agents::OrgDesign>(detail::read_organization(organization_, &spec.notes));
     const SourceLocation at =
         organization_.keys.empty() ? organization_.chart_key_at : organization_.keys.front().key_at;
-    follow_design(spec, "org.employees", detail::design_headcount(*design), "people", at);
-    follow_design(spec, "structure.enabled", true, "teams and a hierarchy", at);
-    follow_design(spec, "structure.functions", static_cast<std::int64_t>(design->functions.size()),
-                  "functions", at);
-    follow_design(spec, "structure.sites", static_cast<std::int64_t>(design->sites.size()), "sites",
-                  at);
+    const auto functions = static_cast<std::int64_t>(design->functions.size());
+    const auto sites = static_cast<std::int64_t>(design->sites.size());
+    const std::int64_t people = detail::design_headcount(*design);
+    follow_design(spec, "org.employees", people, fmt::format("it has {} people", people), at);
+    follow_design(spec, "structure.enabled", true, "it has teams and a hierarchy", at);
+    follow_design(spec, "structure.functions", functions,
+                  fmt::format("it has {} functions", functions), at);
+    follow_design(spec, "structure.sites", sites, fmt::format("it has {} sites", sites), at);
     spec.scenario.design = std::move(design);
   }
 
   /// Sets a parameter that follows from the described organization; the file may repeat the
-  /// same value but not contradict it or vary it.
+  /// same value but not contradict it or vary it. `fact` says why, e.g. "it has 140 people".
   void follow_design(ExperimentSpec& spec, const std::string& name, const ParamValue& value,
-                     std::string_view what, const SourceLocation& organization_at) {
+                     const std::string& fact, const SourceLocation& organization_at) {
     const ParamSpec& param = *agents::find_parameter(name);
     const auto& varied = spec.design.parameters;
     if (std::find(varied.begin(), varied.end(), &param) != varied.end()) {
-      throw ConfigError(where_.at(name), fmt::format("{} cannot be varied with a described "
-                                                     "organization ([organization], org.chart): "
-                                                     "it follows from the organization's {}",
-                                                     name, what));
+      throw ConfigError(where_.at(name),
+                        fmt::format("{} cannot be varied with a described organization "
+                                    "([organization], org.chart): it follows from it, and {}",
+                                    name, fact));
     }
     const auto ok = agents::coerce(param, value);
     if (!ok) {
-      throw ConfigError(
-          organization_at,
-          fmt::format("the organization has {} {}; expected {} for {}", agents::format_value(value),
-                      what, agents::expected_value(param), name));
+      throw ConfigError(organization_at,
+                        fmt::format("the described organization is too large for orgsim: {}, "
+                                    "and {} must be {}",
+                                    fact, name, agents::expected_value(param)));
     }
     const auto set = where_.find(name);
     if (set != where_.end() && agents::value_of(spec.scenario, param) != *ok) {
       throw ConfigError(
           set->second,
-          fmt::format("{} = {} contradicts the described organization ({} {}); "
-                      "remove it or write {}",
-                      name, agents::format_value(agents::value_of(spec.scenario, param)),
-                      agents::format_value(*ok), what, agents::format_value(*ok)));
+          fmt::format("{} = {} contradicts the described organization ({}); remove it or write {}",
+                      name, agents::format_value(agents::value_of(spec.scenario, param)), fact,
+                      agents::format_value(*ok)));
     }
     agents::assign(spec.scenario, param, *ok);
   }

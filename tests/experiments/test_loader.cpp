@@ -332,8 +332,8 @@ TEST(Organization, ParametersItFixesMustAgree) {
     return text.insert(text.find("automation.enabled"), line);
   };
   expect_error(with("org.employees = 50\n"), 4, 17,
-               "org.employees = 50 contradicts the described organization (112 people); remove "
-               "it or write 112");
+               "org.employees = 50 contradicts the described organization (it has 112 people); "
+               "remove it or write 112");
   expect_error(with("structure.enabled = false\n"), 4, 21, "structure.enabled = false contradicts");
   EXPECT_EQ(parse_experiment(with("org.employees = 112\nstructure.enabled = true\n"), "exp.toml")
                 .scenario.org.employees,
