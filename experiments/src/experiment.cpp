@@ -730,7 +730,28 @@ class Loader {
       }
       points.push_back(std::move(point));
     }
+    sort_list_columns(design.parameters, points);
     list_pending_ = std::move(points);
+  }
+
+  /// Orders a list design's parameters by name, as toml++ reads an inline table, so that the
+  /// resolved text (which writes every parameter in every point) reads back in the same order
+  /// even when a later point introduces a parameter.
+  static void sort_list_columns(std::vector<const ParamSpec*>& parameters,
+                                std::vector<std::vector<std::optional<ParamValue>>>& points) {
+    std::vector<std::size_t> order(parameters.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return parameters[a]->name < parameters[b]->name;
+    });
+    std::vector<const ParamSpec*> sorted;
+    for (std::size_t k : order) sorted.push_back(parameters[k]);
+    parameters = std::move(sorted);
+    for (auto& point : points) {
+      std::vector<std::optional<ParamValue>> values;
+      for (std::size_t k : order) values.push_back(k < point.size() ? point[k] : std::nullopt);
+      point = std::move(values);
+    }
   }
 
   static void flatten_inline(const toml::table& table, const std::string& prefix,

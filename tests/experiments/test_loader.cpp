@@ -186,6 +186,18 @@ TEST(Loader, ResolvedTextParsesBackToTheSameExperiment) {
   EXPECT_EQ(again.run_count(), spec.run_count());
 }
 
+TEST(Loader, ListWhoseLaterPointAddsAParameterRoundTrips) {
+  const auto spec = parse_experiment(
+      "[experiment]\n[sweep.list]\npoints = [\n  { structure.type = \"flat\", org.teams = 2 },\n"
+      "  { automation.enabled = true },\n]\n",
+      "list.toml");
+  ASSERT_EQ(spec.design.parameters.size(), 3u);
+  EXPECT_EQ(spec.design.parameters[0]->name, "automation.enabled");
+  const auto again = parse_experiment(spec.resolved_text(), "<merged shards>");
+  EXPECT_EQ(again.resolved_text(), spec.resolved_text());
+  EXPECT_EQ(again.design.list_points, spec.design.list_points);
+}
+
 TEST(Loader, DefaultExperimentIsASmallDesignComparison) {
   const auto spec = parse_experiment(default_experiment_text(), "<default>");
   EXPECT_GE(spec.design_point_count(), 4u);
