@@ -2,6 +2,7 @@
 // into an OrgDesign with every name checked (docs/experiment-files.md).
 #include "organization_section.hpp"
 
+#include "orgsim/agents/org_view.hpp"
 #include "orgsim/experiments/org_chart.hpp"
 
 #include <fmt/format.h>
@@ -354,11 +355,15 @@ class SectionReader {
     }
   }
 
-  /// With a chart, a written headcount must be the chart's number of people in the department.
+  /// With a chart, a written headcount must be the chart's number of people in the department;
+  /// a department without a written site is where its first person in the chart is.
   void check_chart_headcounts() {
     std::vector<std::int64_t> people(design_.departments.size(), 0);
-    for (const agents::ChartPerson& person : design_.chart)
-      ++people[static_cast<std::size_t>(person.department)];
+    for (const agents::ChartPerson& person : design_.chart) {
+      const auto d = static_cast<std::size_t>(person.department);
+      if (people[d]++ == 0 && d < drafts_.size() && drafts_[d].site.empty())
+        design_.departments[d].site = person.site;
+    }
     for (std::size_t k = 0; k < design_.departments.size(); ++k) {
       if (k < drafts_.size() && drafts_[k].has_headcount &&
           drafts_[k].spec.headcount != people[k]) {
@@ -520,20 +525,14 @@ void append_organization(std::string& out, const agents::OrgDesign& design) {
 }
 
 ScopeNames scope_names(const agents::ModelParams& scenario) {
+  const agents::OrgNames org = agents::org_names(scenario);
   ScopeNames names;
-  if (scenario.design) {
-    names.functions = scenario.design->functions;
-    for (const DepartmentSpec& d : scenario.design->departments) {
-      names.departments.push_back(d.name);
-      names.department_function.push_back(d.function);
-    }
-    return names;
-  }
-  const std::int64_t functions = scenario.structure.enabled ? scenario.structure.functions : 1;
-  for (std::int64_t f = 0; f < functions; ++f) {
-    names.functions.push_back(fmt::format("function {}", f + 1));
-    names.departments.push_back(names.functions.back());
-    names.department_function.push_back(static_cast<std::int32_t>(f));
+  names.functions = org.functions;
+  names.departments = org.departments;
+  for (std::size_t d = 0; d < org.departments.size(); ++d) {
+    // A generated organization has one department per function, in order.
+    names.department_function.push_back(scenario.design ? scenario.design->departments[d].function
+                                                        : static_cast<std::int32_t>(d));
   }
   return names;
 }

@@ -57,7 +57,7 @@ std::int64_t design_headcount(const agents::OrgDesign& design);
 void append_organization(std::string& out, const agents::OrgDesign& design);
 
 /// The departments events can scope, with their functions: the design's, or for a generated
-/// organization one department per function, "function 1", "function 2", ...
+/// organization one department per function, "function 1", "function 2", ... (agents::org_names)
 struct ScopeNames {
   std::vector<std::string> departments;
   std::vector<std::string> functions;             ///< every function, in order

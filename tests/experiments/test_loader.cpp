@@ -475,6 +475,7 @@ TEST(Organization, ChartWithDepartmentsChecksHeadcounts) {
   const ChartFolder good(head + departments, kChart);
   const auto spec = load_experiment(good.experiment());
   EXPECT_EQ(spec.scenario.design->departments[0].headcount, 1);
+  EXPECT_EQ(spec.scenario.design->departments[2].site, 1);  // where its people are: the depot
   EXPECT_DOUBLE_EQ(spec.scenario.design->departments[1].annual_salary, 50000);
   const auto again = parse_experiment(spec.resolved_text(), "<merged shards>");
   EXPECT_EQ(again.resolved_text(), spec.resolved_text());
