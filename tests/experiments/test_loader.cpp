@@ -466,6 +466,18 @@ TEST(Organization, ChartOnlyBuildsTheDesignAndEmbedsTheChart) {
   }
 }
 
+TEST(Organization, ChartWithCarriageReturnsRoundTripsAsAnEscapedString) {
+  std::string windows;
+  for (char c : kChart) windows += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const ChartFolder folder("[experiment]\n[scenario]\norg.chart = \"staff.csv\"\n", windows);
+  const auto spec = load_experiment(folder.experiment());
+  const std::string text = spec.resolved_text();
+  EXPECT_NE(text.find("chart_csv = \"id,manager_id,"), std::string::npos) << text;
+  const auto again = parse_experiment(text, "<merged shards>");
+  EXPECT_EQ(again.scenario.design->chart_text, windows);
+  EXPECT_EQ(again.resolved_text(), text);
+}
+
 TEST(Organization, ChartWithDepartmentsChecksHeadcounts) {
   const std::string departments =
       "[[organization.departments]]\nname = \"admin\"\n"
