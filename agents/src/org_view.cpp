@@ -4,6 +4,8 @@
 #include "orgsim/core/scheduler.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 namespace orgsim::agents {
@@ -69,7 +71,15 @@ OrgView view_organization(const Organization& org) {
     person.fte = org.fte()[slot];
     const auto skills = org.skills(slot);
     person.skills.assign(skills.begin(), skills.begin() + static_cast<std::ptrdiff_t>(functions));
-    if (const ChartPerson* chart = org.chart_person(person.agent)) {
+    const ChartPerson* chart = org.chart_person(person.agent);
+    if (org.this_tick.tick == 0) {
+      // Before the first tick, skills the model drew are not written (NaN): a run from the
+      // exported chart draws the same ones in every replication, as the original does.
+      for (std::size_t f = 0; f < functions; ++f)
+        if (!chart || f >= chart->skills.size() || std::isnan(chart->skills[f]))
+          person.skills[f] = std::numeric_limits<float>::quiet_NaN();
+    }
+    if (chart) {
       person.id = chart->id;
       person.title = chart->title;
       person.hire_date = chart->hire_date;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -20,7 +21,9 @@ experiments::ExperimentSpec load(const std::string& file, const std::vector<std:
     return experiments::parse_experiment(experiments::default_experiment_text(),
                                          "<default experiment>", sets);
   }
-  return experiments::load_experiment(file, sets);
+  experiments::ExperimentSpec spec = experiments::load_experiment(file, sets);
+  for (const std::string& note : spec.notes) std::cerr << "note: " << note << "\n";
+  return spec;
 }
 
 experiments::Shard parse_shard(const std::string& text) {

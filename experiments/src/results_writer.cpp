@@ -1,5 +1,6 @@
 // The results writer: creates a file sized for the experiment, then writes runs into it in any
 // order, live in SWMR mode (layout in docs/results-format.md, names in results_schema.hpp).
+#include "orgsim/agents/org_view.hpp"
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/results.hpp"
 
@@ -285,6 +286,12 @@ void ResultsWriter::Impl::create_snapshots(hsize_t run_count) {
         "create /snapshots/" + field_names.back()));
   }
   h5::write_strings_attribute(group, "fields", field_names);
+  // What the department, function and site indices of the snapshots name (design point 0's
+  // organization; a generated one's are "function k" and "site k").
+  const agents::OrgNames names = agents::org_names(spec->params_at(0));
+  h5::write_strings_attribute(group, "department_names", names.departments);
+  h5::write_strings_attribute(group, "function_names", names.functions);
+  h5::write_strings_attribute(group, "site_names", names.sites);
   h5::write_u64_attribute(group, "every", snap.every);
   h5::write_u64_attribute(group, "agents", snap.agents);
 }

@@ -102,14 +102,13 @@ def csv_round_trip(tmp):
     exported = list(csv.DictReader(open(out, newline="", encoding="utf-8")))
     check(len(exported) == len(original), f"{len(exported)} rows exported")
     for a, b in zip(original, exported):
-        # dotted_manager_id is not compared: outside a matrix structure the simulated organization
-        # has no dotted lines, so its chart shows none.
-        for column in ("id", "manager_id", "department", "title", "site", "hire_date"):
+        for column in ("id", "manager_id", "dotted_manager_id", "department", "title", "site",
+                       "hire_date"):
             check(a[column] == b[column], f"{a['id']}: {column} {a[column]!r} != {b[column]!r}")
         for column in ("annual_salary", "fte"):
             check(single(a[column]) == single(b[column]), f"{a['id']}: {column} {a[column]!r} != {b[column]!r}")
-        for column in ("skill_sales", "skill_ops"):  # an empty skill is exported as drawn
-            same = single(a[column]) == single(b[column]) if a[column] else 0 <= float(b[column]) <= 1
+        for column in ("skill_sales", "skill_ops"):  # at tick 0 a drawn skill stays empty
+            same = single(a[column]) == single(b[column]) if a[column] else b[column] == ""
             check(same, f"{a['id']}: {column} {a[column]!r} exported as {b[column]!r}")
     again = os.path.join(tmp, "again.csv")
     orgsim("org", experiment(tmp, "export.csv", "again.toml"), "--csv", again)
@@ -196,6 +195,88 @@ def broken_charts(tmp):
         check(proc.stderr.splitlines() == [expected],
               f"{stem}: expected\n  {expected}\ngot\n  {proc.stderr}")
         check(not os.path.exists(os.path.join(case, "out.h5")), f"{stem}: an output file was made")
+
+
+LOGISTICS = os.path.join(SOURCE, "experiments", "configs", "scenarios", "logistics-140.toml")
+
+
+def logistics_copy(tmp, chart):
+    """logistics-140 with 2 replications, ticks 30, snapshots of everyone at tick 0, reading
+    `chart` (a path in tmp)."""
+    with open(LOGISTICS) as f:
+        text = f.read()
+    text = text.replace('org.chart = "staff.csv"', f'org.chart = "{os.path.basename(chart)}"')
+    text = text.replace("replications = 20", "replications = 2").replace("ticks = 104", "ticks = 30")
+    text += ('\n[output.snapshots]\nevery = 1000\nsample = 0\n'
+             'fields = ["id", "department", "site", "level", "manager", "function"]\n')
+    return write(tmp, "logistics.toml", text)
+
+
+def logistics_tick0_snapshot(tmp):
+    """The org snapshot of tick 0, read back from HDF5, is exactly the chart: department sizes,
+    sites, levels and managers."""
+    import h5py
+    import numpy
+    chart = os.path.join(tmp, "staff.csv")
+    shutil.copy(os.path.join(os.path.dirname(LOGISTICS), "staff.csv"), chart)
+    experiment = logistics_copy(tmp, chart)
+    out = os.path.join(tmp, "out.h5")
+    orgsim("run", experiment, "-o", out, "--quiet")
+    with open(chart, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    row_of = {r["id"]: k for k, r in enumerate(rows)}
+    level = {}
+    for r in rows:  # depth from the top by following managers
+        depth, m = 0, r["manager_id"]
+        while m:
+            depth, m = depth + 1, rows[row_of[m]]["manager_id"]
+        level[r["id"]] = depth
+    with h5py.File(out) as f:
+        snap = f["snapshots"]
+        names = lambda a: [x.decode() if isinstance(x, bytes) else x for x in snap.attrs[a]]
+        departments, sites = names("department_names"), names("site_names")
+        for run in range(2):
+            ids = snap["id"][run, 0].astype(int)
+            check(len(ids) == len(rows) == 140, f"{len(ids)} people in the snapshot")
+            for k, agent in enumerate(ids):
+                r = rows[agent]  # the chart's people are agents 0..139 in row order
+                check(departments[int(snap["department"][run, 0, k])] == r["department"],
+                      f"{r['id']}: department")
+                check(sites[int(snap["site"][run, 0, k])] == r["site"], f"{r['id']}: site")
+                check(int(snap["level"][run, 0, k]) == level[r["id"]], f"{r['id']}: level")
+                manager = snap["manager"][run, 0, k]
+                if r["manager_id"]:
+                    check(int(manager) == row_of[r["manager_id"]], f"{r['id']}: manager")
+                else:
+                    check(numpy.isnan(manager), "the top has no manager")
+            counts = {}
+            for d in snap["department"][run, 0].astype(int):
+                counts[departments[d]] = counts.get(departments[d], 0) + 1
+            expected = {}
+            for r in rows:
+                expected[r["department"]] = expected.get(r["department"], 0) + 1
+            check(counts == expected, f"department sizes {counts} != {expected}")
+            check(max(level.values()) == 3, "CEO -> heads -> team leads -> staff")
+
+
+def logistics_export_runs_identically(tmp):
+    """The chart exported at tick 0 by `orgsim org --csv` runs to bit-identical results."""
+    import h5py
+    import numpy
+    chart = os.path.join(tmp, "staff.csv")
+    shutil.copy(os.path.join(os.path.dirname(LOGISTICS), "staff.csv"), chart)
+    original = logistics_copy(tmp, chart)
+    exported = os.path.join(tmp, "exported.csv")
+    orgsim("org", original, "--csv", exported)
+    os.rename(original, os.path.join(tmp, "original.toml"))
+    again = logistics_copy(tmp, exported)
+    orgsim("run", os.path.join(tmp, "original.toml"), "-o", os.path.join(tmp, "a.h5"), "--quiet")
+    orgsim("run", again, "-o", os.path.join(tmp, "b.h5"), "--quiet")
+    with h5py.File(os.path.join(tmp, "a.h5")) as a, h5py.File(os.path.join(tmp, "b.h5")) as b:
+        x, y = a["metrics"][:], b["metrics"][:]
+        check(x.shape == y.shape and x.tobytes() == y.tobytes(),
+              "metrics differ between the chart and its export")
+        check(numpy.isfinite(x).any(), "no metrics")
 
 
 if __name__ == "__main__":
