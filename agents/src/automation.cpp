@@ -15,6 +15,17 @@ namespace orgsim::agents {
 
 namespace {
 
+/// People per department (one department: everyone, without a pass over the employees).
+std::vector<double> department_headcounts(const Organization& org) {
+  std::vector<double> people(org.departments.size(), 0);
+  if (people.size() == 1) {
+    people[0] = static_cast<double>(org.headcount());
+    return people;
+  }
+  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
+  return people;
+}
+
 /// Picks up to `count` distinct employees of department `department` who lead no team,
 /// uniformly (partial Fisher-Yates).
 std::vector<std::size_t> pick_staff(Organization& org, std::size_t department, std::size_t count,
@@ -66,7 +77,7 @@ std::pair<double, double> mean_resistance_and_digital_skill(const Organization& 
 
 /// Levels move toward their targets at a speed slowed by resistance (usefulness) and by the
 /// digital-skill gap (ease of use), as in the technology acceptance model.
-void approach_targets(Organization& org) {
+void approach_targets(Organization& org, const std::vector<double>& people) {
   const auto [mean_resistance, mean_digital] = mean_resistance_and_digital_skill(org);
   const double usefulness =
       std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
@@ -80,8 +91,6 @@ void approach_targets(Organization& org) {
   approach(org.automation.data, s.data_target);
   approach(org.automation.communication, s.communication_target);
   // The company's process automation: the departments' levels weighted by their people.
-  std::vector<double> people(org.departments.size(), 0);
-  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
   double sum = 0;
   for (std::size_t d = 0; d < people.size(); ++d) sum += people[d] * org.departments[d].process;
   org.automation.process = sum / static_cast<double>(org.headcount());
@@ -111,29 +120,31 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
               Tick tick) {
   const ModelParams& p = org.params();
   Teams& teams = org.teams;
-  std::vector<double> demand(teams.count), capacity(teams.count);
+  // Candidate teams by pressure (workload / capacity), highest first, lowest index on ties.
+  std::vector<std::pair<double, std::int64_t>> heap;
+  std::vector<double> capacity(teams.count);
   for (std::size_t t = 0; t < teams.count; ++t) {
     capacity[t] = teams.capacity[t];
-    demand[t] = teams.utilization[t] * teams.capacity[t];
+    if (static_cast<std::size_t>(teams.department[t]) != from && capacity[t] > 0 &&
+        teams.utilization[t] > 0.85)
+      heap.emplace_back(teams.utilization[t], -static_cast<std::int64_t>(t));
   }
+  std::make_heap(heap.begin(), heap.end());
   const auto until =
       static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
   for (std::size_t slot : chosen) {
-    std::size_t best = teams.count;
-    double best_pressure = 0.85;
-    for (std::size_t t = 0; t < teams.count; ++t) {
-      if (static_cast<std::size_t>(teams.department[t]) == from || capacity[t] <= 0) continue;
-      const double pressure = demand[t] / capacity[t];
-      if (pressure > best_pressure) {
-        best = t;
-        best_pressure = pressure;
-      }
-    }
-    if (best < teams.count) {
-      org.move_to_team(slot, best);
-      capacity[best] += 0.5 * p.work.tasks_per_employee * 0.3;  // a trainee in a new function
-    }
     org.training_until()[slot] = p.automation.training ? until : static_cast<std::int32_t>(tick);
+    if (heap.empty()) continue;  // no demand elsewhere: retrain in place
+    std::pop_heap(heap.begin(), heap.end());
+    const auto best = static_cast<std::size_t>(-heap.back().second);
+    const double demand = heap.back().first * capacity[best];
+    heap.pop_back();
+    org.move_to_team(slot, best);
+    capacity[best] += 0.5 * p.work.tasks_per_employee * 0.3;  // a trainee in a new function
+    if (demand / capacity[best] > 0.85) {
+      heap.emplace_back(demand / capacity[best], -static_cast<std::int64_t>(best));
+      std::push_heap(heap.begin(), heap.end());
+    }
   }
   // Moved people keep their contacts (ties are rebuilt at the next restructuring or hiring).
   if (org.membership_changed) org.rebuild_membership();
@@ -142,13 +153,12 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
 /// Capacity freed by process automation (routine work no longer done by people) accumulates per
 /// department; each whole employee's worth is redeployed or laid off, among that department's
 /// staff (team leads stay), by the department's rule.
-void free_capacity(Organization& org, const std::vector<double>& process_before, Tick tick) {
+void free_capacity(Organization& org, const std::vector<double>& process_before,
+                   const std::vector<double>& people, Tick tick) {
   const double utilization =
       org.this_tick.capacity_total > 0
           ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total)
           : 0.8;
-  std::vector<double> people(org.departments.size(), 0);
-  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
   for (std::size_t d = 0; d < org.departments.size(); ++d) {
     Department& dep = org.departments[d];
     dep.freed_fte += std::max(0.0, dep.process - process_before[d]) * dep.routine_share *
@@ -199,8 +209,9 @@ void adopt_automation(Organization& org, Tick tick) {
   if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
   std::vector<double> process_before;
   for (const Department& d : org.departments) process_before.push_back(d.process);
-  approach_targets(org);
-  free_capacity(org, process_before, tick);
+  const std::vector<double> people = department_headcounts(org);  // at the start of the phase
+  approach_targets(org, people);
+  free_capacity(org, process_before, people, tick);
   draw_incident(org, tick);
 }
 
