@@ -10,6 +10,8 @@
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
+#include "orgsim/core/html.hpp"
+
 #include <fmt/format.h>
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
@@ -34,29 +36,6 @@ constexpr std::size_t kMaxTableGroups =
     40;                               // more design points: the table groups by one parameter
 constexpr std::size_t kMaxLines = 8;  // more design points: lines by one parameter
 
-std::string html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string base64(const std::string& bytes) {
   using namespace boost::archive::iterators;
   using Encoder = base64_from_binary<transform_width<std::string::const_iterator, 6, 8>>;
@@ -75,8 +54,8 @@ std::string short_name(const std::string& parameter) {
 }
 
 std::string figure(const std::string& svg, const std::string& caption) {
-  return "<figure><img alt=\"" + html(caption) + "\" src=\"data:image/svg+xml;base64," +
-         base64(svg) + "\"><figcaption>" + html(caption) + "</figcaption></figure>\n";
+  return "<figure><img alt=\"" + html_escaped(caption) + "\" src=\"data:image/svg+xml;base64," +
+         base64(svg) + "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
 }
 
 const char* kStyle = R"(
@@ -116,7 +95,7 @@ struct Page {
 
   void section(const std::string& heading) {
     summary.sections.push_back(heading);
-    body << "<h2>" << html(heading) << "</h2>\n";
+    body << "<h2>" << html_escaped(heading) << "</h2>\n";
   }
 };
 
@@ -211,12 +190,12 @@ void experiment_section(Page& page, const ReportInput& in) {
     complete += in.status->numbers[run] == 1;
   page.section("Experiment");
   page.body
-      << "<p>" << html(spec.description.empty() ? "(no description)" : spec.description)
+      << "<p>" << html_escaped(spec.description.empty() ? "(no description)" : spec.description)
       << "</p>\n<table>"
-      << "<tr><th class=text>results file</th><td class=text>" << html(in.results_path)
+      << "<tr><th class=text>results file</th><td class=text>" << html_escaped(in.results_path)
       << "</td></tr>"
       << "<tr><th class=text>design</th><td class=text>"
-      << html(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
+      << html_escaped(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
       << spec.design_point_count() << " design points × " << spec.replications
       << " replications</td></tr>"
       << "<tr><th class=text>runs</th><td class=text>" << complete << " complete of "
@@ -230,12 +209,12 @@ void experiment_section(Page& page, const ReportInput& in) {
       << "</td></tr>"
       << "<tr><th class=text>seed</th><td class=text>" << spec.seed << "</td></tr>"
       << "<tr><th class=text>orgsim</th><td class=text>"
-      << html(attribute(results, "orgsim_version")) << " ("
-      << html(attribute(results, "git_revision")) << ")</td></tr>"
-      << "<tr><th class=text>created</th><td class=text>" << html(attribute(results, "created"))
-      << "</td></tr>"
+      << html_escaped(attribute(results, "orgsim_version")) << " ("
+      << html_escaped(attribute(results, "git_revision")) << ")</td></tr>"
+      << "<tr><th class=text>created</th><td class=text>"
+      << html_escaped(attribute(results, "created")) << "</td></tr>"
       << "</table>\n<details><summary>The experiment file, every value explicit</summary><pre>"
-      << html(in.experiment_text) << "</pre></details>\n";
+      << html_escaped(in.experiment_text) << "</pre></details>\n";
 }
 
 void final_values_section(Page& page, const ReportInput& in) {
@@ -249,13 +228,14 @@ void final_values_section(Page& page, const ReportInput& in) {
   body << "<p class=note>Mean and 95% confidence interval (Student t) over replications at each "
           "run's last "
           "tick.</p>\n<div class=wide><table><tr>";
-  for (const auto& g : finals.group_by) body << "<th class=text>" << html(short_name(g)) << "</th>";
+  for (const auto& g : finals.group_by)
+    body << "<th class=text>" << html_escaped(short_name(g)) << "</th>";
   body << "<th>runs</th>";
-  for (const auto& m : finals.metrics) body << "<th>" << html(m) << "</th>";
+  for (const auto& m : finals.metrics) body << "<th>" << html_escaped(m) << "</th>";
   body << "</tr>\n";
   for (const auto& group : finals.groups) {
     body << "<tr>";
-    for (const auto& v : group.key) body << "<td class=text>" << html(v) << "</td>";
+    for (const auto& v : group.key) body << "<td class=text>" << html_escaped(v) << "</td>";
     body << "<td>" << (group.estimates.empty() ? 0 : group.estimates.front().n) << "</td>";
     for (const auto& e : group.estimates) {
       body << "<td>" << number(e.mean);
@@ -458,7 +438,8 @@ void draw_figures(Page& page, const std::vector<PendingFigure>& figures,
     if (figures[i].section != current) {
       current = figures[i].section;
       page.section(current);
-      if (current == "Sensitivity") page.body << "<pre>" << html(sensitivity_note) << "</pre>\n";
+      if (current == "Sensitivity")
+        page.body << "<pre>" << html_escaped(sensitivity_note) << "</pre>\n";
     }
     page.body << figure(figures[i].draw(), figures[i].caption);
     ++page.summary.figures;
@@ -492,12 +473,12 @@ void resilience_section(Page& page, const ReportInput& in) {
                "shock to its worst "
                "value, and the ticks until it is back within 5% of its pre-shock level (orgsim "
                "resilience).</p>\n<pre>"
-            << html(table.str()) << "</pre>\n";
+            << html_escaped(table.str()) << "</pre>\n";
 }
 
 /// The category verdicts: one row per design, then one sentence per design.
 void category_table(std::ostringstream& body, const Comparison& c, const std::string& by) {
-  body << "<p class=note>Each design against " << html(c.baseline)
+  body << "<p class=note>Each design against " << html_escaped(c.baseline)
        << " run by run: replication k saw the same random events in every design (common random "
           "numbers), "
           "so the differences are paired. 95% t intervals of the mean difference; a category is "
@@ -505,33 +486,34 @@ void category_table(std::ostringstream& body, const Comparison& c, const std::st
           "(worse) when at least one of its metrics differs significantly in that "
           "direction.</p>\n<table><tr><th "
           "class=text>"
-       << html(by) << "</th>";
-  for (const auto& category : c.categories) body << "<th class=text>" << html(category) << "</th>";
+       << html_escaped(by) << "</th>";
+  for (const auto& category : c.categories)
+    body << "<th class=text>" << html_escaped(category) << "</th>";
   body << "</tr>\n";
   for (const auto& d : c.designs) {
-    body << "<tr><td class=text>" << html(d.value) << "</td>";
+    body << "<tr><td class=text>" << html_escaped(d.value) << "</td>";
     for (const auto& v : d.categories)
       body << "<td class=\"text " << v << "\">" << (v.empty() ? "–" : v) << "</td>";
     body << "</tr>\n";
   }
   body << "</table>\n<ul>";
-  for (const auto& d : c.designs) body << "<li>" << html(verdict_sentence(c, d)) << "</li>";
+  for (const auto& d : c.designs) body << "<li>" << html_escaped(verdict_sentence(c, d)) << "</li>";
   body << "</ul>\n";
 }
 
 /// The shown metrics of every design against the baseline, with the difference and verdict.
 void metric_differences_table(std::ostringstream& body, const Comparison& c,
                               const std::string& by) {
-  body << "<table><tr><th class=text>" << html(short_name(by))
-       << "</th><th class=text>metric</th><th>design</th><th>" << html(c.baseline)
+  body << "<table><tr><th class=text>" << html_escaped(short_name(by))
+       << "</th><th class=text>metric</th><th>design</th><th>" << html_escaped(c.baseline)
        << "</th><th>difference</th><th>95% CI</th><th class=text>verdict</th></tr>\n";
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
       if (std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end()) continue;
       const std::string verdict = m.verdict > 0 ? "better" : m.verdict < 0 ? "worse" : "";
-      body << "<tr><td class=text>" << html(d.value) << "</td><td class=text>" << html(m.metric)
-           << "</td><td>" << number(m.design.mean) << "</td><td>" << number(m.baseline.mean)
-           << "</td><td>" << number(m.difference.mean) << "</td><td>["
+      body << "<tr><td class=text>" << html_escaped(d.value) << "</td><td class=text>"
+           << html_escaped(m.metric) << "</td><td>" << number(m.design.mean) << "</td><td>"
+           << number(m.baseline.mean) << "</td><td>" << number(m.difference.mean) << "</td><td>["
            << number(m.difference.ci_low) << ", " << number(m.difference.ci_high)
            << "]</td><td class=\"text " << verdict << "\">"
            << (verdict.empty() ? "no difference" : verdict) << "</td></tr>\n";
@@ -549,7 +531,7 @@ void comparison_section(Page& page, const ReportInput& in) {
     category_table(page.body, c, in.by);
     metric_differences_table(page.body, c, in.by);
   } catch (const UsageError& e) {
-    page.body << "<p class=note>No paired comparison: " << html(e.what()) << "</p>\n";
+    page.body << "<p class=note>No paired comparison: " << html_escaped(e.what()) << "</p>\n";
   }
 }
 
@@ -565,10 +547,10 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
   std::error_code error;
   {
     std::ofstream out(partial);
-    out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html(in.spec.name)
-        << " — orgsim report</title><style>" << kStyle << "</style></head><body>\n<h1>"
-        << html(in.spec.name) << "</h1>\n<p class=note>orgsim report of " << html(in.results_path)
-        << "</p>\n"
+    out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>"
+        << html_escaped(in.spec.name) << " — orgsim report</title><style>" << kStyle
+        << "</style></head><body>\n<h1>" << html_escaped(in.spec.name)
+        << "</h1>\n<p class=note>orgsim report of " << html_escaped(in.results_path) << "</p>\n"
         << page.body.str() << "</body></html>\n";
     if (!out.flush()) {
       std::filesystem::remove(partial, error);

@@ -9,6 +9,8 @@
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/org_chart.hpp"
 
+#include "orgsim/core/html.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -261,30 +263,6 @@ std::string dot_quoted(const std::vector<std::string>& lines) {
     }
   }
   return out + '"';
-}
-
-/// Text for a Graphviz HTML-like label.
-std::string html_escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 /// The DOT drawing: managers (title, id, site when there are several) coloured by department;
