@@ -298,7 +298,11 @@ void Organization::hire(std::size_t count, Tick tick) {
       if (size[t] < size[best]) best = t;
     }
     bool new_team = false;
-    if (params_.structure.enabled && size[best] >= size_limit) {
+    const std::int64_t limit =
+        departments.empty()
+            ? size_limit
+            : departments[static_cast<std::size_t>(teams.department[best])].team_size;
+    if (params_.structure.enabled && size[best] >= limit) {
       const std::size_t full = best;
       best = teams.count;
       resize_teams(teams.count + 1);
