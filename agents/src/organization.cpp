@@ -341,7 +341,7 @@ void Organization::link_new_team(std::size_t team) {
     if (teams.department[t] == teams.department[team] && t != team) same.push_back(t);
   const std::size_t arity =
       std::max<std::int64_t>(2, departments[static_cast<std::size_t>(teams.department[team])].span);
-  teams.parent[team] = same.empty() ? -1 : static_cast<std::int32_t>(same[same.size() / arity]);
+  teams.parent[team] = same.empty() ? -1 : static_cast<std::int32_t>(same[(same.size() - 1) / arity]);
 }
 
 double Organization::department_salary(std::size_t department) const {
