@@ -14,8 +14,6 @@ void begin_tick(Organization& org, Tick tick) {
   org.this_tick = TickOutcomes{};
   org.this_tick.tick = tick;
   org.this_tick.acted = org.headcount();  // nobody joins or leaves between here and act
-  if (org.hierarchy.transition_left > 0)
-    --org.hierarchy.transition_left;  // a restructuring's dip fades tick by tick
 }
 
 void apply_shocks(Organization& org, Tick tick) {

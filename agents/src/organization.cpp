@@ -184,6 +184,7 @@ void Organization::resize_teams(std::size_t count) {
   for (auto* v : {&t.function, &t.department, &t.site, &t.layer, &t.delay}) v->resize(count, 0);
   t.parent.resize(count, -1);
   t.squad.resize(count, 0);
+  t.settle_at.resize(count, 0);
   t.pipeline.resize(count * flow.pipeline_slots, 0);
   for (auto* v : {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
                   &t.digital_skill, &t.skill, &t.fit, &t.salary})
@@ -341,7 +342,8 @@ void Organization::link_new_team(std::size_t team) {
     if (teams.department[t] == teams.department[team] && t != team) same.push_back(t);
   const std::size_t arity =
       std::max<std::int64_t>(2, departments[static_cast<std::size_t>(teams.department[team])].span);
-  teams.parent[team] = same.empty() ? -1 : static_cast<std::int32_t>(same[(same.size() - 1) / arity]);
+  teams.parent[team] =
+      same.empty() ? -1 : static_cast<std::int32_t>(same[(same.size() - 1) / arity]);
 }
 
 double Organization::department_salary(std::size_t department) const {

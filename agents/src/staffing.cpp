@@ -305,6 +305,7 @@ Teams pick_rows(const Teams& old, std::span<const std::size_t> source, std::size
   pick(old.delay, out.delay, 1);
   pick(old.salary, out.salary, 1);
   pick(old.squad, out.squad, 1);
+  pick(old.settle_at, out.settle_at, 1);
   pick(old.routine_queue, out.routine_queue, 1);
   pick(old.complex_queue, out.complex_queue, 1);
   pick(old.second_queue, out.second_queue, 1);
@@ -394,7 +395,8 @@ void share_pooled(Teams& teams, std::span<const std::int32_t> team_of, std::size
 
 }  // namespace
 
-void Organization::regroup(StructureType to, std::span<const std::int32_t> scope, Tick tick) {
+std::size_t Organization::regroup(StructureType to, std::span<const std::int32_t> scope,
+                                  Tick tick) {
   const std::size_t n = headcount();
   const std::size_t old_count = teams.count;
   auto in_scope = [&](std::size_t t) {
@@ -409,7 +411,7 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
       scope.empty() ? settings_.team_size
                     : departments[static_cast<std::size_t>(scope.front())].team_size);
   const auto [people, local, new_lead] = group_people(*this, in_scope, squads, size);
-  if (people.empty()) return;
+  if (people.empty()) return teams.count;
   // Rows: kept teams in order, then the new teams (each starting from its lead's old team row).
   std::vector<std::size_t> source;
   std::vector<std::int64_t> remap(old_count, -1);
@@ -473,6 +475,7 @@ void Organization::regroup(StructureType to, std::span<const std::int32_t> scope
   update_hierarchy();
   rebuild_membership();
   build_network(tick);
+  return kept;
 }
 
 void Organization::move_to_team(std::size_t slot, std::size_t team) {

@@ -112,10 +112,10 @@ void restructure(Organization& org, StructureType to, Tick tick,
   for (const std::int32_t d : org.department_of())
     moved += departments.empty() ||
              std::find(departments.begin(), departments.end(), d) != departments.end();
-  org.regroup(to, departments, tick);
-  org.hierarchy.transition_left = static_cast<int>(p.structure.transition_ticks);
-  org.hierarchy.transition_dip =
-      0.5 * static_cast<double>(moved) / static_cast<double>(org.headcount());
+  const std::size_t first_new = org.regroup(to, departments, tick);
+  // The regrouped teams lose capacity for transition_ticks (ODD 7.10); the others do not.
+  for (std::size_t t = first_new; t < org.teams.count; ++t)
+    org.teams.settle_at[t] = static_cast<std::int32_t>(tick + p.structure.transition_ticks);
   org.climate.add_fatigue(0.3 * static_cast<double>(moved) / static_cast<double>(org.headcount()));
   org.this_tick.cost += p.finance.restructuring_cost * static_cast<double>(moved);
 }

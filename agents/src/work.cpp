@@ -31,11 +31,6 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const double overhead = p.growth.enabled && org.growth.phase == GrowthPhase::maturity
                               ? p.growth.bureaucracy * org.hierarchy.depth
                               : 0.0;
-  const double transition = p.structure.transition_ticks > 0
-                                ? org.hierarchy.transition_dip *
-                                      static_cast<double>(org.hierarchy.transition_left) /
-                                      static_cast<double>(p.structure.transition_ticks)
-                                : 0.0;
   for (std::size_t team = begin; team < end; ++team) {
     double capacity = 0, digital = 0, skilled = 0, salary = 0;
     std::uint32_t training_now = 0;
@@ -57,6 +52,10 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
       digital += skill[functions];
     }
     const double members = static_cast<double>(last - first);
+    // A restructured team's dip: 50 % at the restructuring, fading linearly (ODD 7.10).
+    const double left = static_cast<double>(org.teams.settle_at[team]) - static_cast<double>(tick);
+    const double transition =
+        left > 0 ? 0.5 * left / static_cast<double>(p.structure.transition_ticks) : 0.0;
     org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;

@@ -225,6 +225,42 @@ TEST(Positions, DepthGrowsWithSizeInEveryStructure) {
   EXPECT_EQ(Organization(p, {1, 0}).hierarchy.depth, 2);
 }
 
+TEST(Positions, ADepartmentsRestructuringDipsOnlyItsOwnTeams) {
+  // Regrouping department 1 into squads at week 5: its new teams lose capacity for the
+  // transition, every other team keeps its people and its full capacity.
+  ModelParams p = company(160, 8);
+  Organization org(p, {2, 0});
+  org.events.push_back(restructure_event(5, StructureType::cross_functional, {1}));
+  double before_kept = 0, before_regrouped = 0;  // capacity at week 4
+  run_ticks(
+      org, make_schedule(p), 5, [](const Organization&, Tick) { return false; },
+      [&](Organization& o, Tick tick) {
+        if (tick != 4) return;
+        for (std::size_t t = 0; t < o.teams.count; ++t)
+          (o.teams.department[t] == 1 ? before_regrouped : before_kept) += o.teams.capacity[t];
+      });
+  std::size_t regrouped = 0, others = 0;
+  for (std::size_t t = 0; t < org.teams.count; ++t) {
+    if (org.teams.department[t] == 1) {
+      ++regrouped;
+      EXPECT_EQ(org.teams.settle_at[t], 5 + p.structure.transition_ticks);
+      EXPECT_EQ(org.teams.squad[t], 1);
+    } else {
+      ++others;
+      EXPECT_EQ(org.teams.settle_at[t], 0);
+      EXPECT_EQ(org.teams.squad[t], 0);
+    }
+  }
+  EXPECT_GT(regrouped, 0u);
+  EXPECT_EQ(others, 15u);  // the 3 other departments' 5 teams each, untouched
+  double kept = 0, regrouped_capacity = 0;
+  for (std::size_t t = 0; t < org.teams.count; ++t)
+    (org.teams.department[t] == 1 ? regrouped_capacity : kept) += org.teams.capacity[t];
+  EXPECT_GT(kept, 0.95 * before_kept);  // no dip (only a week of skill and engagement drift)
+  EXPECT_LT(regrouped_capacity, 0.6 * before_regrouped);  // the 50 % dip
+  EXPECT_GT(regrouped_capacity, 0.4 * before_regrouped);
+}
+
 TEST(Positions, RowZeroReportsTheRealGrowthPhase) {
   ModelParams p = company(400, 8);
   p.growth.enabled = true;

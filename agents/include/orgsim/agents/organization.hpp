@@ -65,11 +65,12 @@ struct Teams {
   std::vector<std::int32_t> function;    ///< the function of its work (squads: their lead's)
   std::vector<std::int32_t> department;  ///< the department it belongs to (its lead's)
   std::vector<std::int32_t> site;
-  std::vector<std::int32_t> parent;  ///< team whose lead manages this team's lead; -1 at the top
-  std::vector<std::int32_t> layer;   ///< reporting steps from the top to this team's lead
-  std::vector<double> salary;        ///< this tick's salary cost of its members (per tick)
-  std::vector<std::uint8_t> squad;   ///< 1 = a cross-functional squad (no handoffs)
-  std::vector<std::int32_t> delay;   ///< cascade delay in ticks (levels x lag + site delay)
+  std::vector<std::int32_t> parent;     ///< team whose lead manages this team's lead; -1 at the top
+  std::vector<std::int32_t> layer;      ///< reporting steps from the top to this team's lead
+  std::vector<double> salary;           ///< this tick's salary cost of its members (per tick)
+  std::vector<std::uint8_t> squad;      ///< 1 = a cross-functional squad (no handoffs)
+  std::vector<std::int32_t> settle_at;  ///< tick its restructuring's capacity dip has faded by
+  std::vector<std::int32_t> delay;      ///< cascade delay in ticks (levels x lag + site delay)
   // work queues (tasks; fractional counts are expected values of aggregated flows)
   std::vector<double> routine_queue;
   std::vector<double> complex_queue;       ///< complex tasks waiting for their first stage
@@ -108,8 +109,6 @@ struct Hierarchy {
   int depth = 0;              ///< reporting steps from the top to the deepest team lead
   double centralization = 0;  ///< effective (with power distance): effective_centralization()
   int decision_latency = 0;
-  int transition_left = 0;      ///< ticks of a restructuring's productivity dip left
-  double transition_dip = 0.5;  ///< capacity lost at its start (0.5 x the share regrouped)
 };
 
 /// The market and its customers (environment and work submodels; 7.8, 7.12).
@@ -350,7 +349,8 @@ class Organization {
   /// Regroups the people of `departments` (all when empty) into teams of the structure `to` by
   /// their functions (squads: a mix of every function), keeping everyone's identity, skills,
   /// beliefs and engagement; rebuilds the reporting lines, membership and network.
-  void regroup(StructureType to, std::span<const std::int32_t> departments, Tick tick);
+  /// Returns the index of the first new team (the new teams are the last ones).
+  std::size_t regroup(StructureType to, std::span<const std::int32_t> departments, Tick tick);
   /// Moves the employee in `slot` to `team` (taking its function and department; not a lead).
   void move_to_team(std::size_t slot, std::size_t team);
   /// Annual salary of a hire in a department (its described salary, else finance.salary x 52).
