@@ -395,6 +395,12 @@ void share_pooled(Teams& teams, std::span<const std::int32_t> team_of, std::size
 
 }  // namespace
 
+std::size_t Organization::team_size_of(std::span<const std::int32_t> scope) const {
+  return static_cast<std::size_t>(
+      scope.empty() ? settings_.team_size
+                    : departments[static_cast<std::size_t>(scope.front())].team_size);
+}
+
 std::size_t Organization::regroup(StructureType to, std::span<const std::int32_t> scope,
                                   Tick tick) {
   const std::size_t n = headcount();
@@ -407,10 +413,7 @@ std::size_t Organization::regroup(StructureType to, std::span<const std::int32_t
   for (std::size_t slot = 0; slot < n; ++slot)
     if (leads()[slot]) team_led[slot] = team_of()[slot];
   const bool squads = to == StructureType::cross_functional;
-  const auto size = static_cast<std::size_t>(
-      scope.empty() ? settings_.team_size
-                    : departments[static_cast<std::size_t>(scope.front())].team_size);
-  const auto [people, local, new_lead] = group_people(*this, in_scope, squads, size);
+  const auto [people, local, new_lead] = group_people(*this, in_scope, squads, team_size_of(scope));
   if (people.empty()) return teams.count;
   // Rows: kept teams in order, then the new teams (each starting from its lead's old team row).
   std::vector<std::size_t> source;

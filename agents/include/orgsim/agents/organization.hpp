@@ -404,6 +404,8 @@ class Organization {
   /// reports to the lead of `top` (-1: they are the top).
   void link_teams(std::span<const std::size_t> list, StructureType type, std::int32_t top);
   void resize_teams(std::size_t count);
+  /// The team size of a regrouping: the first department's in `scope`, or the company's.
+  [[nodiscard]] std::size_t team_size_of(std::span<const std::int32_t> scope) const;
   /// Reporting line of a team formed by growth.
   void link_new_team(std::size_t team);
   /// Sizes the cascade history and the decision ring for the deepest the organization can be.
