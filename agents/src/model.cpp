@@ -83,8 +83,7 @@ struct EmployeeSummer {
     acc.knowledge += knowledge;
     acc.exploring += exploring;
     const auto skill = org.skills(slot);
-    acc.skill +=
-        skill[org.practised_function(slot, static_cast<std::size_t>(org.teams_of()[slot]))];
+    acc.skill += skill[org.practised_function(slot)];
     acc.digital += skill[org.skill_count() - 1];
     acc.engagement += org.engagement()[slot];
   }

@@ -24,7 +24,7 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double pressure = p.work.enabled ? org.teams.utilization[t] : 0.8;
     const bool in_training = training[slot] >= static_cast<std::int32_t>(tick);
     auto skill = org.skills(slot);
-    const std::size_t practised = org.practised_function(slot, t);
+    const std::size_t practised = org.practised_function(slot);
     const double practice = std::min(1.0, pressure);
     for (std::size_t f = 0; f < functions; ++f) {
       const double s = skill[f];

@@ -39,7 +39,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     for (std::uint64_t k = first; k < last; ++k) {
       const std::size_t slot = org.teams.member_slots[k];
       const auto skill = org.skills(slot);
-      const std::size_t function = org.practised_function(slot, team);
+      const std::size_t function = org.practised_function(slot);
       double effective = p.work.tasks_per_employee * skill[function] * fte[slot];
       salary += annual_salary[slot];
       if (p.people.enabled) effective *= 0.5 + 0.5 * engagement[slot];

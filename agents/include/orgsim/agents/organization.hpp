@@ -231,7 +231,7 @@ class Organization {
   [[nodiscard]] double strategic_fit() const;
   /// The function an employee works in: their own, kept when they move (a position's function
   /// goes to whoever fills it).
-  [[nodiscard]] std::size_t practised_function(std::size_t slot, std::size_t /*team*/) const {
+  [[nodiscard]] std::size_t practised_function(std::size_t slot) const {
     return static_cast<std::size_t>(employees_.column(function_)[slot]);
   }
 
