@@ -39,8 +39,9 @@ void shock_reality(Organization& org, Tick tick, double size) {
   org.resilience.fit_before_shock = org.strategic_fit();
   for (std::size_t k = 0; k < count; ++k) {
     std::swap(order[k], order[k + pick.below(m - k)]);
-    org.reality[order[k]] = static_cast<std::int8_t>(-org.reality[order[k]]);
+    change_decision(org, order[k]);  // March: reality flips; a landscape redraws the decision
   }
+  settle_landscape(org);
   org.this_tick.reality_flips += count;
   org.this_tick.shocked = true;
   org.resilience.shock_tick = static_cast<int>(tick);

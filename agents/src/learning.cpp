@@ -6,6 +6,7 @@
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
+#include "orgsim/agents/submodels.hpp"
 
 #include "orgsim/core/parallel.hpp"
 
@@ -48,12 +49,13 @@ void apply_turbulence(Organization& org, Tick tick) {
   const double p4 = org.params().learning.turbulence_rate;
   if (p4 <= 0) return;
   RandomStream draw = org.key().stream(streams::turbulence, 0, tick);
-  for (std::int8_t& r : org.reality) {
-    if (draw.bernoulli(p4)) {  // one draw per dimension, so each dimension has its own numbers
-      r = static_cast<std::int8_t>(-r);
+  for (std::size_t d = 0; d < org.reality.size(); ++d) {
+    if (draw.bernoulli(p4)) {   // one draw per dimension, so each dimension has its own numbers
+      change_decision(org, d);  // March: reality flips; a landscape redraws the decision
       ++org.this_tick.reality_flips;
     }
   }
+  settle_landscape(org);
 }
 
 namespace {
@@ -75,7 +77,8 @@ class Acting {
         scores_(org.action_scores()),
         leaving_(org.leaving()),
         quit_draw_(org.quit_draw()),
-        p3_(org.params().learning.turnover_rate) {
+        p3_(org.params().learning.turnover_rate),
+        landscape_(org.landscape.active() ? &org.landscape : nullptr) {
     pack_signs(org.reality, reality_);
   }
 
@@ -103,7 +106,8 @@ class Acting {
       const std::uint64_t wrong = (action ^ reality_[w]) & valid;
       score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
-    scores_[slot] = score;
+    // On a landscape the score is the actions' payoff (one word: at most 64 decisions).
+    scores_[slot] = landscape_ ? landscape_score(landscape_->value(actions[0])) : score;
   }
 
  private:
@@ -113,6 +117,7 @@ class Acting {
   std::span<std::uint8_t> leaving_;
   std::span<double> quit_draw_;
   double p3_;
+  const Landscape* landscape_;
   std::array<std::uint64_t, kMaxWords> reality_{};
 };
 
@@ -203,10 +208,13 @@ struct Tally {
 Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code_score) {
   const std::size_t m = org.dimensions();
   const auto scores = org.action_scores();
-  const double noise_sd = org.params().strategy.enabled ? org.params().strategy.sensing_noise *
-                                                              std::sqrt(static_cast<double>(m)) *
-                                                              (1.0 - 0.8 * org.automation.data)
-                                                        : 0.0;
+  double noise_sd = org.params().strategy.enabled
+                        ? org.params().strategy.sensing_noise * std::sqrt(static_cast<double>(m)) *
+                              (1.0 - 0.8 * org.automation.data)
+                        : 0.0;
+  // On a landscape, scores are payoffs in fixed point: a score of m(2v - 1) is v's scale x 2m.
+  if (org.landscape.active())
+    noise_sd *= static_cast<double>(landscape_score(1.0)) / (2.0 * static_cast<double>(m));
   const auto& population = org.employees();
   Tally tally = deterministic_reduce(
       org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
@@ -273,7 +281,13 @@ void learn_code(Organization& org, Tick tick) {
   org.this_tick.reviewed = tick % static_cast<Tick>(org.settings().review_interval) == 0;
   org.this_tick.superior_count = 0;
   if (org.this_tick.reviewed) {
-    org.this_tick.code_score = agreement(org.code, org.reality);
+    if (org.landscape.active()) {
+      const CodeBits bits = code_bits(org);
+      org.this_tick.code_score =
+          landscape_score(org.landscape.expected(bits.known, bits.positive, org.landscape.all()));
+    } else {
+      org.this_tick.code_score = agreement(org.code, org.reality);
+    }
     const Tally tally = tally_superior_group(org, tick, org.this_tick.code_score);
     org.this_tick.superior_count = tally.members;
     adopt_majorities(org, tick, tally);
@@ -323,6 +337,8 @@ void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t 
 }
 
 bool at_equilibrium(const Organization& org) {
+  if (org.landscape.active() && !org.landscape.march())
+    return false;  // March's test; interacting payoffs have no such bound
   const std::size_t m = org.dimensions();
   const std::size_t words = org.words();
   const std::int64_t code_score = agreement(org.code, org.reality);

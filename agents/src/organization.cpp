@@ -57,6 +57,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
   const auto n = static_cast<std::size_t>(params.org.employees);
   employees_.append(n);
   init_departments();
+  if (params.landscape.enabled) init_landscape();
   if (params.structure.enabled) {
     if (!params.design) {
       staff_generated();
@@ -90,6 +91,23 @@ Organization::Organization(const ModelParams& params, RunKey key)
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
   });
+}
+
+void Organization::init_landscape() {
+  // Decisions are allocated to departments in contiguous blocks (Rivkin & Siggelkow 2003).
+  const std::size_t m = dimensions_;
+  const std::size_t blocks = std::max<std::size_t>(1, std::min(departments.size(), m));
+  std::vector<std::int32_t> owner(m);
+  for (std::size_t d = 0; d < m; ++d) owner[d] = static_cast<std::int32_t>(d * blocks / m);
+  landscape = Landscape(params_.landscape, owner, reality, key_.seed, key_.replication);
+  if (params_.landscape.random_start) {
+    RandomStream draw = key_.stream(streams::landscape_start, 0, 0);
+    const std::uint64_t start = draw();
+    for (std::size_t d = 0; d < m; ++d) code[d] = (start >> d) & 1u ? 1 : -1;
+  }
+  landscape.refresh(0);
+  if (landscape.march()) return;
+  for (std::size_t d = 0; d < m; ++d) reality[d] = (landscape.best() >> d) & 1u ? 1 : -1;
 }
 
 void Organization::onboard(std::size_t slot, Tick tick) {

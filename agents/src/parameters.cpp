@@ -157,6 +157,24 @@ std::optional<ConsistencyProblem> check_consistency(const ModelParams& params) {
         "growth.maturity_threshold",
         "growth.maturity_threshold must not be below growth.growth_threshold"};
   }
+  if (params.landscape.enabled && params.learning.dimensions > kMaxLandscapeDecisions) {
+    return ConsistencyProblem{
+        "learning.dimensions",
+        fmt::format("a landscape has at most {} decisions: learning.dimensions is {}",
+                    kMaxLandscapeDecisions, params.learning.dimensions)};
+  }
+  if (params.landscape.enabled && params.landscape.k >= params.learning.dimensions &&
+      params.landscape.k > 0) {
+    return ConsistencyProblem{"landscape.k",
+                              fmt::format("landscape.k ({}) must be below learning.dimensions ({})",
+                                          params.landscape.k, params.learning.dimensions)};
+  }
+  if (params.landscape.enabled && params.landscape.contributions == Contributions::march &&
+      params.landscape.k != 0) {
+    return ConsistencyProblem{"landscape.k",
+                              "landscape.contributions = \"march\" needs landscape.k = 0 (March's "
+                              "dimensions are independent)"};
+  }
   return std::nullopt;
 }
 

@@ -18,6 +18,7 @@ const Submodel& culture_submodel();
 const Submodel& growth_submodel();
 const Submodel& policy_submodel();
 const Submodel& finance_submodel();
+const Submodel& landscape_submodel();
 
 namespace {
 
@@ -48,7 +49,7 @@ std::vector<const Submodel*> builtin_submodels() {
   return {&learning_submodel(),   &environment_submodel(), &strategy_submodel(),
           &structure_submodel(),  &people_submodel(),      &work_submodel(),
           &automation_submodel(), &culture_submodel(),     &growth_submodel(),
-          &policy_submodel(),     &finance_submodel()};
+          &policy_submodel(),     &finance_submodel(),     &landscape_submodel()};
 }
 
 }  // namespace

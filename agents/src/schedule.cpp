@@ -28,6 +28,8 @@ constexpr std::string_view kTickOrder[] = {
     "publish_peer_beliefs",            // structure
     "act_and_socialize",               // learning (without peer learning)
     "learn_code",                      // learning, strategy
+    "search_decisions",                // landscape
+    "track_landscape",                 // landscape
     "realign",                         // policy
     "cascade_code",                    // structure
     "team_capacity",                   // work

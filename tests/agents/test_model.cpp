@@ -124,6 +124,8 @@ TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
   p.environment.base_demand = 0.35;
   p.culture.other_sites_preset = OtherSitesCulture::latin;
   p.growth.target_employees = 101000;
+  p.landscape.enabled = p.landscape.search = true;  // 30 decisions: the climbing path
+  p.landscape.k = 3;
   const RunOutcome one = expect_identical_across_threads(p, {11, 1}, 8);
   // The run exercised the submodels: people were hired and laid off, automation was adopted.
   const auto last = one.metrics.row(8);

@@ -104,6 +104,7 @@ TEST(Schedule, RunsThePhasesOfTheSubmodelsSwitchedOn) {
   ModelParams all = march;
   all.environment.enabled = all.structure.enabled = all.people.enabled = all.work.enabled = true;
   all.automation.enabled = all.policy.enabled = true;
+  all.landscape.enabled = all.landscape.search = true;
   all.structure.peer_learning_rate = 0.1;
   const auto full = names(all);
   EXPECT_EQ(full.size(),

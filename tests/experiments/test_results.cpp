@@ -1,4 +1,5 @@
 // The results store: a sweep written by the runner reads back through ResultsReader.
+#include "orgsim/agents/model.hpp"
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
 
@@ -310,8 +311,9 @@ TEST(Results, ResultsEstimateCountsRowsAndRuns) {
   const auto spec = parse_experiment("[experiment]\nticks = 260\nreplications = 10\n", "est.toml");
   const auto ten = estimate_results_bytes(spec, 10);
   const auto twenty = estimate_results_bytes(spec, 20);
-  // 261 rows x 43 metrics x 8 bytes x 0.60 per run, plus a fixed overhead.
-  EXPECT_NEAR(static_cast<double>(twenty - ten) / 10, 261.0 * 43 * 8 * 0.60, 200.0);
+  // 261 rows x every metric x 8 bytes x 0.60 per run, plus a fixed overhead.
+  const auto metrics = static_cast<double>(agents::metric_table().size());
+  EXPECT_NEAR(static_cast<double>(twenty - ten) / 10, 261.0 * metrics * 8 * 0.60, 200.0);
   const auto stopping =
       parse_experiment("[experiment]\nticks = 260\nstop = \"equilibrium\"\n", "eq.toml");
   EXPECT_LT(estimate_results_bytes(stopping, 10),

@@ -67,6 +67,23 @@ def run(relative, tmp):
     return out
 
 
+def describe_change(relative, expected, got):
+    """Which metric columns changed, appeared or disappeared, and whether /runs or the shape did."""
+    old, new = expected.get("metrics_sha256", {}), got.get("metrics_sha256", {})
+    parts = []
+    changed = sorted(k for k in old if k in new and old[k] != new[k])
+    if changed:
+        parts.append("changed metrics: " + ", ".join(changed))
+    if set(new) - set(old):
+        parts.append("new metrics: " + ", ".join(sorted(set(new) - set(old))))
+    if set(old) - set(new):
+        parts.append("removed metrics: " + ", ".join(sorted(set(old) - set(new))))
+    for key in ("metrics_shape", "runs_fields", "runs_sha256"):
+        if expected.get(key) != got.get(key):
+            parts.append(f"{key}: {expected.get(key)} -> {got.get(key)}")
+    return f"{relative}: results changed ({'; '.join(parts)})"
+
+
 def main(mode):
     stored = {}
     if mode == "check":
@@ -84,7 +101,7 @@ def main(mode):
             digests[relative] = digest_file(out, expected["runs_fields"] if expected else None)
             os.remove(out)
             if expected and digests[relative] != expected:
-                failures.append(f"{relative}: results changed\n  expected {expected}\n  got      {digests[relative]}")
+                failures.append(describe_change(relative, expected, digests[relative]))
     if mode == "save":
         with open(STORED, "w") as f:
             json.dump(digests, f, indent=1, sort_keys=True)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "orgsim/agents/events.hpp"
+#include "orgsim/agents/landscape.hpp"
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/agents/settings.hpp"
 #include "orgsim/agents/ternary.hpp"
@@ -38,6 +39,7 @@ struct RunKey {
 /// Named random streams of the model (one per purpose, so submodels never share draws).
 namespace streams {
 inline constexpr StreamId reality = stream_id("reality");
+inline constexpr StreamId landscape_start = stream_id("landscape_start");
 inline constexpr StreamId new_beliefs = stream_id("new_beliefs");
 inline constexpr StreamId turbulence = stream_id("turbulence");
 inline constexpr StreamId act = stream_id("act");
@@ -157,6 +159,11 @@ struct PolicyState {
   int realign_ready_at = 0;
 };
 
+/// What the organization has found on its landscape (landscape submodel; 7.19).
+struct LandscapeState {
+  std::vector<std::uint64_t> peaks;  ///< distinct local peaks the code has sat on, sorted
+};
+
 /// Growth phase (growth submodel; 7.15).
 struct GrowthState {
   GrowthPhase phase = GrowthPhase::startup;
@@ -178,6 +185,8 @@ struct TickOutcomes {
   bool realigned = false;          ///< a realignment action was taken this tick
   std::size_t incidents = 0;       ///< cyber incidents this tick
   std::size_t laid_off = 0;
+  std::size_t proposals = 0;          ///< departments' proposals sent up at this tick's review
+  std::size_t proposals_adopted = 0;  ///< of which the top adopted
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
   double capacity_total = 0, used_capacity = 0;
@@ -224,6 +233,8 @@ class Organization {
   ResilienceState resilience;
   PolicyState policy;
   GrowthState growth;
+  Landscape landscape;  ///< inactive unless landscape.enabled (then reality is its best known)
+  LandscapeState found;
   bool membership_changed = false;  ///< teams index must be rebuilt
   TickOutcomes this_tick;           ///< reset as one value by begin_tick
 
@@ -393,6 +404,8 @@ class Organization {
   void start_team(std::size_t t);
   /// Departments at tick 0: one per function (generated) or the design's.
   void init_departments();
+  /// The landscape over the decisions, allocated to departments (landscape.enabled).
+  void init_landscape();
   /// Tick-0 people and teams: generated (no design) or from the design's departments or chart.
   void staff_generated();
   void staff_departments();

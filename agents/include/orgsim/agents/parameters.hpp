@@ -11,6 +11,7 @@
 #include "orgsim/agents/params/environment.hpp"
 #include "orgsim/agents/params/finance.hpp"
 #include "orgsim/agents/params/growth.hpp"
+#include "orgsim/agents/params/landscape.hpp"
 #include "orgsim/agents/params/learning.hpp"
 #include "orgsim/agents/params/org.hpp"
 #include "orgsim/agents/params/people.hpp"
@@ -49,6 +50,7 @@ struct ModelParams {
   GrowthParams growth;
   PolicyParams policy;
   FinanceParams finance;
+  LandscapeParams landscape;
   /// Parameters of submodels registered from outside orgsim's own list (Registration), by name.
   std::map<std::string, ParamValue, std::less<>> extensions;
   /// The described organization ([organization] and org.chart in an experiment file); null =

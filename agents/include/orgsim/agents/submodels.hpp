@@ -26,6 +26,25 @@ void update_market(Organization& org, Tick tick);
 /// Serial: tracks the depth and duration of the drop in strategic fit after the last shock.
 void track_resilience(Organization& org, Tick tick);
 
+// landscape.cpp ----------------------------------------------------------------------------------
+/// One decision of reality changes (turbulence, shocks): March's flips sign; on a landscape the
+/// decision's contribution table is redrawn. Call settle_landscape() after a batch of changes.
+void change_decision(Organization& org, std::size_t d);
+/// After landscape changes: the best known configuration is recomputed and becomes reality.
+void settle_landscape(Organization& org);
+/// The code as a configuration: bits decided (+1 or -1) and bits that are +1.
+struct CodeBits {
+  std::uint64_t known = 0, positive = 0;
+};
+CodeBits code_bits(const Organization& org);
+/// A landscape value in [0, 1] as an action score (fixed point, so scores compare as integers).
+std::int32_t landscape_score(double value);
+/// Serial, at strategy reviews: departments search their decisions and propose; the top screens
+/// the proposals (Rivkin & Siggelkow 2003).
+void search_decisions(Organization& org, Tick tick);
+/// Serial: records the local peaks the code sits on.
+void track_landscape(Organization& org, Tick tick);
+
 // structure.cpp ----------------------------------------------------------------------------------
 /// Parallel, when structure.peer_learning_rate > 0: each employee learns from a better-performing
 /// contact (or their majority) into the next-beliefs buffer, contacts being read as they were,

@@ -1,0 +1,192 @@
+// The NK landscape (docs/ODD.md 7.19): Kauffman's statistics, the expectation over undecided
+// decisions, redraws, interaction patterns, and March as the exact special case.
+#include "orgsim/agents/landscape.hpp"
+#include "orgsim/agents/model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstring>
+#include <numeric>
+
+namespace orgsim::agents {
+namespace {
+
+LandscapeParams uniform(std::int64_t k, Interaction pattern = Interaction::random) {
+  LandscapeParams p = ModelParams::defaults().landscape;
+  p.enabled = true;
+  p.k = k;
+  p.pattern = pattern;
+  return p;
+}
+
+Landscape make(const LandscapeParams& p, std::size_t n, std::size_t blocks, std::uint64_t run) {
+  std::vector<std::int32_t> owner(n);
+  for (std::size_t d = 0; d < n; ++d) owner[d] = static_cast<std::int32_t>(d * blocks / n);
+  const std::vector<std::int8_t> reality(n, 1);
+  return Landscape(p, owner, reality, 2026, run);
+}
+
+/// Mean number of local peaks and mean steepest-ascent walk length over 20 landscapes, N = 10.
+std::pair<double, double> peaks_and_walks(std::int64_t k) {
+  double peaks = 0, steps = 0;
+  for (std::uint64_t run = 0; run < 20; ++run) {
+    const Landscape land = make(uniform(k), 10, 1, run);
+    peaks += static_cast<double>(land.census(true).peaks);
+    for (std::uint64_t start = 0; start < 1024; start += 37) {
+      std::size_t s = 0;
+      const std::uint64_t peak = land.climb(start, &s);
+      EXPECT_TRUE(land.is_peak(peak));
+      steps += static_cast<double>(s);
+    }
+  }
+  return {peaks / 20, steps / (20 * 28)};
+}
+
+TEST(Landscape, OnePeakAtKZeroAndMorePeaksAndShorterWalksAsKRises) {
+  double last_peaks = 0, last_steps = 1e9;
+  for (std::int64_t k : {0, 2, 5, 9}) {
+    const auto [peaks, steps] = peaks_and_walks(k);
+    if (k == 0) {
+      EXPECT_EQ(peaks, 1.0);  // additive: the one optimum is the only peak
+    }
+    EXPECT_GT(peaks, last_peaks) << "K = " << k;
+    EXPECT_LT(steps, last_steps) << "K = " << k;
+    last_peaks = peaks;
+    last_steps = steps;
+  }
+  // Kauffman: a random landscape (K = N - 1) has about 2^N / (N + 1) peaks, 93 for N = 10.
+  EXPECT_NEAR(last_peaks, 1024.0 / 11.0, 15.0);
+}
+
+TEST(Landscape, CensusFindsTheBestConfiguration) {
+  const Landscape land = make(uniform(4), 12, 3, 5);
+  const auto census = land.census(false);
+  double best = 0;
+  for (std::uint64_t x = 0; x < 4096; ++x) best = std::max(best, land.value(x));
+  EXPECT_EQ(census.best_value, best);
+  EXPECT_EQ(land.value(census.best), best);
+}
+
+TEST(Landscape, ExpectationAveragesTheUndecidedDecisions) {
+  const Landscape land = make(uniform(3), 8, 2, 1);
+  const std::uint64_t all = land.all();
+  const std::uint64_t x = 0b10110010;
+  EXPECT_DOUBLE_EQ(land.expected(all, x, all), land.value(x));
+  // Decisions 1 and 6 undecided: the mean of the four fills.
+  const std::uint64_t open = (1u << 1) | (1u << 6);
+  double mean = 0;
+  for (std::uint64_t fill : {std::uint64_t{0}, std::uint64_t{1} << 1, std::uint64_t{1} << 6, open})
+    mean += land.value((x & ~open) | fill);
+  EXPECT_NEAR(land.expected(all & ~open, x, all), mean / 4, 1e-12);
+}
+
+TEST(Landscape, ARedrawChangesOnlyTheContributionsThatReadTheDecision) {
+  Landscape land = make(uniform(2), 10, 2, 3);
+  const std::uint64_t x = 0b1100101011;
+  std::vector<double> before(10);
+  for (std::size_t i = 0; i < 10; ++i) before[i] = land.contribution(i, x);
+  land.redraw(4);
+  EXPECT_TRUE(land.stale());
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (i == 4) {
+      EXPECT_NE(land.contribution(i, x), before[i]);
+    } else {
+      EXPECT_EQ(land.contribution(i, x), before[i]);
+    }
+  }
+}
+
+TEST(Landscape, PatternsPlaceTheInteractions) {
+  const std::size_t n = 12, blocks = 3;
+  const Landscape modular = make(uniform(3, Interaction::modular), n, blocks, 0);
+  EXPECT_EQ(modular.cross_share(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::uint8_t j : modular.inputs(i)) EXPECT_EQ(modular.owner(j), modular.owner(i));
+  }
+  const Landscape hierarchical = make(uniform(3, Interaction::hierarchical), n, blocks, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::uint8_t j : hierarchical.inputs(i))
+      EXPECT_LE(hierarchical.owner(j), hierarchical.owner(i));
+  }
+  LandscapeParams nearly = uniform(3, Interaction::nearly_modular);
+  nearly.cross_share = 0.5;
+  double share = 0;
+  for (std::uint64_t run = 0; run < 40; ++run) share += make(nearly, n, blocks, run).cross_share();
+  EXPECT_NEAR(share / 40, 0.5, 0.06);
+  const Landscape random = make(uniform(5), n, blocks, 0);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(random.inputs(i).size(), 5u);
+}
+
+TEST(Landscape, MarchContributionsAreMarchsReality) {
+  LandscapeParams p = uniform(0);
+  p.contributions = Contributions::march;
+  const std::vector<std::int32_t> owner(6, 0);
+  const std::vector<std::int8_t> reality = {1, -1, -1, 1, 1, -1};
+  Landscape land(p, owner, reality, 1, 0);
+  land.refresh(0);
+  EXPECT_EQ(land.best(), 0b011001u);
+  EXPECT_EQ(land.best_value(), 1.0);
+  // V = (1 + fit) / 2, undecided decisions counting half.
+  const std::uint64_t known = 0b001111, positive = 0b000101;  // +1, -1, +1, -1 on 0..3
+  const double fit = (1 - 0.0 + 0 - 1 + 1 - 1 + 0 + 0) / 6.0;   // matches 0, 1; mismatches 2, 3
+  EXPECT_DOUBLE_EQ(land.expected(known, positive, land.all()), (1 + fit) / 2);
+}
+
+RunOutcome run(const ModelParams& p, RunKey key, Tick ticks) {
+  return simulate(p, key, ticks, StopRule::none);
+}
+
+TEST(Landscape, MarchIsTheSpecialCaseBitForBit) {
+  ModelParams off = ModelParams::defaults();
+  off.org.employees = 50;
+  off.learning.turbulence_rate = 0.02;
+  off.learning.turnover_rate = 0.01;
+  off.environment.enabled = true;
+  off.environment.shock_at = 20;
+  ModelParams on = off;
+  on.landscape.enabled = true;
+  on.landscape.k = 0;
+  on.landscape.contributions = Contributions::march;
+  for (std::uint64_t rep = 0; rep < 5; ++rep) {
+    const RunOutcome a = run(off, {9, rep}, 60);
+    const RunOutcome b = run(on, {9, rep}, 60);
+    const auto names = metric_table();
+    for (Tick t = 0; t <= 60; ++t) {
+      const auto x = a.metrics.row(t);
+      const auto y = b.metrics.row(t);
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        // The landscape's own metrics are NaN without it.
+        if (names[c].name == "landscape_performance" || names[c].name == "code_config" ||
+            names[c].name == "peaks_found")
+          continue;
+        EXPECT_TRUE(std::memcmp(&x[c], &y[c], sizeof(double)) == 0)
+            << names[c].name << " tick " << t << " replication " << rep;
+      }
+    }
+  }
+}
+
+TEST(Landscape, SameLandscapeInEveryDesignPointAndSharedWithASeed) {
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = 20;
+  p.learning.dimensions = 10;
+  p.landscape.enabled = true;
+  p.landscape.k = 3;
+  const Organization a(p, {5, 1});
+  ModelParams q = p;
+  q.learning.socialization_rate = 0.9;  // another design point
+  const Organization b(q, {5, 1});
+  const Organization c(p, {5, 2});  // another replication
+  EXPECT_EQ(a.landscape.best(), b.landscape.best());
+  EXPECT_EQ(a.landscape.best_value(), b.landscape.best_value());
+  EXPECT_NE(a.landscape.best_value(), c.landscape.best_value());
+  p.landscape.seed = 42;
+  const Organization d(p, {5, 1});
+  const Organization e(p, {5, 2});
+  EXPECT_EQ(d.landscape.best_value(), e.landscape.best_value());
+  EXPECT_EQ(d.reality, e.reality);
+}
+
+}  // namespace
+}  // namespace orgsim::agents
