@@ -52,8 +52,8 @@ namespace {
 
 /// One department's proposals: its best alternatives that beat its status quo, best first.
 struct Proposals {
-  std::uint64_t mask = 0;                ///< the department's decisions
-  std::vector<CodeBits> best;            ///< at most landscape.proposals
+  std::uint64_t mask = 0;      ///< the department's decisions
+  std::vector<CodeBits> best;  ///< at most landscape.proposals
 };
 
 /// A department generates its alternatives (local moves and long jumps over its own decisions)

@@ -157,6 +157,11 @@ std::optional<ConsistencyProblem> check_consistency(const ModelParams& params) {
         "growth.maturity_threshold",
         "growth.maturity_threshold must not be below growth.growth_threshold"};
   }
+  if (params.coordination.enabled && !(params.structure.enabled && params.work.enabled)) {
+    return ConsistencyProblem{"coordination.enabled",
+                              "coordination.enabled needs structure.enabled and work.enabled "
+                              "(exceptions come from the teams' work and go up their hierarchy)"};
+  }
   if (params.landscape.enabled && params.learning.dimensions > kMaxLandscapeDecisions) {
     return ConsistencyProblem{
         "learning.dimensions",

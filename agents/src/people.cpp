@@ -25,7 +25,9 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const bool in_training = training[slot] >= static_cast<std::int32_t>(tick);
     auto skill = org.skills(slot);
     const std::size_t practised = org.practised_function(slot);
-    const double practice = std::min(1.0, pressure);
+    double practice = std::min(1.0, pressure);
+    if (coordination_on(p))  // specialists learn faster among peers of their function (7.20)
+      practice *= 1.0 - p.coordination.specialization * (1.0 - org.teams.depth[t]);
     for (std::size_t f = 0; f < functions; ++f) {
       const double s = skill[f];
       skill[f] =

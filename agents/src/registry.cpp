@@ -19,6 +19,7 @@ const Submodel& growth_submodel();
 const Submodel& policy_submodel();
 const Submodel& finance_submodel();
 const Submodel& landscape_submodel();
+const Submodel& coordination_submodel();
 
 namespace {
 
@@ -46,10 +47,11 @@ Registration::Registration(const Submodel& submodel) {
 namespace {
 
 std::vector<const Submodel*> builtin_submodels() {
-  return {&learning_submodel(),   &environment_submodel(), &strategy_submodel(),
-          &structure_submodel(),  &people_submodel(),      &work_submodel(),
-          &automation_submodel(), &culture_submodel(),     &growth_submodel(),
-          &policy_submodel(),     &finance_submodel(),     &landscape_submodel()};
+  return {&learning_submodel(),    &environment_submodel(), &strategy_submodel(),
+          &structure_submodel(),   &people_submodel(),      &work_submodel(),
+          &automation_submodel(),  &culture_submodel(),     &growth_submodel(),
+          &policy_submodel(),      &finance_submodel(),     &landscape_submodel(),
+          &coordination_submodel()};
 }
 
 }  // namespace

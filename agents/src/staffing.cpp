@@ -316,6 +316,9 @@ Teams pick_rows(const Teams& old, std::span<const std::size_t> source, std::size
   pick(old.skill, out.skill, 1);
   pick(old.in_training, out.in_training, 1);
   pick(old.fit, out.fit, 1);
+  for (auto member : {&Teams::depth, &Teams::routine_done, &Teams::complex_done, &Teams::completed,
+                      &Teams::pending_local, &Teams::pending_cross, &Teams::coordination_cost})
+    pick(old.*member, out.*member, 1);
   return out;
 }
 
@@ -376,6 +379,8 @@ Pooled pool_work(const Teams& teams, const InScope& in_scope, std::size_t slots)
     w.complex += teams.complex_queue[t];
     w.second += teams.second_queue[t];
     for (std::size_t k = 0; k < slots; ++k) w.second += teams.pipeline[t * slots + k];
+    // Exceptions waiting for a decision go back to the work (coordination, 7.20).
+    w.second += teams.pending_local[t] + teams.pending_cross[t];
   }
   return w;
 }

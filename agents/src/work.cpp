@@ -31,8 +31,9 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
   const double overhead = p.growth.enabled && org.growth.phase == GrowthPhase::maturity
                               ? p.growth.bureaucracy * org.hierarchy.depth
                               : 0.0;
+  const bool coordination = coordination_on(p);
   for (std::size_t team = begin; team < end; ++team) {
-    double capacity = 0, digital = 0, skilled = 0, salary = 0;
+    double capacity = 0, digital = 0, skilled = 0, salary = 0, specialists = 0;
     std::uint32_t training_now = 0;
     const std::uint64_t first = org.teams.member_offsets[team];
     const std::uint64_t last = org.teams.member_offsets[team + 1];
@@ -40,6 +41,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
       const std::size_t slot = org.teams.member_slots[k];
       const auto skill = org.skills(slot);
       const std::size_t function = org.practised_function(slot);
+      specialists += function == static_cast<std::size_t>(org.teams.function[team]) ? 1.0 : 0.0;
       double effective = p.work.tasks_per_employee * skill[function] * fte[slot];
       salary += annual_salary[slot];
       if (p.people.enabled) effective *= 0.5 + 0.5 * engagement[slot];
@@ -57,6 +59,22 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double transition =
         left > 0 ? 0.5 * left / static_cast<double>(p.structure.transition_ticks) : 0.0;
     org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
+    org.teams.depth[team] = members > 0 ? specialists / members : 1.0;
+    if (coordination) {
+      // Specialization economies and a squad's coordination across its functions (7.20);
+      // managers' and lateral resolution of last tick's exceptions take their time.
+      const double shallow = 1.0 - org.teams.depth[team];  // share outside the main function
+      // Economies of depth are economies of repetition: they scale with the routine share of
+      // the department's work (Smith 1776; Perrow 1967: non-routine work gains little).
+      const double routine =
+          org.departments[static_cast<std::size_t>(org.teams.department[team])].routine_share;
+      double factor = 1.0 - p.coordination.specialization * shallow * routine;
+      if (org.teams.squad[team]) factor *= 1.0 - p.coordination.squad_overhead * shallow;
+      org.teams.capacity[team] *= factor;
+      org.teams.capacity[team] =
+          std::max(0.0, org.teams.capacity[team] - org.teams.coordination_cost[team]);
+      org.teams.coordination_cost[team] = 0;
+    }
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
     org.teams.in_training[team] = training_now;
@@ -224,8 +242,10 @@ void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, Work
   const double capacity = teams.capacity[t];
   const double demanded = teams.utilization[t];  // workload, set by receive_and_automate
   double left = capacity;
-  const double skill_error =
+  double skill_error =
       org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
+  if (coordination_on(org.params()))  // specialization economies: fewer errors in deep teams
+    skill_error *= 1.0 + org.params().coordination.specialization * (1.0 - teams.depth[t]);
   auto serve = [&](double& queue, double effort, double error_factor) {
     const double done = std::min(queue, left / effort);
     left -= done * effort;
@@ -245,6 +265,9 @@ void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, Work
     teams.second_queue[t] += first_done;  // a squad has every function
   }
   const double done = second_done + routine_done;
+  teams.routine_done[t] = routine_done;
+  teams.complex_done[t] = second_done + first_done;
+  teams.completed[t] = done;
   totals.completed += done;
   totals.on_strategy += done * teams.fit[t];
   totals.capacity += capacity;
@@ -313,6 +336,11 @@ void process_work(Organization& org, Tick tick) {
   }
   routing.deliver(org.teams, tick);
   totals.backlog += totals.sent;  // handed off this tick: in transit
+  const CoordinationOutcome coordination = coordinate_work(org, tick);
+  totals.completed += coordination.completed;
+  totals.on_strategy += coordination.on_strategy;
+  totals.reworked += coordination.reworked;
+  totals.backlog += coordination.pending + coordination.reworked;  // held back, or to redo
   settle_flow(org, tick, totals);
   settle_customers(org, totals);
   book_finance(org, totals);

@@ -128,8 +128,8 @@ TEST(Landscape, MarchContributionsAreMarchsReality) {
   EXPECT_EQ(land.best(), 0b011001u);
   EXPECT_EQ(land.best_value(), 1.0);
   // V = (1 + fit) / 2, undecided decisions counting half.
-  const std::uint64_t known = 0b001111, positive = 0b000101;  // +1, -1, +1, -1 on 0..3
-  const double fit = (1 - 0.0 + 0 - 1 + 1 - 1 + 0 + 0) / 6.0;   // matches 0, 1; mismatches 2, 3
+  const std::uint64_t known = 0b001111, positive = 0b000101;   // +1, -1, +1, -1 on 0..3
+  const double fit = (1 - 0.0 + 0 - 1 + 1 - 1 + 0 + 0) / 6.0;  // matches 0, 1; mismatches 2, 3
   EXPECT_DOUBLE_EQ(land.expected(known, positive, land.all()), (1 + fit) / 2);
 }
 

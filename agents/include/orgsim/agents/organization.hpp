@@ -84,6 +84,14 @@ struct Teams {
   std::vector<double> skill;               ///< mean skill of members in the work they do
   std::vector<std::uint32_t> in_training;  ///< members in training this tick
   std::vector<double> fit;                 ///< share of dimensions where the team code = reality
+  // coordination (7.20)
+  std::vector<double> depth;              ///< share of members working in its main function
+  std::vector<double> routine_done;       ///< routine tasks done this tick
+  std::vector<double> complex_done;       ///< complex task stages done this tick
+  std::vector<double> completed;          ///< tasks it finished this tick
+  std::vector<double> pending_local;      ///< its exceptions waiting for a manager in its line
+  std::vector<double> pending_cross;      ///< its cross-department exceptions waiting at the top
+  std::vector<double> coordination_cost;  ///< capacity its lead/members owe to resolving them
   // membership index (CSR: members of team t are member_slots[member_offsets[t] ..])
   std::vector<std::uint64_t> member_offsets;
   std::vector<std::uint32_t> member_slots;
@@ -159,6 +167,11 @@ struct PolicyState {
   int realign_ready_at = 0;
 };
 
+/// Exceptions and managers' attention (coordination submodel; 7.20).
+struct CoordinationState {
+  double resolution_rate = 0;  ///< escalated exceptions resolved per tick (smoothed)
+};
+
 /// What the organization has found on its landscape (landscape submodel; 7.19).
 struct LandscapeState {
   std::vector<std::uint64_t> peaks;  ///< distinct local peaks the code has sat on, sorted
@@ -185,7 +198,11 @@ struct TickOutcomes {
   bool realigned = false;          ///< a realignment action was taken this tick
   std::size_t incidents = 0;       ///< cyber incidents this tick
   std::size_t laid_off = 0;
-  std::size_t proposals = 0;          ///< departments' proposals sent up at this tick's review
+  double exceptions_raised = 0, exceptions_lateral = 0, exceptions_resolved = 0;
+  double exceptions_ignored = 0, exceptions_pending = 0, exceptions_misjudged = 0;
+  double manager_demand = 0;       ///< exceptions waiting for managers this tick (before serving)
+  std::size_t managers_asked = 0;  ///< managers with exceptions waiting this tick
+  std::size_t proposals = 0;       ///< departments' proposals sent up at this tick's review
   std::size_t proposals_adopted = 0;  ///< of which the top adopted
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
@@ -235,6 +252,7 @@ class Organization {
   GrowthState growth;
   Landscape landscape;  ///< inactive unless landscape.enabled (then reality is its best known)
   LandscapeState found;
+  CoordinationState coordination;
   bool membership_changed = false;  ///< teams index must be rebuilt
   TickOutcomes this_tick;           ///< reset as one value by begin_tick
 

@@ -7,6 +7,7 @@
 #include "orgsim/agents/org_design.hpp"
 #include "orgsim/agents/param_rows.hpp"
 #include "orgsim/agents/params/automation.hpp"
+#include "orgsim/agents/params/coordination.hpp"
 #include "orgsim/agents/params/culture.hpp"
 #include "orgsim/agents/params/environment.hpp"
 #include "orgsim/agents/params/finance.hpp"
@@ -51,6 +52,7 @@ struct ModelParams {
   PolicyParams policy;
   FinanceParams finance;
   LandscapeParams landscape;
+  CoordinationParams coordination;
   /// Parameters of submodels registered from outside orgsim's own list (Registration), by name.
   std::map<std::string, ParamValue, std::less<>> extensions;
   /// The described organization ([organization] and org.chart in an experiment file); null =

@@ -45,6 +45,23 @@ void search_decisions(Organization& org, Tick tick);
 /// Serial: records the local peaks the code sits on.
 void track_landscape(Organization& org, Tick tick);
 
+// coordination.cpp -------------------------------------------------------------------------------
+/// Whether exceptions and coordination load are modelled (coordination, structure and work on).
+bool coordination_on(const ModelParams& params);
+/// The share of exceptions that involve another department: the landscape's cross-department
+/// share of interactions when it has several departments, else coordination.interdependence.
+double interdependence(const Organization& org);
+/// What coordination changed in this tick's work totals.
+struct CoordinationOutcome {
+  double completed = 0;    ///< resolved minus held-back work (tasks)
+  double on_strategy = 0;  ///< the same, weighted by the teams' fit
+  double reworked = 0;     ///< ignored exceptions, back in the queues to be redone
+  double pending = 0;      ///< work held back by open exceptions after this tick (in process)
+};
+/// Inside process_work, after the teams served their queues: managers resolve the exceptions
+/// waiting from earlier ticks, then this tick's work raises new ones (docs/ODD.md 7.20).
+CoordinationOutcome coordinate_work(Organization& org, Tick tick);
+
 // structure.cpp ----------------------------------------------------------------------------------
 /// Parallel, when structure.peer_learning_rate > 0: each employee learns from a better-performing
 /// contact (or their majority) into the next-beliefs buffer, contacts being read as they were,
