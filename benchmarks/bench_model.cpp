@@ -1,5 +1,6 @@
 // Throughput of the model and the run farm. Counters: employee_ticks (per second of wall time)
 // for one tick of the model, runs for a whole sweep. Arguments: employees, threads.
+#include "orgsim/agents/landscape.hpp"
 #include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/model.hpp"
 #include "orgsim/core/parallel.hpp"
@@ -117,6 +118,47 @@ void sizes_and_threads(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_FullTick)->Apply(sizes_and_threads);
+
+/// The full model with interdependent decisions and coordination load (issue 19): an NK
+/// landscape of 30 decisions with K = 3 (beyond exhaustive search: the best peak is climbed to
+/// after each change), departmental search screened by an active top, exceptions.
+agents::ModelParams landscape_params(std::int64_t employees) {
+  agents::ModelParams p = full_params(employees);
+  p.landscape.enabled = p.landscape.search = true;
+  p.landscape.k = 3;
+  p.coordination.enabled = true;
+  return p;
+}
+
+void BM_FullTickLandscape(benchmark::State& state) {
+  run_ticks_benchmark(state, landscape_params(state.range(0)));
+}
+BENCHMARK(BM_FullTickLandscape)
+    ->ArgNames({"employees", "threads"})
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// One evaluation of a configuration on the landscape (what an employee's action score costs
+/// on review ticks): N = 30, K = 0, 3 and 8.
+void BM_LandscapeValue(benchmark::State& state) {
+  agents::LandscapeParams p = agents::ModelParams::defaults().landscape;
+  p.enabled = true;
+  p.k = state.range(0);
+  std::vector<std::int32_t> owner(30);
+  for (std::size_t d = 0; d < owner.size(); ++d) owner[d] = static_cast<std::int32_t>(d / 8);
+  const std::vector<std::int8_t> reality(30, 1);
+  const agents::Landscape land(p, owner, reality, 1, 0);
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  double sum = 0;
+  for (auto _ : state) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    sum += land.value(x & land.all());
+  }
+  benchmark::DoNotOptimize(sum);
+}
+BENCHMARK(BM_LandscapeValue)->ArgNames({"k"})->Arg(0)->Arg(3)->Arg(8);
 BENCHMARK(BM_Tick)->Apply(sizes_and_threads);
 
 /// A whole sweep end to end, results written to HDF5 as `orgsim run` writes them; counters `runs`

@@ -119,8 +119,8 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
     const double decided_top = served[top] * teams.pending_cross[t];
     const double misjudged = decided_local * wrong(local) + decided_top * wrong(top);
     const double resolved = decided_local + decided_top - misjudged;
-    const double dropped = ignored[local] * teams.pending_local[t] +
-                           ignored[top] * teams.pending_cross[t] + misjudged;
+    const double dropped =
+        ignored[local] * teams.pending_local[t] + ignored[top] * teams.pending_cross[t] + misjudged;
     teams.pending_local[t] *= 1.0 - served[local] - ignored[local];
     teams.pending_cross[t] *= 1.0 - served[top] - ignored[top];
     if (resolved > 0) correct_team_code(org, t, resolved);

@@ -235,7 +235,7 @@ void Landscape::refresh(std::uint64_t hint) {
     return;
   }
   // Beyond exhaustive search: the best peak climbed from the last best, the hint (the code) and
-  // 2n random starts, drawn from the landscape's version (sum of the epochs).
+  // kRandomStarts random starts, drawn from the landscape's version (sum of the epochs).
   const std::uint64_t version = std::accumulate(epoch_.begin(), epoch_.end(), std::uint64_t{0});
   RandomStream draw(seed_, kStarts, run_, 0, version);
   std::uint64_t found = climb(best_ & all_);
@@ -249,7 +249,7 @@ void Landscape::refresh(std::uint64_t hint) {
     }
   };
   consider(hint);
-  for (std::size_t s = 0; s < 2 * n_; ++s) consider(draw());
+  for (std::size_t s = 0; s < kRandomStarts; ++s) consider(draw());
   best_ = found;
   best_value_ = found_value;
 }

@@ -124,9 +124,8 @@ TEST(Contingency, MechanisticFitsStableMarketsAndOrganicsAdvantageGrowsWithTurbu
     // the organic-minus-mechanistic advantage, paired by replication).
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       const double better = k == 0 ? 1.0 : -1.0;  // profit up, lead time and rework down
-      const Stats did = contrast([&](std::size_t r) {
-        return better * ((ot[k][r] - mt[k][r]) - (os[k][r] - ms[k][r]));
-      });
+      const Stats did = contrast(
+          [&](std::size_t r) { return better * ((ot[k][r] - mt[k][r]) - (os[k][r] - ms[k][r])); });
       EXPECT_GT(did.mean, 2 * did.se) << describe(metrics[k].c_str(), did);
     }
   }
@@ -153,7 +152,8 @@ TEST(Contingency, SilosRaiseDecisionWaitAndLeadTimeOnlyWhenWorkIsInterdependent)
     const Stats low = contrast([&](std::size_t r) { return silo_low[k][r] - open_low[k][r]; });
     EXPECT_GT(high.mean, 2 * high.se) << describe(metrics[k].c_str(), high);
     // With little interdependence silos cost (almost) nothing: under a tenth of the effect.
-    EXPECT_LT(std::abs(low.mean), 0.1 * high.mean + 2 * low.se) << describe(metrics[k].c_str(), low);
+    EXPECT_LT(std::abs(low.mean), 0.1 * high.mean + 2 * low.se)
+        << describe(metrics[k].c_str(), low);
   }
 }
 

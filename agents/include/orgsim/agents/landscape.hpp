@@ -75,7 +75,8 @@ class Landscape {
   [[nodiscard]] Census census(bool count_peaks) const;
 
   /// The best configuration known: exact (census) for n <= kExhaustiveDecisions, otherwise the
-  /// best local peak climbed from the previous best, from `hint` and from 2n random starts.
+  /// best local peak climbed from the previous best, from `hint` and from kRandomStarts random
+  /// starts (the previous best is kept unless a better peak is found).
   /// Recomputed by refresh() after a change; cheap to read.
   [[nodiscard]] std::uint64_t best() const noexcept { return best_; }
   [[nodiscard]] double best_value() const noexcept { return best_value_; }
@@ -84,6 +85,7 @@ class Landscape {
   void refresh(std::uint64_t hint);
 
   static constexpr std::size_t kExhaustiveDecisions = 20;
+  static constexpr std::size_t kRandomStarts = 8;
 
  private:
   [[nodiscard]] std::size_t index(std::size_t i, std::uint64_t x) const {
