@@ -143,6 +143,9 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
                       CoordinationOutcome& out) {
   const CoordinationParams& p = org.params().coordination;
   Teams& teams = org.teams;
+  // Two reporting lines settle more laterally but talk more: both lines spend the time.
+  const double lateral_effort =
+      p.exception_effort * (org.hierarchy.type == StructureType::matrix ? 2.0 : 1.0);
   for (std::size_t t = 0; t < teams.count; ++t) {
     const double uncertainty = std::min(1.0, p.uncertainty_floor + 1.0 - teams.fit[t]);
     const double work = p.routine_exceptions * teams.routine_done[t] + teams.complex_done[t];
@@ -150,7 +153,7 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
     if (raised <= 0) continue;
     const double cross = teams.squad[t] ? 0.0 : raised * interdependence;
     const double sideways = cross * lateral;
-    teams.coordination_cost[t] += sideways * p.exception_effort;
+    teams.coordination_cost[t] += sideways * lateral_effort;
     teams.pending_cross[t] += cross - sideways;
     teams.pending_local[t] += raised - cross;
     const double held = raised - sideways;
