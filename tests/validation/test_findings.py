@@ -3,6 +3,7 @@
 experiments/configs/validation, run by the real orgsim binary with fewer replications. Each finding
 is a comparison between cells, checked with a margin of three standard errors of the difference
 computed from the runs themselves; no number from our own output is written into the tests."""
+import io
 import os
 import subprocess
 import sys
@@ -115,6 +116,34 @@ def fang(tmp):
     knowledge = lambda r: cell(runs, structure__cross_team_ties=r)
     greater(knowledge(0.1), knowledge(0.0), "moderate cross-team linking beats isolated teams")
     greater(knowledge(0.1), knowledge(1.0), "moderate cross-team linking beats a fully mixed organization")
+
+
+def landscape_table(name, *args):
+    """`orgsim landscape` on a validation file (CSV read back): one row per design point."""
+    proc = subprocess.run([ORGSIM, "landscape", os.path.join(CONFIGS, name + ".toml"), "--format", "csv", *args],
+                          check=True, timeout=600, capture_output=True, text=True)
+    return pd.read_csv(io.StringIO(proc.stdout))
+
+
+def nk_landscape(tmp):
+    table = landscape_table("nk-landscape", "--replications", "200").set_index("k")
+    n = int(table["n"].iloc[0])
+    peaks = lambda k: (table.loc[k, "peaks_mean"], table.loc[k, "peaks_se"])
+    walk = lambda k: (table.loc[k, "walk_mean"], table.loc[k, "walk_se"])
+    check(peaks(0) == (1, 0), f"K = 0: one peak on every landscape, got {peaks(0)}")
+    # From a random start a K = 0 walk flips each wrong decision once: N/2 moves on average.
+    check(abs(walk(0)[0] - n / 2) < 3 * walk(0)[1] + 1e-12, f"K = 0 walks {walk(0)}, expected {n / 2}")
+    for k in range(n - 1):
+        greater(peaks(k + 1), peaks(k), f"more local peaks at K = {k + 1} than at K = {k}")
+        greater(walk(k), walk(k + 1), f"shorter walks to a peak at K = {k + 1} than at K = {k}")
+    # Kauffman: at K = N - 1 the landscape is fully random and a configuration is a peak with
+    # probability 1/(N + 1): 2^N/(N + 1) peaks. An equality, so a precise estimate (one census
+    # is half a millisecond at N = 10).
+    full = landscape_table("nk-landscape", "--replications", "20000", "--starts", "1",
+                           "--set", f"sweep.grid.landscape.k=[{n - 1}]").iloc[0]
+    expected = 2 ** n / (n + 1)
+    check(abs(full["peaks_mean"] - expected) < 3 * full["peaks_se"],
+          f"K = N - 1: {full['peaks_mean']:.2f} ({full['peaks_se']:.2f}) peaks, Kauffman's 2^N/(N+1) = {expected:.2f}")
 
 
 if __name__ == "__main__":
