@@ -146,6 +146,54 @@ def nk_landscape(tmp):
           f"K = N - 1: {full['peaks_mean']:.2f} ({full['peaks_se']:.2f}) peaks, Kauffman's 2^N/(N+1) = {expected:.2f}")
 
 
+def run_metrics(tmp, name, metrics, *sets):
+    """Runs a validation file; returns /runs (text decoded) and {metric: [run, tick] values}."""
+    out = os.path.join(tmp, name + ".h5")
+    args = [ORGSIM, "run", os.path.join(CONFIGS, name + ".toml"), "-o", out, "--quiet"]
+    for s in sets:
+        args += ["--set", s]
+    subprocess.run(args, check=True, timeout=600)
+    with h5py.File(out, "r") as f:
+        runs = pd.DataFrame(f["runs"][:])
+        names = list(f["metrics"].attrs["names"])
+        values = {m: f["metrics"][:, :, names.index(m)] for m in metrics}
+    for column in runs.columns:
+        if runs[column].dtype == object:
+            runs[column] = runs[column].str.decode("utf-8")
+    return runs, values
+
+
+def mean_se(values):
+    values = np.asarray(values, dtype=float)
+    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+
+
+def levinthal(tmp):
+    # One landscape per design point (landscape.seed), so the unit of every comparison is a
+    # landscape: firms on one landscape are not independent of each other.
+    runs, m = run_metrics(tmp, "levinthal-rugged", ["code_config", "peaks_found", "landscape_performance"],
+                          "experiment.replications=50")
+    before, end = 49, -1  # the environment changes at tick 50
+    held, final = {}, {}
+    for (k, jump, seed), g in runs.groupby(["landscape.k", "landscape.long_jump", "landscape.seed"]):
+        i = g.sort_values("replication").index.to_numpy()
+        at_peak = m["peaks_found"][i, before] >= 1  # without long jumps a peak once reached is kept
+        held.setdefault((k, jump), []).append(len(set(m["code_config"][i, before][at_peak])))
+        final[(k, jump, seed)] = m["landscape_performance"][i, end]
+    ks = sorted(runs["landscape.k"].unique())
+    seeds = sorted(runs["landscape.seed"].unique())
+    check(held[(0, 0.0)] == [1] * len(seeds), f"K = 0: every firm at a peak holds the one peak: {held[(0, 0.0)]}")
+    for low, high in zip(ks, ks[1:]):
+        greater(mean_se(held[(high, 0.0)]), mean_se(held[(low, 0.0)]),
+                f"more distinct peaks held by the population at K = {high} than at K = {low}")
+    adapted = lambda k: mean_se([final[(k, 0.0, s)].mean() for s in seeds])
+    greater(adapted(0), adapted(5), "after the change local search adapts worse at K = 5 than at K = 0")
+    greater(adapted(5), adapted(9), "after the change local search adapts worse at K = 9 than at K = 5")
+    gain = lambda k: np.array([final[(k, 0.1, s)].mean() - final[(k, 0.0, s)].mean() for s in seeds])
+    greater(mean_se(gain(max(ks))), (0, 0), f"long jumps raise performance after the change at K = {max(ks)}")
+    greater(mean_se(gain(max(ks)) - gain(0)), (0, 0), f"long jumps matter more at K = {max(ks)} than at K = 0")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-validation-") as tmp:
         globals()[sys.argv[1]](tmp)

@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""The tables and figures of the landscape validations in docs/validation.md (Kauffman, Levinthal
+1997, Rivkin & Siggelkow 2003, Siggelkow & Rivkin 2005), from the output of the shipped
+experiment files in experiments/configs/validation/. Prints each table as Markdown (mean with its
+standard error in parentheses) and draws the figure with gnuplot (SVG, the style of `orgsim plot`).
+
+  validation-landscape.py nk NK.csv FIGURE.svg          # from `orgsim landscape ... --format csv`
+  validation-landscape.py levinthal RESULTS.h5 FIGURE.svg
+  validation-landscape.py rivkin RESULTS.h5 FIGURE.svg
+  validation-landscape.py speed RESULTS.h5 FIGURE.svg
+
+Needs Debian's python3 (h5py, pandas, numpy) and gnuplot. The validation tests
+(tests/validation/test_findings.py) check the findings themselves; this script only reports.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+import pandas as pd
+
+TERMINAL = "set terminal svg size 760,500 dynamic font 'sans,13' background rgb 'white'\n"
+
+
+def mean_se(values):
+    values = np.asarray(values, dtype=float)
+    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+
+
+def cell(values, digits=3):
+    m, s = mean_se(values)
+    return f"{m:.{digits}f} ({s:.{digits}f})"
+
+
+def markdown(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
+    print("\n".join(lines) + "\n")
+
+
+def read_runs(path, metric):
+    """/runs (text columns decoded) and the [run, tick] values of one metric."""
+    with h5py.File(path, "r") as f:
+        runs = pd.DataFrame(f["runs"][:])
+        names = list(f["metrics"].attrs["names"])
+        values = f["metrics"][:, :, names.index(metric)]
+    for column in runs.columns:
+        if runs[column].dtype == object:
+            runs[column] = runs[column].str.decode("utf-8")
+    return runs, values
+
+
+def gnuplot(script, data, output):
+    """Runs a gnuplot script; `data` maps a name to rows written to a file $name in the script."""
+    with tempfile.TemporaryDirectory(prefix="orgsim-validation-") as tmp:
+        for name, rows in data.items():
+            with open(os.path.join(tmp, name), "w") as f:
+                for row in rows:
+                    f.write(" ".join(str(x) for x in row) + "\n")
+            script = script.replace("$" + name, os.path.join(tmp, name))
+        subprocess.run(["gnuplot"], input=TERMINAL + f"set output '{output}'\n" + script, text=True, check=True)
+
+
+def nk(csv_path, output):
+    t = pd.read_csv(csv_path).sort_values("k")
+    n = int(t["n"].iloc[0])
+    rows = [(k, f"{p:.2f} ({ps:.2f})", f"{w:.3f} ({ws:.3f})", f"{o:.4f} ({os_:.4f})")
+            for k, p, ps, w, ws, o, os_ in zip(t.k, t.peaks_mean, t.peaks_se, t.walk_mean, t.walk_se,
+                                               t.optimum_mean, t.optimum_se)]
+    markdown(["K", "local peaks", "walk length (moves)", "optimum"], rows)
+    print(f"Kauffman's expectation at K = N - 1: 2^N/(N+1) = {2 ** n / (n + 1):.2f}\n")
+    gnuplot(f"""set xlabel 'K (interactions per decision), N = {n}'
+set ylabel 'local peaks (log scale)'
+set y2label 'steepest-ascent walk to a peak (moves)'
+set logscale y
+set yrange [0.8:200]
+set y2range [0:6]
+set ytics nomirror
+set y2tics
+set xrange [-0.5:{n - 0.5}]
+set key top center
+set grid
+plot '$peaks' using 1:2:3 with yerrorlines lw 2 pt 7 title 'local peaks (census)', \\
+     '$kauffman' using 1:2 with points pt 6 ps 2 lc rgb 'black' title 'Kauffman: 2^N/(N+1) at K = N-1', \\
+     '$peaks' using 1:4:5 axes x1y2 with yerrorlines lw 2 pt 5 title 'walk length (right axis)'
+""", {"peaks": zip(t.k, t.peaks_mean, 3 * t.peaks_se, t.walk_mean, 3 * t.walk_se),
+      "kauffman": [(n - 1, 2 ** n / (n + 1))]}, output)
+
+
+def levinthal_landscapes(runs, config, performance, peaks):
+    """One row per landscape (design point): the firms' forms before the change and whether they
+    sat on a peak, performance before and after it, and which firms reoriented (adopted a move of
+    several decisions at once) after it."""
+    before, change = 49, 50
+    rows = []
+    for (k, jump, seed), g in runs.groupby(["landscape.k", "landscape.long_jump", "landscape.seed"]):
+        i = g.sort_values("replication").index.to_numpy()
+        moves = config[i, change:].astype(np.int64) ^ config[i, change - 1:-1].astype(np.int64)
+        reoriented = (np.vectorize(lambda x: bin(x).count("1"))(moves) > 1).any(axis=1)
+        rows.append({"k": k, "jump": jump, "seed": seed, "configs": config[i, before].astype(np.int64),
+                     "at_peak": peaks[i, before] >= 1, "p49": performance[i, before],
+                     "p50": performance[i, change], "p100": performance[i, -1], "reoriented": reoriented})
+    return rows
+
+
+def levinthal(path, output):
+    runs, performance = read_runs(path, "landscape_performance")
+    _, config = read_runs(path, "code_config")
+    _, peaks = read_runs(path, "peaks_found")
+    landscapes = levinthal_landscapes(runs, config, performance, peaks)
+    ks = sorted(runs["landscape.k"].unique())
+    rows, effect_rows = [], []
+    for k in ks:
+        alone = [l for l in landscapes if l["k"] == k and l["jump"] == 0]
+        jumping = {l["seed"]: l for l in landscapes if l["k"] == k and l["jump"] > 0}
+        # Without long jumps a firm that has sat on a peak never leaves it before the change.
+        held = [len(set(l["configs"][l["at_peak"]])) for l in alone]
+        rows.append((k, cell([len(set(l["configs"])) for l in alone], 1), cell(held, 1),
+                     cell([l["p49"].mean() for l in alone]), cell([l["p50"].mean() for l in alone]),
+                     cell([l["p100"].mean() for l in alone])))
+        with_jumps = [jumping[l["seed"]] for l in alone]
+        gain = [j["p100"].mean() - l["p100"].mean() for j, l in zip(with_jumps, alone)]
+        # Firms that reoriented after the change against those that did not, per landscape.
+        edge = [l["p100"][l["reoriented"]].mean() - l["p100"][~l["reoriented"]].mean() for l in with_jumps]
+        effect_rows.append((k, cell([l["p100"].mean() for l in alone]),
+                            cell([l["p100"].mean() for l in with_jumps]), cell(gain),
+                            cell([l["reoriented"].mean() for l in with_jumps], 2), cell(edge)))
+    markdown(["K", "distinct forms, tick 49", "distinct peaks held, tick 49", "performance, tick 49",
+              "tick 50 (after the change)", "tick 100"], rows)
+    markdown(["K", "tick 100, local search", "with long jumps (0.1)", "gain from long jumps",
+              "share of firms reoriented after the change", "tick 100: reoriented minus not"], effect_rows)
+    draw_levinthal(runs, config, performance, ks, output)
+
+
+def draw_levinthal(runs, config, performance, ks, output):
+    forms, curves = [], []
+    for k in ks:
+        alone = runs[(runs["landscape.k"] == k) & (runs["landscape.long_jump"] == 0)]
+        by_landscape = [config[g.index.to_numpy(), :50] for _, g in alone.groupby("landscape.seed")]
+        forms.append([np.mean([len(set(c[:, t])) for c in by_landscape]) for t in range(50)])
+        for jump in (0.0, 0.1):
+            i = runs.index[(runs["landscape.k"] == k) & (runs["landscape.long_jump"] == jump)].to_numpy()
+            curves.append(performance[i].mean(axis=0))
+    ticks = range(performance.shape[1])
+    plots_forms = ", ".join(f"'$forms' using 1:{j + 2} with lines lw 2 lc {j + 1} title 'K = {k}'"
+                            for j, k in enumerate(ks))
+    plots_perf = ", ".join(
+        f"'$perf' using 1:{2 * j + 2} with lines lw 2 lc {j + 1} dt 1 title 'K = {k}', "
+        f"'$perf' using 1:{2 * j + 3} with lines lw 2 lc {j + 1} dt 2 notitle" for j, k in enumerate(ks))
+    gnuplot(f"""set multiplot layout 1,2
+set grid
+set xlabel 'tick'
+set ylabel 'distinct forms among 100 firms'
+set title 'diversity on one landscape (local search)'
+set key top right
+plot {plots_forms}
+set ylabel 'performance (share of the optimum)'
+set title 'change at tick 50; dashed: long jumps 0.1'
+set yrange [0.6:1.01]
+set key bottom right
+plot {plots_perf}
+unset multiplot
+""", {"forms": [(t, *[f[t] for f in forms]) for t in range(50)],
+      "perf": [(t, *[c[t] for c in curves]) for t in ticks]}, output)
+
+
+def rivkin(path, output):
+    runs, performance = read_runs(path, "landscape_performance")
+    runs["final"] = performance[:, -1]
+    designs = [("rubber_stamp", "departmental"), ("rubber_stamp", "firm"), ("active", "departmental"),
+               ("active", "firm")]
+    rows, lines = [], []
+    for share, g in runs.groupby("landscape.cross_share"):
+        by = {d: g[(g["landscape.ceo"] == d[0]) & (g["landscape.incentive"] == d[1])]
+              .sort_values("replication")["final"].to_numpy() for d in designs}
+        difference = by[("active", "firm")] - by[("rubber_stamp", "departmental")]
+        rows.append((share, *[cell(by[d]) for d in designs], cell(difference)))
+        lines.append((share, *[x for d in designs for x in (mean_se(by[d])[0], 3 * mean_se(by[d])[1])]))
+    markdown(["cross share", "rubber stamp, departmental", "rubber stamp, firm-wide", "active, departmental",
+              "active, firm-wide", "active & firm-wide minus rubber stamp & departmental (paired)"], rows)
+    plots = ", ".join(f"'$lines' using 1:{2 * j + 2}:{2 * j + 3} with yerrorlines lw 2 pt {j + 4} "
+                      f"title '{ceo.replace('_', ' ')}, {incentive}'" for j, (ceo, incentive) in enumerate(designs))
+    gnuplot(f"""set grid
+set xlabel 'share of interactions across the two departments (landscape.cross_share)'
+set ylabel 'performance at tick 100 (share of the optimum)'
+set key bottom left
+set xrange [-0.05:1.05]
+plot {plots}
+""", {"lines": lines}, output)
+
+
+def speed(path, output):
+    runs, performance = read_runs(path, "landscape_performance")
+    runs["perf"] = performance[:, 101:].mean(axis=1)
+    key = ["landscape.k", "learning.turbulence_rate", "strategy.review_interval", "landscape.long_jump"]
+    table = runs.pivot_table(index=["replication"] + key[:2], columns=key[2:], values="perf")
+    rows, effects = [], []
+    for (k, turbulence), g in table.groupby(level=[1, 2]):
+        slow, fast = max(c[0] for c in g.columns), min(c[0] for c in g.columns)
+        narrow, broad = min(c[1] for c in g.columns), max(c[1] for c in g.columns)
+        speed_gain = g[(fast, narrow)] - g[(slow, narrow)]
+        breadth_gain = g[(fast, broad)] - g[(fast, narrow)]
+        rows.append((k, turbulence, *[cell(g[c]) for c in [(slow, narrow), (slow, broad), (fast, narrow),
+                                                              (fast, broad)]],
+                     cell(speed_gain), cell(breadth_gain), cell(g[(slow, broad)] - g[(slow, narrow)])))
+        effects.append((k, turbulence, *mean_se(speed_gain), *mean_se(breadth_gain)))
+    markdown(["K", "turbulence", "slow, narrow", "slow, broad", "fast, narrow", "fast, broad",
+              "speed gain (narrow)", "breadth gain (fast)", "breadth gain (slow)"], rows)
+    data = {}
+    for turbulence in sorted({e[1] for e in effects}):
+        data[f"t{len(data)}"] = [(e[0], e[2], 3 * e[3], e[4], 3 * e[5]) for e in effects if e[1] == turbulence]
+    names = sorted({e[1] for e in effects})
+    speed_plot = ", ".join(f"'$t{j}' using 1:2:3 with yerrorlines lw 2 pt 7 lc {j + 1} title 'turbulence {t}'"
+                           for j, t in enumerate(names))
+    breadth_plot = ", ".join(f"'$t{j}' using 1:4:5 with yerrorlines lw 2 pt 5 lc {j + 1} title 'turbulence {t}'"
+                             for j, t in enumerate(names))
+    gnuplot(f"""set multiplot layout 1,2
+set grid
+set xlabel 'K (complexity)'
+set key top left
+set yrange [-0.01:0.06]
+set title 'speed: review every tick vs every 4'
+set ylabel 'performance gain, ticks 101-200'
+plot {speed_plot}
+set title 'breadth: long jumps 0.3 vs none (fast)'
+plot {breadth_plot}
+unset multiplot
+""", data, output)
+
+
+if __name__ == "__main__":
+    {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed}[sys.argv[1]](*sys.argv[2:])
