@@ -183,7 +183,7 @@ def rivkin(path, output):
     plots = ", ".join(f"'$lines' using 1:{2 * j + 2}:{2 * j + 3} with yerrorlines lw 2 pt {j + 4} "
                       f"title '{ceo.replace('_', ' ')}, {incentive}'" for j, (ceo, incentive) in enumerate(designs))
     gnuplot(f"""set grid
-set xlabel 'share of interactions across the two departments (landscape.cross_share)'
+set xlabel 'share of interactions across the two departments (landscape.cross\\_share)'
 set ylabel 'performance at tick 100 (share of the optimum)'
 set key bottom left
 set xrange [-0.05:1.05]
@@ -219,6 +219,7 @@ def speed(path, output):
     gnuplot(f"""set multiplot layout 1,2
 set grid
 set xlabel 'K (complexity)'
+set xrange [-0.5:6.5]
 set key top left
 set yrange [-0.01:0.06]
 set title 'speed: review every tick vs every 4'
