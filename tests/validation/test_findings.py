@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Validation: March (1991) and Fang, Lee & Schilling (2010) through the shipped experiment files in
-experiments/configs/validation, run by the real orgsim binary with fewer replications. Each finding
-is a comparison between cells, checked with a margin of three standard errors of the difference
-computed from the runs themselves; no number from our own output is written into the tests."""
+"""Validation: March (1991), Fang, Lee & Schilling (2010), and on NK landscapes Kauffman (1993),
+Levinthal (1997), Rivkin & Siggelkow (2003) and Siggelkow & Rivkin (2005), through the shipped
+experiment files in experiments/configs/validation, run by the real orgsim binary with fewer
+replications. Each finding is a comparison between cells (or with a published constant), checked
+with a margin of three standard errors of the difference computed from the runs themselves; no
+number from our own output is written into the tests."""
 import io
 import os
 import subprocess
