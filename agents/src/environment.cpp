@@ -24,7 +24,7 @@ void apply_shocks(Organization& org, Tick tick) {
                (t == p.environment.shock_at ||
                 (p.environment.shock_every > 0 && t > p.environment.shock_at &&
                  (t - p.environment.shock_at) % p.environment.shock_every == 0));
-  RandomStream draw = org.key().stream(streams::shock, 0, tick);
+  RandomStream draw = market_stream(org, streams::shock, 0, tick);
   if (draw.bernoulli(p.environment.shock_rate)) shock = true;
   if (shock) shock_reality(org, tick, p.environment.shock_size);
 }
@@ -35,7 +35,7 @@ void shock_reality(Organization& org, Tick tick, double size) {
   const auto count = static_cast<std::size_t>(std::lround(size * static_cast<double>(m)));
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), 0);
-  RandomStream pick = org.key().stream(streams::shock, 1, tick);
+  RandomStream pick = market_stream(org, streams::shock, 1, tick);
   org.resilience.fit_before_shock = org.strategic_fit();
   for (std::size_t k = 0; k < count; ++k) {
     std::swap(order[k], order[k + pick.below(m - k)]);

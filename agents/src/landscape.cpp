@@ -33,6 +33,14 @@ CodeBits code_bits(const Organization& org) {
   return bits;
 }
 
+RandomStream market_stream(const Organization& org, StreamId name, std::uint64_t entity,
+                           Tick tick) {
+  const LandscapeParams& p = org.params().landscape;
+  if (p.enabled && p.seed > 0)
+    return RandomStream(static_cast<std::uint64_t>(p.seed), name, 0, entity, tick);
+  return org.key().stream(name, entity, tick);
+}
+
 void change_decision(Organization& org, std::size_t d) {
   if (!org.landscape.active() || org.landscape.march())
     org.reality[d] = static_cast<std::int8_t>(-org.reality[d]);

@@ -48,7 +48,7 @@ void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& d
 void apply_turbulence(Organization& org, Tick tick) {
   const double p4 = org.params().learning.turbulence_rate;
   if (p4 <= 0) return;
-  RandomStream draw = org.key().stream(streams::turbulence, 0, tick);
+  RandomStream draw = market_stream(org, streams::turbulence, 0, tick);
   for (std::size_t d = 0; d < org.reality.size(); ++d) {
     if (draw.bernoulli(p4)) {   // one draw per dimension, so each dimension has its own numbers
       change_decision(org, d);  // March: reality flips; a landscape redraws the decision

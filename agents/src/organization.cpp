@@ -99,6 +99,11 @@ void Organization::init_landscape() {
   const std::size_t blocks = std::max<std::size_t>(1, std::min(departments.size(), m));
   std::vector<std::int32_t> owner(m);
   for (std::size_t d = 0; d < m; ++d) owner[d] = static_cast<std::int32_t>(d * blocks / m);
+  if (params_.landscape.seed > 0) {  // one market for every replication: March's reality too
+    RandomStream draw(static_cast<std::uint64_t>(params_.landscape.seed), streams::reality, 0, 0,
+                      0);
+    for (std::size_t d = 0; d < m; ++d) reality[d] = (draw() & 1u) ? 1 : -1;
+  }
   landscape = Landscape(params_.landscape, owner, reality, key_.seed, key_.replication);
   if (params_.landscape.random_start) {
     RandomStream draw = key_.stream(streams::landscape_start, 0, 0);

@@ -190,3 +190,41 @@ TEST(Landscape, SameLandscapeInEveryDesignPointAndSharedWithASeed) {
 
 }  // namespace
 }  // namespace orgsim::agents
+
+namespace orgsim::agents {
+namespace {
+
+TEST(Landscape, ASharedLandscapeStaysSharedThroughPartialChanges) {
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = 20;
+  p.learning.dimensions = 12;
+  p.learning.turbulence_rate = 0.02;
+  p.environment.enabled = true;
+  p.environment.shock_at = 10;
+  p.environment.shock_size = 0.3;
+  p.landscape.enabled = true;
+  p.landscape.k = 3;
+  p.landscape.seed = 42;
+  Organization a(p, {5, 1});
+  Organization b(p, {5, 2});
+  const auto schedule = make_schedule(p);
+  std::size_t changes = 0;
+  for (Tick t = 1; t <= 40; ++t) {
+    schedule.step(a, t);
+    schedule.step(b, t);
+    changes += a.this_tick.reality_flips;
+    EXPECT_EQ(a.landscape.best(), b.landscape.best()) << "tick " << t;
+    EXPECT_EQ(a.landscape.best_value(), b.landscape.best_value()) << "tick " << t;
+    EXPECT_EQ(a.this_tick.reality_flips, b.this_tick.reality_flips) << "tick " << t;
+  }
+  EXPECT_GT(changes, 4u);  // the shock and some turbulence happened
+  // March's contributions share March's reality.
+  p.landscape.k = 0;
+  p.landscape.contributions = Contributions::march;
+  const Organization c(p, {5, 1});
+  const Organization d(p, {5, 2});
+  EXPECT_EQ(c.reality, d.reality);
+}
+
+}  // namespace
+}  // namespace orgsim::agents

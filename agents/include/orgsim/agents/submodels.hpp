@@ -30,6 +30,10 @@ void track_resilience(Organization& org, Tick tick);
 /// One decision of reality changes (turbulence, shocks): March's flips sign; on a landscape the
 /// decision's contribution table is redrawn. Call settle_landscape() after a batch of changes.
 void change_decision(Organization& org, std::size_t d);
+/// The stream for a change of the market (turbulence, shocks): the run's own, or, when every
+/// replication shares one landscape (landscape.seed > 0), the landscape's, so the replications
+/// stay on one landscape through partial changes.
+RandomStream market_stream(const Organization& org, StreamId name, std::uint64_t entity, Tick tick);
 /// After landscape changes: the best known configuration is recomputed and becomes reality.
 void settle_landscape(Organization& org);
 /// The code as a configuration: bits decided (+1 or -1) and bits that are +1.
