@@ -92,6 +92,16 @@ void Landscape::draw_inputs(const LandscapeParams& params, RandomStream& draw) {
     std::sort(chosen.begin(), chosen.end());
     input_count_[i] = static_cast<std::uint8_t>(chosen.size());
     std::copy(chosen.begin(), chosen.end(), inputs_.begin() + static_cast<std::ptrdiff_t>(i * k_));
+    // Fewer inputs than K (modular, hierarchical): the unused slots read bit 63, which no
+    // configuration of fewer than 64 decisions sets, so every decision reads exactly K bits.
+    if (chosen.size() < k_) {
+      if (n_ < 64) {
+        std::fill(inputs_.begin() + static_cast<std::ptrdiff_t>(i * k_ + chosen.size()),
+                  inputs_.begin() + static_cast<std::ptrdiff_t>((i + 1) * k_), std::uint8_t{63});
+      } else {
+        padded_ = false;
+      }
+    }
     dependents_[i] |= std::uint64_t{1} << i;
     for (std::uint8_t j : chosen) {
       dependents_[j] |= std::uint64_t{1} << i;
@@ -118,7 +128,45 @@ void Landscape::redraw(std::size_t i) {
   stale_ = true;
 }
 
+template <std::size_t K>
+double Landscape::value_k(std::uint64_t x) const {
+  // Every decision reads exactly K inputs (padded): a loop of fixed length, unrolled.
+  double sum = 0;
+  const std::uint8_t* in = inputs_.data();
+  const double* table = table_.data();
+  for (std::size_t i = 0; i < n_; ++i, in += K, table += std::size_t{2} << K) {
+    std::size_t at = (x >> i) & 1u;
+    for (std::size_t j = 0; j < K; ++j) at |= ((x >> in[j]) & 1u) << (j + 1);
+    sum += table[at];
+  }
+  return sum / static_cast<double>(n_);
+}
+
 double Landscape::value(std::uint64_t x) const {
+  if (padded_) {
+    switch (k_) {
+      case 0:
+        return value_k<0>(x);
+      case 1:
+        return value_k<1>(x);
+      case 2:
+        return value_k<2>(x);
+      case 3:
+        return value_k<3>(x);
+      case 4:
+        return value_k<4>(x);
+      case 5:
+        return value_k<5>(x);
+      case 6:
+        return value_k<6>(x);
+      case 7:
+        return value_k<7>(x);
+      case 8:
+        return value_k<8>(x);
+      default:
+        break;
+    }
+  }
   double sum = 0;
   for (std::size_t i = 0; i < n_; ++i) sum += contribution(i, x);
   return sum / static_cast<double>(n_);
@@ -137,6 +185,7 @@ double Landscape::expected(std::uint64_t known, std::uint64_t positive, std::uin
     const auto i = static_cast<std::size_t>(std::countr_zero(left));
     std::uint64_t reads = std::uint64_t{1} << i;
     for (std::uint8_t j : inputs(i)) reads |= std::uint64_t{1} << j;
+    reads &= all_;  // a padded input slot (bit 63) is never a decision
     const std::uint64_t open = reads & ~known;
     const std::uint64_t base = positive & known;
     if (open == 0) {

@@ -94,6 +94,8 @@ class Landscape {
     for (std::size_t j = 0; j < input_count_[i]; ++j) at |= ((x >> in[j]) & 1u) << (j + 1);
     return at;
   }
+  template <std::size_t K>
+  [[nodiscard]] double value_k(std::uint64_t x) const;
   /// Change in value when decision b of x flips (its own and its dependents' contributions).
   [[nodiscard]] double flip_gain(std::uint64_t x, std::size_t b) const;
   void draw_table(std::size_t i);
@@ -115,6 +117,7 @@ class Landscape {
   std::uint64_t best_ = 0;
   double best_value_ = 0;
   bool stale_ = true;
+  bool padded_ = true;  ///< every decision's input slots filled (bit 63 where unused)
 };
 
 }  // namespace orgsim::agents
