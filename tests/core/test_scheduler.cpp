@@ -1,5 +1,5 @@
 // The scheduler runs phases in order, parallel phases cover every slot once, and results are
-// bit-identical at any thread count.
+// bit-identical at any thread count; so is a parallel filter's.
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/core/rng.hpp"
 #include "orgsim/core/scheduler.hpp"
@@ -88,6 +88,21 @@ TEST(Schedule, StopConditionEndsTheRunEarly) {
   EXPECT_EQ(ran, 7u);
   EXPECT_EQ(observed, 7);
   EXPECT_EQ(toy.visits[0], 7);
+}
+
+TEST(ParallelSelect, KeepsTheHitsInOrderAtAnyThreadCount) {
+  const std::size_t n = 100003;  // not a multiple of the grain
+  auto hit = [](std::size_t i) { return RandomStream(5, stream_id("select"), 0, i, 0)() % 7 == 0; };
+  std::vector<std::size_t> expected;
+  for (std::size_t i = 0; i < n; ++i)
+    if (hit(i)) expected.push_back(i);
+  for (std::size_t threads : {1u, 2u, 4u}) {
+    ThreadLimit limit(threads);
+    EXPECT_EQ(parallel_select(n, 1000, hit), expected) << threads << " threads";
+  }
+  EXPECT_EQ(parallel_select(5, 1000, [](std::size_t i) { return i % 2 == 1; }),
+            (std::vector<std::size_t>{1, 3}));  // one chunk, on this thread
+  EXPECT_TRUE(parallel_select(0, 1000, hit).empty());
 }
 
 TEST(ThreadLimit, ReportsTheRequestedCount) {
