@@ -30,28 +30,57 @@ const std::vector<MetricRow>& metric_rows() {
   return rows;
 }
 
-/// Team alignment gap: highest minus lowest team mean of the employees' code matches.
-double alignment_gap(const Organization& org, const std::vector<std::int32_t>& slot_matches) {
-  const std::size_t team_count = org.teams.count;
-  const auto teams = org.teams_of();
-  std::vector<std::int64_t> team_matches(team_count, 0);
-  std::vector<std::int64_t> team_size(team_count, 0);
-  for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
-    const auto team = static_cast<std::size_t>(teams[slot]);
-    team_matches[team] += slot_matches[slot];
-    ++team_size[team];
-  }
+/// Lowest and highest team mean of the employees' code matches.
+struct TeamRange {
   double lo = std::numeric_limits<double>::infinity();
-  double hi = -lo;
-  const auto m = static_cast<double>(org.dimensions());
-  for (std::size_t t = 0; t < team_count; ++t) {
-    if (team_size[t] == 0) continue;
-    const double mean =
-        static_cast<double>(team_matches[t]) / (static_cast<double>(team_size[t]) * m);
+  double hi = -std::numeric_limits<double>::infinity();
+
+  void add(std::int64_t matches, std::int64_t members, double m) {
+    if (members == 0) return;
+    const double mean = static_cast<double>(matches) / (static_cast<double>(members) * m);
     lo = std::min(lo, mean);
     hi = std::max(hi, mean);
   }
-  return hi - lo;
+};
+
+/// Team alignment gap: highest minus lowest team mean of the employees' code matches. Teams are
+/// summed in parallel through the membership index (integer sums, and a minimum and maximum:
+/// exact in any order); by one pass over the employees if the index is out of date.
+double alignment_gap(const Organization& org, const std::vector<std::int32_t>& slot_matches) {
+  const std::size_t team_count = org.teams.count;
+  const auto m = static_cast<double>(org.dimensions());
+  const Teams& teams = org.teams;
+  if (org.membership_changed || teams.member_offsets.size() != team_count + 1) {
+    const auto team_of = org.teams_of();
+    std::vector<std::int64_t> team_matches(team_count, 0);
+    std::vector<std::int64_t> team_size(team_count, 0);
+    for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
+      const auto team = static_cast<std::size_t>(team_of[slot]);
+      team_matches[team] += slot_matches[slot];
+      ++team_size[team];
+    }
+    TeamRange range;
+    for (std::size_t t = 0; t < team_count; ++t) range.add(team_matches[t], team_size[t], m);
+    return range.hi - range.lo;
+  }
+  const TeamRange range = deterministic_reduce(
+      team_count, 256, TeamRange{},
+      [&](std::size_t begin, std::size_t end, TeamRange acc) {
+        for (std::size_t t = begin; t < end; ++t) {
+          std::int64_t matches = 0;
+          const std::uint64_t first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
+          for (std::uint64_t k = first; k < last; ++k)
+            matches += slot_matches[teams.member_slots[k]];
+          acc.add(matches, static_cast<std::int64_t>(last - first), m);
+        }
+        return acc;
+      },
+      [](TeamRange a, const TeamRange& b) {
+        a.lo = std::min(a.lo, b.lo);
+        a.hi = std::max(a.hi, b.hi);
+        return a;
+      });
+  return range.hi - range.lo;
 }
 
 /// Adds one employee's share to the sums (and their code matches to `slot_matches`).
@@ -120,12 +149,7 @@ std::optional<std::size_t> find_metric(std::string_view name) {
 
 Observation observe(const Organization& org) {
   const std::size_t n = org.headcount();
-  const std::size_t acted =
-      std::min(org.this_tick.acted, n);                    // later hires have no action this tick
-  std::vector<std::int64_t> lead_of(org.teams.count, -1);  // team -> its lead's slot
-  for (std::size_t slot = 0; slot < n; ++slot)
-    if (org.leads()[slot])
-      lead_of[static_cast<std::size_t>(org.teams_of()[slot])] = static_cast<std::int64_t>(slot);
+  const std::size_t acted = std::min(org.this_tick.acted, n);  // later hires have not acted
   const PackedCode packed_code(org.code);
   std::array<std::uint64_t, kMaxWords> reality{};
   pack_signs(org.reality, reality);
