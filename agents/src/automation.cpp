@@ -15,26 +15,35 @@ namespace orgsim::agents {
 
 namespace {
 
-/// People per department (one department: everyone, without a pass over the employees).
+/// People per department (one department: everyone, without a pass over the employees). Counted
+/// in parallel as integers (exact in any order).
 std::vector<double> department_headcounts(const Organization& org) {
-  std::vector<double> people(org.departments.size(), 0);
-  if (people.size() == 1) {
-    people[0] = static_cast<double>(org.headcount());
-    return people;
-  }
-  for (const std::int32_t d : org.department_of()) people[static_cast<std::size_t>(d)] += 1;
-  return people;
+  const std::size_t departments = org.departments.size();
+  if (departments == 1) return {static_cast<double>(org.headcount())};
+  const auto in = org.department_of();
+  const std::vector<std::int64_t> counts = deterministic_reduce(
+      org.headcount(), 4096, std::vector<std::int64_t>(departments, 0),
+      [&](std::size_t begin, std::size_t end, std::vector<std::int64_t> acc) {
+        for (std::size_t slot = begin; slot < end; ++slot)
+          ++acc[static_cast<std::size_t>(in[slot])];
+        return acc;
+      },
+      [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
+        for (std::size_t d = 0; d < a.size(); ++d) a[d] += b[d];
+        return a;
+      });
+  return {counts.begin(), counts.end()};
 }
 
 /// Picks up to `count` distinct employees of department `department` who lead no team,
-/// uniformly (partial Fisher-Yates).
+/// uniformly (partial Fisher-Yates over them in slot order).
 std::vector<std::size_t> pick_staff(Organization& org, std::size_t department, std::size_t count,
                                     Tick tick) {
-  std::vector<std::size_t> order;
   const auto in = org.department_of();
   const auto leads = org.leads();
-  for (std::size_t slot = 0; slot < org.headcount(); ++slot)
-    if (static_cast<std::size_t>(in[slot]) == department && !leads[slot]) order.push_back(slot);
+  std::vector<std::size_t> order = parallel_select(org.headcount(), 4096, [&](std::size_t slot) {
+    return static_cast<std::size_t>(in[slot]) == department && !leads[slot];
+  });
   RandomStream draw = org.key().stream(streams::selection, department, tick);
   count = std::min(count, order.size());
   for (std::size_t k = 0; k < count; ++k)
