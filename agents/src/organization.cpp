@@ -251,43 +251,73 @@ const ChartPerson* Organization::chart_person(AgentId agent) const {
   return &params_.design->chart[agent];
 }
 
+namespace {
+
+/// One employee's contacts: each of `out.size()` ties goes inside their team (probability
+/// 1 - cross_team_ties) or to someone outside it, to distinct people; a tie that finds nobody
+/// new in 64 attempts is dropped. Writes them to `out` in the order chosen; returns how many.
+std::size_t choose_contacts(std::size_t slot, RandomStream& draw, const Teams& teams,
+                            std::span<const std::int32_t> team, double cross_team_ties,
+                            std::span<CsrNetwork::Node> out) {
+  const std::size_t n = team.size();
+  const auto t = static_cast<std::size_t>(team[slot]);
+  const std::uint64_t first = teams.member_offsets[t];
+  const std::uint64_t size = teams.member_offsets[t + 1] - first;
+  std::size_t chosen = 0, inside = 0;
+  auto taken = [&](std::size_t other) {
+    return other == slot ||
+           std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(chosen), other) !=
+               out.begin() + static_cast<std::ptrdiff_t>(chosen);
+  };
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const bool cross = size <= 1 || draw.bernoulli(cross_team_ties);
+    if (!cross && inside + 1 >= size) continue;  // every teammate is a contact already
+    if (cross && size >= n) continue;            // nobody outside the team
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      const std::size_t other =
+          cross ? draw.below(n) : teams.member_slots[first + draw.below(size)];
+      if (taken(other) || (cross && static_cast<std::size_t>(team[other]) == t)) continue;
+      out[chosen++] = static_cast<CsrNetwork::Node>(other);
+      inside += cross ? 0 : 1;
+      break;
+    }
+  }
+  return chosen;
+}
+
+}  // namespace
+
 void Organization::build_network(Tick tick) {
-  // Each of an employee's ties goes inside their team (probability 1 - cross_team_ties) or to
-  // someone outside it; contacts are distinct, so an employee has min(ties, n - 1) contacts
-  // unless their team is too small for its share of ties (those ties are dropped).
+  // Each employee's contacts are drawn from their own stream, so employees are independent:
+  // chosen in parallel into a row of `ties` places each, then packed into the network's rows
+  // (each sorted; contacts are distinct and never the employee, so these are the rows the list
+  // of ties (slot, contact) would give).
   const std::size_t n = headcount();
   const auto team = teams_of();
-  std::vector<CsrNetwork::Edge> edges;
   const auto ties = static_cast<std::size_t>(params_.structure.ties_per_employee);
-  edges.reserve(n * ties);
-  std::vector<std::size_t> chosen;
-  for (std::size_t slot = 0; slot < n && n > 1; ++slot) {
-    RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
-    const auto t = static_cast<std::size_t>(team[slot]);
-    const std::uint64_t first = teams.member_offsets[t];
-    const std::uint64_t size = teams.member_offsets[t + 1] - first;
-    chosen.clear();
-    std::size_t inside = 0;
-    auto taken = [&](std::size_t other) {
-      return other == slot || std::find(chosen.begin(), chosen.end(), other) != chosen.end();
-    };
-    for (std::size_t k = 0; k < ties; ++k) {
-      const bool cross = size <= 1 || draw.bernoulli(settings_.cross_team_ties);
-      if (!cross && inside + 1 >= size) continue;  // every teammate is a contact already
-      if (cross && size >= n) continue;            // nobody outside the team
-      for (int attempt = 0; attempt < 64; ++attempt) {
-        const std::size_t other =
-            cross ? draw.below(n) : teams.member_slots[first + draw.below(size)];
-        if (taken(other) || (cross && static_cast<std::size_t>(team[other]) == t)) continue;
-        chosen.push_back(other);
-        inside += cross ? 0 : 1;
-        break;
+  std::vector<CsrNetwork::Node> rows(n > 1 ? n * ties : 0);
+  std::vector<std::uint64_t> offsets(n + 1, 0);
+  if (n > 1) {
+    parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t slot = begin; slot < end; ++slot) {
+        RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
+        const std::span<CsrNetwork::Node> row(rows.data() + slot * ties, ties);
+        const std::size_t count =
+            choose_contacts(slot, draw, teams, team, settings_.cross_team_ties, row);
+        std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(count));
+        offsets[slot + 1] = count;
       }
-    }
-    for (std::size_t other : chosen)
-      edges.emplace_back(static_cast<CsrNetwork::Node>(slot), static_cast<CsrNetwork::Node>(other));
+    });
   }
-  network = CsrNetwork::from_edges(n, std::move(edges), false);
+  for (std::size_t slot = 0; slot < n; ++slot) offsets[slot + 1] += offsets[slot];
+  std::vector<CsrNetwork::Node> targets(offsets[n]);
+  parallel_chunks(n, 4096, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t slot = begin; slot < end; ++slot)
+      std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(slot * ties),
+                  offsets[slot + 1] - offsets[slot],
+                  targets.begin() + static_cast<std::ptrdiff_t>(offsets[slot]));
+  });
+  network = CsrNetwork::from_rows(std::move(offsets), std::move(targets));
 }
 
 void Organization::rebuild_membership() {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace orgsim {
@@ -34,6 +35,18 @@ TEST(CsrNetwork, IndependentOfEdgeOrder) {
     const auto x = a.neighbors(v);
     const auto y = b.neighbors(v);
     ASSERT_TRUE(std::equal(x.begin(), x.end(), y.begin(), y.end()));
+  }
+}
+
+TEST(CsrNetwork, FromRowsIsTheGraphOfTheSameTies) {
+  const auto rows = CsrNetwork::from_rows({0, 2, 2, 3, 5}, {1, 3, 0, 0, 2});
+  const auto edges = CsrNetwork::from_edges(4, {{3, 2}, {0, 3}, {2, 0}, {0, 1}, {3, 0}}, false);
+  ASSERT_EQ(rows.node_count(), 4u);
+  EXPECT_EQ(rows.edge_count(), edges.edge_count());
+  for (std::size_t v = 0; v < 4; ++v) {
+    const auto x = rows.neighbors(v);
+    const auto y = edges.neighbors(v);
+    EXPECT_TRUE(std::equal(x.begin(), x.end(), y.begin(), y.end())) << v;
   }
 }
 

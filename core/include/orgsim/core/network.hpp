@@ -23,6 +23,10 @@ class CsrNetwork {
   /// stored in both directions. Duplicate edges and self-loops are dropped; neighbour lists are
   /// sorted, so the result does not depend on the order of `edges`.
   static CsrNetwork from_edges(std::size_t nodes, std::vector<Edge> edges, bool undirected);
+  /// Builds the graph from its rows: node v's neighbours are targets[offsets[v], offsets[v + 1]),
+  /// each row sorted, without duplicates or self-loops (the graph from_edges makes of the same
+  /// ties, without sorting them all); asserted, not checked, in release builds.
+  static CsrNetwork from_rows(std::vector<std::uint64_t> offsets, std::vector<Node> targets);
 
   [[nodiscard]] std::size_t node_count() const noexcept {
     return offsets_.empty() ? 0 : offsets_.size() - 1;
