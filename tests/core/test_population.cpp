@@ -18,6 +18,23 @@ TEST(Population, AppendAssignsSequentialIdsAndSizesColumns) {
   EXPECT_EQ(p.column(late).size(), 6u);
 }
 
+TEST(Population, LargeAppendsStartAtZeroAndKeepTheRowsBefore) {
+  Population p;
+  auto beliefs = p.add_column<std::uint64_t>(2);
+  auto score = p.add_column<float>();
+  p.append(50000);  // filled in parallel chunks
+  for (std::size_t s = 0; s < 50000; ++s) {
+    ASSERT_EQ(p.column(beliefs)[2 * s + 1], 0u);
+    ASSERT_EQ(p.column(score)[s], 0.0f);
+    p.column(score)[s] = static_cast<float>(s);
+  }
+  p.append(70000);
+  for (std::size_t s = 0; s < 120000; ++s) {
+    ASSERT_EQ(p.column(score)[s], s < 50000 ? static_cast<float>(s) : 0.0f);
+    ASSERT_EQ(p.column(beliefs)[2 * s], 0u);
+  }
+}
+
 TEST(Population, RenewGivesAFreshIdInPlace) {
   Population p;
   p.append(3);
