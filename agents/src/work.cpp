@@ -5,12 +5,15 @@
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
+#include "orgsim/core/parallel.hpp"
 
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <memory>
 
 namespace orgsim::agents {
 
@@ -209,10 +212,21 @@ class Routing {
   std::vector<double> sent_;  ///< handed off this tick [function][source site]
 };
 
+/// What one team did this tick, as the terms it adds to the tick's totals (summed in team order
+/// afterwards by add_to_totals, so the sums are the same whatever thread served the team).
+/// Every field is written by the team's receive_and_automate and serve_and_hand_off.
+struct TeamWork {
+  double automated, automated_on_strategy, automation_errors;
+  std::array<double, 3> errors;  ///< rework of second stages, first stages, routine tasks
+  double handed_off;             ///< first stages done that go to another function's teams
+  bool hands_off;
+  double done, done_on_strategy, capacity, used, queued;
+};
+
 /// New work joins team t's queues; process automation takes its share of the routine work, and
 /// its errors come back as rework.
 void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arrivals,
-                          const Routing& routing, WorkTotals& totals) {
+                          const Routing& routing, TeamWork& work) {
   Teams& teams = org.teams;
   const double carried = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
   teams.second_queue[t] +=
@@ -229,15 +243,15 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
   // a quarter of the work carried over (a backlog is worked down over about four weeks).
   const double queued = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
   teams.utilization[t] = queued - carried + kBacklogPressure * carried;
-  totals.completed += automated - automation_errors;
-  totals.on_strategy += (automated - automation_errors) * teams.fit[t];
-  totals.reworked += automation_errors;
+  work.automated = automated - automation_errors;
+  work.automated_on_strategy = (automated - automation_errors) * teams.fit[t];
+  work.automation_errors = automation_errors;
 }
 
 /// Team t's people serve its queues, second stages first, within its capacity; errors stay in
 /// the queue as rework. First stages done go to the next team (handoff) or stay for their
 /// second stage.
-void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, WorkTotals& totals) {
+void serve_and_hand_off(Organization& org, std::size_t t, const Routing& routing, TeamWork& work) {
   Teams& teams = org.teams;
   const double capacity = teams.capacity[t];
   const double demanded = teams.utilization[t];  // workload, set by receive_and_automate
@@ -246,34 +260,51 @@ void serve_and_hand_off(Organization& org, std::size_t t, Routing& routing, Work
       org.settings().error_rate * (1.5 - teams.skill[t]);  // 0.5x to 1.5x the base rate
   if (coordination_on(org.params()))  // specialization economies: fewer errors in deep teams
     skill_error *= 1.0 + org.params().coordination.specialization * (1.0 - teams.depth[t]);
-  auto serve = [&](double& queue, double effort, double error_factor) {
+  auto serve = [&](double& queue, double effort, double error_factor, double& rework) {
     const double done = std::min(queue, left / effort);
     left -= done * effort;
     const double errors = done * std::min(1.0, skill_error * error_factor);
     queue -= done - errors;
-    totals.reworked += errors;
+    rework = errors;
     return done - errors;
   };
-  const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5);
-  const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5);
-  const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0);
-  if (routing.handoffs && !teams.squad[t]) {
-    // The second stage needs another function: its teams, possibly at another site.
-    routing.hand_off(t, first_done);
-    totals.sent += first_done;
-  } else {
-    teams.second_queue[t] += first_done;  // a squad has every function
-  }
+  const double second_done = serve(teams.second_queue[t], kComplexEffort, 1.5, work.errors[0]);
+  const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5, work.errors[1]);
+  const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0, work.errors[2]);
+  // First stages done go to another function's teams (possibly at another site) for their
+  // second stage, or, in a squad, which has every function, wait for it here.
+  work.hands_off = routing.handoffs && !teams.squad[t];
+  work.handed_off = work.hands_off ? first_done : 0.0;
+  if (!work.hands_off) teams.second_queue[t] += first_done;
   const double done = second_done + routine_done;
   teams.routine_done[t] = routine_done;
   teams.complex_done[t] = second_done + first_done;
   teams.completed[t] = done;
-  totals.completed += done;
-  totals.on_strategy += done * teams.fit[t];
-  totals.capacity += capacity;
-  totals.used += capacity - left;
+  work.done = done;
+  work.done_on_strategy = done * teams.fit[t];
+  work.capacity = capacity;
+  work.used = capacity - left;
   teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
-  totals.backlog += teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+  work.queued = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+}
+
+/// Team t's terms join the totals (and its handoffs the routing), in the order the team
+/// produced them; called in team order.
+void add_to_totals(const Teams& teams, std::size_t t, const TeamWork& work, Routing& routing,
+                   WorkTotals& totals) {
+  totals.completed += work.automated;
+  totals.on_strategy += work.automated_on_strategy;
+  totals.reworked += work.automation_errors;
+  for (const double rework : work.errors) totals.reworked += rework;
+  if (work.hands_off) {
+    routing.hand_off(t, work.handed_off);
+    totals.sent += work.handed_off;
+  }
+  totals.completed += work.done;
+  totals.on_strategy += work.done_on_strategy;
+  totals.capacity += work.capacity;
+  totals.used += work.used;
+  totals.backlog += work.queued;
   for (std::size_t k = 0; k < routing.slots; ++k)
     totals.backlog += teams.pipeline[t * routing.slots + k];
 }
@@ -329,11 +360,18 @@ void book_finance(Organization& org, const WorkTotals& totals) {
 void process_work(Organization& org, Tick tick) {
   Routing routing(org, tick);
   const Arrivals arrivals = arrive(org, tick, routing.routine_share());
+  // Teams receive and serve in parallel (each writes only its own rows); their terms are then
+  // added up in team order.
+  const auto work = std::make_unique_for_overwrite<TeamWork[]>(org.teams.count);
+  parallel_chunks(org.teams.count, 256, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      receive_and_automate(org, t, arrivals, routing, work[t]);
+      serve_and_hand_off(org, t, routing, work[t]);
+    }
+  });
   WorkTotals totals;
-  for (std::size_t t = 0; t < org.teams.count; ++t) {
-    receive_and_automate(org, t, arrivals, routing, totals);
-    serve_and_hand_off(org, t, routing, totals);
-  }
+  for (std::size_t t = 0; t < org.teams.count; ++t)
+    add_to_totals(org.teams, t, work[t], routing, totals);
   routing.deliver(org.teams, tick);
   totals.backlog += totals.sent;  // handed off this tick: in transit
   const CoordinationOutcome coordination = coordinate_work(org, tick);
