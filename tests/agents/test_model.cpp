@@ -133,6 +133,30 @@ TEST(Model, FullModelAt100kEmployeesIsBitIdenticalAcrossThreadCounts) {
   EXPECT_NE(last[metric("headcount")], 100000.0);
 }
 
+TEST(Model, FunctionalRedeployingModelIsBitIdenticalAcrossThreadCounts) {
+  // The default experiment's model, large enough that setup (the network, the columns), the
+  // work of the teams, the choice of people to redeploy and the team metrics run in parallel.
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = 30000;
+  p.learning.socialization_rate = 0.1;
+  p.learning.turnover_rate = 0.003;
+  p.learning.turbulence_rate = 0.002;
+  p.environment.enabled = p.strategy.enabled = p.structure.enabled = p.people.enabled = true;
+  p.work.enabled = p.automation.enabled = p.culture.enabled = true;
+  p.environment.base_demand = 0.3;
+  p.environment.shock_at = 4;
+  p.strategy.review_interval = 2;
+  p.strategy.sensing_noise = 0.3;
+  p.structure.peer_learning_rate = 0.05;
+  p.automation.level = AutomationLevel::high;
+  p.automation.adoption_speed = 0.5;
+  p.automation.freed_capacity = FreedCapacity::redeploy;
+  const RunOutcome one = expect_identical_across_threads(p, {20261126, 0}, 8);
+  const auto last = one.metrics.row(8);
+  EXPECT_GT(last[metric("automation_process")], 0.0);
+  EXPECT_GT(last[metric("handoffs")], 0.0);
+}
+
 TEST(Model, SameReplicationSharesRandomNumbersAcrossDesignPoints) {
   // Socialization cannot act before the code has a non-zero value, so tick 0 and the first
   // tick's superior group are identical for different p1 under common random numbers.
