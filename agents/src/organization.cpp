@@ -7,6 +7,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <memory>
 
 namespace orgsim::agents {
 
@@ -291,30 +292,28 @@ void Organization::build_network(Tick tick) {
   // Each employee's contacts are drawn from their own stream, so employees are independent:
   // chosen in parallel into a row of `ties` places each, then packed into the network's rows
   // (each sorted; contacts are distinct and never the employee, so these are the rows the list
-  // of ties (slot, contact) would give).
+  // of ties (slot, contact) would give). The arrays are first touched in parallel too.
   const std::size_t n = headcount();
   const auto team = teams_of();
   const auto ties = static_cast<std::size_t>(params_.structure.ties_per_employee);
-  std::vector<CsrNetwork::Node> rows(n > 1 ? n * ties : 0);
-  std::vector<std::uint64_t> offsets(n + 1, 0);
-  if (n > 1) {
-    parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t slot = begin; slot < end; ++slot) {
-        RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
-        const std::span<CsrNetwork::Node> row(rows.data() + slot * ties, ties);
-        const std::size_t count =
-            choose_contacts(slot, draw, teams, team, settings_.cross_team_ties, row);
-        std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(count));
-        offsets[slot + 1] = count;
-      }
-    });
-  }
+  const auto rows = std::make_unique_for_overwrite<CsrNetwork::Node[]>(n * ties);
+  Buffer<std::uint64_t> offsets(n + 1);
+  offsets[0] = 0;
+  parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t slot = begin; slot < end; ++slot) {
+      RandomStream draw = key_.stream(streams::network, employees_.id(slot), tick);
+      const std::span<CsrNetwork::Node> row(rows.get() + slot * ties, ties);
+      const std::size_t count =
+          n > 1 ? choose_contacts(slot, draw, teams, team, settings_.cross_team_ties, row) : 0;
+      std::sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(count));
+      offsets[slot + 1] = count;
+    }
+  });
   for (std::size_t slot = 0; slot < n; ++slot) offsets[slot + 1] += offsets[slot];
-  std::vector<CsrNetwork::Node> targets(offsets[n]);
+  Buffer<CsrNetwork::Node> targets(offsets[n]);
   parallel_chunks(n, 4096, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot)
-      std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(slot * ties),
-                  offsets[slot + 1] - offsets[slot],
+      std::copy_n(rows.get() + slot * ties, offsets[slot + 1] - offsets[slot],
                   targets.begin() + static_cast<std::ptrdiff_t>(offsets[slot]));
   });
   network = CsrNetwork::from_rows(std::move(offsets), std::move(targets));

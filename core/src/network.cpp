@@ -32,8 +32,8 @@ CsrNetwork CsrNetwork::from_edges(std::size_t nodes, std::vector<Edge> edges, bo
 namespace {
 
 /// Whether rows are what from_rows expects (checked by an assert: the callers build them).
-[[maybe_unused]] bool valid_rows(const std::vector<std::uint64_t>& offsets,
-                                 const std::vector<CsrNetwork::Node>& targets) {
+[[maybe_unused]] bool valid_rows(const Buffer<std::uint64_t>& offsets,
+                                 const Buffer<CsrNetwork::Node>& targets) {
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != targets.size()) return false;
   const std::size_t nodes = offsets.size() - 1;
   for (std::size_t v = 0; v < nodes; ++v) {
@@ -48,7 +48,7 @@ namespace {
 
 }  // namespace
 
-CsrNetwork CsrNetwork::from_rows(std::vector<std::uint64_t> offsets, std::vector<Node> targets) {
+CsrNetwork CsrNetwork::from_rows(Buffer<std::uint64_t> offsets, Buffer<Node> targets) {
   assert(valid_rows(offsets, targets));
   CsrNetwork g;
   g.offsets_ = std::move(offsets);

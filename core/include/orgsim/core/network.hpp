@@ -4,6 +4,8 @@
 // Memory: (nodes + 1) * 8 + edges * 4 bytes; neighbours(v) is O(1).
 #pragma once
 
+#include "orgsim/core/buffer.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -26,7 +28,7 @@ class CsrNetwork {
   /// Builds the graph from its rows: node v's neighbours are targets[offsets[v], offsets[v + 1]),
   /// each row sorted, without duplicates or self-loops (the graph from_edges makes of the same
   /// ties, without sorting them all); asserted, not checked, in release builds.
-  static CsrNetwork from_rows(std::vector<std::uint64_t> offsets, std::vector<Node> targets);
+  static CsrNetwork from_rows(Buffer<std::uint64_t> offsets, Buffer<Node> targets);
 
   [[nodiscard]] std::size_t node_count() const noexcept {
     return offsets_.empty() ? 0 : offsets_.size() - 1;
@@ -40,8 +42,8 @@ class CsrNetwork {
   }
 
  private:
-  std::vector<std::uint64_t> offsets_;
-  std::vector<Node> targets_;
+  Buffer<std::uint64_t> offsets_;
+  Buffer<Node> targets_;
 };
 
 }  // namespace orgsim

@@ -3,9 +3,8 @@
 // memory. Ids are assigned serially in slot order, so hiring and leaving stay deterministic.
 #pragma once
 
-#include "orgsim/core/parallel.hpp"
+#include "orgsim/core/buffer.hpp"
 
-#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +12,6 @@
 #include <span>
 #include <string>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 namespace orgsim {
@@ -21,27 +19,6 @@ namespace orgsim {
 using AgentId = std::uint64_t;
 
 namespace detail {
-
-/// std::allocator, except that resizing a vector leaves new values uninitialised (the columns
-/// value-initialise them themselves, in parallel).
-template <class T>
-struct UninitializedAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
-  UninitializedAllocator() = default;
-  template <class U>
-  UninitializedAllocator(const UninitializedAllocator<U>& /*other*/) noexcept {}  // NOLINT
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
 
 class ColumnBase {
  public:
@@ -62,11 +39,7 @@ class Column final : public ColumnBase {
   void resize(std::size_t agents) override {
     const std::size_t old = data_.size();
     data_.resize(agents * width_);
-    T* fresh = data_.data() + old;
-    const std::size_t count = data_.size() > old ? data_.size() - old : 0;
-    parallel_chunks(count, 16384, [fresh](std::size_t begin, std::size_t end) {
-      std::fill(fresh + begin, fresh + end, T{});
-    });
+    if (data_.size() > old) zero_in_parallel(data_.data() + old, data_.size() - old);
   }
   void compact(std::span<const std::uint8_t> keep) override {
     std::size_t out = 0;
@@ -79,7 +52,7 @@ class Column final : public ColumnBase {
     }
     data_.resize(out * width_);
   }
-  std::vector<T, UninitializedAllocator<T>> data_;
+  Buffer<T> data_;
   std::size_t width_;
 };
 }  // namespace detail
