@@ -130,14 +130,16 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
   const ModelParams& p = org.params();
   Teams& teams = org.teams;
   // Candidate teams by pressure (workload / capacity), highest first, lowest index on ties.
+  std::vector<double> capacity(teams.capacity.begin(), teams.capacity.end());
+  const std::vector<std::size_t> candidates =
+      parallel_select(teams.count, 4096, [&](std::size_t t) {
+        return static_cast<std::size_t>(teams.department[t]) != from && capacity[t] > 0 &&
+               teams.utilization[t] > 0.85;
+      });
   std::vector<std::pair<double, std::int64_t>> heap;
-  std::vector<double> capacity(teams.count);
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    capacity[t] = teams.capacity[t];
-    if (static_cast<std::size_t>(teams.department[t]) != from && capacity[t] > 0 &&
-        teams.utilization[t] > 0.85)
-      heap.emplace_back(teams.utilization[t], -static_cast<std::int64_t>(t));
-  }
+  heap.reserve(candidates.size());
+  for (const std::size_t t : candidates)
+    heap.emplace_back(teams.utilization[t], -static_cast<std::int64_t>(t));
   std::make_heap(heap.begin(), heap.end());
   const auto until =
       static_cast<std::int32_t>(tick) + static_cast<std::int32_t>(p.automation.training_ticks);
