@@ -5,7 +5,9 @@ Times `orgsim run FILE --threads 1` and `--threads 2` (default FILE: benchmarks/
 one run of 100,000 employees x 100 ticks), setup and writing included, and prints the speed-up:
 median wall time on 1 thread / median wall time on 2 threads (the target is at least 1.7).
 A round times every binary (--orgsim, repeatable: to compare builds) on 1 and 2 threads, in an
-order that rotates from round to round; each round's own ratio is printed too. With --profile,
+order that rotates from round to round; each round's own ratio is printed too, and so is the time
+of two 1-thread runs side by side: if the two cores slow each other down (shared caches, memory,
+the host), no program can be twice as fast on two threads, and this says how far. With --profile,
 also prints where the time of one run goes on 1 and 2 threads (orgsim_phase_profile: setup,
 each phase of the tick, metrics, compression; `orgsim run` adds process start, the results file
 and the writer thread).
@@ -15,8 +17,8 @@ script, and builds and measurements that take the same lock, do not overlap on a
 A measurement during which other processes (which do not take the lock) used more than 5% of a
 core is discarded and taken again (/proc/stat): the 2-thread time needs both cores.
 
-Usage: benchmarks/e2e_threads.py [--orgsim BIN]... [--rounds N] [--profile [--profiler BIN]]
-                                 [FILE]
+Usage: benchmarks/e2e_threads.py [--orgsim BIN]... [--rounds N]
+                                 [--profile [--profiler BIN]...] [FILE]
 """
 
 import argparse
@@ -42,8 +44,9 @@ def busy_cpu_seconds():
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def locked(command, max_others=0.05, tries=10):
-    """Runs `command` holding LOCK; returns (wall seconds, user + system CPU seconds, stdout).
+def locked(commands, max_others=0.05, tries=10):
+    """Runs `commands` (side by side) holding LOCK; returns (wall seconds until all have ended,
+    their user + system CPU seconds, the first one's stdout).
 
     Other work on the machine that does not take the lock (other processes' CPU time during the
     run, from /proc/stat, more than `max_others` of the wall time) disturbs a measurement: it is
@@ -54,22 +57,24 @@ def locked(command, max_others=0.05, tries=10):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             busy = busy_cpu_seconds()
             start = time.perf_counter()
-            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
+            running = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True) for c in commands]
+            outputs = [p.communicate() for p in running]
             wall = time.perf_counter() - start
             others = busy_cpu_seconds() - busy
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+        for command, process, (_, err) in zip(commands, running, outputs):
+            if process.returncode != 0:
+                sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{err}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         others -= cpu
         if others <= max_others * wall:
-            return wall, cpu, done.stdout
+            return wall, cpu, outputs[0][0]
         print(f"  (discarded: other processes used {others:.2f} s of CPU during "
               f"{wall:.2f} s; attempt {attempt + 1})", file=sys.stderr)
         time.sleep(5)
     print("  (kept a disturbed measurement)", file=sys.stderr)
-    return wall, cpu, done.stdout
+    return wall, cpu, outputs[0][0]
 
 
 def main():
@@ -81,30 +86,37 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true",
                         help="also print the phase profile on 1 and 2 threads")
-    parser.add_argument("--profiler",
-                        default=os.path.join(ROOT, "build", "benchmarks", "orgsim_phase_profile"))
+    parser.add_argument("--profiler", action="append",
+                        help="orgsim_phase_profile binary (repeat: one per build; default "
+                             "build/benchmarks/orgsim_phase_profile)")
     args = parser.parse_args()
     binaries = args.orgsim or [os.path.join(ROOT, "build", "cli", "orgsim")]
 
-    jobs = [(b, threads) for b in range(len(binaries)) for threads in (1, 2)]
+    # Jobs: each binary on 1 and 2 threads, and two 1-thread runs of the first binary side by
+    # side ("threads" 0): how much two busy cores slow each other down on this machine now.
+    jobs = [(b, threads) for b in range(len(binaries)) for threads in (1, 2)] + [(0, 0)]
     walls = {job: [] for job in jobs}
     cpus = {job: [] for job in jobs}
     print(f"{args.file}: {args.rounds} rounds of `orgsim run --threads 1|2`")
     for b, binary in enumerate(binaries):
         print(f"  binary {b}: {binary}")
     with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:
-        out = os.path.join(tmp, "e2e.h5")
+        def run(b, threads, k=0):
+            return [binaries[b], "run", args.file, "-o", os.path.join(tmp, f"e2e{k}.h5"),
+                    "--force", "--quiet", "--threads", str(max(1, threads))]
         for round_ in range(args.rounds):
             shift = round_ % len(jobs)
             for b, threads in jobs[shift:] + jobs[:shift]:
-                wall, cpu, _ = locked([binaries[b], "run", args.file, "-o", out, "--force",
-                                       "--quiet", "--threads", str(threads)])
-                os.remove(out)  # outside the timing, as the benchmarks do
+                commands = [run(b, threads)] if threads else [run(b, 1, 0), run(b, 1, 1)]
+                wall, cpu, _ = locked(commands)
+                for k in range(len(commands)):  # outside the timing, as the benchmarks do
+                    os.remove(os.path.join(tmp, f"e2e{k}.h5"))
                 walls[(b, threads)].append(wall)
                 cpus[(b, threads)].append(cpu)
             print(f"round {round_ + 1}: " + "; ".join(
                 f"binary {b}: {walls[(b, 1)][-1]:.3f} s / {walls[(b, 2)][-1]:.3f} s = "
-                f"{walls[(b, 1)][-1] / walls[(b, 2)][-1]:.2f}x" for b in range(len(binaries))))
+                f"{walls[(b, 1)][-1] / walls[(b, 2)][-1]:.2f}x" for b in range(len(binaries))) +
+                f"; two 1-thread runs side by side {walls[(0, 0)][-1]:.3f} s")
     for b in range(len(binaries)):
         one, two = statistics.median(walls[(b, 1)]), statistics.median(walls[(b, 2)])
         rounds = statistics.median(x / y for x, y in zip(walls[(b, 1)], walls[(b, 2)]))
@@ -112,31 +124,48 @@ def main():
               f"speed-up {one / two:.2f}x (median of the rounds' ratios {rounds:.2f}x); "
               f"median CPU {statistics.median(cpus[(b, 1)]):.3f} s / "
               f"{statistics.median(cpus[(b, 2)]):.3f} s")
+    side = statistics.median(walls[(0, 0)])
+    print(f"two 1-thread runs of binary 0 side by side: median {side:.3f} s, "
+          f"{side / statistics.median(walls[(0, 1)]):.2f}x one alone: a run whose work were all "
+          f"parallel would be at most {2 * statistics.median(walls[(0, 1)]) / side:.2f}x faster "
+          f"on 2 threads here")
     if args.profile:
-        profile(args.profiler, args.file, args.rounds)
+        profile(args.profiler or [os.path.join(ROOT, "build", "benchmarks", "orgsim_phase_profile")],
+                args.file, args.rounds)
 
 
-def profile(profiler, file, rounds):
+def profile(profilers, file, rounds):
     """Prints the median seconds of each part of a run on 1 and 2 threads over `rounds` runs of
-    the profiler each (alternated), their ratio, and each part's share of the 2-thread run."""
-    seconds = {1: {}, 2: {}}
+    each profiler (one per build) and thread count, in rotated order: one column per build and
+    thread count, the speed-up, and each part's share of the 2-thread run."""
+    jobs = [(p, threads) for p in range(len(profilers)) for threads in (1, 2)]
+    seconds = {job: {} for job in jobs}
     for round_ in range(rounds):
-        for threads in (1, 2) if round_ % 2 == 0 else (2, 1):
-            _, _, text = locked([profiler, file, str(threads)])
+        shift = round_ % len(jobs)
+        for p, threads in jobs[shift:] + jobs[:shift]:
+            _, _, text = locked([[profilers[p], file, str(threads)]])
             for line in text.splitlines():
                 name, value = line.split("\t")
-                seconds[threads].setdefault(name, []).append(float(value))
-    median = {t: {name: statistics.median(v) for name, v in seconds[t].items()} for t in (1, 2)}
-    total = median[2]["total"]
+                seconds[(p, threads)].setdefault(name, []).append(float(value))
+    median = {job: {name: statistics.median(v) for name, v in seconds[job].items()}
+              for job in jobs}
     print(f"where the time of one run goes (orgsim_phase_profile), medians of {rounds} runs:")
-    print(f"| part | 1 thread (s) | 2 threads (s) | speed-up | share of 2 threads |")
-    print("|---|---|---|---|---|")
-    for name in seconds[1]:
-        one, two = median[1][name], median[2][name]
-        if name != "total" and max(one, two) < 0.0005:
+    header, rule = "| part |", "|---|"
+    for p in range(len(profilers)):
+        header += f" build {p}: 1 thread (s) | 2 threads (s) | speed-up | share of 2 threads |"
+        rule += "---|---|---|---|"
+    print(header)
+    print(rule)
+    for name in seconds[jobs[0]]:
+        if name != "total" and max(median[job].get(name, 0) for job in jobs) < 0.0005:
             continue  # phases that cost nothing here
-        print(f"| {name} | {one:.4f} | {two:.4f} | {one / two if two > 0 else float('nan'):.2f}x | "
-              f"{100 * two / total:.1f}% |")
+        line = f"| {name} |"
+        for p in range(len(profilers)):
+            one, two = median[(p, 1)].get(name, 0), median[(p, 2)].get(name, 0)
+            speed_up = f"{one / two:.2f}x" if two > 0 else "-"
+            line += (f" {one:.4f} | {two:.4f} | {speed_up} | "
+                     f"{100 * two / median[(p, 2)]['total']:.1f}% |")
+        print(line)
 
 
 if __name__ == "__main__":
