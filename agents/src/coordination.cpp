@@ -8,9 +8,11 @@
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
+#include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 namespace orgsim::agents {
@@ -22,6 +24,7 @@ bool coordination_on(const ModelParams& p) {
 namespace {
 
 constexpr StreamId kCorrections = stream_id("exception_corrections");
+constexpr std::size_t kTeamGrain = 512;  // teams per parallel chunk
 
 /// Where each team's exceptions go and how much the managers can take this tick.
 struct Routes {
@@ -40,18 +43,22 @@ Routes route(const Organization& org) {
   r.local.resize(teams.count);
   r.top.resize(teams.count);
   r.queue.assign(teams.count, 0.0);
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    const int target =
-        teams.layer[t] - static_cast<int>(std::lround(c * static_cast<double>(teams.layer[t])));
-    auto at = static_cast<std::int32_t>(t);
-    std::size_t guard = 0;  // a parent chain is a tree; the guard only bounds a broken one
-    while (teams.parent[static_cast<std::size_t>(at)] >= 0 &&
-           teams.layer[static_cast<std::size_t>(at)] > target && ++guard < teams.count)
-      at = teams.parent[static_cast<std::size_t>(at)];
-    r.local[t] = at;
-    while (teams.parent[static_cast<std::size_t>(at)] >= 0 && ++guard < 2 * teams.count)
-      at = teams.parent[static_cast<std::size_t>(at)];
-    r.top[t] = at;
+  parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      const int target =
+          teams.layer[t] - static_cast<int>(std::lround(c * static_cast<double>(teams.layer[t])));
+      auto at = static_cast<std::int32_t>(t);
+      std::size_t guard = 0;  // a parent chain is a tree; the guard only bounds a broken one
+      while (teams.parent[static_cast<std::size_t>(at)] >= 0 &&
+             teams.layer[static_cast<std::size_t>(at)] > target && ++guard < teams.count)
+        at = teams.parent[static_cast<std::size_t>(at)];
+      r.local[t] = at;
+      while (teams.parent[static_cast<std::size_t>(at)] >= 0 && ++guard < 2 * teams.count)
+        at = teams.parent[static_cast<std::size_t>(at)];
+      r.top[t] = at;
+    }
+  });
+  for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
     r.queue[static_cast<std::size_t>(r.local[t])] += teams.pending_local[t];
     r.queue[static_cast<std::size_t>(r.top[t])] += teams.pending_cross[t];
   }
@@ -106,27 +113,39 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
     ignored[m] = dropped / q;
     teams.coordination_cost[m] += done * p.exception_effort;  // the manager's own time
   }
+  // Each team settles its own exceptions in parallel (its rows only); the terms are added to
+  // the tick's totals in team order afterwards, so every sum is the same at any thread count.
+  struct Settled {
+    double resolved, misjudged, dropped;
+  };
+  const auto settled = std::make_unique_for_overwrite<Settled[]>(teams.count);
+  parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      const auto local = static_cast<std::size_t>(r.local[t]);
+      const auto top = static_cast<std::size_t>(r.top[t]);
+      // A decision taken h levels above the work misses local knowledge: a share
+      // distance_error x h of them is wrong and the work is redone (Hayek 1945; Galbraith 1973).
+      auto wrong = [&](std::size_t m) {
+        const double levels = static_cast<double>(teams.layer[t] - teams.layer[m]);
+        return std::min(1.0, p.distance_error * std::max(0.0, levels));
+      };
+      const double decided_local = served[local] * teams.pending_local[t];
+      const double decided_top = served[top] * teams.pending_cross[t];
+      const double misjudged = decided_local * wrong(local) + decided_top * wrong(top);
+      const double resolved = decided_local + decided_top - misjudged;
+      const double dropped = ignored[local] * teams.pending_local[t] +
+                             ignored[top] * teams.pending_cross[t] + misjudged;
+      teams.pending_local[t] *= 1.0 - served[local] - ignored[local];
+      teams.pending_cross[t] *= 1.0 - served[top] - ignored[top];
+      if (resolved > 0) correct_team_code(org, t, resolved);
+      teams.complex_queue[t] += dropped;  // an ignored exception: the work is redone
+      settled[t] = {resolved, misjudged, dropped};
+    }
+  });
   for (std::size_t t = 0; t < teams.count; ++t) {
-    const auto local = static_cast<std::size_t>(r.local[t]);
-    const auto top = static_cast<std::size_t>(r.top[t]);
-    // A decision taken h levels above the work misses local knowledge: a share
-    // distance_error x h of them is wrong and the work is redone (Hayek 1945; Galbraith 1973).
-    auto wrong = [&](std::size_t m) {
-      const double levels = static_cast<double>(teams.layer[t] - teams.layer[m]);
-      return std::min(1.0, p.distance_error * std::max(0.0, levels));
-    };
-    const double decided_local = served[local] * teams.pending_local[t];
-    const double decided_top = served[top] * teams.pending_cross[t];
-    const double misjudged = decided_local * wrong(local) + decided_top * wrong(top);
-    const double resolved = decided_local + decided_top - misjudged;
-    const double dropped =
-        ignored[local] * teams.pending_local[t] + ignored[top] * teams.pending_cross[t] + misjudged;
-    teams.pending_local[t] *= 1.0 - served[local] - ignored[local];
-    teams.pending_cross[t] *= 1.0 - served[top] - ignored[top];
-    if (resolved > 0) correct_team_code(org, t, resolved);
+    const auto [resolved, misjudged, dropped] = settled[t];
     out.completed += resolved;  // the held-back work is finished
     out.on_strategy += resolved * teams.fit[t];
-    teams.complex_queue[t] += dropped;  // an ignored exception: the work is redone
     out.reworked += dropped;
     org.this_tick.exceptions_resolved += resolved + misjudged;
     org.this_tick.exceptions_ignored += dropped - misjudged;
@@ -146,17 +165,28 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
   // Two reporting lines settle more laterally but talk more: both lines spend the time.
   const double lateral_effort =
       p.exception_effort * (org.hierarchy.type == StructureType::matrix ? 2.0 : 1.0);
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    const double uncertainty = std::min(1.0, p.uncertainty_floor + 1.0 - teams.fit[t]);
-    const double work = p.routine_exceptions * teams.routine_done[t] + teams.complex_done[t];
-    const double raised = std::min(teams.completed[t], p.exception_rate * work * uncertainty);
+  struct Raised {
+    double raised, sideways, held;
+  };
+  const auto terms = std::make_unique_for_overwrite<Raised[]>(teams.count);
+  parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      const double uncertainty = std::min(1.0, p.uncertainty_floor + 1.0 - teams.fit[t]);
+      const double work = p.routine_exceptions * teams.routine_done[t] + teams.complex_done[t];
+      const double raised = std::min(teams.completed[t], p.exception_rate * work * uncertainty);
+      terms[t] = {raised, 0.0, 0.0};
+      if (raised <= 0) continue;
+      const double cross = teams.squad[t] ? 0.0 : raised * interdependence;
+      const double sideways = cross * lateral;
+      teams.coordination_cost[t] += sideways * lateral_effort;
+      teams.pending_cross[t] += cross - sideways;
+      teams.pending_local[t] += raised - cross;
+      terms[t] = {raised, sideways, raised - sideways};
+    }
+  });
+  for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
+    const auto [raised, sideways, held] = terms[t];
     if (raised <= 0) continue;
-    const double cross = teams.squad[t] ? 0.0 : raised * interdependence;
-    const double sideways = cross * lateral;
-    teams.coordination_cost[t] += sideways * lateral_effort;
-    teams.pending_cross[t] += cross - sideways;
-    teams.pending_local[t] += raised - cross;
-    const double held = raised - sideways;
     out.completed -= held;
     out.on_strategy -= held * teams.fit[t];
     org.this_tick.exceptions_raised += raised;
