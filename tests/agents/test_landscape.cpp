@@ -97,6 +97,43 @@ TEST(Landscape, ARedrawChangesOnlyTheContributionsThatReadTheDecision) {
   }
 }
 
+// value() takes a fast path on CPUs with BMI2 (tables reordered for pext) and an unrolled one
+// per K otherwise; whichever runs must be the mean of the contributions summed in decision
+// order, bit for bit, for every pattern, K beyond the unrolled ones, 64 decisions (no padding)
+// and after redraws (and march's mirrored tables).
+TEST(Landscape, ValueIsTheMeanContributionBitForBitOnEveryPath) {
+  std::uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto next = [&x] { return x = x * 6364136223846793005ull + 1442695040888963407ull; };
+  for (const Interaction pattern : {Interaction::random, Interaction::modular,
+                                    Interaction::nearly_modular, Interaction::hierarchical}) {
+    for (const std::size_t n : {std::size_t{10}, std::size_t{30}, std::size_t{64}}) {
+      for (const std::int64_t k : {0, 1, 3, 8, 9}) {
+        Landscape land = make(uniform(k, pattern), n, 4, 7);
+        for (int round = 0; round < 3; ++round) {
+          for (int draw = 0; draw < 50; ++draw) {
+            const std::uint64_t config = next() & land.all();
+            double sum = 0;
+            for (std::size_t i = 0; i < n; ++i) sum += land.contribution(i, config);
+            const double expected = sum / static_cast<double>(n);
+            ASSERT_EQ(std::bit_cast<std::uint64_t>(land.value(config)),
+                      std::bit_cast<std::uint64_t>(expected))
+                << "n " << n << " k " << k << " round " << round;
+          }
+          land.redraw(next() % n);
+        }
+      }
+    }
+  }
+  LandscapeParams march = ModelParams::defaults().landscape;
+  march.enabled = true;
+  march.k = 0;
+  march.contributions = Contributions::march;
+  Landscape land = make(march, 30, 3, 1);
+  land.redraw(5);
+  const std::uint64_t all_plus = land.all();
+  EXPECT_EQ(land.value(all_plus), 29.0 / 30.0);  // reality is all +1; decision 5 flipped
+}
+
 TEST(Landscape, PatternsPlaceTheInteractions) {
   const std::size_t n = 12, blocks = 3;
   const Landscape modular = make(uniform(3, Interaction::modular), n, blocks, 0);

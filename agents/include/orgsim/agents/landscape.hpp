@@ -96,6 +96,12 @@ class Landscape {
   }
   template <std::size_t K>
   [[nodiscard]] double value_k(std::uint64_t x) const;
+  /// value(x) by parallel bit extraction (BMI2 pext) from tables in pext order; the same
+  /// contributions summed in the same order as value_k, so the same double.
+  [[nodiscard]] double value_pext(std::uint64_t x) const;
+  /// Decision i's pext mask and its table reordered so that entry pext(x, mask) is
+  /// table_i[index(i, x)] (called whenever table i changes).
+  void order_for_pext(std::size_t i);
   /// Change in value when decision b of x flips (its own and its dependents' contributions).
   [[nodiscard]] double flip_gain(std::uint64_t x, std::size_t b) const;
   void draw_table(std::size_t i);
@@ -114,10 +120,14 @@ class Landscape {
   std::vector<std::uint64_t> dependents_;  ///< [decision]: decisions whose contribution reads it
   std::vector<double> table_;              ///< [decision][2^(k+1)]
   std::vector<std::uint32_t> epoch_;       ///< redraws of each decision's table
+  std::vector<std::uint64_t> pext_mask_;   ///< [decision]: its own bit and its inputs' bits
+  std::vector<double> pext_table_;         ///< [decision][2^(k+1)]: table_ in pext order
   std::uint64_t best_ = 0;
   double best_value_ = 0;
   bool stale_ = true;
-  bool padded_ = true;  ///< every decision's input slots filled (bit 63 where unused)
+  bool padded_ = true;
+  bool pext_ = false;  ///< value() by value_pext (the CPU has a fast BMI2 pext)  ///< every
+                       ///< decision's input slots filled (bit 63 where unused)
 };
 
 }  // namespace orgsim::agents
