@@ -190,7 +190,36 @@ __attribute__((target("bmi2"))) double Landscape::value_pext(std::uint64_t x) co
     sum += table[_pext_u64(x, pext_mask_[i])];
   return sum / static_cast<double>(n_);
 }
+
+__attribute__((target("bmi2"))) void Landscape::values_pext4(const std::uint64_t* x,
+                                                             double* out) const {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;  // four sums, each in decision order
+  const double* table = pext_table_.data();
+  for (std::size_t i = 0; i < n_; ++i, table += std::size_t{2} << k_) {
+    const std::uint64_t mask = pext_mask_[i];
+    s0 += table[_pext_u64(x[0], mask)];
+    s1 += table[_pext_u64(x[1], mask)];
+    s2 += table[_pext_u64(x[2], mask)];
+    s3 += table[_pext_u64(x[3], mask)];
+  }
+  const auto n = static_cast<double>(n_);
+  out[0] = s0 / n;
+  out[1] = s1 / n;
+  out[2] = s2 / n;
+  out[3] = s3 / n;
+}
 #endif
+
+void Landscape::values(std::span<const std::uint64_t> x, std::span<double> out) const {
+  assert(out.size() >= x.size());
+  std::size_t j = 0;
+#if ORGSIM_LANDSCAPE_PEXT
+  if (pext_) {
+    for (; j + 4 <= x.size(); j += 4) values_pext4(x.data() + j, out.data() + j);
+  }
+#endif
+  for (; j < x.size(); ++j) out[j] = value(x[j]);
+}
 
 double Landscape::value(std::uint64_t x) const {
 #if ORGSIM_LANDSCAPE_PEXT

@@ -106,8 +106,22 @@ class Acting {
       const std::uint64_t wrong = (action ^ reality_[w]) & valid;
       score += std::popcount(valid) - 2 * std::popcount(wrong);
     }
-    // On a landscape the score is the actions' payoff (one word: at most 64 decisions).
-    scores_[slot] = landscape_ ? landscape_score(landscape_->value(actions[0])) : score;
+    if (!landscape_) scores_[slot] = score;  // on a landscape: score_on_landscape()
+  }
+
+  /// On a landscape the score is the actions' payoff (one word: at most 64 decisions),
+  /// evaluated for a batch of employees at once after they have acted.
+  void score_on_landscape(std::size_t begin, std::size_t end) {
+    if (!landscape_) return;
+    constexpr std::size_t kBatch = 64;
+    std::array<std::uint64_t, kBatch> x;
+    std::array<double, kBatch> value;
+    for (std::size_t first = begin; first < end; first += kBatch) {
+      const std::size_t count = std::min(kBatch, end - first);
+      for (std::size_t j = 0; j < count; ++j) x[j] = org_.actions(first + j)[0];
+      landscape_->values(std::span(x.data(), count), value);
+      for (std::size_t j = 0; j < count; ++j) scores_[first + j] = landscape_score(value[j]);
+    }
   }
 
  private:
@@ -129,6 +143,7 @@ void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
     RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
     acting.apply(slot, draw);
   }
+  acting.score_on_landscape(begin, end);
 }
 
 Socialization::Socialization(Organization& org)
@@ -193,6 +208,7 @@ void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::siz
     acting.apply(slot, draw);
     socialization.apply(slot, org.beliefs(slot), draw);
   }
+  acting.score_on_landscape(begin, end);
 }
 
 namespace {

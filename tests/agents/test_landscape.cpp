@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cstring>
 #include <numeric>
@@ -110,6 +111,13 @@ TEST(Landscape, ValueIsTheMeanContributionBitForBitOnEveryPath) {
       for (const std::int64_t k : {0, 1, 3, 8, 9}) {
         Landscape land = make(uniform(k, pattern), n, 4, 7);
         for (int round = 0; round < 3; ++round) {
+          std::array<std::uint64_t, 7> batch;  // values(): four side by side, then the rest
+          for (auto& config : batch) config = next() & land.all();
+          std::array<double, 7> batch_values;
+          land.values(batch, batch_values);
+          for (std::size_t j = 0; j < batch.size(); ++j)
+            ASSERT_EQ(std::bit_cast<std::uint64_t>(batch_values[j]),
+                      std::bit_cast<std::uint64_t>(land.value(batch[j])));
           for (int draw = 0; draw < 50; ++draw) {
             const std::uint64_t config = next() & land.all();
             double sum = 0;

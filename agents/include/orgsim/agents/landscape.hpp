@@ -50,6 +50,9 @@ class Landscape {
   }
   /// The mean contribution of every decision: the landscape's value of x, in [0, 1].
   [[nodiscard]] double value(std::uint64_t x) const;
+  /// value() of each of x into out (the same doubles): several configurations at once, whose
+  /// sums of contributions proceed side by side (one sum's additions wait for each other).
+  void values(std::span<const std::uint64_t> x, std::span<double> out) const;
   /// The mean contribution of the decisions in `mask` (a department's own payoff).
   [[nodiscard]] double value(std::uint64_t x, std::uint64_t mask) const;
   /// The expected value over the decisions in `mask` when only the bits in `known` are decided
@@ -99,6 +102,8 @@ class Landscape {
   /// value(x) by parallel bit extraction (BMI2 pext) from tables in pext order; the same
   /// contributions summed in the same order as value_k, so the same double.
   [[nodiscard]] double value_pext(std::uint64_t x) const;
+  /// value_pext of four configurations side by side.
+  void values_pext4(const std::uint64_t* x, double* out) const;
   /// Decision i's pext mask and its table reordered so that entry pext(x, mask) is
   /// table_i[index(i, x)] (called whenever table i changes).
   void order_for_pext(std::size_t i);
