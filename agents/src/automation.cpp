@@ -118,6 +118,9 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   org.climate.layoff_fear = std::min(
       0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
   org.climate.add_fatigue(0.05);
+  if (org.params().org.hiring_freeze > 0)  // no hiring while laying off (7.13)
+    org.climate.hiring_frozen_until =
+        static_cast<int>(tick + static_cast<Tick>(org.params().org.hiring_freeze)) - 1;
   org.rebuild_membership();
   if (org.params().structure.enabled) org.build_network(tick);
 }

@@ -13,7 +13,7 @@ namespace orgsim::agents {
 
 void grow(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (p.growth.enabled) {
+  if (p.growth.enabled && !org.climate.hiring_frozen(tick)) {
     const double n = static_cast<double>(org.headcount());
     // Staff to keep utilization near 85 %: the work demanded per tick over what one employee
     // delivers now (effort: 1 unit per routine task, 2 per complex task).

@@ -333,8 +333,25 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
   }
 }
 
-void renew_leavers(Organization& org, Tick /*tick*/) {
+void renew_leavers(Organization& org, Tick tick) {
   auto leaving = org.leaving();
+  if (org.climate.hiring_frozen(tick)) {
+    // A hiring freeze after a layoff: leavers are not replaced (one employee always stays).
+    std::vector<std::uint8_t> keep(leaving.size(), 1);
+    std::size_t count = 0;
+    for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
+      if (leaving[slot]) keep[slot] = 0;
+      count += leaving[slot] ? 1 : 0;
+    }
+    if (count > 0 && count < leaving.size()) {
+      org.employees().remove_unless(keep);
+      org.this_tick.leavers += count;
+      org.this_tick.acted -= std::min(org.this_tick.acted, count);  // they had acted this tick
+      org.rebuild_membership();
+      if (org.params().structure.enabled) org.build_network(tick);
+      return;
+    }
+  }
   std::size_t leavers = 0;
   for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
     if (!leaving[slot]) continue;
@@ -408,10 +425,11 @@ std::vector<MetricRow> learning_metrics() {
        [](const Observation& o) { return static_cast<double>(o.sums.knowledge) / (o.n * o.m); }},
       {{"superior_share", "innovation_adaptability", "[0, 1]", "Employees ahead of the strategy",
         "Share of employees whose actions beat the code at this tick's review (the superior "
-        "group).",
+        "group); NaN on ticks without a review.",
         Better::none, false},
        [](const Observation& o) {
-         return static_cast<double>(o.org.this_tick.superior_count) / o.n;
+         return o.org.this_tick.reviewed ? static_cast<double>(o.org.this_tick.superior_count) / o.n
+                                         : kNaN;
        }},
       {{"exploration", "innovation_adaptability", "[0, 1]", "Exploration",
         "Share of this tick's actions that differ from the code (a 0 code value counts as "
@@ -425,9 +443,16 @@ std::vector<MetricRow> learning_metrics() {
                     : 0.0;
        }},
       {{"turnover_rate", "engagement", "1/tick", "Turnover",
-        "Employees who left this tick (turnover, quits, layoffs) / headcount.", Better::lower,
-        true},
-       [](const Observation& o) { return static_cast<double>(o.org.this_tick.leavers) / o.n; }},
+        "Employees who left of their own accord this tick (March's turnover and "
+        "engagement-driven quits) / headcount; layoffs are layoff_rate (until issue 20 "
+        "layoffs were counted here too).",
+        Better::lower, true},
+       [](const Observation& o) {
+         return static_cast<double>(o.org.this_tick.leavers - o.org.this_tick.laid_off) / o.n;
+       }},
+      {{"layoff_rate", "engagement", "1/tick", "Layoffs (share)",
+        "Employees laid off this tick / headcount.", Better::none, false},
+       [](const Observation& o) { return static_cast<double>(o.org.this_tick.laid_off) / o.n; }},
       {{"headcount", "finance", "employees", "Headcount", "Number of employees.", Better::none,
         false},
        [](const Observation& o) { return o.n; }},

@@ -30,57 +30,49 @@ const std::vector<MetricRow>& metric_rows() {
   return rows;
 }
 
-/// Lowest and highest team mean of the employees' code matches.
-struct TeamRange {
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -std::numeric_limits<double>::infinity();
-
-  void add(std::int64_t matches, std::int64_t members, double m) {
-    if (members == 0) return;
-    const double mean = static_cast<double>(matches) / (static_cast<double>(members) * m);
-    lo = std::min(lo, mean);
-    hi = std::max(hi, mean);
-  }
-};
-
-/// Team alignment gap: highest minus lowest team mean of the employees' code matches. Teams are
-/// summed in parallel through the membership index (integer sums, and a minimum and maximum:
-/// exact in any order); by one pass over the employees if the index is out of date.
-double alignment_gap(const Organization& org, const std::vector<std::int32_t>& slot_matches) {
+/// Spread of goal alignment between teams: the headcount-weighted standard deviation over teams
+/// of the team mean of the employees' code matches / m (a range, highest minus lowest, grew with
+/// the number of teams by itself). Teams are counted in parallel through the membership index
+/// (integer sums), or by one pass over the employees if the index is out of date; the spread is
+/// then summed in team order.
+double alignment_spread(const Organization& org, const std::vector<std::int32_t>& slot_matches) {
   const std::size_t team_count = org.teams.count;
   const auto m = static_cast<double>(org.dimensions());
   const Teams& teams = org.teams;
+  std::vector<std::int64_t> team_matches(team_count, 0);
+  std::vector<std::int64_t> team_size(team_count, 0);
   if (org.membership_changed || teams.member_offsets.size() != team_count + 1) {
     const auto team_of = org.teams_of();
-    std::vector<std::int64_t> team_matches(team_count, 0);
-    std::vector<std::int64_t> team_size(team_count, 0);
     for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
       const auto team = static_cast<std::size_t>(team_of[slot]);
       team_matches[team] += slot_matches[slot];
       ++team_size[team];
     }
-    TeamRange range;
-    for (std::size_t t = 0; t < team_count; ++t) range.add(team_matches[t], team_size[t], m);
-    return range.hi - range.lo;
+  } else {
+    parallel_chunks(team_count, 256, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t t = begin; t < end; ++t) {
+        const std::uint64_t first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
+        for (std::uint64_t k = first; k < last; ++k)
+          team_matches[t] += slot_matches[teams.member_slots[k]];
+        team_size[t] = static_cast<std::int64_t>(last - first);
+      }
+    });
   }
-  const TeamRange range = deterministic_reduce(
-      team_count, 256, TeamRange{},
-      [&](std::size_t begin, std::size_t end, TeamRange acc) {
-        for (std::size_t t = begin; t < end; ++t) {
-          std::int64_t matches = 0;
-          const std::uint64_t first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
-          for (std::uint64_t k = first; k < last; ++k)
-            matches += slot_matches[teams.member_slots[k]];
-          acc.add(matches, static_cast<std::int64_t>(last - first), m);
-        }
-        return acc;
-      },
-      [](TeamRange a, const TeamRange& b) {
-        a.lo = std::min(a.lo, b.lo);
-        a.hi = std::max(a.hi, b.hi);
-        return a;
-      });
-  return range.hi - range.lo;
+  std::int64_t matches = 0, members = 0;
+  for (std::size_t t = 0; t < team_count; ++t) {
+    matches += team_matches[t];
+    members += team_size[t];
+  }
+  if (members == 0) return 0.0;
+  const double mean = static_cast<double>(matches) / (static_cast<double>(members) * m);
+  double squares = 0;
+  for (std::size_t t = 0; t < team_count; ++t) {
+    if (team_size[t] == 0) continue;
+    const double size = static_cast<double>(team_size[t]);
+    const double d = static_cast<double>(team_matches[t]) / (size * m) - mean;
+    squares += size * d * d;
+  }
+  return std::sqrt(squares / static_cast<double>(members));
 }
 
 /// Adds one employee's share to the sums (and their code matches to `slot_matches`).
@@ -163,7 +155,7 @@ Observation observe(const Organization& org) {
         return acc;
       },
       combine);
-  const double gap = per_team ? alignment_gap(org, slot_matches) : 0.0;
+  const double gap = per_team ? alignment_spread(org, slot_matches) : 0.0;
   return Observation{
       org,  org.params(), static_cast<double>(org.dimensions()), static_cast<double>(n), acted,
       sums, gap};

@@ -132,9 +132,11 @@ namespace {
 
 std::vector<MetricRow> structure_metrics() {
   return {
-      {{"team_alignment_gap", "strategic_alignment", "[0, 1]", "Alignment gap between teams",
-        "Highest minus lowest team mean of goal_alignment (0 with one team).", Better::lower,
-        false},
+      {{"team_alignment_gap", "strategic_alignment", "[0, 0.5]", "Alignment spread between teams",
+        "Headcount-weighted standard deviation over teams of the team mean of goal_alignment "
+        "(0 with one team; until issue 20 the highest minus the lowest team mean, which grew "
+        "with the number of teams by itself).",
+        Better::lower, false},
        [](const Observation& o) { return o.team_alignment_gap; }},
       {{"hierarchy_levels", "structure", "levels", "Hierarchy levels",
         "Levels between the organization's code and the teams.", Better::none, false},

@@ -347,7 +347,9 @@ void book_finance(Organization& org, const WorkTotals& totals) {
   for (std::size_t t = 0; t < org.teams.count; ++t) cost += org.teams.salary[t];
   if (p.automation.enabled) {
     cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
-    cost += p.finance.security_cost * n * p.automation.security_investment;
+    // Security is bought for what is automated: nothing at automation level "none".
+    if (org.automation.level_sum() > 0)
+      cost += p.finance.security_cost * n * p.automation.security_investment;
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
   for (std::size_t t = 0; t < org.teams.count; ++t) in_training += org.teams.in_training[t];
@@ -402,6 +404,12 @@ std::vector<MetricRow> work_metrics() {
         "Tasks completed this tick; NaN without work.", Better::higher, true},
        [](const Observation& o) {
          return o.params.work.enabled ? o.org.this_tick.completed : kNaN;
+       }},
+      {{"arrivals", "operational_efficiency", "tasks/tick", "Arrivals",
+        "Tasks that arrived this tick (the demand the firm received); NaN without work.",
+        Better::none, true},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.arrivals : kNaN;
        }},
       {{"lead_time", "operational_efficiency", "ticks", "Lead time",
         "Work in process / smoothed throughput (Little's law); NaN without work.", Better::lower,

@@ -51,7 +51,20 @@ TEST(Model, TeamAlignmentGapComparesTeams) {
   }
   std::vector<double> row(metric_table().size());
   measure(org, row);
-  EXPECT_DOUBLE_EQ(row[metric("team_alignment_gap")], 0.5);
+  // Team means 1 and 0.5 around 0.75, two members each: the spread is 0.25 (the range was 0.5).
+  EXPECT_DOUBLE_EQ(row[metric("team_alignment_gap")], 0.25);
+  // A third kind of team in between, weighted by headcount: 4 of 6 members 0.25 from the mean.
+  p.org.employees = 6;
+  p.org.teams = 3;  // slots 0-1, 2-3 and 4-5
+  Organization three(p, {1, 0});
+  three.code = {1, 1};
+  for (std::size_t s = 0; s < 6; ++s) {
+    const Ternary b = three.beliefs(s);
+    b.set(0, s < 4 ? 1 : -1);
+    b.set(1, s < 2 ? 1 : -1);  // team means 1, 0.5, 0
+  }
+  measure(three, row);
+  EXPECT_NEAR(row[metric("team_alignment_gap")], std::sqrt(4.0 * 0.25 / 6.0), 1e-12);
 }
 
 TEST(Model, EquilibriumIsAbsorbingWithoutTurnoverAndTurbulence) {

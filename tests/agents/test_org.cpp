@@ -124,7 +124,8 @@ ScheduledEvent automate_event(Tick at, double target) {
 }
 
 TEST(Positions, LayoffsRemoveOnlyTheAutomatedDepartmentsStaffAndMoveNobody) {
-  const ModelParams p = automating(FreedCapacity::layoff);
+  ModelParams p = automating(FreedCapacity::layoff);
+  p.org.hiring_freeze = 0;  // every leaver replaced: only layoffs change the departments' sizes
   Organization org(p, {5, 0});
   org.events.push_back(automate_event(5, 0.8));
   const auto schedule = make_schedule(p);

@@ -214,6 +214,39 @@ TEST(People, LayoffsLowerEngagementRelativeToRedeployment) {
              "automation.freed_capacity = [\"redeploy\", \"layoff\"]", "engagement", {20, 60}));
 }
 
+// No replacement hires while laying off (issue 20; org.hiring_freeze, off by default): with a
+// freeze after each layoff the leavers of those weeks are not replaced, so fewer people are
+// hired and headcount ends lower.
+TEST(People, NoReplacementHiresDuringLayoffs) {
+  const std::string layoffs =
+      "automation.level = \"high\"\nautomation.adoption_speed = 0.3\n"
+      "people.initial_digital_skill = 0.6\nautomation.freed_capacity = \"layoff\"\n"
+      "learning.turnover_rate = 0.01\n";
+  EXPECT_DECREASES(paired(layoffs, "org.hiring_freeze = [0, 13]", "hires", {1, 40}));
+  EXPECT_DECREASES(paired(layoffs, "org.hiring_freeze = [0, 13]", "headcount", {40, 60}));
+  // With the freeze, no one is hired in a tick with a layoff.
+  ModelParams p = ModelParams::defaults();
+  p.work.enabled = p.people.enabled = p.automation.enabled = true;
+  p.org.employees = 120;
+  p.automation.level = AutomationLevel::high;
+  p.automation.adoption_speed = 0.3;
+  p.people.initial_digital_skill = 0.6;
+  p.automation.freed_capacity = FreedCapacity::layoff;
+  p.learning.turnover_rate = 0.01;
+  p.org.hiring_freeze = 1;  // the layoff's week only
+  const RunOutcome out = simulate(p, {5, 0}, 60, StopRule::none);
+  const std::size_t laid_off = find_metric("laid_off").value(),
+                    hires = find_metric("hires").value();
+  double total_laid_off = 0;
+  for (Tick t = 1; t <= 60; ++t) {
+    total_laid_off += out.metrics.row(t)[laid_off];
+    if (out.metrics.row(t)[laid_off] > 0) {
+      EXPECT_EQ(out.metrics.row(t)[hires], 0.0) << t;
+    }
+  }
+  EXPECT_GT(total_laid_off, 0.0);
+}
+
 TEST(People, SkillsGrowWithPractice) {
   EXPECT_INCREASES(paired("", "people.skill_learning = [0.0, 0.05]", "skill_match", {40, 60}));
 }

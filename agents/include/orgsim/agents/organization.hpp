@@ -149,6 +149,11 @@ struct AutomationState {
 struct Climate {
   double change_fatigue = 0;
   double layoff_fear = 0;
+  int hiring_frozen_until =
+      -1;  ///< last tick of the hiring freeze after a layoff (org.hiring_freeze)
+  [[nodiscard]] bool hiring_frozen(Tick tick) const {
+    return static_cast<std::int64_t>(tick) <= hiring_frozen_until;
+  }
   /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident), at
   /// most 1.
   void add_fatigue(double amount) { change_fatigue = std::min(1.0, change_fatigue + amount); }

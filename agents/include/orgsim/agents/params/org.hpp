@@ -12,6 +12,7 @@ namespace orgsim::agents {
 struct OrgParams {
   std::int64_t employees{};
   std::int64_t teams{};
+  std::int64_t hiring_freeze{};
 
   static void declare(ParamRows<OrgParams>& t) {
     t.integer("employees", 50, 1, 100'000'000, "employees",
@@ -22,6 +23,12 @@ struct OrgParams {
         "teams (at most one team per employee). With structure on, teams follow from "
         "structure.type and structure.span_of_control.",
         &OrgParams::teams);
+    t.integer("hiring_freeze", 0, 0, 520, "ticks",
+              "Length of the hiring freeze a layoff starts, its own tick included: leavers are "
+              "not replaced and growth does not hire (0: no freeze; 1: none in a week with "
+              "layoffs; 13: a quarter). Off by default until overload has a management response "
+              "(issue 20): a frozen firm that is automating loses its quitters too and spirals.",
+              &OrgParams::hiring_freeze);
   }
 };
 
