@@ -111,18 +111,14 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   const std::size_t count = chosen.size();
   std::vector<std::uint8_t> keep(n, 1);
   for (std::size_t slot : chosen) keep[slot] = 0;
-  org.employees().remove_unless(keep);
+  org.remove_employees(keep, count, tick);
   org.this_tick.laid_off += count;
-  org.this_tick.acted -= std::min(org.this_tick.acted, count);  // they had acted this tick
-  org.this_tick.leavers += count;
   org.climate.layoff_fear = std::min(
       0.5, org.climate.layoff_fear + 3.0 * static_cast<double>(count) / static_cast<double>(n));
   org.climate.add_fatigue(0.05);
   if (org.params().org.hiring_freeze > 0)  // no hiring while laying off (7.13)
     org.climate.hiring_frozen_until =
         static_cast<int>(tick + static_cast<Tick>(org.params().org.hiring_freeze)) - 1;
-  org.rebuild_membership();
-  if (org.params().structure.enabled) org.build_network(tick);
 }
 
 /// Redeployment: each freed employee retrains and moves to the team with the most demand per

@@ -337,18 +337,14 @@ void renew_leavers(Organization& org, Tick tick) {
   auto leaving = org.leaving();
   if (org.climate.hiring_frozen(tick)) {
     // A hiring freeze after a layoff: leavers are not replaced (one employee always stays).
-    std::vector<std::uint8_t> keep(leaving.size(), 1);
+    std::vector<std::uint8_t> keep(leaving.size());
     std::size_t count = 0;
     for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-      if (leaving[slot]) keep[slot] = 0;
-      count += leaving[slot] ? 1 : 0;
+      keep[slot] = leaving[slot] ? 0 : 1;
+      count += leaving[slot];
     }
     if (count > 0 && count < leaving.size()) {
-      org.employees().remove_unless(keep);
-      org.this_tick.leavers += count;
-      org.this_tick.acted -= std::min(org.this_tick.acted, count);  // they had acted this tick
-      org.rebuild_membership();
-      if (org.params().structure.enabled) org.build_network(tick);
+      org.remove_employees(keep, count, tick);
       return;
     }
   }

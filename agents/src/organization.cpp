@@ -319,6 +319,15 @@ void Organization::build_network(Tick tick) {
   network = CsrNetwork::from_rows(std::move(offsets), std::move(targets));
 }
 
+void Organization::remove_employees(std::span<const std::uint8_t> keep, std::size_t count,
+                                    Tick tick) {
+  employees_.remove_unless(keep);
+  this_tick.leavers += count;
+  this_tick.acted -= std::min(this_tick.acted, count);  // they had acted this tick
+  rebuild_membership();
+  if (params_.structure.enabled) build_network(tick);
+}
+
 void Organization::rebuild_membership() {
   const std::size_t n = headcount();
   const auto team = teams_of();

@@ -401,6 +401,9 @@ class Organization {
   void build_network(Tick tick);
   /// Rebuilds the team membership index (after hires, leavers or reassignment).
   void rebuild_membership();
+  /// The employees whose `keep` is 0 (`count` of them, who acted this tick) leave without
+  /// replacement: they count as leavers, and the membership and the network are rebuilt.
+  void remove_employees(std::span<const std::uint8_t> keep, std::size_t count, Tick tick);
   /// Adds `count` employees at the end (hires) and assigns them to teams.
   void hire(std::size_t count, Tick tick);
   /// Replaces the parameters during a run (a scheduled `set` event); only parameters for which
