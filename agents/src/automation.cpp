@@ -91,11 +91,21 @@ void approach_targets(Organization& org, const std::vector<double>& people) {
   const double usefulness =
       std::clamp(1.0 - mean_resistance - 0.3 * org.climate.change_fatigue, 0.0, 1.0);
   const double ease = std::min(1.0, 2.0 * mean_digital);
-  const double speed = org.params().automation.adoption_speed * usefulness * ease;
+  const Settings& s = org.settings();
+  double speed = org.params().automation.adoption_speed * usefulness * ease;
+  // The investment these steps need (finance.automation_capex per employee and unit of level),
+  // paid from the budget: what it cannot pay slows adoption in proportion (7.17).
+  double gap = 0;  // employee-weighted distance still to automate
+  for (std::size_t d = 0; d < people.size(); ++d)
+    gap += people[d] *
+           std::max(0.0, org.departments[d].automation_target - org.departments[d].process);
+  const auto n = static_cast<double>(org.headcount());
+  gap += n * (std::max(0.0, s.data_target - org.automation.data) +
+              std::max(0.0, s.communication_target - org.automation.communication));
+  speed *= afford(org, org.params().finance.automation_capex * speed * gap);
   auto approach = [speed](double& level, double target) {
     level = level < target ? level + speed * (target - level) : target;
   };
-  const Settings& s = org.settings();
   for (Department& d : org.departments) approach(d.process, d.automation_target);
   approach(org.automation.data, s.data_target);
   approach(org.automation.communication, s.communication_target);
@@ -111,6 +121,9 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   const std::size_t count = chosen.size();
   std::vector<std::uint8_t> keep(n, 1);
   for (std::size_t slot : chosen) keep[slot] = 0;
+  double weekly_salaries = 0;  // severance: finance.severance weeks of each one's salary
+  for (const std::size_t slot : chosen) weekly_salaries += org.annual_salary()[slot] / 52.0;
+  org.this_tick.cost += org.params().finance.severance * weekly_salaries;
   org.remove_employees(keep, count, tick);
   org.this_tick.laid_off += count;
   org.climate.layoff_fear = std::min(

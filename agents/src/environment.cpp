@@ -75,14 +75,23 @@ void apply_events(Organization& org, Tick tick) {
 
 void update_market(Organization& org, Tick /*tick*/) {
   const ModelParams& p = org.params();
-  if (!p.environment.enabled) {
-    org.market.demand = p.environment.base_demand * static_cast<double>(p.org.employees);
-    return;
+  MarketState& market = org.market;
+  double potential = p.environment.base_demand * static_cast<double>(p.org.employees);
+  if (p.environment.enabled) {
+    market.size *= 1.0 + p.environment.market_growth;
+    potential *=
+        market.size * std::max(0.0, 1.0 + p.environment.loyalty_effect * (market.loyalty - 0.5));
   }
-  org.market.size *= 1.0 + p.environment.market_growth;
-  org.market.demand =
-      p.environment.base_demand * static_cast<double>(p.org.employees) * org.market.size *
-      std::max(0.0, 1.0 + p.environment.loyalty_effect * (org.market.loyalty - 0.5));
+  if (p.work.enabled) {
+    // The firm's customers (7.12): its customer base, of whom a share balk at the lead time
+    // they see (last tick's).
+    potential *= market.customers;
+    const double late = std::max(0.0, org.flow.lead_time / p.work.target_lead_time - 1.0);
+    market.ordering = std::exp(-p.work.balking * late);
+    org.this_tick.lost_demand = potential * (1.0 - market.ordering);
+    potential *= market.ordering;
+  }
+  market.demand = potential;
 }
 
 void track_resilience(Organization& org, Tick tick) {

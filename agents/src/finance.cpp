@@ -4,7 +4,34 @@
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
 
+#include "orgsim/agents/submodels.hpp"
+
+#include <algorithm>
+
 namespace orgsim::agents {
+
+void settle_cash(Organization& org, Tick /*tick*/) {
+  const FinanceParams& f = org.params().finance;
+  FinanceState& finance = org.finance;
+  finance.cash += org.this_tick.revenue - org.this_tick.cost;
+  // A firm whose cash falls below its credit line cannot pay: it exits and the run ends.
+  if (finance.cash < -f.credit_line * finance.payroll) finance.exited = true;
+  // Next tick's investment budget: a share of the cash above the reserve.
+  finance.budget = f.invest_share * std::max(0.0, finance.cash - f.cash_reserve * finance.payroll);
+}
+
+bool cash_is_low(const Organization& org) {
+  const ModelParams& p = org.params();
+  return p.work.enabled && org.finance.cash < p.finance.cash_reserve * org.finance.payroll;
+}
+
+double afford(Organization& org, double cost) {
+  if (!org.params().work.enabled || cost <= 0) return 1.0;
+  const double share = std::min(1.0, org.finance.budget / cost);
+  org.finance.budget -= share * cost;
+  org.this_tick.cost += share * cost;
+  return share;
+}
 
 namespace {
 
@@ -23,6 +50,16 @@ std::vector<MetricRow> finance_metrics() {
        [](const Observation& o) {
          return o.params.work.enabled ? o.org.this_tick.revenue - o.org.this_tick.cost : kNaN;
        }},
+      {{"cash", "finance", "currency", "Cash",
+        "Cash at the end of the tick: finance.initial_cash weeks of payroll plus every tick's "
+        "profit (investments are paid when made); NaN without work.",
+        Better::higher, true},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.finance.cash : kNaN; }},
+      {{"exited", "finance", "0/1", "Exited",
+        "1 once cash fell below minus the credit line: the firm could not pay and the run ended "
+        "at this tick (its last row holds); the mean over runs is the share that exited.",
+        Better::lower, true},
+       [](const Observation& o) { return o.org.finance.exited ? 1.0 : 0.0; }},
   };
 }
 
@@ -37,7 +74,8 @@ const Submodel& finance_submodel() {
                                                                                        table);
                                  },
                                  finance_metrics(),
-                                 {}};
+                                 {{"settle_cash", PhaseRow::Kind::serial, settle_cash, nullptr, 0,
+                                   [](const ModelParams& p) { return p.work.enabled; }}}};
   return submodel;
 }
 

@@ -11,17 +11,53 @@
 
 namespace orgsim::agents {
 
+namespace {
+
+/// Hiring to backlog (7.12): while lead time is over twice its target and the staff work at
+/// 95 % of capacity or more, staff toward the
+/// headcount that serves the arrivals and clears the backlog above target in a quarter (13
+/// ticks), at most org.overload_hiring of the headcount per tick. Open positions count as
+/// staff (they arrive after org.time_to_fill), so the firm does not hire twice for one gap.
+void hire_to_backlog(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  const Flow& flow = org.flow;
+  const TickOutcomes& now = org.this_tick;
+  // Overloaded: lead time over twice the target while capacity is what binds (not handoff
+  // delays, which more people would not shorten).
+  const bool overloaded = flow.lead_time > 2.0 * p.work.target_lead_time &&
+                          now.used_capacity >= 0.95 * now.capacity_total;
+  if (p.org.overload_hiring <= 0 || !overloaded || flow.throughput_average <= 0 ||
+      org.climate.hiring_frozen(tick) || cash_is_low(org))
+    return;
+  const double n = static_cast<double>(org.headcount());
+  const double target_backlog = p.work.target_lead_time * org.this_tick.arrivals;
+  const double needed =
+      org.this_tick.arrivals + std::max(0.0, flow.backlog - target_backlog) / 13.0;
+  // The staff at full productivity who delivered the throughput, scaled to what is needed;
+  // vacancies and hires still ramping up are in n and will deliver once up to speed.
+  const double desired = org.this_tick.staffed * needed / flow.throughput_average;
+  const double step = std::max(1.0, std::floor(p.org.overload_hiring * n));
+  if (desired > n + 0.5)
+    org.hire(static_cast<std::size_t>(std::min(desired - n, step) + 0.5), tick);
+}
+
+}  // namespace
+
 void grow(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (p.growth.enabled && !org.climate.hiring_frozen(tick)) {
+  if (p.work.enabled) hire_to_backlog(org, tick);
+  if (p.growth.enabled && !org.climate.hiring_frozen(tick) && !cash_is_low(org)) {
     const double n = static_cast<double>(org.headcount());
     // Staff to keep utilization near 85 %: the work demanded per tick over what one employee
     // delivers now (effort: 1 unit per routine task, 2 per complex task).
     const double effort =
         org.market.demand * (p.work.routine_share * (1.0 - org.automation.process) +
                              2.0 * (1.0 - p.work.routine_share));
-    const double per_employee = org.this_tick.capacity_total > 0 ? org.this_tick.capacity_total / n
-                                                                 : 0.6 * p.work.tasks_per_employee;
+    // Capacity per employee at full productivity (open positions and hires still ramping up
+    // will deliver it).
+    const double per_employee = org.this_tick.capacity_total > 0 && org.this_tick.staffed > 0
+                                    ? org.this_tick.capacity_total / org.this_tick.staffed
+                                    : 0.6 * p.work.tasks_per_employee;
     double desired = effort / (0.85 * per_employee);
     if (p.growth.target_employees > 0)
       desired = std::min(desired, static_cast<double>(p.growth.target_employees));

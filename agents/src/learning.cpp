@@ -356,6 +356,7 @@ void renew_leavers(Organization& org, Tick tick) {
   }
   org.this_tick.leavers += leavers;
   org.this_tick.hires += leavers;
+  org.this_tick.cost += org.params().finance.hiring_cost * static_cast<double>(leavers);
 }
 
 void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t end) {

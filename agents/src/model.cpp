@@ -347,7 +347,8 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
       org, schedule, options.max_ticks,
       [stop, abandon](const Organization& o, Tick) {
         if (abandon && abandon->load(std::memory_order_relaxed) != 0)
-          return true;  // one relaxed load per tick
+          return true;                      // one relaxed load per tick
+        if (o.finance.exited) return true;  // the firm could not pay (7.17)
         return stop == StopRule::equilibrium && at_equilibrium(o);
       },
       [&](Organization& o, Tick tick) {

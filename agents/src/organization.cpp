@@ -7,6 +7,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 namespace orgsim::agents {
@@ -25,6 +26,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
   code.assign(m, 0);
   RandomStream draw = key_.stream(streams::reality, 0, 0);
   for (std::size_t d = 0; d < m; ++d) reality[d] = (draw() & 1u) ? 1 : -1;
+  start_from_today();
 
   hierarchy.type = settings_.structure;
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);
@@ -48,6 +50,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
   engagement_ = employees_.add_column<float>();
   resistance_ = employees_.add_column<float>();
   training_until_ = employees_.add_column<std::int32_t>();
+  starts_at_ = employees_.add_column<std::int32_t>();
 
   function_ = employees_.add_column<std::int32_t>();
   department_ = employees_.add_column<std::int32_t>();
@@ -92,6 +95,25 @@ Organization::Organization(const ModelParams& params, RunKey key)
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
   });
+  open_the_books();
+}
+
+void Organization::start_from_today() {
+  if (!params_.work.enabled || params_.landscape.enabled || params_.org.initial_fit <= 0) return;
+  // A going concern has a strategy (docs/ODD.md 5.): each dimension right with probability
+  // (1 + fit) / 2.
+  RandomStream start = key_.stream(stream_id("initial_code"), 0, 0);
+  for (std::size_t d = 0; d < dimensions_; ++d)
+    code[d] = start.bernoulli(0.5 * (1.0 + params_.org.initial_fit)) ? reality[d] : -reality[d];
+}
+
+void Organization::open_the_books() {
+  double annual = 0;  // summed in slot order
+  for (const float salary : annual_salary()) annual += salary;
+  finance.payroll = annual / 52.0;
+  finance.cash = params_.finance.initial_cash * finance.payroll;
+  finance.budget = params_.finance.invest_share *
+                   std::max(0.0, finance.cash - params_.finance.cash_reserve * finance.payroll);
 }
 
 void Organization::init_landscape() {
@@ -148,9 +170,12 @@ void Organization::onboard(std::size_t slot, Tick tick) {
   const double resistance_draw = draw.uniform();
   set_personal_traits(slot, culture, fast, spread_draw, resistance_draw);
   training_until()[slot] = 0;
+  // The starting staff are fully productive; a hire starts after the vacancy and ramps up.
+  starts_at()[slot] =
+      tick == 0 ? std::numeric_limits<std::int32_t>::min() / 2
+                : static_cast<std::int32_t>(tick + static_cast<Tick>(params_.org.time_to_fill));
   code_matches()[slot] = 0;
   leaving()[slot] = 0;
-  (void)tick;
 }
 
 void Organization::set_personal_traits(std::size_t slot, const Culture& culture, double fast,
@@ -213,9 +238,11 @@ void Organization::resize_teams(std::size_t count) {
   for (auto* v :
        {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
         &t.digital_skill, &t.skill, &t.fit, &t.salary, &t.depth, &t.routine_done, &t.complex_done,
-        &t.completed, &t.pending_local, &t.pending_cross, &t.coordination_cost})
+        &t.completed, &t.pending_local, &t.pending_cross, &t.coordination_cost, &t.staffed})
     v->resize(count, 0);
   t.in_training.resize(count, 0);
+  t.vacant.resize(count, 0);
+  t.overtime.resize(count, 0);
 }
 
 void Organization::start_team(std::size_t t) {
@@ -244,6 +271,9 @@ void Organization::size_rings() {
       1;
   decision_slots = static_cast<std::size_t>(deepest * p.structure.latency_per_level) + 1;
   code_history.assign(history_length * dimensions_, 0);
+  for (std::size_t k = 0; k < history_length; ++k)  // the starting code, as it always was
+    std::copy(code.begin(), code.end(),
+              code_history.begin() + static_cast<std::ptrdiff_t>(k * dimensions_));
   decisions.assign(decision_slots * dimensions_, 2);
 }
 
@@ -396,6 +426,7 @@ void Organization::hire(std::size_t count, Tick tick) {
   for (std::size_t slot = first; slot < first + count; ++slot) onboard(slot, tick);
   if (params_.structure.enabled) build_network(tick);
   this_tick.hires += count;
+  this_tick.cost += params_.finance.hiring_cost * static_cast<double>(count);
 }
 
 void Organization::link_new_team(std::size_t team) {

@@ -47,7 +47,8 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double centralization = effective_centralization(p, culture);
     const double autonomy = p.structure.enabled ? 1.0 - centralization : 0.5;
     const double alignment = static_cast<double>(matches[slot]) / static_cast<double>(m);
-    const double overload = std::max(0.0, pressure - 1.0);
+    // Overload, and the long hours of overtime (7.11), wear engagement down.
+    const double overload = std::max(0.0, pressure - 1.0) + org.teams.overtime[t];
     const double target = std::clamp(0.35 + 0.3 * autonomy + 0.3 * alignment - 0.5 * overload -
                                          0.4 * org.climate.change_fatigue -
                                          org.climate.layoff_fear + (in_training ? 0.05 : 0.0),

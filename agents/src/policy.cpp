@@ -42,6 +42,8 @@ void realign(Organization& org, Tick tick) {
   const Settings& s = org.settings();
   const double fit = org.strategic_fit();
   if (fit >= s.realign_threshold) return;
+  // The market research is an investment: without the budget for it there is no realignment.
+  if (cash_is_low(org)) return;
   org.this_tick.realigned = true;
   org.policy.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
   org.this_tick.cost +=

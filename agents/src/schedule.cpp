@@ -41,6 +41,7 @@ constexpr std::string_view kTickOrder[] = {
     "renew_leavers",                   // learning
     "onboard_hires",                   // learning
     "grow",                            // growth
+    "settle_cash",                     // finance
     "track_resilience",                // environment (shocks also come from [[events]])
 };
 

@@ -315,6 +315,9 @@ Teams pick_rows(const Teams& old, std::span<const std::size_t> source, std::size
   pick(old.digital_skill, out.digital_skill, 1);
   pick(old.skill, out.skill, 1);
   pick(old.in_training, out.in_training, 1);
+  pick(old.vacant, out.vacant, 1);
+  pick(old.overtime, out.overtime, 1);
+  pick(old.staffed, out.staffed, 1);
   pick(old.fit, out.fit, 1);
   for (auto member : {&Teams::depth, &Teams::routine_done, &Teams::complex_done, &Teams::completed,
                       &Teams::pending_local, &Teams::pending_cross, &Teams::coordination_cost})

@@ -23,6 +23,27 @@ constexpr double kWeeksPerYear = 52.0;  // a tick is a week
 constexpr double kBacklogPressure = 0.25;  // share of carried-over work felt as this tick's load
 }  // namespace
 
+namespace {
+
+/// Specialization economies and a squad's coordination across its functions (7.20); managers'
+/// and lateral resolution of last tick's exceptions take their time.
+void coordinate_capacity(Organization& org, std::size_t team) {
+  const CoordinationParams& c = org.params().coordination;
+  const double shallow = 1.0 - org.teams.depth[team];  // share outside the main function
+  // Economies of depth are economies of repetition: they scale with the routine share of the
+  // department's work (Smith 1776; Perrow 1967: non-routine work gains little).
+  const double routine =
+      org.departments[static_cast<std::size_t>(org.teams.department[team])].routine_share;
+  double factor = 1.0 - c.specialization * shallow * routine;
+  if (org.teams.squad[team]) factor *= 1.0 - c.squad_overhead * shallow;
+  org.teams.capacity[team] *= factor;
+  org.teams.capacity[team] =
+      std::max(0.0, org.teams.capacity[team] - org.teams.coordination_cost[team]);
+  org.teams.coordination_cost[team] = 0;
+}
+
+}  // namespace
+
 void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const ModelParams& p = org.params();
   const std::size_t m = org.dimensions();
@@ -35,52 +56,57 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
                               ? p.growth.bureaucracy * org.hierarchy.depth
                               : 0.0;
   const bool coordination = coordination_on(p);
+  const auto starts_at = org.starts_at();
+  const auto now = static_cast<std::int32_t>(tick);
+  const auto ramp_up = static_cast<std::int32_t>(p.org.ramp_up);
   for (std::size_t team = begin; team < end; ++team) {
     double capacity = 0, digital = 0, skilled = 0, salary = 0, specialists = 0;
-    std::uint32_t training_now = 0;
+    double staffed = 0;
+    std::uint32_t training_now = 0, vacant = 0;
     const std::uint64_t first = org.teams.member_offsets[team];
     const std::uint64_t last = org.teams.member_offsets[team + 1];
     for (std::uint64_t k = first; k < last; ++k) {
       const std::size_t slot = org.teams.member_slots[k];
+      if (now < starts_at[slot]) {  // an open position: no output, no salary
+        ++vacant;
+        continue;
+      }
       const auto skill = org.skills(slot);
       const std::size_t function = org.practised_function(slot);
       specialists += function == static_cast<std::size_t>(org.teams.function[team]) ? 1.0 : 0.0;
       double effective = p.work.tasks_per_employee * skill[function] * fte[slot];
       salary += annual_salary[slot];
       if (p.people.enabled) effective *= 0.5 + 0.5 * engagement[slot];
-      if (training[slot] >= static_cast<std::int32_t>(tick)) {
+      if (training[slot] >= now) {
         effective *= 0.5;
         ++training_now;
       }
-      capacity += effective;
+      double ramp = 1.0;  // a new hire ramps up from 25 % (7.12)
+      if (now - starts_at[slot] < ramp_up)
+        ramp = 0.25 + 0.75 * static_cast<double>(now - starts_at[slot]) / ramp_up;
+      staffed += ramp;
+      capacity += effective * ramp;
       skilled += skill[function];
       digital += skill[functions];
     }
-    const double members = static_cast<double>(last - first);
+    const double members = static_cast<double>(last - first - vacant);
+    // Overtime: the team works up to org.overtime extra when last tick's workload exceeded its
+    // normal capacity (utilization was measured against capacity with that tick's overtime).
+    const double workload = org.teams.utilization[team] * (1.0 + org.teams.overtime[team]);
+    org.teams.overtime[team] = std::clamp(workload - 1.0, 0.0, p.org.overtime);
+    capacity *= 1.0 + org.teams.overtime[team];
     // A restructured team's dip: 50 % at the restructuring, fading linearly (ODD 7.10).
     const double left = static_cast<double>(org.teams.settle_at[team]) - static_cast<double>(tick);
     const double transition =
         left > 0 ? 0.5 * left / static_cast<double>(p.structure.transition_ticks) : 0.0;
     org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
     org.teams.depth[team] = members > 0 ? specialists / members : 1.0;
-    if (coordination) {
-      // Specialization economies and a squad's coordination across its functions (7.20);
-      // managers' and lateral resolution of last tick's exceptions take their time.
-      const double shallow = 1.0 - org.teams.depth[team];  // share outside the main function
-      // Economies of depth are economies of repetition: they scale with the routine share of
-      // the department's work (Smith 1776; Perrow 1967: non-routine work gains little).
-      const double routine =
-          org.departments[static_cast<std::size_t>(org.teams.department[team])].routine_share;
-      double factor = 1.0 - p.coordination.specialization * shallow * routine;
-      if (org.teams.squad[team]) factor *= 1.0 - p.coordination.squad_overhead * shallow;
-      org.teams.capacity[team] *= factor;
-      org.teams.capacity[team] =
-          std::max(0.0, org.teams.capacity[team] - org.teams.coordination_cost[team]);
-      org.teams.coordination_cost[team] = 0;
-    }
+    if (coordination) coordinate_capacity(org, team);
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
     org.teams.in_training[team] = training_now;
+    org.teams.vacant[team] = vacant;
+    org.teams.staffed[team] = staffed;
     org.teams.salary[team] = salary / kWeeksPerYear;
     std::int64_t matches = 0;
     const auto code = org.team_code(team);
@@ -335,6 +361,16 @@ void settle_customers(Organization& org, const WorkTotals& totals) {
   MarketState& market = org.market;
   market.satisfaction += 0.1 * ((speed + quality + value) / 3.0 - market.satisfaction);
   market.loyalty += 0.05 * (market.satisfaction - market.loyalty);
+  // The customer base follows the share satisfaction earns against competitors who deliver
+  // what customers expect: attractiveness A = exp(sensitivity (satisfaction - expectation)),
+  // share A / (A + 1), relative to the starting share 1/2; customers leave faster than they
+  // come back (churn_time < winback_time).
+  const WorkParams& w = org.params().work;
+  const double attractiveness =
+      std::exp(w.customer_sensitivity * (market.satisfaction - w.customer_expectation));
+  const double indicated = 2.0 * attractiveness / (attractiveness + 1.0);
+  const double time = indicated < market.customers ? w.churn_time : w.winback_time;
+  market.customers += (indicated - market.customers) / time;
 }
 
 /// Revenue of the work done and the tick's running costs.
@@ -343,8 +379,19 @@ void book_finance(Organization& org, const WorkTotals& totals) {
   const double n = static_cast<double>(org.headcount());
   org.this_tick.revenue =
       p.finance.task_value * (totals.on_strategy + 0.3 * (totals.completed - totals.on_strategy));
-  double cost = 0;  // salaries: summed per team by team_capacity
-  for (std::size_t t = 0; t < org.teams.count; ++t) cost += org.teams.salary[t];
+  double cost = 0;  // salaries: summed per team by team_capacity; overtime at its premium
+  double overtime = 0, normal = 0;
+  std::size_t vacancies = 0;
+  for (std::size_t t = 0; t < org.teams.count; ++t) {
+    cost += org.teams.salary[t] * (1.0 + p.finance.overtime_premium * org.teams.overtime[t]);
+    overtime += org.teams.salary[t] * org.teams.overtime[t];
+    normal += org.teams.salary[t];
+    vacancies += org.teams.vacant[t];
+    org.this_tick.staffed += org.teams.staffed[t];
+  }
+  cost += p.finance.overhead_cost * n;
+  org.this_tick.overtime = normal > 0 ? overtime / normal : 0.0;
+  org.this_tick.vacancies = vacancies;
   if (p.automation.enabled) {
     cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
     // Security is bought for what is automated: nothing at automation level "none".
@@ -387,6 +434,36 @@ void process_work(Organization& org, Tick tick) {
 }
 
 namespace {
+
+/// Customers who react, and the staffing answers to overload (issue 20).
+std::vector<MetricRow> customer_and_staffing_metrics() {
+  return {
+      {{"customers", "customer", "x starting base", "Customer base",
+        "Customers relative to the starting customer base (7.12): follows satisfaction against "
+        "work.customer_expectation; NaN without work.",
+        Better::higher, true},
+       [](const Observation& o) { return o.params.work.enabled ? o.org.market.customers : kNaN; }},
+      {{"lost_demand", "customer", "tasks/tick", "Lost orders",
+        "Orders not placed this tick because customers balked at the lead time; NaN without work.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.lost_demand : kNaN;
+       }},
+      {{"overtime", "operational_efficiency", "share of paid hours", "Overtime",
+        "Overtime worked this tick as a share of normal paid hours (org.overtime); NaN without "
+        "work.",
+        Better::none, false},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.overtime : kNaN;
+       }},
+      {{"vacancies", "engagement", "positions", "Vacancies",
+        "Positions not yet filled by a hire this tick (org.time_to_fill); NaN without work.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return o.params.work.enabled ? static_cast<double>(o.org.this_tick.vacancies) : kNaN;
+       }},
+  };
+}
 
 std::vector<MetricRow> work_metrics() {
   return {
@@ -470,7 +547,11 @@ const Submodel& work_submodel() {
       [](std::vector<ParamSpec>& table) {
         declare_group<WorkParams, &ModelParams::work>("work", table);
       },
-      work_metrics(),
+      [] {
+        std::vector<MetricRow> rows = work_metrics();
+        for (MetricRow& row : customer_and_staffing_metrics()) rows.push_back(std::move(row));
+        return rows;
+      }(),
       {{"team_capacity", K::over_teams, nullptr, team_capacity, 64, work_on},
        {"process_work", K::serial, process_work, nullptr, 0, work_on}}};
   return submodel;

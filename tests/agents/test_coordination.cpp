@@ -33,6 +33,9 @@ ModelParams company(std::int64_t employees, double demand) {
   p.environment.base_demand = demand;
   p.growth.enabled = true;  // hiring to demand: an efficient design needs fewer people
   p.coordination.enabled = true;
+  // Structure against the environment, not survival: an unlimited credit line keeps every firm
+  // running for the whole window (issue 20's exit would otherwise end the weakest early).
+  p.finance.credit_line = 1000;
   return p;
 }
 
@@ -74,7 +77,8 @@ std::vector<std::vector<double>> window(const ModelParams& p,
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       const std::size_t column = find_metric(metrics[k]).value();
       double sum = 0;
-      for (Tick t = kFrom; t <= kTicks; ++t) sum += run.metrics.row(t)[column];
+      for (Tick t = kFrom; t <= kTicks; ++t)  // a run that ended holds its last row
+        sum += run.metrics.row(std::min<Tick>(t, run.metrics.rows() - 1))[column];
       out[k][rep] = sum / static_cast<double>(kTicks - kFrom + 1);
     }
   }

@@ -83,7 +83,10 @@ struct Teams {
   std::vector<double> digital_skill;       ///< mean digital skill of members
   std::vector<double> skill;               ///< mean skill of members in the work they do
   std::vector<std::uint32_t> in_training;  ///< members in training this tick
-  std::vector<double> fit;                 ///< share of dimensions where the team code = reality
+  std::vector<std::uint32_t> vacant;  ///< positions not yet filled this tick (org.time_to_fill)
+  std::vector<double> overtime;       ///< overtime worked this tick, share of normal capacity
+  std::vector<double> staffed;  ///< members at full productivity equivalent (vacant 0, new < 1)
+  std::vector<double> fit;      ///< share of dimensions where the team code = reality
   // coordination (7.20)
   std::vector<double> depth;              ///< share of members working in its main function
   std::vector<double> routine_done;       ///< routine tasks done this tick
@@ -127,6 +130,17 @@ struct MarketState {
   double demand = 0;  ///< expected task arrivals this tick
   double loyalty = 0.5;
   double satisfaction = 0.5;
+  double customers = 1;  ///< customer base relative to the starting one (7.12)
+  double ordering = 1;   ///< share of arriving orders placed at this tick's lead time (balking)
+};
+
+/// Cash and survival (finance submodel; 7.17).
+struct FinanceState {
+  double cash = 0;
+  double payroll = 0;  ///< the starting payroll per tick: the unit of cash rules
+  bool exited = false;
+  /// Cash above the reserve that may be invested this tick, less what was spent already.
+  double budget = 0;
 };
 
 /// Work in process across ticks (work submodel; 7.12).
@@ -211,6 +225,10 @@ struct TickOutcomes {
   std::size_t proposals_adopted = 0;  ///< of which the top adopted
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
+  double lost_demand = 0;  ///< orders not placed this tick (balking at the lead time)
+  double overtime = 0;     ///< overtime worked this tick (capacity units)
+  std::size_t vacancies = 0;
+  double staffed = 0;  ///< employees at full-productivity equivalent (Teams::staffed summed)
   double capacity_total = 0, used_capacity = 0;
 };
 
@@ -249,6 +267,7 @@ class Organization {
   CsrNetwork network;  ///< communication ties between employee slots
   Hierarchy hierarchy;
   MarketState market;
+  FinanceState finance;
   Flow flow;
   AutomationState automation;
   Climate climate;
@@ -359,6 +378,12 @@ class Organization {
   [[nodiscard]] std::span<const std::int32_t> training_until() const {
     return employees_.column(training_until_);
   }
+  /// Tick from which each employee works: later while the position is vacant (org.time_to_fill);
+  /// output ramps up from it over org.ramp_up ticks.
+  [[nodiscard]] std::span<std::int32_t> starts_at() { return employees_.column(starts_at_); }
+  [[nodiscard]] std::span<const std::int32_t> starts_at() const {
+    return employees_.column(starts_at_);
+  }
 
   /// Recomputes the personal socialization rate and resistance of every employee from the current
   /// parameters (the same random numbers as at hire), after a parameter change.
@@ -432,6 +457,10 @@ class Organization {
   void init_departments();
   /// The landscape over the decisions, allocated to departments (landscape.enabled).
   void init_landscape();
+  /// With work on, the starting code is an existing strategy of fit org.initial_fit (5.).
+  void start_from_today();
+  /// Cash, the starting payroll and the first budget (7.17).
+  void open_the_books();
   /// Tick-0 people and teams: generated (no design) or from the design's departments or chart.
   void staff_generated();
   void staff_departments();
@@ -476,6 +505,7 @@ class Organization {
   ColumnHandle<float> engagement_;
   ColumnHandle<float> resistance_;
   ColumnHandle<std::int32_t> training_until_;
+  ColumnHandle<std::int32_t> starts_at_;
   std::map<std::string, std::vector<double>, std::less<>> extension_state_;
 };
 

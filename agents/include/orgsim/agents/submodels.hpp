@@ -110,6 +110,15 @@ void adopt_automation(Organization& org, Tick tick);
 /// Serial: hiring to demand, growth phases, formalization.
 void grow(Organization& org, Tick tick);
 
+// finance.cpp ------------------------------------------------------------------------------------
+/// Cash moves by the tick's profit; a firm below its credit line exits; next tick's budget.
+void settle_cash(Organization& org, Tick tick);
+/// Cash is below the reserve: no new investment, no growth hiring (false without work).
+[[nodiscard]] bool cash_is_low(const Organization& org);
+/// Pays what the budget allows of an investment costing `cost`; returns the share paid (1
+/// without work, where money is not modelled).
+double afford(Organization& org, double cost);
+
 // policy.cpp -------------------------------------------------------------------------------------
 /// Serial: at reviews, a realignment action when perceived strategic fit is below the threshold.
 void realign(Organization& org, Tick tick);

@@ -17,6 +17,15 @@ struct FinanceParams {
   double security_cost{};
   double restructuring_cost{};
   double incident_cost{};
+  double overhead_cost{};
+  double initial_cash{};
+  double credit_line{};
+  double cash_reserve{};
+  double invest_share{};
+  double automation_capex{};
+  double hiring_cost{};
+  double severance{};
+  double overtime_premium{};
 
   static void declare(ParamRows<FinanceParams>& t) {
     t.real("salary", 1500, 0, 1e7, "currency/employee/tick", "Salary cost per employee per tick.",
@@ -34,6 +43,35 @@ struct FinanceParams {
            "One-off cost of a restructuring per employee.", &FinanceParams::restructuring_cost);
     t.real("incident_cost", 50000, 0, 1e12, "currency", "Direct cost of a cyber incident.",
            &FinanceParams::incident_cost);
+    t.real(
+        "overhead_cost", 300, 0, 1e7, "currency/employee/tick",
+        "Non-personnel operating cost (premises, IT, materials, administration) per employee "
+        "per tick. With the other defaults the default firm's operating margin starts near 10 %.",
+        &FinanceParams::overhead_cost);
+    t.real("initial_cash", 13, -1000, 1000, "ticks of payroll",
+           "Cash at the start, in weeks of the starting payroll.", &FinanceParams::initial_cash);
+    t.real("credit_line", 13, 0, 1000, "ticks of payroll",
+           "Credit line in weeks of the starting payroll: a firm whose cash falls below minus "
+           "this exits (the run ends; metric exited = 1).",
+           &FinanceParams::credit_line);
+    t.real("cash_reserve", 4, 0, 1000, "ticks of payroll",
+           "Reserve in weeks of the starting payroll: below it no investment (automation, "
+           "training programmes, market research) is started and growth hiring is frozen.",
+           &FinanceParams::cash_reserve);
+    t.real("invest_share", 0.1, 0, 1, "1/tick",
+           "Share of the cash above the reserve that may be invested per tick (budget rule).",
+           &FinanceParams::invest_share);
+    t.real("automation_capex", 5000, 0, 1e9, "currency/employee",
+           "One-off investment per employee of a department to raise one kind of automation from "
+           "0 to 1 (paid in proportion to each step; adoption waits for the budget).",
+           &FinanceParams::automation_capex);
+    t.real("hiring_cost", 8000, 0, 1e9, "currency/hire",
+           "Recruiting cost of each hire, replacements included.", &FinanceParams::hiring_cost);
+    t.real("severance", 8, 0, 520, "ticks of salary",
+           "Severance paid per laid-off employee, in weeks of their salary.",
+           &FinanceParams::severance);
+    t.real("overtime_premium", 1.5, 1, 5, "factor",
+           "Pay for an overtime hour relative to a normal hour.", &FinanceParams::overtime_premium);
   }
 };
 

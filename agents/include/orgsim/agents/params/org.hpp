@@ -13,6 +13,11 @@ struct OrgParams {
   std::int64_t employees{};
   std::int64_t teams{};
   std::int64_t hiring_freeze{};
+  double initial_fit{};
+  std::int64_t time_to_fill{};
+  std::int64_t ramp_up{};
+  double overtime{};
+  double overload_hiring{};
 
   static void declare(ParamRows<OrgParams>& t) {
     t.integer("employees", 50, 1, 100'000'000, "employees",
@@ -29,6 +34,29 @@ struct OrgParams {
               "layoffs; 13: a quarter). Off by default until overload has a management response "
               "(issue 20): a frozen firm that is automating loses its quitters too and spirals.",
               &OrgParams::hiring_freeze);
+    t.real("initial_fit", 0.5, 0, 1, "strategic fit",
+           "With work on, the firm starts from today: its code is an existing strategy with this "
+           "expected strategic fit (each dimension right with probability (1 + fit) / 2); 0 "
+           "starts from a blank code. Without work, or on a landscape, the code starts blank as "
+           "in March (1991).",
+           &OrgParams::initial_fit);
+    t.integer("time_to_fill", 6, 0, 520, "ticks",
+              "Weeks a position stays vacant before a hire starts (no output, no salary; SHRM's "
+              "average time to fill is about six weeks).",
+              &OrgParams::time_to_fill);
+    t.integer("ramp_up", 26, 0, 520, "ticks",
+              "Weeks for a new hire to reach full productivity, starting at 25 % (Oxford Economics "
+              "2014: 28 weeks on average).",
+              &OrgParams::ramp_up);
+    t.real("overtime", 0.2, 0, 1, "share of capacity",
+           "Most extra capacity a team works as overtime when its workload exceeds its capacity; "
+           "overtime is paid at finance.overtime_premium and lowers engagement (0: none).",
+           &OrgParams::overtime);
+    t.real("overload_hiring", 0.05, 0, 1, "share of headcount/tick",
+           "Hiring to backlog: while lead time exceeds twice work.target_lead_time, the firm hires "
+           "toward the staff that clears the excess backlog in a quarter, at most this share of "
+           "its headcount per tick (0: no hiring to backlog).",
+           &OrgParams::overload_hiring);
   }
 };
 

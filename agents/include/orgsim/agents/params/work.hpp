@@ -16,6 +16,11 @@ struct WorkParams {
   std::int64_t handoff_delay{};
   double error_rate{};
   double target_lead_time{};
+  double balking{};
+  double customer_sensitivity{};
+  double customer_expectation{};
+  double churn_time{};
+  double winback_time{};
 
   static void declare(ParamRows<WorkParams>& t) {
     t.boolean("enabled", false, "Tasks, queues, handoffs, rework, customers, finance (7.12).",
@@ -31,6 +36,28 @@ struct WorkParams {
            "Human error rate at medium skill; errors return as rework.", &WorkParams::error_rate);
     t.real("target_lead_time", 4, 0.1, 520, "ticks", "Lead time customers consider good.",
            &WorkParams::target_lead_time);
+    t.real("balking", 0.15, 0, 10, "1/(lead time / target)",
+           "Lost sales: the share of arriving orders placed is exp(-balking x max(0, lead time / "
+           "target_lead_time - 1)) (customers who see a long queue go elsewhere; Naor 1969). 0: "
+           "every order is placed.",
+           &WorkParams::balking);
+    t.real("customer_sensitivity", 3, 0, 50, "1/satisfaction",
+           "How strongly the customer base follows satisfaction relative to customer_expectation: "
+           "attractiveness exp(sensitivity x (satisfaction - expectation)) against competitors of "
+           "attractiveness 1 (0: customers never leave). Illustrative.",
+           &WorkParams::customer_sensitivity);
+    t.real("customer_expectation", 0.75, 0, 1, "satisfaction",
+           "The satisfaction customers expect (what competitors deliver): at this level the "
+           "customer base stays at its starting size.",
+           &WorkParams::customer_expectation);
+    t.real("churn_time", 26, 1, 5200, "ticks",
+           "Time constant of customers leaving when the customer base is above what satisfaction "
+           "supports (churn).",
+           &WorkParams::churn_time);
+    t.real("winback_time", 52, 1, 5200, "ticks",
+           "Time constant of customers coming (back) when the customer base is below what "
+           "satisfaction supports (win-back; slower than churn: Anderson & Sullivan 1993).",
+           &WorkParams::winback_time);
   }
 };
 
