@@ -23,6 +23,9 @@ void shock_reality(Organization& org, Tick tick, double size);
 void apply_events(Organization& org, Tick tick);
 /// Serial: the market grows; demand follows the market and customer loyalty.
 void update_market(Organization& org, Tick tick);
+/// The loyalty at which demand is the base demand: customers' expectation with work on (the
+/// firm starts from today, 5.), else 0.5.
+double loyalty_centre(const ModelParams& p);
 /// Serial: tracks the depth and duration of the drop in strategic fit after the last shock.
 void track_resilience(Organization& org, Tick tick);
 
