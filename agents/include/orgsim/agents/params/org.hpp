@@ -31,8 +31,9 @@ struct OrgParams {
     t.integer("hiring_freeze", 0, 0, 520, "ticks",
               "Length of the hiring freeze a layoff starts, its own tick included: leavers are "
               "not replaced and growth does not hire (0: no freeze; 1: none in a week with "
-              "layoffs; 13: a quarter). Off by default until overload has a management response "
-              "(issue 20): a frozen firm that is automating loses its quitters too and spirals.",
+              "layoffs; 13: a quarter). Off by default: a firm that automates with layoffs week by "
+              "week renews the freeze each week, cannot hire to its backlog, and runs at 4.6-week "
+              "lead times against 0.9 with redeployment (13-week freeze; docs/ODD.md 7.13).",
               &OrgParams::hiring_freeze);
     t.real("initial_fit", 0.5, 0, 1, "strategic fit",
            "With work on, the firm starts from today: its code is an existing strategy with this "
