@@ -91,9 +91,9 @@ void update_market(Organization& org, Tick /*tick*/) {
     // they see (last tick's).
     potential *= market.customers;
     const double late = std::max(0.0, org.flow.lead_time / p.work.target_lead_time - 1.0);
-    market.ordering = std::exp(-p.work.balking * late);
-    org.this_tick.lost_demand = potential * (1.0 - market.ordering);
-    potential *= market.ordering;
+    const double ordering = std::exp(-p.work.balking * late);  // the share of orders placed
+    org.this_tick.lost_demand = potential * (1.0 - ordering);
+    potential *= ordering;
   }
   market.demand = potential;
 }

@@ -14,10 +14,10 @@ namespace orgsim::agents {
 namespace {
 
 /// Hiring to backlog (7.12): while lead time is over twice its target and the staff work at
-/// 95 % of capacity or more, staff toward the
-/// headcount that serves the arrivals and clears the backlog above target in a quarter (13
-/// ticks), at most org.overload_hiring of the headcount per tick. Open positions count as
-/// staff (they arrive after org.time_to_fill), so the firm does not hire twice for one gap.
+/// 95 % of capacity or more, staff toward the headcount that serves the arrivals and clears the
+/// backlog above target in a quarter (13 ticks), at most org.overload_hiring of the headcount
+/// per tick. Open positions count as staff (they arrive after org.time_to_fill), so the firm
+/// does not hire twice for one gap.
 void hire_to_backlog(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
   const Flow& flow = org.flow;
@@ -30,12 +30,11 @@ void hire_to_backlog(Organization& org, Tick tick) {
       org.climate.hiring_frozen(tick) || cash_is_low(org))
     return;
   const double n = static_cast<double>(org.headcount());
-  const double target_backlog = p.work.target_lead_time * org.this_tick.arrivals;
-  const double needed =
-      org.this_tick.arrivals + std::max(0.0, flow.backlog - target_backlog) / 13.0;
+  const double target_backlog = p.work.target_lead_time * now.arrivals;
+  const double needed = now.arrivals + std::max(0.0, flow.backlog - target_backlog) / 13.0;
   // The staff at full productivity who delivered the throughput, scaled to what is needed;
   // vacancies and hires still ramping up are in n and will deliver once up to speed.
-  const double desired = org.this_tick.staffed * needed / flow.throughput_average;
+  const double desired = now.staffed * needed / flow.throughput_average;
   const double step = std::max(1.0, std::floor(p.org.overload_hiring * n));
   if (desired > n + 0.5)
     org.hire(static_cast<std::size_t>(std::min(desired - n, step) + 0.5), tick);

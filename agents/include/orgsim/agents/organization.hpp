@@ -131,7 +131,6 @@ struct MarketState {
   double loyalty = 0.5;
   double satisfaction = 0.5;
   double customers = 1;  ///< customer base relative to the starting one (7.12)
-  double ordering = 1;   ///< share of arriving orders placed at this tick's lead time (balking)
 };
 
 /// Cash and survival (finance submodel; 7.17).
