@@ -73,6 +73,10 @@ void apply_events(Organization& org, Tick tick) {
   }
 }
 
+double loyalty_centre(const ModelParams& p) {
+  return p.work.enabled ? p.work.customer_expectation : 0.5;
+}
+
 void update_market(Organization& org, Tick /*tick*/) {
   const ModelParams& p = org.params();
   MarketState& market = org.market;
@@ -80,7 +84,8 @@ void update_market(Organization& org, Tick /*tick*/) {
   if (p.environment.enabled) {
     market.size *= 1.0 + p.environment.market_growth;
     potential *=
-        market.size * std::max(0.0, 1.0 + p.environment.loyalty_effect * (market.loyalty - 0.5));
+        market.size *
+        std::max(0.0, 1.0 + p.environment.loyalty_effect * (market.loyalty - loyalty_centre(p)));
   }
   if (p.work.enabled) {
     // The firm's customers (7.12): its customer base, of whom a share balk at the lead time

@@ -1,6 +1,8 @@
 // Initialization of an organization (tick 0), hiring, and building teams and networks.
 #include "orgsim/agents/organization.hpp"
 
+#include "orgsim/agents/submodels.hpp"
+
 #include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
@@ -99,6 +101,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
 }
 
 void Organization::start_from_today() {
+  // Customers start as satisfied and loyal as they expect to be.
+  market.satisfaction = market.loyalty = loyalty_centre(params_);
   if (!params_.work.enabled || params_.landscape.enabled || params_.org.initial_fit <= 0) return;
   // A going concern has a strategy (docs/ODD.md 5.): each dimension right with probability
   // (1 + fit) / 2.

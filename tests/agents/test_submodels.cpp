@@ -3,6 +3,7 @@
 // metric across replications against 3 standard errors (or exactly, where the effect is
 // deterministic).
 #include "orgsim/agents/model.hpp"
+#include "orgsim/agents/submodels.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
 #include <gtest/gtest.h>
@@ -417,10 +418,60 @@ TEST(Growth, BureaucracyNeedsMoreStaffForTheSameWorkInMaturity) {
 }
 
 // --- policy --------------------------------------------------------------------------------------
-TEST(Policy, RealignmentRaisesStrategicFitAfterShocks) {
-  EXPECT_INCREASES(paired(
-      "environment.shock_at = 30\nenvironment.shock_every = 30\nstrategy.review_interval = 13\n",
-      "policy.enabled = [false, true]", "strategic_fit", {31, 120}));
+// Where the reports reflect the strategy (without the work submodel the performance signal is
+// the payoff of the employees' actions), shocks open a shortfall below aspiration and management
+// commissions market research and acts on it. A strategic change is a gamble (Greve 2003): with
+// accurate research fit recovers faster than without; with research no better than a coin flip
+// the change makes fit worse than the organization's own learning would.
+TEST(Policy, RealignmentAfterShocksHelpsOnlyWithAccurateResearch) {
+  const std::string shocks =
+      "work.enabled = false\nenvironment.shock_at = 30\nenvironment.shock_every = 30\n"
+      "strategy.review_interval = 13\n";
+  EXPECT_INCREASES(paired(shocks + "policy.research_accuracy = 0.95\n",
+                          "policy.enabled = [false, true]", "strategic_fit", {31, 120}));
+  const auto blind = paired(shocks + "policy.research_accuracy = 0.5\n",
+                            "policy.enabled = [false, true]", "strategic_fit", {31, 120});
+  EXPECT_LT(blind.mean, -3 * blind.se) << "mean " << blind.mean << " se " << blind.se;
+}
+
+// Decisions read only what management perceives: the same perceived performance and aspiration
+// give the same decision whether the strategy is right (true fit 1) or wrong (true fit -1).
+// (The old trigger compared true fit with a threshold: these two cases decided differently.)
+TEST(Policy, DecisionsNeverReadReality) {
+  ModelParams p = ModelParams::defaults();
+  p.policy.enabled = p.environment.enabled = p.work.enabled = true;
+  p.policy.change_sensitivity = 1000;  // any shortfall beyond the tolerance: a change
+  p.finance.initial_cash = 1000;       // and the cash to pay for the research
+  const auto schedule = make_schedule(p);
+  for (const double aspiration : {1.0, 0.0}) {  // far above and far below what is perceived
+    std::vector<std::pair<bool, int>> decisions;
+    for (const int sign : {1, -1}) {
+      Organization org(p, {3, 0});  // the same run each time, up to tick 39
+      Tick tick = 0;
+      while (tick < 39) schedule.step(org, ++tick);  // the next tick, 40, is a review
+      for (std::size_t d = 0; d < org.dimensions(); ++d)
+        org.reality[d] = static_cast<std::int8_t>(sign * (org.code[d] != 0 ? org.code[d] : 1));
+      ASSERT_EQ(org.strategic_fit(), sign);
+      org.policy.aspiration = aspiration;
+      org.this_tick = TickOutcomes{};
+      org.this_tick.tick = tick + 1;
+      org.this_tick.reviewed = true;
+      realign(org, tick + 1);
+      decisions.emplace_back(org.this_tick.research_started, org.policy.research_due);
+    }
+    EXPECT_EQ(decisions[0], decisions[1]) << "aspiration " << aspiration;
+    EXPECT_EQ(decisions[0].first, aspiration == 1.0) << "aspiration " << aspiration;
+  }
+}
+
+// Greve (2003): the hazard of a strategic change rises with the shortfall below aspiration and
+// is zero within the tolerance; above aspiration there is no problemistic search.
+TEST(Policy, ChangeHazardRisesWithTheShortfall) {
+  EXPECT_EQ(change_hazard(0.05, 0.02, 5), 0.0);
+  EXPECT_EQ(change_hazard(-0.01, 0.02, 5), 0.0);
+  EXPECT_NEAR(change_hazard(-0.06, 0.02, 5), 0.2, 1e-12);
+  EXPECT_LT(change_hazard(-0.06, 0.02, 5), change_hazard(-0.12, 0.02, 5));
+  EXPECT_EQ(change_hazard(-0.5, 0.02, 5), 1.0);
 }
 
 TEST(Policy, FrameworkPresetsSetTheReviewCadence) {

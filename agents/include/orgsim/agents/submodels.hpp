@@ -23,6 +23,9 @@ void shock_reality(Organization& org, Tick tick, double size);
 void apply_events(Organization& org, Tick tick);
 /// Serial: the market grows; demand follows the market and customer loyalty.
 void update_market(Organization& org, Tick tick);
+/// The loyalty at which demand is the base demand: customers' expectation with work on (the
+/// firm starts from today, 5.), else 0.5.
+double loyalty_centre(const ModelParams& p);
 /// Serial: tracks the depth and duration of the drop in strategic fit after the last shock.
 void track_resilience(Organization& org, Tick tick);
 
@@ -122,5 +125,10 @@ double afford(Organization& org, double cost);
 // policy.cpp -------------------------------------------------------------------------------------
 /// Serial: at reviews, a realignment action when perceived strategic fit is below the threshold.
 void realign(Organization& org, Tick tick);
+/// Reports this tick's performance signals and updates what management perceives (7.16).
+void sense_performance(Organization& org, Tick tick);
+/// Probability of a strategic change at a review: sensitivity x (shortfall - tolerance), in
+/// [0, 1], where the shortfall is -(perceived performance - aspiration) (Greve 2003).
+double change_hazard(double gap, double tolerance, double sensitivity);
 
 }  // namespace orgsim::agents

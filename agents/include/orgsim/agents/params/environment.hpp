@@ -37,7 +37,9 @@ struct EnvironmentParams {
            "Task arrivals per tick per initial employee, before market growth and loyalty.",
            &EnvironmentParams::base_demand);
     t.real("loyalty_effect", 0.5, 0, 2, "factor",
-           "Demand multiplier slope in customer loyalty: demand x (1 + effect (loyalty - 0.5)).",
+           "Demand multiplier slope in customer loyalty: demand x (1 + effect (loyalty - c)), c = "
+           "work.customer_expectation with work on (where loyalty starts; until issue 20: 0.5), "
+           "else 0.5.",
            &EnvironmentParams::loyalty_effect);
   }
 };
