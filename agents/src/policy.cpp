@@ -5,20 +5,31 @@
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
+#include "orgsim/core/parallel.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
+
+#include <boost/random/normal_distribution.hpp>
 
 namespace orgsim::agents {
 
 namespace {
 
+constexpr StreamId kSignals = stream_id("performance_signals");
+constexpr StreamId kChange = stream_id("strategic_change");
+constexpr std::size_t kSignalCount = 3;  // at most: financial, customers (or actions), people
+
 /// A strategy refresh: market research re-estimates every dimension of the code, right with
-/// probability 0.7 + 0.25 x data-driven automation (expected fit 0.4 to 0.9), and the new code
-/// goes to every team at once (an all-hands re-cascade).
+/// probability research_accuracy + 0.25 x data-driven automation (at most 0.95), and the new
+/// code goes to every team at once (an all-hands re-cascade). Market research is the one
+/// decision input that looks at the market itself, with its error, cost and delay.
 void refresh_and_recascade(Organization& org, Tick tick) {
   const std::size_t m = org.dimensions();
-  const double accuracy = 0.7 + 0.25 * org.automation.data;
+  const double accuracy =
+      std::min(0.95, org.params().policy.research_accuracy + 0.25 * org.automation.data);
   RandomStream draw = org.key().stream(streams::selection, 1, tick);
   for (std::size_t d = 0; d < m; ++d) {
     org.code[d] =
@@ -32,23 +43,11 @@ void refresh_and_recascade(Organization& org, Tick tick) {
   org.record_code_history(tick);
 }
 
-}  // namespace
-
-void realign(Organization& org, Tick tick) {
+/// The realignment the research leads to: the refresh, then `realign_action`.
+void act_on_research(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
-  if (!p.policy.enabled || !org.this_tick.reviewed ||
-      static_cast<int>(tick) < org.policy.realign_ready_at)
-    return;
-  const Settings& s = org.settings();
-  const double fit = org.strategic_fit();
-  if (fit >= s.realign_threshold) return;
-  // The market research is an investment: without the budget for it there is no realignment.
-  if (cash_is_low(org)) return;
   org.this_tick.realigned = true;
-  org.policy.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
-  org.this_tick.cost +=
-      0.5 * p.finance.training_cost * static_cast<double>(org.headcount());  // the research
-  switch (s.realign_action) {
+  switch (org.settings().realign_action) {
     case RealignAction::recascade:
       refresh_and_recascade(org, tick);
       org.climate.add_fatigue(0.05);
@@ -77,6 +76,161 @@ void realign(Organization& org, Tick tick) {
   }
 }
 
+/// Mean payoff of this tick's actions in [0, 1]: what the work of the employees earns, as an
+/// aggregate the organization observes (the scores are where reality is read, 7.1).
+double action_performance(const Organization& org) {
+  const std::size_t n = org.this_tick.acted;
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto scores = org.action_scores();
+  const std::int64_t sum = deterministic_reduce(
+      n, 4096, std::int64_t{0},
+      [&](std::size_t begin, std::size_t end, std::int64_t acc) {
+        for (std::size_t slot = begin; slot < end; ++slot) acc += scores[slot];
+        return acc;
+      },
+      [](std::int64_t a, std::int64_t b) { return a + b; });
+  const double mean = static_cast<double>(sum) / static_cast<double>(n);
+  if (org.landscape.active()) return mean / static_cast<double>(landscape_score(1.0));
+  return 0.5 * (1.0 + mean / static_cast<double>(org.dimensions()));
+}
+
+/// This tick's performance signals, each in [0, 1] (NaN: not observed in this organization).
+std::array<double, kSignalCount> performance_signals(const Organization& org) {
+  const ModelParams& p = org.params();
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  std::array<double, kSignalCount> s{kNone, kNone, kNone};
+  if (p.work.enabled) {
+    // Financial results: the margin (revenue - cost) / max(revenue, cost), from -1 to 1.
+    const double revenue = org.this_tick.revenue, cost = org.this_tick.cost;
+    const double scale = std::max(revenue, cost);
+    s[0] = scale > 0 ? 0.5 * (1.0 + (revenue - cost) / scale) : 0.5;
+    s[1] = org.market.satisfaction;  // customer feedback: complaints, surveys
+  } else {
+    s[0] = action_performance(org);
+  }
+  if (p.people.enabled && org.headcount() > 0) {
+    const auto engagement = org.engagement();
+    double sum = 0;  // (an employee survey)
+    for (const float e : engagement) sum += e;
+    s[2] = sum / static_cast<double>(engagement.size());
+  }
+  return s;
+}
+
+}  // namespace
+
+double change_hazard(double gap, double tolerance, double sensitivity) {
+  return std::clamp(sensitivity * (-gap - tolerance), 0.0, 1.0);
+}
+
+void sense_performance(Organization& org, Tick tick) {
+  const PolicyParams& p = org.params().policy;
+  PolicyState& state = org.policy;
+  const auto slots = static_cast<std::size_t>(p.signal_delay) + 1;
+  if (state.signals.size() != slots * kSignalCount)
+    state.signals.assign(slots * kSignalCount, std::numeric_limits<double>::quiet_NaN());
+  const auto now = performance_signals(org);
+  std::copy(now.begin(), now.end(),
+            state.signals.begin() + static_cast<std::ptrdiff_t>((tick % slots) * kSignalCount));
+  if (tick < static_cast<Tick>(p.signal_delay) + 1) return;  // nothing reported yet
+  const double* reported =
+      state.signals.data() + ((tick - static_cast<Tick>(p.signal_delay)) % slots) * kSignalCount;
+  RandomStream draw = org.key().stream(kSignals, 0, tick);
+  boost::random::normal_distribution<double> error(0.0, p.signal_noise);
+  // Financial results weigh twice as much as the other two together (performance feedback is
+  // chiefly financial: Greve 2003 measures it by return on assets).
+  constexpr std::array<double, kSignalCount> kWeight{4.0, 1.0, 1.0};
+  double sum = 0, weights = 0;
+  for (std::size_t k = 0; k < kSignalCount; ++k) {
+    const double noise = p.signal_noise > 0 ? error(draw) : 0.0;  // drawn whether used or not
+    if (std::isnan(reported[k])) continue;
+    sum += kWeight[k] * std::clamp(reported[k] + noise, 0.0, 1.0);
+    weights += kWeight[k];
+  }
+  if (weights == 0) return;
+  state.period_sum += sum / weights;  // a review looks at the reports since the last one
+  ++state.period_reports;
+}
+
+void realign(Organization& org, Tick tick) {
+  const ModelParams& p = org.params();
+  PolicyState& state = org.policy;
+  if (state.research_due == static_cast<int>(tick)) {  // the findings are in
+    state.research_due = -1;
+    act_on_research(org, tick);
+  }
+  if (!p.policy.enabled || !org.this_tick.reviewed || state.period_reports == 0) return;
+  state.perceived = state.period_sum / static_cast<double>(state.period_reports);
+  state.period_sum = 0;
+  state.period_reports = 0;
+  // Performance feedback (Cyert & March 1963; Greve 2003): judged against an aspiration that
+  // adapts to past performance; a shortfall beyond the tolerance makes a strategic change
+  // likely in proportion to its size.
+  // The first period's reports hold the start-up (an empty pipeline in the first week); the
+  // aspiration is first set from the second period's.
+  if (++state.reviews_seen == 1) return;
+  if (std::isnan(state.aspiration)) state.aspiration = state.perceived;
+  state.gap = state.perceived - state.aspiration;
+  const double w = p.policy.aspiration_weight;
+  state.aspiration = w * state.aspiration + (1.0 - w) * state.perceived;
+  RandomStream draw = org.key().stream(kChange, 0, tick);
+  const double u = draw.uniform();  // drawn at every review, used or not
+  if (static_cast<int>(tick) < state.realign_ready_at || state.research_due >= 0) return;
+  const Settings& s = org.settings();
+  if (u >= change_hazard(state.gap, s.realign_threshold, p.policy.change_sensitivity)) return;
+  // Market research is an investment: without the cash for it there is no distant search.
+  if (cash_is_low(org)) return;
+  // Distant search: market research, paid now, reporting after research_time.
+  org.this_tick.research_started = true;
+  state.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
+  org.this_tick.cost += 0.5 * p.finance.training_cost * static_cast<double>(org.headcount());
+  if (p.policy.research_time == 0) {
+    act_on_research(org, tick);
+  } else {
+    state.research_due = static_cast<int>(tick + static_cast<Tick>(p.policy.research_time));
+  }
+}
+
+namespace {
+
+/// v with the policy submodel on, otherwise NaN.
+double on(const Observation& o, double v) {
+  return o.params.policy.enabled ? v : kNaN;
+}
+
+std::vector<MetricRow> policy_metrics() {
+  return {
+      {{"realigned", "policy", "0/1", "Realignment",
+        "1 if a realignment (market research's findings acted on) took place this tick.",
+        Better::none, false},
+       [](const Observation& o) { return o.org.this_tick.realigned ? 1.0 : 0.0; }},
+      {{"research_started", "policy", "0/1", "Market research commissioned",
+        "1 if a strategic change was decided this tick (market research commissioned); NaN "
+        "without the policy submodel.",
+        Better::none, false},
+       [](const Observation& o) { return on(o, o.org.this_tick.research_started ? 1 : 0); }},
+      {{"perceived_performance", "policy", "[0, 1]", "Perceived performance",
+        "What the last review saw: the reports since the review before, each a weighted mean of "
+        "delayed, noisy signals (financial margin x 2, customer satisfaction, employee survey; "
+        "the actions' payoff without work); NaN before the first review with a report or "
+        "without the policy submodel.",
+        Better::higher, false},
+       [](const Observation& o) { return on(o, o.org.policy.perceived); }},
+      {{"aspiration", "policy", "[0, 1]", "Aspiration level",
+        "The performance management judges itself by (adapts to perceived performance at each "
+        "review); NaN before the first review with a report or without the policy submodel.",
+        Better::none, false},
+       [](const Observation& o) { return on(o, o.org.policy.aspiration); }},
+      {{"performance_gap", "policy", "[-1, 1]", "Performance - aspiration",
+        "Perceived performance minus aspiration at the last review (negative: a shortfall); "
+        "NaN before the first review with a report or without the policy submodel.",
+        Better::none, false},
+       [](const Observation& o) { return on(o, o.org.policy.gap); }},
+  };
+}
+
+}  // namespace
+
 const Submodel& policy_submodel() {
   static const Submodel submodel{
       "policy",
@@ -85,10 +239,10 @@ const Submodel& policy_submodel() {
       [](std::vector<ParamSpec>& table) {
         declare_group<PolicyParams, &ModelParams::policy>("policy", table);
       },
-      {{{"realigned", "policy", "0/1", "Realignment",
-         "1 if a realignment action was taken this tick.", Better::none, false},
-        [](const Observation& o) { return o.org.this_tick.realigned ? 1.0 : 0.0; }}},
+      policy_metrics(),
       {{"realign", PhaseRow::Kind::serial, realign, nullptr, 0,
+        [](const ModelParams& p) { return p.policy.enabled; }},
+       {"sense_performance", PhaseRow::Kind::serial, sense_performance, nullptr, 0,
         [](const ModelParams& p) { return p.policy.enabled; }}}};
   return submodel;
 }

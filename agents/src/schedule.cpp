@@ -42,6 +42,7 @@ constexpr std::string_view kTickOrder[] = {
     "onboard_hires",                   // learning
     "grow",                            // growth
     "settle_cash",                     // finance
+    "sense_performance",               // policy: the tick's results reported (with delay)
     "track_resilience",                // environment (shocks also come from [[events]])
 };
 

@@ -73,14 +73,14 @@ Settings::Settings(const ModelParams& p) {
   if (p.policy.enabled) {
     if (p.policy.framework == Framework::agile) {
       framework = Framework::agile;
-      review_interval = 2;  // two-week sprints
-      realign_threshold = 0.5;
+      review_interval = 2;      // two-week sprints
+      realign_threshold = 0.0;  // any shortfall below aspiration is a reason to adapt
       realign_action = RealignAction::recascade;
       realign_cooldown = 4;
     } else if (p.policy.framework == Framework::lean) {
       framework = Framework::lean;
       review_interval = 4;
-      realign_threshold = 0.3;
+      realign_threshold = 0.003;
       realign_action = RealignAction::recascade;
       realign_cooldown = 8;
       error_rate *= 0.6;     // built-in quality, less rework
@@ -88,7 +88,7 @@ Settings::Settings(const ModelParams& p) {
     } else if (p.policy.framework == Framework::systems) {
       framework = Framework::systems;
       review_interval = 13;
-      realign_threshold = 0.4;
+      realign_threshold = 0.01;                 // change the whole system, not at every dip
       realign_action = RealignAction::retrain;  // shared mental models
       realign_cooldown = 26;
       cascade_distortion *= 0.5;

@@ -3,6 +3,7 @@
 // metric across replications against 3 standard errors (or exactly, where the effect is
 // deterministic).
 #include "orgsim/agents/model.hpp"
+#include "orgsim/agents/submodels.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
 #include <gtest/gtest.h>
@@ -95,10 +96,19 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
   return result;
 }
 
-#define EXPECT_INCREASES(r) \
-  EXPECT_GT((r).mean, 3 * (r).se) << "mean " << (r).mean << " se " << (r).se
-#define EXPECT_DECREASES(r) \
-  EXPECT_LT((r).mean, -3 * (r).se) << "mean " << (r).mean << " se " << (r).se
+// (Each evaluates its argument, a paired run, once.)
+#define EXPECT_INCREASES(r)                                   \
+  do {                                                        \
+    const Paired increase = (r);                              \
+    EXPECT_GT(increase.mean, 3 * increase.se)                 \
+        << "mean " << increase.mean << " se " << increase.se; \
+  } while (false)
+#define EXPECT_DECREASES(r)                                   \
+  do {                                                        \
+    const Paired decrease = (r);                              \
+    EXPECT_LT(decrease.mean, -3 * decrease.se)                \
+        << "mean " << decrease.mean << " se " << decrease.se; \
+  } while (false)
 
 // --- environment ---------------------------------------------------------------------------------
 TEST(Environment, MoreTurbulenceLowersStrategicFit) {
@@ -417,10 +427,70 @@ TEST(Growth, BureaucracyNeedsMoreStaffForTheSameWorkInMaturity) {
 }
 
 // --- policy --------------------------------------------------------------------------------------
-TEST(Policy, RealignmentRaisesStrategicFitAfterShocks) {
-  EXPECT_INCREASES(paired(
-      "environment.shock_at = 30\nenvironment.shock_every = 30\nstrategy.review_interval = 13\n",
-      "policy.enabled = [false, true]", "strategic_fit", {31, 120}));
+// Shocks to a market the organization has learned open a shortfall below aspiration, and
+// management commissions market research and acts on it. Without the work submodel the
+// performance signal is the payoff of the employees' actions; with it, the financial results,
+// customer feedback and an employee survey. A strategic change is a gamble (Greve 2003): its
+// value is the accuracy of the research it rests on.
+const char* kLateShocks =
+    "environment.shock_at = 60\nenvironment.shock_every = 40\nstrategy.review_interval = 13\n";
+
+TEST(Policy, RealignmentAfterShocksHelpsOnlyWithAccurateResearch) {
+  const std::string shocks = std::string(kLateShocks) + "work.enabled = false\n";
+  EXPECT_INCREASES(paired(shocks + "policy.research_accuracy = 0.95\n",
+                          "policy.enabled = [false, true]", "strategic_fit", {61, 200}));
+  EXPECT_INCREASES(paired(shocks + "policy.enabled = true\n",
+                          "policy.research_accuracy = [0.5, 0.95]", "strategic_fit", {61, 200}));
+}
+
+// In the full model the shortfall is seen in the accounts: a firm hit by market shifts
+// commissions research more often than one that is not, and realigning pays.
+TEST(Policy, ShocksSeenInTheAccountsTriggerResearchThatPays) {
+  const std::string shocks = std::string(kLateShocks) + "policy.enabled = true\n";
+  EXPECT_INCREASES(
+      paired(shocks, "environment.shock_size = [0.0, 0.3]", "research_started", {61, 200}));
+  const std::string accurate = std::string(kLateShocks) + "policy.research_accuracy = 0.95\n";
+  EXPECT_INCREASES(paired(accurate, "policy.enabled = [false, true]", "profit", {61, 200}));
+}
+
+// Decisions read only what management perceives: the same perceived performance and aspiration
+// give the same decision whether the strategy is right (true fit 1) or wrong (true fit -1).
+// (The old trigger compared true fit with a threshold: these two cases decided differently.)
+TEST(Policy, DecisionsNeverReadReality) {
+  ModelParams p = ModelParams::defaults();
+  p.policy.enabled = p.environment.enabled = p.work.enabled = true;
+  p.policy.change_sensitivity = 1000;  // any shortfall beyond the tolerance: a change
+  p.finance.initial_cash = 1000;       // and the cash to pay for the research
+  const auto schedule = make_schedule(p);
+  for (const double aspiration : {1.0, 0.0}) {  // far above and far below what is perceived
+    std::vector<std::pair<bool, int>> decisions;
+    for (const int sign : {1, -1}) {
+      Organization org(p, {3, 0});  // the same run each time, up to tick 39
+      Tick tick = 0;
+      while (tick < 39) schedule.step(org, ++tick);  // the next tick, 40, is a review
+      for (std::size_t d = 0; d < org.dimensions(); ++d)
+        org.reality[d] = static_cast<std::int8_t>(sign * (org.code[d] != 0 ? org.code[d] : 1));
+      ASSERT_EQ(org.strategic_fit(), sign);
+      org.policy.aspiration = aspiration;
+      org.this_tick = TickOutcomes{};
+      org.this_tick.tick = tick + 1;
+      org.this_tick.reviewed = true;
+      realign(org, tick + 1);
+      decisions.emplace_back(org.this_tick.research_started, org.policy.research_due);
+    }
+    EXPECT_EQ(decisions[0], decisions[1]) << "aspiration " << aspiration;
+    EXPECT_EQ(decisions[0].first, aspiration == 1.0) << "aspiration " << aspiration;
+  }
+}
+
+// Greve (2003): the hazard of a strategic change rises with the shortfall below aspiration and
+// is zero within the tolerance; above aspiration there is no problemistic search.
+TEST(Policy, ChangeHazardRisesWithTheShortfall) {
+  EXPECT_EQ(change_hazard(0.05, 0.02, 5), 0.0);
+  EXPECT_EQ(change_hazard(-0.01, 0.02, 5), 0.0);
+  EXPECT_NEAR(change_hazard(-0.06, 0.02, 5), 0.2, 1e-12);
+  EXPECT_LT(change_hazard(-0.06, 0.02, 5), change_hazard(-0.12, 0.02, 5));
+  EXPECT_EQ(change_hazard(-0.5, 0.02, 5), 1.0);
 }
 
 TEST(Policy, FrameworkPresetsSetTheReviewCadence) {

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <span>
 #include <string>
@@ -180,9 +181,18 @@ struct ResilienceState {
   int recovered_tick = -1;
 };
 
-/// Realignment cooldown (policy submodel; 7.16).
+/// What management perceives and aspires to, and the research under way (policy submodel;
+/// 7.16). Filled only from observable signals: nothing here is computed from reality.
 struct PolicyState {
   int realign_ready_at = 0;
+  int research_due = -1;        ///< tick the commissioned market research reports (-1: none)
+  std::vector<double> signals;  ///< [tick % (delay + 1)][signal]: what happened, awaiting report
+  double period_sum = 0;        ///< reported performance since the last review, summed
+  int period_reports = 0;
+  int reviews_seen = 0;  ///< reviews with reports so far (the first period is the start-up's)
+  double perceived = std::numeric_limits<double>::quiet_NaN();   ///< at the last review
+  double aspiration = std::numeric_limits<double>::quiet_NaN();  ///< the level it is judged by
+  double gap = std::numeric_limits<double>::quiet_NaN();  ///< perceived - aspiration at review
 };
 
 /// Exceptions and managers' attention (coordination submodel; 7.20).
@@ -214,6 +224,7 @@ struct TickOutcomes {
   bool shocked = false;            ///< a shock hit this tick
   bool reviewed = false;           ///< a strategy review took place this tick
   bool realigned = false;          ///< a realignment action was taken this tick
+  bool research_started = false;   ///< market research was commissioned this tick
   std::size_t incidents = 0;       ///< cyber incidents this tick
   std::size_t laid_off = 0;
   double exceptions_raised = 0, exceptions_lateral = 0, exceptions_resolved = 0;

@@ -125,5 +125,10 @@ double afford(Organization& org, double cost);
 // policy.cpp -------------------------------------------------------------------------------------
 /// Serial: at reviews, a realignment action when perceived strategic fit is below the threshold.
 void realign(Organization& org, Tick tick);
+/// Reports this tick's performance signals and updates what management perceives (7.16).
+void sense_performance(Organization& org, Tick tick);
+/// Probability of a strategic change at a review: sensitivity x (shortfall - tolerance), in
+/// [0, 1], where the shortfall is -(perceived performance - aspiration) (Greve 2003).
+double change_hazard(double gap, double tolerance, double sensitivity);
 
 }  // namespace orgsim::agents
