@@ -166,26 +166,35 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
   const double lateral_effort =
       p.exception_effort * (org.hierarchy.type == StructureType::matrix ? 2.0 : 1.0);
   struct Raised {
-    double raised, sideways, held;
+    double raised, sideways, held, hidden;
   };
   const auto terms = std::make_unique_for_overwrite<Raised[]>(teams.count);
   parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t t = begin; t < end; ++t) {
       const double uncertainty = std::min(1.0, p.uncertainty_floor + 1.0 - teams.fit[t]);
       const double work = p.routine_exceptions * teams.routine_done[t] + teams.complex_done[t];
-      const double raised = std::min(teams.completed[t], p.exception_rate * work * uncertainty);
-      terms[t] = {raised, 0.0, 0.0};
+      const double arising = std::min(teams.completed[t], p.exception_rate * work * uncertainty);
+      // Power distance: a share of the problems is not reported up the line; people guess, and
+      // the work is redone (Morrison & Milliken 2000).
+      const double hidden = arising * org.culture_of_team(t).silence();
+      teams.complex_queue[t] += hidden;
+      const double raised = arising - hidden;
+      terms[t] = {raised, 0.0, 0.0, hidden};
       if (raised <= 0) continue;
       const double cross = teams.squad[t] ? 0.0 : raised * interdependence;
       const double sideways = cross * lateral;
       teams.coordination_cost[t] += sideways * lateral_effort;
       teams.pending_cross[t] += cross - sideways;
       teams.pending_local[t] += raised - cross;
-      terms[t] = {raised, sideways, raised - sideways};
+      terms[t] = {raised, sideways, raised - sideways, hidden};
     }
   });
   for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
-    const auto [raised, sideways, held] = terms[t];
+    const auto [raised, sideways, held, hidden] = terms[t];
+    out.completed -= hidden;
+    out.on_strategy -= hidden * teams.fit[t];
+    out.reworked += hidden;
+    org.this_tick.exceptions_hidden += hidden;
     if (raised <= 0) continue;
     out.completed -= held;
     out.on_strategy -= held * teams.fit[t];
@@ -244,6 +253,13 @@ std::vector<MetricRow> coordination_metrics() {
         Better::lower, false},
        [](const Observation& o) {
          return coordination_on(o.params) ? o.org.this_tick.exceptions_ignored : kNaN;
+       }},
+      {{"exceptions_hidden", "operational_efficiency", "exceptions/tick", "Exceptions hidden",
+        "Problems not reported up the line this tick (power distance's silence share, culture "
+        "on): people guess and the work is redone; NaN without the coordination submodel.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return coordination_on(o.params) ? o.org.this_tick.exceptions_hidden : kNaN;
        }},
       {{"lateral_share", "operational_efficiency", "[0, 1]", "Resolved laterally",
         "Share of this tick's exceptions resolved laterally (cross-team ties, a matrix's second "

@@ -327,9 +327,12 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
   const double sensitivity = org.params().people.quit_sensitivity;
   auto leaving = org.leaving();
   const auto engagement = org.engagement();
+  const auto team = org.team_of();
   for (std::size_t slot = begin; slot < end; ++slot) {
     const double disengaged = 1.0 - engagement[slot];
-    if (quit_draw[slot] < sensitivity * disengaged * disengaged) leaving[slot] = 1;
+    const double propensity =  // collectivists are embedded in their group and quit less
+        org.culture_of_team(static_cast<std::size_t>(team[slot])).quit_propensity();
+    if (quit_draw[slot] < sensitivity * propensity * disengaged * disengaged) leaving[slot] = 1;
   }
 }
 

@@ -93,6 +93,8 @@ Organization::Organization(const ModelParams& params, RunKey key)
     rebuild_membership();
     hierarchy.depth = 0;
   }
+  // Uncertainty avoidance: every change strains people more (the headquarters' culture).
+  climate.change_aversion = settings_.site_culture.front().change_aversion();
   growth.phase = growth_phase(params, params.org.employees);  // row 0 reports the real phase
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
@@ -189,6 +191,7 @@ void Organization::set_personal_traits(std::size_t slot, const Culture& culture,
                     ? params_.learning.fast_socialization_rate
                     : params_.learning.socialization_rate;
   if (params_.culture.enabled) {
+    rate *= culture.conformity();  // collectivism: people conform to their group
     // Learning orientation spreads rates log-uniformly over [rate/(1+2lo), rate*(1+2lo)].
     const double spread = std::log1p(2.0 * culture.learning_orientation);
     rate *= std::exp((2.0 * spread_draw - 1.0) * spread);

@@ -114,6 +114,11 @@ std::array<double, kSignalCount> performance_signals(const Organization& org) {
     for (const float e : engagement) sum += e;
     s[2] = sum / static_cast<double>(engagement.size());
   }
+  // Power distance: bad news travels up less (organizational silence). What people report up
+  // the line (every signal but the audited accounts) hides a share of its shortfall.
+  const double silence = org.settings().site_culture.front().silence();
+  for (std::size_t k = p.work.enabled ? 1 : 0; k < kSignalCount; ++k)
+    s[k] += silence * (1.0 - s[k]);
   return s;
 }
 

@@ -67,11 +67,15 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
       net{};  // superior-majority tally, reused for every employee
   PackedCode majority_code;
   Socialization socialization(org);
+  const auto team = org.team_of();
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
     RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
-    learn_from_peers(org, slot, next, rate, draw, net, majority_code);
+    // Collectivism: peers' influence is stronger where people conform to their group.
+    const double conforming = std::min(
+        1.0, rate * org.culture_of_team(static_cast<std::size_t>(team[slot])).conformity());
+    learn_from_peers(org, slot, next, conforming, draw, net, majority_code);
     socialization.apply(slot, next, draw);
   }
 }

@@ -97,6 +97,10 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
 }
 
 // (Each evaluates its argument, a paired run, once.)
+// Recurring shocks to a market the organization has had time to learn.
+const char* kLateShocks =
+    "environment.shock_at = 60\nenvironment.shock_every = 40\nstrategy.review_interval = 13\n";
+
 #define EXPECT_INCREASES(r)                                   \
   do {                                                        \
     const Paired increase = (r);                              \
@@ -322,8 +326,46 @@ TEST(Culture, LearningOrientationKeepsExploration) {
 
 TEST(Culture, CollectivismSlowsCodeLearning) {
   // Consensus decisions need broad majorities: the code learns less in the first months.
-  EXPECT_DECREASES(paired("strategy.review_interval = 1\norg.initial_fit = 0\n",
-                          "culture.collectivism = [0.0, 1.0]", "strategic_fit", {5, 30}));
+  // (Without socialization, so that collectivism's faster conformity, which keeps the
+  // employees' variety lower, does not act at the same time.)
+  EXPECT_DECREASES(
+      paired("strategy.review_interval = 1\norg.initial_fit = 0\n"
+             "learning.socialization_rate = 0\n",
+             "culture.collectivism = [0.0, 1.0]", "strategic_fit", {5, 30}));
+}
+
+// Collectivism acts through conformity and embeddedness (ODD 7.14): people take on their
+// group's code faster, so goal alignment is higher, and they quit less.
+TEST(Culture, CollectivismRaisesGoalAlignment) {
+  EXPECT_INCREASES(paired("", "culture.collectivism = [0.1, 0.9]", "goal_alignment", {20, 100}));
+  EXPECT_INCREASES(paired("structure.peer_learning_rate = 0.1\n",
+                          "culture.collectivism = [0.1, 0.9]", "goal_alignment", {20, 100}));
+}
+
+TEST(Culture, CollectivistsQuitLess) {
+  EXPECT_DECREASES(paired("people.quit_sensitivity = 0.05\n", "culture.collectivism = [0.1, 0.9]",
+                          "turnover_rate", {10, 100}));
+}
+
+// Power distance: problems are not reported up the line, and the work they concern is redone;
+// management hears less bad news, so a shock opens a smaller perceived shortfall.
+TEST(Culture, PowerDistanceHidesProblems) {
+  const std::string coordinated = "coordination.enabled = true\n";
+  EXPECT_INCREASES(
+      paired(coordinated, "culture.power_distance = [0.5, 0.9]", "exceptions_hidden", {10, 60}));
+  EXPECT_INCREASES(
+      paired(coordinated, "culture.power_distance = [0.5, 0.9]", "rework_rate", {10, 60}));
+  EXPECT_DECREASES(
+      paired(std::string(kLateShocks) + "work.enabled = false\npolicy.enabled = true\n",
+             "culture.power_distance = [0.5, 0.9]", "research_started", {61, 200}, 32));
+}
+
+// Uncertainty avoidance strains people at every change, not only automation: a restructuring
+// leaves more change fatigue.
+TEST(Culture, UncertaintyAvoidanceMakesEveryChangeHarder) {
+  EXPECT_INCREASES(
+      paired("structure.restructure_at = 20\nstructure.restructure_to = \"cross_functional\"\n",
+             "culture.uncertainty_avoidance = [0.1, 0.9]", "change_fatigue", {20, 30}));
 }
 
 // --- money, customers and overload (issue 20) ---------------------------------------------------
@@ -432,8 +474,6 @@ TEST(Growth, BureaucracyNeedsMoreStaffForTheSameWorkInMaturity) {
 // performance signal is the payoff of the employees' actions; with it, the financial results,
 // customer feedback and an employee survey. A strategic change is a gamble (Greve 2003): its
 // value is the accuracy of the research it rests on.
-const char* kLateShocks =
-    "environment.shock_at = 60\nenvironment.shock_every = 40\nstrategy.review_interval = 13\n";
 
 TEST(Policy, RealignmentAfterShocksHelpsOnlyWithAccurateResearch) {
   const std::string shocks = std::string(kLateShocks) + "work.enabled = false\n";

@@ -168,9 +168,12 @@ struct Climate {
   [[nodiscard]] bool hiring_frozen(Tick tick) const {
     return static_cast<std::int64_t>(tick) <= hiring_frozen_until;
   }
-  /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident), at
-  /// most 1.
-  void add_fatigue(double amount) { change_fatigue = std::min(1.0, change_fatigue + amount); }
+  double change_aversion = 1;  ///< uncertainty avoidance's multiplier of every change's strain
+  /// Change fatigue rises by `amount` (a shock, a restructuring, a realignment, an incident) x
+  /// the culture's change aversion, at most 1.
+  void add_fatigue(double amount) {
+    change_fatigue = std::min(1.0, change_fatigue + amount * change_aversion);
+  }
 };
 
 /// The drop in strategic fit after the last shock (environment submodel; 7.8).
@@ -229,6 +232,7 @@ struct TickOutcomes {
   std::size_t laid_off = 0;
   double exceptions_raised = 0, exceptions_lateral = 0, exceptions_resolved = 0;
   double exceptions_ignored = 0, exceptions_pending = 0, exceptions_misjudged = 0;
+  double exceptions_hidden = 0;    ///< problems not reported up the line (power distance)
   double manager_demand = 0;       ///< exceptions waiting for managers this tick (before serving)
   std::size_t managers_asked = 0;  ///< managers with exceptions waiting this tick
   std::size_t proposals = 0;       ///< departments' proposals sent up at this tick's review

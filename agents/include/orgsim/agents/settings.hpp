@@ -5,6 +5,7 @@
 
 #include "orgsim/agents/parameters.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -17,6 +18,22 @@ struct Culture {
   double power_distance = 0.5;
   double uncertainty_avoidance = 0.5;
   double learning_orientation = 0.5;
+
+  // The mechanisms through which a dimension acts (docs/ODD.md 7.14). Each is exactly neutral
+  // (1, or 0 for silence) at 0.5, the value of every dimension without the culture submodel.
+
+  /// Collectivism: people conform to their group (Bond & Smith 1996), so socialization and
+  /// peer influence are faster: x 0.6 at 0.1, x 1.4 at 0.9.
+  [[nodiscard]] double conformity() const { return 1.0 + (collectivism - 0.5); }
+  /// Collectivism: people embedded in their group quit less (Ramesh & Gelfand 2010): the
+  /// engagement-driven quit probability x 1.4 at 0.1, x 0.6 at 0.9.
+  [[nodiscard]] double quit_propensity() const { return 1.0 - (collectivism - 0.5); }
+  /// Power distance: the share of bad news withheld from superiors (the mum effect, Rosen &
+  /// Tesser 1970; organizational silence, Morrison & Milliken 2000): 0 up to 0.5, 0.4 at 0.9.
+  [[nodiscard]] double silence() const { return std::max(0.0, power_distance - 0.5); }
+  /// Uncertainty avoidance: every change costs more strain (Hofstede 2001; Harzing & Hofstede
+  /// 1996): change fatigue added x 0.6 at 0.3, x 1.7 at 0.85.
+  [[nodiscard]] double change_aversion() const { return 1.0 + 2.0 * (uncertainty_avoidance - 0.5); }
 };
 
 /// The culture of a preset (CulturePreset::custom returns `custom`).

@@ -42,11 +42,18 @@ struct CultureParams {
         "A national/organizational profile; other than custom it sets the four dimensions below.",
         &CultureParams::preset);
     t.real("collectivism", 0.5, 0, 1, "level",
-           "Consensus decisions: the code adopts only broad majorities.",
+           "Consensus decisions (the code adopts only broad majorities), conformity (faster "
+           "socialization and peer influence) and embeddedness (fewer quits); neutral at 0.5. "
+           "Illustrative sizes.",
            &CultureParams::collectivism);
-    t.real("power_distance", 0.5, 0, 1, "level", "Adds to centralization and lowers autonomy.",
+    t.real("power_distance", 0.5, 0, 1, "level",
+           "Adds to centralization and lowers autonomy; above 0.5, silence: a share d - 0.5 of "
+           "problems (exceptions) and of bad news in reports is not passed up the line. "
+           "Illustrative sizes.",
            &CultureParams::power_distance);
-    t.real("uncertainty_avoidance", 0.5, 0, 1, "level", "Raises resistance to change.",
+    t.real("uncertainty_avoidance", 0.5, 0, 1, "level",
+           "Raises resistance to automation and the strain (change fatigue) of every change; "
+           "neutral at 0.5. Illustrative sizes.",
            &CultureParams::uncertainty_avoidance);
     t.real("learning_orientation", 0.5, 0, 1, "level",
            "Spread of individual socialization rates (heterogeneous p1) and exploration.",
