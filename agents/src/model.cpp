@@ -328,10 +328,39 @@ std::size_t recorded_rows(Tick ticks_run, Tick every) {
   return static_cast<std::size_t>(ticks_run / every) + 1 + (ticks_run % every != 0 ? 1 : 0);
 }
 
-RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& options) {
+namespace {
+
+/// The parameters and events of a run whose first `warmup` ticks are the firm's past: every
+/// scheduled time moves back by the warm-up, so that it counts from today.
+ModelParams after_warmup(ModelParams params, Tick warmup) {
+  const auto w = static_cast<std::int64_t>(warmup);
+  if (params.environment.shock_at > 0) params.environment.shock_at += w;
+  if (params.structure.restructure_at > 0) params.structure.restructure_at += w;
+  params.automation.start += w;  // the automation studied starts today
+  return params;
+}
+
+/// Simulates the warm-up (nothing recorded; only an exit or an interruption ends it early)
+/// and reopens the books with today's cash.
+void warm_up(Organization& org, const Schedule<Organization>& schedule, const RunOptions& options) {
+  for (Tick tick = 1; tick <= options.warmup; ++tick) {
+    schedule.step(org, tick);
+    if (org.finance.exited) return;
+    if (options.abandon && options.abandon->load(std::memory_order_relaxed) != 0) return;
+  }
+  org.open_the_books();
+}
+
+}  // namespace
+
+RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& options) {
+  const Tick warmup = options.warmup;
+  const ModelParams params = warmup > 0 ? after_warmup(given, warmup) : given;
   Organization org(params, key);
   org.events = options.events;
+  for (ScheduledEvent& event : org.events) event.at += static_cast<decltype(event.at)>(warmup);
   const Schedule<Organization> schedule = make_schedule(params);
+  if (warmup > 0) warm_up(org, schedule, options);
   const Tick every = std::max<Tick>(1, options.record_every);
   const std::size_t width = metric_table().size();
   RunOutcome outcome{MetricTable(width), 0, {}};
@@ -343,6 +372,7 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
   if (snap.every > 0) take_snapshot(org, snap, outcome.snapshots);
   const StopRule stop = options.stop;
   const std::atomic<int>* abandon = options.abandon;
+  if (org.finance.exited) return outcome;  // it did not survive its past (row 0 says so)
   outcome.ticks_run = run_ticks(
       org, schedule, options.max_ticks,
       [stop, abandon](const Organization& o, Tick) {
@@ -351,12 +381,14 @@ RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& opt
         if (o.finance.exited) return true;  // the firm could not pay (7.17)
         return stop == StopRule::equilibrium && at_equilibrium(o);
       },
-      [&](Organization& o, Tick tick) {
+      [&](Organization& o, Tick absolute) {
+        const Tick tick = absolute - warmup;  // recorded ticks count from today
         if (snap.every > 0 && tick % snap.every == 0) take_snapshot(o, snap, outcome.snapshots);
         if (tick % every != 0) return;
         measure(o, row);
         outcome.metrics.append(row);
-      });
+      },
+      warmup + 1);
   if (outcome.ticks_run % every != 0) {  // the last tick is always recorded
     measure(org, row);
     outcome.metrics.append(row);

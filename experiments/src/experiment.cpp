@@ -457,6 +457,8 @@ class Loader {
       spec.description = text();
     } else if (key == "ticks") {
       spec.ticks = integer(1, 10'000'000);
+    } else if (key == "warmup") {
+      spec.warmup = integer(0, 10'000'000);
     } else if (key == "replications") {
       spec.replications = integer(1, 1'000'000'000);
     } else if (key == "seed") {
@@ -1269,6 +1271,7 @@ ModelParams ExperimentSpec::params_at(std::size_t point) const {
 agents::RunOptions ExperimentSpec::run_options() const {
   agents::RunOptions options;
   options.max_ticks = static_cast<Tick>(ticks);
+  options.warmup = static_cast<Tick>(warmup);
   options.stop = stop;
   options.record_every = static_cast<Tick>(record_every);
   options.events = events;
@@ -1286,6 +1289,7 @@ std::string ExperimentSpec::resolved_text() const {
   out += "\ndescription = ";
   append_escaped(out, description);
   out += "\nticks = " + std::to_string(ticks);
+  if (warmup > 0) out += "\nwarmup = " + std::to_string(warmup);
   out += "\nreplications = " + std::to_string(replications);
   out += "\nseed = " + std::to_string(seed);
   out += "\nstop = \"" + std::string(agents::stop_rule_name(stop)) + "\"\n\n[scenario]\n";

@@ -64,7 +64,7 @@ double estimate_cpu_seconds(const ExperimentSpec& spec) {
   const agents::ModelParams p = spec.params_at(0);
   const bool full = p.structure.enabled || p.work.enabled || p.people.enabled;
   const double per_second = full ? kFullEmployeeTicksPerSecond : kCoreEmployeeTicksPerSecond;
-  return static_cast<double>(spec.run_count()) * static_cast<double>(spec.ticks) *
+  return static_cast<double>(spec.run_count()) * static_cast<double>(spec.ticks + spec.warmup) *
          static_cast<double>(std::max<std::int64_t>(p.org.employees, 1)) / per_second;
 }
 

@@ -322,6 +322,8 @@ void ResultsWriter::Impl::write_provenance(std::size_t threads, const std::optio
   h5::write_u64_attribute(file, "threads", threads);
   h5::write_u64_attribute(file, "ticks", static_cast<unsigned long long>(spec->ticks));
   h5::write_u64_attribute(file, "every", static_cast<unsigned long long>(spec->record_every));
+  // Ticks of the firm's past simulated before tick 0 and not recorded (docs/ODD.md 5.).
+  h5::write_u64_attribute(file, "warmup", static_cast<unsigned long long>(spec->warmup));
   h5::write_u64_attribute(file, "replications",
                           static_cast<unsigned long long>(spec->replications));
   h5::write_u64_attribute(file, "seed", spec->seed);

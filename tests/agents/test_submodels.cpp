@@ -208,6 +208,43 @@ std::pair<RunOutcome, RunOutcome> with_and_without_events(const std::string& tex
   return {with, without};
 }
 
+// A warm-up is the firm's past (ODD 5.): a run with a warm-up of W ticks is the run without one
+// whose scheduled times (shock, automation start, events) are W ticks later, recorded from tick
+// W on; only the cash differs (the books are reopened with today's cash when the warm-up ends).
+TEST(Warmup, IsTheFirmsPastWithTimesCountedFromToday) {
+  const std::string common =
+      "[scenario]\norg.employees = 60\nenvironment.enabled = true\nstrategy.enabled = true\n"
+      "structure.enabled = true\npeople.enabled = true\nwork.enabled = true\n"
+      "automation.enabled = true\nautomation.level = \"medium\"\npolicy.enabled = true\n"
+      "finance.initial_cash = 1000\n";
+  const auto warmed = experiments::parse_experiment(
+      "[experiment]\nticks = 50\nwarmup = 60\n" + common +
+          "environment.shock_at = 20\n[[events]]\nat = 10\nset = { learning.socialization_rate "
+          "= 0.5 }\n",
+      "warm.toml");
+  const auto shifted = experiments::parse_experiment(
+      "[experiment]\nticks = 110\n" + common +
+          "environment.shock_at = 80\nautomation.start = 60\n[[events]]\nat = 70\nset = { "
+          "learning.socialization_rate = 0.5 }\n",
+      "shifted.toml");
+  const RunOutcome a = simulate(warmed.params_at(0), {3, 0}, warmed.run_options());
+  const RunOutcome b = simulate(shifted.params_at(0), {3, 0}, shifted.run_options());
+  ASSERT_EQ(a.metrics.rows(), 51u);
+  ASSERT_EQ(b.metrics.rows(), 111u);
+  const std::size_t cash = find_metric("cash").value();
+  const std::size_t shock = find_metric("shock").value();
+  EXPECT_EQ(a.metrics.row(20)[shock], 1.0);                   // at tick 20 of today's calendar
+  EXPECT_EQ(a.metrics.row(0)[cash], b.metrics.row(0)[cash]);  // today's cash, reopened
+  for (std::size_t t = 1; t <= 50; ++t) {
+    for (std::size_t k = 0; k < a.metrics.width(); ++k) {
+      if (k == cash) continue;
+      const double x = a.metrics.row(t)[k], y = b.metrics.row(60 + t)[k];
+      if (std::isnan(x) && std::isnan(y)) continue;
+      ASSERT_EQ(x, y) << metric_table()[k].name << " at tick " << t;
+    }
+  }
+}
+
 TEST(Events, SetChangesTheSocializationOfCurrentStaff) {
   const auto [with, without] = with_and_without_events(
       "[experiment]\nticks = 30\n[scenario]\nlearning.socialization_rate = 0.05\n"

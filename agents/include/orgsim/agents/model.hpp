@@ -84,6 +84,10 @@ struct RunOutcome {
 
 struct RunOptions {
   Tick max_ticks = 100;
+  /// Ticks simulated before tick 0 and not recorded: the firm's past, so that tick 0 is today
+  /// (docs/ODD.md 5.). Scheduled times (shocks, restructuring, automation start, events) count
+  /// from the end of the warm-up; the books are reopened with today's cash.
+  Tick warmup = 0;
   StopRule stop = StopRule::none;
   Tick record_every = 1;               ///< record rows at ticks 0, k, 2k, ... and the last tick
   std::vector<ScheduledEvent> events;  ///< applied at the start of their tick

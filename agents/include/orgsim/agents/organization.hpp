@@ -414,6 +414,10 @@ class Organization {
   [[nodiscard]] std::span<const std::int8_t> team_code(std::size_t team) const {
     return {teams.code.data() + team * dimensions_, dimensions_};
   }
+  /// Cash at `finance.initial_cash` weeks of today's payroll, and its investment budget: at the
+  /// start, and again when a warm-up ends (today's balance sheet, docs/ODD.md 5.).
+  void open_the_books();
+
   /// The culture of a team's site.
   [[nodiscard]] const Culture& culture_of_team(std::size_t team) const {
     return settings_.site_culture[static_cast<std::size_t>(teams.site[team])];
@@ -474,7 +478,7 @@ class Organization {
   /// With work on, the starting code is an existing strategy of fit org.initial_fit (5.).
   void start_from_today();
   /// Cash, the starting payroll and the first budget (7.17).
-  void open_the_books();
+
   /// Tick-0 people and teams: generated (no design) or from the design's departments or chart.
   void staff_generated();
   void staff_departments();

@@ -69,15 +69,15 @@ class Schedule {
   std::vector<Phase> phases_;
 };
 
-/// Runs ticks 1..max_ticks. After each tick calls observe(model, tick), then stops early if
-/// stop(model, tick) holds. Returns the number of ticks run.
+/// Runs ticks first..first + max_ticks - 1. After each tick calls observe(model, tick), then
+/// stops early if stop(model, tick) holds. Returns the number of ticks run.
 template <class Model, class Stop, class Observe>
 Tick run_ticks(Model& model, const Schedule<Model>& schedule, Tick max_ticks, Stop&& stop,
-               Observe&& observe) {
-  for (Tick tick = 1; tick <= max_ticks; ++tick) {
+               Observe&& observe, Tick first = 1) {
+  for (Tick tick = first; tick < first + max_ticks; ++tick) {
     schedule.step(model, tick);
     observe(model, tick);
-    if (stop(model, tick)) return tick;
+    if (stop(model, tick)) return tick - first + 1;
   }
   return max_ticks;
 }

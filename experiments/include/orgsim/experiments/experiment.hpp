@@ -21,6 +21,7 @@ struct ExperimentSpec {
   std::string name;
   std::string description;
   std::int64_t ticks = 100;
+  std::int64_t warmup = 0;  ///< ticks simulated before tick 0, not recorded (docs/ODD.md 5.)
   std::int64_t replications = 1;
   std::uint64_t seed = 1;
   agents::StopRule stop = agents::StopRule::none;
