@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The tables and figures of the landscape validations in docs/validation.md (Kauffman, Levinthal
-1997, Rivkin & Siggelkow 2003, Siggelkow & Rivkin 2005), from the output of the shipped
+1997, Rivkin & Siggelkow 2003, Siggelkow & Rivkin 2005) and of Greve (2003), from the output of the shipped
 experiment files in experiments/configs/validation/. Prints each table as Markdown (mean with its
 standard error in parentheses) and draws the figure with gnuplot (SVG, the style of `orgsim plot`).
 
@@ -8,6 +8,7 @@ standard error in parentheses) and draws the figure with gnuplot (SVG, the style
   validation-landscape.py levinthal RESULTS.h5 FIGURE.svg
   validation-landscape.py rivkin RESULTS.h5 FIGURE.svg
   validation-landscape.py speed RESULTS.h5 FIGURE.svg
+  validation-landscape.py greve RESULTS.h5 FIGURE.svg
 
 Needs Debian's python3 (h5py, pandas, numpy) and gnuplot. The validation tests
 (tests/validation/test_findings.py) check the findings themselves; this script only reports.
@@ -231,5 +232,37 @@ unset multiplot
 """, data, output)
 
 
+def greve(path, output):
+    """Change hazard by bin of performance - aspiration, one observation per strategy review."""
+    metrics = {}
+    for name in ["performance_gap", "research_started", "review", "shock", "realigned", "strategic_fit"]:
+        runs, metrics[name] = read_runs(path, name)
+    gap, change = metrics["performance_gap"], metrics["research_started"]
+    observed = (metrics["review"] == 1) & ~np.isnan(gap) & ~np.isnan(change)
+    observed[:, :27] = False
+    edges = [-1, -0.03, -0.015, -0.006, 0, 0.01, 0.03, 1]
+    rows, lines = [], []
+    for lo, hi in zip(edges, edges[1:]):
+        at = observed & (gap >= lo) & (gap < hi)
+        n = int(at.sum())
+        h = change[at].mean()
+        se = np.sqrt(max(h * (1 - h), 1.0 / n) / n)
+        after = np.array([np.nansum(metrics["shock"][i, t - 17:t - 4]) > 0 for i, t in zip(*np.nonzero(at))])
+        changed = np.array([np.nansum(metrics["realigned"][i, t - 26:t]) > 0 for i, t in zip(*np.nonzero(at))])
+        label = f"[{lo:+.3f}, {hi:+.3f})".replace("-1.000", "-1").replace("+1.000", "+1")
+        rows.append((label, n, f"{h:.3f} ({se:.3f})", f"{after.mean():.2f}", f"{changed.mean():.2f}"))
+        lines.append((np.mean(gap[at]), h, 3 * se))
+    markdown(["performance - aspiration", "reviews", "change hazard", "share after a shock",
+              "share after a change"], rows)
+    gnuplot("""set grid
+set xlabel 'perceived performance - aspiration at the review (bin means)'
+set ylabel 'probability of a strategic change (market research)'
+set key top right
+set yrange [-0.05:1.05]
+set arrow from 0, graph 0 to 0, graph 1 nohead dt 2
+plot '$lines' using 1:2:3 with yerrorlines lw 2 pt 7 title 'simulated firms (bars: 3 standard errors)'
+""", {"lines": lines}, output)
+
+
 if __name__ == "__main__":
-    {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed}[sys.argv[1]](*sys.argv[2:])
+    {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed, "greve": greve}[sys.argv[1]](*sys.argv[2:])

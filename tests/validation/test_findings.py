@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Validation: March (1991), Fang, Lee & Schilling (2010), and on NK landscapes Kauffman (1993),
-Levinthal (1997), Rivkin & Siggelkow (2003) and Siggelkow & Rivkin (2005), through the shipped
+"""Validation: March (1991), Fang, Lee & Schilling (2010), on NK landscapes Kauffman (1993),
+Levinthal (1997), Rivkin & Siggelkow (2003) and Siggelkow & Rivkin (2005), and Greve (2003),
+through the shipped
 experiment files in experiments/configs/validation, run by the real orgsim binary with fewer
 replications. Each finding is a comparison between cells (or with a published constant), checked
 with a margin of three standard errors of the difference computed from the runs themselves; no
@@ -236,6 +237,38 @@ def siggelkow_rivkin(tmp):
     # Both high: in this model fast reviews gain more than broad search does.
     greater(mean_se(speed(complex_, turbulent) - breadth(complex_, turbulent)), (0, 0),
             "turbulent and complex: speed gains more than breadth")
+
+
+def greve(tmp):
+    runs, m = run_metrics(tmp, "greve-aspiration",
+                          ["performance_gap", "research_started", "review", "shock", "realigned"],
+                          "experiment.replications=100")
+    gap, change, review = m["performance_gap"], m["research_started"], m["review"]
+    shock, realigned = m["shock"], m["realigned"]
+    observed = (review == 1) & ~np.isnan(gap) & ~np.isnan(change)
+    observed[:, :27] = False  # a period and its reports lie inside the run
+
+    def hazard(lo, hi):
+        at = observed & (gap >= lo) & (gap < hi)
+        n = at.sum()
+        check(n >= 30, f"at least 30 reviews with a gap in [{lo}, {hi}): {n}")
+        h = change[at].mean()
+        return h, np.sqrt(max(h * (1 - h), 1.0 / n) / n)
+
+    far, near, above = hazard(-1, -0.03), hazard(-0.015, -0.006), hazard(0, 1)
+    greater(far, near, "change is likelier far below aspiration than just below it")
+    greater(near, above, "change is likelier just below aspiration than above it")
+    check(above[0] < 0.01, f"above aspiration there is (almost) no problemistic search: {above[0]:.4f}")
+    # The shortfall is perceived, not read from the market, but it reflects what happened: reviews
+    # whose reported period held a shock (ticks t-17..t-4: a quarter, reported a month late) see a
+    # lower performance relative to aspiration than the others (realignments in the half year
+    # before are left out: a change moves performance by itself).
+    after, other = [], []
+    for i, t in zip(*np.nonzero(observed)):
+        if np.nansum(realigned[i, t - 26:t]) > 0:
+            continue
+        (after if np.nansum(shock[i, t - 17:t - 4]) > 0 else other).append(gap[i, t])
+    greater(mean_se(other), mean_se(after), "a shock in the reported period lowers the perceived gap")
 
 
 if __name__ == "__main__":
