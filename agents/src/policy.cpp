@@ -216,8 +216,9 @@ std::vector<MetricRow> policy_metrics() {
        [](const Observation& o) { return on(o, o.org.this_tick.research_started ? 1 : 0); }},
       {{"perceived_performance", "policy", "[0, 1]", "Perceived performance",
         "What the last review saw: the reports since the review before, each a weighted mean of "
-        "delayed, noisy signals (financial margin x 2, customer satisfaction, employee survey; "
-        "the actions' payoff without work); NaN before the first review with a report or "
+        "delayed, noisy signals (financial margin x 4, customer satisfaction x 1, employee survey "
+        "x 1; the actions' payoff without work; power distance hides part of the bad news); NaN "
+        "before the first review with a report or "
         "without the policy submodel.",
         Better::higher, false},
        [](const Observation& o) { return on(o, o.org.policy.perceived); }},

@@ -53,12 +53,13 @@ void print_markdown_submodel(const agents::Submodel& submodel) {
             << submodel.summary << "\n";
   const auto rows = parameters_of(submodel);
   if (!rows.empty()) {
-    std::cout
-        << "\n| parameter | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
+    std::cout << "\n| parameter | type | default | range | unit | meaning | basis of the default "
+                 "|\n|---|---|---|---|---|---|---|\n";
     for (const agents::ParamSpec& p : rows) {
       std::cout << "| `" << p.name << "` | " << agents::type_name(p.type) << " | "
                 << agents::format_value(p.default_value) << " | " << range_of(p, ", ") << " | "
-                << p.unit << " | " << md_cell(p.help) << " |\n";
+                << p.unit << " | " << md_cell(p.help) << " | "
+                << md_cell(agents::parameter_basis(p)) << " |\n";
     }
   }
   if (!submodel.metrics.empty()) {
@@ -83,7 +84,11 @@ void print_markdown() {
          "under `[sweep.grid]` (docs/experiment-files.md); metrics are recorded in `/metrics`, in "
          "this\n"
          "order, with their metadata in `/metric_info` (docs/results-format.md). `better` is the\n"
-         "direction comparisons judge a metric by (`none`: an input or context, no verdict).\n";
+         "direction comparisons judge a metric by (`none`: an input or context, no verdict).\n"
+         "The basis of a parameter's default says where its value comes from: calibrated (and\n"
+         "from what), March's model, a published model's structure, the scenario (set it from\n"
+         "the organization you model), a choice, or illustrative (a documented assumption whose\n"
+         "direction of effect has a source in docs/ODD.md but whose size is not calibrated).\n";
   for (const agents::Submodel* submodel : agents::submodels()) print_markdown_submodel(*submodel);
 }
 
@@ -94,7 +99,8 @@ void print_text() {
     for (const agents::ParamSpec& p : parameters_of(*submodel)) {
       std::cout << p.name << "  (" << agents::type_name(p.type) << ", default "
                 << agents::format_value(p.default_value) << ", range " << range_of(p, " | ") << ", "
-                << p.unit << ")\n    " << p.help << "\n";
+                << p.unit << ")\n    " << p.help << "\n    basis: " << agents::parameter_basis(p)
+                << "\n";
     }
     for (const agents::MetricRow& row : submodel->metrics) {
       const MetricInfo& m = row.info;

@@ -62,5 +62,24 @@ TEST(Parameters, FormatValueWritesTomlLiterals) {
   EXPECT_EQ(format_value(ParamValue{std::string("flat")}), "\"flat\"");
 }
 
+// Every parameter says where its default comes from; the named bases name real parameters (a
+// renamed parameter cannot silently fall back to "illustrative").
+TEST(Parameters, EveryDefaultHasABasis) {
+  for (const auto& [name, basis] : parameter_bases()) {
+    ASSERT_NE(find_parameter(name), nullptr) << name;
+    EXPECT_FALSE(basis.empty()) << name;
+  }
+  for (const ParamSpec& p : parameter_table()) {
+    const std::string_view basis = parameter_basis(p);
+    EXPECT_TRUE(basis.starts_with("calibrated: ") || basis.starts_with("March (1991)") ||
+                basis.starts_with("model: ") || basis.starts_with("scenario: ") ||
+                basis.starts_with("choice: ") || basis.starts_with("illustrative: "))
+        << p.name << ": " << basis;
+  }
+  EXPECT_TRUE(parameter_basis(*find_parameter("org.time_to_fill")).starts_with("calibrated"));
+  EXPECT_TRUE(
+      parameter_basis(*find_parameter("policy.change_sensitivity")).starts_with("illustrative"));
+}
+
 }  // namespace
 }  // namespace orgsim::agents

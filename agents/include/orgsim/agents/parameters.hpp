@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -121,6 +122,13 @@ const ParamSpec* find_parameter(std::string_view name);
 
 /// "integer", "real", "boolean" or "choice".
 std::string_view type_name(ParamType type);
+
+/// Where the parameter's default comes from: "calibrated: <source>", "March (1991): ...",
+/// "model: <source>", "scenario: ..." (set from the organization modelled), "choice: ..." or
+/// "illustrative: ..." (param_basis.cpp).
+std::string_view parameter_basis(const ParamSpec& spec);
+/// The parameters with a basis other than the defaults for their type (name, basis).
+std::span<const std::pair<std::string_view, std::string_view>> parameter_bases();
 
 /// Human description of what a parameter accepts, e.g. "a real number in [0, 1]".
 std::string expected_value(const ParamSpec& spec);
