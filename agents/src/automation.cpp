@@ -173,9 +173,12 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
   if (org.membership_changed) org.rebuild_membership();
 }
 
+/// Utilization below which freed capacity may be laid off (the staffing target of growth, 7.15).
+constexpr double kLayoffSlack = 0.85;
+
 /// Capacity freed by process automation (routine work no longer done by people) accumulates per
 /// department; each whole employee's worth is redeployed or laid off, among that department's
-/// staff (team leads stay), by the department's rule.
+/// staff (team leads stay), by the department's rule; a layoff only while the firm has slack.
 void free_capacity(Organization& org, const std::vector<double>& process_before,
                    const std::vector<double>& people, Tick tick) {
   const double utilization =
@@ -191,7 +194,9 @@ void free_capacity(Organization& org, const std::vector<double>& process_before,
         std::min<std::size_t>(static_cast<std::size_t>(dep.freed_fte), org.headcount() - 1);
     dep.freed_fte -= static_cast<double>(count);
     const std::vector<std::size_t> chosen = pick_staff(org, d, count, tick);
-    if (dep.freed_capacity == FreedCapacity::layoff) {
+    // Management does not lay off people it needs: while the firm's capacity is mostly used
+    // (at or above the 85 % staffing target of 7.15), freed people are redeployed instead.
+    if (dep.freed_capacity == FreedCapacity::layoff && utilization < kLayoffSlack) {
       lay_off(org, chosen, tick);
     } else {
       redeploy(org, d, chosen, tick);

@@ -126,6 +126,9 @@ ScheduledEvent automate_event(Tick at, double target) {
 TEST(Positions, LayoffsRemoveOnlyTheAutomatedDepartmentsStaffAndMoveNobody) {
   ModelParams p = automating(FreedCapacity::layoff);
   p.org.hiring_freeze = 0;  // every leaver replaced: only layoffs change the departments' sizes
+  // A firm with slack (utilization well under 0.85): management lays off what automation frees
+  // (a busier firm redeploys it instead, ODD 7.13).
+  p.work.tasks_per_employee *= 1.6;
   Organization org(p, {5, 0});
   org.events.push_back(automate_event(5, 0.8));
   const auto schedule = make_schedule(p);

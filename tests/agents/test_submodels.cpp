@@ -272,6 +272,15 @@ TEST(People, LayoffsLowerEngagementRelativeToRedeployment) {
 // No replacement hires while laying off (issue 20; org.hiring_freeze, off by default): with a
 // freeze after each layoff the leavers of those weeks are not replaced, so fewer people are
 // hired and headcount ends lower.
+// Management lays off what automation frees only while the firm has slack (utilization under
+// 0.85); a busier firm redeploys the freed people (ODD 7.13): more demand, fewer layoffs.
+TEST(People, NoLayoffsWhileCapacityIsBusy) {
+  const std::string layoffs =
+      "automation.level = \"high\"\nautomation.adoption_speed = 0.3\n"
+      "people.initial_digital_skill = 0.6\nautomation.freed_capacity = \"layoff\"\n";
+  EXPECT_DECREASES(paired(layoffs, "environment.base_demand = [0.2, 0.45]", "laid_off", {1, 60}));
+}
+
 TEST(People, NoReplacementHiresDuringLayoffs) {
   const std::string layoffs =
       "automation.level = \"high\"\nautomation.adoption_speed = 0.3\n"
