@@ -20,7 +20,9 @@ namespace {
 
 constexpr StreamId kSignals = stream_id("performance_signals");
 constexpr StreamId kChange = stream_id("strategic_change");
-constexpr std::size_t kSignalCount = 3;  // at most: financial, customers (or actions), people
+constexpr std::size_t kSignalCount = 3;
+constexpr double kQuarter = 13;  // ticks: the period the change hazard is stated for  // at most:
+                                 // financial, customers (or actions), people
 
 /// A strategy refresh: market research re-estimates every dimension of the code, right with
 /// probability research_accuracy + 0.25 x data-driven automation (at most 0.95), and the new
@@ -182,7 +184,13 @@ void realign(Organization& org, Tick tick) {
   const double u = draw.uniform();  // drawn at every review, used or not
   if (static_cast<int>(tick) < state.realign_ready_at || state.research_due >= 0) return;
   const Settings& s = org.settings();
-  if (u >= change_hazard(state.gap, s.realign_threshold, p.policy.change_sensitivity)) return;
+  // The hazard is per quarter of reviewing (Greve's is per period): a firm that reviews more
+  // often sees a shortfall sooner, but does not change more often for the same shortfall.
+  const double quarterly =
+      change_hazard(state.gap, s.realign_threshold, p.policy.change_sensitivity);
+  const double per_review =
+      1.0 - std::pow(1.0 - quarterly, static_cast<double>(s.review_interval) / kQuarter);
+  if (u >= per_review) return;
   // Market research is an investment: without the cash for it there is no distant search.
   if (cash_is_low(org)) return;
   // Distant search: market research, paid now, reporting after research_time.

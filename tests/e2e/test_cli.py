@@ -63,12 +63,12 @@ def default_run_reads_in_h5py_and_pandas(tmp):
         check(column in frame.columns, f"/runs column {column} missing: {list(frame.columns)}")
     timing = pd.DataFrame(h5py.File(out, "r")["run_info"][:])
     check(list(timing.columns) == ["wall_seconds"] and (timing["wall_seconds"] > 0).all(), "per-run wall time")
-    check(len(frame) == 240 and frame["run_id"].tolist() == list(range(240)), "240 runs in order")
+    check(len(frame) == 360 and frame["run_id"].tolist() == list(range(360)), "360 runs in order")
     check((frame["status"] == 1).all(), "every run complete")
     frame["structure.type"] = frame["structure.type"].str.decode("utf-8")
     frame["automation.level"] = frame["automation.level"].str.decode("utf-8")
     per_point = frame.groupby(["structure.type", "automation.level"]).size()
-    check(len(per_point) == 12 and (per_point == 20).all(), f"12 points x 20 reps: {per_point}")
+    check(len(per_point) == 12 and (per_point == 30).all(), f"12 points x 30 reps: {per_point}")
     table = frame.join(window)
     # What the default experiment's comment says it finds (docs/ODD.md 7.20): the matrix's second
     # line delivers faster than functional silos, and the flat design's spans of 32 overload its
@@ -100,19 +100,18 @@ def default_run_reads_in_h5py_and_pandas(tmp):
         hit = np.flatnonzero(values[run, :rows[run], shock] > 0)
         if len(hit):
             censored.append(values[run, rows[run] - 1, recovery] == rows[run] - 1 - hit[0])
-    check(len(censored) > 200 and np.mean(censored) < 0.5, f"recovery censored in {np.mean(censored):.2f}")
+    check(len(censored) > 300 and np.mean(censored) < 0.5, f"recovery censored in {np.mean(censored):.2f}")
     # Every headline metric varies across the design (the range of the design points' means beyond
-    # three standard errors of a difference), but three whose differences are real but small at 20
-    # replications (turnover 1.9, shock depth 1.7 and exits 2.8 standard errors, measured
-    # 2026-12-06): end-of-run values for the resilience and money stocks, means over weeks 1-260
-    # for the rest.
+    # three standard errors of a difference), but two whose differences are real but small at 30
+    # replications (turnover 2.9 and shock depth 1.8 standard errors, measured 2026-12-06):
+    # end-of-run values for the resilience and money stocks, means over weeks 1-260 for the rest.
     point = frame["design_point"].to_numpy()
-    weak = {"turnover_rate", "shock_drop", "exited"}
+    weak = {"turnover_rate", "shock_drop"}
     for name in info.loc[info["headline"] == 1, "name"]:
         k = names.index(name)
         if name in weak or np.isnan(values[:, 1:, k]).all():
             continue
-        v = values[:, -1, k] if name in {"recovery_time", "cash"} else values[:, 1:, k].mean(axis=1)
+        v = values[:, -1, k] if name in {"recovery_time", "cash", "exited"} else values[:, 1:, k].mean(axis=1)
         groups = [v[point == p] for p in np.unique(point)]
         spread = max(g.mean() for g in groups) - min(g.mean() for g in groups)
         se = np.sqrt(2 * np.mean([g.var(ddof=1) / len(g) for g in groups]))
