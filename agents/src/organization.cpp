@@ -93,8 +93,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
     rebuild_membership();
     hierarchy.depth = 0;
   }
-  // Uncertainty avoidance: every change strains people more (the headquarters' culture).
-  climate.change_aversion = settings_.site_culture.front().change_aversion();
+  climate.change_aversion = settings_.site_culture.front().change_aversion();  // 7.14, the HQ's
   growth.phase = growth_phase(params, params.org.employees);  // row 0 reports the real phase
   parallel_chunks(n, 1024, [&](std::size_t begin, std::size_t end) {
     for (std::size_t slot = begin; slot < end; ++slot) onboard(slot, 0);
