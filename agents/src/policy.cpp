@@ -20,9 +20,8 @@ namespace {
 
 constexpr StreamId kSignals = stream_id("performance_signals");
 constexpr StreamId kChange = stream_id("strategic_change");
-constexpr std::size_t kSignalCount = 3;
-constexpr double kQuarter = 13;  // ticks: the period the change hazard is stated for  // at most:
-                                 // financial, customers (or actions), people
+constexpr std::size_t kSignalCount = 3;  // at most: financial, customers (or actions), people
+constexpr double kQuarter = 13;          // ticks: the period the change hazard is stated for
 
 /// A strategy refresh: market research re-estimates every dimension of the code, right with
 /// probability research_accuracy + 0.25 x data-driven automation (at most 0.95), and the new
