@@ -63,6 +63,9 @@ void apply_events(Organization& org, Tick tick) {
       case ScheduledEvent::Kind::automate:
         retarget_automation(org, event.departments, event.automation_target, event.freed_capacity);
         break;
+      case ScheduledEvent::Kind::layoff:
+        lay_off_share(org, event.departments, event.layoff_share, tick);
+        break;
       case ScheduledEvent::Kind::set: {
         ModelParams changed = org.params();
         for (const auto& [spec, value] : event.changes) assign(changed, *spec, value);

@@ -31,6 +31,15 @@ std::int8_t sign(std::int64_t x) {
 }
 }  // namespace
 
+std::array<std::uint64_t, kMaxWords> domain_mask(std::size_t function, std::size_t functions,
+                                                 std::size_t m) {
+  std::array<std::uint64_t, kMaxWords> mask{};
+  for (std::size_t d = function % std::max<std::size_t>(1, functions); d < m;
+       d += std::max<std::size_t>(1, functions))
+    mask[d / 64] |= std::uint64_t{1} << (d % 64);
+  return mask;
+}
+
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
   BernoulliTrials trials(p);
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
@@ -70,16 +79,21 @@ namespace {
 /// hold a 0 belief, none where every belief is known). Stores the actions and the action score.
 class Acting {
  public:
-  explicit Acting(Organization& org)
+  Acting(Organization& org, Tick tick)
       : org_(org),
         m_(org.dimensions()),
         words_(org.words()),
+        tick_(tick),
         scores_(org.action_scores()),
         leaving_(org.leaving()),
         quit_draw_(org.quit_draw()),
+        function_(org.function_of()),
+        starts_at_(org.starts_at()),
         p3_(org.params().learning.turnover_rate),
+        experience_(org.params().people.enabled ? org.params().people.experience_learning : 0.0),
         landscape_(org.landscape.active() ? &org.landscape : nullptr) {
     pack_signs(org.reality, reality_);
+    if (experience_ > 0) trials_ = BernoulliTrials(experience_).prepared();
   }
 
   void apply(std::size_t slot, RandomStream& draw) {
@@ -105,8 +119,35 @@ class Acting {
       actions[w] = action;
       const std::uint64_t wrong = (action ^ reality_[w]) & valid;
       score += std::popcount(valid) - 2 * std::popcount(wrong);
+      outcome_[w] = action ^ wrong;  // what acting showed to pay off, dimension by dimension
     }
     if (!landscape_) scores_[slot] = score;  // on a landscape: score_on_landscape()
+    if (experience_ > 0 && !landscape_ && static_cast<std::int64_t>(tick_) >= starts_at_[slot])
+      learn_by_doing(slot);
+  }
+
+  /// Learning by doing (who knows what, 7.11): on each dimension of their own function's domain,
+  /// with probability `experience_learning`, the employee takes in what their action's outcome
+  /// showed: a belief the outcome contradicts becomes 0, a 0 belief takes the outcome's sign.
+  /// Only the scored outcome of the employee's own action is read, as in scoring. Its own stream:
+  /// switching it on or off shifts no other draw.
+  void learn_by_doing(std::size_t slot) {
+    RandomStream draw = org_.key().stream(streams::experience, org_.employees().id(slot), tick_);
+    const auto function = static_cast<std::size_t>(function_[slot]);
+    if (function != domain_of_) {  // teams are contiguous slots: rarely
+      domain_ = domain_mask(function, org_.skill_count() - 1, m_);
+      domain_of_ = function;
+    }
+    const Ternary beliefs = org_.beliefs(slot);
+    trials_.restart();
+    for (std::size_t w = 0; w < words_; ++w) {
+      const std::uint64_t taken = trials_.select(domain_[w], draw);
+      const std::uint64_t contradicted =
+          taken & beliefs.known(w) & (beliefs.positive(w) ^ outcome_[w]);
+      const std::uint64_t adopted = taken & ~beliefs.known(w);
+      beliefs.known(w) = (beliefs.known(w) & ~contradicted) | adopted;
+      beliefs.positive(w) = (beliefs.positive(w) & ~contradicted) | (adopted & outcome_[w]);
+    }
   }
 
   /// On a landscape the score is the actions' payoff (one word: at most 64 decisions),
@@ -127,18 +168,26 @@ class Acting {
  private:
   Organization& org_;
   std::size_t m_, words_;
+  Tick tick_;
   std::span<std::int32_t> scores_;
   std::span<std::uint8_t> leaving_;
   std::span<double> quit_draw_;
+  std::span<const std::int32_t> function_;
+  std::span<const std::int32_t> starts_at_;
   double p3_;
+  double experience_;
   const Landscape* landscape_;
   std::array<std::uint64_t, kMaxWords> reality_{};
+  std::array<std::uint64_t, kMaxWords> outcome_{};
+  BernoulliTrials trials_{0.0};
+  std::array<std::uint64_t, kMaxWords> domain_{};
+  std::size_t domain_of_ = static_cast<std::size_t>(-1);
 };
 
 }  // namespace
 
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org);
+  Acting acting(org, tick);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
     acting.apply(slot, draw);
@@ -201,7 +250,7 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
 }
 
 void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
-  Acting acting(org);
+  Acting acting(org, tick);
   Socialization socialization(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);

@@ -82,12 +82,14 @@ struct EmployeeSummer {
   const std::array<std::uint64_t, kMaxWords>& reality;
   std::size_t acted;
   std::vector<std::int32_t>& slot_matches;
+  const std::vector<std::array<std::uint64_t, kMaxWords>>& domains;  ///< per function (7.11)
 
   void add(std::size_t slot, EmployeeSums& acc) const {
     const std::size_t m = org.dimensions();
     const ConstTernary beliefs = org.beliefs(slot);
     const auto actions = org.actions(slot);
-    std::int64_t matches = 0, knowledge = 0, exploring = 0;
+    std::int64_t matches = 0, knowledge = 0, exploring = 0, expert = 0, domain_size = 0;
+    const auto& domain = domains[org.practised_function(slot) % domains.size()];
     for (std::size_t w = 0; w < org.words(); ++w) {
       const std::uint64_t valid = valid_bits(m, w);
       const std::uint64_t differ =
@@ -95,6 +97,8 @@ struct EmployeeSummer {
       matches += std::popcount(~differ & valid);
       const std::uint64_t wrong = beliefs.known(w) & (beliefs.positive(w) ^ reality[w]);
       knowledge += std::popcount(beliefs.known(w) & valid) - 2 * std::popcount(wrong & valid);
+      expert += std::popcount(beliefs.known(w) & domain[w]) - 2 * std::popcount(wrong & domain[w]);
+      domain_size += std::popcount(domain[w]);
       // An action differs from the code where the code is 0 or has the other sign.
       if (slot < acted)
         exploring += std::popcount((~code.known(w) | (actions[w] ^ code.positive(w))) & valid);
@@ -103,6 +107,8 @@ struct EmployeeSummer {
     acc.matches += matches;
     acc.knowledge += knowledge;
     acc.exploring += exploring;
+    if (domain_size > 0)
+      acc.expertise += static_cast<double>(expert) / static_cast<double>(domain_size);
     const auto skill = org.skills(slot);
     acc.skill += skill[org.practised_function(slot)];
     acc.digital += skill[org.skill_count() - 1];
@@ -117,6 +123,7 @@ EmployeeSums combine(EmployeeSums a, const EmployeeSums& b) {
   a.engagement += b.engagement;
   a.skill += b.skill;
   a.digital += b.digital;
+  a.expertise += b.expertise;
   return a;
 }
 
@@ -147,7 +154,11 @@ Observation observe(const Organization& org) {
   pack_signs(org.reality, reality);
   const bool per_team = org.teams.count > 1;
   std::vector<std::int32_t> slot_matches(per_team ? n : 0);
-  const EmployeeSummer summer{org, packed_code.view(), reality, acted, slot_matches};
+  std::vector<std::array<std::uint64_t, kMaxWords>> domains;
+  const std::size_t functions = org.skill_count() - 1;
+  for (std::size_t f = 0; f < std::max<std::size_t>(1, functions); ++f)
+    domains.push_back(domain_mask(f, functions, org.dimensions()));
+  const EmployeeSummer summer{org, packed_code.view(), reality, acted, slot_matches, domains};
   const EmployeeSums sums = deterministic_reduce(
       n, 1024, EmployeeSums{},
       [&](std::size_t begin, std::size_t end, EmployeeSums acc) {

@@ -78,6 +78,15 @@ std::vector<MetricRow> people_metrics() {
       {{"digital_skill", "engagement", "[0, 1]", "Digital skill", "Mean digital skill.",
         Better::higher, false},
        [](const Observation& o) { return o.sums.digital / o.n; }},
+      {{"expertise", "engagement", "[-1, 1]", "Expertise (who knows what)",
+        "Mean over employees of their knowledge of their own function's domain (dimensions d "
+        "with d mod functions = their function): (#beliefs = reality - #beliefs = -reality) / "
+        "domain size. Learning by doing raises it; quits and layoffs take it away (7.11). NaN "
+        "without the people submodel.",
+        Better::higher, false},
+       [](const Observation& o) {
+         return o.params.people.enabled ? o.sums.expertise / o.n : kNaN;
+       }},
       {{"change_fatigue", "engagement", "[0, 1]", "Change fatigue",
         "Organization-wide fatigue from shocks, restructurings and change.", Better::lower, false},
        [](const Observation& o) { return o.org.climate.change_fatigue; }},

@@ -21,10 +21,34 @@ std::int8_t sign(int x) {
 
 namespace {
 
+/// How far the working ties of two employees have formed (people submodel, 7.11): min(1, the
+/// shorter tenure / `people.tie_formation`), 0 while either position is vacant; 1 without it.
+class TieStrength {
+ public:
+  TieStrength(const Organization& org, Tick tick)
+      : starts_at_(org.starts_at()),
+        now_(static_cast<double>(tick)),
+        formation_(org.params().people.enabled ? org.params().people.tie_formation : 0.0) {}
+
+  [[nodiscard]] double operator()(std::size_t a, std::size_t b) const {
+    if (formation_ <= 0) return 1.0;
+    const double tenure =
+        now_ - static_cast<double>(std::max(starts_at_[a], starts_at_[b]));  // the shorter
+    return std::clamp(tenure / formation_, 0.0, 1.0);
+  }
+
+ private:
+  std::span<const std::int32_t> starts_at_;
+  double now_;
+  double formation_;
+};
+
 /// Peer learning of one employee into `next` (a copy of their beliefs): toward a random
-/// better-performing contact, or toward the majority of every better-performing contact.
+/// better-performing contact, or toward the majority of every better-performing contact (each
+/// counted by the strength of the tie, in sixteenths: the same majority when all ties are full).
 void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double rate,
-                      RandomStream& draw, std::span<std::int32_t> net, PackedCode& majority_code) {
+                      const TieStrength& tie, RandomStream& draw, std::span<std::int32_t> net,
+                      PackedCode& majority_code) {
   if (slot >= org.network.node_count()) return;
   const auto contacts = org.network.neighbors(slot);
   if (contacts.empty()) return;
@@ -37,11 +61,13 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
     bool any = false;
     for (const auto peer : contacts) {
       if (scores[peer] <= scores[slot]) continue;
+      const auto weight = static_cast<std::int32_t>(std::lround(16.0 * tie(slot, peer)));
+      if (weight == 0) continue;
       any = true;
       const ConstTernary theirs = org.beliefs(peer);
       for (std::size_t w = 0; w < theirs.words(); ++w) {
         for_each_bit(theirs.known(w), w, [&](std::size_t d) {
-          net[d] += ((theirs.positive(w) >> (d % 64)) & 1u) ? 1 : -1;
+          net[d] += ((theirs.positive(w) >> (d % 64)) & 1u) ? weight : -weight;
         });
       }
     }
@@ -54,7 +80,7 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
   }
   const std::size_t peer = contacts[draw.below(contacts.size())];
   if (scores[peer] <= scores[slot]) return;  // learn only from someone doing better
-  move_toward(next, org.beliefs(peer), rate, draw);
+  move_toward(next, org.beliefs(peer), rate * tie(slot, peer), draw);
 }
 
 }  // namespace
@@ -68,6 +94,7 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
   PackedCode majority_code;
   Socialization socialization(org);
   const auto team = org.team_of();
+  const TieStrength tie(org, tick);
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
@@ -75,7 +102,7 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
     // Collectivism: peers' influence is stronger where people conform to their group.
     const double conforming = std::min(
         1.0, rate * org.culture_of_team(static_cast<std::size_t>(team[slot])).conformity());
-    learn_from_peers(org, slot, next, conforming, draw, net, majority_code);
+    learn_from_peers(org, slot, next, conforming, tie, draw, net, majority_code);
     socialization.apply(slot, next, draw);
   }
 }

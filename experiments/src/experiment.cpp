@@ -929,15 +929,15 @@ class Loader {
       } else if (!event_scope(event, scope, k, node, at)) {
         throw ConfigError(location(key.source(), source_name_),
                           "events: unknown key '" + k +
-                              "'; expected at, shock, restructure, set or automate (and for "
-                              "restructure and automate: department, departments or function; "
-                              "for automate: freed_capacity)");
+                              "'; expected at, shock, restructure, set, automate or layoff (and "
+                              "for restructure, automate and layoff: department, departments or "
+                              "function; for automate: freed_capacity)");
       }
     }
     if (!has_at || actions != 1) {
       throw ConfigError(where,
                         "events: each event needs at = TICK and exactly one of shock, "
-                        "restructure, set, automate");
+                        "restructure, set, automate, layoff");
     }
     resolve_scope(spec, event, scope);
     return event;
@@ -975,6 +975,14 @@ class Loader {
         throw ConfigError(at, "events.automate needs automation.enabled = true in [scenario]");
       event.kind = Kind::automate;
       event.automation_target = *v;
+    } else if (k == "layoff") {
+      auto v = node.value<double>();
+      if (!v || node.is_boolean() || !(*v > 0 && *v < 1)) {
+        throw ConfigError(
+            at, "events.layoff: expected a share of the staff in (0, 1), got " + describe(node));
+      }
+      event.kind = Kind::layoff;
+      event.layoff_share = *v;
     } else if (k == "set") {
       event_changes(event, node, at);
       event.kind = Kind::set;
@@ -1048,11 +1056,12 @@ class Loader {
   void resolve_scope(const ExperimentSpec& spec, agents::ScheduledEvent& event,
                      const EventScope& scope) {
     using Kind = agents::ScheduledEvent::Kind;
-    const bool scoped_kind = event.kind == Kind::restructure || event.kind == Kind::automate;
+    const bool scoped_kind = event.kind == Kind::restructure || event.kind == Kind::automate ||
+                             event.kind == Kind::layoff;
     if (scope.keys > 0 && !scoped_kind) {
       throw ConfigError(scope.first_at,
                         "events: department, departments and function scope a "
-                        "restructure or automate event only");
+                        "restructure, automate or layoff event only");
     }
     if (scope.freed_at.line != 0 && event.kind != Kind::automate)
       throw ConfigError(scope.freed_at, "events.freed_capacity belongs to an automate event");
@@ -1244,6 +1253,9 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
                      ? "freed_capacity = \"layoff\"\n"
                      : "freed_capacity = \"redeploy\"\n";
         }
+        break;
+      case agents::ScheduledEvent::Kind::layoff:
+        out += "layoff = " + agents::format_value(ParamValue{e.layoff_share}) + "\n";
         break;
       case agents::ScheduledEvent::Kind::set:
         out += "set = {";

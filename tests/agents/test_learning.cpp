@@ -227,6 +227,7 @@ TEST(Learning, TurnoverAndQuitsShiftNoOtherDraw) {
       if (variant == 2) {
         p.people.enabled = true;
         p.people.quit_sensitivity = 0.5;
+        p.people.experience_learning = 0;  // learning by doing changes beliefs (its own stream)
       }
       orgs.emplace_back(p, RunKey{5, 0});
     }

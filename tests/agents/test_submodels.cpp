@@ -313,6 +313,122 @@ TEST(People, NoReplacementHiresDuringLayoffs) {
   EXPECT_GT(total_laid_off, 0.0);
 }
 
+/// The default company (experiments/configs/default.toml's scenario, functional, no automation)
+/// after its year of warm-up, with or without a one-off layoff of `share` of the staff at tick 26:
+/// per replication, `metric`'s mean over ticks 27..52 (the six months after), with and without.
+struct LayoffEffect {
+  double relative = 0, relative_se = 0;  ///< (with - without) / mean without, and its SE
+  double difference = 0, difference_se = 0;
+};
+
+LayoffEffect layoff_effect(double share, const std::string& metric, int replications = 40) {
+  const auto spec = experiments::parse_experiment(
+      "[experiment]\nseed = 5\n[scenario]\norg.employees = 250\nlearning.socialization_rate = "
+      "0.1\nlearning.turnover_rate = 0.003\nlearning.turbulence_rate = 0.002\nenvironment.enabled "
+      "= true\nenvironment.market_growth = 0.001\nenvironment.base_demand = 0.3\nstrategy.enabled "
+      "= true\nstrategy.review_interval = 4\nstrategy.sensing_noise = 0.3\nstructure.enabled = "
+      "true\nstructure.span_of_control = 8\nstructure.peer_learning_rate = 0.05\npeople.enabled = "
+      "true\nwork.enabled = true\nculture.enabled = true\ncoordination.enabled = true\n"
+      "policy.enabled = true\ngrowth.enabled = true\nfinance.task_value = 6300\n",
+      "layoff.toml");
+  const std::size_t k = find_metric(metric).value();
+  RunOptions without{.max_ticks = 52, .warmup = 52};
+  RunOptions with = without;
+  ScheduledEvent layoff;
+  layoff.at = 26;
+  layoff.kind = ScheduledEvent::Kind::layoff;
+  layoff.layoff_share = share;
+  with.events.push_back(layoff);
+  std::vector<double> base, diff;
+  for (int rep = 0; rep < replications; ++rep) {
+    const RunKey key{spec.seed, static_cast<std::uint64_t>(rep)};
+    const RunOutcome a = simulate(spec.scenario, key, without);
+    const RunOutcome b = simulate(spec.scenario, key, with);
+    double sum_a = 0, sum_b = 0;
+    for (Tick t = 27; t <= 52; ++t) {
+      sum_a += a.metrics.row(t)[k] / 26.0;
+      sum_b += b.metrics.row(t)[k] / 26.0;
+    }
+    base.push_back(sum_a);
+    diff.push_back(sum_b - sum_a);
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v) m += x / static_cast<double>(v.size());
+    return m;
+  };
+  const double d = mean(diff), b = mean(base);
+  double var = 0;
+  for (double x : diff) var += (x - d) * (x - d) / static_cast<double>(diff.size() - 1);
+  LayoffEffect effect;
+  effect.difference = d;
+  effect.difference_se = std::sqrt(var / static_cast<double>(diff.size()));
+  effect.relative = d / b;
+  effect.relative_se = effect.difference_se / b;
+  return effect;
+}
+
+// Layoff survivors (issue 20, ODD 7.11): after a layoff of 2-10 % of the staff the survivors'
+// engagement falls by 3-8 % of its mean over six months (the documented range: Culture Amp,
+// Glassdoor 2025, Kenexa 2011), and quits rise by a few points a year (Trevor & Nyberg 2008:
+// 2.6), the whole interval of 3 standard errors inside the range.
+TEST(People, LayoffEngagementEffectWithinDocumentedRange) {
+  for (const double share : {0.02, 0.05, 0.1}) {
+    const LayoffEffect e = layoff_effect(share, "engagement");
+    EXPECT_LT(e.relative + 3 * e.relative_se, -0.03) << share << ": " << e.relative;
+    EXPECT_GT(e.relative - 3 * e.relative_se, -0.08) << share << ": " << e.relative;
+    const LayoffEffect quits = layoff_effect(share, "turnover_rate");
+    EXPECT_GT(52 * (quits.difference - 3 * quits.difference_se), 0.0) << share;
+    EXPECT_LT(52 * (quits.difference + 3 * quits.difference_se), 0.06) << share;
+  }
+  // Bigger cuts hurt more.
+  EXPECT_LT(layoff_effect(0.2, "engagement").relative, layoff_effect(0.05, "engagement").relative);
+}
+
+// Who knows what (issue 20, ODD 7.11): learning by doing on one's own function's domain makes
+// experts who know that domain better than the rest of the strategy, the code learns from them,
+// and leavers take it with them.
+TEST(People, ExpertsKnowTheirOwnFunctionsDomainBest) {
+  for (const double q : {0.0, 0.1}) {
+    ModelParams p = ModelParams::defaults();
+    p.structure.enabled = p.people.enabled = true;
+    p.org.employees = 120;
+    p.people.experience_learning = q;
+    const std::size_t expertise = find_metric("expertise").value(),
+                      knowledge = find_metric("employee_knowledge").value();
+    std::vector<double> gap;
+    for (std::uint64_t rep = 0; rep < 12; ++rep) {
+      const RunOutcome out = simulate(p, {11, rep}, 80, StopRule::none);
+      double sum = 0;
+      for (Tick t = 41; t <= 80; ++t)
+        sum += (out.metrics.row(t)[expertise] - out.metrics.row(t)[knowledge]) / 40.0;
+      gap.push_back(sum);
+    }
+    double mean = 0, var = 0;
+    for (double g : gap) mean += g / 12.0;
+    for (double g : gap) var += (g - mean) * (g - mean) / 11.0;
+    const double se = std::sqrt(var / 12.0);
+    if (q > 0) {
+      EXPECT_GT(mean - 3 * se, 0.02) << mean;  // experts know their own domain best
+    } else {
+      EXPECT_LT(std::abs(mean), 3 * se + 0.02) << mean;  // without it, no domain is special
+    }
+  }
+  EXPECT_INCREASES(
+      paired("", "people.experience_learning = [0.0, 0.1]", "strategic_fit", {40, 80}));
+  EXPECT_DECREASES(paired("", "learning.turnover_rate = [0.003, 0.03]", "expertise", {40, 80}));
+}
+
+// Ties take time (issue 20, ODD 7.11): a leaver's replacement starts without the leaver's ties,
+// so with turnover peers learn less from each other the longer a tie takes to form.
+TEST(People, ReplacementsStartWithoutTheLeaversTies) {
+  const std::string turnover =
+      "learning.turnover_rate = 0.01\nstructure.peer_learning_rate = 0.3\n"
+      "learning.socialization_rate = 0.02\n";
+  EXPECT_DECREASES(
+      paired(turnover, "people.tie_formation = [0.0, 52.0]", "goal_alignment", {40, 80}));
+}
+
 TEST(People, SkillsGrowWithPractice) {
   EXPECT_INCREASES(paired("", "people.skill_learning = [0.0, 0.05]", "skill_match", {40, 60}));
 }
@@ -373,10 +489,11 @@ TEST(Culture, LearningOrientationKeepsExploration) {
 TEST(Culture, CollectivismSlowsCodeLearning) {
   // Consensus decisions need broad majorities: the code learns less in the first months.
   // (Without socialization, so that collectivism's faster conformity, which keeps the
-  // employees' variety lower, does not act at the same time.)
+  // employees' variety lower, does not act at the same time, and without learning by doing,
+  // which brings the employees' beliefs together on the market's.)
   EXPECT_DECREASES(
       paired("strategy.review_interval = 1\norg.initial_fit = 0\n"
-             "learning.socialization_rate = 0\n",
+             "learning.socialization_rate = 0\npeople.experience_learning = 0\n",
              "culture.collectivism = [0.0, 1.0]", "strategic_fit", {5, 30}));
 }
 
@@ -403,7 +520,7 @@ TEST(Culture, PowerDistanceHidesProblems) {
       paired(coordinated, "culture.power_distance = [0.5, 0.9]", "rework_rate", {10, 60}));
   EXPECT_DECREASES(
       paired(std::string(kLateShocks) + "work.enabled = false\npolicy.enabled = true\n",
-             "culture.power_distance = [0.5, 0.9]", "research_started", {61, 200}, 32));
+             "culture.power_distance = [0.5, 0.9]", "research_started", {61, 200}, 100));
 }
 
 // Uncertainty avoidance strains people at every change, not only automation: a restructuring
@@ -454,8 +571,11 @@ TEST(Finance, AFirmThatCannotPayExits) {
 }
 
 TEST(Finance, CostlyTurnoverLowersProfit) {
-  // About 5 % against 45 % a year: vacancies, ramp-up and recruiting cost money.
-  EXPECT_DECREASES(paired("", "learning.turnover_rate = [0.001, 0.012]", "profit", {30, 80}));
+  // About 5 % against 45 % a year: vacancies, ramp-up and recruiting cost money (in a firm
+  // busy enough, at 88 % utilization, that a vacancy costs output; with slack the loss is the
+  // recruiting and ramp-up cost alone, about 5,700 a week here, within revenue's noise).
+  EXPECT_DECREASES(paired("environment.base_demand = 0.35\n",
+                          "learning.turnover_rate = [0.001, 0.012]", "profit", {30, 80}));
   EXPECT_INCREASES(paired("", "learning.turnover_rate = [0.001, 0.012]", "vacancies", {30, 80}));
   EXPECT_DECREASES(paired("learning.turnover_rate = 0.012\n", "finance.hiring_cost = [0, 30000]",
                           "profit", {30, 80}));

@@ -531,6 +531,32 @@ TEST(Events, ScopedRestructureAndAutomate) {
   EXPECT_FALSE(spec.events[2].freed_capacity);
 }
 
+// A layoff event (issue 20): a share of the staff of the departments in scope, written back as
+// read in the resolved experiment; a share outside (0, 1) or an automate key is an error.
+TEST(Events, LayoffEvents) {
+  const auto spec =
+      parse_experiment(logistics("[[events]]\nat = 5\nlayoff = 0.1\ndepartment = \"dispatch\"\n"
+                                 "[[events]]\nat = 9\nlayoff = 0.05\n"),
+                       "exp.toml");
+  ASSERT_EQ(spec.events.size(), 2u);
+  EXPECT_EQ(spec.events[0].kind, agents::ScheduledEvent::Kind::layoff);
+  EXPECT_DOUBLE_EQ(spec.events[0].layoff_share, 0.1);
+  EXPECT_EQ(spec.events[0].departments, (std::vector<std::int32_t>{0}));
+  EXPECT_TRUE(spec.events[1].departments.empty());
+  const std::string resolved = spec.resolved_text();
+  EXPECT_NE(resolved.find("layoff = 0.1\ndepartments = [\"dispatch\"]"), std::string::npos)
+      << resolved;
+  const auto again = parse_experiment(resolved, "resolved.toml");
+  EXPECT_EQ(again.events[0].departments, spec.events[0].departments);
+  EXPECT_DOUBLE_EQ(again.events[1].layoff_share, 0.05);
+  expect_error(logistics("[[events]]\nat = 5\nlayoff = 1.0\n"), 37, 10,
+               "events.layoff: expected a share of the staff in (0, 1), got 1");
+  expect_error(logistics("[[events]]\nat = 5\nlayoff = true\n"), 37, 10,
+               "events.layoff: expected a share of the staff in (0, 1)");
+  expect_error(logistics("[[events]]\nat = 5\nlayoff = 0.1\nfreed_capacity = \"layoff\"\n"), 38, 18,
+               "freed_capacity belongs to an automate event");
+}
+
 TEST(Events, GeneratedOrganizationsHaveOneDepartmentPerFunction) {
   const auto spec = parse_experiment(
       "[experiment]\n[scenario]\nstructure.enabled = true\nstructure.functions = 3\n"
@@ -550,7 +576,7 @@ TEST(Events, ScopeAndAutomateErrors) {
   expect_error(logistics("[[events]]\nat = 5\nautomate = 1.5\n"), 37, 12,
                "expected a process-automation target in [0, 1]");
   expect_error(logistics("[[events]]\nat = 5\nshock = 0.2\ndepartment = \"dispatch\"\n"), 38, 14,
-               "scope a restructure or automate event only");
+               "scope a restructure, automate or layoff event only");
   expect_error(
       logistics("[[events]]\nat = 5\nrestructure = \"flat\"\nfreed_capacity = \"layoff\"\n"), 38,
       18, "freed_capacity belongs to an automate event");

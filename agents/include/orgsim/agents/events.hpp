@@ -14,7 +14,7 @@
 namespace orgsim::agents {
 
 struct ScheduledEvent {
-  enum class Kind { shock, restructure, set, automate };
+  enum class Kind { shock, restructure, set, automate, layoff };
   Tick at = 0;
   Kind kind = Kind::shock;
   double shock_size = 0;                                ///< shock: share of reality flipped
@@ -23,6 +23,7 @@ struct ScheduledEvent {
   /// of the generated organization: one department per function); empty = the whole company.
   std::vector<std::int32_t> departments;
   double automation_target = 0;  ///< automate: new process-automation target of the departments
+  double layoff_share = 0;       ///< layoff: share of the departments' staff laid off
   std::optional<FreedCapacity> freed_capacity;  ///< automate: unset = the departments' own rule
   std::vector<std::pair<const ParamSpec*, ParamValue>> changes;  ///< set: new values
 };

@@ -5,6 +5,7 @@
 #include "orgsim/agents/organization.hpp"
 #include "orgsim/core/scheduler.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -15,6 +16,11 @@ namespace orgsim::agents {
 /// the belief differs from it, each with probability p: one draw per such dimension, lowest
 /// dimension first. Shared by socialization, peer learning and retraining.
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw);
+
+/// The dimensions of a function's domain (who knows what, docs/ODD.md 7.11): dimension d belongs
+/// to function d mod `functions`; bit d of the mask is set for each of `function`'s m dimensions.
+std::array<std::uint64_t, kMaxWords> domain_mask(std::size_t function, std::size_t functions,
+                                                 std::size_t m);
 
 /// Whether employees learn from their contacts (structure on, structure.peer_learning_rate > 0):
 /// then acting and peer learning are separate phases (act, learn_from_peers_and_socialize).

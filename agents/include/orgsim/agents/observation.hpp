@@ -20,6 +20,7 @@ struct EmployeeSums {
   std::int64_t knowledge = 0;  ///< #beliefs = reality - #beliefs = -reality
   std::int64_t exploring = 0;  ///< this tick's actions that differ from the code
   double engagement = 0, skill = 0, digital = 0;
+  double expertise = 0;  ///< knowledge of one's own function's domain (who knows what, 7.11)
 };
 
 struct Observation {

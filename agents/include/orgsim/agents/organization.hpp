@@ -53,6 +53,8 @@ inline constexpr StreamId cascade = stream_id("cascade");
 inline constexpr StreamId arrivals = stream_id("arrivals");
 inline constexpr StreamId incident = stream_id("incident");
 inline constexpr StreamId selection = stream_id("selection");
+inline constexpr StreamId experience =
+    stream_id("experience");  ///< an employee's learning by doing (its own: on or off, no shift)
 inline constexpr StreamId learning =
     stream_id("learning");  ///< an employee's tick: turnover, act (or peers), socialize, explore
 }  // namespace streams
@@ -163,6 +165,7 @@ struct AutomationState {
 struct Climate {
   double change_fatigue = 0;
   double layoff_fear = 0;
+  int last_layoff = -1'000'000;  ///< tick of the latest layoff (a new round after 13 quiet ticks)
   int hiring_frozen_until =
       -1;  ///< last tick of the hiring freeze after a layoff (org.hiring_freeze)
   [[nodiscard]] bool hiring_frozen(Tick tick) const {

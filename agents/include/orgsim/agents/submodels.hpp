@@ -69,6 +69,12 @@ struct CoordinationOutcome {
 /// waiting from earlier ticks, then this tick's work raises new ones (docs/ODD.md 7.20).
 CoordinationOutcome coordinate_work(Organization& org, Tick tick);
 
+/// A layoff event (7.18): `share` of the staff of `departments` (all when empty), team leads
+/// excepted, chosen at random in each department and laid off at once, with severance, fear and
+/// the hiring freeze of 7.13.
+void lay_off_share(Organization& org, std::span<const std::int32_t> departments, double share,
+                   Tick tick);
+
 // structure.cpp ----------------------------------------------------------------------------------
 /// Parallel, when structure.peer_learning_rate > 0: each employee learns from a better-performing
 /// contact (or their majority) into the next-beliefs buffer, contacts being read as they were,

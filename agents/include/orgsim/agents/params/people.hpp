@@ -17,6 +17,8 @@ struct PeopleParams {
   double engagement_adjustment{};
   double quit_sensitivity{};
   double mean_resistance{};
+  double experience_learning{};
+  double tie_formation{};
 
   static void declare(ParamRows<PeopleParams>& t) {
     t.boolean("enabled", false, "Skills, engagement, resistance, engagement-driven quits (7.11).",
@@ -35,6 +37,17 @@ struct PeopleParams {
            &PeopleParams::quit_sensitivity);
     t.real("mean_resistance", 0.4, 0, 1, "resistance", "Mean resistance to change of employees.",
            &PeopleParams::mean_resistance);
+    t.real("experience_learning", 0.03, 0, 1, "1/tick",
+           "Learning by doing (who knows what): per tick, the chance that an employee learns from "
+           "the outcome of their own action on one dimension of their function's domain (dimension "
+           "d belongs to function d mod functions); the belief moves one step toward what the "
+           "outcome showed. Quits and layoffs take this knowledge with them (7.11).",
+           &PeopleParams::experience_learning);
+    t.real("tie_formation", 13, 0, 520, "ticks",
+           "Weeks a working tie takes to form: peer learning between two employees counts with "
+           "min(1, shorter tenure / tie_formation), so a leaver's replacement starts without the "
+           "leaver's ties and a vacancy teaches nobody (0 = ties are full at once; 7.10, 7.11).",
+           &PeopleParams::tie_formation);
   }
 };
 
