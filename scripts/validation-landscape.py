@@ -232,6 +232,39 @@ unset multiplot
 """, data, output)
 
 
+def posen(path, output):
+    """Employees' knowledge (their actions' expected payoff) over 500 ticks by socialization rate
+    and turbulence; the best rate per turbulence, with the share of bootstrap resamples of the
+    replications in which it is best."""
+    runs, values = read_runs(path, "employee_knowledge")
+    runs["payoff"] = np.nanmean(values[:, 1:], axis=1)
+    table = runs.pivot_table(index=["learning.turbulence_rate", "replication"],
+                             columns="learning.socialization_rate", values="payoff")
+    rates = list(table.columns)
+    rng = np.random.default_rng(2012)
+    rows, curves = [], {}
+    for p4 in table.index.get_level_values(0).unique():
+        x = table.loc[p4].to_numpy()
+        mean, se = x.mean(axis=0), x.std(axis=0, ddof=1) / np.sqrt(len(x))
+        best = int(np.argmax(mean))
+        resampled = [int(np.argmax(x[rng.integers(0, len(x), len(x))].mean(axis=0))) for _ in range(200)]
+        cells = [f"{'**' if j == best else ''}{m:.3f}{'**' if j == best else ''} ({s:.3f})"
+                 for j, (m, s) in enumerate(zip(mean, se))]
+        rows.append([p4] + cells + [f"{rates[best]} ({np.mean(np.array(resampled) == best):.2f})"])
+        curves[f"p{len(curves)}"] = [(r, m, 3 * s) for r, m, s in zip(rates, mean, se)]
+    markdown(["p4 \\ p1"] + [str(r) for r in rates] + ["best p1 (share of resamples)"], rows)
+    turbulences = list(table.index.get_level_values(0).unique())
+    plots = ", ".join(f"'${name}' using 1:2:3 with yerrorlines lw 2 title 'p4 = {p4}'"
+                      for name, p4 in zip(curves, turbulences))
+    gnuplot(f"""set grid
+set logscale x
+set xlabel 'socialization rate p1 (lower = more exploration)'
+set ylabel 'knowledge of reality (payoff of actions), mean over 500 ticks'
+set key outside right
+plot {plots}
+""", curves, output)
+
+
 def greve(path, output):
     """Change hazard by bin of performance - aspiration, one observation per strategy review."""
     metrics = {}
@@ -265,4 +298,5 @@ plot '$lines' using 1:2:3 with yerrorlines lw 2 pt 7 title 'simulated firms (bar
 
 
 if __name__ == "__main__":
-    {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed, "greve": greve}[sys.argv[1]](*sys.argv[2:])
+    {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed, "greve": greve,
+     "posen": posen}[sys.argv[1]](*sys.argv[2:])

@@ -271,6 +271,29 @@ def greve(tmp):
     greater(mean_se(other), mean_se(after), "a shock in the reported period lowers the perceived gap")
 
 
+def posen_levinthal(tmp):
+    # Posen & Levinthal (2012): with learning by doing, exploration (slow socialization) costs
+    # current payoff, so with no change the fastest socialization is best; as the world changes
+    # faster the best exploration rises (the first part of their curve; the fall beyond it is
+    # not reproduced, docs/validation.md). Paired by replication (common random numbers).
+    runs, m = run_metrics(tmp, "posen-levinthal-turbulence", ["employee_knowledge"],
+                          "experiment.replications=40",
+                          "sweep.grid.learning.turbulence_rate=[0.0, 0.02]")
+    runs["payoff"] = np.nanmean(m["employee_knowledge"][:, 1:], axis=1)
+    table = runs.pivot_table(index=["learning.turbulence_rate", "replication"],
+                             columns="learning.socialization_rate", values="payoff")
+
+    def better(p4, fast, slow, what):
+        diff = (table.loc[p4][fast] - table.loc[p4][slow]).to_numpy()
+        mean, se = mean_se(diff)
+        check(mean > 3 * se, f"{what}: {mean:.4f} (se {se:.4f})")
+
+    better(0.0, 0.2, 0.02, "no change: exploration costs, fast socialization is better")
+    better(0.02, 0.05, 0.2, "change: exploration pays, slower socialization is better")
+    best = {p4: table.loc[p4].mean().idxmax() for p4 in (0.0, 0.02)}
+    check(best[0.02] < best[0.0], f"the best socialization rate falls with the rate of change: {best}")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-validation-") as tmp:
         globals()[sys.argv[1]](tmp)
