@@ -91,9 +91,11 @@ class Acting {
         starts_at_(org.starts_at()),
         p3_(org.params().learning.turnover_rate),
         experience_(org.params().people.enabled ? org.params().people.experience_learning : 0.0),
+        formation_(org.params().people.enabled ? org.params().people.tie_formation : 0.0),
+        functions_(std::max<std::size_t>(1, org.skill_count() - 1)),
+        tie_strength_(org.tie_strength()),
         landscape_(org.landscape.active() ? &org.landscape : nullptr) {
     pack_signs(org.reality, reality_);
-    if (experience_ > 0) trials_ = BernoulliTrials(experience_).prepared();
   }
 
   void apply(std::size_t slot, RandomStream& draw) {
@@ -122,31 +124,40 @@ class Acting {
       outcome_[w] = action ^ wrong;  // what acting showed to pay off, dimension by dimension
     }
     if (!landscape_) scores_[slot] = score;  // on a landscape: score_on_landscape()
-    if (experience_ > 0 && !landscape_ && static_cast<std::int64_t>(tick_) >= starts_at_[slot])
-      learn_by_doing(slot);
+    // How far the employee's ties have formed (read by peer learning later in the tick).
+    const double tenure = static_cast<double>(tick_) - static_cast<double>(starts_at_[slot]);
+    tie_strength_[slot] = static_cast<std::uint8_t>(
+        formation_ <= 0 ? 16.0 : std::clamp(16.0 * tenure / formation_, 0.0, 16.0));
   }
 
-  /// Learning by doing (who knows what, 7.11): on each dimension of their own function's domain,
-  /// with probability `experience_learning`, the employee takes in what their action's outcome
-  /// showed: a belief the outcome contradicts becomes 0, a 0 belief takes the outcome's sign.
-  /// Only the scored outcome of the employee's own action is read, as in scoring. Its own stream:
-  /// switching it on or off shifts no other draw.
-  void learn_by_doing(std::size_t slot) {
-    RandomStream draw = org_.key().stream(streams::experience, org_.employees().id(slot), tick_);
-    const auto function = static_cast<std::size_t>(function_[slot]);
-    if (function != domain_of_) {  // teams are contiguous slots: rarely
-      domain_ = domain_mask(function, org_.skill_count() - 1, m_);
-      domain_of_ = function;
-    }
+  /// Learning by doing (who knows what, 7.11), the employee's last draw of the tick (so that it
+  /// shifts no other): with probability q x D (at most 1), D the size of their function's domain
+  /// (the dimensions d = f, f + F, f + 2F, ... below m), they take in what their action's outcome
+  /// showed on one dimension of it, chosen uniformly by the same number: a belief the outcome
+  /// contradicts becomes 0, a 0 belief takes the outcome's sign. Each domain dimension is thus
+  /// learnt with probability q per tick (1/D when q x D > 1). Only the scored outcome of the
+  /// employee's own action is read, as in scoring. Not in a vacancy, nor on a landscape.
+  void learn_by_doing(std::size_t slot, RandomStream& draw) {
+    if (experience_ <= 0 || landscape_ || static_cast<std::int64_t>(tick_) < starts_at_[slot])
+      return;
+    const std::size_t f = static_cast<std::size_t>(function_[slot]) % functions_;
+    if (f >= m_) return;
+    const std::size_t domain = (m_ - f + functions_ - 1) / functions_;
+    const double chance = std::min(1.0, experience_ * static_cast<double>(domain));
+    const double u = draw.uniform();
+    if (u >= chance) return;
+    const auto k =
+        std::min(domain - 1, static_cast<std::size_t>(u / chance * static_cast<double>(domain)));
+    const std::size_t d = f + k * functions_;
+    const std::size_t w = d / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (d % 64);
     const Ternary beliefs = org_.beliefs(slot);
-    trials_.restart();
-    for (std::size_t w = 0; w < words_; ++w) {
-      const std::uint64_t taken = trials_.select(domain_[w], draw);
-      const std::uint64_t contradicted =
-          taken & beliefs.known(w) & (beliefs.positive(w) ^ outcome_[w]);
-      const std::uint64_t adopted = taken & ~beliefs.known(w);
-      beliefs.known(w) = (beliefs.known(w) & ~contradicted) | adopted;
-      beliefs.positive(w) = (beliefs.positive(w) & ~contradicted) | (adopted & outcome_[w]);
+    if (!(beliefs.known(w) & bit)) {
+      beliefs.known(w) |= bit;  // a 0 belief takes the outcome's sign
+      beliefs.positive(w) = (beliefs.positive(w) & ~bit) | (outcome_[w] & bit);
+    } else if ((beliefs.positive(w) ^ outcome_[w]) & bit) {
+      beliefs.known(w) &= ~bit;  // a contradicted belief becomes 0
+      beliefs.positive(w) &= ~bit;
     }
   }
 
@@ -176,12 +187,12 @@ class Acting {
   std::span<const std::int32_t> starts_at_;
   double p3_;
   double experience_;
+  double formation_;
+  std::size_t functions_;
+  std::span<std::uint8_t> tie_strength_;
   const Landscape* landscape_;
   std::array<std::uint64_t, kMaxWords> reality_{};
-  std::array<std::uint64_t, kMaxWords> outcome_{};
-  BernoulliTrials trials_{0.0};
-  std::array<std::uint64_t, kMaxWords> domain_{};
-  std::size_t domain_of_ = static_cast<std::size_t>(-1);
+  std::array<std::uint64_t, kMaxWords> outcome_{};  ///< the last acting employee's outcomes
 };
 
 }  // namespace
@@ -191,6 +202,7 @@ void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   for (std::size_t slot = begin; slot < end; ++slot) {
     RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
     acting.apply(slot, draw);
+    acting.learn_by_doing(slot, draw);
   }
   acting.score_on_landscape(begin, end);
 }
@@ -256,6 +268,7 @@ void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::siz
     RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
     acting.apply(slot, draw);
     socialization.apply(slot, org.beliefs(slot), draw);
+    acting.learn_by_doing(slot, draw);
   }
   acting.score_on_landscape(begin, end);
 }

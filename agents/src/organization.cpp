@@ -44,6 +44,7 @@ Organization::Organization(const ModelParams& params, RunKey key)
   team_ = employees_.add_column<std::int32_t>();
   project_team_ = employees_.add_column<std::int32_t>();
   leaving_ = employees_.add_column<std::uint8_t>();
+  tie_strength_ = employees_.add_column<std::uint8_t>();
   quit_draw_ = employees_.add_column<double>(
       params.people.enabled && params.people.quit_sensitivity > 0 ? 1 : 0);
   p1_ = employees_.add_column<double>();

@@ -21,26 +21,22 @@ std::int8_t sign(int x) {
 
 namespace {
 
-/// How far the working ties of two employees have formed (people submodel, 7.11): min(1, the
-/// shorter tenure / `people.tie_formation`), 0 while either position is vacant; 1 without it.
+/// How far the working ties of two employees have formed (people submodel, 7.11): the weaker of
+/// the two employees' strengths (in sixteenths, written when they acted this tick).
 class TieStrength {
  public:
-  TieStrength(const Organization& org, Tick tick)
-      : starts_at_(org.starts_at()),
-        now_(static_cast<double>(tick)),
-        formation_(org.params().people.enabled ? org.params().people.tie_formation : 0.0) {}
+  explicit TieStrength(const Organization& org) : strength_(org.tie_strength()) {}
 
+  /// In sixteenths: 16 = a full tie.
+  [[nodiscard]] std::int32_t sixteenths(std::size_t a, std::size_t b) const {
+    return std::min(strength_[a], strength_[b]);
+  }
   [[nodiscard]] double operator()(std::size_t a, std::size_t b) const {
-    if (formation_ <= 0) return 1.0;
-    const double tenure =
-        now_ - static_cast<double>(std::max(starts_at_[a], starts_at_[b]));  // the shorter
-    return std::clamp(tenure / formation_, 0.0, 1.0);
+    return static_cast<double>(sixteenths(a, b)) / 16.0;
   }
 
  private:
-  std::span<const std::int32_t> starts_at_;
-  double now_;
-  double formation_;
+  std::span<const std::uint8_t> strength_;
 };
 
 /// Peer learning of one employee into `next` (a copy of their beliefs): toward a random
@@ -61,7 +57,7 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
     bool any = false;
     for (const auto peer : contacts) {
       if (scores[peer] <= scores[slot]) continue;
-      const auto weight = static_cast<std::int32_t>(std::lround(16.0 * tie(slot, peer)));
+      const std::int32_t weight = tie.sixteenths(slot, peer);
       if (weight == 0) continue;
       any = true;
       const ConstTernary theirs = org.beliefs(peer);
@@ -94,7 +90,7 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
   PackedCode majority_code;
   Socialization socialization(org);
   const auto team = org.team_of();
-  const TieStrength tie(org, tick);
+  const TieStrength tie(org);
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)

@@ -332,7 +332,9 @@ LayoffEffect layoff_effect(double share, const std::string& metric, int replicat
       "policy.enabled = true\ngrowth.enabled = true\nfinance.task_value = 6300\n",
       "layoff.toml");
   const std::size_t k = find_metric(metric).value();
-  RunOptions without{.max_ticks = 52, .warmup = 52};
+  RunOptions without;
+  without.max_ticks = 52;
+  without.warmup = 52;
   RunOptions with = without;
   ScheduledEvent layoff;
   layoff.at = 26;
@@ -415,7 +417,7 @@ TEST(People, ExpertsKnowTheirOwnFunctionsDomainBest) {
     }
   }
   EXPECT_INCREASES(
-      paired("", "people.experience_learning = [0.0, 0.1]", "strategic_fit", {40, 80}));
+      paired("", "people.experience_learning = [0.0, 0.1]", "strategic_fit", {40, 80}, 32));
   EXPECT_DECREASES(paired("", "learning.turnover_rate = [0.003, 0.03]", "expertise", {40, 80}));
 }
 

@@ -53,8 +53,6 @@ inline constexpr StreamId cascade = stream_id("cascade");
 inline constexpr StreamId arrivals = stream_id("arrivals");
 inline constexpr StreamId incident = stream_id("incident");
 inline constexpr StreamId selection = stream_id("selection");
-inline constexpr StreamId experience =
-    stream_id("experience");  ///< an employee's learning by doing (its own: on or off, no shift)
 inline constexpr StreamId learning =
     stream_id("learning");  ///< an employee's tick: turnover, act (or peers), socialize, explore
 }  // namespace streams
@@ -360,6 +358,13 @@ class Organization {
   [[nodiscard]] std::span<const std::int32_t> project_team_of() const {
     return employees_.column(project_team_);
   }
+  /// How far each employee's working ties have formed this tick, in sixteenths (people submodel:
+  /// min(16, 16 x tenure / people.tie_formation), so 0 in a vacancy; 16 without tie formation;
+  /// written when acting).
+  [[nodiscard]] std::span<std::uint8_t> tie_strength() { return employees_.column(tie_strength_); }
+  [[nodiscard]] std::span<const std::uint8_t> tie_strength() const {
+    return employees_.column(tie_strength_);
+  }
   [[nodiscard]] std::span<std::uint8_t> leaving() { return employees_.column(leaving_); }
   [[nodiscard]] std::span<const std::uint8_t> leaving() const {
     return employees_.column(leaving_);
@@ -519,6 +524,7 @@ class Organization {
   ColumnHandle<float> fte_;
   ColumnHandle<float> salary_;
   ColumnHandle<std::uint8_t> leaving_;
+  ColumnHandle<std::uint8_t> tie_strength_;
   ColumnHandle<double> quit_draw_;  // people submodel with quits
   ColumnHandle<double> p1_;
   ColumnHandle<std::int16_t> code_matches_;
