@@ -54,7 +54,6 @@ Organization::Organization(const ModelParams& params, RunKey key)
   resistance_ = employees_.add_column<float>();
   training_until_ = employees_.add_column<std::int32_t>();
   starts_at_ = employees_.add_column<std::int32_t>();
-
   function_ = employees_.add_column<std::int32_t>();
   department_ = employees_.add_column<std::int32_t>();
   lead_ = employees_.add_column<std::uint8_t>();
