@@ -44,9 +44,9 @@ void BM_MachineCompute(benchmark::State& state) {
     on_threads(threads, [&](int t) { out[static_cast<std::size_t>(t)] = compute(t + 1, kSteps); });
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["steps"] = benchmark::Counter(static_cast<double>(kSteps * threads) *
-                                                   static_cast<double>(state.iterations()),
-                                               benchmark::Counter::kIsRate);
+  state.counters["steps"] = benchmark::Counter(
+      static_cast<double>(kSteps * threads) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
 }
 
 void BM_MachineStreamRead(benchmark::State& state) {
@@ -61,14 +61,18 @@ void BM_MachineStreamRead(benchmark::State& state) {
     });
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["bytes"] = benchmark::Counter(
-      static_cast<double>(kWords * 8 * static_cast<std::size_t>(threads)) *
-          static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
+  state.counters["bytes"] =
+      benchmark::Counter(static_cast<double>(kWords * 8 * static_cast<std::size_t>(threads)) *
+                             static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
 }
 
-BENCHMARK(BM_MachineCompute)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_MachineCompute)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MachineStreamRead)
     ->ArgName("threads")
     ->Arg(1)

@@ -232,6 +232,43 @@ unset multiplot
 """, data, output)
 
 
+def contingency(path, output):
+    """The structure comparison: each design's profit against the functional design at the same
+    centralization, in the slow and the fast market (paired by replication; weeks 53-156), and
+    the difference in differences."""
+    runs, values = read_runs(path, "profit")
+    runs["profit"] = np.nanmean(values[:, 53:157], axis=1)
+    table = runs.pivot_table(index=["structure.centralization", "learning.turbulence_rate", "replication"],
+                             columns="structure.type", values="profit")
+    names = {"flat": "flat", "matrix": "matrix", "cross_functional": "squads"}
+    rows, bars = [], []
+    fmt = lambda m, s: f"{m:+,.0f} ({s:,.0f})"
+    for c in sorted(table.index.get_level_values(0).unique(), reverse=True):
+        slow_p4, fast_p4 = sorted(table.loc[c].index.get_level_values(0).unique())
+        for design, label in names.items():
+            slow = (table.loc[(c, slow_p4)][design] - table.loc[(c, slow_p4)]["functional"]).to_numpy()
+            fast = (table.loc[(c, fast_p4)][design] - table.loc[(c, fast_p4)]["functional"]).to_numpy()
+            (ms, ss), (mf, sf), (md, sd) = mean_se(slow), mean_se(fast), mean_se(fast - slow)
+            rows.append((c, label, fmt(ms, ss), fmt(mf, sf), fmt(md, sd)))
+            bars.append((f'"{label}\\nc={c}"', ms, 3 * ss, mf, 3 * sf))
+    markdown(["centralization", "design", "slow market (turbulence 0.002)", "fast market (0.03)",
+              "difference in differences"], rows)
+    gnuplot("""set grid ytics
+set style data histograms
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.6 border -1
+set ylabel 'profit per week against the functional design (bars: 3 standard errors)'
+set xtics nomirror
+set key top left
+plot '$bars' using 2:3:xtic(1) title 'slow market (turbulence 0.002)', '' using 4:5 title 'fast market (0.03)'
+""", {"bars": bars}, output)
+
+
+def mean_se(values):
+    values = np.asarray(values, dtype=float)
+    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+
+
 def posen(path, output):
     """Employees' knowledge (their actions' expected payoff) over 500 ticks by socialization rate
     and turbulence; the best rate per turbulence, with the share of bootstrap resamples of the
@@ -258,6 +295,7 @@ def posen(path, output):
                       for name, p4 in zip(curves, turbulences))
     gnuplot(f"""set grid
 set logscale x
+set xrange [0.008:0.25]
 set xlabel 'socialization rate p1 (lower = more exploration)'
 set ylabel 'knowledge of reality (payoff of actions), mean over 500 ticks'
 set key outside right
@@ -299,4 +337,4 @@ plot '$lines' using 1:2:3 with yerrorlines lw 2 pt 7 title 'simulated firms (bar
 
 if __name__ == "__main__":
     {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed, "greve": greve,
-     "posen": posen}[sys.argv[1]](*sys.argv[2:])
+     "posen": posen, "contingency": contingency}[sys.argv[1]](*sys.argv[2:])

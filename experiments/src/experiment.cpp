@@ -913,6 +913,7 @@ class Loader {
     EventScope scope;
     int actions = 0;
     bool has_at = false;
+    SourceLocation action_at;
     for (auto&& [key, node] : table) {
       const std::string k(key.str());
       const SourceLocation at = location(node.source(), source_name_);
@@ -926,6 +927,7 @@ class Loader {
         has_at = true;
       } else if (event_action(spec, event, k, node, at)) {
         ++actions;
+        action_at = at;
       } else if (!event_scope(event, scope, k, node, at)) {
         throw ConfigError(location(key.source(), source_name_),
                           "events: unknown key '" + k +
@@ -940,7 +942,41 @@ class Loader {
                         "restructure, set, automate, layoff");
     }
     resolve_scope(spec, event, scope);
+    if (event.kind == agents::ScheduledEvent::Kind::layoff) check_layoff(spec, event, action_at);
     return event;
+  }
+
+  /// A layoff that rounds to nobody in every department it scopes (at the starting headcounts)
+  /// is an error, not a silent no-op.
+  static void check_layoff(const ExperimentSpec& spec, const agents::ScheduledEvent& event,
+                           const SourceLocation& at) {
+    const ModelParams& p = spec.scenario;
+    std::vector<std::pair<std::string, std::int64_t>> people;  // scoped departments' headcounts
+    if (p.design) {
+      for (std::size_t d = 0; d < p.design->departments.size(); ++d)
+        people.emplace_back(p.design->departments[d].name, p.design->departments[d].headcount);
+    } else {
+      const std::int64_t functions = p.structure.enabled ? p.structure.functions : 1;
+      for (std::int64_t f = 0; f < functions; ++f)
+        people.emplace_back("function " + std::to_string(f + 1), p.org.employees / functions);
+    }
+    std::int64_t largest = 0;
+    std::string name;
+    for (std::size_t d = 0; d < people.size(); ++d) {
+      const bool scoped = event.departments.empty() ||
+                          std::find(event.departments.begin(), event.departments.end(),
+                                    static_cast<std::int32_t>(d)) != event.departments.end();
+      if (scoped && people[d].second > largest) std::tie(name, largest) = people[d];
+    }
+    if (std::lround(event.layoff_share * static_cast<double>(largest)) == 0) {
+      throw ConfigError(
+          at, "events.layoff: " + agents::format_value(ParamValue{event.layoff_share}) + " of \"" +
+                  name + "\" (" + std::to_string(largest) +
+                  " people at the start) lays off nobody; give at least " +
+                  agents::format_value(
+                      ParamValue{0.5 / static_cast<double>(std::max<std::int64_t>(1, largest))}) +
+                  " (half a person rounds up to one)");
+    }
   }
 
   /// An event's action key; false if `k` is not one.

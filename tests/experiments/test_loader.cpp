@@ -555,6 +555,12 @@ TEST(Events, LayoffEvents) {
                "events.layoff: expected a share of the staff in (0, 1)");
   expect_error(logistics("[[events]]\nat = 5\nlayoff = 0.1\nfreed_capacity = \"layoff\"\n"), 38, 18,
                "freed_capacity belongs to an automate event");
+  // A layoff that rounds to nobody is an error (admin has 4 people: 0.1 of them is 0.4).
+  expect_error(logistics("[[events]]\nat = 5\nlayoff = 0.1\ndepartment = \"admin\"\n"), 37, 10,
+               "events.layoff: 0.1 of \"admin\" (4 people at the start) lays off nobody; give at "
+               "least 0.125");
+  EXPECT_NO_THROW(parse_experiment(
+      logistics("[[events]]\nat = 5\nlayoff = 0.13\ndepartment = \"admin\"\n"), "exp.toml"));
 }
 
 TEST(Events, GeneratedOrganizationsHaveOneDepartmentPerFunction) {

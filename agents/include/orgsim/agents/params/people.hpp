@@ -38,10 +38,11 @@ struct PeopleParams {
     t.real("mean_resistance", 0.4, 0, 1, "resistance", "Mean resistance to change of employees.",
            &PeopleParams::mean_resistance);
     t.real("experience_learning", 0.03, 0, 1, "1/tick",
-           "Learning by doing (who knows what): per tick, the chance that an employee learns from "
-           "the outcome of their own action on one dimension of their function's domain (dimension "
-           "d belongs to function d mod functions); the belief moves one step toward what the "
-           "outcome showed. Quits and layoffs take this knowledge with them (7.11).",
+           "Learning by doing (who knows what): the chance per tick that an employee learns, from "
+           "the outcome of their own action, each dimension of their function's domain (dimension "
+           "d belongs to function d mod functions; one dimension a tick at most); the belief moves "
+           "one step toward what the outcome showed. Quits and layoffs take this knowledge with "
+           "them (7.11).",
            &PeopleParams::experience_learning);
     t.real("tie_formation", 13, 0, 520, "ticks",
            "Weeks a working tie takes to form: peer learning between two employees counts with "
