@@ -45,6 +45,17 @@ struct Paired {
   double se = 0;    ///< standard error of that mean
 };
 
+/// The mean of `values` and its standard error.
+Paired mean_and_se(const std::vector<double>& values) {
+  const auto n = static_cast<double>(values.size());
+  Paired result;
+  for (double v : values) result.mean += v / n;
+  double var = 0;
+  for (double v : values) var += (v - result.mean) * (v - result.mean);
+  result.se = std::sqrt(var / (n - 1) / n);
+  return result;
+}
+
 /// Runs both design points of `grid` for `replications` and returns the paired difference of
 /// `metric` averaged over `window` (design point 1 minus design point 0).
 Paired paired(const std::string& scenario, const std::string& grid, const std::string& metric,
@@ -87,13 +98,7 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
     }
     diffs.push_back(value[1] - value[0]);
   }
-  Paired result;
-  for (double d : diffs) result.mean += d / static_cast<double>(diffs.size());
-  double var = 0;
-  for (double d : diffs) var += (d - result.mean) * (d - result.mean);
-  result.se =
-      std::sqrt(var / static_cast<double>(diffs.size() - 1) / static_cast<double>(diffs.size()));
-  return result;
+  return mean_and_se(diffs);
 }
 
 // (Each evaluates its argument, a paired run, once.)
@@ -354,19 +359,13 @@ LayoffEffect layoff_effect(double share, const std::string& metric, int replicat
     base.push_back(sum_a);
     diff.push_back(sum_b - sum_a);
   }
-  auto mean = [](const std::vector<double>& v) {
-    double m = 0;
-    for (double x : v) m += x / static_cast<double>(v.size());
-    return m;
-  };
-  const double d = mean(diff), b = mean(base);
-  double var = 0;
-  for (double x : diff) var += (x - d) * (x - d) / static_cast<double>(diff.size() - 1);
+  const Paired d = mean_and_se(diff);
+  const double b = mean_and_se(base).mean;
   LayoffEffect effect;
-  effect.difference = d;
-  effect.difference_se = std::sqrt(var / static_cast<double>(diff.size()));
-  effect.relative = d / b;
-  effect.relative_se = effect.difference_se / b;
+  effect.difference = d.mean;
+  effect.difference_se = d.se;
+  effect.relative = d.mean / b;
+  effect.relative_se = d.se / b;
   return effect;
 }
 
@@ -406,10 +405,7 @@ TEST(People, ExpertsKnowTheirOwnFunctionsDomainBest) {
         sum += (out.metrics.row(t)[expertise] - out.metrics.row(t)[knowledge]) / 40.0;
       gap.push_back(sum);
     }
-    double mean = 0, var = 0;
-    for (double g : gap) mean += g / 12.0;
-    for (double g : gap) var += (g - mean) * (g - mean) / 11.0;
-    const double se = std::sqrt(var / 12.0);
+    const auto [mean, se] = mean_and_se(gap);
     if (q > 0) {
       EXPECT_GT(mean - 3 * se, 0.02) << mean;  // experts know their own domain best
     } else {
