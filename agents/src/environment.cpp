@@ -50,6 +50,11 @@ void shock_reality(Organization& org, Tick tick, double size) {
   org.climate.add_fatigue(0.1);
 }
 
+bool event_happens(const ScheduledEvent& event, RunKey key) {
+  if (event.probability >= 1) return true;
+  return key.stream(streams::event, stream_id(event.name), 0).uniform() < event.probability;
+}
+
 void apply_events(Organization& org, Tick tick) {
   for (const ScheduledEvent& event : org.events) {
     if (event.at != tick) continue;
@@ -65,6 +70,11 @@ void apply_events(Organization& org, Tick tick) {
         break;
       case ScheduledEvent::Kind::layoff:
         lay_off_share(org, event.departments, event.layoff_share, tick);
+        break;
+      case ScheduledEvent::Kind::demand:
+        // A lost contract or a new customer (7.18): the contracted volume changes for good;
+        // the customer base's own dynamics (7.12) act on what is left.
+        org.market.volume *= 1.0 + event.demand_change;
         break;
       case ScheduledEvent::Kind::set: {
         ModelParams changed = org.params();
@@ -83,7 +93,8 @@ double loyalty_centre(const ModelParams& p) {
 void update_market(Organization& org, Tick /*tick*/) {
   const ModelParams& p = org.params();
   MarketState& market = org.market;
-  double potential = p.environment.base_demand * static_cast<double>(p.org.employees);
+  double potential =
+      p.environment.base_demand * static_cast<double>(p.org.employees) * market.volume;
   if (p.environment.enabled) {
     market.size *= 1.0 + p.environment.market_growth;
     potential *= market.size * std::max(0.0, 1.0 + p.environment.loyalty_effect *
@@ -139,6 +150,15 @@ std::vector<MetricRow> environment_metrics() {
          return r.recovered_tick >= 0
                     ? static_cast<double>(r.recovered_tick - r.shock_tick)
                     : static_cast<double>(o.org.this_tick.tick - static_cast<Tick>(r.shock_tick));
+       }},
+      {{"recovered", "resilience", "0/1", "Recovered from the shock",
+        "1 once strategic fit is back within 0.05 of its level before the last shock, 0 while it "
+        "is not (recovery_time is then censored: ticks so far); NaN before any shock.",
+        Better::higher, false},
+       [](const Observation& o) {
+         const ResilienceState& r = o.org.resilience;
+         if (r.shock_tick < 0) return kNaN;
+         return r.recovered_tick >= 0 ? 1.0 : 0.0;
        }},
       {{"shock", "environment", "0/1", "Market shock", "1 if a shock hit this tick.", Better::none,
         false},

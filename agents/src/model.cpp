@@ -368,7 +368,8 @@ RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& opti
   const Tick warmup = options.warmup;
   const ModelParams params = warmup > 0 ? after_warmup(given, warmup) : given;
   Organization org(params, key);
-  org.events = options.events;
+  for (const ScheduledEvent& event : options.events)
+    if (event_happens(event, key)) org.events.push_back(event);
   for (ScheduledEvent& event : org.events) event.at += static_cast<decltype(event.at)>(warmup);
   const Schedule<Organization> schedule = make_schedule(params);
   if (warmup > 0) warm_up(org, schedule, options);

@@ -114,7 +114,8 @@ OrgNames org_names(const ModelParams& params) {
 
 OrgView view_at(const ModelParams& params, RunKey key, const RunOptions& options, Tick tick) {
   Organization org(params, key);
-  org.events = options.events;
+  for (const ScheduledEvent& event : options.events)
+    if (event_happens(event, key)) org.events.push_back(event);
   const Schedule<Organization> schedule = make_schedule(params);
   if (tick > 0) {
     run_ticks(

@@ -125,84 +125,223 @@ std::vector<std::string> headline_metrics(const experiments::ResultsReader& resu
 
 namespace {
 
-/// Runs pair up by replication and by the values of every swept parameter other than the
-/// compared one: with common random numbers such runs saw the same random events.
+/// The baseline when none is given: the file's baseline option when comparing options, else the
+/// first value in design order.
+std::string default_baseline(const experiments::ResultsReader& results, const std::string& by,
+                             const std::vector<std::string>& values) {
+  if (by == "option") {
+    if (const auto chosen = results.attribute("baseline_option");
+        chosen && std::find(values.begin(), values.end(), *chosen) != values.end())
+      return *chosen;
+  }
+  return values.front();
+}
+
+/// The runs compared: complete, and matching every --where condition.
+std::vector<bool> selected_runs(const experiments::ResultsReader& results,
+                                const std::vector<Condition>& where) {
+  const auto* status = results.run_column("status");
+  std::vector<const experiments::RunColumn*> columns;
+  for (const Condition& c : where) {
+    const auto* column = results.run_column(c.column);
+    const auto swept = results.parameter_columns();
+    if (!column || c.column == "status") {
+      throw UsageError("--where " + c.column + "=" + c.value + ": no such column; the swept "
+                       "parameters are: " + detail::join(swept) + " (and replication)");
+    }
+    columns.push_back(column);
+  }
+  std::vector<bool> selected(results.run_count());
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    bool keep = status->numbers[run] == 1;
+    for (std::size_t k = 0; keep && k < where.size(); ++k)
+      keep = columns[k]->format(run) == where[k].value;
+    selected[run] = keep;
+  }
+  for (std::size_t k = 0; k < where.size(); ++k) {
+    if (std::none_of(selected.begin(), selected.end(), [](bool b) { return b; })) {
+      std::vector<std::string> values;
+      for (std::size_t run = 0; run < results.run_count(); ++run) {
+        const std::string v = columns[k]->format(run);
+        if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+      }
+      throw UsageError("--where " + where[k].column + "=" + where[k].value +
+                       " (with the other conditions) selects no complete run; its values are: " +
+                       detail::join(values));
+    }
+  }
+  return selected;
+}
+
+/// Runs pair up by replication and by the values of the other swept columns that vary within a
+/// design (blocked factors); columns fixed by the design (an option's own parameters) are
+/// confounded with it and left out.
 class Pairing {
  public:
-  Pairing(const experiments::ResultsReader& results, const std::string& by)
-      : results_(results),
-        by_(by),
-        swept_(results.parameter_columns()),
-        replication_(results.run_column("replication")) {}
+  Pairing(const experiments::ResultsReader& results, const experiments::RunColumn& by,
+          const std::vector<bool>& selected, Comparison& c)
+      : replication_(results.run_column("replication")) {
+    for (const auto& s : results.parameter_columns()) {
+      if (s == c.parameter) continue;
+      const auto* column = results.run_column(s);
+      std::map<std::string, std::string> first;  // design -> the column's first value in it
+      bool within = false, across = false;
+      std::string seen;
+      for (std::size_t run = 0; run < results.run_count(); ++run) {
+        if (!selected[run]) continue;
+        const std::string v = column->format(run);
+        const auto [it, fresh] = first.emplace(by.format(run), v);
+        within |= !fresh && it->second != v;
+        if (seen.empty()) seen = v;
+        across |= v != seen;
+      }
+      if (within) {
+        blocked_.push_back(column);
+        c.blocked.push_back(s);
+      } else if (across) {
+        c.confounded.push_back(s);
+      }
+    }
+  }
 
   using Key = std::pair<std::vector<std::string>, std::size_t>;
 
   [[nodiscard]] Key key(std::size_t run) const {
     std::vector<std::string> others;
-    for (const auto& s : swept_) {
-      if (s != by_) others.push_back(results_.run_column(s)->format(run));
-    }
-    return std::make_pair(others, static_cast<std::size_t>(replication_->numbers[run]));
+    for (const auto* column : blocked_) others.push_back(column->format(run));
+    return std::make_pair(others, replication(run));
+  }
+  [[nodiscard]] std::size_t replication(std::size_t run) const {
+    return static_cast<std::size_t>(replication_->numbers[run]);
   }
 
  private:
-  const experiments::ResultsReader& results_;
-  std::string by_;
-  std::vector<std::string> swept_;
   const experiments::RunColumn* replication_;
+  std::vector<const experiments::RunColumn*> blocked_;
 };
 
-/// The values of a run column in order of first appearance (design order).
+/// The values of a run column in order of first appearance (design order), selected runs only.
 std::vector<std::string> distinct_values(const experiments::ResultsReader& results,
-                                         const experiments::RunColumn& column) {
+                                         const experiments::RunColumn& column,
+                                         const std::vector<bool>& selected) {
   std::vector<std::string> values;
   for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (!selected[run]) continue;
     const std::string v = column.format(run);
     if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
   }
   return values;
 }
 
-/// The paired values of one design: x[k], b[k] and their differences per metric k.
+/// The paired values of one design, one per replication (the mean over its cells): x[k], b[k]
+/// and their differences per metric k; and each run's own values for censored metrics.
 struct PairedValues {
-  std::size_t pairs = 0;
+  std::size_t pairs = 0, cells = 0;
   std::vector<std::vector<double>> design, baseline, difference;
+  std::vector<std::vector<double>> design_runs, baseline_runs;  ///< per metric, run by run
+  std::vector<std::vector<bool>> design_done, baseline_done;   ///< recovered (censoring)
 };
 
 /// What compare() shares between designs.
 struct ComparisonInput {
   const experiments::ResultsReader& results;
   const experiments::RunColumn* column;  ///< the compared parameter
-  const experiments::RunColumn* status;
+  std::vector<bool> selected;
   std::vector<std::string> metrics;
   std::vector<std::vector<double>> value;  ///< value[run][k] at the window
+  std::vector<double> recovered;           ///< `recovered` at the window (NaN: not in the file)
+  bool has_recovered = false;              ///< files before issue 21 have no `recovered`
   Pairing pairing;
   std::map<Pairing::Key, std::size_t> baseline_run;  ///< the complete baseline run of each pair key
 };
 
+/// Whether a metric is a recovery time whose runs may not have recovered (censored).
+bool censorable(const std::string& metric) {
+  return metric == "recovery_time";
+}
+
+/// Per replication: sums of design, baseline and difference values over its cells, per metric.
+struct ReplicationSums {
+  std::vector<double> x, b, d;
+  std::vector<std::size_t> n;
+  explicit ReplicationSums(std::size_t metrics) : x(metrics), b(metrics), d(metrics), n(metrics) {}
+};
+
 PairedValues paired_values(const ComparisonInput& in, const std::string& design) {
   const std::size_t metrics = in.metrics.size();
-  PairedValues p{0, std::vector<std::vector<double>>(metrics),
-                 std::vector<std::vector<double>>(metrics),
-                 std::vector<std::vector<double>>(metrics)};
+  PairedValues p;
+  for (auto* v : {&p.design, &p.baseline, &p.difference, &p.design_runs, &p.baseline_runs})
+    v->assign(metrics, {});
+  p.design_done.assign(metrics, {});
+  p.baseline_done.assign(metrics, {});
+  std::map<std::size_t, ReplicationSums> sums;
   for (std::size_t run = 0; run < in.results.run_count(); ++run) {
-    if (in.status->numbers[run] != 1 || in.column->format(run) != design) continue;
+    if (!in.selected[run] || in.column->format(run) != design) continue;
     const auto partner = in.baseline_run.find(in.pairing.key(run));
     if (partner == in.baseline_run.end()) continue;
-    ++p.pairs;
+    ++p.cells;
+    auto& r = sums.try_emplace(in.pairing.replication(run), metrics).first->second;
     for (std::size_t k = 0; k < metrics; ++k) {
-      const double xv = in.value[run][k];
-      const double bv = in.value[partner->second][k];
-      p.design[k].push_back(xv);
-      p.baseline[k].push_back(bv);
-      p.difference[k].push_back(xv - bv);  // NaN when either is NaN (skipped by estimate)
+      double xv = in.value[run][k];
+      double bv = in.value[partner->second][k];
+      if (in.has_recovered && censorable(in.metrics[k])) {  // none in a run without a shock
+        if (std::isnan(in.recovered[run])) xv = std::nan("");
+        if (std::isnan(in.recovered[partner->second])) bv = std::nan("");
+      }
+      p.design_runs[k].push_back(xv);
+      p.baseline_runs[k].push_back(bv);
+      p.design_done[k].push_back(in.recovered[run] == 1);
+      p.baseline_done[k].push_back(in.recovered[partner->second] == 1);
+      if (std::isnan(xv) || std::isnan(bv)) continue;
+      r.x[k] += xv;
+      r.b[k] += bv;
+      r.d[k] += xv - bv;
+      ++r.n[k];
+    }
+  }
+  p.pairs = sums.size();
+  for (const auto& [replication, r] : sums) {
+    for (std::size_t k = 0; k < metrics; ++k) {
+      const double n = static_cast<double>(r.n[k]);  // 0: NaN, skipped by estimate
+      p.design[k].push_back(r.n[k] ? r.x[k] / n : std::nan(""));
+      p.baseline[k].push_back(r.n[k] ? r.b[k] / n : std::nan(""));
+      p.difference[k].push_back(r.n[k] ? r.d[k] / n : std::nan(""));
     }
   }
   return p;
 }
 
+/// The Kaplan-Meier median of times of which those not `done` are censored (NaN: not reached).
+double kaplan_meier_median(const std::vector<double>& time, const std::vector<bool>& done) {
+  std::vector<std::pair<double, bool>> events;
+  for (std::size_t i = 0; i < time.size(); ++i)
+    if (!std::isnan(time[i])) events.emplace_back(time[i], done[i]);
+  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first || (a.first == b.first && a.second && !b.second);  // events first
+  });
+  double survival = 1;
+  std::size_t at_risk = events.size();
+  for (std::size_t i = 0; i < events.size();) {
+    std::size_t j = i, ended = 0;
+    for (; j < events.size() && events[j].first == events[i].first; ++j) ended += events[j].second;
+    if (ended > 0) {
+      survival *= 1.0 - static_cast<double>(ended) / static_cast<double>(at_risk);
+      if (survival <= 0.5) return events[i].first;
+    }
+    at_risk -= j - i;
+    i = j;
+  }
+  return std::nan("");
+}
+
+double share_true(const std::vector<bool>& flags) {
+  if (flags.empty()) return std::nan("");
+  return static_cast<double>(std::count(flags.begin(), flags.end(), true)) /
+         static_cast<double>(flags.size());
+}
+
 MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, std::size_t k,
-                                double confidence) {
+                                double confidence, bool has_recovered) {
   MetricComparison m;
   m.metric = info.name;
   m.category = info.category;
@@ -210,11 +349,48 @@ MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, s
   m.design = estimate(p.design[k], confidence);
   m.baseline = estimate(p.baseline[k], confidence);
   m.difference = estimate(p.difference[k], confidence);
-  if (m.direction != 0 && m.difference.n >= 2 && !std::isnan(m.difference.ci_low)) {
-    if (m.difference.ci_low > 0) m.verdict = m.direction;
-    if (m.difference.ci_high < 0) m.verdict = -m.direction;
+  m.p_value = paired_t_p_value(m.difference);
+  m.p_holm = m.p_value;
+  if (has_recovered && censorable(info.name)) {
+    // Censored: some run with a shock has not recovered (its time is only a lower bound).
+    bool censored = false;
+    for (std::size_t i = 0; i < p.design_done[k].size(); ++i) {
+      censored |= !std::isnan(p.design_runs[k][i]) && !p.design_done[k][i];
+      censored |= !std::isnan(p.baseline_runs[k][i]) && !p.baseline_done[k][i];
+    }
+    if (censored) {
+      m.censored = true;
+      m.km_design = kaplan_meier_median(p.design_runs[k], p.design_done[k]);
+      m.km_baseline = kaplan_meier_median(p.baseline_runs[k], p.baseline_done[k]);
+      m.recovered_design = share_true(p.design_done[k]);
+      m.recovered_baseline = share_true(p.baseline_done[k]);
+    }
   }
   return m;
+}
+
+/// Holm's step-down adjustment over every metric with a direction and an interval, in every
+/// design; verdicts where the adjusted p-value is below 1 - confidence.
+void holm_verdicts(Comparison& c) {
+  std::vector<MetricComparison*> family;
+  for (auto& d : c.designs)
+    for (auto& m : d.metrics)
+      if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
+        family.push_back(&m);
+  c.tests = family.size();
+  std::stable_sort(family.begin(), family.end(), [](const MetricComparison* a,
+                                                    const MetricComparison* b) {
+    return a->p_value < b->p_value;
+  });
+  double running = 0;
+  const double tests = static_cast<double>(family.size());
+  for (std::size_t i = 0; i < family.size(); ++i) {
+    running = std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * family[i]->p_value));
+    family[i]->p_holm = running;
+    if (running < 1 - c.confidence)
+      family[i]->verdict = family[i]->difference.mean > 0 ? family[i]->direction
+                                                          : -family[i]->direction;
+  }
 }
 
 /// Per category: "better", "worse", "mixed", "same" or "" (no metric with an interval).
@@ -224,7 +400,7 @@ std::vector<std::string> category_verdicts(const std::vector<std::string>& categ
   for (const std::string& category : categories) {
     bool measured = false, better = false, worse = false;
     for (const auto& m : metrics) {
-      if (m.category != category || m.direction == 0 || m.difference.n < 2)
+      if (m.category != category || m.direction == 0 || m.censored || m.difference.n < 2)
         continue;  // no interval, no verdict
       measured = true;
       better |= m.verdict > 0;
@@ -256,39 +432,97 @@ std::vector<std::string> compared_metrics(const experiments::ResultsReader& resu
   return metrics;
 }
 
+bool has_metric(const experiments::ResultsReader& results, const std::string& name) {
+  const auto& names = results.metric_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// Each run's `recovered` at the window (NaN everywhere when the file has no such metric).
+std::vector<double> recovered_values(const experiments::ResultsReader& results,
+                                     const Window& window) {
+  if (!has_metric(results, "recovered"))
+    return std::vector<double>(results.run_count(), std::nan(""));
+  const auto values = run_values(results, metric_indices(results, {"recovered"}), window);
+  std::vector<double> out(results.run_count(), std::nan(""));
+  for (std::size_t run = 0; run < values.size() && run < out.size(); ++run)
+    if (!values[run].empty()) out[run] = values[run][0];
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::vector<Condition>> split_levels(const experiments::ResultsReader& results,
+                                                 const std::vector<std::string>& columns,
+                                                 const std::vector<Condition>& where) {
+  if (columns.empty()) return {{}};
+  const auto swept = results.parameter_columns();
+  std::vector<const experiments::RunColumn*> split;
+  for (const auto& name : columns) {
+    if (std::find(swept.begin(), swept.end(), name) == swept.end())
+      throw UsageError("cannot split by '" + name +
+                       "'; the swept parameters are: " + detail::join(swept));
+    split.push_back(results.run_column(name));
+  }
+  const std::vector<bool> selected = selected_runs(results, where);
+  std::vector<std::vector<Condition>> levels;
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (!selected[run]) continue;
+    std::vector<Condition> level;
+    for (std::size_t k = 0; k < split.size(); ++k)
+      level.push_back({columns[k], split[k]->format(run)});
+    const bool seen = std::any_of(levels.begin(), levels.end(), [&](const auto& other) {
+      return std::equal(other.begin(), other.end(), level.begin(),
+                        [](const Condition& a, const Condition& b) { return a.value == b.value; });
+    });
+    if (!seen) levels.push_back(std::move(level));
+  }
+  return levels;
+}
+
+Condition parse_condition(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError("--where '" + text + "': expected NAME=VALUE, e.g. option=squads");
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
 
 Comparison compare(const experiments::ResultsReader& results, const std::string& by,
                    const std::string& baseline, std::vector<std::string> metrics,
-                   const Window& window) {
+                   const Window& window, const std::vector<Condition>& where) {
   const auto swept = results.parameter_columns();
   if (std::find(swept.begin(), swept.end(), by) == swept.end()) {
     throw UsageError("cannot compare by '" + by +
                      "'; the swept parameters are: " + detail::join(swept));
   }
   const auto* column = results.run_column(by);
-  const std::vector<std::string> values = distinct_values(results, *column);
+  std::vector<bool> selected = selected_runs(results, where);
+  const std::vector<std::string> values = distinct_values(results, *column, selected);
   Comparison c;
   c.parameter = by;
   c.window = window;
+  c.where = where;
   c.categories = verdict_categories(results);
-  c.baseline = baseline.empty() ? values.front() : baseline;
+  c.baseline = baseline.empty() ? default_baseline(results, by, values) : baseline;
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
     throw UsageError("--baseline '" + baseline + "' is not a value of " + by +
+                     (where.empty() ? "" : " among the runs --where selects") +
                      "; its values are: " + detail::join(values));
   }
   bool all_metrics = false;
   metrics = compared_metrics(results, std::move(metrics), c, all_metrics);
   const std::vector<std::size_t> index = metric_indices(results, metrics);
+  Pairing pairing(results, *column, selected, c);
   ComparisonInput in{results,
                      column,
-                     results.run_column("status"),
+                     std::move(selected),
                      metrics,
                      run_values(results, index, window),
-                     Pairing(results, by),
+                     recovered_values(results, window),
+                     has_metric(results, "recovered"),
+                     std::move(pairing),
                      {}};
   for (std::size_t run = 0; run < results.run_count(); ++run) {
-    if (in.status->numbers[run] == 1 && column->format(run) == c.baseline)
+    if (in.selected[run] && column->format(run) == c.baseline)
       in.baseline_run.emplace(in.pairing.key(run), run);
   }
   for (const std::string& v : values) {
@@ -297,21 +531,24 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     d.value = v;
     const PairedValues p = paired_values(in, v);
     d.pairs = p.pairs;
+    d.cells = p.cells;
     if (d.pairs == 0) {
-      throw UsageError(
-          fmt::format("no run of {} = {} pairs with a baseline run (same replication and the same "
-                      "other swept parameters): compare needs a grid or list design",
-                      by, v));
+      throw UsageError(fmt::format(
+          "no run of {} = {} pairs with a baseline run (same replication and the same values of "
+          "{}): the two designs were not run under the same settings",
+          by, v, c.blocked.empty() ? std::string("the other factors") : detail::join(c.blocked)));
     }
     for (std::size_t k = 0; k < metrics.size(); ++k) {
-      MetricComparison m = compare_metric(info_of(results, metrics[k]), p, k, c.confidence);
+      MetricComparison m =
+          compare_metric(info_of(results, metrics[k]), p, k, c.confidence, in.has_recovered);
       if (all_metrics && m.design.n == 0 && m.baseline.n == 0) continue;  // submodel switched off
       d.metrics.push_back(std::move(m));
     }
-    d.categories = category_verdicts(c.categories, d.metrics);
     c.designs.push_back(std::move(d));
   }
   if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");
+  holm_verdicts(c);
+  for (auto& d : c.designs) d.categories = category_verdicts(c.categories, d.metrics);
   return c;
 }
 
@@ -328,7 +565,9 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   const std::string start = fmt::format("{} vs {}: ", design.value, comparison.baseline);
   if (design.pairs < 2) {
     return fmt::format(
-        "{}only {} paired run: no confidence intervals, no verdict (run more replications)", start,
+        "{}only {} paired replication: no confidence intervals, no verdict (run more "
+        "replications)",
+        start,
         design.pairs);
   }
   std::vector<std::string> parts;
@@ -337,7 +576,15 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   if (!mixed.empty()) parts.push_back("mixed on " + join_words(mixed));
   if (!same.empty()) parts.push_back("no significant difference on " + join_words(same));
   if (parts.empty()) parts.push_back("no category measured");
-  return fmt::format("{}{} ({} paired runs, 95% CIs)", start, fmt::join(parts, "; "), design.pairs);
+  return fmt::format("{}{} ({} paired replications{}; verdicts at Holm-adjusted p < {} over {} "
+                     "tests)",
+                     start, fmt::join(parts, "; "), design.pairs,
+                     design.cells > design.pairs
+                         ? fmt::format(", each the mean of {} run pairs",
+                                       number(static_cast<double>(design.cells) /
+                                              static_cast<double>(design.pairs), 3))
+                         : std::string(),
+                     number(1 - comparison.confidence, 2), comparison.tests);
 }
 
 namespace {
@@ -348,21 +595,40 @@ struct Table {
   std::size_t text_columns = 0;  // left-aligned leading columns
 };
 
+/// A censored recovery time: "median 12 (80% recovered)" or "not reached (30% recovered)".
+std::string censored_cell(double median, double recovered) {
+  return (std::isnan(median) ? std::string("median not reached") : "median " + number(median)) +
+         " (" + number(100 * recovered, 3) + "% recovered)";
+}
+
+std::string p_cell(double p) {
+  return p < 0.0001 ? "<0.0001" : number(p, 2);
+}
+
 Table metric_table(const Comparison& c) {
   Table t;
-  t.header = {c.parameter,  "metric", "n",      "design", c.baseline + " (baseline)",
-              "difference", "95% CI", "verdict"};
+  t.header = {c.parameter, "metric", "n",         "design", c.baseline + " (baseline)", "difference",
+              "95% CI",    "p",      "p (Holm)", "verdict"};
   t.text_columns = 2;
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
       if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end())
         continue;
+      if (m.censored) {
+        t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n),
+                          censored_cell(m.km_design, m.recovered_design),
+                          censored_cell(m.km_baseline, m.recovered_baseline), "-", "-", "-", "-",
+                          "censored (compare `recovered`)"});
+        continue;
+      }
+      const bool tested = m.direction != 0 && m.difference.n >= 2;
       t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n), number(m.design.mean),
                         number(m.baseline.mean), signed_number(m.difference.mean),
                         std::isnan(m.difference.ci_low)
                             ? "-"
                             : "[" + signed_number(m.difference.ci_low) + ", " +
                                   signed_number(m.difference.ci_high) + "]",
+                        tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-",
                         verdict_word(m.verdict, m.direction)});
     }
   }
@@ -416,11 +682,26 @@ void print_markdown_table(std::ostream& out, const Table& t) {
   }
 }
 
+std::string conditions(const std::vector<Condition>& where) {
+  std::vector<std::string> parts;
+  for (const Condition& w : where) parts.push_back(w.column + " = " + w.value);
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 std::string heading(const Comparison& c) {
-  return fmt::format(
-      "Paired comparison of {} against {} at {} (common random numbers: replication k saw the "
-      "same random events in every design; 95% t confidence intervals of the mean difference)",
-      c.parameter, c.baseline, describe(c.window));
+  std::string text = fmt::format(
+      "Paired comparison of {} against {} at {}{} (common random numbers: replication k saw the "
+      "same random events in every design; the replication is the unit of the 95% t confidence "
+      "intervals and paired t tests",
+      c.parameter, c.baseline, describe(c.window),
+      c.where.empty() ? std::string() : ", where " + conditions(c.where));
+  if (!c.blocked.empty())
+    text += fmt::format(", its differences averaged over {}", detail::join(c.blocked));
+  text += fmt::format("; verdicts from p-values Holm-adjusted over {} tests)", c.tests);
+  if (!c.confounded.empty())
+    text += fmt::format("\n(set by each {} and compared with it: {})", c.parameter,
+                        detail::join(c.confounded));
+  return text;
 }
 
 }  // namespace
@@ -448,18 +729,28 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
   for (const auto& d : c.designs) out << "- " << verdict_sentence(c, d) << '\n';
 }
 
-void print_comparison_csv(std::ostream& out, const Comparison& c) {
-  out << "parameter,design,baseline,metric,category,direction,pairs,design_mean,baseline_mean,"
-         "difference,sd,"
-         "ci95_low,ci95_high,verdict\n";
+void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
+  if (header) {
+    out << "parameter,where,design,baseline,metric,category,direction,pairs,run_pairs,design_mean,"
+           "baseline_mean,difference,sd,ci95_low,ci95_high,p,p_holm,verdict,km_median_design,"
+           "km_median_baseline,recovered_design,recovered_baseline\n";
+  }
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
-      out << csv_field(c.parameter) << ',' << csv_field(d.value) << ',' << csv_field(c.baseline)
-          << ',' << m.metric << ',' << m.category << ',' << m.direction << ',' << m.difference.n
-          << ',' << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
+      out << csv_field(c.parameter) << ',' << csv_field(conditions(c.where)) << ','
+          << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ','
+          << m.category << ',' << m.direction << ',' << m.difference.n << ',' << d.cells << ','
+          << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
           << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
           << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
-          << verdict_word(m.verdict, m.direction) << '\n';
+          << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ','
+          << (m.censored ? std::string("censored") : verdict_word(m.verdict, m.direction));
+      if (m.censored) {
+        out << ',' << number(m.km_design, 17) << ',' << number(m.km_baseline, 17) << ','
+            << number(m.recovered_design, 17) << ',' << number(m.recovered_baseline, 17) << '\n';
+      } else {
+        out << ",,,,\n";
+      }
     }
   }
 }

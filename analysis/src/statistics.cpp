@@ -54,3 +54,15 @@ Estimate Accumulator::estimate(double confidence) const {
 }
 
 }  // namespace orgsim::analysis
+
+namespace orgsim::analysis {
+
+double paired_t_p_value(const Estimate& difference) {
+  if (difference.n < 2 || std::isnan(difference.mean) || std::isnan(difference.sd)) return 1;
+  if (difference.sd == 0) return difference.mean == 0 ? 1 : 0;
+  const double t = difference.mean / (difference.sd / std::sqrt(static_cast<double>(difference.n)));
+  const boost::math::students_t_distribution<double> dist(static_cast<double>(difference.n - 1));
+  return std::min(1.0, 2 * boost::math::cdf(boost::math::complement(dist, std::abs(t))));
+}
+
+}  // namespace orgsim::analysis

@@ -6,26 +6,45 @@
 #include "orgsim/analysis/compare.hpp"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace orgsim::cli::detail {
 
 namespace {
 
 struct CompareArgs {
-  std::string file, by, baseline, metrics, at = "end", format = "table";
+  std::string file, baseline, metrics, at = "end", format = "table";
+  std::vector<std::string> by, where;
 };
 
-int compare(const CompareArgs& args) {
-  const experiments::ResultsReader results = open_results(args.file);
-  const analysis::Comparison comparison =
-      analysis::compare(results, args.by, args.baseline, split_list(args.metrics, "--metrics"),
-                        analysis::parse_window(args.at));
+void print(const CompareArgs& args, const analysis::Comparison& comparison, bool first) {
   if (args.format == "csv") {
-    analysis::print_comparison_csv(std::cout, comparison);
+    analysis::print_comparison_csv(std::cout, comparison, first);
   } else if (args.format == "md") {
     analysis::print_comparison_markdown(std::cout, comparison);
   } else {
     analysis::print_comparison(std::cout, comparison);
+  }
+}
+
+/// The first --by factor is compared; each further one splits the comparison by its values
+/// (one comparison per combination, pairs within it).
+int compare(const CompareArgs& args) {
+  const experiments::ResultsReader results = open_results(args.file);
+  std::vector<analysis::Condition> where;
+  for (const std::string& condition : args.where) where.push_back(analysis::parse_condition(condition));
+  const auto metrics = split_list(args.metrics, "--metrics");
+  const analysis::Window window = analysis::parse_window(args.at);
+  const std::vector<std::string> split(args.by.begin() + 1, args.by.end());
+  bool first = true;
+  for (const auto& level : analysis::split_levels(results, split, where)) {
+    std::vector<analysis::Condition> within = where;
+    within.insert(within.end(), level.begin(), level.end());
+    if (!first && args.format != "csv") std::cout << '\n';
+    print(args, analysis::compare(results, args.by.front(), args.baseline, metrics, window, within),
+          first);
+    first = false;
   }
   return 0;
 }
@@ -37,10 +56,17 @@ Command add_compare_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "compare", "Paired differences of designs against a baseline, with a verdict per category");
   command->add_option("results", args->file, "Results file (HDF5)")->required();
-  command->add_option("--by", args->by, "The swept parameter whose values are the designs")
+  command
+      ->add_option("--by", args->by,
+                   "The swept parameter whose values are the designs (option for named "
+                   "options); repeat to compare separately within each value of further ones")
       ->required();
+  command->add_option("--where", args->where,
+                      "Only runs with NAME=VALUE (repeatable), e.g. --where "
+                      "environment.market_growth=0.002");
   command->add_option("--baseline", args->baseline,
-                      "The design to compare against (default: the first)");
+                      "The design to compare against (default: the baseline option, or the "
+                      "first value)");
   command->add_option("--metrics", args->metrics,
                       "Only these metrics (comma-separated; default: all with a better direction)");
   command->add_option("--at", args->at, "end (each run's last tick), a tick, or mean:FROM-TO")

@@ -97,8 +97,10 @@ agents::OrgView view_of(const OrgArgs& args, std::string& label) {
         fmt::format("--at {}: the experiment runs ticks 0 to {}", args.at, choice.spec.ticks));
   }
   label = choice.label;
+  agents::RunOptions options = choice.spec.run_options();
+  options.events = choice.spec.events_at(choice.point);
   return agents::view_at(choice.spec.params_at(choice.point),
-                         {choice.spec.seed, choice.replication}, choice.spec.run_options(),
+                         {choice.spec.seed, choice.replication}, options,
                          static_cast<Tick>(args.at));
 }
 

@@ -64,6 +64,14 @@ ParamValue ParameterRange::at_unit(double u) const {
 }
 
 std::size_t Design::size() const {
+  return inner_size() * std::max<std::size_t>(1, options.names.size());
+}
+
+std::size_t Design::option_of(std::size_t point) const {
+  return options.names.empty() ? 0 : point / inner_size();
+}
+
+std::size_t Design::inner_size() const {
   switch (kind) {
     case DesignKind::none:
       return 1;
@@ -161,6 +169,7 @@ void Design::prepare() {
 }
 
 std::vector<ParamValue> Design::values(std::size_t point) const {
+  point %= inner_size();  // the same factors' values in every option
   const std::size_t k = parameters.size();
   std::vector<ParamValue> out(k);
   switch (kind) {

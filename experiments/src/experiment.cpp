@@ -2,6 +2,7 @@
 #include "orgsim/experiments/experiment.hpp"
 
 #include "organization_section.hpp"
+#include "results_schema.hpp"
 
 #include <toml++/toml.h>
 
@@ -233,12 +234,15 @@ class Loader {
         snapshot_fields(spec, *leaf);
       } else if (path == "events") {
         events_ = leaf;
+      } else if (path == "options") {
+        options_ = leaf;
       } else {
         throw unknown_key(*leaf);
       }
     }
     apply_organization(spec);
     finish_design(spec);
+    if (options_) read_options(spec, *options_);
     if (events_) read_events(spec, *events_);
     finish_snapshots(spec);
     if (spec.name.empty()) {
@@ -304,10 +308,14 @@ class Loader {
                                                  "output",     "organization", "events"};
     const auto dot = path.find('.');
     const std::string head = path.substr(0, dot);
+    if (head == "options") {
+      throw ConfigError(at, "options are an array of tables: write [[options]] (one per option, "
+                            "each with name = \"...\")");
+    }
     if (std::find(top.begin(), top.end(), head) == top.end()) {
       throw ConfigError(at, "unknown table [" + path +
                                 "]; expected [experiment], [scenario], [sweep.<design>], "
-                                "[output], [organization] or [[events]]" +
+                                "[output], [organization], [[events]] or [[options]]" +
                                 suggestion(head, top));
     }
     if ((head == "experiment" || head == "organization" ||
@@ -898,6 +906,141 @@ class Loader {
                      });
   }
 
+  /// [[options]]: named options, each with a name, parameter values and its own
+  /// [[options.events]]; crossed with the design's own points (none, grid or list).
+  void read_options(ExperimentSpec& spec, const Leaf& leaf) {
+    const auto* array = leaf.node->as_array();
+    if (!array || array->empty() || !array->is_array_of_tables())
+      throw ConfigError(leaf.value_at, "options: expected [[options]] tables, each with "
+                                       "name = \"...\"");
+    Design& design = spec.design;
+    if (design.kind != DesignKind::none && design.kind != DesignKind::grid &&
+        design.kind != DesignKind::list) {
+      throw ConfigError(leaf.key_at, "[[options]] combine with [sweep.grid] or [sweep.list] (the "
+                                     "uncertain factors every option is run under), not with "
+                                     "[sweep." + std::string(design_kind_name(design.kind)) + "]");
+    }
+    DesignOptions& options = design.options;
+    std::vector<std::vector<std::optional<ParamValue>>> set;
+    std::vector<const toml::array*> events;
+    std::optional<std::size_t> baseline;
+    for (const toml::node& element : *array) {
+      const toml::table& table = *element.as_table();
+      const SourceLocation where = location(element.source(), source_name_);
+      std::vector<std::optional<ParamValue>> values(options.parameters.size());
+      const toml::array* own_events = nullptr;
+      std::string name;
+      for (auto&& [key, node] : table) {
+        const std::string k(key.str());
+        const SourceLocation at = location(node.source(), source_name_);
+        if (k == "name") {
+          name = option_name(node, at, options.names);
+        } else if (k == "baseline") {
+          if (!node.is_boolean())
+            throw ConfigError(at, "options.baseline: expected true or false, got " + describe(node));
+          if (node.as_boolean()->get()) {
+            if (baseline) throw ConfigError(at, "options: only one option can be the baseline");
+            baseline = options.names.size();
+          }
+        } else if (k == "events") {
+          own_events = node.as_array();
+          if (!own_events || !own_events->is_array_of_tables())
+            throw ConfigError(at, "options.events: expected [[options.events]] tables");
+        } else {
+          option_values(spec, k, node, options, set, values);
+        }
+      }
+      if (name.empty())
+        throw ConfigError(where, "options: each option needs name = \"...\"");
+      options.names.push_back(name);
+      set.push_back(std::move(values));
+      events.push_back(own_events);
+    }
+    options.baseline = baseline.value_or(0);
+    sort_list_columns(options.parameters, set);
+    for (auto& values : set) {
+      std::vector<ParamValue> filled;
+      for (std::size_t p = 0; p < options.parameters.size(); ++p) {
+        filled.push_back(p < values.size() && values[p]
+                             ? *values[p]
+                             : agents::value_of(spec.scenario, *options.parameters[p]));
+      }
+      options.values.push_back(std::move(filled));
+    }
+    option_events(spec, events);
+  }
+
+  std::string option_name(const toml::node& node, const SourceLocation& at,
+                          const std::vector<std::string>& taken) const {
+    auto v = node.as_string();
+    if (!v || v->get().empty() || v->get().size() >= schema::kTextColumnBytes)
+      throw ConfigError(at, "options.name: expected a name of 1 to " +
+                                std::to_string(schema::kTextColumnBytes - 1) +
+                                " characters, got " + describe(node));
+    if (std::find(taken.begin(), taken.end(), v->get()) != taken.end())
+      throw ConfigError(at, "options.name: \"" + v->get() + "\" names two options");
+    return v->get();
+  }
+
+  /// An option's parameter value (a key, or a table of dotted keys).
+  void option_values(const ExperimentSpec& spec, const std::string& k, const toml::node& node,
+                     DesignOptions& options, std::vector<std::vector<std::optional<ParamValue>>>& set,
+                     std::vector<std::optional<ParamValue>>& values) {
+    std::vector<std::pair<std::string, const toml::node*>> entries;
+    if (const auto* sub = node.as_table()) {
+      flatten_inline(*sub, k + ".", entries);
+    } else {
+      entries.emplace_back(k, &node);
+    }
+    for (const auto& [name, value] : entries) {
+      const SourceLocation at = location(value->source(), source_name_);
+      if (name == "org.chart") throw chart_not_swept(at);
+      const ParamSpec* param = agents::find_parameter(name);
+      if (!param) {
+        std::vector<std::string> known = {"name", "baseline", "events"};
+        for (const ParamSpec& p : agents::parameter_table()) known.push_back(std::string(p.name));
+        throw ConfigError(at, "options: unknown key '" + name +
+                                  "'; expected name, baseline, events or a parameter" +
+                                  suggestion(name, known));
+      }
+      const auto& varied = spec.design.parameters;
+      if (std::find(varied.begin(), varied.end(), param) != varied.end()) {
+        throw ConfigError(at, "'" + name + "' is set by an option and varied in [sweep." +
+                                  std::string(design_kind_name(spec.design.kind)) +
+                                  "]; an option fixes a parameter, the sweep varies it in every "
+                                  "option: remove one");
+      }
+      auto column = std::find(options.parameters.begin(), options.parameters.end(), param);
+      if (column == options.parameters.end()) {
+        options.parameters.push_back(param);
+        for (auto& other : set) other.emplace_back();
+        values.emplace_back();
+        column = options.parameters.end() - 1;
+        where_[name] = at;
+      }
+      values[static_cast<std::size_t>(column - options.parameters.begin())] =
+          value_for(*param, *value, at);
+    }
+  }
+
+  /// Each option's own events, checked against that option's organization.
+  void option_events(ExperimentSpec& spec, const std::vector<const toml::array*>& events) {
+    spec.option_events.assign(spec.design.options.names.size(), {});
+    for (std::size_t o = 0; o < events.size(); ++o) {
+      if (!events[o]) continue;
+      ExperimentSpec scoped = spec;  // the option's organization, for the events' checks
+      scoped.scenario = spec.params_at(o * spec.design.inner_size());
+      auto& own = spec.option_events[o];
+      for (const toml::node& element : *events[o])
+        own.push_back(read_event(scoped, *element.as_table(), location(element.source(),
+                                                                       source_name_)));
+      std::stable_sort(own.begin(), own.end(),
+                       [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
+                         return a.at < b.at;
+                       });
+    }
+  }
+
   /// The departments an event names (department, departments or function), as written.
   struct EventScope {
     std::vector<std::pair<std::string, SourceLocation>> departments;
@@ -913,7 +1056,7 @@ class Loader {
     EventScope scope;
     int actions = 0;
     bool has_at = false;
-    SourceLocation action_at;
+    SourceLocation action_at, probability_at;
     for (auto&& [key, node] : table) {
       const std::string k(key.str());
       const SourceLocation at = location(node.source(), source_name_);
@@ -925,21 +1068,41 @@ class Loader {
         }
         event.at = static_cast<Tick>(v->get());
         has_at = true;
+      } else if (k == "name") {
+        auto v = node.as_string();
+        if (!v || v->get().empty() || v->get().size() > 64)
+          throw ConfigError(at, "events.name: expected a name of 1 to 64 characters, got " +
+                                    describe(node));
+        event.name = v->get();
+      } else if (k == "probability") {
+        auto v = node.value<double>();
+        if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1))
+          throw ConfigError(at, "events.probability: expected a probability in [0, 1], got " +
+                                    describe(node));
+        event.probability = *v;
+        probability_at = at;
       } else if (event_action(spec, event, k, node, at)) {
         ++actions;
         action_at = at;
       } else if (!event_scope(event, scope, k, node, at)) {
         throw ConfigError(location(key.source(), source_name_),
                           "events: unknown key '" + k +
-                              "'; expected at, shock, restructure, set, automate or layoff (and "
-                              "for restructure, automate and layoff: department, departments or "
-                              "function; for automate: freed_capacity)");
+                              "'; expected at, name, probability and one of shock, restructure, "
+                              "set, automate, layoff or demand (and for restructure, automate "
+                              "and layoff: department, departments or function; for automate: "
+                              "freed_capacity)");
       }
     }
     if (!has_at || actions != 1) {
       throw ConfigError(where,
                         "events: each event needs at = TICK and exactly one of shock, "
-                        "restructure, set, automate, layoff");
+                        "restructure, set, automate, layoff, demand");
+    }
+    if (event.probability < 1 && event.name.empty()) {
+      throw ConfigError(probability_at,
+                        "events.probability: an uncertain event needs a name (name = \"...\"): "
+                        "whether it happens is drawn from a stream keyed by its name, so that "
+                        "every option sees the same outcome");
     }
     resolve_scope(spec, event, scope);
     if (event.kind == agents::ScheduledEvent::Kind::layoff) check_layoff(spec, event, action_at);
@@ -1019,6 +1182,20 @@ class Loader {
       }
       event.kind = Kind::layoff;
       event.layoff_share = *v;
+    } else if (k == "demand") {
+      auto v = node.value<double>();
+      if (!v || node.is_boolean() || !(*v >= -1 && *v <= 10 && *v != 0)) {
+        throw ConfigError(at,
+                          "events.demand: expected a change of the contracted volume in "
+                          "[-1, 10], not 0 (-0.3: a contract worth 30 % of the volume is lost; "
+                          "0.2: a new customer adds 20 %), got " +
+                              describe(node));
+      }
+      if (!spec.scenario.work.enabled && !spec.scenario.environment.enabled)
+        throw ConfigError(at, "events.demand needs work.enabled or environment.enabled = true "
+                              "in [scenario] (without them there is no demand)");
+      event.kind = Kind::demand;
+      event.demand_change = *v;
     } else if (k == "set") {
       event_changes(event, node, at);
       event.kind = Kind::set;
@@ -1168,6 +1345,7 @@ class Loader {
   std::vector<Leaf> leaves_;
   std::map<std::string, SourceLocation> where_;
   const Leaf* events_ = nullptr;
+  const Leaf* options_ = nullptr;
   SourceLocation samples_at_;
   SourceLocation design_at_;  ///< the first key of the design section
   std::vector<std::vector<std::optional<ParamValue>>> list_pending_;
@@ -1269,10 +1447,17 @@ void append_event_scope(std::string& out, const agents::ScheduledEvent& e,
 
 /// The [[events]] of a resolved experiment.
 void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& events,
-                   const ModelParams& scenario) {
+                   const ModelParams& scenario, std::string_view header = "events") {
   const detail::ScopeNames names = detail::scope_names(scenario);
   for (const agents::ScheduledEvent& e : events) {
-    out += "\n[[events]]\nat = " + std::to_string(e.at) + "\n";
+    out += "\n[[" + std::string(header) + "]]\nat = " + std::to_string(e.at) + "\n";
+    if (!e.name.empty()) {
+      out += "name = ";
+      append_escaped(out, e.name);
+      out += "\n";
+    }
+    if (e.probability < 1)
+      out += "probability = " + agents::format_value(ParamValue{e.probability}) + "\n";
     switch (e.kind) {
       case agents::ScheduledEvent::Kind::shock:
         out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n";
@@ -1293,6 +1478,9 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
       case agents::ScheduledEvent::Kind::layoff:
         out += "layoff = " + agents::format_value(ParamValue{e.layoff_share}) + "\n";
         break;
+      case agents::ScheduledEvent::Kind::demand:
+        out += "demand = " + agents::format_value(ParamValue{e.demand_change}) + "\n";
+        break;
       case agents::ScheduledEvent::Kind::set:
         out += "set = {";
         for (std::size_t k = 0; k < e.changes.size(); ++k) {
@@ -1306,10 +1494,34 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
   }
 }
 
+/// The [[options]] of a resolved experiment: every option parameter's value written out.
+void append_options(std::string& out, const ExperimentSpec& spec) {
+  const DesignOptions& options = spec.design.options;
+  for (std::size_t o = 0; o < options.names.size(); ++o) {
+    out += "\n[[options]]\nname = ";
+    append_escaped(out, options.names[o]);
+    out += "\n";
+    if (o == options.baseline) out += "baseline = true\n";
+    for (std::size_t p = 0; p < options.parameters.size(); ++p) {
+      out += "\"" + std::string(options.parameters[p]->name) +
+             "\" = " + agents::format_value(options.values[o][p]) + "\n";
+    }
+    if (!spec.option_events.empty())
+      append_events(out, spec.option_events[o], spec.params_at(o * spec.design.inner_size()),
+                    "options.events");
+  }
+}
+
 }  // namespace
 
 ModelParams ExperimentSpec::params_at(std::size_t point) const {
   ModelParams params = scenario;
+  const DesignOptions& options = design.options;
+  if (!options.names.empty()) {
+    const auto& chosen = options.values[design.option_of(point)];
+    for (std::size_t p = 0; p < chosen.size(); ++p)
+      agents::assign(params, *options.parameters[p], chosen[p]);
+  }
   const std::vector<ParamValue> values = design.values(point);
   for (std::size_t p = 0; p < values.size(); ++p)
     agents::assign(params, *design.parameters[p], values[p]);
@@ -1325,6 +1537,23 @@ agents::RunOptions ExperimentSpec::run_options() const {
   options.events = events;
   options.snapshots = snapshots;
   return options;
+}
+
+std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point) const {
+  std::vector<agents::ScheduledEvent> all = events;
+  if (option_events.empty()) return all;
+  const auto& own = option_events[design.option_of(point)];
+  all.insert(all.end(), own.begin(), own.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
+                     return a.at < b.at;
+                   });
+  return all;
+}
+
+bool ExperimentSpec::has_option_events() const {
+  return std::any_of(option_events.begin(), option_events.end(),
+                     [](const auto& own) { return !own.empty(); });
 }
 
 std::size_t ExperimentSpec::run_count() const {
@@ -1350,6 +1579,7 @@ std::string ExperimentSpec::resolved_text() const {
   append_design(out, design);
   append_output(out, *this);
   append_events(out, events, scenario);
+  append_options(out, *this);
   return out;
 }
 

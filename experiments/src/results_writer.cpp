@@ -227,7 +227,11 @@ void ResultsWriter::Impl::create_runs(hsize_t run_count) {
     runs_row.add("sample", H5T_NATIVE_UINT64, 8);
     runs_row.add("block", H5T_NATIVE_UINT64, 8);
   }
-  for (const ParamSpec* param : spec->design.parameters) {
+  const DesignOptions& options = spec->design.options;
+  if (!options.names.empty()) runs_row.add("option", text_type, schema::kTextColumnBytes);
+  std::vector<const ParamSpec*> columns = options.parameters;  // an option's values, then the rest
+  columns.insert(columns.end(), spec->design.parameters.begin(), spec->design.parameters.end());
+  for (const ParamSpec* param : columns) {
     const std::string name(param->name);
     switch (param->type) {
       case agents::ParamType::integer:
@@ -316,6 +320,10 @@ void ResultsWriter::Impl::write_provenance(std::size_t threads, const std::optio
   h5::write_string_attribute(file, "overrides", overrides);  // one --set per line
   h5::write_string_attribute(file, "experiment_name", spec->name);
   h5::write_string_attribute(file, "design", std::string(design_kind_name(spec->design.kind)));
+  if (!spec->design.options.names.empty()) {
+    h5::write_string_attribute(file, "baseline_option",
+                               spec->design.options.names[spec->design.options.baseline]);
+  }
   h5::write_string_attribute(file, "shard", shard ? shard->str() : "");
   h5::write_string_attribute(file, "created", now_iso8601());
   h5::write_string_attribute(file, "host", host_name());
@@ -404,7 +412,16 @@ void ResultsWriter::Impl::fill_runs_row(const RunRecord& record, std::uint64_t r
     row.put(&sample);
     row.put(&block);
   }
-  for (const ParamValue& value : spec->design.values(record.design_point)) {
+  const DesignOptions& options = spec->design.options;
+  std::vector<ParamValue> values;
+  if (!options.names.empty()) {
+    const std::size_t option = spec->design.option_of(record.design_point);
+    row.put_text(options.names[option]);
+    values = options.values[option];
+  }
+  for (ParamValue& value : spec->design.values(record.design_point))
+    values.push_back(std::move(value));
+  for (const ParamValue& value : values) {
     std::visit(
         [&](const auto& v) {
           using T = std::decay_t<decltype(v)>;

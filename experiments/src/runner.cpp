@@ -25,8 +25,15 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
   record.run = run;
   record.design_point = run / replications;
   record.replication = run % replications;
-  record.outcome = agents::simulate(spec.params_at(record.design_point),
-                                    {spec.seed, record.replication}, run_options);
+  if (spec.has_option_events()) {  // this option's events with the shared ones
+    agents::RunOptions own = run_options;
+    own.events = spec.events_at(record.design_point);
+    record.outcome = agents::simulate(spec.params_at(record.design_point),
+                                      {spec.seed, record.replication}, own);
+  } else {
+    record.outcome = agents::simulate(spec.params_at(record.design_point),
+                                      {spec.seed, record.replication}, run_options);
+  }
   record.wall_seconds = seconds_since(t0);
   compress_record(record, tick_rows);
   return record;

@@ -484,7 +484,7 @@ def compare_structures_paired(tmp):
     orgsim("run", SMALL, "-o", single, "--quiet", "--set", "experiment.replications=1",
            "--set", "sweep.grid.learning.code_learning_rate=[0.3]")
     text = orgsim("compare", single, "--by", "learning.socialization_rate").stdout
-    check("only 1 paired run: no confidence intervals, no verdict" in text and " better " not in text,
+    check("only 1 paired replication: no confidence intervals, no verdict" in text and " better " not in text,
           f"one replication gives no verdict:\n{text}")
     for args, message in ((["--by", "org.employees"], "swept parameters are"),
                           (["--by", "structure.type", "--baseline", "tall"], "is not a value of structure.type"),

@@ -55,7 +55,13 @@ inline constexpr StreamId incident = stream_id("incident");
 inline constexpr StreamId selection = stream_id("selection");
 inline constexpr StreamId learning =
     stream_id("learning");  ///< an employee's tick: turnover, act (or peers), socialize, explore
+inline constexpr StreamId event = stream_id("event");  ///< whether an uncertain event happens
 }  // namespace streams
+
+/// Whether an uncertain event happens in the run of `key` (always, for probability 1): one
+/// uniform number of the stream "event", keyed by a hash of the event's name and by the
+/// replication, not by the design point, so every option sees the same outcome.
+bool event_happens(const ScheduledEvent& event, RunKey key);
 
 /// Growth phase of the organization (docs/ODD.md 7.15).
 enum class GrowthPhase : std::uint8_t { startup = 0, growth = 1, maturity = 2 };
@@ -132,6 +138,7 @@ struct MarketState {
   double loyalty = 0.5;
   double satisfaction = 0.5;
   double customers = 1;  ///< customer base relative to the starting one (7.12)
+  double volume = 1;  ///< contracted volume relative to today's: lost contracts, new ones (7.18)
 };
 
 /// Cash and survival (finance submodel; 7.17).

@@ -1,7 +1,9 @@
-// Paired comparison of designs: every design against a baseline, run by run with common random
-// numbers (the same replication index in the same setting of every other swept parameter saw
-// the same random events), with t confidence intervals of the mean difference, and a dominance
-// summary over the metric categories.
+// Paired comparison of designs: every design against a baseline with common random numbers (the
+// same replication index in the same setting of every other swept parameter saw the same random
+// events). The replication is the unit: a replication's differences are averaged over the other
+// factors' settings, t confidence intervals and paired t tests over replications, verdicts from
+// Holm-adjusted p-values over every metric and design, censored recovery times as Kaplan-Meier
+// medians; and a dominance summary over the metric categories.
 #pragma once
 
 #include "orgsim/analysis/statistics.hpp"
@@ -30,16 +32,34 @@ struct MetricComparison {
   std::string metric;
   std::string category;
   int direction = 0;    ///< better_direction(results, metric)
-  Estimate design;      ///< the design's values
+  Estimate design;      ///< the design's values (one per replication: the mean over its cells)
   Estimate baseline;    ///< the baseline's values over the same pairs
-  Estimate difference;  ///< design - baseline, paired
-  /// +1 significantly better, -1 significantly worse, 0 no significant difference (or neutral).
+  Estimate difference;  ///< design - baseline, paired by replication
+  double p_value = 1;   ///< two-sided paired t test of the difference
+  double p_holm = 1;    ///< Holm-adjusted over every metric and design with a direction
+  /// +1 significantly better, -1 significantly worse (Holm-adjusted p below 1 - confidence),
+  /// 0 no significant difference, or neutral, or censored.
   int verdict = 0;
+  /// A recovery time that some runs have not reached (censored): reported as Kaplan-Meier
+  /// medians and shares recovered, never averaged, and given no verdict (the metric `recovered`
+  /// carries the paired comparison of the shares).
+  bool censored = false;
+  double km_design = 0, km_baseline = 0;              ///< Kaplan-Meier medians (NaN: not reached)
+  double recovered_design = 0, recovered_baseline = 0;  ///< shares of runs recovered
 };
 
+/// A filter on runs: only those whose column `column` formats as `value` (--where NAME=VALUE).
+struct Condition {
+  std::string column, value;
+};
+
+/// Parses NAME=VALUE. @throws UsageError.
+Condition parse_condition(const std::string& text);
+
 struct DesignComparison {
-  std::string value;  ///< the design (value of the compared parameter)
-  std::size_t pairs = 0;
+  std::string value;       ///< the design (value of the compared parameter)
+  std::size_t pairs = 0;   ///< replications with at least one pair of runs: the sample size
+  std::size_t cells = 0;   ///< pairs of runs (replications x settings of the blocked factors)
   std::vector<MetricComparison> metrics;
   /// Per Comparison::categories: "better", "worse", "mixed", "same" or "" (no metric measured).
   std::vector<std::string> categories;
@@ -50,6 +70,13 @@ struct Comparison {
   std::string baseline;
   Window window;
   double confidence = 0.95;
+  std::vector<Condition> where;  ///< the runs compared
+  /// Other swept columns that vary within a design: pairs share their values, and the
+  /// differences are averaged over them within each replication.
+  std::vector<std::string> blocked;
+  /// Other swept columns fixed by the design (an option's parameters): not part of the pairing.
+  std::vector<std::string> confounded;
+  std::size_t tests = 0;  ///< the Holm family: metrics with a direction x designs
   std::vector<DesignComparison> designs;  ///< every other value, in design order
   /// Metrics the tables list (empty: all compared); the verdicts always use every compared metric.
   std::vector<std::string> shown;
@@ -68,13 +95,21 @@ std::vector<std::string> headline_metrics(const experiments::ResultsReader& resu
 /// unknown, or no run pairs up with a baseline run.
 Comparison compare(const experiments::ResultsReader& results, const std::string& by,
                    const std::string& baseline, std::vector<std::string> metrics,
-                   const Window& window = {});
+                   const Window& window = {}, const std::vector<Condition>& where = {});
+
+/// The combinations of `columns`' values among the complete runs `where` selects, in design
+/// order, as conditions (one empty combination without columns).
+/// @throws UsageError for an unknown column.
+std::vector<std::vector<Condition>> split_levels(const experiments::ResultsReader& results,
+                                                 const std::vector<std::string>& columns,
+                                                 const std::vector<Condition>& where);
 
 /// A table for a slide: one line per design and metric, then the dominance table and one
 /// sentence per design ("flat vs functional: better on ..., worse on ...").
 void print_comparison(std::ostream& out, const Comparison& comparison);
 /// One line per design and metric with every number.
-void print_comparison_csv(std::ostream& out, const Comparison& comparison);
+/// `header`: start with the header line (the first of several comparisons).
+void print_comparison_csv(std::ostream& out, const Comparison& comparison, bool header = true);
 /// Markdown tables (the same content as print_comparison).
 void print_comparison_markdown(std::ostream& out, const Comparison& comparison);
 /// The verdict sentence for one design.

@@ -24,6 +24,10 @@ Estimate estimate(std::span<const double> values, double confidence = 0.95);
 /// The same from a sample's size, mean and sd (for streaming accumulation).
 Estimate estimate_from(std::size_t n, double mean, double sd, double confidence = 0.95);
 
+/// Two-sided p-value of a paired t test that the mean of `difference` is 0 (n - 1 degrees of
+/// freedom); 1 for n < 2 or no difference at all, 0 for a constant non-zero difference.
+double paired_t_p_value(const Estimate& difference);
+
 /// Streaming mean and variance (Welford): add values one by one, NaN skipped.
 class Accumulator {
  public:

@@ -48,6 +48,16 @@ struct ParameterRange {
   [[nodiscard]] bool discrete() const { return !values.empty(); }
 };
 
+/// Named options (a consultant's alternatives, [[options]] in experiment files): an outer factor
+/// crossed with the design's points. Option o holds points o * inner_size() to
+/// (o + 1) * inner_size() - 1, each with the same values of the design's own parameters.
+struct DesignOptions {
+  std::vector<std::string> names;  ///< empty: no options
+  std::size_t baseline = 0;        ///< the option the others are compared with
+  std::vector<const ParamSpec*> parameters;    ///< the parameters some option sets, by name
+  std::vector<std::vector<ParamValue>> values;  ///< [option][parameter]; unset: the scenario's
+};
+
 class Design {
  public:
   DesignKind kind = DesignKind::none;
@@ -58,12 +68,17 @@ class Design {
   std::size_t samples = 0;  ///< random / lhs / sobol: N; saltelli: base N; morris: trajectories r
   int levels = 4;           ///< morris: grid levels p (even)
   std::uint64_t seed = 0;   ///< draws of random, lhs and morris come from the experiment seed
+  DesignOptions options;    ///< named options, crossed with the rest (none, grid or list)
 
   /// Builds the unit-cube matrix of lhs / sobol / saltelli / morris (call once after setup).
   void prepare();
 
-  /// Number of design points.
+  /// Number of design points: options x the points of the design's own parameters.
   [[nodiscard]] std::size_t size() const;
+  /// Number of points of the design's own parameters (the points of one option).
+  [[nodiscard]] std::size_t inner_size() const;
+  /// The option of a design point (0 without options).
+  [[nodiscard]] std::size_t option_of(std::size_t point) const;
   /// The varied parameters' values at a design point (one per entry of `parameters`).
   [[nodiscard]] std::vector<ParamValue> values(std::size_t point) const;
   /// Whether the design has sample/block columns (saltelli, morris).

@@ -30,6 +30,8 @@ struct ExperimentSpec {
   std::int64_t record_every = 1;                   ///< [output] every
   agents::SnapshotOptions snapshots;               ///< [output.snapshots]
   std::vector<agents::ScheduledEvent> events;      ///< [[events]], in tick order
+  /// [[options.events]]: each option's own events, in tick order (empty without options).
+  std::vector<std::vector<agents::ScheduledEvent>> option_events;
   std::string source_name;                         ///< file path, or "<default experiment>"
   std::string source_text;                         ///< the file as written
   std::vector<std::string> overrides;              ///< the --set arguments applied
@@ -39,8 +41,13 @@ struct ExperimentSpec {
   [[nodiscard]] std::size_t design_point_count() const { return design.size(); }
   /// The parameters of a design point: the scenario with the design's values.
   [[nodiscard]] ModelParams params_at(std::size_t point) const;
-  /// The run options (ticks, stop rule, recording, events) shared by every run.
+  /// The run options (ticks, stop rule, recording, [[events]]) shared by every run.
   [[nodiscard]] agents::RunOptions run_options() const;
+  /// The events of a design point: [[events]] and its option's own, in tick order ([[events]]
+  /// first within a tick).
+  [[nodiscard]] std::vector<agents::ScheduledEvent> events_at(std::size_t point) const;
+  /// Whether some option has events of its own (the runs' events then differ by design point).
+  [[nodiscard]] bool has_option_events() const;
   /// design_point_count() * replications.
   [[nodiscard]] std::size_t run_count() const;
   /// The experiment with every value explicit, as TOML (recorded in results files).
