@@ -340,11 +340,45 @@ double share_true(const std::vector<bool>& flags) {
          static_cast<double>(flags.size());
 }
 
+/// The unit of a metric's values on `window` (see MetricComparison::unit) and the factor that
+/// converts the file's values into it.
+std::pair<std::string, double> display_unit(const MetricInfo& info, const Window& window,
+                                            const std::string& currency) {
+  std::string unit = info.unit;
+  double scale = 1;
+  const bool calendar = window.kind == Window::Kind::sum || window.kind == Window::Kind::npv;
+  if (calendar && unit == "ticks") {
+    unit = "days";
+    scale = 7;  // a tick is a week
+  } else if (calendar && is_flow_unit(unit)) {
+    unit.resize(unit.size() - 5);
+    if (window.kind == Window::Kind::npv) {
+      unit += " (NPV at " + number(100 * window.rate, 3) + "%/year)";
+    } else if (!window.period.empty()) {
+      unit += "/" + window.period;
+    } else {
+      unit += " (total)";
+    }
+  }
+  if (!currency.empty())
+    if (const auto at = unit.find("currency"); at != std::string::npos)
+      unit.replace(at, 8, currency);
+  return {unit, scale};
+}
+
+void scale_estimate(Estimate& e, double factor) {
+  e.mean *= factor;
+  e.sd *= factor;
+  e.ci_low *= factor;
+  e.ci_high *= factor;
+}
+
 MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, std::size_t k,
                                 double confidence, bool has_recovered) {
   MetricComparison m;
   m.metric = info.name;
   m.category = info.category;
+  m.unit = info.unit;
   m.direction = direction(info);
   m.design = estimate(p.design[k], confidence);
   m.baseline = estimate(p.baseline[k], confidence);
@@ -501,6 +535,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   c.parameter = by;
   c.window = window;
   c.where = where;
+  c.currency = results.attribute("currency").value_or("");
   c.categories = verdict_categories(results);
   c.baseline = baseline.empty() ? default_baseline(results, by, values) : baseline;
   if (std::find(values.begin(), values.end(), c.baseline) == values.end()) {
@@ -539,8 +574,13 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
           by, v, c.blocked.empty() ? std::string("the other factors") : detail::join(c.blocked)));
     }
     for (std::size_t k = 0; k < metrics.size(); ++k) {
-      MetricComparison m =
-          compare_metric(info_of(results, metrics[k]), p, k, c.confidence, in.has_recovered);
+      const MetricInfo& info = info_of(results, metrics[k]);
+      MetricComparison m = compare_metric(info, p, k, c.confidence, in.has_recovered);
+      const auto [unit, scale] = display_unit(info, window, c.currency);
+      m.unit = unit;
+      for (Estimate* e : {&m.design, &m.baseline, &m.difference}) scale_estimate(*e, scale);
+      m.km_design *= scale;
+      m.km_baseline *= scale;
       if (all_metrics && m.design.n == 0 && m.baseline.n == 0) continue;  // submodel switched off
       d.metrics.push_back(std::move(m));
     }
@@ -601,6 +641,11 @@ std::string censored_cell(double median, double recovered) {
          " (" + number(100 * recovered, 3) + "% recovered)";
 }
 
+std::string with_unit(const MetricComparison& m) {
+  if (m.unit.empty()) return m.metric;
+  return m.metric + (m.unit.front() == '[' ? " " + m.unit : " [" + m.unit + "]");  // [0, 1]
+}
+
 std::string p_cell(double p) {
   return p < 0.0001 ? "<0.0001" : number(p, 2);
 }
@@ -615,14 +660,14 @@ Table metric_table(const Comparison& c) {
       if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), m.metric) == c.shown.end())
         continue;
       if (m.censored) {
-        t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n),
+        t.rows.push_back({d.value, with_unit(m), std::to_string(m.difference.n),
                           censored_cell(m.km_design, m.recovered_design),
                           censored_cell(m.km_baseline, m.recovered_baseline), "-", "-", "-", "-",
                           "censored (compare `recovered`)"});
         continue;
       }
       const bool tested = m.direction != 0 && m.difference.n >= 2;
-      t.rows.push_back({d.value, m.metric, std::to_string(m.difference.n), number(m.design.mean),
+      t.rows.push_back({d.value, with_unit(m), std::to_string(m.difference.n), number(m.design.mean),
                         number(m.baseline.mean), signed_number(m.difference.mean),
                         std::isnan(m.difference.ci_low)
                             ? "-"
@@ -731,7 +776,7 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
 
 void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
   if (header) {
-    out << "parameter,where,design,baseline,metric,category,direction,pairs,run_pairs,design_mean,"
+    out << "parameter,where,design,baseline,metric,unit,category,direction,pairs,run_pairs,design_mean,"
            "baseline_mean,difference,sd,ci95_low,ci95_high,p,p_holm,verdict,km_median_design,"
            "km_median_baseline,recovered_design,recovered_baseline\n";
   }
@@ -739,7 +784,7 @@ void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
     for (const auto& m : d.metrics) {
       out << csv_field(c.parameter) << ',' << csv_field(conditions(c.where)) << ','
           << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ','
-          << m.category << ',' << m.direction << ',' << m.difference.n << ',' << d.cells << ','
+          << csv_field(m.unit) << ',' << m.category << ',' << m.direction << ',' << m.difference.n << ',' << d.cells << ','
           << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
           << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
           << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','

@@ -33,7 +33,9 @@ std::string number(double x, int precision = 6) {
 Window parse_window(const std::string& text) {
   const auto bad = [&] {
     return UsageError("--at '" + text +
-                      "': expected end, a tick (e.g. 52) or mean:FROM-TO (e.g. mean:150-260)");
+                      "': expected end, a tick (e.g. 52), mean:FROM-TO (e.g. mean:150-260), "
+                      "sum:FROM-TO (flows summed, e.g. sum:1-52), total or npv:RATE (e.g. "
+                      "npv:0.08 a year)");
   };
   const auto integer = [&](const std::string& digits) {
     if (digits.empty() || digits.size() > 12 ||
@@ -43,11 +45,28 @@ Window parse_window(const std::string& text) {
   };
   Window w;
   if (text == "end") return w;
-  if (text.rfind("mean:", 0) == 0) {
-    const std::string range = text.substr(5);
+  if (text == "total") {
+    w.kind = Window::Kind::sum;
+    w.from = 1;
+    w.to = -1;
+    return w;
+  }
+  if (text.rfind("npv:", 0) == 0) {
+    w.kind = Window::Kind::npv;
+    const std::string rate = text.substr(4);
+    char* end = nullptr;
+    w.rate = std::strtod(rate.c_str(), &end);
+    if (rate.empty() || end != rate.c_str() + rate.size() || !(w.rate >= 0 && w.rate <= 1))
+      throw UsageError("--at '" + text + "': expected npv:RATE with a yearly rate in [0, 1], "
+                       "e.g. npv:0.08");
+    return w;
+  }
+  const bool mean = text.rfind("mean:", 0) == 0, sum = text.rfind("sum:", 0) == 0;
+  if (mean || sum) {
+    const std::string range = text.substr(mean ? 5 : 4);
     const auto dash = range.find('-');
     if (dash == std::string::npos) throw bad();
-    w.kind = Window::Kind::mean;
+    w.kind = mean ? Window::Kind::mean : Window::Kind::sum;
     w.from = integer(range.substr(0, dash));
     w.to = integer(range.substr(dash + 1));
     if (w.to < w.from) throw UsageError("--at '" + text + "': the window ends before it starts");
@@ -66,8 +85,45 @@ std::string describe(const Window& window) {
       return std::to_string(window.from);
     case Window::Kind::mean:
       return fmt::format("mean:{}-{}", window.from, window.to);
+    case Window::Kind::sum:
+      if (!window.label.empty()) return window.label;
+      return window.to < 0 ? std::string("total") : fmt::format("sum:{}-{}", window.from, window.to);
+    case Window::Kind::npv:
+      return fmt::format("npv:{}", window.rate);
   }
   return "end";
+}
+
+bool is_flow_unit(const std::string& unit) {
+  return unit.size() > 5 && unit.ends_with("/tick");
+}
+
+std::vector<Window> calendar_periods(const std::string& period, std::int64_t ticks) {
+  std::vector<std::int64_t> lengths;  // one calendar cycle (a year) of period lengths
+  if (period == "year") {
+    lengths = {kTicksPerYear};
+  } else if (period == "quarter") {
+    lengths = {13, 13, 13, 13};
+  } else if (period == "month") {
+    for (int q = 0; q < 4; ++q) lengths.insert(lengths.end(), {4, 4, 5});  // 4-4-5 calendar
+  } else {
+    throw UsageError("--per '" + period + "': expected year, quarter or month");
+  }
+  std::vector<Window> out;
+  std::int64_t from = 1;
+  for (std::size_t k = 0; from <= ticks; ++k) {
+    const std::int64_t length = lengths[k % lengths.size()];
+    Window w;
+    w.kind = Window::Kind::sum;
+    w.from = from;
+    w.to = std::min(ticks, from + length - 1);
+    w.period = period;
+    w.label = fmt::format("{} {} (weeks {}-{}{})", period, k + 1, w.from, w.to,
+                          w.to - w.from + 1 < length ? ", partial" : "");
+    out.push_back(w);
+    from += length;
+  }
+  return out;
 }
 
 std::vector<std::size_t> metric_indices(const experiments::ResultsReader& results,
@@ -95,6 +151,59 @@ std::vector<double> held_rows(const experiments::ResultsReader& results, std::si
   return all;
 }
 
+namespace {
+
+/// Sum and npv windows: flows summed (discounted) over every tick of the window, which must all
+/// be recorded; stocks at the window's last tick.
+std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& results,
+                                             const std::vector<std::size_t>& metrics,
+                                             const Window& window) {
+  const auto& ticks = results.tick_of_row();
+  const std::int64_t from = window.kind == Window::Kind::npv ? 1 : window.from;
+  const std::int64_t to = window.kind == Window::Kind::npv || window.to < 0 ? ticks.back()
+                                                                            : window.to;
+  const auto first = static_cast<std::size_t>(
+      std::lower_bound(ticks.begin(), ticks.end(), from) - ticks.begin());
+  const auto last = static_cast<std::size_t>(
+      std::upper_bound(ticks.begin(), ticks.end(), to) - ticks.begin());
+  if (from < 1 || to > ticks.back() || first >= last ||
+      static_cast<std::int64_t>(last - first) != to - from + 1) {
+    throw UsageError(fmt::format(
+        "--at {}: totals need every tick from {} to {} recorded; this file records ticks {} to {}{}"
+        " (record every tick with [output] every = 1)",
+        describe(window), from, to, ticks.front(), ticks.back(),
+        ticks.size() > 1 ? fmt::format(" every {}", ticks[1] - ticks[0]) : ""));
+  }
+  const std::size_t width = results.metric_names().size();
+  const auto& info = results.metric_info();
+  const auto* status = results.run_column("status");
+  std::vector<std::vector<double>> out(results.run_count());
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    if (status->numbers[run] != 1) continue;
+    const std::vector<double> all = held_rows(results, run);
+    for (std::size_t k : metrics) {
+      if (!is_flow_unit(info[k].unit)) {
+        out[run].push_back(all[(last - 1) * width + k]);  // a stock at the period's end
+        continue;
+      }
+      double sum = 0;
+      for (std::size_t r = first; r < last; ++r) {
+        const double x = all[r * width + k];
+        const double discount =
+            window.kind == Window::Kind::npv
+                ? std::pow(1.0 + window.rate, -static_cast<double>(ticks[r]) /
+                                                  static_cast<double>(kTicksPerYear))
+                : 1.0;
+        sum += x * discount;  // NaN stays NaN: a flow not measured in some tick has no total
+      }
+      out[run].push_back(sum);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::vector<double>> run_values(const experiments::ResultsReader& results,
                                             const std::vector<std::size_t>& metrics,
                                             const Window& window) {
@@ -121,6 +230,8 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
           fmt::format("--at {}: no recorded tick in the window; recorded ticks run from {} to {}",
                       describe(window), ticks.front(), ticks.back()));
     }
+  } else if (window.kind == Window::Kind::sum || window.kind == Window::Kind::npv) {
+    return flow_values(results, metrics, window);
   }
   const auto* status = results.run_column("status");
   std::vector<std::vector<double>> out(results.run_count());

@@ -14,7 +14,7 @@ namespace orgsim::cli::detail {
 namespace {
 
 struct CompareArgs {
-  std::string file, baseline, metrics, at = "end", format = "table";
+  std::string file, baseline, metrics, at = "end", format = "table", per;
   std::vector<std::string> by, where;
 };
 
@@ -35,16 +35,24 @@ int compare(const CompareArgs& args) {
   std::vector<analysis::Condition> where;
   for (const std::string& condition : args.where) where.push_back(analysis::parse_condition(condition));
   const auto metrics = split_list(args.metrics, "--metrics");
-  const analysis::Window window = analysis::parse_window(args.at);
+  std::vector<analysis::Window> windows = {analysis::parse_window(args.at)};
+  if (!args.per.empty()) {
+    if (args.at != "end") throw UsageError("--per and --at: give one of them");
+    windows = analysis::calendar_periods(args.per, results.tick_of_row().back());
+  }
   const std::vector<std::string> split(args.by.begin() + 1, args.by.end());
+  const auto levels = analysis::split_levels(results, split, where);
   bool first = true;
-  for (const auto& level : analysis::split_levels(results, split, where)) {
-    std::vector<analysis::Condition> within = where;
-    within.insert(within.end(), level.begin(), level.end());
-    if (!first && args.format != "csv") std::cout << '\n';
-    print(args, analysis::compare(results, args.by.front(), args.baseline, metrics, window, within),
-          first);
-    first = false;
+  for (const auto& window : windows) {
+    for (const auto& level : levels) {
+      std::vector<analysis::Condition> within = where;
+      within.insert(within.end(), level.begin(), level.end());
+      const analysis::Comparison comparison =
+          analysis::compare(results, args.by.front(), args.baseline, metrics, window, within);
+      if (!first && args.format != "csv") std::cout << '\n';
+      print(args, comparison, first);
+      first = false;
+    }
   }
   return 0;
 }
@@ -69,8 +77,15 @@ Command add_compare_command(CLI::App& app) {
                       "first value)");
   command->add_option("--metrics", args->metrics,
                       "Only these metrics (comma-separated; default: all with a better direction)");
-  command->add_option("--at", args->at, "end (each run's last tick), a tick, or mean:FROM-TO")
+  command
+      ->add_option("--at", args->at,
+                   "end (each run's last tick), a tick, mean:FROM-TO, sum:FROM-TO (flows summed, "
+                   "stocks at TO), total or npv:RATE (flows discounted at RATE a year)")
       ->capture_default_str();
+  command->add_option("--per", args->per,
+                      "One comparison per calendar period: year (52 weeks), quarter (13) or "
+                      "month (4-4-5 weeks): flows summed, stocks at the period's end, "
+                      "durations in days");
   command->add_option("--format", args->format, "table, csv or md")
       ->check(CLI::IsMember({"table", "csv", "md"}));
   return {command, [args] { return compare(*args); }};

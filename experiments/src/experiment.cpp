@@ -337,6 +337,8 @@ class Loader {
   ConfigError unknown_key(const Leaf& leaf) const {
     std::vector<std::string> known = {"experiment.name",
                                       "experiment.description",
+                                      "experiment.currency",
+                                      "experiment.warmup",
                                       "experiment.ticks",
                                       "experiment.replications",
                                       "experiment.seed",
@@ -481,9 +483,37 @@ class Loader {
                               rule + "\"");
       }
       spec.stop = *parsed;
+    } else if (key == "currency") {
+      spec.currency = text();
+      const auto& codes = currency_codes();
+      if (std::find(codes.begin(), codes.end(), spec.currency) == codes.end()) {
+        throw ConfigError(leaf.value_at, "experiment.currency: unknown currency \"" +
+                                             spec.currency +
+                                             "\"; expected an ISO 4217 code such as EUR, USD, "
+                                             "GBP, CHF or JPY" +
+                                             suggestion(spec.currency, codes));
+      }
     } else {
       throw unknown_key(leaf);
     }
+  }
+
+  /// ISO 4217 codes of the currencies in use (2024).
+  static const std::vector<std::string>& currency_codes() {
+    static const std::vector<std::string> codes = {
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+        "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+        "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+        "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+        "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+        "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+        "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+        "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+        "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+        "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SYP", "SZL", "THB", "TJS",
+        "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES",
+        "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL"};
+    return codes;
   }
 
   static std::string describe(const toml::node& node) { return detail::describe(node); }
@@ -1569,6 +1599,7 @@ std::string ExperimentSpec::resolved_text() const {
   if (warmup > 0) out += "\nwarmup = " + std::to_string(warmup);
   out += "\nreplications = " + std::to_string(replications);
   out += "\nseed = " + std::to_string(seed);
+  if (!currency.empty()) out += "\ncurrency = \"" + currency + "\"";
   out += "\nstop = \"" + std::string(agents::stop_rule_name(stop)) + "\"\n\n[scenario]\n";
   const auto& varied = design.parameters;
   for (const ParamSpec& p : agents::parameter_table()) {

@@ -320,6 +320,7 @@ void ResultsWriter::Impl::write_provenance(std::size_t threads, const std::optio
   h5::write_string_attribute(file, "overrides", overrides);  // one --set per line
   h5::write_string_attribute(file, "experiment_name", spec->name);
   h5::write_string_attribute(file, "design", std::string(design_kind_name(spec->design.kind)));
+  if (!spec->currency.empty()) h5::write_string_attribute(file, "currency", spec->currency);
   if (!spec->design.options.names.empty()) {
     h5::write_string_attribute(file, "baseline_option",
                                spec->design.options.names[spec->design.options.baseline]);

@@ -31,6 +31,10 @@ std::string category_label(const std::string& category);
 struct MetricComparison {
   std::string metric;
   std::string category;
+  /// The unit the values are in: the file's, or on a calendar window (sum, total, npv) the
+  /// calendar's: flows per period ("EUR/year"), durations in days (values x 7), the currency's
+  /// name for "currency".
+  std::string unit;
   int direction = 0;    ///< better_direction(results, metric)
   Estimate design;      ///< the design's values (one per replication: the mean over its cells)
   Estimate baseline;    ///< the baseline's values over the same pairs
@@ -71,6 +75,7 @@ struct Comparison {
   Window window;
   double confidence = 0.95;
   std::vector<Condition> where;  ///< the runs compared
+  std::string currency;          ///< the experiment's currency (empty: "currency")
   /// Other swept columns that vary within a design: pairs share their values, and the
   /// differences are averaged over them within each replication.
   std::vector<std::string> blocked;

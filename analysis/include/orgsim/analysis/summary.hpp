@@ -12,18 +12,35 @@
 
 namespace orgsim::analysis {
 
-/// Which value of a run a summary uses: its last recorded row, the row at one tick, or the mean
-/// of the rows in a window of ticks.
+/// Which value of a run a summary uses: its last recorded row, the row at one tick, the mean of
+/// the rows in a window of ticks, a period's total (flows, whose unit is per tick, summed over
+/// the period's ticks; stocks at its last tick), or the net present value of the flows (stocks
+/// at the end). A tick is a week; a year is 52 of them (docs/ODD.md 2).
 struct Window {
-  enum class Kind { end, tick, mean } kind = Kind::end;
-  std::int64_t from = 0;  ///< tick (Kind::tick) or first tick of the window (Kind::mean)
-  std::int64_t to = 0;    ///< last tick of the window (Kind::mean)
+  enum class Kind { end, tick, mean, sum, npv } kind = Kind::end;
+  std::int64_t from = 0;  ///< tick (Kind::tick) or first tick of the window (mean, sum)
+  std::int64_t to = 0;    ///< last tick of the window (mean, sum; -1: the last recorded tick)
+  double rate = 0;        ///< npv: discount rate per year
+  std::string period;     ///< sum: "year", "quarter" or "month" when made by calendar_periods()
+  std::string label;      ///< sum: e.g. "year 2 (weeks 53-104)"
 };
 
-/// Parses `end`, `TICK` or `mean:FROM-TO`. @throws UsageError with the accepted forms.
+/// Ticks per year (a tick is a week).
+inline constexpr std::int64_t kTicksPerYear = 52;
+
+/// Parses `end`, `TICK`, `mean:FROM-TO`, `sum:FROM-TO`, `total` (sum over the whole run) or
+/// `npv:RATE` (RATE per year, e.g. 0.08). @throws UsageError with the accepted forms.
 Window parse_window(const std::string& text);
-/// The window as the user writes it (`end`, `52`, `mean:150-260`).
+/// The window as the user writes it (`end`, `52`, `mean:150-260`, `sum:1-52`, `npv:0.08`).
 std::string describe(const Window& window);
+
+/// The calendar periods of a run of `ticks` ticks: "year" (52 weeks), "quarter" (13 weeks) or
+/// "month" (the 4-4-5 accounting calendar: months of 4, 4 and 5 weeks in each quarter), as sum
+/// windows; a last, shorter period is labelled as partial. @throws UsageError for another name.
+std::vector<Window> calendar_periods(const std::string& period, std::int64_t ticks);
+
+/// Whether a metric unit is a flow per tick ("currency/tick", "1/tick", ...): summed over periods.
+bool is_flow_unit(const std::string& unit);
 
 /// All metric rows of a run ([row][metric], tick_rows() rows), where a run that stopped early
 /// holds its final state in the rows after its end (stopping at equilibrium means nothing changes

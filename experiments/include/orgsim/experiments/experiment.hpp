@@ -24,6 +24,7 @@ struct ExperimentSpec {
   std::int64_t warmup = 0;  ///< ticks simulated before tick 0, not recorded (docs/ODD.md 5.)
   std::int64_t replications = 1;
   std::uint64_t seed = 1;
+  std::string currency;  ///< ISO 4217 code money is reported in (empty: "currency")
   agents::StopRule stop = agents::StopRule::none;
   ModelParams scenario = ModelParams::defaults();  ///< defaults + [scenario]
   Design design;                                   ///< [sweep.<design>]
