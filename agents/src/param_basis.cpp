@@ -16,7 +16,7 @@ constexpr std::string_view kScenario =
     "study's figures (the default is a placeholder)";
 
 /// Parameters whose default is not an illustrative assumption.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kBasis{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kBasis{{
     {"org.employees", kScenario},
     {"org.teams", kScenario},
     {"org.time_to_fill", "calibrated: SHRM benchmarking, average time to fill about 6 weeks"},
@@ -44,6 +44,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 33> kBasis{{
     {"finance.task_value", kScenario},
     {"finance.initial_cash", kScenario},
     {"finance.credit_line", kScenario},
+    {"finance.fixed_cost", kScenario},
     {"finance.overtime_premium", "calibrated: time and a half, the legal minimum in the US (FLSA)"},
     {"landscape.k", "model: Kauffman (1993), Levinthal (1997)"},
     {"landscape.cross_share", "model: Rivkin & Siggelkow (2003)"},

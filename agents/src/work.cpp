@@ -389,7 +389,7 @@ void book_finance(Organization& org, const WorkTotals& totals) {
     vacancies += org.teams.vacant[t];
     org.this_tick.staffed += org.teams.staffed[t];
   }
-  cost += p.finance.overhead_cost * n;
+  cost += p.finance.overhead_cost * n + p.finance.fixed_cost;
   org.this_tick.overtime = normal > 0 ? overtime / normal : 0.0;
   org.this_tick.vacancies = vacancies;
   if (p.automation.enabled) {

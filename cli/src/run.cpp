@@ -66,9 +66,12 @@ std::string resume_command(const RunArgs& args, const std::string& output, const
   return resume + " --resume";
 }
 
-/// Refuses an output that is the experiment file, not a results file, or an unfinished sweep
-/// (without --force or --resume). @throws UsageError.
-void check_output(const RunArgs& args, const std::string& output) {
+/// Refuses an output that is the experiment file, not a results file, an unfinished sweep or
+/// finished results of another experiment (without --force or --resume); true when it holds the
+/// finished results of this very experiment with this build (nothing to do: runs are
+/// deterministic). @throws UsageError.
+bool check_output(const RunArgs& args, const std::string& output,
+                  const experiments::ExperimentSpec& spec) {
   experiments::check_output_path(output);
   if (!args.file.empty() && std::filesystem::exists(output) &&
       std::filesystem::equivalent(args.file, output)) {
@@ -82,12 +85,22 @@ void check_output(const RunArgs& args, const std::string& output) {
   }
   if (exists && !args.force && experiments::is_results_file(output))
     experiments::screen_results_file(output);
-  if (!args.force && !args.resume && exists && experiments::is_results_file(output) &&
-      !experiments::ResultsReader(output).finished()) {
+  if (!args.force && !args.resume && exists && experiments::is_results_file(output)) {
+    if (!experiments::ResultsReader(output).finished()) {
+      throw UsageError(output +
+                       ": holds an interrupted (or running) sweep; finish it with --resume, or "
+                       "start over with --force");
+    }
+    const experiments::ResultsReader finished(output);
+    if (finished.attribute("experiment") == spec.resolved_text() &&
+        finished.attribute("git_revision") == std::string(git_revision()) && args.shard.empty())
+      return true;
     throw UsageError(output +
-                     ": holds an interrupted (or running) sweep; finish it with --resume, or start "
-                     "over with --force");
+                     ": holds the finished results of another experiment (or of another orgsim "
+                     "build); refusing to overwrite them (choose another -o, or add --force to "
+                     "replace them)");
   }
+  return false;
 }
 
 /// Writing the results failed mid-sweep: one message with the command that finishes the sweep,
@@ -146,7 +159,13 @@ int run_sweep(const RunArgs& args, Session& session) {
   const std::string output =
       args.output.empty() ? default_output(args.file, args.shard) : args.output;
   if (session.mpi && session.mpi->rank() != 0) return run_as_worker(args, spec, output, session);
-  check_output(args, output);
+  if (check_output(args, output, spec)) {
+    std::cout << output << " already holds the finished results of this experiment (same file, "
+              << "settings and orgsim build: runs are deterministic); nothing to do (--force "
+              << "runs it again)\n"
+              << "summarize them with: " << session.program_name << " analyze " << output << "\n";
+    return 0;
+  }
   ThreadLimit limit(args.threads);
   experiments::RunnerOptions options;
   options.threads = limit.threads();

@@ -265,6 +265,7 @@ class Loader {
                         "more than 10^12 runs (design points x replications)");
     }
     check_design(spec);
+    note_inert_parameters(spec);
     return spec;
   }
 
@@ -1104,6 +1105,12 @@ class Loader {
           throw ConfigError(at, "events.name: expected a name of 1 to 64 characters, got " +
                                     describe(node));
         event.name = v->get();
+      } else if (k == "cost") {
+        auto v = node.value<double>();
+        if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1e12))
+          throw ConfigError(at, "events.cost: expected a one-off cost in [0, 1e12] (currency), "
+                                "got " + describe(node));
+        event.cost = *v;
       } else if (k == "probability") {
         auto v = node.value<double>();
         if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1))
@@ -1117,7 +1124,7 @@ class Loader {
       } else if (!event_scope(event, scope, k, node, at)) {
         throw ConfigError(location(key.source(), source_name_),
                           "events: unknown key '" + k +
-                              "'; expected at, name, probability and one of shock, restructure, "
+                              "'; expected at, name, probability, cost and one of shock, restructure, "
                               "set, automate, layoff or demand (and for restructure, automate "
                               "and layoff: department, departments or function; for automate: "
                               "freed_capacity)");
@@ -1347,6 +1354,29 @@ class Loader {
     std::sort(event.departments.begin(), event.departments.end());
   }
 
+  /// A note for each varied parameter (design or options) whose submodel is switched off in
+  /// every design point: varying it changes nothing.
+  static void note_inert_parameters(ExperimentSpec& spec) {
+    std::vector<const ParamSpec*> varied = spec.design.parameters;
+    varied.insert(varied.end(), spec.design.options.parameters.begin(),
+                  spec.design.options.parameters.end());
+    const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 100'000);
+    for (const ParamSpec* param : varied) {
+      const std::string name(param->name);
+      const std::string group = name.substr(0, name.find('.'));
+      const ParamSpec* on = agents::find_parameter(group + ".enabled");
+      if (!on || on == param) continue;
+      bool ever = false;
+      for (std::size_t point = 0; point < points && !ever; ++point)
+        ever = std::get<bool>(agents::value_of(spec.params_at(point), *on));
+      if (!ever) {
+        spec.notes.push_back(name + " is varied, but " + group +
+                             ".enabled is false in every design point: it changes nothing (set " +
+                             group + ".enabled = true in [scenario])");
+      }
+    }
+  }
+
   /// Every design point must be a consistent organization.
   void check_design(const ExperimentSpec& spec) {
     static const std::vector<std::string_view> related = {
@@ -1488,6 +1518,7 @@ void append_events(std::string& out, const std::vector<agents::ScheduledEvent>& 
     }
     if (e.probability < 1)
       out += "probability = " + agents::format_value(ParamValue{e.probability}) + "\n";
+    if (e.cost > 0) out += "cost = " + agents::format_value(ParamValue{e.cost}) + "\n";
     switch (e.kind) {
       case agents::ScheduledEvent::Kind::shock:
         out += "shock = " + agents::format_value(ParamValue{e.shock_size}) + "\n";

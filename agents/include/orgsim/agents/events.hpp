@@ -23,6 +23,8 @@ struct ScheduledEvent {
   /// The chance that the event happens in a run: drawn once per replication from a stream keyed
   /// by the name, so every design point and option sees the same outcome (common random numbers).
   double probability = 1;
+  /// One-off cost booked when the event happens (a programme, a project, consultants), currency.
+  double cost = 0;
   double shock_size = 0;                                ///< shock: share of reality flipped
   StructureType structure = StructureType::functional;  ///< restructure: the new structure
   /// restructure, automate: the departments concerned (indices into OrgDesign::departments, or

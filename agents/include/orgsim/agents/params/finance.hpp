@@ -26,6 +26,7 @@ struct FinanceParams {
   double hiring_cost{};
   double severance{};
   double overtime_premium{};
+  double fixed_cost{};
 
   static void declare(ParamRows<FinanceParams>& t) {
     t.real("salary", 1500, 0, 1e7, "currency/employee/tick", "Salary cost per employee per tick.",
@@ -72,6 +73,10 @@ struct FinanceParams {
            &FinanceParams::severance);
     t.real("overtime_premium", 1.5, 1, 5, "factor",
            "Pay for an overtime hour relative to a normal hour.", &FinanceParams::overtime_premium);
+    t.real("fixed_cost", 0, 0, 1e9, "currency/tick",
+           "Fixed non-personnel cost per tick that does not scale with headcount (rent, leases, "
+           "vehicles, insurance, licences), on top of overhead_cost per employee.",
+           &FinanceParams::fixed_cost);
   }
 };
 
