@@ -722,3 +722,36 @@ TEST(Finance, ProfitIsRevenueMinusCostAndAutomationCosts) {
 
 }  // namespace
 }  // namespace orgsim::agents
+
+namespace orgsim::agents {
+namespace {
+
+// An uncertain event (issue 21) is drawn once per replication from a stream keyed by its name:
+// the same in every design point, a share p of replications, independent between names.
+TEST(Events, UncertainEventsAreDrawnPerReplicationByName) {
+  ScheduledEvent loss;
+  loss.name = "contract loss";
+  loss.probability = 0.4;
+  ScheduledEvent other = loss;
+  other.name = "new customer";
+  int happened = 0, both = 0;
+  const int replications = 2000;
+  for (int r = 0; r < replications; ++r) {
+    const RunKey key{11, static_cast<std::uint64_t>(r)};
+    const bool a = event_happens(loss, key);
+    EXPECT_EQ(a, event_happens(loss, key));  // the same draw whatever else the run does
+    happened += a;
+    both += a && event_happens(other, key);
+  }
+  // Binomial: mean 800, SE 21.9; 4 SE either side.
+  EXPECT_NEAR(happened, 0.4 * replications, 4 * std::sqrt(replications * 0.4 * 0.6));
+  // Independent names: both happen in about 0.16 of replications (SE 8.2).
+  EXPECT_NEAR(both, 0.16 * replications, 4 * std::sqrt(replications * 0.16 * 0.84));
+  loss.probability = 1;
+  EXPECT_TRUE(event_happens(loss, {11, 5}));
+  loss.probability = 0;
+  EXPECT_FALSE(event_happens(loss, {11, 5}));
+}
+
+}  // namespace
+}  // namespace orgsim::agents

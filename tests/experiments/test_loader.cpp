@@ -198,6 +198,55 @@ TEST(Loader, ListWhoseLaterPointAddsAParameterRoundTrips) {
   EXPECT_EQ(again.design.list_points, spec.design.list_points);
 }
 
+TEST(Loader, OptionsWithTheirOwnEventsRoundTripAndCrossTheGrid) {
+  const auto spec = parse_experiment(R"([experiment]
+ticks = 60
+currency = "CHF"
+[scenario]
+structure.enabled = true
+work.enabled = true
+[sweep.grid]
+learning.socialization_rate = [0.1, 0.5]
+[[events]]
+at = 30
+name = "contract loss"
+probability = 0.4
+demand = -0.2
+[[options]]
+name = "today"
+[[options]]
+name = "squads"
+baseline = true
+structure.type = "cross_functional"
+[[options.events]]
+at = 10
+restructure = "flat"
+cost = 25000
+)",
+                                     "options.toml");
+  ASSERT_EQ(spec.design.options.names.size(), 2u);
+  EXPECT_EQ(spec.design.options.baseline, 1u);
+  EXPECT_EQ(spec.design_point_count(), 4u);  // 2 options x 2 rates, options slowest
+  EXPECT_EQ(spec.design.option_of(1), 0u);
+  EXPECT_EQ(spec.design.option_of(2), 1u);
+  EXPECT_EQ(spec.params_at(1).structure.type, agents::StructureType::functional);
+  EXPECT_EQ(spec.params_at(2).structure.type, agents::StructureType::cross_functional);
+  EXPECT_DOUBLE_EQ(spec.params_at(3).learning.socialization_rate, 0.5);
+  EXPECT_EQ(spec.events_at(0).size(), 1u);  // today: the shared event only
+  const auto squads = spec.events_at(3);
+  ASSERT_EQ(squads.size(), 2u);
+  EXPECT_EQ(squads[0].at, 10);  // in tick order
+  EXPECT_DOUBLE_EQ(squads[0].cost, 25000);
+  EXPECT_EQ(squads[1].name, "contract loss");
+  EXPECT_DOUBLE_EQ(squads[1].probability, 0.4);
+  EXPECT_DOUBLE_EQ(squads[1].demand_change, -0.2);
+  EXPECT_EQ(spec.currency, "CHF");
+  const auto again = parse_experiment(spec.resolved_text(), "<merged shards>");
+  EXPECT_EQ(again.resolved_text(), spec.resolved_text());
+  EXPECT_EQ(again.design.options.values, spec.design.options.values);
+  EXPECT_EQ(again.design.options.baseline, 1u);
+}
+
 TEST(Loader, DefaultExperimentIsASmallDesignComparison) {
   const auto spec = parse_experiment(default_experiment_text(), "<default>");
   EXPECT_GE(spec.design_point_count(), 4u);
