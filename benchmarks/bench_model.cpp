@@ -127,7 +127,9 @@ void same_ticks(benchmark::internal::Benchmark* b, std::int64_t employees) {
   b->ArgNames({"employees", "threads"})
       ->Args({employees, 1})
       ->Args({employees, 2})
-      ->Iterations(employees >= 1000000 ? 20 : employees >= 100000 ? 150 : 2000)
+      ->Iterations(employees >= 1000000  ? 20
+                   : employees >= 100000 ? 150
+                                         : 2000)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
 }

@@ -146,8 +146,10 @@ std::vector<bool> selected_runs(const experiments::ResultsReader& results,
     const auto* column = results.run_column(c.column);
     const auto swept = results.parameter_columns();
     if (!column || c.column == "status") {
-      throw UsageError("--where " + c.column + "=" + c.value + ": no such column; the swept "
-                       "parameters are: " + detail::join(swept) + " (and replication)");
+      throw UsageError("--where " + c.column + "=" + c.value +
+                       ": no such column; the swept "
+                       "parameters are: " +
+                       detail::join(swept) + " (and replication)");
     }
     columns.push_back(column);
   }
@@ -239,7 +241,7 @@ struct PairedValues {
   std::size_t pairs = 0, cells = 0;
   std::vector<std::vector<double>> design, baseline, difference;
   std::vector<std::vector<double>> design_runs, baseline_runs;  ///< per metric, run by run
-  std::vector<std::vector<bool>> design_done, baseline_done;   ///< recovered (censoring)
+  std::vector<std::vector<bool>> design_done, baseline_done;    ///< recovered (censoring)
 };
 
 /// What compare() shares between designs.
@@ -412,18 +414,18 @@ void holm_verdicts(Comparison& c) {
       if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
         family.push_back(&m);
   c.tests = family.size();
-  std::stable_sort(family.begin(), family.end(), [](const MetricComparison* a,
-                                                    const MetricComparison* b) {
-    return a->p_value < b->p_value;
-  });
+  std::stable_sort(
+      family.begin(), family.end(),
+      [](const MetricComparison* a, const MetricComparison* b) { return a->p_value < b->p_value; });
   double running = 0;
   const double tests = static_cast<double>(family.size());
   for (std::size_t i = 0; i < family.size(); ++i) {
-    running = std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * family[i]->p_value));
+    running =
+        std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * family[i]->p_value));
     family[i]->p_holm = running;
     if (running < 1 - c.confidence)
-      family[i]->verdict = family[i]->difference.mean > 0 ? family[i]->direction
-                                                          : -family[i]->direction;
+      family[i]->verdict =
+          family[i]->difference.mean > 0 ? family[i]->direction : -family[i]->direction;
   }
 }
 
@@ -607,8 +609,7 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
     return fmt::format(
         "{}only {} paired replication: no confidence intervals, no verdict (run more "
         "replications)",
-        start,
-        design.pairs);
+        start, design.pairs);
   }
   std::vector<std::string> parts;
   if (!better.empty()) parts.push_back("better on " + join_words(better));
@@ -616,15 +617,16 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   if (!mixed.empty()) parts.push_back("mixed on " + join_words(mixed));
   if (!same.empty()) parts.push_back("no significant difference on " + join_words(same));
   if (parts.empty()) parts.push_back("no category measured");
-  return fmt::format("{}{} ({} paired replications{}; verdicts at Holm-adjusted p < {} over {} "
-                     "tests)",
-                     start, fmt::join(parts, "; "), design.pairs,
-                     design.cells > design.pairs
-                         ? fmt::format(", each the mean of {} run pairs",
-                                       number(static_cast<double>(design.cells) /
-                                              static_cast<double>(design.pairs), 3))
-                         : std::string(),
-                     number(1 - comparison.confidence, 2), comparison.tests);
+  return fmt::format(
+      "{}{} ({} paired replications{}; verdicts at Holm-adjusted p < {} over {} "
+      "tests)",
+      start, fmt::join(parts, "; "), design.pairs,
+      design.cells > design.pairs
+          ? fmt::format(
+                ", each the mean of {} run pairs",
+                number(static_cast<double>(design.cells) / static_cast<double>(design.pairs), 3))
+          : std::string(),
+      number(1 - comparison.confidence, 2), comparison.tests);
 }
 
 namespace {
@@ -652,8 +654,8 @@ std::string p_cell(double p) {
 
 Table metric_table(const Comparison& c) {
   Table t;
-  t.header = {c.parameter, "metric", "n",         "design", c.baseline + " (baseline)", "difference",
-              "95% CI",    "p",      "p (Holm)", "verdict"};
+  t.header = {c.parameter,  "metric", "n", "design",   c.baseline + " (baseline)",
+              "difference", "95% CI", "p", "p (Holm)", "verdict"};
   t.text_columns = 2;
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
@@ -667,14 +669,14 @@ Table metric_table(const Comparison& c) {
         continue;
       }
       const bool tested = m.direction != 0 && m.difference.n >= 2;
-      t.rows.push_back({d.value, with_unit(m), std::to_string(m.difference.n), number(m.design.mean),
-                        number(m.baseline.mean), signed_number(m.difference.mean),
-                        std::isnan(m.difference.ci_low)
-                            ? "-"
-                            : "[" + signed_number(m.difference.ci_low) + ", " +
-                                  signed_number(m.difference.ci_high) + "]",
-                        tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-",
-                        verdict_word(m.verdict, m.direction)});
+      t.rows.push_back(
+          {d.value, with_unit(m), std::to_string(m.difference.n), number(m.design.mean),
+           number(m.baseline.mean), signed_number(m.difference.mean),
+           std::isnan(m.difference.ci_low) ? "-"
+                                           : "[" + signed_number(m.difference.ci_low) + ", " +
+                                                 signed_number(m.difference.ci_high) + "]",
+           tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-",
+           verdict_word(m.verdict, m.direction)});
     }
   }
   return t;
@@ -776,7 +778,8 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
 
 void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
   if (header) {
-    out << "parameter,where,design,baseline,metric,unit,category,direction,pairs,run_pairs,design_mean,"
+    out << "parameter,where,design,baseline,metric,unit,category,direction,pairs,run_pairs,design_"
+           "mean,"
            "baseline_mean,difference,sd,ci95_low,ci95_high,p,p_holm,verdict,km_median_design,"
            "km_median_baseline,recovered_design,recovered_baseline\n";
   }
@@ -784,11 +787,12 @@ void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
     for (const auto& m : d.metrics) {
       out << csv_field(c.parameter) << ',' << csv_field(conditions(c.where)) << ','
           << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ','
-          << csv_field(m.unit) << ',' << m.category << ',' << m.direction << ',' << m.difference.n << ',' << d.cells << ','
-          << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
-          << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
-          << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
-          << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ','
+          << csv_field(m.unit) << ',' << m.category << ',' << m.direction << ',' << m.difference.n
+          << ',' << d.cells << ',' << number(m.design.mean, 17) << ','
+          << number(m.baseline.mean, 17) << ',' << number(m.difference.mean, 17) << ','
+          << number(m.difference.sd, 17) << ',' << number(m.difference.ci_low, 17) << ','
+          << number(m.difference.ci_high, 17) << ',' << number(m.p_value, 17) << ','
+          << number(m.p_holm, 17) << ','
           << (m.censored ? std::string("censored") : verdict_word(m.verdict, m.direction));
       if (m.censored) {
         out << ',' << number(m.km_design, 17) << ',' << number(m.km_baseline, 17) << ','

@@ -57,7 +57,8 @@ Window parse_window(const std::string& text) {
     char* end = nullptr;
     w.rate = std::strtod(rate.c_str(), &end);
     if (rate.empty() || end != rate.c_str() + rate.size() || !(w.rate >= 0 && w.rate <= 1))
-      throw UsageError("--at '" + text + "': expected npv:RATE with a yearly rate in [0, 1], "
+      throw UsageError("--at '" + text +
+                       "': expected npv:RATE with a yearly rate in [0, 1], "
                        "e.g. npv:0.08");
     return w;
   }
@@ -87,7 +88,8 @@ std::string describe(const Window& window) {
       return fmt::format("mean:{}-{}", window.from, window.to);
     case Window::Kind::sum:
       if (!window.label.empty()) return window.label;
-      return window.to < 0 ? std::string("total") : fmt::format("sum:{}-{}", window.from, window.to);
+      return window.to < 0 ? std::string("total")
+                           : fmt::format("sum:{}-{}", window.from, window.to);
     case Window::Kind::npv:
       return fmt::format("npv:{}", window.rate);
   }
@@ -160,12 +162,12 @@ std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& r
                                              const Window& window) {
   const auto& ticks = results.tick_of_row();
   const std::int64_t from = window.kind == Window::Kind::npv ? 1 : window.from;
-  const std::int64_t to = window.kind == Window::Kind::npv || window.to < 0 ? ticks.back()
-                                                                            : window.to;
-  const auto first = static_cast<std::size_t>(
-      std::lower_bound(ticks.begin(), ticks.end(), from) - ticks.begin());
-  const auto last = static_cast<std::size_t>(
-      std::upper_bound(ticks.begin(), ticks.end(), to) - ticks.begin());
+  const std::int64_t to =
+      window.kind == Window::Kind::npv || window.to < 0 ? ticks.back() : window.to;
+  const auto first =
+      static_cast<std::size_t>(std::lower_bound(ticks.begin(), ticks.end(), from) - ticks.begin());
+  const auto last =
+      static_cast<std::size_t>(std::upper_bound(ticks.begin(), ticks.end(), to) - ticks.begin());
   if (from < 1 || to > ticks.back() || first >= last ||
       static_cast<std::int64_t>(last - first) != to - from + 1) {
     throw UsageError(fmt::format(
@@ -191,8 +193,8 @@ std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& r
         const double x = all[r * width + k];
         const double discount =
             window.kind == Window::Kind::npv
-                ? std::pow(1.0 + window.rate, -static_cast<double>(ticks[r]) /
-                                                  static_cast<double>(kTicksPerYear))
+                ? std::pow(1.0 + window.rate,
+                           -static_cast<double>(ticks[r]) / static_cast<double>(kTicksPerYear))
                 : 1.0;
         sum += x * discount;  // NaN stays NaN: a flow not measured in some tick has no total
       }

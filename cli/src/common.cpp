@@ -26,6 +26,10 @@ experiments::ExperimentSpec load(const std::string& file, const std::vector<std:
   return spec;
 }
 
+void print_warnings(const experiments::ExperimentSpec& spec) {
+  for (const std::string& warning : spec.warnings) std::cerr << "warning: " << warning << "\n";
+}
+
 experiments::Shard parse_shard(const std::string& text) {
   const auto bad = [&] {
     return UsageError(

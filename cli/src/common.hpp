@@ -16,6 +16,9 @@ namespace orgsim::cli::detail {
 /// @throws ConfigError with file:line:column.
 experiments::ExperimentSpec load(const std::string& file, const std::vector<std::string>& sets);
 
+/// Prints the experiment's warnings ("warning: ..." on stderr), for run and validate.
+void print_warnings(const experiments::ExperimentSpec& spec);
+
 /// "I/N" -> Shard (0 <= I < N). @throws UsageError.
 experiments::Shard parse_shard(const std::string& text);
 

@@ -33,7 +33,8 @@ void print(const CompareArgs& args, const analysis::Comparison& comparison, bool
 int compare(const CompareArgs& args) {
   const experiments::ResultsReader results = open_results(args.file);
   std::vector<analysis::Condition> where;
-  for (const std::string& condition : args.where) where.push_back(analysis::parse_condition(condition));
+  for (const std::string& condition : args.where)
+    where.push_back(analysis::parse_condition(condition));
   const auto metrics = split_list(args.metrics, "--metrics");
   std::vector<analysis::Window> windows = {analysis::parse_window(args.at)};
   if (!args.per.empty()) {

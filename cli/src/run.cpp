@@ -159,6 +159,7 @@ int run_sweep(const RunArgs& args, Session& session) {
   const std::string output =
       args.output.empty() ? default_output(args.file, args.shard) : args.output;
   if (session.mpi && session.mpi->rank() != 0) return run_as_worker(args, spec, output, session);
+  print_warnings(spec);
   if (check_output(args, output, spec)) {
     std::cout << output << " already holds the finished results of this experiment (same file, "
               << "settings and orgsim build: runs are deterministic); nothing to do (--force "

@@ -53,6 +53,7 @@ void print_estimates(const experiments::ExperimentSpec& spec,
 
 int validate(const ValidateArgs& args) {
   const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  print_warnings(spec);
   std::cout << (args.file.empty() ? "<default experiment>" : args.file) << ": ok\n";
   describe(std::cout, spec);
   const std::string output = args.output.empty() ? default_output(args.file, "") : args.output;

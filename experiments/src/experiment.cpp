@@ -310,8 +310,9 @@ class Loader {
     const auto dot = path.find('.');
     const std::string head = path.substr(0, dot);
     if (head == "options") {
-      throw ConfigError(at, "options are an array of tables: write [[options]] (one per option, "
-                            "each with name = \"...\")");
+      throw ConfigError(at,
+                        "options are an array of tables: write [[options]] (one per option, "
+                        "each with name = \"...\")");
     }
     if (std::find(top.begin(), top.end(), head) == top.end()) {
       throw ConfigError(at, "unknown table [" + path +
@@ -336,18 +337,11 @@ class Loader {
   }
 
   ConfigError unknown_key(const Leaf& leaf) const {
-    std::vector<std::string> known = {"experiment.name",
-                                      "experiment.description",
-                                      "experiment.currency",
-                                      "experiment.warmup",
-                                      "experiment.ticks",
-                                      "experiment.replications",
-                                      "experiment.seed",
-                                      "experiment.stop",
-                                      "output.every",
-                                      "output.snapshots.every",
-                                      "output.snapshots.sample",
-                                      "output.snapshots.fields"};
+    std::vector<std::string> known = {
+        "experiment.name",        "experiment.description",  "experiment.currency",
+        "experiment.warmup",      "experiment.ticks",        "experiment.replications",
+        "experiment.seed",        "experiment.stop",         "output.every",
+        "output.snapshots.every", "output.snapshots.sample", "output.snapshots.fields"};
     for (const ParamSpec& p : agents::parameter_table()) {
       known.push_back("scenario." + std::string(p.name));
       known.push_back("sweep.grid." + std::string(p.name));
@@ -942,14 +936,17 @@ class Loader {
   void read_options(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
     if (!array || array->empty() || !array->is_array_of_tables())
-      throw ConfigError(leaf.value_at, "options: expected [[options]] tables, each with "
-                                       "name = \"...\"");
+      throw ConfigError(leaf.value_at,
+                        "options: expected [[options]] tables, each with "
+                        "name = \"...\"");
     Design& design = spec.design;
     if (design.kind != DesignKind::none && design.kind != DesignKind::grid &&
         design.kind != DesignKind::list) {
-      throw ConfigError(leaf.key_at, "[[options]] combine with [sweep.grid] or [sweep.list] (the "
-                                     "uncertain factors every option is run under), not with "
-                                     "[sweep." + std::string(design_kind_name(design.kind)) + "]");
+      throw ConfigError(leaf.key_at,
+                        "[[options]] combine with [sweep.grid] or [sweep.list] (the "
+                        "uncertain factors every option is run under), not with "
+                        "[sweep." +
+                            std::string(design_kind_name(design.kind)) + "]");
     }
     DesignOptions& options = design.options;
     std::vector<std::vector<std::optional<ParamValue>>> set;
@@ -968,7 +965,8 @@ class Loader {
           name = option_name(node, at, options.names);
         } else if (k == "baseline") {
           if (!node.is_boolean())
-            throw ConfigError(at, "options.baseline: expected true or false, got " + describe(node));
+            throw ConfigError(at,
+                              "options.baseline: expected true or false, got " + describe(node));
           if (node.as_boolean()->get()) {
             if (baseline) throw ConfigError(at, "options: only one option can be the baseline");
             baseline = options.names.size();
@@ -981,8 +979,7 @@ class Loader {
           option_values(spec, k, node, options, set, values);
         }
       }
-      if (name.empty())
-        throw ConfigError(where, "options: each option needs name = \"...\"");
+      if (name.empty()) throw ConfigError(where, "options: each option needs name = \"...\"");
       options.names.push_back(name);
       set.push_back(std::move(values));
       events.push_back(own_events);
@@ -1006,8 +1003,8 @@ class Loader {
     auto v = node.as_string();
     if (!v || v->get().empty() || v->get().size() >= schema::kTextColumnBytes)
       throw ConfigError(at, "options.name: expected a name of 1 to " +
-                                std::to_string(schema::kTextColumnBytes - 1) +
-                                " characters, got " + describe(node));
+                                std::to_string(schema::kTextColumnBytes - 1) + " characters, got " +
+                                describe(node));
     if (std::find(taken.begin(), taken.end(), v->get()) != taken.end())
       throw ConfigError(at, "options.name: \"" + v->get() + "\" names two options");
     return v->get();
@@ -1015,7 +1012,8 @@ class Loader {
 
   /// An option's parameter value (a key, or a table of dotted keys).
   void option_values(const ExperimentSpec& spec, const std::string& k, const toml::node& node,
-                     DesignOptions& options, std::vector<std::vector<std::optional<ParamValue>>>& set,
+                     DesignOptions& options,
+                     std::vector<std::vector<std::optional<ParamValue>>>& set,
                      std::vector<std::optional<ParamValue>>& values) {
     std::vector<std::pair<std::string, const toml::node*>> entries;
     if (const auto* sub = node.as_table()) {
@@ -1063,8 +1061,8 @@ class Loader {
       scoped.scenario = spec.params_at(o * spec.design.inner_size());
       auto& own = spec.option_events[o];
       for (const toml::node& element : *events[o])
-        own.push_back(read_event(scoped, *element.as_table(), location(element.source(),
-                                                                       source_name_)));
+        own.push_back(
+            read_event(scoped, *element.as_table(), location(element.source(), source_name_)));
       std::stable_sort(own.begin(), own.end(),
                        [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
                          return a.at < b.at;
@@ -1102,32 +1100,35 @@ class Loader {
       } else if (k == "name") {
         auto v = node.as_string();
         if (!v || v->get().empty() || v->get().size() > 64)
-          throw ConfigError(at, "events.name: expected a name of 1 to 64 characters, got " +
-                                    describe(node));
+          throw ConfigError(
+              at, "events.name: expected a name of 1 to 64 characters, got " + describe(node));
         event.name = v->get();
       } else if (k == "cost") {
         auto v = node.value<double>();
         if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1e12))
-          throw ConfigError(at, "events.cost: expected a one-off cost in [0, 1e12] (currency), "
-                                "got " + describe(node));
+          throw ConfigError(at,
+                            "events.cost: expected a one-off cost in [0, 1e12] (currency), "
+                            "got " +
+                                describe(node));
         event.cost = *v;
       } else if (k == "probability") {
         auto v = node.value<double>();
         if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1))
-          throw ConfigError(at, "events.probability: expected a probability in [0, 1], got " +
-                                    describe(node));
+          throw ConfigError(
+              at, "events.probability: expected a probability in [0, 1], got " + describe(node));
         event.probability = *v;
         probability_at = at;
       } else if (event_action(spec, event, k, node, at)) {
         ++actions;
         action_at = at;
       } else if (!event_scope(event, scope, k, node, at)) {
-        throw ConfigError(location(key.source(), source_name_),
-                          "events: unknown key '" + k +
-                              "'; expected at, name, probability, cost and one of shock, restructure, "
-                              "set, automate, layoff or demand (and for restructure, automate "
-                              "and layoff: department, departments or function; for automate: "
-                              "freed_capacity)");
+        throw ConfigError(
+            location(key.source(), source_name_),
+            "events: unknown key '" + k +
+                "'; expected at, name, probability, cost and one of shock, restructure, "
+                "set, automate, layoff or demand (and for restructure, automate "
+                "and layoff: department, departments or function; for automate: "
+                "freed_capacity)");
       }
     }
     if (!has_at || actions != 1) {
@@ -1229,8 +1230,9 @@ class Loader {
                               describe(node));
       }
       if (!spec.scenario.work.enabled && !spec.scenario.environment.enabled)
-        throw ConfigError(at, "events.demand needs work.enabled or environment.enabled = true "
-                              "in [scenario] (without them there is no demand)");
+        throw ConfigError(at,
+                          "events.demand needs work.enabled or environment.enabled = true "
+                          "in [scenario] (without them there is no demand)");
       event.kind = Kind::demand;
       event.demand_change = *v;
     } else if (k == "set") {
@@ -1370,9 +1372,10 @@ class Loader {
       for (std::size_t point = 0; point < points && !ever; ++point)
         ever = std::get<bool>(agents::value_of(spec.params_at(point), *on));
       if (!ever) {
-        spec.notes.push_back(name + " is varied, but " + group +
-                             ".enabled is false in every design point: it changes nothing (set " +
-                             group + ".enabled = true in [scenario])");
+        spec.warnings.push_back(
+            name + " is varied, but " + group +
+            ".enabled is false in every design point: it changes nothing (set " + group +
+            ".enabled = true in [scenario])");
       }
     }
   }
@@ -1605,10 +1608,9 @@ std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point)
   if (option_events.empty()) return all;
   const auto& own = option_events[design.option_of(point)];
   all.insert(all.end(), own.begin(), own.end());
-  std::stable_sort(all.begin(), all.end(),
-                   [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) {
-                     return a.at < b.at;
-                   });
+  std::stable_sort(
+      all.begin(), all.end(),
+      [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
   return all;
 }
 

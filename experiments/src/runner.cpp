@@ -28,8 +28,8 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
   if (spec.has_option_events()) {  // this option's events with the shared ones
     agents::RunOptions own = run_options;
     own.events = spec.events_at(record.design_point);
-    record.outcome = agents::simulate(spec.params_at(record.design_point),
-                                      {spec.seed, record.replication}, own);
+    record.outcome =
+        agents::simulate(spec.params_at(record.design_point), {spec.seed, record.replication}, own);
   } else {
     record.outcome = agents::simulate(spec.params_at(record.design_point),
                                       {spec.seed, record.replication}, run_options);

@@ -32,7 +32,7 @@ struct ScheduledEvent {
   std::vector<std::int32_t> departments;
   double automation_target = 0;  ///< automate: new process-automation target of the departments
   double layoff_share = 0;       ///< layoff: share of the departments' staff laid off
-  double demand_change = 0;  ///< demand: relative change of the customer base (-0.3: 30 % lost)
+  double demand_change = 0;      ///< demand: relative change of the customer base (-0.3: 30 % lost)
   std::optional<FreedCapacity> freed_capacity;  ///< automate: unset = the departments' own rule
   std::vector<std::pair<const ParamSpec*, ParamValue>> changes;  ///< set: new values
 };

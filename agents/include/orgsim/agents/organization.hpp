@@ -138,7 +138,7 @@ struct MarketState {
   double loyalty = 0.5;
   double satisfaction = 0.5;
   double customers = 1;  ///< customer base relative to the starting one (7.12)
-  double volume = 1;  ///< contracted volume relative to today's: lost contracts, new ones (7.18)
+  double volume = 1;     ///< contracted volume relative to today's: lost contracts, new ones (7.18)
 };
 
 /// Cash and survival (finance submodel; 7.17).

@@ -48,7 +48,7 @@ struct MetricComparison {
   /// medians and shares recovered, never averaged, and given no verdict (the metric `recovered`
   /// carries the paired comparison of the shares).
   bool censored = false;
-  double km_design = 0, km_baseline = 0;              ///< Kaplan-Meier medians (NaN: not reached)
+  double km_design = 0, km_baseline = 0;                ///< Kaplan-Meier medians (NaN: not reached)
   double recovered_design = 0, recovered_baseline = 0;  ///< shares of runs recovered
 };
 
@@ -61,9 +61,9 @@ struct Condition {
 Condition parse_condition(const std::string& text);
 
 struct DesignComparison {
-  std::string value;       ///< the design (value of the compared parameter)
-  std::size_t pairs = 0;   ///< replications with at least one pair of runs: the sample size
-  std::size_t cells = 0;   ///< pairs of runs (replications x settings of the blocked factors)
+  std::string value;      ///< the design (value of the compared parameter)
+  std::size_t pairs = 0;  ///< replications with at least one pair of runs: the sample size
+  std::size_t cells = 0;  ///< pairs of runs (replications x settings of the blocked factors)
   std::vector<MetricComparison> metrics;
   /// Per Comparison::categories: "better", "worse", "mixed", "same" or "" (no metric measured).
   std::vector<std::string> categories;
@@ -81,7 +81,7 @@ struct Comparison {
   std::vector<std::string> blocked;
   /// Other swept columns fixed by the design (an option's parameters): not part of the pairing.
   std::vector<std::string> confounded;
-  std::size_t tests = 0;  ///< the Holm family: metrics with a direction x designs
+  std::size_t tests = 0;                  ///< the Holm family: metrics with a direction x designs
   std::vector<DesignComparison> designs;  ///< every other value, in design order
   /// Metrics the tables list (empty: all compared); the verdicts always use every compared metric.
   std::vector<std::string> shown;

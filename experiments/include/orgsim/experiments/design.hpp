@@ -52,9 +52,9 @@ struct ParameterRange {
 /// crossed with the design's points. Option o holds points o * inner_size() to
 /// (o + 1) * inner_size() - 1, each with the same values of the design's own parameters.
 struct DesignOptions {
-  std::vector<std::string> names;  ///< empty: no options
-  std::size_t baseline = 0;        ///< the option the others are compared with
-  std::vector<const ParamSpec*> parameters;    ///< the parameters some option sets, by name
+  std::vector<std::string> names;               ///< empty: no options
+  std::size_t baseline = 0;                     ///< the option the others are compared with
+  std::vector<const ParamSpec*> parameters;     ///< the parameters some option sets, by name
   std::vector<std::vector<ParamValue>> values;  ///< [option][parameter]; unset: the scenario's
 };
 

@@ -33,10 +33,13 @@ struct ExperimentSpec {
   std::vector<agents::ScheduledEvent> events;      ///< [[events]], in tick order
   /// [[options.events]]: each option's own events, in tick order (empty without options).
   std::vector<std::vector<agents::ScheduledEvent>> option_events;
-  std::string source_name;                         ///< file path, or "<default experiment>"
-  std::string source_text;                         ///< the file as written
-  std::vector<std::string> overrides;              ///< the --set arguments applied
-  std::vector<std::string> notes;  ///< remarks that are not errors (e.g. chart columns ignored)
+  std::string source_name;             ///< file path, or "<default experiment>"
+  std::string source_text;             ///< the file as written
+  std::vector<std::string> overrides;  ///< the --set arguments applied
+  std::vector<std::string> notes;      ///< remarks that are not errors (e.g. chart columns ignored)
+  /// Doubts about the design that run and validate print (e.g. a varied parameter of a
+  /// switched-off submodel); commands that only read the design leave them out.
+  std::vector<std::string> warnings;
 
   /// Number of design points (1 without a sweep).
   [[nodiscard]] std::size_t design_point_count() const { return design.size(); }
