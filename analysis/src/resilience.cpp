@@ -3,8 +3,10 @@
 
 #include "format.hpp"
 #include "orgsim/analysis/compare.hpp"
+#include "orgsim/agents/organization.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
+#include "orgsim/experiments/experiment.hpp"
 
 #include <fmt/format.h>
 
@@ -135,8 +137,42 @@ void summarize_group(ResilienceGroup& group, const std::vector<RunResilience>& m
 
 }  // namespace
 
+namespace {
+
+/// Each run's tick of the named event (-1: not in the run's design point, -2: an uncertain event
+/// that did not happen), from the experiment the file records.
+std::vector<std::int64_t> event_ticks(const experiments::ResultsReader& results,
+                                      const std::string& event) {
+  const auto text = results.attribute("experiment");
+  if (!text) throw UsageError("the results file does not record its experiment");
+  const experiments::ExperimentSpec spec = experiments::parse_experiment(*text, "<results file>");
+  std::vector<std::string> names;
+  const auto* point = results.run_column("design_point");
+  const auto* replication = results.run_column("replication");
+  std::vector<std::int64_t> ticks(results.run_count(), -1);
+  for (std::size_t run = 0; run < results.run_count(); ++run) {
+    const auto p = static_cast<std::size_t>(point->numbers[run]);
+    for (const agents::ScheduledEvent& e : spec.events_at(p)) {
+      if (!e.name.empty() && std::find(names.begin(), names.end(), e.name) == names.end())
+        names.push_back(e.name);
+      if (e.name != event || ticks[run] != -1) continue;
+      const bool happened = agents::event_happens(
+          e, {spec.seed, static_cast<std::uint64_t>(replication->numbers[run])});
+      ticks[run] = happened ? static_cast<std::int64_t>(e.at) : -2;
+    }
+  }
+  if (std::find(names.begin(), names.end(), event) == names.end()) {
+    throw UsageError("--event '" + event + "': no event of the experiment has that name" +
+                     (names.empty() ? std::string(" (its events have no names)")
+                                    : "; its named events are: " + detail::join(names)));
+  }
+  return ticks;
+}
+
+}  // namespace
+
 Resilience resilience(const experiments::ResultsReader& results, const std::string& metric,
-                      double tolerance, std::vector<std::string> by) {
+                      double tolerance, std::vector<std::string> by, const std::string& event) {
   const std::size_t k = metric_indices(results, {metric}).front();
   const int direction = better_direction(results, metric);
   if (direction == 0) {
@@ -147,13 +183,16 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
     throw UsageError("--within must be between 0 and 1 (e.g. 0.05 for 5%)");
   const auto& names = results.metric_names();
   const auto shock_at = std::find(names.begin(), names.end(), "shock");
-  if (shock_at == names.end())
+  if (shock_at == names.end() && event.empty())
     throw UsageError("the results file has no 'shock' metric to find shocks with");
   const auto shock = static_cast<std::size_t>(shock_at - names.begin());
+  const std::vector<std::int64_t> event_at =
+      event.empty() ? std::vector<std::int64_t>() : event_ticks(results, event);
   const std::vector<const experiments::RunColumn*> columns = group_columns(results, by);
 
   Resilience out;
   out.metric = metric;
+  out.event = event;
   out.tolerance = tolerance;
   out.group_by = by;
   const auto* status = results.run_column("status");
@@ -161,9 +200,11 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
   std::vector<std::vector<RunResilience>> members;
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (status->numbers[run] != 1) continue;
-    const RunSeries series = run_series(results, run, k, shock);
-    if (series.shock_tick < 0) {
-      ++out.runs_without_shock;
+    RunSeries series = run_series(results, run, k, shock);
+    if (!event.empty()) series.shock_tick = event_at[run] >= 0 ? event_at[run] : -1;
+    if (!event.empty() && event_at[run] == -2) ++out.runs_event_missed;
+    if (series.shock_tick < 0 || series.shock_tick > series.ticks.back()) {
+      if (event.empty() || event_at[run] == -1) ++out.runs_without_shock;
       continue;
     }
     RunResilience rr =
@@ -180,19 +221,24 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
     out.runs.push_back(rr);
   }
   if (out.runs.empty()) {
-    throw UsageError(
-        "no complete run has a shock (the 'shock' metric is 0 in every recorded row; record every "
-        "tick "
-        "around the shock with [output] every = 1)");
+    const auto& ticks = results.tick_of_row();
+    const bool sparse = ticks.size() > 1 && ticks[1] - ticks[0] > 1;
+    if (!event.empty())
+      throw UsageError("no complete run had the event '" + event + "' within its ticks");
+    throw UsageError(std::string("no complete run has a shock (the 'shock' metric is 0 in every "
+                                 "recorded row") +
+                     (sparse ? "; record every tick around the shock with [output] every = 1)"
+                             : "; follow a named event instead with --event NAME)"));
   }
   for (std::size_t g = 0; g < out.groups.size(); ++g) summarize_group(out.groups[g], members[g]);
   return out;
 }
 
 void print_resilience(std::ostream& out, const Resilience& r) {
-  out << "Resilience of " << r.metric
-      << " after the first shock of each run (recovered: back within " << r.tolerance * 100
-      << "% of the pre-shock level; 95% t intervals)\n";
+  out << "Resilience of " << r.metric << " after "
+      << (r.event.empty() ? std::string("the first shock of each run") : "the event '" + r.event + "'")
+      << " (recovered: back within " << r.tolerance * 100
+      << "% of the level before it; 95% t intervals)\n";
   std::vector<std::string> header = r.group_by;
   for (const char* h : {"runs", "drop", "drop 95% CI", "relative drop", "recovered",
                         "recovery ticks (recovered)", "median recovery"}) {
@@ -232,7 +278,10 @@ void print_resilience(std::ostream& out, const Resilience& r) {
   out << std::string(total - 2, '-') << '\n';
   for (const auto& row : rows) line(row);
   if (r.runs_without_shock)
-    out << "(" << r.runs_without_shock << " runs without a shock left out)\n";
+    out << "(" << r.runs_without_shock << " runs without " << (r.event.empty() ? "a shock" : "the event")
+        << " left out)\n";
+  if (r.runs_event_missed)
+    out << "(" << r.runs_event_missed << " runs where the uncertain event did not happen left out)\n";
 }
 
 void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results,

@@ -122,6 +122,16 @@ def options_and_uncertain_events(tmp):
     share = by_replication.first().mean()
     check(0.15 <= share <= 0.85, f"about half the replications lose the contract: {share}")
     check(np.allclose(ratio[lost], 0.7, atol=0.02), f"a 30 % cut: {ratio[lost][:4]}")
+    # resilience follows the named event in exactly the runs where it happened.
+    text = orgsim("resilience", out, "--event", "contract loss", "--metric", "throughput",
+                  "--by", "option").stdout
+    missed = int((~lost).sum())
+    check(f"({missed} runs where the uncertain event did not happen left out)" in text, text)
+    for option in ("today", "squads", "layoffs"):
+        line = next(l for l in text.splitlines() if l.startswith(option + " "))
+        check(int(line.split()[1]) == int(lost.sum()) // 3, f"{option}: runs with the event: {line}")
+    proc = orgsim("resilience", out, "--event", "contract", expect=2)
+    check("named events are: contract loss" in proc.stderr, proc.stderr)
     # The squads option's one-off cost is booked at its event's tick.
     cost = names.index("cost")
     squads = (runs["option"] == "squads").to_numpy()

@@ -46,18 +46,25 @@ struct ResilienceGroup {
 
 struct Resilience {
   std::string metric;
+  std::string event;  ///< the named event followed (empty: each run's first shock)
   double tolerance = 0.05;
   std::vector<std::string> group_by;
   std::vector<RunResilience> runs;  ///< complete runs with a shock
   std::vector<ResilienceGroup> groups;
-  std::size_t runs_without_shock = 0;
+  std::size_t runs_without_shock = 0;  ///< or without the named event (not in their option)
+  std::size_t runs_event_missed = 0;   ///< the named uncertain event did not happen in them
 };
 
 /// Finds each complete run's first shock (the `shock` metric's first non-zero row after row 0)
 /// and computes its resilience. `by` empty: group by every swept parameter.
 /// @throws UsageError for an unknown metric or parameter, or when no run has a shock.
+/// With `event` (a name of the experiment's [[events]] or [[options.events]]): each run's
+/// disturbance is that event, at its tick, in the runs where it happened (an uncertain event's
+/// draw is recomputed from the file's experiment, seed and replication), so a lost contract or a
+/// layoff is followed like a shock; the metric is any with a direction.
 Resilience resilience(const experiments::ResultsReader& results, const std::string& metric,
-                      double tolerance, std::vector<std::string> by);
+                      double tolerance, std::vector<std::string> by,
+                      const std::string& event = "");
 
 void print_resilience(std::ostream& out, const Resilience& r);
 /// One line per run: run, design parameters, shock tick, before, worst, drop, relative drop,
