@@ -242,6 +242,7 @@ struct PairedValues {
   std::vector<std::vector<double>> design, baseline, difference;
   std::vector<std::vector<double>> design_runs, baseline_runs;  ///< per metric, run by run
   std::vector<std::vector<bool>> design_done, baseline_done;    ///< recovered (censoring)
+  std::vector<std::size_t> design_ids, baseline_ids;            ///< the runs of each pair
 };
 
 /// What compare() shares between designs.
@@ -252,6 +253,7 @@ struct ComparisonInput {
   std::vector<std::string> metrics;
   std::vector<std::vector<double>> value;  ///< value[run][k] at the window
   std::vector<double> recovered;           ///< `recovered` at the window (NaN: not in the file)
+  std::vector<double> exited;              ///< `exited` at the window (NaN: not in the file)
   bool has_recovered = false;              ///< files before issue 21 have no `recovered`
   Pairing pairing;
   std::map<Pairing::Key, std::size_t> baseline_run;  ///< the complete baseline run of each pair key
@@ -282,6 +284,8 @@ PairedValues paired_values(const ComparisonInput& in, const std::string& design)
     const auto partner = in.baseline_run.find(in.pairing.key(run));
     if (partner == in.baseline_run.end()) continue;
     ++p.cells;
+    p.design_ids.push_back(run);
+    p.baseline_ids.push_back(partner->second);
     auto& r = sums.try_emplace(in.pairing.replication(run), metrics).first->second;
     for (std::size_t k = 0; k < metrics; ++k) {
       double xv = in.value[run][k];
@@ -359,7 +363,7 @@ std::pair<std::string, double> display_unit(const MetricInfo& info, const Window
     } else if (!window.period.empty()) {
       unit += "/" + window.period;
     } else {
-      unit += " (total)";
+      unit += " in total";
     }
   }
   if (!currency.empty())
@@ -473,12 +477,11 @@ bool has_metric(const experiments::ResultsReader& results, const std::string& na
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-/// Each run's `recovered` at the window (NaN everywhere when the file has no such metric).
-std::vector<double> recovered_values(const experiments::ResultsReader& results,
-                                     const Window& window) {
-  if (!has_metric(results, "recovered"))
-    return std::vector<double>(results.run_count(), std::nan(""));
-  const auto values = run_values(results, metric_indices(results, {"recovered"}), window);
+/// Each run's `name` at the window (NaN everywhere when the file has no such metric).
+std::vector<double> single_metric(const experiments::ResultsReader& results,
+                                  const std::string& name, const Window& window) {
+  if (!has_metric(results, name)) return std::vector<double>(results.run_count(), std::nan(""));
+  const auto values = run_values(results, metric_indices(results, {name}), window);
   std::vector<double> out(results.run_count(), std::nan(""));
   for (std::size_t run = 0; run < values.size() && run < out.size(); ++run)
     if (!values[run].empty()) out[run] = values[run][0];
@@ -514,6 +517,71 @@ std::vector<std::vector<Condition>> split_levels(const experiments::ResultsReade
   }
   return levels;
 }
+
+double bimodality_coefficient(const std::vector<double>& values) {
+  std::vector<double> x;
+  for (double v : values)
+    if (!std::isnan(v)) x.push_back(v);
+  const double n = static_cast<double>(x.size());
+  if (x.size() < 4) return std::nan("");
+  double mean = 0;
+  for (double v : x) mean += v / n;
+  double m2 = 0, m3 = 0, m4 = 0;
+  for (double v : x) {
+    const double d = v - mean;
+    m2 += d * d / n;
+    m3 += d * d * d / n;
+    m4 += d * d * d * d / n;
+  }
+  if (!(m2 > 1e-300)) return std::nan("");
+  const double g1 = m3 / std::pow(m2, 1.5), g2 = m4 / (m2 * m2) - 3;
+  const double skew = g1 * std::sqrt(n * (n - 1)) / (n - 2);  // sample (bias-corrected)
+  const double kurt = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6);
+  return (skew * skew + 1) / (kurt + 3 * (n - 1) * (n - 1) / ((n - 2) * (n - 3)));
+}
+
+namespace {
+
+/// Caveats generated from the data (Comparison::caveats).
+void add_caveats(Comparison& c, const ComparisonInput& in,
+                 const std::vector<std::pair<std::string, PairedValues>>& paired) {
+  for (const auto& [design, p] : paired) {
+    const auto bust = [&](const std::vector<std::size_t>& runs) {
+      return std::count_if(runs.begin(), runs.end(),
+                           [&](std::size_t run) { return in.exited[run] == 1.0; });
+    };
+    const auto d = bust(p.design_ids), b = bust(p.baseline_ids);
+    if (d + b > 0) {
+      c.caveats.push_back(fmt::format(
+          "{} of {} runs of {} and {} of {} of {} went bust (cash below the credit line): "
+          "their metrics stay at the week of the exit",
+          d, p.design_ids.size(), design, b, p.baseline_ids.size(), c.baseline));
+    }
+    for (std::size_t k = 0; k < in.metrics.size(); ++k) {
+      const std::string& metric = in.metrics[k];
+      if (!c.shown.empty() && std::find(c.shown.begin(), c.shown.end(), metric) == c.shown.end())
+        continue;
+      if (p.design_runs[k].size() < 10) continue;
+      const double b = bimodality_coefficient(p.design_runs[k]);
+      if (b > 5.0 / 9.0 && metric != "exited" && metric != "recovered") {
+        c.caveats.push_back(fmt::format(
+            "{} of {} may be bimodal across runs (bimodality coefficient {} > 0.555): its mean "
+            "may describe no run; look at the runs (plot, --per-run)",
+            metric, design, number(b, 3)));
+      }
+    }
+  }
+  for (const auto& d : c.designs)
+    for (const auto& m : d.metrics)
+      if (m.censored)
+        c.caveats.push_back(fmt::format(
+            "{} of {}: recovery censored ({}% of its runs and {}% of {}'s recovered by {}): "
+            "Kaplan-Meier medians shown, no mean",
+            m.metric, d.value, number(100 * m.recovered_design, 3),
+            number(100 * m.recovered_baseline, 3), c.baseline, describe(c.window)));
+}
+
+}  // namespace
 
 Condition parse_condition(const std::string& text) {
   const auto eq = text.find('=');
@@ -554,7 +622,8 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
                      std::move(selected),
                      metrics,
                      run_values(results, index, window),
-                     recovered_values(results, window),
+                     single_metric(results, "recovered", window),
+                     single_metric(results, "exited", window),
                      has_metric(results, "recovered"),
                      std::move(pairing),
                      {}};
@@ -562,11 +631,12 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     if (in.selected[run] && column->format(run) == c.baseline)
       in.baseline_run.emplace(in.pairing.key(run), run);
   }
+  std::vector<std::pair<std::string, PairedValues>> paired;
   for (const std::string& v : values) {
     if (v == c.baseline) continue;
     DesignComparison d;
     d.value = v;
-    const PairedValues p = paired_values(in, v);
+    PairedValues p = paired_values(in, v);
     d.pairs = p.pairs;
     d.cells = p.cells;
     if (d.pairs == 0) {
@@ -587,9 +657,11 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
       d.metrics.push_back(std::move(m));
     }
     c.designs.push_back(std::move(d));
+    paired.emplace_back(v, std::move(p));
   }
   if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");
   holm_verdicts(c);
+  add_caveats(c, in, paired);
   for (auto& d : c.designs) d.categories = category_verdicts(c.categories, d.metrics);
   return c;
 }
@@ -763,6 +835,8 @@ void print_comparison(std::ostream& out, const Comparison& c) {
   print_aligned(out, dominance_table(c));
   out << '\n';
   for (const auto& d : c.designs) out << verdict_sentence(c, d) << '\n';
+  if (!c.caveats.empty()) out << "\nCaveats:\n";
+  for (const auto& caveat : c.caveats) out << "- " << caveat << '\n';
 }
 
 void print_comparison_markdown(std::ostream& out, const Comparison& c) {
@@ -774,6 +848,8 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
   print_markdown_table(out, dominance_table(c));
   out << '\n';
   for (const auto& d : c.designs) out << "- " << verdict_sentence(c, d) << '\n';
+  if (!c.caveats.empty()) out << "\nCaveats:\n\n";
+  for (const auto& caveat : c.caveats) out << "- " << caveat << '\n';
 }
 
 void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {

@@ -2,8 +2,8 @@
 #include "orgsim/analysis/resilience.hpp"
 
 #include "format.hpp"
-#include "orgsim/analysis/compare.hpp"
 #include "orgsim/agents/organization.hpp"
+#include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/experiment.hpp"
@@ -236,7 +236,8 @@ Resilience resilience(const experiments::ResultsReader& results, const std::stri
 
 void print_resilience(std::ostream& out, const Resilience& r) {
   out << "Resilience of " << r.metric << " after "
-      << (r.event.empty() ? std::string("the first shock of each run") : "the event '" + r.event + "'")
+      << (r.event.empty() ? std::string("the first shock of each run")
+                          : "the event '" + r.event + "'")
       << " (recovered: back within " << r.tolerance * 100
       << "% of the level before it; 95% t intervals)\n";
   std::vector<std::string> header = r.group_by;
@@ -278,10 +279,11 @@ void print_resilience(std::ostream& out, const Resilience& r) {
   out << std::string(total - 2, '-') << '\n';
   for (const auto& row : rows) line(row);
   if (r.runs_without_shock)
-    out << "(" << r.runs_without_shock << " runs without " << (r.event.empty() ? "a shock" : "the event")
-        << " left out)\n";
+    out << "(" << r.runs_without_shock << " runs without "
+        << (r.event.empty() ? "a shock" : "the event") << " left out)\n";
   if (r.runs_event_missed)
-    out << "(" << r.runs_event_missed << " runs where the uncertain event did not happen left out)\n";
+    out << "(" << r.runs_event_missed
+        << " runs where the uncertain event did not happen left out)\n";
 }
 
 void print_resilience_runs_csv(std::ostream& out, const experiments::ResultsReader& results,

@@ -19,8 +19,8 @@ struct ResilienceArgs {
 
 int resilience(const ResilienceArgs& args) {
   const experiments::ResultsReader results = open_results(args.file);
-  const analysis::Resilience r =
-      analysis::resilience(results, args.metric, args.within, split_list(args.by, "--by"), args.event);
+  const analysis::Resilience r = analysis::resilience(results, args.metric, args.within,
+                                                      split_list(args.by, "--by"), args.event);
   if (args.per_run) {
     analysis::print_resilience_runs_csv(std::cout, results, r);
   } else {
@@ -33,8 +33,8 @@ int resilience(const ResilienceArgs& args) {
 
 Command add_resilience_command(CLI::App& app) {
   auto args = std::make_shared<ResilienceArgs>();
-  auto* command =
-      app.add_subcommand("resilience", "Drop depth and recovery time after each run's first shock or a named event");
+  auto* command = app.add_subcommand(
+      "resilience", "Drop depth and recovery time after each run's first shock or a named event");
   command->add_option("results", args->file, "Results file (HDF5)")->required();
   command->add_option("--metric", args->metric, "Metric to follow through the shock")
       ->capture_default_str();

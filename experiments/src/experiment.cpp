@@ -1103,6 +1103,11 @@ class Loader {
           throw ConfigError(
               at, "events.name: expected a name of 1 to 64 characters, got " + describe(node));
         event.name = v->get();
+        const auto& fixed = schema::kFixedRunColumns;
+        if (agents::find_parameter(event.name) || event.name == "option" ||
+            std::find(fixed.begin(), fixed.end(), event.name) != fixed.end())
+          throw ConfigError(at, "events.name: \"" + event.name +
+                                    "\" is a parameter or a column of /runs; choose another name");
       } else if (k == "cost") {
         auto v = node.value<double>();
         if (!v || node.is_boolean() || !(*v >= 0 && *v <= 1e12))
@@ -1612,6 +1617,18 @@ std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point)
       all.begin(), all.end(),
       [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
   return all;
+}
+
+std::vector<std::string> ExperimentSpec::uncertain_events() const {
+  std::vector<std::string> names;
+  auto add = [&](const std::vector<agents::ScheduledEvent>& list) {
+    for (const auto& e : list)
+      if (e.probability < 1 && std::find(names.begin(), names.end(), e.name) == names.end())
+        names.push_back(e.name);
+  };
+  add(events);
+  for (const auto& own : option_events) add(own);
+  return names;
 }
 
 bool ExperimentSpec::has_option_events() const {

@@ -248,6 +248,8 @@ void ResultsWriter::Impl::create_runs(hsize_t run_count) {
         break;
     }
   }
+  for (const std::string& event : spec->uncertain_events())  // 1: it happened in the run
+    runs_row.add(event, H5T_NATIVE_UINT8, 1);
   runs_row.add("ticks_run", H5T_NATIVE_UINT64, 8);
   runs_row.add("rows", H5T_NATIVE_UINT64, 8);
   if (spec->snapshots.every > 0) runs_row.add("snapshots", H5T_NATIVE_UINT64, 8);
@@ -436,6 +438,17 @@ void ResultsWriter::Impl::fill_runs_row(const RunRecord& record, std::uint64_t r
           }
         },
         value);
+  }
+  const auto uncertain = spec->uncertain_events();
+  if (!uncertain.empty()) {
+    const auto events = spec->events_at(record.design_point);
+    for (const std::string& name : uncertain) {
+      std::uint8_t happened = 0;
+      for (const agents::ScheduledEvent& e : events)
+        if (e.name == name && agents::event_happens(e, {spec->seed, record.replication}))
+          happened = 1;
+      row.put(&happened);
+    }
   }
   const std::uint64_t ticks_run = record.outcome.ticks_run;
   row.put(&ticks_run);

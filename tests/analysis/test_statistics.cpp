@@ -1,4 +1,5 @@
 // Statistics against known values: t quantiles, estimates, CI coverage on synthetic data.
+#include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/statistics.hpp"
 #include "orgsim/core/rng.hpp"
 
@@ -51,6 +52,53 @@ TEST(Statistics, ConfidenceIntervalsCoverTheTrueMean95PercentOfTheTime) {
     covered += e.ci_low <= 10.0 && 10.0 <= e.ci_high;
   }
   EXPECT_NEAR(covered / double(trials), 0.95, 4 * std::sqrt(0.95 * 0.05 / trials));
+}
+
+}  // namespace
+}  // namespace orgsim::analysis
+
+namespace orgsim::analysis {
+namespace {
+
+// Sarle's bimodality coefficient (issue 21's caveats): about 1/3 for a normal sample, 5/9 for a
+// uniform one (the threshold), well above it for two separated modes.
+TEST(Statistics, BimodalityCoefficientSeparatesOneModeFromTwo) {
+  std::vector<double> normal, uniform, two;
+  std::uint64_t x = 12345;
+  auto next = [&] {  // a small LCG: uniform numbers in (0, 1)
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (static_cast<double>(x >> 11) + 0.5) * 0x1.0p-53;
+  };
+  for (int i = 0; i < 4000; ++i) {
+    const double u1 = next(), u2 = next();
+    normal.push_back(std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    uniform.push_back(next());
+    two.push_back((i % 2 ? 10.0 : 0.0) + normal.back());
+  }
+  EXPECT_NEAR(bimodality_coefficient(normal), 1.0 / 3.0, 0.03);
+  EXPECT_NEAR(bimodality_coefficient(uniform), 5.0 / 9.0, 0.03);
+  // 50/50 mixture of N(0, 1) and N(10, 1): variance 26, fourth central moment 778, skewness 0,
+  // so b = 1 / (778 / 26^2) = 0.869.
+  EXPECT_NEAR(bimodality_coefficient(two), 676.0 / 778.0, 0.02);
+  EXPECT_TRUE(std::isnan(bimodality_coefficient({1, 1, 1, 1, 1})));
+  EXPECT_TRUE(std::isnan(bimodality_coefficient({1, 2})));
+}
+
+// Paired t test p-values against values of Student's t (df = 9: t = 2.262 is the 97.5 %
+// quantile, so p = 0.05).
+TEST(Statistics, PairedTTestPValue) {
+  Estimate e;
+  e.n = 10;
+  e.mean = 2.2621571627409915;
+  e.sd = std::sqrt(10.0);  // standard error 1
+  EXPECT_NEAR(paired_t_p_value(e), 0.05, 1e-9);
+  e.mean = 0;
+  EXPECT_DOUBLE_EQ(paired_t_p_value(e), 1.0);
+  e.sd = 0;
+  e.mean = 1;
+  EXPECT_DOUBLE_EQ(paired_t_p_value(e), 0.0);
+  e.n = 1;
+  EXPECT_DOUBLE_EQ(paired_t_p_value(e), 1.0);
 }
 
 }  // namespace

@@ -122,6 +122,10 @@ def options_and_uncertain_events(tmp):
     share = by_replication.first().mean()
     check(0.15 <= share <= 0.85, f"about half the replications lose the contract: {share}")
     check(np.allclose(ratio[lost], 0.7, atol=0.02), f"a 30 % cut: {ratio[lost][:4]}")
+    check((runs["contract loss"].to_numpy() == lost).all(), "/runs says in which runs it happened")
+    split = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "option", "--by", "contract loss",
+                                           "--metrics", "demand", "--format", "csv").stdout))
+    check(set(split["where"]) == {"contract loss = 0", "contract loss = 1"}, f"{set(split['where'])}")
     # resilience follows the named event in exactly the runs where it happened.
     text = orgsim("resilience", out, "--event", "contract loss", "--metric", "throughput",
                   "--by", "option").stdout

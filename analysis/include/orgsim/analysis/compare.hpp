@@ -87,7 +87,15 @@ struct Comparison {
   std::vector<std::string> shown;
   /// The categories verdicts are given for (verdict_categories()).
   std::vector<std::string> categories;
+  /// Warnings from the data: firms that went bust, outcomes that look bimodal (a mean
+  /// describes neither mode), censored recovery times.
+  std::vector<std::string> caveats;
 };
+
+/// Sarle's bimodality coefficient b = (g^2 + 1) / (k + 3 (n-1)^2 / ((n-2)(n-3))) of a sample (g
+/// skewness, k excess kurtosis, bias-corrected); above 5/9 (the uniform's value) a distribution
+/// may be bimodal (Pfister et al. 2013). NaN for n < 4 or no spread.
+double bimodality_coefficient(const std::vector<double>& values);
 
 /// The metrics a comparison table shows by default: the file's headline metrics, in the order of
 /// verdict_categories() and then of the columns.

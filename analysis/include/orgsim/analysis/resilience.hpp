@@ -63,8 +63,7 @@ struct Resilience {
 /// draw is recomputed from the file's experiment, seed and replication), so a lost contract or a
 /// layoff is followed like a shock; the metric is any with a direction.
 Resilience resilience(const experiments::ResultsReader& results, const std::string& metric,
-                      double tolerance, std::vector<std::string> by,
-                      const std::string& event = "");
+                      double tolerance, std::vector<std::string> by, const std::string& event = "");
 
 void print_resilience(std::ostream& out, const Resilience& r);
 /// One line per run: run, design parameters, shock tick, before, worst, drop, relative drop,

@@ -52,6 +52,9 @@ struct ExperimentSpec {
   [[nodiscard]] std::vector<agents::ScheduledEvent> events_at(std::size_t point) const;
   /// Whether some option has events of its own (the runs' events then differ by design point).
   [[nodiscard]] bool has_option_events() const;
+  /// The names of the uncertain events (probability < 1), [[events]] first, each once: /runs
+  /// has a 0/1 column per name saying whether the event happened in the run.
+  [[nodiscard]] std::vector<std::string> uncertain_events() const;
   /// design_point_count() * replications.
   [[nodiscard]] std::size_t run_count() const;
   /// The experiment with every value explicit, as TOML (recorded in results files).
