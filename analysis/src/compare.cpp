@@ -346,32 +346,6 @@ double share_true(const std::vector<bool>& flags) {
          static_cast<double>(flags.size());
 }
 
-/// The unit of a metric's values on `window` (see MetricComparison::unit) and the factor that
-/// converts the file's values into it.
-std::pair<std::string, double> display_unit(const MetricInfo& info, const Window& window,
-                                            const std::string& currency) {
-  std::string unit = info.unit;
-  double scale = 1;
-  const bool calendar = window.kind == Window::Kind::sum || window.kind == Window::Kind::npv;
-  if (calendar && unit == "ticks") {
-    unit = "days";
-    scale = 7;  // a tick is a week
-  } else if (calendar && is_flow_unit(unit)) {
-    unit.resize(unit.size() - 5);
-    if (window.kind == Window::Kind::npv) {
-      unit += " (NPV at " + number(100 * window.rate, 3) + "%/year)";
-    } else if (!window.period.empty()) {
-      unit += "/" + window.period;
-    } else {
-      unit += " in total";
-    }
-  }
-  if (!currency.empty())
-    if (const auto at = unit.find("currency"); at != std::string::npos)
-      unit.replace(at, 8, currency);
-  return {unit, scale};
-}
-
 void scale_estimate(Estimate& e, double factor) {
   e.mean *= factor;
   e.sd *= factor;
@@ -582,6 +556,30 @@ void add_caveats(Comparison& c, const ComparisonInput& in,
 }
 
 }  // namespace
+
+std::pair<std::string, double> display_unit(const MetricInfo& info, const Window& window,
+                                            const std::string& currency) {
+  std::string unit = info.unit;
+  double scale = 1;
+  const bool calendar = window.kind == Window::Kind::sum || window.kind == Window::Kind::npv;
+  if (calendar && unit == "ticks") {
+    unit = "days";
+    scale = 7;  // a tick is a week
+  } else if (calendar && is_flow_unit(unit)) {
+    unit.resize(unit.size() - 5);
+    if (window.kind == Window::Kind::npv) {
+      unit += " (NPV at " + number(100 * window.rate, 3) + "%/year)";
+    } else if (!window.period.empty()) {
+      unit += "/" + window.period;
+    } else {
+      unit += " in total";
+    }
+  }
+  if (!currency.empty())
+    if (const auto at = unit.find("currency"); at != std::string::npos)
+      unit.replace(at, 8, currency);
+  return {unit, scale};
+}
 
 Condition parse_condition(const std::string& text) {
   const auto eq = text.find('=');

@@ -457,6 +457,30 @@ std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& o
   return g.str();
 }
 
+std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::path& output) {
+  std::ostringstream g;
+  const std::size_t n = chart.names.size();
+  g << preamble(output, chart.title) << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
+    << "set style fill solid 0.8 border -1\nset key bottom right noenhanced\n"
+    << "set grid xtics lc rgb '#dddddd'\nset border 3\nset tics nomirror\nset format x "
+       "'%.3s%c'\nset xtics rotate by -30\nset yrange [0.3:"
+    << n + 0.7 << "]\nset xzeroaxis lt -1\nset arrow from 0, graph 0 to 0, graph 1 nohead lc "
+    << "rgb '#444444'\nset ytics (";
+  for (std::size_t i = 0; i < n; ++i)  // the widest on top
+    g << (i ? ", " : "") << quoted(chart.names[i]) << ' ' << n - i;
+  g << ") noenhanced\n$bars << EOD\n";
+  for (std::size_t i = 0; i < n; ++i)
+    g << n - i << ' ' << number(chart.low[i]) << ' ' << number(chart.high[i]) << '\n';
+  g << "EOD\nplot $bars using ($2/2):1:(abs($2)/2):(0.35) with boxxyerror lc rgb '#d95f02' "
+       "title 'low value', $bars using ($3/2):1:(abs($3)/2):(0.35) with boxxyerror lc rgb "
+       "'#1b9e77' title 'high value'\nunset output\n";
+  return g.str();
+}
+
+std::string svg_of(const TornadoChart& chart) {
+  return svg_string(chart);
+}
+
 std::string svg_of(const LineChart& chart) {
   if (chart.series.empty()) throw UsageError("nothing to draw for " + chart.title);
   require_values(chart);
@@ -469,11 +493,29 @@ std::string svg_of(const BarChart& chart) {
   return svg_string(chart);
 }
 
+namespace {
+/// Draws into `output` under a temporary name, then renames it (the file appears only whole).
+template <class Chart>
+void render_file(const Chart& chart, const std::filesystem::path& output);
+}  // namespace
+
 void render(const LineChart& chart, const std::filesystem::path& output) {
   terminal_for(output);
   if (chart.series.empty())
     throw UsageError("nothing to draw: the results file has no complete runs");
   require_values(chart);
+  render_file(chart, output);
+}
+
+void render(const TornadoChart& chart, const std::filesystem::path& output) {
+  terminal_for(output);
+  render_file(chart, output);
+}
+
+namespace {
+
+template <class Chart>
+void render_file(const Chart& chart, const std::filesystem::path& output) {
   std::error_code error;
   if (std::filesystem::is_directory(output, error)) {
     throw UsageError("cannot draw into '" + output.string() + "': it is a directory");
@@ -500,5 +542,7 @@ void render(const LineChart& chart, const std::filesystem::path& output) {
   }
   std::filesystem::rename(partial, output);
 }
+
+}  // namespace
 
 }  // namespace orgsim::analysis

@@ -48,5 +48,6 @@ Command add_merge_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_org_command(CLI::App& app);
 Command add_landscape_command(CLI::App& app);
+Command add_tornado_command(CLI::App& app);
 
 }  // namespace orgsim::cli::detail

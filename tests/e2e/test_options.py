@@ -332,6 +332,47 @@ def bad_values_exit_2(tmp):
     check("combine with [sweep.grid] or [sweep.list]" in proc.stderr, proc.stderr)
 
 
+def tornado_one_at_a_time(tmp):
+    """orgsim tornado: each assumption at its low and high value around an option, paired by
+    replication with the base, recomputed from its results file; the chart is drawn."""
+    exp = write(tmp, "options.toml", OPTIONS.replace("replications = 16", "replications = 6"))
+    out, chart = os.path.join(tmp, "tornado.h5"), os.path.join(tmp, "tornado.svg")
+    csv = pd.read_csv(io.StringIO(orgsim(
+        "tornado", exp, "--option", "layoffs", "--vary", "finance.task_value=6000,10000",
+        "--vary", "environment.base_demand=0.2,0.5", "--vary", "culture.collectivism=0.2,0.8",
+        "--metrics", "profit", "--format", "csv", "-o", out, "--chart", chart).stdout))
+    check(list(csv["parameter"])[:2] == ["environment.base_demand", "finance.task_value"] or
+          list(csv["parameter"])[:2] == ["finance.task_value", "environment.base_demand"],
+          f"the money and demand assumptions swing most: {list(csv['parameter'])}")
+    check((csv["swing"].diff().dropna() <= 0).all(), "widest swing first")
+    inert = csv[csv["parameter"] == "culture.collectivism"].iloc[0]
+    check(inert["swing"] == 0, "culture is off in this experiment: no swing")
+    runs, names, metrics, _ = read(out)
+    profit = names.index("profit")
+    total = metrics[:, 1:, profit].sum(axis=1)
+    check((runs["design_point"].max() + 1) == 7, "base + 3 assumptions x 2 values")
+    with h5py.File(out, "r") as f:
+        text = f.attrs["experiment"]
+        text = text.decode() if isinstance(text, bytes) else text
+    check("layoff = 0.1" in text, "the option's events are in the tornado's runs")
+    check("finance.severance = 12" in text, "the option's own values are the base")
+    for _, row in csv.iterrows():
+        column = runs[row["parameter"]].astype(float)
+        low = total[(column == float(row["low"])).to_numpy() & (runs["design_point"] > 0).to_numpy()]
+        base = total[(runs["design_point"] == 0).to_numpy()]
+        if row["swing"] > 0:
+            check(np.isclose(row["change_low"], (low - base).mean(), rtol=1e-9),
+                  f"{row['parameter']}: change at low {row['change_low']} vs {(low - base).mean()}")
+    check(os.path.getsize(chart) > 1000 and open(chart).read().lstrip().startswith("<?xml"), "an SVG")
+    proc = orgsim("tornado", exp, "--vary", "finance.task_value=5", "-o", out, "--force", expect=2)
+    check("expected NAME=LOW,HIGH" in proc.stderr, proc.stderr)
+    proc = orgsim("tornado", exp, "--vary", "finance.task_value=-5,6", "-o", out, "--force", expect=2)
+    check("--vary finance.task_value=-5,6:" in proc.stderr, proc.stderr)
+    proc = orgsim("tornado", exp, "--option", "nope", "--vary", "finance.task_value=5,6", "-o", out,
+                  "--force", expect=2)
+    check("its options are: today, squads, layoffs" in proc.stderr, proc.stderr)
+
+
 def logistics_options_scenario(tmp):
     """The shipped business case runs and compares per year: five options, profit in EUR/year,
     lead time in days, the contract loss in the same replications for every option."""

@@ -60,6 +60,11 @@ struct Condition {
 /// Parses NAME=VALUE. @throws UsageError.
 Condition parse_condition(const std::string& text);
 
+/// The unit of a metric's values on `window` (see MetricComparison::unit: flows per period,
+/// durations in days, the currency's name) and the factor that converts the file's values to it.
+std::pair<std::string, double> display_unit(const MetricInfo& info, const Window& window,
+                                            const std::string& currency);
+
 struct DesignComparison {
   std::string value;      ///< the design (value of the compared parameter)
   std::size_t pairs = 0;  ///< replications with at least one pair of runs: the sample size

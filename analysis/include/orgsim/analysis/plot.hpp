@@ -70,7 +70,17 @@ struct BarChart {
   std::vector<std::vector<double>> values, low, high;
 };
 
+/// A tornado chart: one horizontal bar per assumption from the outcome's change at its low value
+/// to its change at its high value (from the base, at 0), widest on top.
+struct TornadoChart {
+  std::string title;
+  std::string x_label;
+  std::vector<std::string> names;  ///< the assumptions, widest swing first
+  std::vector<double> low, high;   ///< the changes at the low and the high value
+};
+
 std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& output);
+std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::path& output);
 std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& output);
 
 /// Draws with gnuplot and returns the SVG document (for pages that embed their figures).
@@ -78,6 +88,7 @@ std::string gnuplot_script(const BarChart& chart, const std::filesystem::path& o
 std::string svg_of(const LineChart& chart);
 std::string svg_of(const HeatMap& map);
 std::string svg_of(const BarChart& chart);
+std::string svg_of(const TornadoChart& chart);
 
 /// The gnuplot script that draws `chart` into `output` (terminal from its extension: .svg, .png).
 std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& output);
@@ -86,5 +97,6 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
 /// succeeded (written under a temporary name, then renamed).
 /// @throws UsageError for another extension or when gnuplot is missing or fails.
 void render(const LineChart& chart, const std::filesystem::path& output);
+void render(const TornadoChart& chart, const std::filesystem::path& output);
 
 }  // namespace orgsim::analysis
