@@ -87,7 +87,8 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
   t.design = experiments::Design{};
   t.design.kind = experiments::DesignKind::list;
   t.design.seed = spec.seed;
-  t.name = spec.name + " tornado" + (options.names.empty() ? "" : " (" + options.names[chosen] + ")");
+  t.name =
+      spec.name + " tornado" + (options.names.empty() ? "" : " (" + options.names[chosen] + ")");
   std::vector<ParamValue> base;
   for (const TornadoInput& input : inputs) {
     const auto* param = agents::find_parameter(input.parameter);

@@ -29,7 +29,8 @@ struct TornadoArgs {
 
 int tornado(const TornadoArgs& args) {
   std::vector<std::string> sets = args.sets;
-  if (args.replications > 0) sets.push_back("experiment.replications=" + std::to_string(args.replications));
+  if (args.replications > 0)
+    sets.push_back("experiment.replications=" + std::to_string(args.replications));
   const experiments::ExperimentSpec spec = load(args.file, sets);
   std::vector<analysis::TornadoInput> inputs;
   for (const std::string& v : args.vary) inputs.push_back(analysis::parse_tornado_input(v));
@@ -37,7 +38,8 @@ int tornado(const TornadoArgs& args) {
   if (metrics.empty()) throw UsageError("--metrics: give at least one outcome");
   const analysis::Window window = analysis::parse_window(args.at);
   std::vector<std::string> notes;
-  const experiments::ExperimentSpec runs = analysis::tornado_experiment(spec, args.option, inputs, notes);
+  const experiments::ExperimentSpec runs =
+      analysis::tornado_experiment(spec, args.option, inputs, notes);
   for (const std::string& note : notes) std::cerr << "note: " << note << '\n';
   const std::string output = args.output.empty() ? "orgsim-tornado.h5" : args.output;
   experiments::check_output_path(output);
@@ -70,7 +72,8 @@ int tornado(const TornadoArgs& args) {
       chart.x_label = fmt::format("{} [{}], change from the base at {}", metric, t.unit,
                                   analysis::describe(window));
       for (const auto& bar : t.bars) {
-        chart.names.push_back(fmt::format("{} ({} / {})", bar.parameter, bar.low_value, bar.high_value));
+        chart.names.push_back(
+            fmt::format("{} ({} / {})", bar.parameter, bar.low_value, bar.high_value));
         chart.low.push_back(bar.low.mean);
         chart.high.push_back(bar.high.mean);
       }
@@ -95,7 +98,9 @@ Command add_tornado_command(CLI::App& app) {
       ->required();
   command->add_option("--option", args->option,
                       "The option to vary around (default: the baseline option)");
-  command->add_option("--metrics", args->metrics, "Outcomes (comma-separated); the chart draws the first")
+  command
+      ->add_option("--metrics", args->metrics,
+                   "Outcomes (comma-separated); the chart draws the first")
       ->capture_default_str();
   command
       ->add_option("--at", args->at,
