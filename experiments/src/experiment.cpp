@@ -752,21 +752,29 @@ class Loader {
           throw ConfigError(
               at, "sweep.list.points: unknown parameter '" + name + "'" + suggestion(name, known));
         }
-        auto column = std::find(design.parameters.begin(), design.parameters.end(), param);
-        if (column == design.parameters.end()) {
-          design.parameters.push_back(param);
-          for (auto& p : points) p.emplace_back();
-          point.emplace_back();
-          column = design.parameters.end() - 1;
-          where_[name] = at;
-        }
-        point[static_cast<std::size_t>(column - design.parameters.begin())] =
-            value_for(*param, *node, at);
+        put_column(design.parameters, points, point, param, value_for(*param, *node, at), name, at);
       }
       points.push_back(std::move(point));
     }
     sort_list_columns(design.parameters, points);
     list_pending_ = std::move(points);
+  }
+
+  /// Puts `value` in `row`'s column of `param` (list points, options: each sets some parameters),
+  /// adding the column, empty in the rows read before, the first time a row sets it.
+  void put_column(std::vector<const ParamSpec*>& columns,
+                  std::vector<std::vector<std::optional<ParamValue>>>& rows,
+                  std::vector<std::optional<ParamValue>>& row, const ParamSpec* param,
+                  ParamValue value, const std::string& name, const SourceLocation& at) {
+    auto column = std::find(columns.begin(), columns.end(), param);
+    if (column == columns.end()) {
+      columns.push_back(param);
+      for (auto& other : rows) other.emplace_back();
+      row.emplace_back();
+      column = columns.end() - 1;
+      where_[name] = at;
+    }
+    row[static_cast<std::size_t>(column - columns.begin())] = std::move(value);
   }
 
   /// Orders a list design's parameters by name, as toml++ reads an inline table, so that the
@@ -1039,16 +1047,7 @@ class Loader {
                                   "]; an option fixes a parameter, the sweep varies it in every "
                                   "option: remove one");
       }
-      auto column = std::find(options.parameters.begin(), options.parameters.end(), param);
-      if (column == options.parameters.end()) {
-        options.parameters.push_back(param);
-        for (auto& other : set) other.emplace_back();
-        values.emplace_back();
-        column = options.parameters.end() - 1;
-        where_[name] = at;
-      }
-      values[static_cast<std::size_t>(column - options.parameters.begin())] =
-          value_for(*param, *value, at);
+      put_column(options.parameters, set, values, param, value_for(*param, *value, at), name, at);
     }
   }
 
