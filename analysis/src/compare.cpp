@@ -137,6 +137,16 @@ std::string default_baseline(const experiments::ResultsReader& results, const st
   return values.front();
 }
 
+/// Whether a column's formatted value is the one asked for: the same text, or the same number
+/// however it is written (0.0005 and 5e-04).
+bool same_value(const std::string& value, const std::string& wanted) {
+  if (value == wanted) return true;
+  char* end_a = nullptr;
+  char* end_b = nullptr;
+  const double a = std::strtod(value.c_str(), &end_a), b = std::strtod(wanted.c_str(), &end_b);
+  return !value.empty() && !wanted.empty() && *end_a == '\0' && *end_b == '\0' && a == b;
+}
+
 /// The runs compared: complete, and matching every --where condition.
 std::vector<bool> selected_runs(const experiments::ResultsReader& results,
                                 const std::vector<Condition>& where) {
@@ -157,7 +167,7 @@ std::vector<bool> selected_runs(const experiments::ResultsReader& results,
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     bool keep = status->numbers[run] == 1;
     for (std::size_t k = 0; keep && k < where.size(); ++k)
-      keep = columns[k]->format(run) == where[k].value;
+      keep = same_value(columns[k]->format(run), where[k].value);
     selected[run] = keep;
   }
   for (std::size_t k = 0; k < where.size(); ++k) {
@@ -567,7 +577,8 @@ std::pair<std::string, double> display_unit(const MetricInfo& info, const Window
     scale = 7;  // a tick is a week
   } else if (calendar && is_flow_unit(unit)) {
     unit.resize(unit.size() - 5);
-    if (window.kind == Window::Kind::npv) {
+    // npv discounts money only; other flows (turnover, hires) are summed
+    if (window.kind == Window::Kind::npv && unit.find("currency") != std::string::npos) {
       unit += " (NPV at " + number(100 * window.rate, 3) + "%/year)";
     } else if (!window.period.empty()) {
       unit += "/" + window.period;
@@ -852,21 +863,21 @@ void print_comparison_markdown(std::ostream& out, const Comparison& c) {
 
 void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
   if (header) {
-    out << "parameter,where,design,baseline,metric,unit,category,direction,pairs,run_pairs,design_"
-           "mean,"
-           "baseline_mean,difference,sd,ci95_low,ci95_high,p,p_holm,verdict,km_median_design,"
+    out << "parameter,at,where,design,baseline,metric,unit,category,direction,pairs,run_pairs,"
+           "design_mean,baseline_mean,difference,sd,ci95_low,ci95_high,p,p_holm,verdict,km_median_"
+           "design,"
            "km_median_baseline,recovered_design,recovered_baseline\n";
   }
   for (const auto& d : c.designs) {
     for (const auto& m : d.metrics) {
-      out << csv_field(c.parameter) << ',' << csv_field(conditions(c.where)) << ','
-          << csv_field(d.value) << ',' << csv_field(c.baseline) << ',' << m.metric << ','
-          << csv_field(m.unit) << ',' << m.category << ',' << m.direction << ',' << m.difference.n
-          << ',' << d.cells << ',' << number(m.design.mean, 17) << ','
-          << number(m.baseline.mean, 17) << ',' << number(m.difference.mean, 17) << ','
-          << number(m.difference.sd, 17) << ',' << number(m.difference.ci_low, 17) << ','
-          << number(m.difference.ci_high, 17) << ',' << number(m.p_value, 17) << ','
-          << number(m.p_holm, 17) << ','
+      out << csv_field(c.parameter) << ',' << csv_field(describe(c.window)) << ','
+          << csv_field(conditions(c.where)) << ',' << csv_field(d.value) << ','
+          << csv_field(c.baseline) << ',' << m.metric << ',' << csv_field(m.unit) << ','
+          << m.category << ',' << m.direction << ',' << m.difference.n << ',' << d.cells << ','
+          << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
+          << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
+          << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
+          << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ','
           << (m.censored ? std::string("censored") : verdict_word(m.verdict, m.direction));
       if (m.censored) {
         out << ',' << number(m.km_design, 17) << ',' << number(m.km_baseline, 17) << ','

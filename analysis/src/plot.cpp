@@ -461,9 +461,9 @@ std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::pat
   std::ostringstream g;
   const std::size_t n = chart.names.size();
   g << preamble(output, chart.title) << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
-    << "set style fill solid 0.8 border -1\nset key bottom right noenhanced\n"
+    << "set style fill solid 0.8 border -1\nset key below noenhanced\n"
     << "set grid xtics lc rgb '#dddddd'\nset border 3\nset tics nomirror\nset format x "
-       "'%.3s%c'\nset xtics rotate by -30\nset yrange [0.3:"
+       "'%.1s%c'\nset yrange [0.3:"
     << n + 0.7 << "]\nset xzeroaxis lt -1\nset arrow from 0, graph 0 to 0, graph 1 nohead lc "
     << "rgb '#444444'\nset ytics (";
   for (std::size_t i = 0; i < n; ++i)  // the widest on top
@@ -471,9 +471,11 @@ std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::pat
   g << ") noenhanced\n$bars << EOD\n";
   for (std::size_t i = 0; i < n; ++i)
     g << n - i << ' ' << number(chart.low[i]) << ' ' << number(chart.high[i]) << '\n';
-  g << "EOD\nplot $bars using ($2/2):1:(abs($2)/2):(0.35) with boxxyerror lc rgb '#d95f02' "
-       "title 'low value', $bars using ($3/2):1:(abs($3)/2):(0.35) with boxxyerror lc rgb "
-       "'#1b9e77' title 'high value'\nunset output\n";
+  // Two bars per assumption (low value above, high value below), so that both show when they
+  // fall on the same side of the base.
+  g << "EOD\nplot $bars using ($2/2):($1+0.18):(abs($2)/2):(0.17) with boxxyerror lc rgb "
+       "'#d95f02' title 'low value', $bars using ($3/2):($1-0.18):(abs($3)/2):(0.17) with "
+       "boxxyerror lc rgb '#1b9e77' title 'high value'\nunset output\n";
   return g.str();
 }
 

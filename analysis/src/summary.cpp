@@ -178,21 +178,31 @@ std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& r
   }
   const std::size_t width = results.metric_names().size();
   const auto& info = results.metric_info();
+  const auto& names = results.metric_names();
+  const auto exited_at = std::find(names.begin(), names.end(), "exited");
   const auto* status = results.run_column("status");
+  const auto* rows = results.run_column("rows");
   std::vector<std::vector<double>> out(results.run_count());
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (status->numbers[run] != 1) continue;
     const std::vector<double> all = held_rows(results, run);
+    // A firm that went bust has no flows after its exit (held rows repeat its last week's).
+    const auto recorded = static_cast<std::size_t>(rows->numbers[run]);
+    const bool bust =
+        exited_at != names.end() && recorded > 0 &&
+        all[(recorded - 1) * width + static_cast<std::size_t>(exited_at - names.begin())] == 1.0;
     for (std::size_t k : metrics) {
       if (!is_flow_unit(info[k].unit)) {
         out[run].push_back(all[(last - 1) * width + k]);  // a stock at the period's end
         continue;
       }
+      const bool money = info[k].unit.find("currency") != std::string::npos;  // npv: money only
       double sum = 0;
       for (std::size_t r = first; r < last; ++r) {
+        if (bust && r >= recorded) break;
         const double x = all[r * width + k];
         const double discount =
-            window.kind == Window::Kind::npv
+            window.kind == Window::Kind::npv && money
                 ? std::pow(1.0 + window.rate,
                            -static_cast<double>(ticks[r]) / static_cast<double>(kTicksPerYear))
                 : 1.0;

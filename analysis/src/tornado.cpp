@@ -71,11 +71,29 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
     chosen = static_cast<std::size_t>(it - options.names.begin());
   }
   experiments::ExperimentSpec t = spec;
+  // The experiment's own factors (a grid or list of uncertainties) are held at a central
+  // setting: each grid axis at its middle value, a list at its first point.
   if (!spec.design.parameters.empty()) {
-    std::vector<std::string> names;
-    for (const auto* p : spec.design.parameters) names.emplace_back(p->name);
-    notes.push_back("the experiment's design factors (" + detail::join(names) +
-                    ") are held at their [scenario] values");
+    const auto& design = spec.design;
+    std::vector<std::string> held;
+    for (std::size_t p = 0; p < design.parameters.size(); ++p) {
+      const ParamValue v = design.kind == experiments::DesignKind::grid
+                               ? design.grid_values[p][(design.grid_values[p].size() - 1) / 2]
+                               : design.values(0)[p];
+      agents::assign(t.scenario, *design.parameters[p], v);
+      held.push_back(std::string(design.parameters[p]->name) + " = " + agents::format_value(v));
+    }
+    notes.push_back("the experiment's own factors are held at " + detail::join(held) +
+                    (design.kind == experiments::DesignKind::grid
+                         ? " (the middle of each grid axis)"
+                         : " (the list's first point)") +
+                    "; --set scenario.NAME=VALUE after removing them from the design chooses "
+                    "others");
+    if (design.kind != experiments::DesignKind::grid &&
+        design.kind != experiments::DesignKind::list)
+      throw UsageError("tornado varies assumptions around one option; the experiment's [sweep." +
+                       std::string(experiments::design_kind_name(design.kind)) +
+                       "] has no central setting: remove it");
   }
   const std::size_t point = options.names.empty() ? 0 : chosen * spec.design.inner_size();
   if (!options.names.empty()) {
@@ -87,8 +105,8 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
   t.design = experiments::Design{};
   t.design.kind = experiments::DesignKind::list;
   t.design.seed = spec.seed;
-  t.name =
-      spec.name + " tornado" + (options.names.empty() ? "" : " (" + options.names[chosen] + ")");
+  t.name = spec.name + " tornado" +
+           (options.names.empty() ? std::string() : ", option " + options.names[chosen]);
   std::vector<ParamValue> base;
   for (const TornadoInput& input : inputs) {
     const auto* param = agents::find_parameter(input.parameter);
@@ -183,10 +201,10 @@ std::string interval(const Estimate& e) {
 
 void print_tornado(std::ostream& out, const Tornado& t) {
   out << fmt::format(
-      "Tornado of {} [{}] at {}: base {} (95% CI {}, n = {}); each assumption at its low and "
+      "Tornado of {} {} at {}: base {} (95% CI {}, n = {}); each assumption at its low and "
       "high value with the others at the base, change from the base paired by replication\n\n",
-      t.metric, t.unit, describe(t.window), detail::readable_number(t.base.mean, 4),
-      interval(t.base), t.base.n);
+      t.metric, !t.unit.empty() && t.unit.front() == '[' ? t.unit : "[" + t.unit + "]",
+      describe(t.window), detail::readable_number(t.base.mean, 4), interval(t.base), t.base.n);
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"assumption", "low", "change at low", "95% CI", "high", "change at high",
                   "95% CI", "swing"});

@@ -68,9 +68,10 @@ int tornado(const TornadoArgs& args) {
     }
     if (first && !args.chart.empty()) {
       analysis::TornadoChart chart;
-      chart.title = fmt::format("{}: change from the base ({})", metric, runs.name);
-      chart.x_label = fmt::format("{} [{}], change from the base at {}", metric, t.unit,
-                                  analysis::describe(window));
+      chart.title = fmt::format("{}: change from the base{}", metric,
+                                args.option.empty() ? std::string() : " (" + args.option + ")");
+      chart.x_label = fmt::format("{} [{}] at {}: change from the base ({:.4g})", metric, t.unit,
+                                  analysis::describe(window), t.base.mean);
       for (const auto& bar : t.bars) {
         chart.names.push_back(
             fmt::format("{} ({} / {})", bar.parameter, bar.low_value, bar.high_value));
