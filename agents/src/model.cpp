@@ -352,13 +352,27 @@ ModelParams after_warmup(ModelParams params, Tick warmup) {
 }
 
 /// Simulates the warm-up (nothing recorded; only an exit or an interruption ends it early)
-/// and reopens the books with today's cash.
+/// and reopens the books with today's cash. An organization read from an org chart keeps its
+/// people through it (docs/ODD.md 5): the chart is today's staff, so during the warm-up nobody
+/// leaves (no turnover, no quits) and nobody is hired (no hiring to the backlog, a market that
+/// does not grow); the firm's code, beliefs, engagement, customers and cash settle as before.
 void warm_up(Organization& org, const Schedule<Organization>& schedule, const RunOptions& options) {
+  const ModelParams given = org.params();
+  const bool keep_staff = given.design && !given.design->chart.empty();
+  if (keep_staff) {
+    ModelParams frozen = given;
+    frozen.learning.turnover_rate = 0;
+    frozen.people.quit_sensitivity = 0;
+    frozen.org.overload_hiring = 0;
+    frozen.environment.market_growth = 0;
+    org.change_parameters(frozen);
+  }
   for (Tick tick = 1; tick <= options.warmup; ++tick) {
     schedule.step(org, tick);
     if (org.finance.exited) return;
     if (options.abandon && options.abandon->load(std::memory_order_relaxed) != 0) return;
   }
+  if (keep_staff) org.change_parameters(given);
   org.open_the_books();
 }
 

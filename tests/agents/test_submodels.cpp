@@ -755,3 +755,39 @@ TEST(Events, UncertainEventsAreDrawnPerReplicationByName) {
 
 }  // namespace
 }  // namespace orgsim::agents
+
+namespace orgsim::agents {
+namespace {
+
+// An org chart is today's staff: a year of warm-up keeps every one of its people (issue 21), so
+// row 0 has the chart's ids (a replacement hire would have a new id); without a chart the
+// warm-up's turnover replaces some of them.
+TEST(Warmup, AnOrgChartKeepsItsPeopleThroughTheWarmUp) {
+  const std::string chart =
+      std::string(ORGSIM_SOURCE_DIR) + "/experiments/configs/scenarios/staff.csv";
+  auto ids_at_zero = [&](const std::string& organization) {
+    auto spec = experiments::parse_experiment(
+        "[experiment]\nticks = 2\nwarmup = 52\n[scenario]\n" + organization +
+            "learning.turnover_rate = 0.01\npeople.enabled = true\nwork.enabled = true\n"
+            "structure.enabled = true\n[output.snapshots]\nevery = 1\nsample = 100000\n"
+            "fields = [\"id\"]\n",
+        std::string(ORGSIM_SOURCE_DIR) + "/experiments/configs/scenarios/chart-test.toml");
+    const RunOutcome out = simulate(spec.params_at(0), {5, 0}, spec.run_options());
+    std::vector<double> ids;  // the first snapshot (row 0): values are [snapshot][agent]
+    const auto& all = out.snapshots.values[0];
+    const std::size_t per = all.size() / out.snapshots.count;
+    for (std::size_t a = 0; a < per; ++a)
+      if (!std::isnan(all[a])) ids.push_back(all[a]);
+    return std::make_pair(ids, out.metrics.row(0)[find_metric("headcount").value()]);
+  };
+  const auto [charted, people] = ids_at_zero("org.chart = \"" + chart + "\"\n");
+  EXPECT_EQ(people, 140.0);
+  ASSERT_EQ(charted.size(), 140u);
+  EXPECT_LT(*std::max_element(charted.begin(), charted.end()), 140.0);  // nobody hired
+  const auto [generated, staff] = ids_at_zero("org.employees = 140\n");
+  ASSERT_EQ(generated.size(), 140u);
+  EXPECT_GE(*std::max_element(generated.begin(), generated.end()), 140.0);  // replacements
+}
+
+}  // namespace
+}  // namespace orgsim::agents

@@ -390,6 +390,14 @@ def logistics_options_scenario(tmp):
     for needle in ("year 3 (weeks 105-156)", "profit [EUR/year]", "lead_time [days]",
                    "turnover_rate [1/year]", "automate + layoffs vs today"):
         check(needle in text, f"'{needle}' missing:\n{text[:1500]}")
+    # A year of warm-up keeps the chart's people: row 0 has all 140 of them in every run, and
+    # today's profit is a steady state (no start-up: year 1 within 25 % of year 3 where the
+    # contract is kept).
+    head, profit = names.index("headcount"), names.index("profit")
+    check((metrics[:, 0, head] == 140).all(), "the chart's 140 people at week 0")
+    today = (runs["option"] == "today").to_numpy() & (runs["contract loss"] == 0).to_numpy()
+    y1, y3 = metrics[today, 1:53, profit].sum(axis=1).mean(), metrics[today, 105:157, profit].sum(axis=1).mean()
+    check(0.75 < y1 / y3 < 1.25, f"steady state, not a start-up: year 1 {y1:.0f}, year 3 {y3:.0f}")
     demand = names.index("demand")
     lost = metrics[:, 53, demand] / metrics[:, 52, demand] < 0.8
     frame = pd.DataFrame({"rep": runs["replication"], "lost": lost})
