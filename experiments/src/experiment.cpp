@@ -1132,7 +1132,10 @@ class Loader {
                 "'; expected at, name, probability, cost and one of shock, restructure, "
                 "set, automate, layoff or demand (and for restructure, automate "
                 "and layoff: department, departments or function; for automate: "
-                "freed_capacity)");
+                "freed_capacity)" +
+                suggestion(k, {"at", "name", "probability", "cost", "shock", "restructure", "set",
+                               "automate", "layoff", "demand", "department", "departments",
+                               "function", "freed_capacity"}));
       }
     }
     if (!has_at || actions != 1) {

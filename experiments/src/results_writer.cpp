@@ -321,7 +321,13 @@ void ResultsWriter::Impl::write_provenance(std::size_t threads, const std::optio
   for (const auto& o : spec->overrides) overrides += (overrides.empty() ? "" : "\n") + o;
   h5::write_string_attribute(file, "overrides", overrides);  // one --set per line
   h5::write_string_attribute(file, "experiment_name", spec->name);
-  h5::write_string_attribute(file, "design", std::string(design_kind_name(spec->design.kind)));
+  const std::size_t options = spec->design.options.names.size();
+  const std::string kind(design_kind_name(spec->design.kind));
+  h5::write_string_attribute(  // "grid", or "3 options x grid", "3 options"
+      file, "design",
+      options == 0 ? kind
+                   : std::to_string(options) + " options" +
+                         (spec->design.kind == DesignKind::none ? "" : " x " + kind));
   if (!spec->currency.empty()) h5::write_string_attribute(file, "currency", spec->currency);
   if (!spec->design.options.names.empty()) {
     h5::write_string_attribute(file, "baseline_option",

@@ -107,6 +107,9 @@ def options_and_uncertain_events(tmp):
     with h5py.File(out, "r") as f:
         check(f.attrs["baseline_option"] == "today" or f.attrs["baseline_option"] == b"today",
               "baseline option recorded")
+        design = f.attrs["design"]
+        check((design.decode() if isinstance(design, bytes) else design) == "3 options x grid",
+              f"the design names the options: {design}")
         check("currency" in f.attrs, "currency recorded")
     row = {t: i for i, t in enumerate(ticks)}
     head, demand = names.index("headcount"), names.index("demand")
@@ -326,6 +329,9 @@ def bad_values_exit_2(tmp):
     currency = write(tmp, "currency.toml", OPTIONS.replace('currency = "EUR"', 'currency = "EURO"'))
     proc = orgsim("validate", currency, expect=2)
     check('unknown currency "EURO"' in proc.stderr and "did you mean" in proc.stderr.lower(), proc.stderr)
+    typo = write(tmp, "typo.toml", OPTIONS.replace("restructure = ", "restucture = "))
+    proc = orgsim("validate", typo, expect=2)
+    check('did you mean "restructure"' in proc.stderr, proc.stderr)
     sobol = write(tmp, "sobol.toml", "[experiment]\nticks = 5\n[sweep.sobol]\nsamples = 4\n"
                   "learning.socialization_rate = { min = 0.1, max = 0.9 }\n[[options]]\nname = \"a\"\n")
     proc = orgsim("validate", sobol, expect=2)
