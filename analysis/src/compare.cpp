@@ -395,25 +395,25 @@ MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, s
 
 /// Holm's step-down adjustment over every metric with a direction and an interval, in every
 /// design; verdicts where the adjusted p-value is below 1 - confidence.
-void holm_verdicts(Comparison& c) {
-  std::vector<MetricComparison*> family;
-  for (auto& d : c.designs)
-    for (auto& m : d.metrics)
-      if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
-        family.push_back(&m);
-  c.tests = family.size();
-  std::stable_sort(
-      family.begin(), family.end(),
-      [](const MetricComparison* a, const MetricComparison* b) { return a->p_value < b->p_value; });
+void holm_verdicts(std::vector<Comparison*> comparisons) {
+  std::vector<std::pair<MetricComparison*, double>> family;  // with its comparison's alpha
+  for (Comparison* c : comparisons)
+    for (auto& d : c->designs)
+      for (auto& m : d.metrics)
+        if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
+          family.emplace_back(&m, 1 - c->confidence);
+  for (Comparison* c : comparisons) c->tests = family.size();
+  std::stable_sort(family.begin(), family.end(), [](const auto& a, const auto& b) {
+    return a.first->p_value < b.first->p_value;
+  });
   double running = 0;
   const double tests = static_cast<double>(family.size());
   for (std::size_t i = 0; i < family.size(); ++i) {
-    running =
-        std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * family[i]->p_value));
-    family[i]->p_holm = running;
-    if (running < 1 - c.confidence)
-      family[i]->verdict =
-          family[i]->difference.mean > 0 ? family[i]->direction : -family[i]->direction;
+    MetricComparison& m = *family[i].first;
+    running = std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * m.p_value));
+    m.p_holm = running;
+    m.verdict =
+        running < family[i].second ? (m.difference.mean > 0 ? m.direction : -m.direction) : 0;
   }
 }
 
@@ -592,6 +592,14 @@ std::pair<std::string, double> display_unit(const MetricInfo& info, const Window
   return {unit, scale};
 }
 
+void holm_across(std::vector<Comparison>& comparisons) {
+  std::vector<Comparison*> all;
+  for (Comparison& c : comparisons) all.push_back(&c);
+  holm_verdicts(all);
+  for (Comparison& c : comparisons)
+    for (auto& d : c.designs) d.categories = category_verdicts(c.categories, d.metrics);
+}
+
 Condition parse_condition(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -669,7 +677,7 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
     paired.emplace_back(v, std::move(p));
   }
   if (c.designs.empty()) throw UsageError(by + " has only one value; nothing to compare");
-  holm_verdicts(c);
+  holm_verdicts({&c});
   add_caveats(c, in, paired);
   for (auto& d : c.designs) d.categories = category_verdicts(c.categories, d.metrics);
   return c;

@@ -43,17 +43,21 @@ int compare(const CompareArgs& args) {
   }
   const std::vector<std::string> split(args.by.begin() + 1, args.by.end());
   const auto levels = analysis::split_levels(results, split, where);
-  bool first = true;
+  std::vector<analysis::Comparison> comparisons;
   for (const auto& window : windows) {
     for (const auto& level : levels) {
       std::vector<analysis::Condition> within = where;
       within.insert(within.end(), level.begin(), level.end());
-      const analysis::Comparison comparison =
-          analysis::compare(results, args.by.front(), args.baseline, metrics, window, within);
-      if (!first && args.format != "csv") std::cout << '\n';
-      print(args, comparison, first);
-      first = false;
+      comparisons.push_back(
+          analysis::compare(results, args.by.front(), args.baseline, metrics, window, within));
     }
+  }
+  if (comparisons.size() > 1) analysis::holm_across(comparisons);  // one family
+  bool first = true;
+  for (const auto& comparison : comparisons) {
+    if (!first && args.format != "csv") std::cout << '\n';
+    print(args, comparison, first);
+    first = false;
   }
   return 0;
 }

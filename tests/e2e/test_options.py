@@ -209,6 +209,14 @@ def compare_multifactor_numpy(tmp):
                                            "environment.market_growth", "--metrics", "profit",
                                            "--format", "csv").stdout))
     check(len(split) == 4 and split["where"].nunique() == 2, f"one comparison per growth rate:\n{split}")
+    # The split comparisons are one Holm family (4 tests), not two of 2.
+    order = split["p"].sort_values()
+    expected, running = {}, 0.0
+    for i, (index, p) in enumerate(order.items()):
+        running = max(running, min(1.0, (len(order) - i) * p))
+        expected[index] = running
+    check(np.allclose(split["p_holm"], pd.Series(expected).sort_index(), rtol=1e-12, atol=1e-15),
+          f"one family across the splits:\n{split[['where', 'design', 'p', 'p_holm']]}")
     for args, message in ((["--baseline", "tomorrow"], "is not a value of option"),
                           (["--where", "option"], "expected NAME=VALUE"),
                           (["--where", "nope=1"], "no such column"),

@@ -115,6 +115,11 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
                    const std::string& baseline, std::vector<std::string> metrics,
                    const Window& window = {}, const std::vector<Condition>& where = {});
 
+/// Holm's adjustment over every test of several comparisons at once (calendar periods, splits
+/// by a second --by): one family, so that looking at three years does not triple the chance of a
+/// false verdict. Updates p_holm, verdicts, category verdicts and each comparison's `tests`.
+void holm_across(std::vector<Comparison>& comparisons);
+
 /// The combinations of `columns`' values among the complete runs `where` selects, in design
 /// order, as conditions (one empty combination without columns).
 /// @throws UsageError for an unknown column.
