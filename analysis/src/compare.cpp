@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <map>
 #include <ostream>
@@ -461,14 +462,31 @@ bool has_metric(const experiments::ResultsReader& results, const std::string& na
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-/// Each run's `name` at the window (NaN everywhere when the file has no such metric).
-std::vector<double> single_metric(const experiments::ResultsReader& results,
-                                  const std::string& name, const Window& window) {
-  if (!has_metric(results, name)) return std::vector<double>(results.run_count(), std::nan(""));
-  const auto values = run_values(results, metric_indices(results, {name}), window);
-  std::vector<double> out(results.run_count(), std::nan(""));
-  for (std::size_t run = 0; run < values.size() && run < out.size(); ++run)
-    if (!values[run].empty()) out[run] = values[run][0];
+/// Each run's values of the compared metrics at the window, and of `recovered` and `exited`
+/// (NaN where the file has no such metric), from one pass over the runs.
+struct WindowValues {
+  std::vector<std::vector<double>> value;  ///< [run][k]
+  std::vector<double> recovered, exited;
+};
+
+WindowValues window_values(const experiments::ResultsReader& results,
+                           std::vector<std::size_t> index, const Window& window) {
+  const std::size_t compared = index.size();
+  std::vector<std::size_t> extra;  // position in `index` of recovered, exited (or none)
+  for (const char* name : {"recovered", "exited"}) {
+    extra.push_back(has_metric(results, name) ? index.size() : SIZE_MAX);
+    if (extra.back() != SIZE_MAX) index.push_back(metric_indices(results, {name}).front());
+  }
+  WindowValues out{run_values(results, index, window),
+                   std::vector<double>(results.run_count(), std::nan("")),
+                   std::vector<double>(results.run_count(), std::nan(""))};
+  for (std::size_t run = 0; run < out.value.size(); ++run) {
+    auto& row = out.value[run];
+    if (row.empty()) continue;  // incomplete
+    if (extra[0] != SIZE_MAX) out.recovered[run] = row[extra[0]];
+    if (extra[1] != SIZE_MAX) out.exited[run] = row[extra[1]];
+    row.resize(compared);
+  }
   return out;
 }
 
@@ -634,13 +652,14 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   metrics = compared_metrics(results, std::move(metrics), c, all_metrics);
   const std::vector<std::size_t> index = metric_indices(results, metrics);
   Pairing pairing(results, *column, selected, c);
+  WindowValues read = window_values(results, index, window);
   ComparisonInput in{results,
                      column,
                      std::move(selected),
                      metrics,
-                     run_values(results, index, window),
-                     single_metric(results, "recovered", window),
-                     single_metric(results, "exited", window),
+                     std::move(read.value),
+                     std::move(read.recovered),
+                     std::move(read.exited),
                      has_metric(results, "recovered"),
                      std::move(pairing),
                      {}};

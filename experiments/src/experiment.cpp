@@ -760,6 +760,22 @@ class Loader {
     list_pending_ = std::move(points);
   }
 
+  /// Sparse rows (list points, options) made whole: a parameter a row leaves out keeps its
+  /// [scenario] value.
+  static std::vector<std::vector<ParamValue>> filled_rows(
+      const ModelParams& scenario, const std::vector<const ParamSpec*>& columns,
+      const std::vector<std::vector<std::optional<ParamValue>>>& rows) {
+    std::vector<std::vector<ParamValue>> out;
+    for (const auto& row : rows) {
+      std::vector<ParamValue> values;
+      for (std::size_t p = 0; p < columns.size(); ++p)
+        values.push_back(p < row.size() && row[p] ? *row[p]
+                                                  : agents::value_of(scenario, *columns[p]));
+      out.push_back(std::move(values));
+    }
+    return out;
+  }
+
   /// Puts `value` in `row`'s column of `param` (list points, options: each sets some parameters),
   /// adding the column, empty in the rows read before, the first time a row sets it.
   void put_column(std::vector<const ParamSpec*>& columns,
@@ -824,16 +840,7 @@ class Loader {
       }
     }
     if (design.kind == DesignKind::list) {
-      // Parameters a point leaves out keep their [scenario] value.
-      for (auto& point : list_pending_) {
-        std::vector<ParamValue> values;
-        for (std::size_t p = 0; p < design.parameters.size(); ++p) {
-          values.push_back(p < point.size() && point[p]
-                               ? *point[p]
-                               : agents::value_of(spec.scenario, *design.parameters[p]));
-        }
-        design.list_points.push_back(std::move(values));
-      }
+      design.list_points = filled_rows(spec.scenario, design.parameters, list_pending_);
     }
     const bool sampled = design.kind == DesignKind::random || design.kind == DesignKind::lhs ||
                          design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli ||
@@ -994,15 +1001,7 @@ class Loader {
     }
     options.baseline = baseline.value_or(0);
     sort_list_columns(options.parameters, set);
-    for (auto& values : set) {
-      std::vector<ParamValue> filled;
-      for (std::size_t p = 0; p < options.parameters.size(); ++p) {
-        filled.push_back(p < values.size() && values[p]
-                             ? *values[p]
-                             : agents::value_of(spec.scenario, *options.parameters[p]));
-      }
-      options.values.push_back(std::move(filled));
-    }
+    options.values = filled_rows(spec.scenario, options.parameters, set);
     option_events(spec, events);
   }
 
