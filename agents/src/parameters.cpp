@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <deque>
+#include <mutex>
 #include <cmath>
 #include <sstream>
 
@@ -44,7 +46,43 @@ const ParamSpec* find_parameter(std::string_view name) {
   for (const ParamSpec& spec : parameter_table()) {
     if (spec.name == name) return &spec;
   }
+  constexpr std::string_view head = "events.", tail = ".at";
+  if (name.size() > head.size() + tail.size() && name.starts_with(head) && name.ends_with(tail))
+    return event_time_parameter(name.substr(head.size(), name.size() - head.size() - tail.size()));
   return nullptr;
+}
+
+const ParamSpec* event_time_parameter(std::string_view event) {
+  static std::mutex mutex;
+  static std::deque<ParamSpec> rows;  // a deque keeps the rows where they are as it grows
+  const std::string full = "events." + std::string(event) + ".at";
+  const std::lock_guard lock(mutex);
+  for (const ParamSpec& row : rows)
+    if (row.name == full) return &row;
+  ParamSpec spec{full,
+                 ParamType::integer,
+                 std::int64_t{0},
+                 1,
+                 1e9,
+                 {},
+                 "tick",
+                 "Time of the events with this name: moves each of them to this tick (their own "
+                 "at = ... when unset).",
+                 {},
+                 {}};
+  spec.set = [full](ModelParams& p, const ParamValue& v) { p.extensions[full] = v; };
+  spec.get = [full](const ModelParams& p) {
+    const auto it = p.extensions.find(full);
+    return it == p.extensions.end() ? ParamValue{std::int64_t{0}} : it->second;
+  };
+  return &rows.emplace_back(std::move(spec));
+}
+
+std::string_view moved_event(const ParamSpec& spec) {
+  const std::string_view name = spec.name;
+  if (name.size() <= 10 || !name.starts_with("events.") || !name.ends_with(".at"))
+    return {};
+  return name.substr(7, name.size() - 10);
 }
 
 ModelParams ModelParams::defaults() {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ostream>
 
@@ -21,6 +22,14 @@ namespace {
 /// ranges, types and choices are those of `[scenario]`).
 ParamValue checked_value(const std::string& parameter, const std::string& value,
                          const std::string& argument) {
+  if (!agents::moved_event(*agents::find_parameter(parameter)).empty()) {
+    std::int64_t tick = 0;  // an event's time: checked against the run and its events later
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), tick);
+    if (ec != std::errc{} || end != value.data() + value.size() || tick < 1)
+      throw UsageError("--vary " + argument + ": expected a tick (an integer >= 1), got '" +
+                       value + "'");
+    return tick;
+  }
   try {
     const auto spec = experiments::parse_experiment("[experiment]\n", "--vary",
                                                     {"scenario." + parameter + "=" + value});
@@ -101,6 +110,16 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
       agents::assign(t.scenario, *options.parameters[p], options.values[chosen][p]);
   }
   t.events = spec.events_at(point);
+  for (agents::ScheduledEvent& e : t.events) {  // a held event time moves the event itself
+    const auto moved = t.scenario.extensions.find("events." + e.name + ".at");
+    if (!e.name.empty() && moved != t.scenario.extensions.end())
+      e.at = static_cast<Tick>(std::get<std::int64_t>(moved->second));
+  }
+  std::erase_if(t.scenario.extensions,
+                [](const auto& entry) { return entry.first.starts_with("events."); });
+  std::stable_sort(
+      t.events.begin(), t.events.end(),
+      [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
   t.option_events.clear();
   t.design = experiments::Design{};
   t.design.kind = experiments::DesignKind::list;
@@ -114,7 +133,16 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
         t.design.parameters.end())
       throw UsageError("--vary " + input.parameter + ": given twice");
     t.design.parameters.push_back(param);
-    base.push_back(agents::value_of(t.scenario, *param));
+    if (const auto event = agents::moved_event(*param); !event.empty()) {
+      const auto e = std::find_if(t.events.begin(), t.events.end(),
+                                  [&](const agents::ScheduledEvent& x) { return x.name == event; });
+      if (e == t.events.end())
+        throw UsageError("--vary " + input.parameter + ": the option has no event named \"" +
+                         std::string(event) + "\"");
+      base.push_back(static_cast<std::int64_t>(e->at));
+    } else {
+      base.push_back(agents::value_of(t.scenario, *param));
+    }
   }
   t.design.list_points.push_back(base);
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -220,6 +220,11 @@ class Loader {
         organization_.chart_key_at = leaf->key_at;
       } else if (path.starts_with("scenario.")) {
         const ParamSpec& param = parameter(*leaf, path.substr(9), "scenario.");
+        if (!agents::moved_event(param).empty())
+          throw ConfigError(leaf->key_at, "'" + std::string(param.name) +
+                                              "' in [scenario]: write at = ... on the event "
+                                              "itself; events.<name>.at is for a [sweep] or an "
+                                              "option that moves the event");
         agents::assign(spec.scenario, param, value_for(param, *leaf->node, leaf->value_at));
         where_[std::string(param.name)] = leaf->value_at;
       } else if (path.starts_with("sweep.")) {
@@ -244,6 +249,7 @@ class Loader {
     finish_design(spec);
     if (options_) read_options(spec, *options_);
     if (events_) read_events(spec, *events_);
+    check_event_times(spec);
     finish_snapshots(spec);
     if (spec.name.empty()) {
       const auto slash = source_name_.find_last_of('/');
@@ -1362,6 +1368,42 @@ class Loader {
     std::sort(event.departments.begin(), event.departments.end());
   }
 
+  /// Each "events.<name>.at" the file sets or varies moves an event that exists, to a tick of the
+  /// run.
+  void check_event_times(const ExperimentSpec& spec) {
+    std::vector<const ParamSpec*> moved;
+    for (const auto* list : {&spec.design.parameters, &spec.design.options.parameters})
+      for (const ParamSpec* p : *list)
+        if (!agents::moved_event(*p).empty()) moved.push_back(p);
+    if (moved.empty()) return;
+    std::vector<std::string> names;
+    for (const auto& e : spec.events) names.push_back(e.name);
+    for (const auto& own : spec.option_events)
+      for (const auto& e : own) names.push_back(e.name);
+    for (const ParamSpec* p : moved) {
+      const std::string event(agents::moved_event(*p));
+      const auto it = where_.find(std::string(p->name));
+      const SourceLocation at = it != where_.end() ? it->second : SourceLocation{source_name_, 0, 0};
+      if (std::find(names.begin(), names.end(), event) == names.end()) {
+        std::vector<std::string> known;
+        for (const auto& n : names)
+          if (!n.empty()) known.push_back(n);
+        throw ConfigError(at, "'" + std::string(p->name) + "': no event is named \"" + event +
+                                  "\" (give the event name = \"" + event + "\")" +
+                                  suggestion(event, known));
+      }
+      const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 100'000);
+      for (std::size_t point = 0; point < points; ++point) {
+        const auto tick = std::get<std::int64_t>(agents::value_of(spec.params_at(point), *p));
+        if (tick > spec.ticks) {
+          throw ConfigError(at, "'" + std::string(p->name) + "': tick " + std::to_string(tick) +
+                                    " is past the end of the run (experiment.ticks = " +
+                                    std::to_string(spec.ticks) + ")");
+        }
+      }
+    }
+  }
+
   /// A note for each varied parameter (design or options) whose submodel is switched off in
   /// every design point: varying it changes nothing.
   static void note_inert_parameters(ExperimentSpec& spec) {
@@ -1462,8 +1504,13 @@ void append_design(std::string& out, const Design& design) {
   const std::string kind(design_kind_name(design.kind));
   if (design.kind == DesignKind::grid) {
     out += "\n[sweep.grid]\n";
-    for (std::size_t a = 0; a < varied.size(); ++a)
-      out += std::string(varied[a]->name) + " = " + value_list(design.grid_values[a]) + "\n";
+    for (std::size_t a = 0; a < varied.size(); ++a) {
+      if (agents::moved_event(*varied[a]).empty())
+        out += std::string(varied[a]->name);
+      else
+        append_escaped(out, varied[a]->name);  // an event's name may have spaces: one quoted key
+      out += " = " + value_list(design.grid_values[a]) + "\n";
+    }
   } else if (design.kind == DesignKind::list) {
     out += "\n[sweep.list]\npoints = [\n";
     for (const auto& point : design.list_points) {
@@ -1611,9 +1658,16 @@ agents::RunOptions ExperimentSpec::run_options() const {
 
 std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point) const {
   std::vector<agents::ScheduledEvent> all = events;
-  if (option_events.empty()) return all;
-  const auto& own = option_events[design.option_of(point)];
-  all.insert(all.end(), own.begin(), own.end());
+  if (!option_events.empty()) {
+    const auto& own = option_events[design.option_of(point)];
+    all.insert(all.end(), own.begin(), own.end());
+  }
+  const ModelParams params = params_at(point);
+  for (agents::ScheduledEvent& e : all) {  // events moved by "events.<name>.at"
+    if (e.name.empty()) continue;
+    const auto it = params.extensions.find("events." + e.name + ".at");
+    if (it != params.extensions.end()) e.at = static_cast<Tick>(std::get<std::int64_t>(it->second));
+  }
   std::stable_sort(
       all.begin(), all.end(),
       [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
@@ -1632,9 +1686,12 @@ std::vector<std::string> ExperimentSpec::uncertain_events() const {
   return names;
 }
 
-bool ExperimentSpec::has_option_events() const {
+bool ExperimentSpec::events_differ_by_point() const {
+  const auto moves = [](const ParamSpec* p) { return !agents::moved_event(*p).empty(); };
   return std::any_of(option_events.begin(), option_events.end(),
-                     [](const auto& own) { return !own.empty(); });
+                     [](const auto& own) { return !own.empty(); }) ||
+         std::any_of(design.parameters.begin(), design.parameters.end(), moves) ||
+         std::any_of(design.options.parameters.begin(), design.options.parameters.end(), moves);
 }
 
 std::size_t ExperimentSpec::run_count() const {

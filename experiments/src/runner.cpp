@@ -25,7 +25,7 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
   record.run = run;
   record.design_point = run / replications;
   record.replication = run % replications;
-  if (spec.has_option_events()) {  // this option's events with the shared ones
+  if (spec.events_differ_by_point()) {  // this option's events with the shared ones, moved
     agents::RunOptions own = run_options;
     own.events = spec.events_at(record.design_point);
     record.outcome =

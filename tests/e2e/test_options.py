@@ -390,6 +390,66 @@ def tornado_one_at_a_time(tmp):
     check("its options are: today, squads, layoffs" in proc.stderr, proc.stderr)
 
 
+def event_times_swept(tmp):
+    """"events.<name>.at" in a grid moves the named event in each design point (the uncertain draw
+    stays the same: common random numbers), the recorded experiment reads back, tornado varies an
+    event's time, and bad times are one clear error."""
+    text = OPTIONS.replace("environment.market_growth = [0.0, 0.003]",
+                           '"events.contract loss.at" = [30, 60]').replace("replications = 16",
+                                                                          "replications = 8")
+    exp = write(tmp, "moved.toml", text)
+    out = os.path.join(tmp, "moved.h5")
+    orgsim("run", exp, "-o", out, "--quiet")
+    runs, names, metrics, ticks = read(out)
+    check("events.contract loss.at" in runs.columns, f"/runs has the event's time: {list(runs.columns)}")
+    row = {t: i for i, t in enumerate(ticks)}
+    demand = names.index("demand")
+    lost = {}
+    for at in (30, 60):
+        rows = (runs["events.contract loss.at"] == at).to_numpy()
+        check(rows.sum() == 3 * 8, f"3 options x 8 replications at {at}")
+        ratio = metrics[rows, row[at], demand] / metrics[rows, row[at - 1], demand]
+        before = metrics[rows, row[at - 1], demand] / metrics[rows, row[at - 2], demand]
+        check(np.all(before > 0.9), f"no cut before tick {at}: {before}")
+        cut = ratio < 0.8
+        check(np.allclose(ratio[cut], 0.7, atol=0.02), f"a 30 % cut at tick {at}: {ratio}")
+        lost[at] = pd.Series(cut, index=runs.loc[rows, "replication"]).groupby(level=0).first()
+        check((runs.loc[rows, "contract loss"].to_numpy() == cut).all(), "/runs says where it happened")
+    check((lost[30] == lost[60]).all(), "the same replications lose the contract at either time")
+    check(0 < lost[30].sum() < 8, f"an uncertain event: {lost[30].sum()} of 8")
+    with h5py.File(out, "r") as f:
+        recorded = f.attrs["experiment"]
+    recorded = recorded.decode() if isinstance(recorded, bytes) else recorded
+    again = write(tmp, "recorded.toml", recorded)
+    check("ok" in orgsim("validate", again).stdout, "the recorded experiment reads back")
+    split = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "events.contract loss.at",
+                                           "--metrics", "demand", "--format", "csv").stdout))
+    check(set(split["pairs"]) == {8}, f"pairs are replications (options blocked): {split}")
+    # A tornado over the loss's time, around the layoffs option.
+    single = write(tmp, "single.toml", OPTIONS.replace("replications = 16", "replications = 4"))
+    csv = pd.read_csv(io.StringIO(orgsim(
+        "tornado", single, "--option", "layoffs", "--vary", "events.contract loss.at=20,90",
+        "--metrics", "demand", "--at", "60", "--format", "csv",
+        "-o", os.path.join(tmp, "tornado.h5")).stdout))
+    check(list(csv["parameter"]) == ["events.contract loss.at"], f"{csv}")
+    # Demand at tick 60 is the same whether the contract went at tick 20 or 40 (the base), higher
+    # where it goes only at tick 90 (in the replications that lose it).
+    low, high = csv["change_low"].iloc[0], csv["change_high"].iloc[0]
+    check(high > 0 and abs(low) < 0.1 * high, f"the loss's time moves demand at tick 60: {csv.T}")
+    bad = [
+        ('"events.contract loss.at" = [30, 600]', "tick 600 is past the end of the run"),
+        ('"events.contract los.at" = [30]', 'no event is named "contract los"'),
+    ]
+    for k, (grid, message) in enumerate(bad):
+        path = write(tmp, f"bad{k}.toml", text.replace('"events.contract loss.at" = [30, 60]', grid))
+        proc = orgsim("run", path, "-o", os.path.join(tmp, f"bad{k}.h5"), "--quiet", expect=2)
+        check(message in proc.stderr and proc.stderr.startswith(path + ":"), proc.stderr)
+        check(not os.path.exists(os.path.join(tmp, f"bad{k}.h5")), "no output file")
+    scenario = write(tmp, "scenario.toml", text.replace("[scenario]\n", '[scenario]\n"events.contract loss.at" = 5\n'))
+    proc = orgsim("validate", scenario, expect=2)
+    check("write at = ... on the event itself" in proc.stderr, proc.stderr)
+
+
 def logistics_options_scenario(tmp):
     """The shipped business case runs and compares per year: five options, profit in EUR/year,
     lead time in days, the contract loss in the same replications for every option."""

@@ -117,8 +117,19 @@ class ExtensionRows {
 /// All parameters, in documentation order.
 std::span<const ParamSpec> parameter_table();
 
-/// The parameter called `name`, or nullptr.
+/// The parameter called `name`, or nullptr. "events.<event>.at" is the time of the events named
+/// <event> (event_time_parameter), whether or not the experiment has such an event.
 const ParamSpec* find_parameter(std::string_view name);
+
+/// The time of the events named `event` as a parameter, "events.<event>.at" (tick, integer): a
+/// design, an option or a tornado that sets it moves every event of that name to that tick
+/// (ExperimentSpec::events_at); unset, the events keep their `at`. Kept like an extension's
+/// parameter in ModelParams::extensions. One row per name, made on first use and kept.
+const ParamSpec* event_time_parameter(std::string_view event);
+
+/// The event an event-time parameter moves ("contract loss" for "events.contract loss.at"), or
+/// empty for every other parameter.
+std::string_view moved_event(const ParamSpec& spec);
 
 /// "integer", "real", "boolean" or "choice".
 std::string_view type_name(ParamType type);

@@ -47,11 +47,13 @@ struct ExperimentSpec {
   [[nodiscard]] ModelParams params_at(std::size_t point) const;
   /// The run options (ticks, stop rule, recording, [[events]]) shared by every run.
   [[nodiscard]] agents::RunOptions run_options() const;
-  /// The events of a design point: [[events]] and its option's own, in tick order ([[events]]
-  /// first within a tick).
+  /// The events of a design point: [[events]] and its option's own, each moved to the point's
+  /// "events.<name>.at" where the design or the option sets it, in tick order ([[events]] first
+  /// within a tick).
   [[nodiscard]] std::vector<agents::ScheduledEvent> events_at(std::size_t point) const;
-  /// Whether some option has events of its own (the runs' events then differ by design point).
-  [[nodiscard]] bool has_option_events() const;
+  /// Whether the runs' events differ by design point: some option has events of its own, or the
+  /// design or an option moves an event.
+  [[nodiscard]] bool events_differ_by_point() const;
   /// The names of the uncertain events (probability < 1), [[events]] first, each once: /runs
   /// has a 0/1 column per name saying whether the event happened in the run.
   [[nodiscard]] std::vector<std::string> uncertain_events() const;
