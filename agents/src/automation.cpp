@@ -293,6 +293,15 @@ std::vector<MetricRow> automation_metrics() {
        [](const Observation& o) {
          return o.params.automation.enabled ? o.org.automation.communication : kNaN;
        }},
+      {{"automated", "technology", "tasks/tick", "Automated tasks",
+        "Routine tasks process automation took this tick (its errors, redone by people, "
+        "included): what finance.automation_task_cost is paid for; NaN without automation or "
+        "work.",
+        Better::none, false},
+       [](const Observation& o) {
+         return o.params.automation.enabled && o.params.work.enabled ? o.org.this_tick.automated
+                                                                     : kNaN;
+       }},
       {{"incidents", "technology", "count/tick", "Cyber incidents", "Cyber incidents this tick.",
         Better::lower, false},
        [](const Observation& o) {

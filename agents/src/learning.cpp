@@ -398,30 +398,59 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
   }
 }
 
+/// Whether a leaver's position closes: during a hiring freeze after a layoff every one does; with
+/// org.replace_below, one in a department whose averaged workload would still be below that
+/// share of its capacity without them (team leads are always replaced). `remaining` counts the
+/// people each department keeps so far this tick.
+bool position_closes(const Organization& org, std::size_t slot, bool frozen,
+                     std::vector<std::int64_t>& remaining) {
+  if (frozen) return true;
+  const double threshold = org.params().org.replace_below;
+  if (threshold <= 0 || !org.params().work.enabled || org.leads()[slot]) return false;
+  const auto d = static_cast<std::size_t>(org.department_of()[slot]);
+  const double load = org.departments[d].load;
+  const std::int64_t before = remaining[d];
+  if (load < 0 || before <= 1) return false;
+  if (load * static_cast<double>(before) / static_cast<double>(before - 1) >= threshold)
+    return false;
+  --remaining[d];
+  return true;
+}
+
 void renew_leavers(Organization& org, Tick tick) {
   auto leaving = org.leaving();
-  if (org.climate.hiring_frozen(tick)) {
-    // A hiring freeze after a layoff: leavers are not replaced (one employee always stays).
-    std::vector<std::uint8_t> keep(leaving.size());
-    std::size_t count = 0;
-    for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-      keep[slot] = leaving[slot] ? 0 : 1;
-      count += leaving[slot];
-    }
-    if (count > 0 && count < leaving.size()) {
-      org.remove_employees(keep, count, tick);
-      return;
+  const bool frozen = org.climate.hiring_frozen(tick);
+  std::vector<std::int64_t> remaining;  // people per department (for org.replace_below)
+  if (!frozen && org.params().org.replace_below > 0 && org.params().work.enabled &&
+      !org.departments.empty()) {
+    remaining.assign(org.departments.size(), 0);
+    for (const std::int32_t d : org.department_of()) ++remaining[static_cast<std::size_t>(d)];
+  }
+  std::vector<std::uint8_t> keep;  // filled once a position closes
+  std::size_t closed = 0, leavers = 0;
+  for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
+    if (leaving[slot] && (frozen || !remaining.empty()) &&
+        position_closes(org, slot, frozen, remaining)) {
+      if (keep.empty()) keep.assign(leaving.size(), 1);
+      keep[slot] = 0;
+      ++closed;
     }
   }
-  std::size_t leavers = 0;
+  if (closed == leaving.size()) closed = 0, keep.clear();  // someone always stays
   for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-    if (!leaving[slot]) continue;
+    if (!leaving[slot] || (closed > 0 && !keep[slot])) continue;
     org.employees().renew(slot);
     ++leavers;
   }
   org.this_tick.leavers += leavers;
   org.this_tick.hires += leavers;
   org.this_tick.cost += org.params().finance.hiring_cost * static_cast<double>(leavers);
+  // Closed positions leave the firm (someone always stays); the renewed are onboarded next.
+  if (closed > 0) {
+    for (std::size_t slot = 0; slot < leaving.size(); ++slot)
+      if (!keep[slot]) leaving[slot] = 0;  // not a hire to onboard
+    org.remove_employees(keep, closed, tick);
+  }
 }
 
 void onboard_hires(Organization& org, Tick tick, std::size_t begin, std::size_t end) {

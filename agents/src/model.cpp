@@ -356,23 +356,25 @@ ModelParams after_warmup(ModelParams params, Tick warmup) {
 /// people through it (docs/ODD.md 5): the chart is today's staff, so during the warm-up nobody
 /// leaves (no turnover, no quits) and nobody is hired (no hiring to the backlog, a market that
 /// does not grow); the firm's code, beliefs, engagement, customers and cash settle as before.
+/// Every firm replaces its leavers through the warm-up (org.replace_below applies from today):
+/// the headcount given is today's.
 void warm_up(Organization& org, const Schedule<Organization>& schedule, const RunOptions& options) {
   const ModelParams given = org.params();
-  const bool keep_staff = given.design && !given.design->chart.empty();
-  if (keep_staff) {
-    ModelParams frozen = given;
-    frozen.learning.turnover_rate = 0;
-    frozen.people.quit_sensitivity = 0;
-    frozen.org.overload_hiring = 0;
-    frozen.environment.market_growth = 0;
-    org.change_parameters(frozen);
+  ModelParams past = given;
+  past.org.replace_below = 0;
+  if (given.design && !given.design->chart.empty()) {
+    past.learning.turnover_rate = 0;
+    past.people.quit_sensitivity = 0;
+    past.org.overload_hiring = 0;
+    past.environment.market_growth = 0;
   }
+  org.change_parameters(past);
   for (Tick tick = 1; tick <= options.warmup; ++tick) {
     schedule.step(org, tick);
     if (org.finance.exited) return;
     if (options.abandon && options.abandon->load(std::memory_order_relaxed) != 0) return;
   }
-  if (keep_staff) org.change_parameters(given);
+  org.change_parameters(given);
   org.open_the_books();
 }
 

@@ -116,6 +116,7 @@ void Organization::open_the_books() {
   double annual = 0;  // summed in slot order
   for (const float salary : annual_salary()) annual += salary;
   finance.payroll = annual / 52.0;
+  finance.headcount = static_cast<double>(headcount());
   finance.cash = params_.finance.initial_cash * finance.payroll;
   finance.budget = params_.finance.invest_share *
                    std::max(0.0, finance.cash - params_.finance.cash_reserve * finance.payroll);

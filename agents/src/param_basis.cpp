@@ -16,7 +16,7 @@ constexpr std::string_view kScenario =
     "study's figures (the default is a placeholder)";
 
 /// Parameters whose default is not an illustrative assumption.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kBasis{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 35> kBasis{{
     {"org.employees", kScenario},
     {"org.teams", kScenario},
     {"org.time_to_fill", "calibrated: SHRM benchmarking, average time to fill about 6 weeks"},
@@ -46,6 +46,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kBasis{{
     {"finance.credit_line", kScenario},
     {"finance.fixed_cost", kScenario},
     {"finance.overtime_premium", "calibrated: time and a half, the legal minimum in the US (FLSA)"},
+    {"finance.automation_task_cost",
+     "calibrated: a software robot costs about a fifth of an onshore employee doing the same work "
+     "(HfS Research, Fersht & Slaby 2012: $15K vs $80K a year) and a third of an offshore one "
+     "(Lacity & Willcocks 2016); here a fifth of salary / work.tasks_per_employee"},
     {"landscape.k", "model: Kauffman (1993), Levinthal (1997)"},
     {"landscape.cross_share", "model: Rivkin & Siggelkow (2003)"},
     {"landscape.seed", "model: Levinthal (1997)'s population of firms on one landscape"},

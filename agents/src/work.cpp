@@ -121,6 +121,7 @@ namespace {
 struct WorkTotals {
   double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity = 0, used = 0,
          backlog = 0;
+  double automated = 0;  ///< routine tasks process automation took (its errors included)
 };
 
 /// This tick's arrivals: Poisson(demand) tasks, split binomially into routine and complex by
@@ -319,6 +320,7 @@ void serve_and_hand_off(Organization& org, std::size_t t, const Routing& routing
 void add_to_totals(const Teams& teams, std::size_t t, const TeamWork& work, Routing& routing,
                    WorkTotals& totals) {
   totals.completed += work.automated;
+  totals.automated += work.automated + work.automation_errors;
   totals.on_strategy += work.automated_on_strategy;
   totals.reworked += work.automation_errors;
   for (const double rework : work.errors) totals.reworked += rework;
@@ -341,6 +343,7 @@ void settle_flow(Organization& org, Tick tick, const WorkTotals& totals) {
   org.this_tick.on_strategy_completed = totals.on_strategy;
   org.this_tick.reworked = totals.reworked;
   org.this_tick.handoffs = totals.sent;
+  org.this_tick.automated = totals.automated;
   org.this_tick.capacity_total = totals.capacity;
   org.this_tick.used_capacity = totals.used;
   Flow& flow = org.flow;
@@ -393,15 +396,38 @@ void book_finance(Organization& org, const WorkTotals& totals) {
   org.this_tick.overtime = normal > 0 ? overtime / normal : 0.0;
   org.this_tick.vacancies = vacancies;
   if (p.automation.enabled) {
-    cost += p.finance.automation_cost * n * org.automation.level_sum() / 3.0;
-    // Security is bought for what is automated: nothing at automation level "none".
-    if (org.automation.level_sum() > 0)
-      cost += p.finance.security_cost * n * p.automation.security_investment;
+    // Process automation is paid by the volume it handles; the data and communication platforms
+    // by the size of the firm they were bought for (not falling as people leave).
+    const AutomationState& a = org.automation;
+    cost += p.finance.automation_task_cost * totals.automated +
+            p.finance.automation_cost * org.finance.headcount * (a.data + a.communication) / 3.0;
+    // Security is bought for what is automated, in proportion to it (as the exposure to
+    // incidents is, 7.13): nothing at automation level "none".
+    cost += p.finance.security_cost * org.finance.headcount * p.automation.security_investment *
+            a.mean_level();
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
   for (std::size_t t = 0; t < org.teams.count; ++t) in_training += org.teams.in_training[t];
   cost += p.finance.training_cost * static_cast<double>(in_training);
   org.this_tick.cost += cost;
+}
+
+/// Each department's workload over its capacity this tick (the teams' demanded work, new plus a
+/// quarter of the carried, over their capacity), averaged with weight 1/13: about a quarter.
+void update_department_load(Organization& org) {
+  const std::size_t departments = org.departments.size();
+  std::vector<double> demanded(departments, 0.0), capacity(departments, 0.0);
+  for (std::size_t t = 0; t < org.teams.count; ++t) {
+    const auto d = static_cast<std::size_t>(org.teams.department[t]);
+    demanded[d] += org.teams.utilization[t] * org.teams.capacity[t];
+    capacity[d] += org.teams.capacity[t];
+  }
+  for (std::size_t d = 0; d < departments; ++d) {
+    if (capacity[d] <= 0) continue;
+    double& load = org.departments[d].load;
+    const double now = demanded[d] / capacity[d];
+    load = load < 0 ? now : load + (now - load) / 13.0;
+  }
 }
 
 }  // namespace
@@ -431,6 +457,7 @@ void process_work(Organization& org, Tick tick) {
   settle_flow(org, tick, totals);
   settle_customers(org, totals);
   book_finance(org, totals);
+  update_department_load(org);
 }
 
 namespace {

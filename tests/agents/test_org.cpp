@@ -126,6 +126,7 @@ ScheduledEvent automate_event(Tick at, double target) {
 TEST(Positions, LayoffsRemoveOnlyTheAutomatedDepartmentsStaffAndMoveNobody) {
   ModelParams p = automating(FreedCapacity::layoff);
   p.org.hiring_freeze = 0;  // every leaver replaced: only layoffs change the departments' sizes
+  p.org.replace_below = 0;
   // A firm with slack (utilization well under 0.85): management lays off what automation frees
   // (a busier firm redeploys it instead, ODD 7.13).
   p.work.tasks_per_employee *= 1.6;

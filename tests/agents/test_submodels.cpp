@@ -86,11 +86,13 @@ Paired paired(const std::string& scenario, const std::string& grid, const std::s
   EXPECT_EQ(points.size(), 2u);
   const std::size_t k = find_metric(metric).value();
   std::vector<double> diffs;
+  RunOptions options = spec.run_options();  // with the grid text's [[events]], if any
+  options.max_ticks = window.to;
   for (int rep = 0; rep < replications; ++rep) {
     double value[2];
     for (std::size_t p = 0; p < 2; ++p) {
-      const RunOutcome out = simulate(
-          points[p].params, {spec.seed, static_cast<std::uint64_t>(rep)}, window.to, spec.stop);
+      const RunOutcome out =
+          simulate(points[p].params, {spec.seed, static_cast<std::uint64_t>(rep)}, options);
       double sum = 0;
       for (Tick t = window.from; t <= window.to; ++t)  // a run that ended holds its last row
         sum += out.metrics.row(std::min<Tick>(t, out.metrics.rows() - 1))[k];
@@ -540,7 +542,78 @@ TEST(Finance, TenTimesTheAutomationCostsSlowAdoption) {
   EXPECT_DECREASES(
       paired("automation.level = \"high\"\nautomation.adoption_speed = 0.3\n"
              "people.initial_digital_skill = 0.6\nfinance.automation_capex = 50000\n",
-             "finance.automation_cost = [300, 3000]", "automation_process", {20, 60}));
+             "finance.automation_task_cost = [300, 3000]", "automation_process", {20, 60}));
+}
+
+// After a lost contract the firm stops replacing leavers where its people are idle
+// (org.replace_below): it shrinks by attrition and earns back part of its margin, for two sizes
+// of the loss and two turnover rates; without a loss the rule changes the headcount little.
+TEST(Staffing, AfterAVolumeLossAttritionShrinksTheFirmAndRestoresProfit) {
+  for (const char* loss : {"-0.25", "-0.4"}) {
+    for (const char* turnover : {"0.003", "0.006"}) {
+      SCOPED_TRACE(std::string("demand ") + loss + ", turnover " + turnover);
+      const std::string scenario = std::string("learning.turnover_rate = ") + turnover + "\n";
+      const std::string grid =
+          std::string("org.replace_below = [0.0, 0.6]\n[[events]]\nat = 20\ndemand = ") + loss;
+      EXPECT_DECREASES(paired(scenario, grid, "headcount", {120, 150}, 12));
+      EXPECT_INCREASES(paired(scenario, grid, "profit", {80, 150}, 24));
+    }
+  }
+  const Paired steady = paired("", "org.replace_below = [0.0, 0.6]", "headcount", {120, 150}, 12);
+  EXPECT_LT(std::abs(steady.mean), 0.05 * 120) << "mean " << steady.mean;
+}
+
+// Process automation is paid by the tasks it takes (issue 21): the same run at two task prices
+// differs in cost by exactly price x automated tasks every tick (capex 0 and ample cash, so that
+// the price changes nothing else). The data and communication platforms cost per employee the
+// firm started with: a layoff does not make them cheaper.
+TEST(Finance, ProcessAutomationIsPaidByTheTasksItTakes) {
+  ModelParams p = ModelParams::defaults();
+  p.work.enabled = p.environment.enabled = p.people.enabled = p.automation.enabled = true;
+  p.automation.process_target = 0.8;
+  p.automation.adoption_speed = 0.3;
+  p.finance.automation_capex = 0;
+  p.finance.initial_cash = 1000;
+  p.finance.automation_cost = 0;
+  p.finance.automation_task_cost = 0;
+  const RunOutcome free = simulate(p, {3, 1}, 40, StopRule::none);
+  p.finance.automation_task_cost = 700;
+  const RunOutcome paid = simulate(p, {3, 1}, 40, StopRule::none);
+  const std::size_t cost = find_metric("cost").value(), automated = find_metric("automated").value();
+  double total = 0;
+  for (Tick t = 1; t <= 40; ++t) {
+    EXPECT_NEAR(paid.metrics.row(t)[cost] - free.metrics.row(t)[cost],
+                700 * paid.metrics.row(t)[automated], 1e-6 * paid.metrics.row(t)[cost]);
+    EXPECT_EQ(paid.metrics.row(t)[automated], free.metrics.row(t)[automated]);
+    total += paid.metrics.row(t)[automated];
+  }
+  EXPECT_GT(total, 40.0);  // automation took real work
+
+  // Platforms: only data automation, nothing else costs; a layoff of a fifth at tick 20.
+  ModelParams q = ModelParams::defaults();
+  q.work.enabled = q.automation.enabled = true;
+  q.automation.data_target = 1;
+  q.automation.adoption_speed = 1;
+  q.automation.security_investment = 0;
+  q.finance.salary = q.finance.overhead_cost = q.finance.training_cost = 0;
+  q.finance.automation_capex = q.finance.severance = q.finance.hiring_cost = 0;
+  q.finance.initial_cash = 1000;
+  RunOptions options;
+  options.max_ticks = 40;
+  ScheduledEvent layoff;
+  layoff.at = 20;
+  layoff.kind = ScheduledEvent::Kind::layoff;
+  layoff.layoff_share = 0.2;
+  options.events.push_back(layoff);
+  const RunOutcome out = simulate(q, {3, 1}, options);
+  const std::size_t head = find_metric("headcount").value(),
+                    level = find_metric("automation_data").value();
+  EXPECT_LT(out.metrics.row(30)[head], out.metrics.row(10)[head]);
+  for (Tick t : {Tick{10}, Tick{30}}) {  // work is booked before this tick's adoption step
+    const double n0 = static_cast<double>(q.org.employees);
+    EXPECT_NEAR(out.metrics.row(t)[cost], 300.0 * n0 * out.metrics.row(t - 1)[level] / 3.0, 1e-6)
+        << "tick " << t;
+  }
 }
 
 TEST(Finance, ALossMakingFirmSlowsAdoption) {

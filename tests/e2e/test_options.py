@@ -31,6 +31,7 @@ currency = "EUR"
 
 [scenario]
 org.employees = 96
+org.replace_below = 0   # every leaver replaced: headcount changes only by the options' layoffs
 structure.enabled = true
 people.enabled = true
 work.enabled = true

@@ -121,6 +121,9 @@ struct Department {
   FreedCapacity freed_capacity = FreedCapacity::redeploy;
   double process = 0;    ///< adopted process-automation level
   double freed_fte = 0;  ///< capacity freed by automation, not yet acted on
+  /// Workload over capacity of its teams, averaged over about a quarter (work on; -1 before the
+  /// first tick of work): what org.replace_below is compared with.
+  double load = -1;
 };
 
 /// Structure as it is now (structure submodel; docs/ODD.md 7.10).
@@ -145,6 +148,7 @@ struct MarketState {
 struct FinanceState {
   double cash = 0;
   double payroll = 0;  ///< the starting payroll per tick: the unit of cash rules
+  double headcount = 0;  ///< the starting headcount: the scale of the automation platforms
   bool exited = false;
   /// Cash above the reserve that may be invested this tick, less what was spent already.
   double budget = 0;
@@ -248,6 +252,7 @@ struct TickOutcomes {
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
   double lost_demand = 0;  ///< orders not placed this tick (balking at the lead time)
+  double automated = 0;    ///< routine tasks process automation took this tick
   double overtime = 0;     ///< overtime worked this tick (capacity units)
   std::size_t vacancies = 0;
   double staffed = 0;  ///< employees at full-productivity equivalent (Teams::staffed summed)

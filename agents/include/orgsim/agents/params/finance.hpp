@@ -13,6 +13,7 @@ struct FinanceParams {
   double salary{};
   double task_value{};
   double automation_cost{};
+  double automation_task_cost{};
   double training_cost{};
   double security_cost{};
   double restructuring_cost{};
@@ -34,12 +35,23 @@ struct FinanceParams {
     t.real("task_value", 8000, 0, 1e9, "currency/task", "Revenue of a completed on-strategy task.",
            &FinanceParams::task_value);
     t.real("automation_cost", 300, 0, 1e7, "currency/employee/tick",
-           "Running cost of automation per employee per tick at level 1 of all three kinds.",
+           "Running cost of the data and communication platforms (licences, hosting, upkeep) per "
+           "tick and employee the firm started with, at level 1 of both; it does not fall when "
+           "people leave. Process automation is paid by volume: automation_task_cost.",
            &FinanceParams::automation_cost);
+    t.real("automation_task_cost", 300, 0, 1e7, "currency/task",
+           "Running cost of one routine task handled by process automation (software licences "
+           "and usage, exception handling): by default a fifth of the default salary per "
+           "routine task, as software robots are reported to cost a fifth to a third of the "
+           "people they replace.",
+           &FinanceParams::automation_task_cost);
     t.real("training_cost", 400, 0, 1e7, "currency/tick", "Cost per employee per tick in training.",
            &FinanceParams::training_cost);
     t.real("security_cost", 100, 0, 1e7, "currency/employee/tick",
-           "Security cost per employee per tick at investment 1.", &FinanceParams::security_cost);
+           "Security cost per tick and employee the firm started with, at investment 1 and every "
+           "kind of automation at level 1; in proportion to the mean automation level (the "
+           "exposure to incidents), nothing without automation.",
+           &FinanceParams::security_cost);
     t.real("restructuring_cost", 3000, 0, 1e9, "currency/employee",
            "One-off cost of a restructuring per employee.", &FinanceParams::restructuring_cost);
     t.real("incident_cost", 50000, 0, 1e12, "currency", "Direct cost of a cyber incident.",

@@ -18,6 +18,7 @@ struct OrgParams {
   std::int64_t ramp_up{};
   double overtime{};
   double overload_hiring{};
+  double replace_below{};
 
   static void declare(ParamRows<OrgParams>& t) {
     t.integer("employees", 50, 1, 100'000'000, "employees",
@@ -35,6 +36,13 @@ struct OrgParams {
               "week renews the freeze each week, cannot hire to its backlog, and runs at 4.6-week "
               "lead times against 0.9 with redeployment (13-week freeze; docs/ODD.md 7.13).",
               &OrgParams::hiring_freeze);
+    t.real("replace_below", 0.6, 0, 1, "share of capacity",
+           "A leaver is not replaced while their department's workload, averaged over about a "
+           "quarter, would still be below this share of its capacity without them: the firm lets "
+           "attrition absorb slack after a volume loss or automation (team leads are always "
+           "replaced; overload and growth hiring reopen positions). 0: every leaver is replaced. "
+           "With work on (docs/ODD.md 7.12).",
+           &OrgParams::replace_below);
     t.real("initial_fit", 0.5, 0, 1, "strategic fit",
            "With work on, the firm starts from today: its code is an existing strategy with this "
            "expected strategic fit (each dimension right with probability (1 + fit) / 2); 0 "
