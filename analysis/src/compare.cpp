@@ -30,9 +30,11 @@ std::string signed_number(double x, int precision = 4) {
   return (x > 0 ? "+" : "") + number(x, precision);
 }
 
-std::string verdict_word(int verdict, int direction) {
-  if (direction == 0) return "(context)";
-  return verdict > 0 ? "better" : verdict < 0 ? "worse" : "no difference";
+std::string verdict_word(const MetricComparison& m) {
+  if (m.direction == 0) return "(context)";
+  if (m.censored) return "censored";
+  if (m.negligible) return "negligible";
+  return m.verdict > 0 ? "better" : m.verdict < 0 ? "worse" : "no difference";
 }
 
 std::string join_words(const std::vector<std::string>& words) {
@@ -395,26 +397,36 @@ MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, s
 }
 
 /// Holm's step-down adjustment over every metric with a direction and an interval, in every
-/// design; verdicts where the adjusted p-value is below 1 - confidence.
+/// design; verdicts where the adjusted p-value is below 1 - confidence and the difference is at
+/// least the comparison's min_effect of the baseline (a smallest effect of interest: Lakens
+/// 2017), "negligible" where only the first holds.
 void holm_verdicts(std::vector<Comparison*> comparisons) {
-  std::vector<std::pair<MetricComparison*, double>> family;  // with its comparison's alpha
+  struct Member {
+    MetricComparison* metric;
+    const Comparison* comparison;
+  };
+  std::vector<Member> family;
   for (Comparison* c : comparisons)
     for (auto& d : c->designs)
       for (auto& m : d.metrics)
         if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
-          family.emplace_back(&m, 1 - c->confidence);
+          family.push_back({&m, c});
   for (Comparison* c : comparisons) c->tests = family.size();
-  std::stable_sort(family.begin(), family.end(), [](const auto& a, const auto& b) {
-    return a.first->p_value < b.first->p_value;
+  std::stable_sort(family.begin(), family.end(), [](const Member& a, const Member& b) {
+    return a.metric->p_value < b.metric->p_value;
   });
   double running = 0;
   const double tests = static_cast<double>(family.size());
   for (std::size_t i = 0; i < family.size(); ++i) {
-    MetricComparison& m = *family[i].first;
+    MetricComparison& m = *family[i].metric;
+    const Comparison& c = *family[i].comparison;
     running = std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * m.p_value));
     m.p_holm = running;
-    m.verdict =
-        running < family[i].second ? (m.difference.mean > 0 ? m.direction : -m.direction) : 0;
+    const bool significant = running < 1 - c.confidence;
+    m.negligible = significant &&
+                   std::abs(m.difference.mean) < c.min_effect * std::abs(m.baseline.mean);
+    m.verdict = significant && !m.negligible ? (m.difference.mean > 0 ? m.direction : -m.direction)
+                                             : 0;
   }
 }
 
@@ -727,14 +739,14 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
   if (parts.empty()) parts.push_back("no category measured");
   return fmt::format(
       "{}{} ({} paired replications{}; verdicts at Holm-adjusted p < {} over {} "
-      "tests)",
+      "tests and differences of at least {}% of the baseline)",
       start, fmt::join(parts, "; "), design.pairs,
       design.cells > design.pairs
           ? fmt::format(
                 ", each the mean of {} run pairs",
                 number(static_cast<double>(design.cells) / static_cast<double>(design.pairs), 3))
           : std::string(),
-      number(1 - comparison.confidence, 2), comparison.tests);
+      number(1 - comparison.confidence, 2), comparison.tests, number(100 * comparison.min_effect, 3));
 }
 
 namespace {
@@ -784,7 +796,7 @@ Table metric_table(const Comparison& c) {
                                            : "[" + signed_number(m.difference.ci_low) + ", " +
                                                  signed_number(m.difference.ci_high) + "]",
            tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-",
-           verdict_word(m.verdict, m.direction)});
+           verdict_word(m)});
     }
   }
   return t;
@@ -852,7 +864,10 @@ std::string heading(const Comparison& c) {
       c.where.empty() ? std::string() : ", where " + conditions(c.where));
   if (!c.blocked.empty())
     text += fmt::format(", its differences averaged over {}", detail::join(c.blocked));
-  text += fmt::format("; verdicts from p-values Holm-adjusted over {} tests)", c.tests);
+  text += fmt::format(
+      "; verdicts from p-values Holm-adjusted over {} tests, for differences of at least {}% of "
+      "the baseline; smaller significant ones are negligible)",
+      c.tests, number(100 * c.min_effect, 3));
   if (!c.confounded.empty())
     text += fmt::format("\n(set by each {} and compared with it: {})", c.parameter,
                         detail::join(c.confounded));
@@ -905,7 +920,7 @@ void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
           << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
           << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
           << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ','
-          << (m.censored ? std::string("censored") : verdict_word(m.verdict, m.direction));
+          << verdict_word(m);
       if (m.censored) {
         out << ',' << number(m.km_design, 17) << ',' << number(m.km_baseline, 17) << ','
             << number(m.recovered_design, 17) << ',' << number(m.recovered_baseline, 17) << '\n';

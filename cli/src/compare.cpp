@@ -16,6 +16,7 @@ namespace {
 struct CompareArgs {
   std::string file, baseline, metrics, at = "end", format = "table", per;
   std::vector<std::string> by, where;
+  double min_effect = 1;  ///< percent of the baseline
 };
 
 void print(const CompareArgs& args, const analysis::Comparison& comparison, bool first) {
@@ -52,7 +53,8 @@ int compare(const CompareArgs& args) {
           analysis::compare(results, args.by.front(), args.baseline, metrics, window, within));
     }
   }
-  if (comparisons.size() > 1) analysis::holm_across(comparisons);  // one family
+  for (auto& comparison : comparisons) comparison.min_effect = args.min_effect / 100;
+  analysis::holm_across(comparisons);  // one family, verdicts with --min-effect
   bool first = true;
   for (const auto& comparison : comparisons) {
     if (!first && args.format != "csv") std::cout << '\n';
@@ -91,6 +93,12 @@ Command add_compare_command(CLI::App& app) {
                       "One comparison per calendar period: year (52 weeks), quarter (13) or "
                       "month (4-4-5 weeks): flows summed, stocks at the period's end, "
                       "durations in days");
+  command
+      ->add_option("--min-effect", args->min_effect,
+                   "Smallest difference worth a verdict, in % of the baseline's mean (smaller "
+                   "significant differences are 'negligible')")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
   command->add_option("--format", args->format, "table, csv or md")
       ->check(CLI::IsMember({"table", "csv", "md"}));
   return {command, [args] { return compare(*args); }};

@@ -41,9 +41,12 @@ struct MetricComparison {
   Estimate difference;  ///< design - baseline, paired by replication
   double p_value = 1;   ///< two-sided paired t test of the difference
   double p_holm = 1;    ///< Holm-adjusted over every metric and design with a direction
-  /// +1 significantly better, -1 significantly worse (Holm-adjusted p below 1 - confidence),
-  /// 0 no significant difference, or neutral, or censored.
+  /// +1 significantly better, -1 significantly worse (Holm-adjusted p below 1 - confidence and
+  /// the difference at least Comparison::min_effect of the baseline), 0 no significant
+  /// difference, a negligible one, or neutral, or censored.
   int verdict = 0;
+  /// Significant, but smaller than Comparison::min_effect of the baseline: no verdict.
+  bool negligible = false;
   /// A recovery time that some runs have not reached (censored): reported as Kaplan-Meier
   /// medians and shares recovered, never averaged, and given no verdict (the metric `recovered`
   /// carries the paired comparison of the shares).
@@ -87,6 +90,9 @@ struct Comparison {
   /// Other swept columns fixed by the design (an option's parameters): not part of the pairing.
   std::vector<std::string> confounded;
   std::size_t tests = 0;                  ///< the Holm family: metrics with a direction x designs
+  /// The smallest difference worth a verdict, as a share of the baseline's mean (|difference| <
+  /// min_effect x |baseline|: "negligible", however significant): 1 % by default.
+  double min_effect = 0.01;
   std::vector<DesignComparison> designs;  ///< every other value, in design order
   /// Metrics the tables list (empty: all compared); the verdicts always use every compared metric.
   std::vector<std::string> shown;
@@ -117,7 +123,8 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
 
 /// Holm's adjustment over every test of several comparisons at once (calendar periods, splits
 /// by a second --by): one family, so that looking at three years does not triple the chance of a
-/// false verdict. Updates p_holm, verdicts, category verdicts and each comparison's `tests`.
+/// false verdict. Updates p_holm, verdicts (with each comparison's min_effect), category verdicts
+/// and each comparison's `tests`.
 void holm_across(std::vector<Comparison>& comparisons);
 
 /// The combinations of `columns`' values among the complete runs `where` selects, in design
