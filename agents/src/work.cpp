@@ -412,15 +412,24 @@ void book_finance(Organization& org, const WorkTotals& totals) {
   org.this_tick.cost += cost;
 }
 
-/// Each department's workload over its capacity this tick (the teams' demanded work, new plus a
-/// quarter of the carried, over their capacity), averaged with weight 1/13: about a quarter.
+/// Each department's workload over its capacity this tick, averaged with weight 1/13 (about a
+/// quarter): every member carries an equal share of their team's capacity and of its demanded
+/// work (new plus a quarter of the carried), counted in their own department, so that people in
+/// squads led from another department count where they belong.
 void update_department_load(Organization& org) {
   const std::size_t departments = org.departments.size();
   std::vector<double> demanded(departments, 0.0), capacity(departments, 0.0);
-  for (std::size_t t = 0; t < org.teams.count; ++t) {
-    const auto d = static_cast<std::size_t>(org.teams.department[t]);
-    demanded[d] += org.teams.utilization[t] * org.teams.capacity[t];
-    capacity[d] += org.teams.capacity[t];
+  const auto department = org.department_of();
+  const Teams& teams = org.teams;
+  for (std::size_t t = 0; t < teams.count; ++t) {
+    const auto first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
+    if (last == first) continue;
+    const double share = teams.capacity[t] / static_cast<double>(last - first);
+    for (auto k = first; k < last; ++k) {
+      const auto d = static_cast<std::size_t>(department[teams.member_slots[k]]);
+      demanded[d] += teams.utilization[t] * share;
+      capacity[d] += share;
+    }
   }
   for (std::size_t d = 0; d < departments; ++d) {
     if (capacity[d] <= 0) continue;
