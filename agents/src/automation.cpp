@@ -15,26 +15,6 @@ namespace orgsim::agents {
 
 namespace {
 
-/// People per department (one department: everyone, without a pass over the employees). Counted
-/// in parallel as integers (exact in any order).
-std::vector<double> department_headcounts(const Organization& org) {
-  const std::size_t departments = org.departments.size();
-  if (departments == 1) return {static_cast<double>(org.headcount())};
-  const auto in = org.department_of();
-  const std::vector<std::int64_t> counts = deterministic_reduce(
-      org.headcount(), 4096, std::vector<std::int64_t>(departments, 0),
-      [&](std::size_t begin, std::size_t end, std::vector<std::int64_t> acc) {
-        for (std::size_t slot = begin; slot < end; ++slot)
-          ++acc[static_cast<std::size_t>(in[slot])];
-        return acc;
-      },
-      [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
-        for (std::size_t d = 0; d < a.size(); ++d) a[d] += b[d];
-        return a;
-      });
-  return {counts.begin(), counts.end()};
-}
-
 /// Picks up to `count` distinct employees of department `department` who lead no team,
 /// uniformly (partial Fisher-Yates over them in slot order).
 std::vector<std::size_t> pick_staff(Organization& org, std::size_t department, std::size_t count,
@@ -247,7 +227,7 @@ void retarget_automation(Organization& org, std::span<const std::int32_t> depart
 
 void lay_off_share(Organization& org, std::span<const std::int32_t> departments, double share,
                    Tick tick) {
-  const std::vector<double> people = department_headcounts(org);
+  const std::vector<double> people = org.department_headcounts();
   std::vector<std::size_t> chosen;
   for (std::size_t d = 0; d < org.departments.size(); ++d) {
     if (!departments.empty() && std::find(departments.begin(), departments.end(),
@@ -268,7 +248,7 @@ void adopt_automation(Organization& org, Tick tick) {
   if (!p.automation.enabled || static_cast<std::int64_t>(tick) < p.automation.start) return;
   std::vector<double> process_before;
   for (const Department& d : org.departments) process_before.push_back(d.process);
-  const std::vector<double> people = department_headcounts(org);  // at the start of the phase
+  const std::vector<double> people = org.department_headcounts();  // at the start of the phase
   approach_targets(org, people);
   free_capacity(org, process_before, people, tick);
   draw_incident(org, tick);

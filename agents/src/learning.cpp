@@ -423,8 +423,8 @@ void renew_leavers(Organization& org, Tick tick) {
   std::vector<std::int64_t> remaining;  // people per department (for org.replace_below)
   if (!frozen && org.params().org.replace_below > 0 && org.params().work.enabled &&
       !org.departments.empty()) {
-    remaining.assign(org.departments.size(), 0);
-    for (const std::int32_t d : org.department_of()) ++remaining[static_cast<std::size_t>(d)];
+    for (const double people : org.department_headcounts())
+      remaining.push_back(static_cast<std::int64_t>(people));
   }
   std::vector<std::uint8_t> keep;  // filled once a position closes
   std::size_t closed = 0, leavers = 0;

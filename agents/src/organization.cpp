@@ -112,6 +112,24 @@ void Organization::start_from_today() {
     code[d] = start.bernoulli(0.5 * (1.0 + params_.org.initial_fit)) ? reality[d] : -reality[d];
 }
 
+std::vector<double> Organization::department_headcounts() const {
+  const std::size_t count = departments.size();
+  if (count == 1) return {static_cast<double>(headcount())};
+  const auto in = department_of();
+  const std::vector<std::int64_t> counts = deterministic_reduce(
+      headcount(), 4096, std::vector<std::int64_t>(count, 0),
+      [&](std::size_t begin, std::size_t end, std::vector<std::int64_t> acc) {
+        for (std::size_t slot = begin; slot < end; ++slot)
+          ++acc[static_cast<std::size_t>(in[slot])];
+        return acc;
+      },
+      [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
+        for (std::size_t d = 0; d < a.size(); ++d) a[d] += b[d];
+        return a;
+      });
+  return {counts.begin(), counts.end()};
+}
+
 void Organization::open_the_books() {
   double annual = 0;  // summed in slot order
   for (const float salary : annual_salary()) annual += salary;
@@ -358,11 +376,16 @@ void Organization::build_network(Tick tick) {
 
 void Organization::remove_employees(std::span<const std::uint8_t> keep, std::size_t count,
                                     Tick tick) {
+  const bool networked = network.node_count() == keep.size();
   employees_.remove_unless(keep);
   this_tick.leavers += count;
   this_tick.acted -= std::min(this_tick.acted, count);  // they had acted this tick
   rebuild_membership();
-  if (params_.structure.enabled) build_network(tick);
+  // The survivors keep their ties to each other (the leavers take theirs with them).
+  if (networked)
+    network = network.without_dropped(keep);
+  else if (params_.structure.enabled)
+    build_network(tick);
 }
 
 void Organization::rebuild_membership() {

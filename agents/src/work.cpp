@@ -418,23 +418,34 @@ void book_finance(Organization& org, const WorkTotals& totals) {
 /// squads led from another department count where they belong.
 void update_department_load(Organization& org) {
   const std::size_t departments = org.departments.size();
-  std::vector<double> demanded(departments, 0.0), capacity(departments, 0.0);
   const auto department = org.department_of();
   const Teams& teams = org.teams;
-  for (std::size_t t = 0; t < teams.count; ++t) {
-    const auto first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
-    if (last == first) continue;
-    const double share = teams.capacity[t] / static_cast<double>(last - first);
-    for (auto k = first; k < last; ++k) {
-      const auto d = static_cast<std::size_t>(department[teams.member_slots[k]]);
-      demanded[d] += teams.utilization[t] * share;
-      capacity[d] += share;
-    }
-  }
+  // Sums per department, [demanded..., capacity...], over teams in a fixed split (the same at any
+  // thread count).
+  const std::vector<double> sums = deterministic_reduce(
+      teams.count, 256, std::vector<double>(2 * departments, 0.0),
+      [&](std::size_t begin, std::size_t end, std::vector<double> acc) {
+        for (std::size_t t = begin; t < end; ++t) {
+          const auto first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
+          if (last == first) continue;
+          const double share = teams.capacity[t] / static_cast<double>(last - first);
+          for (auto k = first; k < last; ++k) {
+            const auto d = static_cast<std::size_t>(department[teams.member_slots[k]]);
+            acc[d] += teams.utilization[t] * share;
+            acc[departments + d] += share;
+          }
+        }
+        return acc;
+      },
+      [](std::vector<double> a, const std::vector<double>& b) {
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+        return a;
+      });
   for (std::size_t d = 0; d < departments; ++d) {
-    if (capacity[d] <= 0) continue;
+    const double capacity = sums[departments + d];
+    if (capacity <= 0) continue;
     double& load = org.departments[d].load;
-    const double now = demanded[d] / capacity[d];
+    const double now = sums[d] / capacity;
     load = load < 0 ? now : load + (now - load) / 13.0;
   }
 }

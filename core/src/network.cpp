@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
+#include <vector>
 
 namespace orgsim {
 
@@ -47,6 +48,33 @@ namespace {
 }
 
 }  // namespace
+
+CsrNetwork CsrNetwork::without_dropped(std::span<const std::uint8_t> keep) const {
+  assert(keep.size() == node_count());
+  const std::size_t n = node_count();
+  std::vector<Node> renumbered(n);  // old node -> new node (valid where kept)
+  std::size_t kept = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    renumbered[v] = static_cast<Node>(kept);
+    kept += keep[v] != 0;
+  }
+  Buffer<std::uint64_t> offsets(kept + 1);
+  offsets[0] = 0;
+  std::size_t edges = 0;
+  for (std::size_t v = 0, row = 0; v < n; ++v) {
+    if (!keep[v]) continue;
+    for (const Node u : neighbors(v)) edges += keep[u] != 0;
+    offsets[++row] = edges;
+  }
+  Buffer<Node> targets(edges);
+  std::size_t at = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (!keep[v]) continue;
+    for (const Node u : neighbors(v))  // renumbering keeps the order: rows stay sorted
+      if (keep[u]) targets[at++] = renumbered[u];
+  }
+  return from_rows(std::move(offsets), std::move(targets));
+}
 
 CsrNetwork CsrNetwork::from_rows(Buffer<std::uint64_t> offsets, Buffer<Node> targets) {
   assert(valid_rows(offsets, targets));

@@ -56,3 +56,28 @@ TEST(CsrNetwork, RejectsOutOfRangeNodes) {
 
 }  // namespace
 }  // namespace orgsim
+
+namespace orgsim {
+namespace {
+
+// Dropping nodes keeps the ties among the rest, renumbered in order, and nothing else.
+TEST(CsrNetwork, WithoutDroppedKeepsTheTiesAmongTheRest) {
+  const auto g = CsrNetwork::from_edges(5, {{0, 1}, {0, 2}, {1, 3}, {2, 4}, {3, 0}, {4, 3}}, false);
+  const std::vector<std::uint8_t> keep = {1, 0, 1, 1, 1};  // node 1 leaves
+  const auto h = g.without_dropped(keep);
+  ASSERT_EQ(h.node_count(), 4u);
+  // Old 0, 2, 3, 4 are new 0, 1, 2, 3.
+  EXPECT_EQ(std::vector<CsrNetwork::Node>(h.neighbors(0).begin(), h.neighbors(0).end()),
+            (std::vector<CsrNetwork::Node>{1}));  // 0->2; 0->1 is gone
+  EXPECT_EQ(std::vector<CsrNetwork::Node>(h.neighbors(1).begin(), h.neighbors(1).end()),
+            (std::vector<CsrNetwork::Node>{3}));  // 2->4
+  EXPECT_EQ(std::vector<CsrNetwork::Node>(h.neighbors(2).begin(), h.neighbors(2).end()),
+            (std::vector<CsrNetwork::Node>{0}));  // 3->0
+  EXPECT_EQ(std::vector<CsrNetwork::Node>(h.neighbors(3).begin(), h.neighbors(3).end()),
+            (std::vector<CsrNetwork::Node>{2}));  // 4->3
+  EXPECT_EQ(h.edge_count(), 4u);
+  EXPECT_EQ(g.without_dropped(std::vector<std::uint8_t>(5, 1)).edge_count(), g.edge_count());
+}
+
+}  // namespace
+}  // namespace orgsim

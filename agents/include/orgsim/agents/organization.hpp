@@ -437,6 +437,9 @@ class Organization {
   /// Cash at `finance.initial_cash` weeks of today's payroll, and its investment budget: at the
   /// start, and again when a warm-up ends (today's balance sheet, docs/ODD.md 5.).
   void open_the_books();
+  /// People per department (one department: everyone, without a pass over the employees),
+  /// counted in parallel as integers (exact in any order).
+  [[nodiscard]] std::vector<double> department_headcounts() const;
 
   /// The culture of a team's site.
   [[nodiscard]] const Culture& culture_of_team(std::size_t team) const {

@@ -30,6 +30,11 @@ class CsrNetwork {
   /// ties, without sorting them all); asserted, not checked, in release builds.
   static CsrNetwork from_rows(Buffer<std::uint64_t> offsets, Buffer<Node> targets);
 
+  /// The graph among the nodes with keep[v] != 0, renumbered in order: the kept nodes keep their
+  /// ties to each other and lose those to the others (people who leave take their ties with
+  /// them). keep.size() must be node_count().
+  [[nodiscard]] CsrNetwork without_dropped(std::span<const std::uint8_t> keep) const;
+
   [[nodiscard]] std::size_t node_count() const noexcept {
     return offsets_.empty() ? 0 : offsets_.size() - 1;
   }
