@@ -6,6 +6,7 @@ find_package(Boost 1.74 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ORGSIM_LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # Debian's 1.14 has no CMake package
+pkg_check_modules(ORGSIM_XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # libxlsxwriter-dev: orgsim export --xlsx
 find_package(nlohmann_json 3 REQUIRED)
 find_package(fmt 9 REQUIRED)  # messages as format strings (libfmt-dev)
 find_path(ORGSIM_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
   gnuplot-nox nlohmann-json3-dev graphviz
+  libxlsxwriter-dev python3-openpyxl
   clang-format
   chromium
   libopenmpi-dev openmpi-bin libboost-mpi-dev

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <deque>
 #include <mutex>
-#include <cmath>
 #include <sstream>
 
 namespace orgsim::agents {
@@ -80,8 +80,7 @@ const ParamSpec* event_time_parameter(std::string_view event) {
 
 std::string_view moved_event(const ParamSpec& spec) {
   const std::string_view name = spec.name;
-  if (name.size() <= 10 || !name.starts_with("events.") || !name.ends_with(".at"))
-    return {};
+  if (name.size() <= 10 || !name.starts_with("events.") || !name.ends_with(".at")) return {};
   return name.substr(7, name.size() - 10);
 }
 

@@ -423,10 +423,10 @@ void holm_verdicts(std::vector<Comparison*> comparisons) {
     running = std::max(running, std::min(1.0, (tests - static_cast<double>(i)) * m.p_value));
     m.p_holm = running;
     const bool significant = running < 1 - c.confidence;
-    m.negligible = significant &&
-                   std::abs(m.difference.mean) < c.min_effect * std::abs(m.baseline.mean);
-    m.verdict = significant && !m.negligible ? (m.difference.mean > 0 ? m.direction : -m.direction)
-                                             : 0;
+    m.negligible =
+        significant && std::abs(m.difference.mean) < c.min_effect * std::abs(m.baseline.mean);
+    m.verdict =
+        significant && !m.negligible ? (m.difference.mean > 0 ? m.direction : -m.direction) : 0;
   }
 }
 
@@ -746,7 +746,8 @@ std::string verdict_sentence(const Comparison& comparison, const DesignCompariso
                 ", each the mean of {} run pairs",
                 number(static_cast<double>(design.cells) / static_cast<double>(design.pairs), 3))
           : std::string(),
-      number(1 - comparison.confidence, 2), comparison.tests, number(100 * comparison.min_effect, 3));
+      number(1 - comparison.confidence, 2), comparison.tests,
+      number(100 * comparison.min_effect, 3));
 }
 
 namespace {
@@ -795,8 +796,7 @@ Table metric_table(const Comparison& c) {
            std::isnan(m.difference.ci_low) ? "-"
                                            : "[" + signed_number(m.difference.ci_low) + ", " +
                                                  signed_number(m.difference.ci_high) + "]",
-           tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-",
-           verdict_word(m)});
+           tested ? p_cell(m.p_value) : "-", tested ? p_cell(m.p_holm) : "-", verdict_word(m)});
     }
   }
   return t;
@@ -919,8 +919,7 @@ void print_comparison_csv(std::ostream& out, const Comparison& c, bool header) {
           << number(m.design.mean, 17) << ',' << number(m.baseline.mean, 17) << ','
           << number(m.difference.mean, 17) << ',' << number(m.difference.sd, 17) << ','
           << number(m.difference.ci_low, 17) << ',' << number(m.difference.ci_high, 17) << ','
-          << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ','
-          << verdict_word(m);
+          << number(m.p_value, 17) << ',' << number(m.p_holm, 17) << ',' << verdict_word(m);
       if (m.censored) {
         out << ',' << number(m.km_design, 17) << ',' << number(m.km_baseline, 17) << ','
             << number(m.recovered_design, 17) << ',' << number(m.recovered_baseline, 17) << '\n';

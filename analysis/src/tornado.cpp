@@ -26,8 +26,8 @@ ParamValue checked_value(const std::string& parameter, const std::string& value,
     std::int64_t tick = 0;  // an event's time: checked against the run and its events later
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), tick);
     if (ec != std::errc{} || end != value.data() + value.size() || tick < 1)
-      throw UsageError("--vary " + argument + ": expected a tick (an integer >= 1), got '" +
-                       value + "'");
+      throw UsageError("--vary " + argument + ": expected a tick (an integer >= 1), got '" + value +
+                       "'");
     return tick;
   }
   try {

@@ -49,5 +49,6 @@ Command add_info_command(CLI::App& app);
 Command add_org_command(CLI::App& app);
 Command add_landscape_command(CLI::App& app);
 Command add_tornado_command(CLI::App& app);
+Command add_export_command(CLI::App& app);
 
 }  // namespace orgsim::cli::detail

@@ -1383,7 +1383,8 @@ class Loader {
     for (const ParamSpec* p : moved) {
       const std::string event(agents::moved_event(*p));
       const auto it = where_.find(std::string(p->name));
-      const SourceLocation at = it != where_.end() ? it->second : SourceLocation{source_name_, 0, 0};
+      const SourceLocation at =
+          it != where_.end() ? it->second : SourceLocation{source_name_, 0, 0};
       if (std::find(names.begin(), names.end(), event) == names.end()) {
         std::vector<std::string> known;
         for (const auto& n : names)

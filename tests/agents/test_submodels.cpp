@@ -579,7 +579,8 @@ TEST(Finance, ProcessAutomationIsPaidByTheTasksItTakes) {
   const RunOutcome free = simulate(p, {3, 1}, 40, StopRule::none);
   p.finance.automation_task_cost = 700;
   const RunOutcome paid = simulate(p, {3, 1}, 40, StopRule::none);
-  const std::size_t cost = find_metric("cost").value(), automated = find_metric("automated").value();
+  const std::size_t cost = find_metric("cost").value(),
+                    automated = find_metric("automated").value();
   double total = 0;
   for (Tick t = 1; t <= 40; ++t) {
     EXPECT_NEAR(paid.metrics.row(t)[cost] - free.metrics.row(t)[cost],

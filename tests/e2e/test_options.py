@@ -461,6 +461,61 @@ def event_times_swept(tmp):
     check("write at = ... on the event itself" in proc.stderr, proc.stderr)
 
 
+def export_xlsx_and_csv(tmp):
+    """orgsim export: the workbook read back with openpyxl has the four sheets, units in the
+    headers, and the summary's values equal orgsim analyze's for the same period; the CSV files
+    hold the same tables; bad output paths exit 2 and write nothing."""
+    import openpyxl
+    exp = write(tmp, "options.toml", OPTIONS.replace("replications = 16", "replications = 6"))
+    out = os.path.join(tmp, "options.h5")
+    orgsim("run", exp, "-o", out, "--quiet")
+    book, folder = os.path.join(tmp, "book.xlsx"), os.path.join(tmp, "csv")
+    orgsim("export", out, "--xlsx", book, "--csv", folder)
+    wb = openpyxl.load_workbook(book, read_only=True)
+    check(wb.sheetnames == ["summary", "runs", "assumptions", "timeseries"], f"{wb.sheetnames}")
+    rows = list(wb["summary"].iter_rows(values_only=True))
+    head = list(rows[0])
+    for column in ("option", "environment.market_growth", "period", "profit [EUR/year] mean",
+                   "lead_time [days] mean", "headcount [employees] mean"):
+        check(column in head, f"summary header {column}: {head[:12]}")
+    frame = pd.DataFrame(rows[1:], columns=head)
+    check(set(frame["period"]) == {"year 1 (weeks 1-52)", "year 2 (weeks 53-104)"},
+          f"{set(frame['period'])}")
+    # Year 2 from analyze: flows summed over weeks 53-104 (EUR), lead time in weeks.
+    expected = pd.read_csv(io.StringIO(orgsim("analyze", out, "--at", "sum:53-104", "--metrics",
+                                              "profit,lead_time", "--format", "csv").stdout))
+    year2 = frame[frame["period"] == "year 2 (weeks 53-104)"]
+    for _, e in expected.iterrows():
+        row = year2[(year2["option"] == e["option"]) &
+                    np.isclose(year2["environment.market_growth"], e["environment.market_growth"]) &
+                    (year2["contract loss"] == e["contract loss"])]
+        check(len(row) == 1, f"one summary row for {e['option']}")
+        scale = 7 if e["metric"] == "lead_time" else 1  # days in the workbook, weeks in analyze
+        unit = "EUR/year" if e["metric"] == "profit" else "days"
+        got = row[f"{e['metric']} [{unit}] mean"].iloc[0]
+        check(np.isclose(got, e["mean"] * scale, rtol=1e-12), f"{e['metric']}: {got} vs {e['mean']}")
+        low = row[f"{e['metric']} [{unit}] 95% CI low"].iloc[0]
+        check(np.isclose(low, e["ci95_low"] * scale, rtol=1e-12), f"{e['metric']} CI")
+    runs = list(wb["runs"].iter_rows(values_only=True))
+    check(len(runs) == 1 + 3 * 2 * 6 and "profit [EUR/tick] at end" in runs[0], f"{runs[0][:12]}")
+    assumptions = pd.DataFrame(list(wb["assumptions"].iter_rows(values_only=True))[1:],
+                               columns=["where", "parameter", "value", "unit", "meaning", "basis"])
+    severance = assumptions[(assumptions["where"] == "option layoffs") &
+                            (assumptions["parameter"] == "finance.severance")]
+    check(len(severance) == 1 and float(severance["value"].iloc[0]) == 12, f"{severance}")
+    check((assumptions["parameter"] == "event contract loss").any(), "events listed")
+    series = list(wb["timeseries"].iter_rows(values_only=True))
+    check(len(series) == 1 + 6 * 105, f"6 design points x 105 ticks: {len(series)}")
+    csv = pd.read_csv(os.path.join(folder, "summary.csv"))
+    check(list(csv.columns) == head and len(csv) == len(frame), "the CSV holds the same table")
+    check(np.allclose(csv["profit [EUR/year] mean"], frame["profit [EUR/year] mean"], rtol=1e-12),
+          "the same numbers")
+    for args in (["--xlsx", os.path.join(tmp, "nodir", "b.xlsx")], []):
+        proc = orgsim("export", out, *args, expect=2)
+        check(len(proc.stderr.strip().splitlines()) == 1, proc.stderr)
+    check(not os.path.exists(os.path.join(tmp, "nodir")), "nothing written")
+
+
 def logistics_options_scenario(tmp):
     """The shipped business case runs and compares per year: five options, profit in EUR/year,
     lead time in days, the contract loss in the same replications for every option."""

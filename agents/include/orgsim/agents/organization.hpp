@@ -147,7 +147,7 @@ struct MarketState {
 /// Cash and survival (finance submodel; 7.17).
 struct FinanceState {
   double cash = 0;
-  double payroll = 0;  ///< the starting payroll per tick: the unit of cash rules
+  double payroll = 0;    ///< the starting payroll per tick: the unit of cash rules
   double headcount = 0;  ///< the starting headcount: the scale of the automation platforms
   bool exited = false;
   /// Cash above the reserve that may be invested this tick, less what was spent already.

@@ -89,7 +89,7 @@ struct Comparison {
   std::vector<std::string> blocked;
   /// Other swept columns fixed by the design (an option's parameters): not part of the pairing.
   std::vector<std::string> confounded;
-  std::size_t tests = 0;                  ///< the Holm family: metrics with a direction x designs
+  std::size_t tests = 0;  ///< the Holm family: metrics with a direction x designs
   /// The smallest difference worth a verdict, as a share of the baseline's mean (|difference| <
   /// min_effect x |baseline|: "negligible", however significant): 1 % by default.
   double min_effect = 0.01;
