@@ -400,13 +400,17 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
 
 /// Whether a leaver's position closes: during a hiring freeze after a layoff every one does; with
 /// org.replace_below, one in a department whose averaged workload would still be below that
-/// share of its capacity without them (team leads are always replaced). `remaining` counts the
+/// share of its capacity without them, in a team below it this tick (team leads are always
+/// replaced). `remaining` counts the
 /// people each department keeps so far this tick.
 bool position_closes(const Organization& org, std::size_t slot, bool frozen,
                      std::vector<std::int64_t>& remaining) {
   if (frozen) return true;
   const double threshold = org.params().org.replace_below;
   if (threshold <= 0 || !org.params().work.enabled || org.leads()[slot]) return false;
+  // An overloaded team (a bottleneck squad, say) refills its positions whatever its department.
+  if (org.teams.utilization[static_cast<std::size_t>(org.teams_of()[slot])] >= threshold)
+    return false;
   const auto d = static_cast<std::size_t>(org.department_of()[slot]);
   const double load = org.departments[d].load;
   const std::int64_t before = remaining[d];

@@ -375,6 +375,7 @@ void warm_up(Organization& org, const Schedule<Organization>& schedule, const Ru
     if (options.abandon && options.abandon->load(std::memory_order_relaxed) != 0) return;
   }
   org.change_parameters(given);
+  org.anchor_customer_expectation();
   org.open_the_books();
 }
 

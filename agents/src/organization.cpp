@@ -101,8 +101,17 @@ Organization::Organization(const ModelParams& params, RunKey key)
   open_the_books();
 }
 
+void Organization::anchor_customer_expectation() {
+  const WorkParams& w = params_.work;
+  if (!w.enabled || !w.expectation_from_today || w.customer_sensitivity <= 0) return;
+  // The base c is where satisfaction s holds it when 2A / (A + 1) = c, A = exp(k (s - e)).
+  const double c = std::clamp(market.customers, 0.01, 1.99);
+  market.expectation = market.satisfaction - std::log(c / (2.0 - c)) / w.customer_sensitivity;
+}
+
 void Organization::start_from_today() {
   // Customers start as satisfied and loyal as they expect to be.
+  market.expectation = params_.work.customer_expectation;
   market.satisfaction = market.loyalty = loyalty_centre(params_);
   if (!params_.work.enabled || params_.landscape.enabled || params_.org.initial_fit <= 0) return;
   // A going concern has a strategy (docs/ODD.md 5.): each dimension right with probability
@@ -478,6 +487,8 @@ double Organization::department_salary(std::size_t department) const {
 }
 
 void Organization::change_parameters(const ModelParams& params) {
+  if (params.work.customer_expectation != params_.work.customer_expectation)
+    market.expectation = params.work.customer_expectation;  // a set event: what customers expect
   params_ = params;
   settings_ = Settings(params);
   hierarchy.centralization = effective_centralization(params, settings_.site_culture[0]);

@@ -330,8 +330,9 @@ Teams pick_rows(const Teams& old, std::span<const std::size_t> source, std::size
 namespace {
 
 /// Who goes to which new team: `people` (slots) in order, their new local team, and each new
-/// team's lead. Leads come first (they keep leading); functional teams are runs of one function
-/// in chunks of `size`; squads are dealt round-robin so each gets every function.
+/// team's lead. Teams never span sites: people are grouped per site (their old team's). Leads come
+/// first (they keep leading); functional teams are runs of one function in chunks of `size`;
+/// squads are dealt round-robin within each site so each gets every function there.
 struct Grouping {
   std::vector<std::size_t> people, local, new_lead;
 };
@@ -342,24 +343,34 @@ Grouping group_people(Organization& org, const InScope& in_scope, bool squads, s
   const auto team = org.teams_of();
   const auto leads = org.leads();
   const auto function = org.function_of();
+  const auto site = [&](std::size_t slot) {
+    return org.teams.site[static_cast<std::size_t>(team[slot])];
+  };
   for (std::size_t slot = 0; slot < org.headcount(); ++slot)
     if (in_scope(static_cast<std::size_t>(team[slot]))) g.people.push_back(slot);
   std::stable_sort(g.people.begin(), g.people.end(), [&](std::size_t a, std::size_t b) {
+    if (site(a) != site(b)) return site(a) < site(b);
     if (squads && leads[a] != leads[b]) return leads[a] > leads[b];
     if (function[a] != function[b]) return function[a] < function[b];
     return !squads && leads[a] > leads[b];
   });
   g.local.resize(g.people.size());
-  const std::size_t squad_count = (g.people.size() + size - 1) / size;
-  for (std::size_t i = 0, run = 0; i < g.people.size(); ++i, ++run) {
-    if (squads) {
-      g.local[i] = i % squad_count;
-      if (i < squad_count) g.new_lead.push_back(g.people[i]);
-      continue;
+  for (std::size_t begin = 0; begin < g.people.size();) {  // one site at a time
+    std::size_t end = begin;
+    while (end < g.people.size() && site(g.people[end]) == site(g.people[begin])) ++end;
+    const std::size_t first_team = g.new_lead.size();
+    const std::size_t squad_count = (end - begin + size - 1) / size;
+    for (std::size_t i = begin, run = 0; i < end; ++i, ++run) {
+      if (squads) {
+        g.local[i] = first_team + (i - begin) % squad_count;
+        if (i - begin < squad_count) g.new_lead.push_back(g.people[i]);
+        continue;
+      }
+      if (i > begin && (function[g.people[i]] != function[g.people[i - 1]] || run == size)) run = 0;
+      if (run == 0) g.new_lead.push_back(g.people[i]);
+      g.local[i] = g.new_lead.size() - 1;
     }
-    if (i > 0 && (function[g.people[i]] != function[g.people[i - 1]] || run == size)) run = 0;
-    if (run == 0) g.new_lead.push_back(g.people[i]);
-    g.local[i] = g.new_lead.size() - 1;
+    begin = end;
   }
   return g;
 }

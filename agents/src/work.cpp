@@ -370,7 +370,7 @@ void settle_customers(Organization& org, const WorkTotals& totals) {
   // come back (churn_time < winback_time).
   const WorkParams& w = org.params().work;
   const double attractiveness =
-      std::exp(w.customer_sensitivity * (market.satisfaction - w.customer_expectation));
+      std::exp(w.customer_sensitivity * (market.satisfaction - market.expectation));
   const double indicated = 2.0 * attractiveness / (attractiveness + 1.0);
   const double time = indicated < market.customers ? w.churn_time : w.winback_time;
   market.customers += (indicated - market.customers) / time;

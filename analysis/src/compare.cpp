@@ -397,9 +397,10 @@ MetricComparison compare_metric(const MetricInfo& info, const PairedValues& p, s
 }
 
 /// Holm's step-down adjustment over every metric with a direction and an interval, in every
-/// design; verdicts where the adjusted p-value is below 1 - confidence and the difference is at
-/// least the comparison's min_effect of the baseline (a smallest effect of interest: Lakens
-/// 2017), "negligible" where only the first holds.
+/// design, that differs in some pair (a metric equal in every pair, such as exits where no firm
+/// fails, is no test and does not widen the family); verdicts where the adjusted p-value is below 1
+/// - confidence and the difference is at least the comparison's min_effect of the baseline (a
+/// smallest effect of interest: Lakens 2017), "negligible" where only the first holds.
 void holm_verdicts(std::vector<Comparison*> comparisons) {
   struct Member {
     MetricComparison* metric;
@@ -409,7 +410,8 @@ void holm_verdicts(std::vector<Comparison*> comparisons) {
   for (Comparison* c : comparisons)
     for (auto& d : c->designs)
       for (auto& m : d.metrics)
-        if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value))
+        if (m.direction != 0 && !m.censored && m.difference.n >= 2 && !std::isnan(m.p_value) &&
+            !(m.difference.sd == 0 && m.difference.mean == 0))  // equal in every pair: no test
           family.push_back({&m, c});
   for (Comparison* c : comparisons) c->tests = family.size();
   std::stable_sort(family.begin(), family.end(), [](const Member& a, const Member& b) {

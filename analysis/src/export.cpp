@@ -32,9 +32,8 @@ ExportCell number_cell(double x) {
 
 /// A money unit gets thousands separators, everything else Excel's General format.
 std::string format_of(const std::string& unit, const std::string& currency) {
-  return unit.starts_with("currency") || (!currency.empty() && unit.starts_with(currency))
-             ? "#,##0"
-             : "";
+  return unit.starts_with("currency") || (!currency.empty() && unit.starts_with(currency)) ? "#,##0"
+                                                                                           : "";
 }
 
 std::string unit_in(std::string unit, const std::string& currency) {
@@ -192,8 +191,8 @@ ExportTable assumptions(const experiments::ExperimentSpec& spec) {
     const bool swept = std::find(varied.begin(), varied.end(), &p) != varied.end();
     std::string value = agents::format_value(agents::value_of(spec.scenario, p));
     if (swept) {
-      const auto a = static_cast<std::size_t>(std::find(varied.begin(), varied.end(), &p) -
-                                              varied.begin());
+      const auto a =
+          static_cast<std::size_t>(std::find(varied.begin(), varied.end(), &p) - varied.begin());
       value = spec.design.kind == experiments::DesignKind::grid
                   ? "varied: " + value_list(spec.design.grid_values[a])
                   : "varied by the design";
@@ -222,8 +221,8 @@ ExportTable assumptions(const experiments::ExperimentSpec& spec) {
   }
   auto add_events = [&](const std::vector<agents::ScheduledEvent>& events,
                         const std::string& where) {
-    static constexpr const char* kinds[] = {"shock", "restructure", "set",
-                                            "automate", "layoff", "demand"};
+    static constexpr const char* kinds[] = {"shock",    "restructure", "set",
+                                            "automate", "layoff",      "demand"};
     for (const auto& e : events) {
       std::string what = kinds[static_cast<int>(e.kind)];
       if (e.probability < 1) what += fmt::format(", probability {}", e.probability);
@@ -240,7 +239,9 @@ ExportTable assumptions(const experiments::ExperimentSpec& spec) {
 }
 
 /// A temporary path next to `path` (renamed over it when complete).
-std::string temporary(const std::string& path) { return path + ".partial"; }
+std::string temporary(const std::string& path) {
+  return path + ".partial";
+}
 
 }  // namespace
 

@@ -144,6 +144,22 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
       base.push_back(agents::value_of(t.scenario, *param));
     }
   }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {  // checked before anything runs
+    const std::string name = inputs[i].parameter;
+    for (const ParamValue& v : {inputs[i].low, inputs[i].high})
+      if (v == base[i])
+        throw UsageError("--vary " + name + ": " + agents::format_value(v) +
+                         " is the base value (the option's own); give a low and a high value on "
+                         "either side of it");
+    const auto number = [](const ParamValue& v) {
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+      if (const auto* x = std::get_if<double>(&v)) return *x;
+      return std::nan("");
+    };
+    if (number(inputs[i].low) > number(inputs[i].high))
+      throw UsageError("--vary " + name + ": LOW (" + agents::format_value(inputs[i].low) +
+                       ") is above HIGH (" + agents::format_value(inputs[i].high) + ")");
+  }
   t.design.list_points.push_back(base);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (const ParamValue& v : {inputs[i].low, inputs[i].high}) {

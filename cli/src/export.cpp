@@ -23,8 +23,7 @@ int export_tables(const ExportArgs& args) {
   if (!args.xlsx.empty()) analysis::write_xlsx(tables, args.xlsx);
   if (!args.csv.empty()) analysis::write_csv_tables(tables, args.csv);
   for (const auto& t : tables)
-    std::cout << t.name << ": " << t.rows.size() << " rows x " << t.headers.size()
-              << " columns\n";
+    std::cout << t.name << ": " << t.rows.size() << " rows x " << t.headers.size() << " columns\n";
   if (!args.xlsx.empty()) std::cout << "workbook written to " << args.xlsx << '\n';
   if (!args.csv.empty()) std::cout << "CSV files written to " << args.csv << '\n';
   return 0;

@@ -141,7 +141,10 @@ struct MarketState {
   double loyalty = 0.5;
   double satisfaction = 0.5;
   double customers = 1;  ///< customer base relative to the starting one (7.12)
-  double volume = 1;     ///< contracted volume relative to today's: lost contracts, new ones (7.18)
+  /// The satisfaction customers expect (work.customer_expectation; after a warm-up with
+  /// work.expectation_from_today, what holds today's customer base).
+  double expectation = 0.75;
+  double volume = 1;  ///< contracted volume relative to today's: lost contracts, new ones (7.18)
 };
 
 /// Cash and survival (finance submodel; 7.17).
@@ -437,6 +440,9 @@ class Organization {
   /// Cash at `finance.initial_cash` weeks of today's payroll, and its investment budget: at the
   /// start, and again when a warm-up ends (today's balance sheet, docs/ODD.md 5.).
   void open_the_books();
+  /// After a warm-up (work.expectation_from_today): customers expect what the firm delivers
+  /// today, so that its customer base is in equilibrium at week 0 (docs/ODD.md 7.12).
+  void anchor_customer_expectation();
   /// People per department (one department: everyone, without a pass over the employees),
   /// counted in parallel as integers (exact in any order).
   [[nodiscard]] std::vector<double> department_headcounts() const;

@@ -19,6 +19,7 @@ struct WorkParams {
   double balking{};
   double customer_sensitivity{};
   double customer_expectation{};
+  bool expectation_from_today{};
   double churn_time{};
   double winback_time{};
 
@@ -50,6 +51,12 @@ struct WorkParams {
            "The satisfaction customers expect (what competitors deliver): at this level the "
            "customer base stays at its starting size.",
            &WorkParams::customer_expectation);
+    t.boolean("expectation_from_today", true,
+              "After a warm-up, customers expect what the firm delivers today (the expectation is "
+              "set so that today's customer base is where its satisfaction holds it): the market "
+              "is in equilibrium at week 0 and the base moves only as the firm gets better or "
+              "worse than today (docs/ODD.md 7.12). false: customer_expectation throughout.",
+              &WorkParams::expectation_from_today);
     t.real("churn_time", 26, 1, 5200, "ticks",
            "Time constant of customers leaving when the customer base is above what satisfaction "
            "supports (churn).",
