@@ -42,6 +42,75 @@ ParamValue checked_value(const std::string& parameter, const std::string& value,
   }
 }
 
+/// Each assumption's LOW and HIGH lie on either side of the base, LOW below HIGH.
+void check_around_base(const std::vector<TornadoInput>& inputs,
+                       const std::vector<ParamValue>& base) {
+  const auto number = [](const ParamValue& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    if (const auto* x = std::get_if<double>(&v)) return *x;
+    return std::nan("");
+  };
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string& name = inputs[i].parameter;
+    for (const ParamValue& v : {inputs[i].low, inputs[i].high})
+      if (v == base[i])
+        throw UsageError("--vary " + name + ": " + agents::format_value(v) +
+                         " is the base value (the option's own); give a low and a high value on "
+                         "either side of it");
+    if (number(inputs[i].low) > number(inputs[i].high))
+      throw UsageError("--vary " + name + ": LOW (" + agents::format_value(inputs[i].low) +
+                       ") is above HIGH (" + agents::format_value(inputs[i].high) + ")");
+  }
+}
+
+/// The tornado's events: the option's, each moved to a held "events.<name>.at" (which then
+/// leaves the scenario), in tick order.
+void hold_events(experiments::ExperimentSpec& t, std::vector<agents::ScheduledEvent> events) {
+  for (agents::ScheduledEvent& e : events) {
+    const auto moved = t.scenario.extensions.find("events." + e.name + ".at");
+    if (!e.name.empty() && moved != t.scenario.extensions.end())
+      e.at = static_cast<Tick>(std::get<std::int64_t>(moved->second));
+  }
+  std::erase_if(t.scenario.extensions,
+                [](const auto& entry) { return entry.first.starts_with("events."); });
+  std::stable_sort(
+      events.begin(), events.end(),
+      [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
+  t.events = std::move(events);
+  t.option_events.clear();
+}
+
+/// The experiment's own factors (a grid or list of uncertainties) held at a central setting: each
+/// grid axis at its middle value, a list at its first point.
+void hold_design_factors(const experiments::ExperimentSpec& spec, experiments::ExperimentSpec& t,
+                         std::vector<std::string>& notes) {
+  // The experiment's own factors (a grid or list of uncertainties) are held at a central
+  // setting: each grid axis at its middle value, a list at its first point.
+  if (spec.design.parameters.empty()) return;
+  {
+    const auto& design = spec.design;
+    std::vector<std::string> held;
+    for (std::size_t p = 0; p < design.parameters.size(); ++p) {
+      const ParamValue v = design.kind == experiments::DesignKind::grid
+                               ? design.grid_values[p][(design.grid_values[p].size() - 1) / 2]
+                               : design.values(0)[p];
+      agents::assign(t.scenario, *design.parameters[p], v);
+      held.push_back(std::string(design.parameters[p]->name) + " = " + agents::format_value(v));
+    }
+    notes.push_back("the experiment's own factors are held at " + detail::join(held) +
+                    (design.kind == experiments::DesignKind::grid
+                         ? " (the middle of each grid axis)"
+                         : " (the list's first point)") +
+                    "; --set scenario.NAME=VALUE after removing them from the design chooses "
+                    "others");
+    if (design.kind != experiments::DesignKind::grid &&
+        design.kind != experiments::DesignKind::list)
+      throw UsageError("tornado varies assumptions around one option; the experiment's [sweep." +
+                       std::string(experiments::design_kind_name(design.kind)) +
+                       "] has no central setting: remove it");
+  }
+}
+
 }  // namespace
 
 TornadoInput parse_tornado_input(const std::string& text) {
@@ -80,47 +149,13 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
     chosen = static_cast<std::size_t>(it - options.names.begin());
   }
   experiments::ExperimentSpec t = spec;
-  // The experiment's own factors (a grid or list of uncertainties) are held at a central
-  // setting: each grid axis at its middle value, a list at its first point.
-  if (!spec.design.parameters.empty()) {
-    const auto& design = spec.design;
-    std::vector<std::string> held;
-    for (std::size_t p = 0; p < design.parameters.size(); ++p) {
-      const ParamValue v = design.kind == experiments::DesignKind::grid
-                               ? design.grid_values[p][(design.grid_values[p].size() - 1) / 2]
-                               : design.values(0)[p];
-      agents::assign(t.scenario, *design.parameters[p], v);
-      held.push_back(std::string(design.parameters[p]->name) + " = " + agents::format_value(v));
-    }
-    notes.push_back("the experiment's own factors are held at " + detail::join(held) +
-                    (design.kind == experiments::DesignKind::grid
-                         ? " (the middle of each grid axis)"
-                         : " (the list's first point)") +
-                    "; --set scenario.NAME=VALUE after removing them from the design chooses "
-                    "others");
-    if (design.kind != experiments::DesignKind::grid &&
-        design.kind != experiments::DesignKind::list)
-      throw UsageError("tornado varies assumptions around one option; the experiment's [sweep." +
-                       std::string(experiments::design_kind_name(design.kind)) +
-                       "] has no central setting: remove it");
-  }
+  hold_design_factors(spec, t, notes);
   const std::size_t point = options.names.empty() ? 0 : chosen * spec.design.inner_size();
   if (!options.names.empty()) {
     for (std::size_t p = 0; p < options.parameters.size(); ++p)
       agents::assign(t.scenario, *options.parameters[p], options.values[chosen][p]);
   }
-  t.events = spec.events_at(point);
-  for (agents::ScheduledEvent& e : t.events) {  // a held event time moves the event itself
-    const auto moved = t.scenario.extensions.find("events." + e.name + ".at");
-    if (!e.name.empty() && moved != t.scenario.extensions.end())
-      e.at = static_cast<Tick>(std::get<std::int64_t>(moved->second));
-  }
-  std::erase_if(t.scenario.extensions,
-                [](const auto& entry) { return entry.first.starts_with("events."); });
-  std::stable_sort(
-      t.events.begin(), t.events.end(),
-      [](const agents::ScheduledEvent& a, const agents::ScheduledEvent& b) { return a.at < b.at; });
-  t.option_events.clear();
+  hold_events(t, spec.events_at(point));
   t.design = experiments::Design{};
   t.design.kind = experiments::DesignKind::list;
   t.design.seed = spec.seed;
@@ -144,22 +179,7 @@ experiments::ExperimentSpec tornado_experiment(const experiments::ExperimentSpec
       base.push_back(agents::value_of(t.scenario, *param));
     }
   }
-  for (std::size_t i = 0; i < inputs.size(); ++i) {  // checked before anything runs
-    const std::string name = inputs[i].parameter;
-    for (const ParamValue& v : {inputs[i].low, inputs[i].high})
-      if (v == base[i])
-        throw UsageError("--vary " + name + ": " + agents::format_value(v) +
-                         " is the base value (the option's own); give a low and a high value on "
-                         "either side of it");
-    const auto number = [](const ParamValue& v) {
-      if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
-      if (const auto* x = std::get_if<double>(&v)) return *x;
-      return std::nan("");
-    };
-    if (number(inputs[i].low) > number(inputs[i].high))
-      throw UsageError("--vary " + name + ": LOW (" + agents::format_value(inputs[i].low) +
-                       ") is above HIGH (" + agents::format_value(inputs[i].high) + ")");
-  }
+  check_around_base(inputs, base);  // before anything runs
   t.design.list_points.push_back(base);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (const ParamValue& v : {inputs[i].low, inputs[i].high}) {
