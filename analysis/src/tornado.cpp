@@ -87,28 +87,24 @@ void hold_design_factors(const experiments::ExperimentSpec& spec, experiments::E
   // The experiment's own factors (a grid or list of uncertainties) are held at a central
   // setting: each grid axis at its middle value, a list at its first point.
   if (spec.design.parameters.empty()) return;
-  {
-    const auto& design = spec.design;
-    std::vector<std::string> held;
-    for (std::size_t p = 0; p < design.parameters.size(); ++p) {
-      const ParamValue v = design.kind == experiments::DesignKind::grid
-                               ? design.grid_values[p][(design.grid_values[p].size() - 1) / 2]
-                               : design.values(0)[p];
-      agents::assign(t.scenario, *design.parameters[p], v);
-      held.push_back(std::string(design.parameters[p]->name) + " = " + agents::format_value(v));
-    }
-    notes.push_back("the experiment's own factors are held at " + detail::join(held) +
-                    (design.kind == experiments::DesignKind::grid
-                         ? " (the middle of each grid axis)"
-                         : " (the list's first point)") +
-                    "; --set scenario.NAME=VALUE after removing them from the design chooses "
-                    "others");
-    if (design.kind != experiments::DesignKind::grid &&
-        design.kind != experiments::DesignKind::list)
-      throw UsageError("tornado varies assumptions around one option; the experiment's [sweep." +
-                       std::string(experiments::design_kind_name(design.kind)) +
-                       "] has no central setting: remove it");
+  const auto& design = spec.design;
+  std::vector<std::string> held;
+  for (std::size_t p = 0; p < design.parameters.size(); ++p) {
+    const ParamValue v = design.kind == experiments::DesignKind::grid
+                             ? design.grid_values[p][(design.grid_values[p].size() - 1) / 2]
+                             : design.values(0)[p];
+    agents::assign(t.scenario, *design.parameters[p], v);
+    held.push_back(std::string(design.parameters[p]->name) + " = " + agents::format_value(v));
   }
+  notes.push_back("the experiment's own factors are held at " + detail::join(held) +
+                  (design.kind == experiments::DesignKind::grid ? " (the middle of each grid axis)"
+                                                                : " (the list's first point)") +
+                  "; --set scenario.NAME=VALUE after removing them from the design chooses "
+                  "others");
+  if (design.kind != experiments::DesignKind::grid && design.kind != experiments::DesignKind::list)
+    throw UsageError("tornado varies assumptions around one option; the experiment's [sweep." +
+                     std::string(experiments::design_kind_name(design.kind)) +
+                     "] has no central setting: remove it");
 }
 
 }  // namespace
