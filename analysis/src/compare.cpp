@@ -3,6 +3,7 @@
 
 #include "format.hpp"
 #include "orgsim/core/error.hpp"
+#include "orgsim/experiments/experiment.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -70,8 +71,8 @@ const MetricInfo& info_of(const experiments::ResultsReader& results, const std::
   const auto& names = results.metric_names();
   const auto at = std::find(names.begin(), names.end(), metric);
   if (at == names.end())
-    throw UsageError("unknown metric '" + metric +
-                     "'; the file's metrics are: " + detail::join(names));
+    throw UsageError("unknown metric '" + metric + "'" + experiments::did_you_mean(metric, names) +
+                     "; the file's metrics are: " + detail::join(names));
   return results.metric_info()[static_cast<std::size_t>(at - names.begin())];
 }
 
@@ -159,8 +160,9 @@ std::vector<bool> selected_runs(const experiments::ResultsReader& results,
     const auto* column = results.run_column(c.column);
     const auto swept = results.parameter_columns();
     if (!column || c.column == "status") {
-      throw UsageError("--where " + c.column + "=" + c.value +
-                       ": no such column; the swept "
+      throw UsageError("--where " + c.column + "=" + c.value + ": no such column" +
+                       experiments::did_you_mean(c.column, swept) +
+                       "; the swept "
                        "parameters are: " +
                        detail::join(swept) + " (and replication)");
     }
@@ -644,8 +646,8 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
                    const Window& window, const std::vector<Condition>& where) {
   const auto swept = results.parameter_columns();
   if (std::find(swept.begin(), swept.end(), by) == swept.end()) {
-    throw UsageError("cannot compare by '" + by +
-                     "'; the swept parameters are: " + detail::join(swept));
+    throw UsageError("cannot compare by '" + by + "'" + experiments::did_you_mean(by, swept) +
+                     "; the swept parameters are: " + detail::join(swept));
   }
   const auto* column = results.run_column(by);
   std::vector<bool> selected = selected_runs(results, where);

@@ -3,6 +3,7 @@
 
 #include "format.hpp"
 #include "orgsim/core/error.hpp"
+#include "orgsim/experiments/experiment.hpp"
 
 #include <fmt/format.h>
 
@@ -135,7 +136,8 @@ std::vector<std::size_t> metric_indices(const experiments::ResultsReader& result
   for (const auto& m : names) {
     auto it = std::find(all.begin(), all.end(), m);
     if (it == all.end())
-      throw UsageError("unknown metric '" + m + "'; this file has: " + join(all));
+      throw UsageError("unknown metric '" + m + "'" + experiments::did_you_mean(m, all) +
+                       "; this file has: " + join(all));
     out.push_back(static_cast<std::size_t>(it - all.begin()));
   }
   return out;

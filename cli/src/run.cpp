@@ -207,6 +207,9 @@ int run_sweep(const RunArgs& args, Session& session) {
   if (!args.quiet) print_timing(report, args, limit.threads(), session);
   std::cout << "results written to " << output << "\n"
             << "summarize them with: " << session.program_name << " analyze " << output << "\n";
+  if (!spec.design.options.names.empty())
+    std::cout << "compare the options with: " << session.program_name << " compare " << output
+              << " --by option --per year\n";
   return 0;
 }
 

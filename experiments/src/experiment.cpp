@@ -1761,4 +1761,8 @@ ExperimentSpec load_experiment(const std::string& path, const std::vector<std::s
   return parse_experiment(text.str(), path, overrides);
 }
 
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  return detail::suggestion(word, candidates);
+}
+
 }  // namespace orgsim::experiments

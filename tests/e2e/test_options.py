@@ -231,9 +231,12 @@ def compare_multifactor_numpy(tmp):
     for args, message in ((["--baseline", "tomorrow"], "is not a value of option"),
                           (["--where", "option"], "expected NAME=VALUE"),
                           (["--where", "nope=1"], "no such column"),
-                          (["--where", "option=nope"], "selects no complete run")):
+                          (["--where", "option=nope"], "selects no complete run"),
+                          (["--metrics", "proft"], 'did you mean "profit"')):
         proc = orgsim("compare", out, "--by", "option", *args, expect=2)
         check(message in proc.stderr, f"{args}: {proc.stderr}")
+    proc = orgsim("compare", out, "--by", "opton", expect=2)
+    check('did you mean "option"' in proc.stderr, proc.stderr)
 
 
 def calendar_rollups(tmp):

@@ -87,4 +87,8 @@ ExperimentSpec load_experiment(const std::string& path,
 /// The embedded default experiment (experiments/configs/default.toml).
 std::string_view default_experiment_text();
 
+/// " (did you mean \"x\"?)" for the closest of `candidates` to a mistyped `word` (at most three
+/// edits, fewer for short words), or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
 }  // namespace orgsim::experiments
