@@ -424,17 +424,17 @@ bool position_closes(const Organization& org, std::size_t slot, bool frozen,
 void renew_leavers(Organization& org, Tick tick) {
   auto leaving = org.leaving();
   const bool frozen = org.climate.hiring_frozen(tick);
-  std::vector<std::int64_t> remaining;  // people per department (for org.replace_below)
-  if (!frozen && org.params().org.replace_below > 0 && org.params().work.enabled &&
-      !org.departments.empty()) {
-    for (const double people : org.department_headcounts())
-      remaining.push_back(static_cast<std::int64_t>(people));
-  }
-  std::vector<std::uint8_t> keep;  // filled once a position closes
+  const bool slack_rule = !frozen && org.params().org.replace_below > 0 &&
+                          org.params().work.enabled && !org.departments.empty();
+  std::vector<std::int64_t> remaining;  // people per department, counted at the first leaver
+  std::vector<std::uint8_t> keep;       // filled once a position closes
   std::size_t closed = 0, leavers = 0;
   for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-    if (leaving[slot] && (frozen || !remaining.empty()) &&
-        position_closes(org, slot, frozen, remaining)) {
+    if (!leaving[slot] || !(frozen || slack_rule)) continue;
+    if (slack_rule && remaining.empty())
+      for (const double people : org.department_headcounts())
+        remaining.push_back(static_cast<std::int64_t>(people));
+    if (position_closes(org, slot, frozen, remaining)) {
       if (keep.empty()) keep.assign(leaving.size(), 1);
       keep[slot] = 0;
       ++closed;

@@ -36,13 +36,6 @@ std::string format_of(const std::string& unit, const std::string& currency) {
                                                                                            : "";
 }
 
-std::string unit_in(std::string unit, const std::string& currency) {
-  if (!currency.empty())
-    if (const auto at = unit.find("currency"); at != std::string::npos)
-      unit.replace(at, 8, currency);
-  return unit;
-}
-
 /// Each design point's mean of every metric at each recorded tick (runs that stopped early hold
 /// their final state), one row per design point and tick.
 ExportTable time_series(const experiments::ResultsReader& results, const std::string& currency) {
@@ -54,30 +47,33 @@ ExportTable time_series(const experiments::ResultsReader& results, const std::st
   t.headers.emplace_back("tick [week]");
   t.formats.emplace_back();
   for (const auto& m : info) {
-    const std::string unit = unit_in(m.unit, currency);
+    const std::string unit = display_unit(m, Window{}, currency).first;  // currency named
     t.headers.push_back(m.name + " [" + unit + "] mean");
     t.formats.push_back(format_of(unit, currency));
   }
   const auto* point_column = results.run_column("design_point");
   const std::size_t rows = results.tick_rows(), width = info.size();
-  std::map<double, std::pair<std::size_t, std::vector<double>>> points;  // first run, sums
-  std::map<double, std::vector<double>> counts;
+  struct Point {
+    std::size_t run = 0;         ///< a run of the point, for its design values
+    std::vector<double> sum, n;  ///< per row and metric, over the runs with a value
+  };
+  std::map<double, Point> points;
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (!results.complete(run)) continue;
-    const double point = point_column->numbers[run];
-    auto [it, fresh] = points.try_emplace(point, run, std::vector<double>(rows * width, 0.0));
-    auto& count = counts.try_emplace(point, std::vector<double>(rows * width, 0.0)).first->second;
+    auto [it, fresh] = points.try_emplace(point_column->numbers[run]);
+    Point& point = it->second;
+    if (fresh)
+      point = {run, std::vector<double>(rows * width, 0.0), std::vector<double>(rows * width, 0.0)};
     const std::vector<double> values = held_rows(results, run);
     for (std::size_t k = 0; k < values.size(); ++k) {
       if (std::isnan(values[k])) continue;
-      it->second.second[k] += values[k];
-      count[k] += 1;
+      point.sum[k] += values[k];
+      point.n[k] += 1;
     }
   }
   const auto& ticks = results.tick_of_row();
-  for (const auto& [point, entry] : points) {
-    const auto& [run, sums] = entry;
-    const auto& count = counts.at(point);
+  for (const auto& [value, point] : points) {
+    const std::size_t run = point.run;
     for (std::size_t r = 0; r < rows; ++r) {
       std::vector<ExportCell> row;
       for (const auto& p : parameters) {
@@ -88,7 +84,7 @@ ExportTable time_series(const experiments::ResultsReader& results, const std::st
       row.emplace_back(static_cast<double>(ticks[r]));
       for (std::size_t m = 0; m < width; ++m) {
         const std::size_t k = r * width + m;
-        row.push_back(count[k] > 0 ? number_cell(sums[k] / count[k]) : ExportCell{});
+        row.push_back(point.n[k] > 0 ? number_cell(point.sum[k] / point.n[k]) : ExportCell{});
       }
       t.rows.push_back(std::move(row));
     }
@@ -158,7 +154,7 @@ ExportTable run_outcomes(const experiments::ResultsReader& results, const std::s
   const auto& info = results.metric_info();
   for (const auto& c : columns) t.headers.push_back(c.name), t.formats.emplace_back();
   for (const auto& m : info) {
-    const std::string unit = unit_in(m.unit, currency);
+    const std::string unit = display_unit(m, Window{}, currency).first;  // currency named
     t.headers.push_back(m.name + " [" + unit + "] at end");
     t.formats.push_back(format_of(unit, currency));
   }
