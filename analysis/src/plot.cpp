@@ -3,11 +3,10 @@
 
 #include "format.hpp"
 #include "orgsim/core/error.hpp"
+#include "tools.hpp"
 
 #include <fmt/format.h>
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cctype>
@@ -318,6 +317,13 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
     }
     g << ") noenhanced\n";
   }
+  if (chart.si_prefixes) g << "set format y '%.3s%c'\n";
+  for (const LineChart::Marker& m : chart.markers) {
+    g << "set arrow from " << number(m.x) << ", graph 0 to " << number(m.x)
+      << ", graph 1 nohead dt 2 lw 1.5 lc rgb '#555555' front\nset label " << quoted(m.label)
+      << " at " << number(m.x) << ", graph 0.97 rotate by 90 right offset -0.6,0 font ',10' "
+      << "tc rgb '#333333' front noenhanced\n";
+  }
   write_series_data(g, chart, categories);
   write_plot_command(g, chart);
   return g.str();
@@ -325,49 +331,27 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
 
 namespace {
 
-// Runs gnuplot on `script` (written to a temporary file: no pipe to break).
+// Runs gnuplot on `script` (written to a private temporary file: no pipe to break); its messages
+// are shown only when it fails (its warnings about empty ranges of constant metrics are noise on
+// a good run).
 void run_gnuplot(const std::string& script, const std::string& what) {
-  // A fresh, private script file (mkstemps: no predictable name in a shared directory).
-  std::string path = (std::filesystem::temp_directory_path() / "orgsim-plot-XXXXXX.gp").string();
-  const int fd = ::mkstemps(path.data(), 3);
-  if (fd < 0)
-    throw UsageError("cannot create a temporary gnuplot script in " +
-                     std::filesystem::temp_directory_path().string());
-  const bool written =
-      ::write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
-  ::close(fd);
+  const std::string path = detail::temporary_file("orgsim-plot", ".gp");
   std::error_code ignored;
-  if (!written) {
-    std::filesystem::remove(path, ignored);
-    throw UsageError("cannot write a temporary gnuplot script to " + path);
+  {
+    std::ofstream out(path);
+    out << script;
+    if (!out.flush()) {
+      std::filesystem::remove(path, ignored);
+      throw UsageError("cannot write a temporary gnuplot script to " + path);
+    }
   }
-  // gnuplot's messages go to a private file, shown only when it fails (its warnings about empty
-  // ranges of constant metrics are noise on a good run).
-  std::string log = (std::filesystem::temp_directory_path() / "orgsim-gnuplot-XXXXXX.log").string();
-  const int log_fd = ::mkstemps(log.data(), 4);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (log_fd >= 0) posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
-  std::string program = "gnuplot";
-  char* argv[] = {program.data(), path.data(), nullptr};
-  pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  if (spawned == 0) ::waitpid(pid, &status, 0);
-  if (log_fd >= 0) ::close(log_fd);
-  std::string messages;
-  if (log_fd >= 0) {
-    std::ifstream in(log);
-    messages.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    std::filesystem::remove(log, ignored);
+  try {
+    detail::run_tool({"gnuplot", path}, "draw " + what, "gnuplot-nox");
+  } catch (...) {
+    std::filesystem::remove(path, ignored);
+    throw;
   }
   std::filesystem::remove(path, ignored);
-  if (spawned != 0) throw UsageError("cannot run gnuplot (install Debian's gnuplot-nox)");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw UsageError("gnuplot could not draw " + what +
-                     (messages.empty() ? std::string() : ":\n" + messages));
-  }
 }
 
 // Nothing measured: every point NaN (a metric of a switched-off submodel).
@@ -384,12 +368,7 @@ void require_values(const LineChart& chart) {
 
 template <class Chart>
 std::string svg_string(const Chart& chart) {
-  std::string path = (std::filesystem::temp_directory_path() / "orgsim-figure-XXXXXX.svg").string();
-  const int fd = ::mkstemps(path.data(), 4);
-  if (fd < 0)
-    throw UsageError("cannot create a temporary file in " +
-                     std::filesystem::temp_directory_path().string());
-  ::close(fd);
+  const std::string path = detail::temporary_file("orgsim-figure", ".svg");
   std::error_code ignored;
   try {
     run_gnuplot(gnuplot_script(chart, path), chart.title);
@@ -477,6 +456,38 @@ std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::pat
        "'#d95f02' title 'low value', $bars using ($3/2):($1-0.18):(abs($3)/2):(0.17) with "
        "boxxyerror lc rgb '#1b9e77' title 'high value'\nunset output\n";
   return g.str();
+}
+
+std::string gnuplot_script(const IntervalChart& chart, const std::filesystem::path& output) {
+  std::ostringstream g;
+  const std::size_t n = chart.names.size();
+  g << preamble(output, chart.title) << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
+    << "set style fill solid 0.75 border -1\nunset key\nset grid xtics lc rgb '#dddddd'\n"
+    << "set border 3\nset tics nomirror\nset yrange [0.4:" << n + 0.6
+    << "]\nset offsets graph 0.05, graph 0.05, 0, 0\n"
+    << "set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\nset ytics (";
+  for (std::size_t i = 0; i < n; ++i)  // the first on top
+    g << (i ? ", " : "") << quoted(chart.names[i]) << ' ' << n - i;
+  g << ") noenhanced\n";
+  double widest = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    widest = std::max(
+        {widest, std::fabs(chart.low[i]), std::fabs(chart.high[i]), std::fabs(chart.mean[i])});
+  if (widest >= 1e4) g << "set format x '%.3s%c'\n";  // money: 500k, 1.5M
+  g << "$bars << EOD\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    const int verdict = i < chart.verdict.size() ? chart.verdict[i] : 0;
+    const char* colour = verdict > 0 ? "0x1a7f37" : verdict < 0 ? "0xc62828" : "0xb8860b";
+    g << n - i << ' ' << number(chart.mean[i]) << ' ' << number(chart.low[i]) << ' '
+      << number(chart.high[i]) << ' ' << colour << '\n';
+  }
+  g << "EOD\nplot $bars using ($2/2):1:(abs($2)/2):(0.28):5 with boxxyerror lc rgb variable, "
+       "$bars using 2:1:3:4 with xerrorbars lc rgb '#222222' lw 1.5 pt 7 ps 0.6\nunset output\n";
+  return g.str();
+}
+
+std::string svg_of(const IntervalChart& chart) {
+  return svg_string(chart);
 }
 
 std::string svg_of(const TornadoChart& chart) {

@@ -9,6 +9,8 @@
 #include "orgsim/analysis/summary.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/experiment.hpp"
+#include "report_parts.hpp"
+#include "tools.hpp"
 
 #include "orgsim/core/html.hpp"
 
@@ -22,13 +24,20 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
 namespace orgsim::analysis {
+
+using detail::figure;
+using detail::Page;
+using detail::PendingFigure;
+using detail::ReportInput;
 
 namespace {
 
@@ -45,7 +54,7 @@ std::string base64(const std::string& bytes) {
 }
 
 std::string number(double x) {
-  return detail::readable_number(x, 4, "–");
+  return detail::rounded(x);
 }
 
 std::string short_name(const std::string& parameter) {
@@ -53,67 +62,38 @@ std::string short_name(const std::string& parameter) {
   return dot == std::string::npos ? parameter : parameter.substr(dot + 1);
 }
 
-std::string figure(const std::string& svg, const std::string& caption) {
-  return "<figure><img alt=\"" + html_escaped(caption) + "\" src=\"data:image/svg+xml;base64," +
-         base64(svg) + "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
-}
-
 const char* kStyle = R"(
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; line-height: 1.45; }
-h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
-table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
-th, td { border: 1px solid #ddd; padding: 0.25rem 0.55rem; text-align: right; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1160px; padding: 0 1rem; color: #222; line-height: 1.4; }
+h1 { margin-bottom: 0.2rem; font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; font-size: 1.25rem; }
+h2.appendix { margin-top: 3rem; border-bottom: 3px solid #444; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
+th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
 th { background: #f4f4f4; } td.text, th.text { text-align: left; }
-td.better { background: #e3f4e1; } td.worse { background: #fbe3e1; } td.mixed { background: #fdf3d8; }
-figure { margin: 1rem 0; display: inline-block; width: 49%; vertical-align: top; }
-figure img { width: 100%; border: 1px solid #eee; } figcaption { font-size: 0.85rem; color: #555; }
-pre { background: #f7f7f7; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; }
-.note { color: #555; font-size: 0.9rem; } .wide { overflow-x: auto; }
+td.better { background: #e3f4e1; } td.worse { background: #fbe3e1; } td.mixed, td.same { background: #fdf3d8; }
+table.kpi { width: 100%; font-size: 0.86rem; } table.kpi td { white-space: nowrap; } table.kpi th small { font-weight: normal; color: #555; }
+table.kpi td.base { background: #f4f4f4; font-weight: 600; }
+.light { font-size: 1.05em; } .better .light, span.better { color: #1a7f37; } .worse .light, span.worse { color: #c62828; } .same .light { color: #b8860b; }
+p.facts { font-size: 1rem; color: #333; margin-top: 0; } p.legend { font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
+figure { margin: 0.6rem 0; display: inline-block; width: 49%; vertical-align: top; }
+figure.wide { width: 100%; } figure img { width: 100%; border: 1px solid #eee; } figcaption { font-size: 0.82rem; color: #555; }
+pre { background: #f7f7f7; padding: 0.8rem; white-space: pre-wrap; word-break: break-word; font-size: 0.8rem; }
+.note { color: #555; font-size: 0.9rem; } table.assumptions { width: 100%; } table.assumptions td { vertical-align: top; }
+table.assumptions td:first-child { width: 24%; } table.assumptions td:last-child { width: 24%; }
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; } table.kpi, figure, tr { break-inside: avoid; }
+  h2.appendix { break-before: page; } details { display: none; }
+}
 )";
 
 std::string attribute(const experiments::ResultsReader& results, const char* name) {
   return results.attribute(name).value_or("(not recorded)");
 }
 
-/// What every section reads: the results, their experiment, and the choices of this report.
-struct ReportInput {
-  const experiments::ResultsReader& results;
-  const std::string& results_path;
-  std::string experiment_text;  ///< the resolved experiment the results file records
-  experiments::ExperimentSpec spec;
-  std::vector<std::string> swept;  ///< swept parameters, in design order
-  std::string by;  ///< parameter to compare and draw lines by ("" when none is swept)
-  std::vector<std::string> metrics;  ///< reported metrics
-  const experiments::RunColumn* status = nullptr;
-  std::function<void(const std::string&)> progress;  ///< never empty
-};
-
-/// The page body as it grows, with the headings and figure count for the caller.
-struct Page {
-  std::ostringstream body;
-  ReportSummary summary;
-
-  void section(const std::string& heading) {
-    summary.sections.push_back(heading);
-    body << "<h2>" << html_escaped(heading) << "</h2>\n";
-  }
-};
-
-/// A figure to draw once every chart is known (drawing takes most of the time: progress).
-struct PendingFigure {
-  std::string section;
-  std::function<std::string()> draw;
-  std::string caption;
-};
-
-/// The directory `output` goes to. @throws UsageError when the report cannot be written there.
-std::filesystem::path checked_output_directory(const std::filesystem::path& output) {
-  std::string extension = output.extension().string();
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (extension != ".html" && extension != ".htm") {
-    throw UsageError("cannot write the report to '" + output.string() +
-                     "': the file name must end in .html");
-  }
+/// The directory `output` goes to. @throws UsageError when it is a directory or its directory does
+/// not exist.
+std::filesystem::path checked_directory(const std::filesystem::path& output) {
   std::error_code error;
   if (std::filesystem::is_directory(output, error))
     throw UsageError("cannot write '" + output.string() + "': it is a directory");
@@ -123,6 +103,17 @@ std::filesystem::path checked_output_directory(const std::filesystem::path& outp
                      "' does not exist");
   }
   return directory;
+}
+
+/// The directory `output` goes to. @throws UsageError when the report cannot be written there.
+std::filesystem::path checked_output_directory(const std::filesystem::path& output) {
+  std::string extension = output.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension != ".html" && extension != ".htm") {
+    throw UsageError("cannot write the report to '" + output.string() +
+                     "': the file name must end in .html");
+  }
+  return checked_directory(output);
 }
 
 /// The requested metrics, or the headline metrics this experiment measured in some complete run.
@@ -144,6 +135,29 @@ std::vector<std::string> report_metrics(const experiments::ResultsReader& result
   if (metrics.empty())
     throw UsageError("nothing to report: no headline metric was measured in any complete run");
   return metrics;
+}
+
+/// Leaves out of the default metrics those every complete run ends with the same value of (a
+/// metric that never moves says nothing on a page), naming them in `in.constant`; keeps at least
+/// one.
+void leave_out_constant_metrics(ReportInput& in) {
+  const auto values = run_values(in.results, metric_indices(in.results, in.metrics), Window{});
+  std::vector<std::string> kept;
+  for (std::size_t k = 0; k < in.metrics.size(); ++k) {
+    std::optional<double> first;
+    bool constant = true;
+    for (const auto& run : values) {
+      if (!std::isfinite(run[k])) continue;
+      if (!first) first = run[k];
+      constant &= run[k] == *first;
+    }
+    if (constant && first)
+      in.constant.push_back(in.metrics[k] + " = " + number(*first));
+    else
+      kept.push_back(in.metrics[k]);
+  }
+  if (kept.empty()) return;
+  in.metrics = std::move(kept);
 }
 
 /// Reads the experiment and checks the options. @throws UsageError.
@@ -168,6 +182,7 @@ ReportInput read_input(const experiments::ResultsReader& results, const std::str
   }
   if (in.by.empty() && !in.swept.empty()) in.by = in.swept.front();
   in.metrics = report_metrics(results, options);
+  if (options.metrics.empty()) leave_out_constant_metrics(in);
   return in;
 }
 
@@ -189,32 +204,142 @@ void experiment_section(Page& page, const ReportInput& in) {
   for (std::size_t run = 0; run < results.run_count(); ++run)
     complete += in.status->numbers[run] == 1;
   page.section("Experiment");
-  page.body
-      << "<p>" << html_escaped(spec.description.empty() ? "(no description)" : spec.description)
-      << "</p>\n<table>"
-      << "<tr><th class=text>results file</th><td class=text>" << html_escaped(in.results_path)
-      << "</td></tr>"
-      << "<tr><th class=text>design</th><td class=text>"
-      << html_escaped(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
-      << spec.design_point_count() << " design points × " << spec.replications
-      << " replications</td></tr>"
-      << "<tr><th class=text>runs</th><td class=text>" << complete << " complete of "
-      << results.run_count()
-      << (complete < results.run_count() ? " (incomplete runs are left out everywhere)" : "")
-      << "</td></tr>"
-      << "<tr><th class=text>ticks</th><td class=text>" << spec.ticks
-      << (spec.stop == agents::StopRule::equilibrium
-              ? " (or until equilibrium; a stopped run keeps its final state)"
-              : "")
-      << "</td></tr>"
-      << "<tr><th class=text>seed</th><td class=text>" << spec.seed << "</td></tr>"
-      << "<tr><th class=text>orgsim</th><td class=text>"
-      << html_escaped(attribute(results, "orgsim_version")) << " ("
-      << html_escaped(attribute(results, "git_revision")) << ")</td></tr>"
-      << "<tr><th class=text>created</th><td class=text>"
-      << html_escaped(attribute(results, "created")) << "</td></tr>"
-      << "</table>\n<details><summary>The experiment file, every value explicit</summary><pre>"
-      << html_escaped(in.experiment_text) << "</pre></details>\n";
+  page.body << "<p>"
+            << html_escaped(spec.description.empty() ? "(no description)" : spec.description)
+            << "</p>\n<table>"
+            << "<tr><th class=text>results file</th><td class=text>"
+            << html_escaped(in.results_path) << "</td></tr>"
+            << "<tr><th class=text>design</th><td class=text>"
+            << html_escaped(std::string(experiments::design_kind_name(spec.design.kind))) << ", "
+            << spec.design_point_count() << " design points × " << spec.replications
+            << " replications</td></tr>"
+            << "<tr><th class=text>runs</th><td class=text>" << complete << " complete of "
+            << results.run_count()
+            << (complete < results.run_count() ? " (incomplete runs are left out everywhere)" : "")
+            << "</td></tr>"
+            << "<tr><th class=text>ticks</th><td class=text>" << spec.ticks
+            << (spec.stop == agents::StopRule::equilibrium
+                    ? " (or until equilibrium; a stopped run keeps its final state)"
+                    : "")
+            << "</td></tr>"
+            << "<tr><th class=text>seed</th><td class=text>" << spec.seed << "</td></tr>"
+            << "<tr><th class=text>orgsim</th><td class=text>"
+            << html_escaped(attribute(results, "orgsim_version")) << " ("
+            << html_escaped(attribute(results, "git_revision")) << ")</td></tr>"
+            << "<tr><th class=text>created</th><td class=text>"
+            << html_escaped(attribute(results, "created")) << "</td></tr>"
+            << "</table>\n";
+  if (!in.constant.empty()) {
+    page.body << "<p class=note>Left out because every run ended with the same value: "
+              << html_escaped(detail::join(in.constant)) << ".</p>\n";
+  }
+  page.body << "<details><summary>The experiment file, every value explicit</summary><pre>"
+            << html_escaped(in.experiment_text) << "</pre></details>\n";
+}
+
+/// Metrics per table: more go to another table below, so that no table needs a horizontal scroll.
+constexpr std::size_t kMetricsPerTable = 6;
+
+/// The final-values table of `finals`' metrics [first, last): groups as rows.
+void final_values_table(std::ostringstream& body, const Summary& finals, std::size_t first,
+                        std::size_t last) {
+  body << "<table><tr>";
+  for (const auto& g : finals.group_by)
+    body << "<th class=text>" << html_escaped(short_name(g)) << "</th>";
+  body << "<th>runs</th>";
+  for (std::size_t k = first; k < last; ++k)
+    body << "<th>" << html_escaped(finals.metrics[k]) << "</th>";
+  body << "</tr>\n";
+  for (const auto& group : finals.groups) {
+    body << "<tr>";
+    for (const auto& v : group.key) body << "<td class=text>" << html_escaped(v) << "</td>";
+    body << "<td>" << (group.estimates.empty() ? 0 : group.estimates.front().n) << "</td>";
+    for (std::size_t k = first; k < last; ++k) {
+      const Estimate& e = group.estimates[k];
+      body << "<td>" << number(e.mean);
+      if (std::isfinite(e.ci_low))
+        body << "<br><small>[" << number(e.ci_low) << ", " << number(e.ci_high) << "]</small>";
+      body << "</td>";
+    }
+    body << "</tr>\n";
+  }
+  body << "</table>\n";
+}
+
+/// Pearson's correlation of two equally long samples (NaN pairs left out; NaN without spread).
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+    n += 1;
+    sx += x[i];
+    sy += y[i];
+    sxx += x[i] * x[i];
+    syy += y[i] * y[i];
+    sxy += x[i] * y[i];
+  }
+  const double vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+  if (n < 3 || vx <= 0 || vy <= 0) return std::nan("");
+  return (sxy - sx * sy / n) / std::sqrt(vx * vy);
+}
+
+/// A sampled design's final values, readable: each metric by fifths of `by` (equal numbers of
+/// runs), and the correlation of every metric with every numeric swept parameter.
+void binned_final_values(Page& page, const ReportInput& in) {
+  const auto indices = metric_indices(in.results, in.metrics);
+  const auto values = run_values(in.results, indices, Window{});  // complete runs, in run order
+  std::vector<std::size_t> runs;
+  for (std::size_t run = 0; run < in.results.run_count(); ++run)
+    if (in.results.complete(run)) runs.push_back(run);
+  auto& body = page.body;
+  body << "<p class=note>" << runs.size() << " runs at " << in.spec.design_point_count()
+       << " design points are too many for a row each. Correlation (Pearson's r over runs) of each "
+          "metric at the run's end with each varied parameter:</p>\n<table><tr><th "
+          "class=text>parameter</th>";
+  for (const auto& m : in.metrics) body << "<th>" << html_escaped(m) << "</th>";
+  body << "</tr>\n";
+  for (const std::string& p : in.swept) {
+    const auto* column = in.results.run_column(p);
+    if (column->is_text) continue;
+    std::vector<double> x;
+    for (const std::size_t run : runs) x.push_back(column->numbers[run]);
+    body << "<tr><td class=text>" << html_escaped(p) << "</td>";
+    for (std::size_t k = 0; k < in.metrics.size(); ++k) {
+      std::vector<double> y;
+      for (const auto& v : values) y.push_back(v[k]);
+      body << "<td>" << number(correlation(x, y)) << "</td>";
+    }
+    body << "</tr>\n";
+  }
+  body << "</table>\n";
+  const auto* by = in.by.empty() ? nullptr : in.results.run_column(in.by);
+  if (!by || by->is_text || runs.size() < 10) return;
+  std::vector<std::size_t> order(runs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return by->numbers[runs[a]] < by->numbers[runs[b]];
+  });
+  Summary bins;
+  bins.group_by = {in.by + " (fifths of the runs)"};
+  bins.metrics = in.metrics;
+  for (std::size_t b = 0; b < 5; ++b) {
+    const std::size_t from = order.size() * b / 5, to = order.size() * (b + 1) / 5;
+    GroupSummary g;
+    g.key = {number(by->numbers[runs[order[from]]]) + " to " +
+             number(by->numbers[runs[order[to - 1]]])};
+    for (std::size_t k = 0; k < in.metrics.size(); ++k) {
+      std::vector<double> column;
+      for (std::size_t i = from; i < to; ++i)
+        if (std::isfinite(values[order[i]][k])) column.push_back(values[order[i]][k]);
+      g.estimates.push_back(estimate(column));
+    }
+    bins.groups.push_back(std::move(g));
+  }
+  body << "<p class=note>Each metric at the run's end by fifths of " << html_escaped(in.by)
+       << " (mean and 95% confidence interval over the runs in each fifth; the other parameters "
+          "vary within it):</p>\n";
+  for (std::size_t first = 0; first < bins.metrics.size(); first += kMetricsPerTable)
+    final_values_table(body, bins, first, std::min(bins.metrics.size(), first + kMetricsPerTable));
 }
 
 void final_values_section(Page& page, const ReportInput& in) {
@@ -224,28 +349,15 @@ void final_values_section(Page& page, const ReportInput& in) {
   if (finals.groups.size() > kMaxTableGroups && !in.by.empty())
     finals = summarize(in.results, {in.by}, in.metrics);
   page.section("Final values by design");
-  auto& body = page.body;
-  body << "<p class=note>Mean and 95% confidence interval (Student t) over replications at each "
-          "run's last "
-          "tick.</p>\n<div class=wide><table><tr>";
-  for (const auto& g : finals.group_by)
-    body << "<th class=text>" << html_escaped(short_name(g)) << "</th>";
-  body << "<th>runs</th>";
-  for (const auto& m : finals.metrics) body << "<th>" << html_escaped(m) << "</th>";
-  body << "</tr>\n";
-  for (const auto& group : finals.groups) {
-    body << "<tr>";
-    for (const auto& v : group.key) body << "<td class=text>" << html_escaped(v) << "</td>";
-    body << "<td>" << (group.estimates.empty() ? 0 : group.estimates.front().n) << "</td>";
-    for (const auto& e : group.estimates) {
-      body << "<td>" << number(e.mean);
-      if (std::isfinite(e.ci_low))
-        body << "<br><small>[" << number(e.ci_low) << ", " << number(e.ci_high) << "]</small>";
-      body << "</td>";
-    }
-    body << "</tr>\n";
+  if (finals.groups.size() > kMaxTableGroups) {
+    binned_final_values(page, in);
+    return;
   }
-  body << "</table></div>\n";
+  page.body << "<p class=note>Mean and 95% confidence interval (Student t) over replications at "
+               "each run's last tick.</p>\n";
+  for (std::size_t first = 0; first < finals.metrics.size(); first += kMetricsPerTable)
+    final_values_table(page.body, finals, first,
+                       std::min(finals.metrics.size(), first + kMetricsPerTable));
 }
 
 /// Which line of the time series each run belongs to ("": left out) and the legend's title.
@@ -525,6 +637,7 @@ void metric_differences_table(std::ostringstream& body, const Comparison& c,
 /// The paired comparison of the values of `by`, or why there is none.
 void comparison_section(Page& page, const ReportInput& in) {
   if (in.by.empty()) return;
+  if (distinct_values(in.results, in.by) > kMaxLines) return;  // sampled: the correlations instead
   page.section("Comparison of designs");
   try {
     const Comparison c = compare(in.results, in.by, "", {});
@@ -549,8 +662,7 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
     std::ofstream out(partial);
     out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>"
         << html_escaped(in.spec.name) << " — orgsim report</title><style>" << kStyle
-        << "</style></head><body>\n<h1>" << html_escaped(in.spec.name)
-        << "</h1>\n<p class=note>orgsim report of " << html_escaped(in.results_path) << "</p>\n"
+        << "</style></head><body>\n<h1>" << html_escaped(in.spec.name) << "</h1>\n"
         << page.body.str() << "</body></html>\n";
     if (!out.flush()) {
       std::filesystem::remove(partial, error);
@@ -566,19 +678,112 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
 
 }  // namespace
 
+namespace detail {
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return "<figure><img alt=\"" + html_escaped(caption) + "\" src=\"data:image/svg+xml;base64," +
+         base64(svg) + "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
+}
+
+std::string rounded(double x, const char* nan_text) {
+  if (std::isnan(x)) return nan_text;
+  if (std::isinf(x)) return x > 0 ? "∞" : "−∞";
+  if (x == 0) return "0";
+  // Three significant figures, then the digits before the point in groups of three.
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(x))));
+  const int decimals = std::max(0, 2 - magnitude);
+  const double scale = std::pow(10.0, magnitude - 2);
+  std::string text = fmt::format("{:.{}f}", std::round(x / scale) * scale, decimals);
+  if (decimals > 0) {  // "3.10" -> "3.1", "3.00" -> "3"
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  const std::size_t sign = text[0] == '-' ? 1 : 0;
+  const std::size_t point = std::min(text.find('.'), text.size());
+  for (std::size_t at = point; at > sign + 3; at -= 3) text.insert(at - 3, ",");
+  if (sign) text.replace(0, 1, "−");
+  return text;
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string chromium_program() {
+  const char* named = std::getenv("CHROMIUM");
+  return named && *named ? named : "chromium";
+}
+
+/// Before any work: Chromium is there and the PDF can be written. @throws UsageError.
+void check_pdf(const std::filesystem::path& pdf) {
+  std::string extension = pdf.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension != ".pdf")
+    throw UsageError("cannot print the report to '" + pdf.string() +
+                     "': the file name must end in .pdf");
+  checked_directory(pdf);
+  if (detail::find_program(chromium_program()).empty()) {
+    throw UsageError("--pdf needs headless Chromium, and '" + chromium_program() +
+                     "' is not on PATH (install Debian's chromium, or name it in $CHROMIUM)");
+  }
+}
+
+}  // namespace
+
+void print_pdf(const std::filesystem::path& html, const std::filesystem::path& pdf) {
+  const std::string chromium = chromium_program();
+  std::string profile =
+      (std::filesystem::temp_directory_path() / "orgsim-chromium-XXXXXX").string();
+  if (!::mkdtemp(profile.data()))
+    throw UsageError("cannot create a temporary directory for Chromium");
+  const std::filesystem::path partial =
+      pdf.parent_path() /
+      ("." + pdf.stem().string() + ".partial-" + std::to_string(::getpid()) + ".pdf");
+  std::error_code ignored;
+  try {
+    // A private profile: a user's running Chromium keeps its own, and nothing is left behind.
+    detail::run_tool(
+        {chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         "--user-data-dir=" + profile, "--print-to-pdf=" + partial.string(),
+         "file://" + std::filesystem::absolute(html).string()},
+        "print " + html.string() + " to PDF", "chromium", 180);
+  } catch (...) {
+    std::filesystem::remove_all(profile, ignored);
+    std::filesystem::remove(partial, ignored);
+    throw;
+  }
+  std::filesystem::remove_all(profile, ignored);
+  if (std::filesystem::file_size(partial, ignored) == 0 || ignored) {
+    std::filesystem::remove(partial, ignored);
+    throw UsageError(chromium + " printed no PDF of " + html.string());
+  }
+  std::filesystem::rename(partial, pdf, ignored);
+  if (ignored) {
+    std::filesystem::remove(partial, ignored);
+    throw UsageError("cannot write '" + pdf.string() + "'");
+  }
+}
+
 ReportSummary write_report(const experiments::ResultsReader& results,
                            const std::string& results_path, const std::filesystem::path& output,
                            const ReportOptions& options) {
   // The output path first: nothing is computed for a report that cannot be written.
   const std::filesystem::path directory = checked_output_directory(output);
+  if (!options.pdf.empty()) check_pdf(options.pdf);
+  if (!options.tornado.empty() && !experiments::is_results_file(options.tornado))
+    throw UsageError("--tornado " + options.tornado +
+                     ": not an orgsim results file (write one with orgsim tornado -o)");
   const ReportInput in = read_input(results, results_path, options);
   Page page;
+  detail::executive_sections(page, in, options);
+  page.body << "<h2 class=appendix>Analyst appendix</h2>\n";
   experiment_section(page, in);
   final_values_section(page, in);
   figure_sections(page, in, options);
   resilience_section(page, in);
   comparison_section(page, in);
   write_page(page, in, output, directory);
+  if (!options.pdf.empty()) print_pdf(output, options.pdf);
   return page.summary;
 }
 

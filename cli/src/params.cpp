@@ -53,13 +53,13 @@ void print_markdown_submodel(const agents::Submodel& submodel) {
             << submodel.summary << "\n";
   const auto rows = parameters_of(submodel);
   if (!rows.empty()) {
-    std::cout << "\n| parameter | type | default | range | unit | meaning | basis of the default "
-                 "|\n|---|---|---|---|---|---|---|\n";
+    std::cout << "\n| parameter | label | type | default | range | unit | meaning | basis of the "
+                 "default |\n|---|---|---|---|---|---|---|---|\n";
     for (const agents::ParamSpec& p : rows) {
-      std::cout << "| `" << p.name << "` | " << agents::type_name(p.type) << " | "
-                << agents::format_value(p.default_value) << " | " << range_of(p, ", ") << " | "
-                << p.unit << " | " << md_cell(p.help) << " | "
-                << md_cell(agents::parameter_basis(p)) << " |\n";
+      std::cout << "| `" << p.name << "` | " << agents::parameter_label(p.name) << " | "
+                << agents::type_name(p.type) << " | " << agents::format_value(p.default_value)
+                << " | " << range_of(p, ", ") << " | " << p.unit << " | " << md_cell(p.help)
+                << " | " << md_cell(agents::parameter_basis(p)) << " |\n";
     }
   }
   if (!submodel.metrics.empty()) {
@@ -97,7 +97,8 @@ void print_text() {
     std::cout << "== " << submodel->name << " (ODD " << submodel->odd_section
               << "): " << submodel->summary << "\n";
     for (const agents::ParamSpec& p : parameters_of(*submodel)) {
-      std::cout << p.name << "  (" << agents::type_name(p.type) << ", default "
+      std::cout << p.name << "  (" << agents::parameter_label(p.name) << "; "
+                << agents::type_name(p.type) << ", default "
                 << agents::format_value(p.default_value) << ", range " << range_of(p, " | ") << ", "
                 << p.unit << ")\n    " << p.help << "\n    basis: " << agents::parameter_basis(p)
                 << "\n";

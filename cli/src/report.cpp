@@ -1,5 +1,5 @@
-// `orgsim report`: writes a self-contained HTML report of a results file (figures by gnuplot,
-// inline).
+// `orgsim report`: writes a self-contained HTML report of a results file (an executive summary,
+// then the analyst appendix; figures by gnuplot and Graphviz, inline), and with --pdf its PDF.
 #include "command.hpp"
 #include "common.hpp"
 
@@ -15,8 +15,8 @@ namespace orgsim::cli::detail {
 namespace {
 
 struct ReportArgs {
-  std::string file, output, by, metrics;
-  bool quiet = false;
+  std::string file, output, by, metrics, kpis, tornado;
+  bool quiet = false, pdf = false;
 };
 
 int report(const ReportArgs& args) {
@@ -27,6 +27,9 @@ int report(const ReportArgs& args) {
   analysis::ReportOptions options;
   options.by = args.by;
   options.metrics = split_list(args.metrics, "--metrics");
+  options.kpis = split_list(args.kpis, "--kpis");
+  options.tornado = args.tornado;
+  if (args.pdf) options.pdf = std::filesystem::path(output).replace_extension(".pdf");
   if (!args.quiet) options.progress = [](const std::string& line) { std::cerr << line << '\n'; };
   const auto start = std::chrono::steady_clock::now();
   const analysis::ReportSummary summary =
@@ -36,6 +39,8 @@ int report(const ReportArgs& args) {
   std::cout << "wrote " << output << " (" << summary.figures << " figures, "
             << summary.sections.size() << " sections, " << std::fixed << std::setprecision(1)
             << seconds << " s)\n";
+  if (args.pdf)
+    std::cout << "wrote " << options.pdf.string() << " (A4 landscape, by headless Chromium)\n";
   return 0;
 }
 
@@ -52,6 +57,14 @@ Command add_report_command(CLI::App& app) {
       "Parameter to compare designs by and to draw lines by (default: the first swept)");
   command->add_option("--metrics", args->metrics,
                       "Metrics (comma-separated; default: the headline metrics measured)");
+  command->add_option(
+      "--kpis", args->kpis,
+      "The executive summary's KPIs (comma-separated metrics; default: profit, "
+      "lead_time, customer_satisfaction, engagement, turnover_rate, strategic_fit)");
+  command->add_option("--tornado", args->tornado,
+                      "A tornado's results file (orgsim tornado -o) to chart in the summary");
+  command->add_flag("--pdf", args->pdf,
+                    "Also print the report to a PDF beside it (A4 landscape, headless Chromium)");
   command->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   return {command, [args] { return report(*args); }};
 }

@@ -81,5 +81,18 @@ TEST(Parameters, EveryDefaultHasABasis) {
       parameter_basis(*find_parameter("policy.change_sensitivity")).starts_with("illustrative"));
 }
 
+// Every parameter has a plain-language label for reports, and no two share one (a label must say
+// which parameter a number belongs to).
+TEST(Parameters, EveryParameterHasADistinctLabel) {
+  std::set<std::string_view> seen;
+  for (const ParamSpec& p : parameter_table()) {
+    const std::string_view label = parameter_label(p.name);
+    EXPECT_FALSE(label.empty()) << p.name;
+    EXPECT_TRUE(seen.insert(label).second) << p.name << ": " << label;
+  }
+  EXPECT_EQ(parameter_label("finance.salary"), "Salary per employee");
+  EXPECT_EQ(parameter_label("no.such"), "");
+}
+
 }  // namespace
 }  // namespace orgsim::agents

@@ -141,6 +141,10 @@ std::string_view parameter_basis(const ParamSpec& spec);
 /// The parameters with a basis other than the defaults for their type (name, basis).
 std::span<const std::pair<std::string_view, std::string_view>> parameter_bases();
 
+/// The parameter's plain-language label for reports ("Salary per employee"; param_labels.cpp),
+/// or empty for a name without one (every row of the table has one: a test checks).
+std::string_view parameter_label(std::string_view name);
+
 /// Human description of what a parameter accepts, e.g. "a real number in [0, 1]".
 std::string expected_value(const ParamSpec& spec);
 

@@ -30,6 +30,13 @@ struct LineChart {
   bool lines = true;   ///< join the points (false: points with error bars only)
   std::string note;    ///< what the reader should know (averaged parameters, left-out runs)
   std::vector<Series> series;
+  /// A dashed vertical line at `x` with its label (an event on a time axis).
+  struct Marker {
+    double x = 0;
+    std::string label;
+  };
+  std::vector<Marker> markers;
+  bool si_prefixes = false;  ///< y tick labels as 2.5k, 1.2M (money)
 };
 
 /// A chart of `metric`'s final-tick mean and 95% CI over `x` (a swept parameter), one series per
@@ -78,6 +85,20 @@ struct TornadoChart {
   std::vector<std::string> names;  ///< the assumptions, widest swing first
   std::vector<double> low, high;   ///< the changes at the low and the high value
 };
+
+/// Differences with their confidence intervals: one horizontal bar from 0 per name (an option's
+/// difference from the baseline), with its interval as an error bar; `verdict` (+1 better, -1
+/// worse, 0 neither; empty: all 0) colours the bar.
+struct IntervalChart {
+  std::string title;
+  std::string x_label;
+  std::vector<std::string> names;
+  std::vector<double> mean, low, high;
+  std::vector<int> verdict;
+};
+
+std::string gnuplot_script(const IntervalChart& chart, const std::filesystem::path& output);
+std::string svg_of(const IntervalChart& chart);
 
 std::string gnuplot_script(const HeatMap& map, const std::filesystem::path& output);
 std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::path& output);
