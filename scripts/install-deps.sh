@@ -15,7 +15,7 @@ packages=(
   gnuplot-nox nlohmann-json3-dev graphviz
   libxlsxwriter-dev python3-openpyxl
   clang-format
-  chromium
+  chromium poppler-utils
   libopenmpi-dev openmpi-bin libboost-mpi-dev
 )
 

@@ -97,11 +97,20 @@ std::string value_text(double x, const Display& d) {
   return d.money ? money_text(x * d.factor) : rounded(x * d.factor);
 }
 
-/// A signed difference: "+3.6 pts", "−182 k", "+0.0120".
-std::string difference_text(double x, const Display& d) {
+/// A signed difference: "+3.6 pts", "−182 k", "+0.012", no finer than a thousandth of the value
+/// it is a difference from (`reference`, in the comparison's unit): "±0" below that.
+std::string difference_text(double x, const Display& d, double reference) {
   if (std::isnan(x)) return "–";
-  const std::string magnitude = value_text(std::fabs(x), d);
-  return (x < 0 ? "−" : "+") + magnitude + (d.percent ? " pts" : "");
+  double shown = x * d.factor;
+  if (std::isfinite(reference) && reference != 0) {
+    const double quantum =
+        std::pow(10.0, std::floor(std::log10(std::fabs(reference * d.factor))) - 3);
+    shown = std::round(shown / quantum) * quantum;
+  }
+  if (shown == 0) return "±0";
+  Display plain = d;
+  plain.factor = 1;
+  return (shown < 0 ? "−" : "+") + value_text(std::fabs(shown), plain) + (d.percent ? " pts" : "");
 }
 
 const MetricInfo* info_of(const experiments::ResultsReader& results, const std::string& metric) {
@@ -177,10 +186,11 @@ KpiComparisons compare_kpis(const ReportInput& in, const Options& o, const std::
   }
   std::vector<Comparison> family;
   for (const Window& w : k.years) family.push_back(compare(in.results, o.by, o.baseline, all, w));
-  if (!flows.empty()) family.push_back(compare(in.results, o.by, o.baseline, flows, parse_window("total")));
+  if (!flows.empty())
+    family.push_back(compare(in.results, o.by, o.baseline, flows, parse_window("total")));
   if (!levels.empty()) {
-    family.push_back(
-        compare(in.results, o.by, o.baseline, levels, parse_window(fmt::format("mean:1-{}", last))));
+    family.push_back(compare(in.results, o.by, o.baseline, levels,
+                             parse_window(fmt::format("mean:1-{}", last))));
   }
   holm_across(family);
   k.by_year.assign(family.begin(), family.begin() + static_cast<std::ptrdiff_t>(k.years.size()));
@@ -220,9 +230,12 @@ std::string kpi_cell(const MetricComparison* m, bool baseline, const Display& d)
   return fmt::format(
       "<td class={0} title=\"difference {1}, 95% CI [{2}, {3}]\"><span class=light>●</span> {4} "
       "<small>{5} {1}</small></td>",
-      light, difference_text(diff, d), difference_text(m->difference.ci_low, d),
-      difference_text(m->difference.ci_high, d), value_text(m->design.mean, d),
-      diff > 0 ? "▲" : diff < 0 ? "▼" : "=");
+      light, difference_text(diff, d, m->baseline.mean),
+      difference_text(m->difference.ci_low, d, m->baseline.mean),
+      difference_text(m->difference.ci_high, d, m->baseline.mean), value_text(m->design.mean, d),
+      difference_text(diff, d, m->baseline.mean) == "±0" ? ""
+      : diff > 0                                         ? "▲"
+                                                         : "▼");
 }
 
 /// The unit line under a KPI's name ("EUR a year; all 3 years: total").
@@ -311,7 +324,8 @@ void kpi_table(Page& page, const ReportInput& in, const Options& o, const std::v
        << ": the difference of the same replications (the same random events), 95% confidence, "
           "Holm-adjusted over every cell, and at least 1% of the baseline. ▲▼ the difference "
           "from "
-       << html_escaped(o.baseline) << "; hover a cell for its interval.</p>\n";
+       << html_escaped(o.baseline)
+       << "; in the HTML page, a cell shows its 95% interval when pointed at.</p>\n";
 }
 
 /// "Lead time" -> "lead time" (inside a sentence).
@@ -345,9 +359,10 @@ void verdicts(Page& page, const ReportInput& in, const Options& o, const std::ve
       const MetricComparison* m = whole ? find_metric(*whole, option, kpi.metric) : nullptr;
       if (!m) continue;
       const Display d = whole_display(kpi, m->unit, in.spec.currency, k.weeks);
-      const std::string item = html_escaped(lower_first(kpi.label)) + " (" +
-                               html_escaped(difference_text(m->difference.mean, d) + unit_suffix(d)) +
-                               ")";
+      const std::string item =
+          html_escaped(lower_first(kpi.label)) + " (" +
+          html_escaped(difference_text(m->difference.mean, d, m->baseline.mean) + unit_suffix(d)) +
+          ")";
       (m->verdict > 0 ? better : m->verdict < 0 ? worse : same).push_back(item);
     }
     std::vector<std::string> parts;
@@ -355,8 +370,8 @@ void verdicts(Page& page, const ReportInput& in, const Options& o, const std::ve
     if (!worse.empty()) parts.push_back("<span class=worse>worse</span> on " + in_words(worse));
     if (!same.empty()) parts.push_back("no clear difference on " + in_words(same));
     page.body << "<li><b>" << html_escaped(option) << "</b> against " << html_escaped(o.baseline)
-              << " over all " << years_text(k.weeks) << ": " << fmt::format("{}", fmt::join(parts, "; "))
-              << ".</li>\n";
+              << " over all " << years_text(k.weeks) << ": "
+              << fmt::format("{}", fmt::join(parts, "; ")) << ".</li>\n";
   }
   page.body << "</ul>\n";
 }
@@ -387,11 +402,12 @@ std::string bimodal_caveat(const ReportInput& in, const Options& o, const std::v
   }
   if (named.empty()) return "";
   const auto events = in.spec.uncertain_events();
-  return fmt::format("Two kinds of run{}: {} may be bimodal across runs in some option, so its mean "
-                     "may describe no single run; the appendix's charts and orgsim plot --per-run show "
-                     "the runs.",
-                     events.empty() ? "" : fmt::format(" (probably with and without '{}')", events.front()),
-                     in_words(named));
+  return fmt::format(
+      "Two kinds of run{}: {} may be bimodal across runs in some option, so its mean "
+      "may describe no single run; the appendix's charts and orgsim plot --per-run show "
+      "the runs.",
+      events.empty() ? "" : fmt::format(" (probably with and without '{}')", events.front()),
+      in_words(named));
 }
 
 /// Caveats from the data: the comparisons' own (firms that went bust, bimodal outcomes, censored
@@ -404,7 +420,8 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
     if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);
   };
   if (in.spec.warmup > 0) {
-    add(fmt::format("The first {} weeks are a warm-up (the firm running as it is today before "
+    add(
+        fmt::format("The first {} weeks are a warm-up (the firm running as it is today before "
                     "week 0); they are left out of every number and picture.",
                     in.spec.warmup));
   } else {
@@ -420,12 +437,14 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
       ++runs;
       happened += column->numbers[run] == 1;
     }
-    add(fmt::format("'{}' is uncertain: it happened in {} of {} runs, the same replications in "
+    add(
+        fmt::format("'{}' is uncertain: it happened in {} of {} runs, the same replications in "
                     "every option; the figures average over runs with and without it.",
                     event, happened, runs));
   }
   std::size_t incomplete = 0;
-  for (std::size_t run = 0; run < in.results.run_count(); ++run) incomplete += !in.results.complete(run);
+  for (std::size_t run = 0; run < in.results.run_count(); ++run)
+    incomplete += !in.results.complete(run);
   if (incomplete > 0) add(fmt::format("{} runs did not complete and are left out.", incomplete));
   const auto add_from = [&](const Comparison& c) {
     for (const std::string& text : c.caveats)
@@ -438,14 +457,16 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
     if (!whole) continue;
     add_from(*whole);
     for (const std::string& option : o.names) {
-      const MetricComparison* m = option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
+      const MetricComparison* m =
+          option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
       const Display d = display_of(m ? m->unit : "", in.spec.currency);
       if (!m || !d.money || !(m->difference.ci_low < 0 && m->difference.ci_high > 0)) continue;
-      add(fmt::format("{}: the difference in {} over all {} could be either way (95% CI {} to {}{}); "
-                      "more replications would narrow it.",
-                      option, lower_first(kpi.label), years_text(k.weeks),
-                      difference_text(m->difference.ci_low, d), difference_text(m->difference.ci_high, d),
-                      unit_suffix(d)));
+      add(fmt::format(
+          "{}: the difference in {} over all {} could be either way (95% CI {} to {}{}); "
+          "more replications would narrow it.",
+          option, lower_first(kpi.label), years_text(k.weeks),
+          difference_text(m->difference.ci_low, d, m->baseline.mean),
+          difference_text(m->difference.ci_high, d, m->baseline.mean), unit_suffix(d)));
     }
   }
   return out;
@@ -460,7 +481,8 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
     IntervalChart chart;
     Display d;
     for (const std::string& option : o.names) {
-      const MetricComparison* m = option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
+      const MetricComparison* m =
+          option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
       if (!m) continue;
       d = whole_display(kpi, m->unit, in.spec.currency, k.weeks);
       chart.names.push_back(option);
@@ -470,11 +492,13 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
       chart.verdict.push_back(m->verdict);
     }
     if (chart.names.empty()) continue;
-    chart.title = fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks), o.baseline);
+    chart.title =
+        fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks), o.baseline);
     chart.x_label = d.percent ? "percentage points" : d.unit;
-    page.body << figure(svg_of(chart), chart.title + " (" + chart.x_label +
-                                           "; the line is the 95% confidence interval; green better, "
-                                           "red worse, amber no clear difference)");
+    page.body << figure(svg_of(chart),
+                        chart.title + " (" + chart.x_label +
+                            "; the line is the 95% confidence interval; green better, "
+                            "red worse, amber no clear difference)");
     ++page.summary.figures;
   }
 }
@@ -483,15 +507,16 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
 Display weekly_display(const std::string& unit, const std::string& currency) {
   const std::string money = currency.empty() ? "currency" : currency;
   if (unit == "currency/tick") return {1, money + " a week", true, false};
-  if (unit == "1/tick") return {100.0 * kTicksPerYear, "% a year (the week's rate x 52)", false, true};
+  if (unit == "1/tick")
+    return {100.0 * kTicksPerYear, "% a year (the week's rate x 52)", false, true};
   return display_of(unit, currency);
 }
 
 /// A short name for an event on a time axis.
 std::string event_word(const agents::ScheduledEvent& e) {
   if (!e.name.empty()) return e.name;
-  static constexpr std::array<const char*, 6> kinds = {"shock", "restructuring", "change",
-                                                       "automation", "layoff", "demand change"};
+  static constexpr std::array<const char*, 6> kinds = {
+      "shock", "restructuring", "change", "automation", "layoff", "demand change"};
   return kinds[static_cast<std::size_t>(e.kind)];
 }
 
@@ -504,21 +529,25 @@ std::vector<LineChart::Marker> event_markers(const ReportInput& in) {
   };
   // The legend names the options; the assumptions say which option has which event.
   for (const auto& e : in.spec.events)
-    add(e.at, event_word(e) + (e.probability < 1 ? fmt::format(" (p = {})", rounded(e.probability)) : ""));
+    add(e.at, event_word(e) +
+                  (e.probability < 1 ? fmt::format(" (p = {})", rounded(e.probability)) : ""));
   for (const auto& events : in.spec.option_events)
     for (const auto& e : events) add(e.at, event_word(e));
   std::vector<LineChart::Marker> markers;
   for (const auto& [tick, labels] : at) {
     if (tick <= 0) continue;
-    std::string label = labels.size() > 3 ? fmt::format("{} and {} more", labels[0], labels.size() - 1)
-                                          : fmt::format("{}", fmt::join(labels, ", "));
+    std::string label = labels.size() > 3
+                            ? fmt::format("{} and {} more", labels[0], labels.size() - 1)
+                            : fmt::format("{}", fmt::join(labels, ", "));
     markers.push_back({static_cast<double>(tick) / kTicksPerYear, label});
   }
   return markers;
 }
 
-/// The KPIs week by week, one line per option (mean and 95% band), years on the axis, events marked.
-void time_series(Page& page, const ReportInput& in, const Options& o, const std::vector<Kpi>& kpis) {
+/// The KPIs week by week, one line per option (mean and 95% band), years on the axis, events
+/// marked.
+void time_series(Page& page, const ReportInput& in, const Options& o,
+                 const std::vector<Kpi>& kpis) {
   std::vector<std::string> labels(in.results.run_count()), metrics;
   const auto* column = in.results.run_column(o.by);
   for (std::size_t run = 0; run < in.results.run_count(); ++run)
@@ -546,14 +575,16 @@ void time_series(Page& page, const ReportInput& in, const Options& o, const std:
     for (const Series& series : chart.series)
       for (const Estimate& e : series.y) measured |= e.n > 0 && std::isfinite(e.mean);
     if (!measured) continue;
-    page.body << figure(svg_of(chart), chart.title + ": mean over replications with its 95% band; "
-                                       "dashed lines mark the events");
+    page.body << figure(svg_of(chart), chart.title +
+                                           ": mean over replications with its 95% band; "
+                                           "dashed lines mark the events");
     ++page.summary.figures;
   }
 }
 
 /// The design point of an option (its first run's).
-std::optional<std::size_t> point_of(const ReportInput& in, const Options& o, const std::string& option) {
+std::optional<std::size_t> point_of(const ReportInput& in, const Options& o,
+                                    const std::string& option) {
   const auto* column = in.results.run_column(o.by);
   const auto* point = in.results.run_column("design_point");
   if (!column || !point) return std::nullopt;
@@ -581,8 +612,9 @@ agents::OrgView view_of(const ReportInput& in, std::size_t point, Tick tick) {
 
 std::string shape_row(const std::string& what, const agents::OrgView& view) {
   const OrgShape s = org_shape(view);
-  return fmt::format("<tr><td class=text>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escaped(what), s.people, s.layers, s.managers, rounded(s.mean_span), s.top_span);
+  return fmt::format(
+      "<tr><td class=text>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+      html_escaped(what), s.people, s.layers, s.managers, rounded(s.mean_span), s.top_span);
 }
 
 std::string wide_figure(const std::string& svg, const std::string& caption) {
@@ -603,23 +635,27 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
   const agents::OrgView today = view_of(in, baseline.value_or(0), 0);
   page.section("The organization before and after");
   if (today.people.size() > kMaxChartedPeople) {
-    page.body << fmt::format("<p class=note>No org charts: {} people are more than a chart can show "
-                             "(orgsim org draws any run's chart).</p>\n", today.people.size());
+    page.body << fmt::format(
+        "<p class=note>No org charts: {} people are more than a chart can show "
+        "(orgsim org draws any run's chart).</p>\n",
+        today.people.size());
     return;
   }
-  std::string table = "<table><tr><th class=text>organization</th><th>people</th><th>layers</th>"
-                      "<th>managers</th><th>direct reports per manager</th><th>reporting to the top</th></tr>\n" +
-                      shape_row(o.baseline + ", week 0", today);
-  page.body << wide_figure(org_chart_svg(today), "Today (week 0): managers coloured by department, "
-                                                 "their staff in one box");
+  std::string table =
+      "<table><tr><th class=text>organization</th><th>people</th><th>layers</th>"
+      "<th>managers</th><th>direct reports per manager</th><th>reporting to the top</th></tr>\n" +
+      shape_row(o.baseline + ", week 0", today);
+  page.body << wide_figure(org_chart_svg(today),
+                           "Today (week 0): managers coloured by department, "
+                           "their staff in one box");
   ++page.summary.figures;
   for (const auto& [option, point] : restructured) {
     const Tick after = *restructuring_at(in, point) + 1;
     const agents::OrgView view = view_of(in, point, after);
     const std::string when = fmt::format("{}, week {}", option, after);
     page.body << wide_figure(org_chart_svg(view), "After the restructuring (" + when +
-                                                 ", replication 0): managers coloured by "
-                                                 "their people's department");
+                                                      ", replication 0): managers coloured by "
+                                                      "their people's department");
     ++page.summary.figures;
     table += shape_row(when, view);
   }
@@ -638,16 +674,19 @@ void tornado_chart(Page& page, const ReportInput& in, const std::string& path,
   TornadoChart chart;
   const std::string label = info_of(results, metric) ? info_of(results, metric)->label : metric;
   chart.title = label + ": how much the uncertain assumptions move it";
-  chart.x_label = fmt::format("change from the base ({} {}), {}", value_text(t.base.mean, d), d.unit, d.unit);
+  chart.x_label =
+      fmt::format("change from the base ({} {}), {}", value_text(t.base.mean, d), d.unit, d.unit);
   for (const TornadoBar& bar : t.bars) {
     const std::string_view name = agents::parameter_label(bar.parameter);
-    chart.names.push_back(fmt::format("{} ({} / {})", name.empty() ? bar.parameter : std::string(name),
+    chart.names.push_back(fmt::format("{} ({} / {})",
+                                      name.empty() ? bar.parameter : std::string(name),
                                       bar.low_value, bar.high_value));
     chart.low.push_back(bar.low.mean * d.factor);
     chart.high.push_back(bar.high.mean * d.factor);
   }
-  page.body << figure(svg_of(chart), chart.title + " (" + path + ": each assumption at its low and "
-                                                          "high value, everything else as in the base)");
+  page.body << figure(svg_of(chart), chart.title + " (" + path +
+                                         ": each assumption at its low and "
+                                         "high value, everything else as in the base)");
   ++page.summary.figures;
 }
 
@@ -656,7 +695,8 @@ std::string unit_words(std::string_view unit, const std::string& currency) {
   if (unit == "switch" || unit == "choice" || unit == "0/1") return "";
   std::string out(unit);
   const auto replace_all = [&](const std::string& from, const std::string& to) {
-    for (std::size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size()))
+    for (std::size_t at = out.find(from); at != std::string::npos;
+         at = out.find(from, at + to.size()))
       out.replace(at, from.size(), to);
   };
   if (out == "1/tick") return "per week";
@@ -669,15 +709,19 @@ std::string unit_words(std::string_view unit, const std::string& currency) {
 }
 
 /// A parameter's value in business terms: "EUR 5,300 per task", "0.15 per week", "flat".
-std::string value_words(const agents::ParamSpec& p, const ParamValue& v, const std::string& currency) {
+std::string value_words(const agents::ParamSpec& p, const ParamValue& v,
+                        const std::string& currency) {
   std::string text = agents::format_value(v);
   if (const auto* x = std::get_if<double>(&v)) text = rounded(*x);
   if (const auto* n = std::get_if<std::int64_t>(&v)) text = rounded(static_cast<double>(*n));
   if (std::holds_alternative<std::string>(v)) text = std::get<std::string>(v);
   if (const auto* b = std::get_if<bool>(&v)) text = *b ? "yes" : "no";
-  if (const auto* x = std::get_if<double>(&v); x && (p.unit == "share" || p.unit == "probability/tick" ||
-                                                    p.unit == "probability" || p.unit == "share of capacity")) {
-    const std::string rest = p.unit == "probability/tick" ? " a week" : p.unit == "share of capacity" ? " of capacity" : "";
+  if (const auto* x = std::get_if<double>(&v);
+      x && (p.unit == "share" || p.unit == "probability/tick" || p.unit == "probability" ||
+            p.unit == "share of capacity")) {
+    const std::string rest = p.unit == "probability/tick"    ? " a week"
+                             : p.unit == "share of capacity" ? " of capacity"
+                                                             : "";
     return rounded(100 * *x) + " %" + rest;
   }
   std::string unit = unit_words(p.unit, currency);
@@ -687,17 +731,19 @@ std::string value_words(const agents::ParamSpec& p, const ParamValue& v, const s
 }
 
 std::string structure_words(agents::StructureType type) {
-  static constexpr std::array<const char*, 4> words = {"functional departments", "a flat organization",
-                                                       "a matrix", "cross-functional squads"};
+  static constexpr std::array<const char*, 4> words = {
+      "functional departments", "a flat organization", "a matrix", "cross-functional squads"};
   return words[static_cast<std::size_t>(type)];
 }
 
-std::string departments_words(const std::vector<std::int32_t>& departments, const agents::OrgNames& names) {
+std::string departments_words(const std::vector<std::int32_t>& departments,
+                              const agents::OrgNames& names) {
   if (departments.empty()) return "the whole company";
   std::vector<std::string> words;
   for (const std::int32_t d : departments)
-    words.push_back(static_cast<std::size_t>(d) < names.departments.size() ? names.departments[static_cast<std::size_t>(d)]
-                                                                           : fmt::format("department {}", d + 1));
+    words.push_back(static_cast<std::size_t>(d) < names.departments.size()
+                        ? names.departments[static_cast<std::size_t>(d)]
+                        : fmt::format("department {}", d + 1));
   return in_words(words);
 }
 
@@ -708,28 +754,45 @@ std::string event_words(const agents::ScheduledEvent& e, const agents::OrgNames&
   using Kind = agents::ScheduledEvent::Kind;
   std::string what;
   switch (e.kind) {
-    case Kind::shock: what = fmt::format("a market shock: {}% of what customers value changes", rounded(100 * e.shock_size)); break;
-    case Kind::restructure: what = "reorganize into " + structure_words(e.structure) + " (" + departments_words(e.departments, names) + ")"; break;
+    case Kind::shock:
+      what = fmt::format("a market shock: {}% of what customers value changes",
+                         rounded(100 * e.shock_size));
+      break;
+    case Kind::restructure:
+      what = "reorganize into " + structure_words(e.structure) + " (" +
+             departments_words(e.departments, names) + ")";
+      break;
     case Kind::set: {
       std::vector<std::string> changes;
       for (const auto& [spec, value] : e.changes) {
         const std::string_view label = agents::parameter_label(spec->name);
-        changes.push_back((label.empty() ? spec->name : std::string(label)) + " to " + value_words(*spec, value, currency));
+        changes.push_back((label.empty() ? spec->name : std::string(label)) + " to " +
+                          value_words(*spec, value, currency));
       }
       what = "set " + in_words(changes);
       break;
     }
     case Kind::automate:
-      what = fmt::format("automate {}% of the routine work of {}", rounded(100 * e.automation_target),
-                         departments_words(e.departments, names));
+      what =
+          fmt::format("automate {}% of the routine work of {}", rounded(100 * e.automation_target),
+                      departments_words(e.departments, names));
       if (e.freed_capacity)
-        what += *e.freed_capacity == agents::FreedCapacity::layoff ? "; the people it frees are laid off"
-                                                                  : "; the people it frees are retrained and redeployed";
+        what += *e.freed_capacity == agents::FreedCapacity::layoff
+                    ? "; the people it frees are laid off"
+                    : "; the people it frees are retrained and redeployed";
       break;
-    case Kind::layoff: what = fmt::format("lay off {}% of {}", rounded(100 * e.layoff_share), departments_words(e.departments, names)); break;
-    case Kind::demand: what = fmt::format("the customer base changes by {}{}%", e.demand_change > 0 ? "+" : "−", rounded(std::fabs(100 * e.demand_change))); break;
+    case Kind::layoff:
+      what = fmt::format("lay off {}% of {}", rounded(100 * e.layoff_share),
+                         departments_words(e.departments, names));
+      break;
+    case Kind::demand:
+      what = fmt::format("the customer base changes by {}{}%", e.demand_change > 0 ? "+" : "−",
+                         rounded(std::fabs(100 * e.demand_change)));
+      break;
   }
-  if (e.cost > 0) what += fmt::format("; one-off cost {} {}", currency.empty() ? "currency" : currency, money_text(e.cost));
+  if (e.cost > 0)
+    what += fmt::format("; one-off cost {} {}", currency.empty() ? "currency" : currency,
+                        money_text(e.cost));
   if (e.probability < 1) what += fmt::format(" (probability {}%)", rounded(100 * e.probability));
   return fmt::format("week {}: {}", e.at, what);
 }
@@ -753,14 +816,17 @@ void assumptions(Page& page, const ReportInput& in) {
   const auto& spec = in.spec;
   const std::string& currency = spec.currency;
   page.section("Assumptions");
-  std::string rows = row("Horizon", fmt::format("{} ({} weeks){}", years_text(static_cast<std::size_t>(spec.ticks)), spec.ticks,
-                                                spec.warmup > 0 ? fmt::format(", after a {}-week warm-up", spec.warmup) : ""),
-                         "set for this study");
-  rows += row("Replications",
-              fmt::format("{} per {}; replication k meets the same random events in every {}", spec.replications,
-                          spec.design.options.names.empty() ? "design point" : "option",
-                          spec.design.options.names.empty() ? "design point" : "option"),
-              "set for this study");
+  std::string rows = row(
+      "Horizon",
+      fmt::format("{} ({} weeks){}", years_text(static_cast<std::size_t>(spec.ticks)), spec.ticks,
+                  spec.warmup > 0 ? fmt::format(", after a {}-week warm-up", spec.warmup) : ""),
+      "set for this study");
+  rows += row(
+      "Replications",
+      fmt::format("{} per {}; replication k meets the same random events in every {}",
+                  spec.replications, spec.design.options.names.empty() ? "design point" : "option",
+                  spec.design.options.names.empty() ? "design point" : "option"),
+      "set for this study");
   const agents::ModelParams defaults = agents::ModelParams::defaults();
   std::vector<std::string> parts;
   for (const agents::ParamSpec& p : agents::parameter_table()) {
@@ -771,13 +837,15 @@ void assumptions(Page& page, const ReportInput& in) {
     }
     if (v == agents::value_of(defaults, p)) continue;
     const std::string_view label = agents::parameter_label(p.name);
-    rows += row(label.empty() ? p.name : std::string(label), value_words(p, v, currency), basis_words(p, true));
+    rows += row(label.empty() ? p.name : std::string(label), value_words(p, v, currency),
+                basis_words(p, true));
   }
   rows += row("Parts of the model switched on",
               parts.empty() ? "none: March's (1991) learning model alone" : in_words(parts),
               "set for this study");
   const agents::OrgNames names = agents::org_names(spec.scenario);
-  for (const auto& e : spec.events) rows += row("Event for every option", event_words(e, names, currency), "set for this study");
+  for (const auto& e : spec.events)
+    rows += row("Event for every option", event_words(e, names, currency), "set for this study");
   const auto& options = spec.design.options;
   for (std::size_t i = 0; i < options.names.size(); ++i) {
     std::vector<std::string> what;
@@ -788,14 +856,18 @@ void assumptions(Page& page, const ReportInput& in) {
     }
     if (i < spec.option_events.size())
       for (const auto& e : spec.option_events[i]) what.push_back(event_words(e, names, currency));
-    if (what.empty()) what.emplace_back(i == options.baseline ? "nothing changes" : "as the scenario");
+    if (what.empty())
+      what.emplace_back(i == options.baseline ? "nothing changes" : "as the scenario");
     rows += row("Option " + options.names[i] + (i == options.baseline ? " (baseline)" : ""),
                 fmt::format("{}", fmt::join(what, "; ")), "option");
   }
-  page.body << "<table class=assumptions><tr><th class=text>assumption</th><th class=text>value</th>"
-               "<th class=text>basis</th></tr>\n" << rows << "</table>\n<p class=note>Every other "
-               "parameter is at its default: the analyst appendix holds the experiment file with every "
-               "value, and <code>orgsim params</code> says where each default comes from.</p>\n";
+  page.body
+      << "<table class=assumptions><tr><th class=text>assumption</th><th class=text>value</th>"
+         "<th class=text>basis</th></tr>\n"
+      << rows
+      << "</table>\n<p class=note>Every other "
+         "parameter is at its default: the analyst appendix holds the experiment file with every "
+         "value, and <code>orgsim params</code> says where each default comes from.</p>\n";
 }
 
 }  // namespace
@@ -822,37 +894,47 @@ void overall_table(Page& page, const ReportInput& in, const std::vector<Kpi>& kp
   page.body << "</tr></thead>\n";
   for (std::size_t k = 0; k < kpis.size(); ++k) {
     const MetricInfo& info = *info_of(in.results, kpis[k].metric);
-    const Display d = display_of(display_unit(info, years.front(), in.spec.currency).first, in.spec.currency);
-    page.body << "<tr><th class=text>" << html_escaped(kpis[k].label) << "<br><small>" << html_escaped(d.unit)
-              << "</small></th>";
+    const Display d =
+        display_of(display_unit(info, years.front(), in.spec.currency).first, in.spec.currency);
+    page.body << "<tr><th class=text>" << html_escaped(kpis[k].label) << "<br><small>"
+              << html_escaped(d.unit) << "</small></th>";
     for (std::size_t y = 0; y < years.size(); ++y) {
       const double scale = display_unit(info, years[y], in.spec.currency).second * d.factor;
       std::vector<double> column;
       for (const auto& run : values[y])
         if (std::isfinite(run[k])) column.push_back(run[k]);
       const Estimate e = estimate(column);
-      page.body << "<td>" << (d.money ? money_text(e.mean * scale) : rounded(e.mean * scale)) << "<br><small>["
+      page.body << "<td>" << (d.money ? money_text(e.mean * scale) : rounded(e.mean * scale))
+                << "<br><small>["
                 << (d.money ? money_text(e.ci_low * scale) : rounded(e.ci_low * scale)) << ", "
-                << (d.money ? money_text(e.ci_high * scale) : rounded(e.ci_high * scale)) << "]</small></td>";
+                << (d.money ? money_text(e.ci_high * scale) : rounded(e.ci_high * scale))
+                << "]</small></td>";
     }
     page.body << "</tr>\n";
   }
-  page.body << "</table>\n<p class=legend>Mean over every run and its 95% confidence interval; the design "
-               "varies " << html_escaped(fmt::format("{}", fmt::join(in.swept, ", "))) << " (the appendix shows how).</p>\n";
+  page.body << "</table>\n<p class=legend>Mean over every run and its 95% confidence interval; the "
+               "design "
+               "varies "
+            << html_escaped(fmt::format("{}", fmt::join(in.swept, ", ")))
+            << " (the appendix shows how).</p>\n";
 }
 
 /// The line under the title: what was compared, how often, over how long, in what money.
 void facts_line(Page& page, const ReportInput& in, const std::optional<Options>& o) {
   const auto& spec = in.spec;
   std::size_t complete = 0;
-  for (std::size_t run = 0; run < in.results.run_count(); ++run) complete += in.results.complete(run);
+  for (std::size_t run = 0; run < in.results.run_count(); ++run)
+    complete += in.results.complete(run);
   page.body << "<p class=facts>" << html_escaped(spec.description) << "<br>"
-            << (o ? fmt::format("{} options against {}", o->names.size() - 1, html_escaped(o->baseline)) + " · "
+            << (o ? fmt::format("{} options against {}", o->names.size() - 1,
+                                html_escaped(o->baseline)) +
+                        " · "
                   : std::string())
             << complete << " runs (" << spec.replications << " replications each) · "
             << years_text(static_cast<std::size_t>(spec.ticks))
             << (spec.warmup > 0 ? fmt::format(" after a {}-week warm-up", spec.warmup) : "")
-            << (spec.currency.empty() ? std::string() : " · money in " + html_escaped(spec.currency))
+            << (spec.currency.empty() ? std::string()
+                                      : " · money in " + html_escaped(spec.currency))
             << "</p>\n";
 }
 
@@ -876,7 +958,8 @@ void executive_sections(Page& page, const ReportInput& in, const ReportOptions& 
   page.section("What each option does");
   verdicts(page, in, *o, kpis, k);
   page.body << "<p class=note><b>Read with care:</b></p><ul class=caveats>\n";
-  for (const std::string& c : caveats(in, *o, kpis, k)) page.body << "<li>" << html_escaped(c) << "</li>\n";
+  for (const std::string& c : caveats(in, *o, kpis, k))
+    page.body << "<li>" << html_escaped(c) << "</li>\n";
   page.body << "</ul>\n";
   page.section("Differences from " + o->baseline);
   difference_charts(page, in, *o, kpis, k);

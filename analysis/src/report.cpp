@@ -84,6 +84,9 @@ table.assumptions td:first-child { width: 24%; } table.assumptions td:last-child
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   h2 { break-after: avoid; } table.kpi, figure, tr { break-inside: avoid; }
   h2.appendix { break-before: page; } details { display: none; }
+  h1 { font-size: 15pt; margin: 0; } h2 { margin-top: 0.8rem; font-size: 12pt; } p.facts { font-size: 9pt; margin: 0.1rem 0; }
+  table.kpi { font-size: 7.5pt; margin: 0.3rem 0; } table.kpi th, table.kpi td { padding: 1px 4px; line-height: 1.2; }
+  table.kpi th.text[rowspan] { width: 24%; } figure { width: 49%; }
 }
 )";
 
@@ -599,8 +602,11 @@ void category_table(std::ostringstream& body, const Comparison& c, const std::st
           "direction.</p>\n<table><tr><th "
           "class=text>"
        << html_escaped(by) << "</th>";
-  for (const auto& category : c.categories)
-    body << "<th class=text>" << html_escaped(category) << "</th>";
+  for (const auto& category : c.categories) {
+    std::string label = category_label(category);  // words that can wrap: no underscores
+    std::replace(label.begin(), label.end(), '_', ' ');
+    body << "<th class=text>" << html_escaped(label) << "</th>";
+  }
   body << "</tr>\n";
   for (const auto& d : c.designs) {
     body << "<tr><td class=text>" << html_escaped(d.value) << "</td>";

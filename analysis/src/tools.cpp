@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -108,7 +108,8 @@ void run_tool(std::vector<std::string> argv, const std::string& what, const std:
   }
   std::error_code ignored;
   std::filesystem::remove(log, ignored);
-  if (spawned != 0) throw UsageError(fmt::format("cannot run {} (install Debian's {})", program, package));
+  if (spawned != 0)
+    throw UsageError(fmt::format("cannot run {} (install Debian's {})", program, package));
   if (timed_out) {
     throw UsageError(
         fmt::format("{} could not {}: it took longer than {} s", program, what, timeout_seconds));

@@ -19,7 +19,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from e2e_common import ORGSIM, check, orgsim
+from e2e_common import ORGSIM, check, orgsim, png_ink
 SOURCE = os.environ["ORGSIM_SOURCE_DIR"]
 H5DUMP = os.environ.get("H5DUMP", "h5dump")
 SMALL = os.path.join(SOURCE, "tests", "data", "configs", "small.toml")
@@ -582,23 +582,6 @@ def stopped_runs_hold_their_final_state(tmp):
         check(points[-1][0] == ticks[-1], f"the line runs to the last recorded tick: {points[-1][0]}")
         check(np.isclose(points[-1][1], end["mean"].iloc[0], rtol=1e-12), "the line ends at the final-state mean")
         check(np.all(np.diff(points[-5:, 1]) == 0), "after every run stopped the line is flat")
-
-
-def png_ink(path):
-    """Share of non-white bytes in a PNG's decoded scanlines (a blank page is ~0)."""
-    import struct
-    import zlib
-    with open(path, "rb") as f:
-        data = f.read()
-    check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG")
-    pos, idat = 8, b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    return sum(1 for b in raw[::97] if b not in (0, 255)) / len(raw[::97])
 
 
 def report_renders_in_chromium(tmp):
