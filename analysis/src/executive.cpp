@@ -54,6 +54,13 @@ struct Kpi {
 struct Options {
   std::string by, baseline;
   std::vector<std::string> names;  ///< every value of `by`, baseline included, in design order
+
+  /// How a value is shown: an option by its name, a parameter's value with the parameter's short
+  /// name ("type = flat").
+  [[nodiscard]] std::string shown(const std::string& value) const {
+    if (by == "option") return value;
+    return by.substr(by.rfind('.') == std::string::npos ? 0 : by.rfind('.') + 1) + " = " + value;
+  }
 };
 
 bool contains(const std::string& text, const std::string& part) {
@@ -292,7 +299,7 @@ void kpi_rows(std::ostringstream& body, const ReportInput& in, const Options& o,
                                    : "")
            << "</small></th>";
     }
-    body << "<td class=text>" << html_escaped(o.names[i])
+    body << "<td class=text>" << html_escaped(o.shown(o.names[i]))
          << (baseline ? " <small>(baseline)</small>" : "") << "</td>";
     for (const Comparison& c : k.by_year)
       body << kpi_cell(find_metric(c, option, kpi.metric), baseline, year);
@@ -320,7 +327,7 @@ void kpi_table(Page& page, const ReportInput& in, const Options& o, const std::v
   body << "</table>\n<p class=legend><span class=\"better\"><span class=light>●</span> "
           "better</span> <span class=\"worse\"><span class=light>●</span> worse</span> <span "
           "class=\"same\"><span class=light>●</span> no clear difference</span> than "
-       << html_escaped(o.baseline)
+       << html_escaped(o.shown(o.baseline))
        << ": the difference of the same replications (the same random events), 95% confidence, "
           "Holm-adjusted over every cell, and at least 1% of the baseline. ▲▼ the difference "
           "from "
@@ -369,8 +376,8 @@ void verdicts(Page& page, const ReportInput& in, const Options& o, const std::ve
     if (!better.empty()) parts.push_back("<span class=better>better</span> on " + in_words(better));
     if (!worse.empty()) parts.push_back("<span class=worse>worse</span> on " + in_words(worse));
     if (!same.empty()) parts.push_back("no clear difference on " + in_words(same));
-    page.body << "<li><b>" << html_escaped(option) << "</b> against " << html_escaped(o.baseline)
-              << " over all " << years_text(k.weeks) << ": "
+    page.body << "<li><b>" << html_escaped(o.shown(option)) << "</b> against "
+              << html_escaped(o.shown(o.baseline)) << " over all " << years_text(k.weeks) << ": "
               << fmt::format("{}", fmt::join(parts, "; ")) << ".</li>\n";
   }
   page.body << "</ul>\n";
@@ -464,7 +471,7 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
       add(fmt::format(
           "{}: the difference in {} over all {} could be either way (95% CI {} to {}{}); "
           "more replications would narrow it.",
-          option, lower_first(kpi.label), years_text(k.weeks),
+          o.shown(option), lower_first(kpi.label), years_text(k.weeks),
           difference_text(m->difference.ci_low, d, m->baseline.mean),
           difference_text(m->difference.ci_high, d, m->baseline.mean), unit_suffix(d)));
     }
@@ -485,15 +492,15 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
           option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
       if (!m) continue;
       d = whole_display(kpi, m->unit, in.spec.currency, k.weeks);
-      chart.names.push_back(option);
+      chart.names.push_back(o.shown(option));
       chart.mean.push_back(m->difference.mean * d.factor);
       chart.low.push_back(m->difference.ci_low * d.factor);
       chart.high.push_back(m->difference.ci_high * d.factor);
       chart.verdict.push_back(m->verdict);
     }
     if (chart.names.empty()) continue;
-    chart.title =
-        fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks), o.baseline);
+    chart.title = fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks),
+                              o.shown(o.baseline));
     chart.x_label = d.percent ? "percentage points" : d.unit;
     page.body << figure(svg_of(chart),
                         chart.title + " (" + chart.x_label +
@@ -644,7 +651,7 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
   std::string table =
       "<table><tr><th class=text>organization</th><th>people</th><th>layers</th>"
       "<th>managers</th><th>direct reports per manager</th><th>reporting to the top</th></tr>\n" +
-      shape_row(o.baseline + ", week 0", today);
+      shape_row(o.shown(o.baseline) + ", week 0", today);
   page.body << wide_figure(org_chart_svg(today),
                            "Today (week 0): managers coloured by department, "
                            "their staff in one box");
@@ -652,7 +659,7 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
   for (const auto& [option, point] : restructured) {
     const Tick after = *restructuring_at(in, point) + 1;
     const agents::OrgView view = view_of(in, point, after);
-    const std::string when = fmt::format("{}, week {}", option, after);
+    const std::string when = fmt::format("{}, week {}", o.shown(option), after);
     page.body << wide_figure(org_chart_svg(view), "After the restructuring (" + when +
                                                       ", replication 0): managers coloured by "
                                                       "their people's department");
@@ -926,9 +933,11 @@ void facts_line(Page& page, const ReportInput& in, const std::optional<Options>&
   for (std::size_t run = 0; run < in.results.run_count(); ++run)
     complete += in.results.complete(run);
   page.body << "<p class=facts>" << html_escaped(spec.description) << "<br>"
-            << (o ? fmt::format("{} options against {}", o->names.size() - 1,
-                                html_escaped(o->baseline)) +
-                        " · "
+            << (o ? html_escaped(fmt::format(
+                        "{} {} against {} · ", o->names.size() - 1,
+                        o->by == "option" ? (o->names.size() == 2 ? "option" : "options")
+                                          : (o->names.size() == 2 ? "alternative" : "alternatives"),
+                        o->shown(o->baseline)))
                   : std::string())
             << complete << " runs (" << spec.replications << " replications each) · "
             << years_text(static_cast<std::size_t>(spec.ticks))
@@ -961,7 +970,7 @@ void executive_sections(Page& page, const ReportInput& in, const ReportOptions& 
   for (const std::string& c : caveats(in, *o, kpis, k))
     page.body << "<li>" << html_escaped(c) << "</li>\n";
   page.body << "</ul>\n";
-  page.section("Differences from " + o->baseline);
+  page.section("Differences from " + o->shown(o->baseline));
   difference_charts(page, in, *o, kpis, k);
   page.section("Week by week");
   time_series(page, in, *o, kpis);
