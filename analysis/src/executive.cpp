@@ -417,6 +417,24 @@ std::string bimodal_caveat(const ReportInput& in, const Options& o, const std::v
       in_words(named));
 }
 
+/// How many runs a market shock hit and how many of them had not recovered by the end (their
+/// recovery times are censored), or "" without shocks.
+std::string censored_caveat(const ReportInput& in) {
+  if (!info_of(in.results, "recovered")) return "";
+  const auto values = run_values(in.results, metric_indices(in.results, {"recovered"}), Window{});
+  std::size_t hit = 0, not_back = 0;
+  for (const auto& run : values) {
+    if (!std::isfinite(run[0])) continue;  // no shock in this run
+    ++hit;
+    not_back += run[0] == 0;
+  }
+  if (hit == 0 || not_back == 0) return "";
+  return fmt::format("A market shock hit {} runs; in {} of them ({}%) strategic fit was not back "
+                     "within 0.05 of its level before the shock by the end, so their recovery "
+                     "times are censored (the appendix gives Kaplan-Meier medians, not means).",
+                     hit, not_back, rounded(100.0 * static_cast<double>(not_back) / static_cast<double>(hit)));
+}
+
 /// Caveats from the data: the comparisons' own (firms that went bust, bimodal outcomes, censored
 /// recoveries), the warm-up, uncertain events, incomplete runs, and money differences whose
 /// interval crosses zero.
@@ -449,6 +467,7 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
                     "every option; the figures average over runs with and without it.",
                     event, happened, runs));
   }
+  if (const std::string r = censored_caveat(in); !r.empty()) add(r);
   std::size_t incomplete = 0;
   for (std::size_t run = 0; run < in.results.run_count(); ++run)
     incomplete += !in.results.complete(run);

@@ -184,7 +184,7 @@ std::vector<LineChart> time_series_charts(
   for (std::size_t k = 0; k < index.size(); ++k) {
     LineChart chart;
     chart.title = metrics[k] + " over time (mean, 95% CI band)";
-    chart.x_label = "tick";
+    chart.x_label = "week (tick; week 0 is the end of any warm-up)";
     chart.y_label = metrics[k];
     chart.key_title = key_title;
     chart.bands = true;
