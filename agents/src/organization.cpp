@@ -411,6 +411,12 @@ void Organization::rebuild_membership() {
     teams.member_slots[next[static_cast<std::size_t>(team[slot])]++] =
         static_cast<std::uint32_t>(slot);
   }
+  teams.functions_present.assign(teams.count, 0);
+  const auto function = function_of();
+  for (std::size_t slot = 0; slot < n; ++slot) {
+    teams.functions_present[static_cast<std::size_t>(team[slot])] |=
+        1u << (static_cast<std::uint32_t>(function[slot]) % 32u);
+  }
   membership_changed = false;
 }
 

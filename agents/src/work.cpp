@@ -191,12 +191,24 @@ class Routing {
   [[nodiscard]] double automated_share(std::size_t t) const {
     return down ? 0.0 : department(t).process;
   }
+  /// The function that does team t's second stages: the one its department hands off to (its
+  /// own when nobody practises that one).
+  [[nodiscard]] std::size_t second_stage_function(std::size_t t) const {
+    const std::size_t functions = function_capacity_.size();
+    const auto target = static_cast<std::size_t>(department(t).handoff_to) % functions;
+    return function_capacity_[target] > 0 ? target : static_cast<std::size_t>(teams_.function[t]);
+  }
+  /// Whether team t hands its first stages on: with handoffs, every team but a squad with
+  /// someone of the second stage's function (a squad of a site without it hands off too).
+  [[nodiscard]] bool hands_off(std::size_t t) const {
+    if (!handoffs) return false;
+    if (!teams_.squad[t]) return true;
+    const std::uint32_t bit = 1u << (static_cast<std::uint32_t>(second_stage_function(t)) % 32u);
+    return t >= teams_.functions_present.size() || (teams_.functions_present[t] & bit) == 0;
+  }
   /// Team t hands `amount` first stages on: to the function its department hands off to.
   void hand_off(std::size_t t, double amount) {
-    const std::size_t functions = function_capacity_.size();
-    auto target = static_cast<std::size_t>(department(t).handoff_to) % functions;
-    if (function_capacity_[target] <= 0) target = static_cast<std::size_t>(teams_.function[t]);
-    sent_[target * static_cast<std::size_t>(org_.settings().sites) +
+    sent_[second_stage_function(t) * static_cast<std::size_t>(org_.settings().sites) +
           static_cast<std::size_t>(teams_.site[t])] += amount;
   }
   /// Delivers what was handed off to the receiving teams' rings (cross-site handoffs later).
@@ -299,8 +311,8 @@ void serve_and_hand_off(Organization& org, std::size_t t, const Routing& routing
   const double first_done = serve(teams.complex_queue[t], kComplexEffort, 1.5, work.errors[1]);
   const double routine_done = serve(teams.routine_queue[t], 1.0, 1.0, work.errors[2]);
   // First stages done go to another function's teams (possibly at another site) for their
-  // second stage, or, in a squad, which has every function, wait for it here.
-  work.hands_off = routing.handoffs && !teams.squad[t];
+  // second stage, or, in a squad with someone of that function, wait for it here.
+  work.hands_off = routing.hands_off(t);
   work.handed_off = work.hands_off ? first_done : 0.0;
   if (!work.hands_off) teams.second_queue[t] += first_done;
   const double done = second_done + routine_done;

@@ -429,10 +429,11 @@ std::string censored_caveat(const ReportInput& in) {
     not_back += run[0] == 0;
   }
   if (hit == 0 || not_back == 0) return "";
-  return fmt::format("A market shock hit {} runs; in {} of them ({}%) strategic fit was not back "
-                     "within 0.05 of its level before the shock by the end, so their recovery "
-                     "times are censored (the appendix gives Kaplan-Meier medians, not means).",
-                     hit, not_back, rounded(100.0 * static_cast<double>(not_back) / static_cast<double>(hit)));
+  return fmt::format(
+      "A market shock hit {} runs; in {} of them ({}%) strategic fit was not back "
+      "within 0.05 of its level before the shock by the end, so their recovery "
+      "times are censored (the appendix gives Kaplan-Meier medians, not means).",
+      hit, not_back, rounded(100.0 * static_cast<double>(not_back) / static_cast<double>(hit)));
 }
 
 /// Caveats from the data: the comparisons' own (firms that went bust, bimodal outcomes, censored

@@ -74,10 +74,10 @@ struct Teams {
   std::vector<std::int32_t> function;    ///< the function of its work (squads: their lead's)
   std::vector<std::int32_t> department;  ///< the department it belongs to (its lead's)
   std::vector<std::int32_t> site;
-  std::vector<std::int32_t> parent;     ///< team whose lead manages this team's lead; -1 at the top
-  std::vector<std::int32_t> layer;      ///< reporting steps from the top to this team's lead
-  std::vector<double> salary;           ///< this tick's salary cost of its members (per tick)
-  std::vector<std::uint8_t> squad;      ///< 1 = a cross-functional squad (no handoffs)
+  std::vector<std::int32_t> parent;  ///< team whose lead manages this team's lead; -1 at the top
+  std::vector<std::int32_t> layer;   ///< reporting steps from the top to this team's lead
+  std::vector<double> salary;        ///< this tick's salary cost of its members (per tick)
+  std::vector<std::uint8_t> squad;  ///< 1 = a cross-functional squad (hands off only what it lacks)
   std::vector<std::int32_t> settle_at;  ///< tick its restructuring's capacity dip has faded by
   std::vector<std::int32_t> delay;      ///< cascade delay in ticks (levels x lag + site delay)
   // work queues (tasks; fractional counts are expected values of aggregated flows)
@@ -105,6 +105,9 @@ struct Teams {
   // membership index (CSR: members of team t are member_slots[member_offsets[t] ..])
   std::vector<std::uint64_t> member_offsets;
   std::vector<std::uint32_t> member_slots;
+  /// Bit f set when some member practises function f (mod 32); rebuilt with the membership. A
+  /// squad keeps a complex task's second stage only when it has the function that does it.
+  std::vector<std::uint32_t> functions_present;
 };
 
 /// A department: what its people do, where, how it is staffed and automated (docs/ODD.md
