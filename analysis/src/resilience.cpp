@@ -24,7 +24,7 @@ namespace {
 
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
-  return fmt::format("{:.4g}", x);
+  return detail::readable_number(x, 4);
 }
 
 }  // namespace

@@ -370,7 +370,9 @@ void print_table(std::ostream& out, const Summary& summary) {
       std::vector<std::string> row = group.key;
       row.push_back(summary.metrics[k]);
       row.push_back(std::to_string(e.n));
-      for (double x : {e.mean, e.sd, e.ci_low, e.ci_high}) row.push_back(number(x));
+      // Four significant figures, money and counts in full (no 1.00945e+07 for a profit).
+      for (double x : {e.mean, e.sd, e.ci_low, e.ci_high})
+        row.push_back(detail::readable_number(x, 4));
       rows.push_back(std::move(row));
     }
   }
@@ -469,11 +471,13 @@ void print_markdown(std::ostream& out, const Summary& summary) {
       const Estimate& e = group.estimates[k];
       out << '|';
       for (const auto& v : group.key) out << ' ' << cell(v) << " |";
-      out << ' ' << summary.metrics[k] << " | " << e.n << " | " << number(e.mean, 4) << " | ";
+      out << ' ' << summary.metrics[k] << " | " << e.n << " | "
+          << detail::readable_number(e.mean, 4) << " | ";
       if (std::isnan(e.ci_low))
         out << "–";
       else
-        out << '[' << number(e.ci_low, 4) << ", " << number(e.ci_high, 4) << ']';
+        out << '[' << detail::readable_number(e.ci_low, 4) << ", "
+            << detail::readable_number(e.ci_high, 4) << ']';
       out << " |\n";
     }
   }
