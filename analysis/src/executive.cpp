@@ -29,8 +29,17 @@ namespace {
 
 /// The KPIs a CEO asks about first, in the order of the table (when measured): money, customers,
 /// operations, people, strategy.
-constexpr std::array<const char*, 6> kPreferredKpis = {
-    "profit", "lead_time", "customer_satisfaction", "engagement", "turnover_rate", "strategic_fit"};
+constexpr std::array<const char*, 7> kPreferredKpis = {
+    "profit",        "lead_time", "customer_satisfaction", "engagement", "turnover_rate",
+    "strategic_fit", "headcount"};
+
+/// The costs the assumptions table lists even at their defaults (what a profit difference rests
+/// on: restructuring, retraining, automation, hiring and layoffs).
+constexpr std::array<const char*, 11> kCostParameters = {
+    "finance.salary",          "finance.restructuring_cost", "structure.transition_ticks",
+    "finance.training_cost",   "automation.training_ticks",  "finance.automation_task_cost",
+    "finance.automation_cost", "finance.hiring_cost",        "finance.severance",
+    "finance.overhead_cost",   "finance.overtime_premium"};
 
 /// Organizations up to this size get org charts (each is a run to the tick it shows).
 constexpr std::size_t kMaxChartedPeople = 3000;
@@ -94,18 +103,18 @@ Display display_of(const std::string& unit, const std::string& currency) {
 std::string money_text(double x) {
   if (std::isnan(x)) return "–";
   const double a = std::fabs(x);
-  if (a >= 1e9) return rounded(x / 1e9) + " bn";
-  if (a >= 1e6) return rounded(x / 1e6) + " M";
-  if (a >= 1e4) return rounded(x / 1e3) + " k";
-  return rounded(x);
+  if (a >= 1e9) return rounded(x / 1e9, "–", true) + " bn";
+  if (a >= 1e6) return rounded(x / 1e6, "–", true) + " M";
+  if (a >= 1e3) return rounded(x / 1e3, "–", true) + " k";
+  return rounded(x, "–", true);
 }
 
 std::string value_text(double x, const Display& d) {
-  return d.money ? money_text(x * d.factor) : rounded(x * d.factor);
+  return d.money ? money_text(x * d.factor) : rounded(x * d.factor, "–", true);
 }
 
 /// A signed difference: "+3.6 pts", "−182 k", "+0.012", no finer than a thousandth of the value
-/// it is a difference from (`reference`, in the comparison's unit): "±0" below that.
+/// it is a difference from (`reference`, in the comparison's unit): "0" below that.
 std::string difference_text(double x, const Display& d, double reference) {
   if (std::isnan(x)) return "–";
   double shown = x * d.factor;
@@ -114,10 +123,9 @@ std::string difference_text(double x, const Display& d, double reference) {
         std::pow(10.0, std::floor(std::log10(std::fabs(reference * d.factor))) - 3);
     shown = std::round(shown / quantum) * quantum;
   }
-  if (shown == 0) return "±0";
-  Display plain = d;
-  plain.factor = 1;
-  return (shown < 0 ? "−" : "+") + value_text(std::fabs(shown), plain) + (d.percent ? " pts" : "");
+  if (shown == 0) return "0";
+  const std::string magnitude = d.money ? money_text(std::fabs(shown)) : rounded(std::fabs(shown));
+  return (shown < 0 ? "−" : "+") + magnitude + (d.percent ? " pts" : "");
 }
 
 const MetricInfo* info_of(const experiments::ResultsReader& results, const std::string& metric) {
@@ -131,7 +139,12 @@ const MetricInfo* info_of(const experiments::ResultsReader& results, const std::
 std::vector<Kpi> choose_kpis(const ReportInput& in, const std::vector<std::string>& requested) {
   std::vector<std::string> names = requested;
   if (names.empty()) {
-    const std::set<std::string> measured(in.metrics.begin(), in.metrics.end());
+    std::set<std::string> measured(in.metrics.begin(), in.metrics.end());
+    if (info_of(in.results, "headcount")) {  // context, not a headline metric: measured?
+      const auto end = run_values(in.results, metric_indices(in.results, {"headcount"}), Window{});
+      for (const auto& run : end)
+        if (std::isfinite(run[0])) measured.insert("headcount");
+    }
     for (const char* k : kPreferredKpis)
       if (measured.count(k)) names.emplace_back(k);
     for (const std::string& m : in.metrics)
@@ -179,6 +192,7 @@ struct KpiComparisons {
   std::vector<Comparison> by_year;
   std::optional<Comparison> flows, levels;  ///< over the whole run
   std::size_t weeks = 0;
+  std::size_t tests = 0;  ///< the Holm family: every option x KPI x column with a direction
 };
 
 KpiComparisons compare_kpis(const ReportInput& in, const Options& o, const std::vector<Kpi>& kpis) {
@@ -200,6 +214,7 @@ KpiComparisons compare_kpis(const ReportInput& in, const Options& o, const std::
                              parse_window(fmt::format("mean:1-{}", last))));
   }
   holm_across(family);
+  k.tests = family.front().tests;
   k.by_year.assign(family.begin(), family.begin() + static_cast<std::ptrdiff_t>(k.years.size()));
   std::size_t next = k.years.size();
   if (!flows.empty()) k.flows = family[next++];
@@ -228,11 +243,15 @@ std::string years_text(std::size_t weeks) {
   return fmt::format("{} {}", rounded(years), years == 1 ? "year" : "years");
 }
 
-/// One cell: the option's value, and against the baseline a traffic light and the difference.
+/// One cell: the option's value, and against the baseline a traffic light and the difference
+/// (grey for a KPI without a better direction, such as headcount).
 std::string kpi_cell(const MetricComparison* m, bool baseline, const Display& d) {
   if (!m) return "<td>–</td>";
   if (baseline) return "<td class=base>" + value_text(m->baseline.mean, d) + "</td>";
-  const std::string light = m->verdict > 0 ? "better" : m->verdict < 0 ? "worse" : "same";
+  const std::string light = m->direction == 0 ? "neutral"
+                            : m->verdict > 0  ? "better"
+                            : m->verdict < 0  ? "worse"
+                                              : "same";
   const double diff = m->difference.mean;
   return fmt::format(
       "<td class={0} title=\"difference {1}, 95% CI [{2}, {3}]\"><span class=light>●</span> {4} "
@@ -240,9 +259,9 @@ std::string kpi_cell(const MetricComparison* m, bool baseline, const Display& d)
       light, difference_text(diff, d, m->baseline.mean),
       difference_text(m->difference.ci_low, d, m->baseline.mean),
       difference_text(m->difference.ci_high, d, m->baseline.mean), value_text(m->design.mean, d),
-      difference_text(diff, d, m->baseline.mean) == "±0" ? ""
-      : diff > 0                                         ? "▲"
-                                                         : "▼");
+      difference_text(diff, d, m->baseline.mean) == "0" ? ""
+      : diff > 0                                        ? "▲"
+                                                        : "▼");
 }
 
 /// The unit line under a KPI's name ("EUR a year; all 3 years: total").
@@ -326,13 +345,16 @@ void kpi_table(Page& page, const ReportInput& in, const Options& o, const std::v
   for (const Kpi& kpi : kpis) kpi_rows(body, in, o, kpi, k);
   body << "</table>\n<p class=legend><span class=\"better\"><span class=light>●</span> "
           "better</span> <span class=\"worse\"><span class=light>●</span> worse</span> <span "
-          "class=\"same\"><span class=light>●</span> no clear difference</span> than "
+          "class=\"same\"><span class=light>●</span> no clear difference</span>, compared with "
        << html_escaped(o.shown(o.baseline))
-       << ": the difference of the same replications (the same random events), 95% confidence, "
-          "Holm-adjusted over every cell, and at least 1% of the baseline. ▲▼ the difference "
-          "from "
-       << html_escaped(o.baseline)
-       << "; in the HTML page, a cell shows its 95% interval when pointed at.</p>\n";
+       << ", judged on the difference in the same replications (the same random events): "
+          "significant at 95% after Holm's adjustment for the "
+       << k.tests
+       << " comparisons on this page, and at least 1% of the baseline; a grey dot: a KPI "
+          "without a better direction. ▲▼ the difference from "
+       << html_escaped(o.shown(o.baseline))
+       << ". The intervals (charts, and a cell's tooltip in the HTML page) are the unadjusted "
+          "95% intervals: one that excludes zero can still be amber.</p>\n";
 }
 
 /// "Lead time" -> "lead time" (inside a sentence).
@@ -410,7 +432,7 @@ std::string bimodal_caveat(const ReportInput& in, const Options& o, const std::v
   if (named.empty()) return "";
   const auto events = in.spec.uncertain_events();
   return fmt::format(
-      "Two kinds of run{}: {} may be bimodal across runs in some option, so its mean "
+      "Two kinds of run{}: {} may be bimodal across runs in some option, so a mean "
       "may describe no single run; the appendix's charts and orgsim plot --per-run show "
       "the runs.",
       events.empty() ? "" : fmt::format(" (probably with and without '{}')", events.front()),
@@ -434,6 +456,78 @@ std::string censored_caveat(const ReportInput& in) {
       "within 0.05 of its level before the shock by the end, so their recovery "
       "times are censored (the appendix gives Kaplan-Meier medians, not means).",
       hit, not_back, rounded(100.0 * static_cast<double>(not_back) / static_cast<double>(hit)));
+}
+
+/// The money KPIs over the whole run in the runs where each uncertain event happened and where it
+/// did not: the two scenarios a mean over both hides.
+void event_split(Page& page, const ReportInput& in, const Options& o, const std::vector<Kpi>& kpis,
+                 std::size_t weeks) {
+  std::vector<const Kpi*> money;
+  for (const Kpi& kpi : kpis)
+    if (kpi.flow && contains(info_of(in.results, kpi.metric)->unit, "currency"))
+      money.push_back(&kpi);
+  if (money.empty()) return;
+  const auto* column = in.results.run_column(o.by);
+  std::vector<std::size_t> runs;
+  for (std::size_t run = 0; run < in.results.run_count(); ++run)
+    if (in.results.complete(run)) runs.push_back(run);
+  for (const std::string& event : in.spec.uncertain_events()) {
+    const auto* happened = in.results.run_column(event);
+    if (!happened) continue;
+    for (const Kpi* kpi : money) {
+      const auto values =
+          run_values(in.results, metric_indices(in.results, {kpi->metric}), parse_window("total"));
+      page.body << "<table class=split><tr><th class=text>" << html_escaped(kpi->label) << ", all "
+                << years_text(weeks) << " ("
+                << html_escaped(in.spec.currency.empty() ? "currency" : in.spec.currency)
+                << ")</th><th>with '" << html_escaped(event) << "'</th><th>without</th></tr>\n";
+      for (const std::string& option : o.names) {
+        std::array<std::vector<double>, 2> split;  // [happened]
+        for (std::size_t r = 0; r < runs.size(); ++r)
+          if (column->format(runs[r]) == option && std::isfinite(values[r][0]))
+            split[happened->numbers[runs[r]] == 1 ? 0 : 1].push_back(values[r][0]);
+        page.body << "<tr><td class=text>" << html_escaped(o.shown(option)) << "</td>";
+        for (const auto& v : split) {
+          const Estimate e = estimate(v);
+          page.body << "<td>" << money_text(e.mean) << " <small>(" << v.size()
+                    << " runs)</small></td>";
+        }
+        page.body << "</tr>\n";
+      }
+      page.body << "</table>\n";
+    }
+  }
+}
+
+/// A money KPI's whole-run differences worth a caveat: significant alone but not after Holm's
+/// adjustment, or an interval that crosses zero.
+std::vector<std::string> money_caveats(const ReportInput& in, const Options& o, const Kpi& kpi,
+                                       const Comparison& whole, const KpiComparisons& k) {
+  std::vector<std::string> out;
+  for (const std::string& option : o.names) {
+    const MetricComparison* m =
+        option == o.baseline ? nullptr : find_metric(whole, option, kpi.metric);
+    const Display d = display_of(m ? m->unit : "", in.spec.currency);
+    if (m && d.money && m->verdict == 0 && !m->negligible &&
+        (m->difference.ci_low > 0 || m->difference.ci_high < 0)) {
+      out.push_back(fmt::format(
+          "{}: the difference in {} over all {} ({}{}, 95% CI {} to {}) excludes zero on its "
+          "own, "
+          "but not once adjusted for the {} comparisons on page 1 (Holm): likely, not proven.",
+          o.shown(option), lower_first(kpi.label), years_text(k.weeks),
+          difference_text(m->difference.mean, d, m->baseline.mean), unit_suffix(d),
+          difference_text(m->difference.ci_low, d, m->baseline.mean),
+          difference_text(m->difference.ci_high, d, m->baseline.mean), k.tests));
+    }
+    if (!m || !d.money || !(m->difference.ci_low < 0 && m->difference.ci_high > 0)) continue;
+    out.push_back(
+        fmt::format("{}: the difference in {} over all {} could be either way (95% CI {} to {}{}); "
+                    "more replications would narrow it.",
+                    o.shown(option), lower_first(kpi.label), years_text(k.weeks),
+                    difference_text(m->difference.ci_low, d, m->baseline.mean),
+                    difference_text(m->difference.ci_high, d, m->baseline.mean), unit_suffix(d)));
+  }
+  return out;
 }
 
 /// Caveats from the data: the comparisons' own (firms that went bust, bimodal outcomes, censored
@@ -478,23 +572,24 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
       if (!contains(text, "bimodal")) add(text);  // summarized below, once per KPI
   };
   for (const Comparison& c : k.by_year) add_from(c);
+  std::vector<std::string> blocked;  // swept factors averaged over (uncertain events: above)
+  const auto events = in.spec.uncertain_events();
+  if (!k.by_year.empty())
+    for (const std::string& b : k.by_year.front().blocked)
+      if (std::find(events.begin(), events.end(), b) == events.end()) blocked.push_back(b);
+  if (!blocked.empty()) {
+    add(
+        fmt::format("Each option's numbers average over {} (the design varies it too; the "
+                    "differences are paired within each of its values): orgsim compare --where "
+                    "shows one value at a time.",
+                    in_words(blocked)));
+  }
   if (const std::string b = bimodal_caveat(in, o, kpis); !b.empty()) add(b);
   for (const Kpi& kpi : kpis) {
     const Comparison* whole = whole_run(k, kpi);
     if (!whole) continue;
     add_from(*whole);
-    for (const std::string& option : o.names) {
-      const MetricComparison* m =
-          option == o.baseline ? nullptr : find_metric(*whole, option, kpi.metric);
-      const Display d = display_of(m ? m->unit : "", in.spec.currency);
-      if (!m || !d.money || !(m->difference.ci_low < 0 && m->difference.ci_high > 0)) continue;
-      add(fmt::format(
-          "{}: the difference in {} over all {} could be either way (95% CI {} to {}{}); "
-          "more replications would narrow it.",
-          o.shown(option), lower_first(kpi.label), years_text(k.weeks),
-          difference_text(m->difference.ci_low, d, m->baseline.mean),
-          difference_text(m->difference.ci_high, d, m->baseline.mean), unit_suffix(d)));
-    }
+    for (const std::string& text : money_caveats(in, o, kpi, *whole, k)) add(text);
   }
   return out;
 }
@@ -700,20 +795,28 @@ void tornado_chart(Page& page, const ReportInput& in, const std::string& path,
   const Display d = display_of(t.unit, in.spec.currency);
   TornadoChart chart;
   const std::string label = info_of(results, metric) ? info_of(results, metric)->label : metric;
-  chart.title = label + ": how much the uncertain assumptions move it";
+  const auto text = results.attribute("experiment");
+  const std::string name = text ? experiments::parse_experiment(*text, path).name : "";
+  const std::size_t at = name.find(", option ");
+  chart.title = label + ": how much the uncertain assumptions move it" +
+                (at == std::string::npos ? "" : " (around " + name.substr(at + 2) + ")");
   chart.x_label =
       fmt::format("change from the base ({} {}), {}", value_text(t.base.mean, d), d.unit, d.unit);
   for (const TornadoBar& bar : t.bars) {
-    const std::string_view name = agents::parameter_label(bar.parameter);
-    chart.names.push_back(fmt::format("{} ({} / {})",
-                                      name.empty() ? bar.parameter : std::string(name),
+    std::string what(agents::parameter_label(bar.parameter));
+    if (what.empty() && bar.parameter.rfind("events.", 0) == 0 && bar.parameter.ends_with(".at"))
+      what = "Week of '" + bar.parameter.substr(7, bar.parameter.size() - 10) + "'";
+    chart.names.push_back(fmt::format("{} ({} / {})", what.empty() ? bar.parameter : what,
                                       bar.low_value, bar.high_value));
     chart.low.push_back(bar.low.mean * d.factor);
     chart.high.push_back(bar.high.mean * d.factor);
   }
-  page.body << figure(svg_of(chart), chart.title + " (" + path +
-                                         ": each assumption at its low and "
-                                         "high value, everything else as in the base)");
+  page.body << figure(svg_of(chart),
+                      chart.title +
+                          ": each assumption at its low and its high value, everything "
+                          "else as in the base, the same replications; the bars are "
+                          "the mean change from the base (" +
+                          std::to_string(t.base.n) + " replications)");
   ++page.summary.figures;
 }
 
@@ -744,12 +847,14 @@ std::string value_words(const agents::ParamSpec& p, const ParamValue& v,
   if (std::holds_alternative<std::string>(v)) text = std::get<std::string>(v);
   if (const auto* b = std::get_if<bool>(&v)) text = *b ? "yes" : "no";
   if (const auto* x = std::get_if<double>(&v);
-      x && (p.unit == "share" || p.unit == "probability/tick" || p.unit == "probability" ||
-            p.unit == "share of capacity")) {
-    const std::string rest = p.unit == "probability/tick"    ? " a week"
-                             : p.unit == "share of capacity" ? " of capacity"
-                                                             : "";
-    return rounded(100 * *x) + " %" + rest;
+      x && (p.unit == "probability/tick" || p.unit == "1/tick")) {  // a weekly rate, and its year
+    if (*x > 0.05) return rounded(100 * *x) + " % a week";
+    return fmt::format("{} % a week (about {} % a year)", rounded(100 * *x),
+                       rounded(100 * (1 - std::pow(1 - *x, 52.0))));
+  }
+  if (const auto* x = std::get_if<double>(&v);
+      x && (p.unit == "share" || p.unit == "probability" || p.unit == "share of capacity")) {
+    return rounded(100 * *x) + " %" + (p.unit == "share of capacity" ? " of capacity" : "");
   }
   std::string unit = unit_words(p.unit, currency);
   const std::string money = currency.empty() ? "currency" : currency;
@@ -867,6 +972,22 @@ void assumptions(Page& page, const ReportInput& in) {
     rows += row(label.empty() ? p.name : std::string(label), value_words(p, v, currency),
                 basis_words(p, true));
   }
+  if (spec.scenario.work.enabled) {  // what the money rests on, also where left at the default
+    for (const char* name : kCostParameters) {
+      const agents::ParamSpec* p = agents::find_parameter(name);
+      if (!p) continue;
+      const ParamValue v = agents::value_of(spec.scenario, *p);
+      if (v != agents::value_of(defaults, *p)) continue;  // listed above, as set for this study
+      const auto& design = spec.scenario.design;
+      if (p->name == "finance.salary" && design && !design->chart.empty()) {
+        rows += row("Salaries", "from the org chart (" + design->chart_path + "), person by person",
+                    "set for this study");
+        continue;
+      }
+      rows += row(std::string(agents::parameter_label(p->name)), value_words(*p, v, currency),
+                  basis_words(*p, false));
+    }
+  }
   rows += row("Parts of the model switched on",
               parts.empty() ? "none: March's (1991) learning model alone" : in_words(parts),
               "set for this study");
@@ -877,6 +998,8 @@ void assumptions(Page& page, const ReportInput& in) {
   for (std::size_t i = 0; i < options.names.size(); ++i) {
     std::vector<std::string> what;
     for (std::size_t p = 0; p < options.parameters.size(); ++p) {
+      if (options.values[i][p] == agents::value_of(spec.scenario, *options.parameters[p]))
+        continue;  // as the scenario: nothing this option changes
       const std::string_view label = agents::parameter_label(options.parameters[p]->name);
       what.push_back((label.empty() ? options.parameters[p]->name : std::string(label)) + ": " +
                      value_words(*options.parameters[p], options.values[i][p], currency));
@@ -990,6 +1113,7 @@ void executive_sections(Page& page, const ReportInput& in, const ReportOptions& 
   for (const std::string& c : caveats(in, *o, kpis, k))
     page.body << "<li>" << html_escaped(c) << "</li>\n";
   page.body << "</ul>\n";
+  event_split(page, in, *o, kpis, k.weeks);
   page.section("Differences from " + o->shown(o->baseline));
   difference_charts(page, in, *o, kpis, k);
   page.section("Week by week");

@@ -37,6 +37,14 @@ std::string quoted(const std::string& text) {
   return out + "'";
 }
 
+/// A tic label: gnuplot reads a tic's label as a format for its position, so a '%' is doubled
+/// ("10% cut" would print as "10ut").
+std::string tic_label(const std::string& text) {
+  std::string escaped;
+  for (char c : text) escaped += c == '%' ? std::string("%%") : std::string(1, c);
+  return quoted(static_cast<const std::string&>(escaped));
+}
+
 std::string number(double x) {
   if (std::isnan(x)) return "NaN";
   return fmt::format("{:.17g}", x);
@@ -317,7 +325,7 @@ std::string gnuplot_script(const LineChart& chart, const std::filesystem::path& 
     }
     g << ") noenhanced\n";
   }
-  if (chart.si_prefixes) g << "set format y '%.3s%c'\n";
+  if (chart.si_prefixes) g << "set format y '%.1s%c'\n";
   for (const LineChart::Marker& m : chart.markers) {
     g << "set arrow from " << number(m.x) << ", graph 0 to " << number(m.x)
       << ", graph 1 nohead dt 2 lw 1.5 lc rgb '#555555' front\nset label " << quoted(m.label)
@@ -442,11 +450,11 @@ std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::pat
   g << preamble(output, chart.title) << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
     << "set style fill solid 0.8 border -1\nset key below noenhanced\n"
     << "set grid xtics lc rgb '#dddddd'\nset border 3\nset tics nomirror\nset format x "
-       "'%.1s%c'\nset yrange [0.3:"
+       "'%.1s%c'\nset xtics rotate by -30\nset yrange [0.3:"
     << n + 0.7 << "]\nset xzeroaxis lt -1\nset arrow from 0, graph 0 to 0, graph 1 nohead lc "
     << "rgb '#444444'\nset ytics (";
   for (std::size_t i = 0; i < n; ++i)  // the widest on top
-    g << (i ? ", " : "") << quoted(chart.names[i]) << ' ' << n - i;
+    g << (i ? ", " : "") << tic_label(chart.names[i]) << ' ' << n - i;
   g << ") noenhanced\n$bars << EOD\n";
   for (std::size_t i = 0; i < n; ++i)
     g << n - i << ' ' << number(chart.low[i]) << ' ' << number(chart.high[i]) << '\n';
@@ -467,13 +475,13 @@ std::string gnuplot_script(const IntervalChart& chart, const std::filesystem::pa
     << "]\nset offsets graph 0.05, graph 0.05, 0, 0\n"
     << "set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\nset ytics (";
   for (std::size_t i = 0; i < n; ++i)  // the first on top
-    g << (i ? ", " : "") << quoted(chart.names[i]) << ' ' << n - i;
+    g << (i ? ", " : "") << tic_label(chart.names[i]) << ' ' << n - i;
   g << ") noenhanced\n";
   double widest = 0;
   for (std::size_t i = 0; i < n; ++i)
     widest = std::max(
         {widest, std::fabs(chart.low[i]), std::fabs(chart.high[i]), std::fabs(chart.mean[i])});
-  if (widest >= 1e4) g << "set format x '%.3s%c'\n";  // money: 500k, 1.5M
+  if (widest >= 1e4) g << "set format x '%.1s%c'\nset xtics rotate by -30\n";  // 500.0k, 1.5M
   g << "$bars << EOD\n";
   for (std::size_t i = 0; i < n; ++i) {
     const int verdict = i < chart.verdict.size() ? chart.verdict[i] : 0;

@@ -7,6 +7,7 @@
 #include "orgsim/analysis/resilience.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/analysis/summary.hpp"
+#include "orgsim/analysis/tornado.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/experiment.hpp"
 #include "report_parts.hpp"
@@ -69,7 +70,7 @@ h2.appendix { margin-top: 3rem; border-bottom: 3px solid #444; }
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
 th { background: #f4f4f4; } td.text, th.text { text-align: left; }
-td.better { background: #e3f4e1; } td.worse { background: #fbe3e1; } td.mixed, td.same { background: #fdf3d8; }
+td.better { background: #e3f4e1; } td.worse { background: #fbe3e1; } td.mixed, td.same { background: #fdf3d8; } .neutral .light { color: #999; }
 table.kpi { width: 100%; font-size: 0.86rem; } table.kpi td { white-space: nowrap; } table.kpi th small { font-weight: normal; color: #555; }
 table.kpi td.base { background: #f4f4f4; font-weight: 600; }
 .light { font-size: 1.05em; } .better .light, span.better { color: #1a7f37; } .worse .light, span.worse { color: #c62828; } .same .light { color: #b8860b; }
@@ -645,6 +646,8 @@ void comparison_section(Page& page, const ReportInput& in) {
   if (in.by.empty()) return;
   if (distinct_values(in.results, in.by) > kMaxLines) return;  // sampled: the correlations instead
   page.section("Comparison of designs");
+  page.body << "<p class=note>At each run's last week (the executive summary judges years and "
+               "the whole horizon instead, so the two can differ).</p>\n";
   try {
     const Comparison c = compare(in.results, in.by, "", {});
     category_table(page.body, c, in.by);
@@ -691,7 +694,7 @@ std::string figure(const std::string& svg, const std::string& caption) {
          base64(svg) + "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
 }
 
-std::string rounded(double x, const char* nan_text) {
+std::string rounded(double x, const char* nan_text, bool keep_zeros) {
   if (std::isnan(x)) return nan_text;
   if (std::isinf(x)) return x > 0 ? "∞" : "−∞";
   if (x == 0) return "0";
@@ -700,7 +703,7 @@ std::string rounded(double x, const char* nan_text) {
   const int decimals = std::max(0, 2 - magnitude);
   const double scale = std::pow(10.0, magnitude - 2);
   std::string text = fmt::format("{:.{}f}", std::round(x / scale) * scale, decimals);
-  if (decimals > 0) {  // "3.10" -> "3.1", "3.00" -> "3"
+  if (decimals > 0 && !keep_zeros) {  // "3.10" -> "3.1", "3.00" -> "3"
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
   }
@@ -720,6 +723,29 @@ std::string chromium_program() {
   return named && *named ? named : "chromium";
 }
 
+/// Before any work: the tornado file is a tornado of the same experiment. @throws UsageError.
+void check_tornado(const std::string& path, const experiments::ResultsReader& results) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error))
+    throw UsageError("--tornado " + path + ": no such file");
+  if (!experiments::is_results_file(path)) {
+    throw UsageError("--tornado " + path +
+                     ": not an orgsim results file (write one with orgsim tornado -o)");
+  }
+  const experiments::ResultsReader tornado(path);
+  const auto name = [](const experiments::ResultsReader& r) {
+    const auto text = r.attribute("experiment");
+    return text ? experiments::parse_experiment(*text, "results").name : std::string();
+  };
+  const std::string mine = name(results), theirs = name(tornado);
+  if (theirs.rfind(mine + " tornado", 0) != 0 ||
+      results.attribute("currency") != tornado.attribute("currency")) {
+    throw UsageError("--tornado " + path + ": a tornado of experiment '" + theirs +
+                     "', not of the report's '" + mine + "' in the same currency");
+  }
+  (void)analysis::tornado(tornado, tornado.metric_info().front().name, parse_window("total"));
+}
+
 /// Before any work: Chromium is there and the PDF can be written. @throws UsageError.
 void check_pdf(const std::filesystem::path& pdf) {
   std::string extension = pdf.extension().string();
@@ -729,8 +755,10 @@ void check_pdf(const std::filesystem::path& pdf) {
                      "': the file name must end in .pdf");
   checked_directory(pdf);
   if (detail::find_program(chromium_program()).empty()) {
+    const bool path = chromium_program().find('/') != std::string::npos;
     throw UsageError("--pdf needs headless Chromium, and '" + chromium_program() +
-                     "' is not on PATH (install Debian's chromium, or name it in $CHROMIUM)");
+                     (path ? "' is not an executable file" : "' is not on PATH") +
+                     " (install Debian's chromium, or name it in $CHROMIUM)");
   }
 }
 
@@ -776,9 +804,7 @@ ReportSummary write_report(const experiments::ResultsReader& results,
   // The output path first: nothing is computed for a report that cannot be written.
   const std::filesystem::path directory = checked_output_directory(output);
   if (!options.pdf.empty()) check_pdf(options.pdf);
-  if (!options.tornado.empty() && !experiments::is_results_file(options.tornado))
-    throw UsageError("--tornado " + options.tornado +
-                     ": not an orgsim results file (write one with orgsim tornado -o)");
+  if (!options.tornado.empty()) check_tornado(options.tornado, results);
   const ReportInput in = read_input(results, results_path, options);
   Page page;
   detail::executive_sections(page, in, options);

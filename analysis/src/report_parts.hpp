@@ -54,8 +54,9 @@ struct PendingFigure {
 void executive_sections(Page& page, const ReportInput& in, const ReportOptions& options);
 
 /// A number for people: three significant figures, thousands separated ("3,060,000", "0.00464",
-/// "37.9"), `nan_text` for NaN.
-std::string rounded(double x, const char* nan_text = "–");
+/// "37.9"), `nan_text` for NaN; trailing zeros dropped ("2.9", "78") unless `keep_zeros` ("2.90",
+/// "78.0": a KPI's value).
+std::string rounded(double x, const char* nan_text = "–", bool keep_zeros = false);
 
 /// The figure element of an SVG document, inline as a data URI.
 std::string figure(const std::string& svg, const std::string& caption);

@@ -21,7 +21,7 @@ LOGISTICS = os.path.join(SOURCE, "experiments", "configs", "scenarios", "logisti
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000"]
 OPTIONS = ["today", "squads", "automate + redeploy", "automate + layoffs", "squads + automation + culture"]
-KPIS = ["Profit", "Lead time", "Customer satisfaction", "Engagement", "Turnover", "Strategic fit"]
+KPIS = ["Profit", "Lead time", "Customer satisfaction", "Engagement", "Turnover", "Strategic fit", "Headcount"]
 
 
 def browser_probe(tmp, html, width):
@@ -69,8 +69,9 @@ def logistics_report_first_page(tmp):
     for raw in ("lead_time", "turnover_rate", "strategic_fit", "customer_satisfaction"):
         check(raw not in table, f"raw metric name {raw} in the KPI table")
     check(set(re.findall(r"<th>(Year \d)<br>", table)) == {"Year 1", "Year 2", "Year 3"}, "three year columns")
-    lights = re.findall(r'<td class=(better|worse|same) title="difference', table)
+    lights = re.findall(r'<td class=(better|worse|same|neutral) title="difference', table)
     check(len(lights) == 4 * len(KPIS) * 4, f"a traffic light per option, KPI and column: {len(lights)}")
+    check(lights.count("neutral") == 4 * 4, "headcount, without a better direction, is grey")
     check("EUR a year" in table and "days" in table, "units in the table")
     check(re.search(r"\d(\.\d+)? M<", table) is not None, "money in millions, rounded")
     numbers = re.findall(r"\d[\d,]*\.\d+", table)
@@ -114,7 +115,13 @@ def logistics_report_first_page(tmp):
         shutil.copy(pdf, keep)
 
     # Bad requests: one message, exit 2, nothing written.
-    for args, message in ((["--tornado", os.path.join(tmp, "none.h5")], "not an orgsim results file"),
+    other = write(tmp, "other.toml", '[experiment]\nname = "agency"\nticks = 20\ncurrency = "EUR"\n'
+                  '[scenario]\norg.employees = 20\n')
+    other_tornado = os.path.join(tmp, "other-tornado.h5")
+    orgsim("tornado", other, "--vary", "learning.turbulence_rate=0.01,0.02", "--replications", "2",
+           "--metrics", "strategic_fit", "-o", other_tornado)
+    for args, message in ((["--tornado", os.path.join(tmp, "none.h5")], "no such file"),
+                          (["--tornado", other_tornado], "a tornado of experiment 'agency tornado'"),
                           (["--kpis", "profit,nope"], "unknown metric 'nope'")):
         bad = os.path.join(tmp, "bad.html")
         proc = orgsim("report", out, "-o", bad, "--pdf", *args, expect=2)
