@@ -169,6 +169,8 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
 
 /// Utilization below which freed capacity may be laid off (the staffing target of growth, 7.15).
 constexpr double kLayoffSlack = 0.85;
+/// Ticks between a department's rounds of layoffs of freed people: a quarter (7.13).
+constexpr std::int64_t kLayoffRoundTicks = 13;
 
 /// Capacity freed by process automation (routine work no longer done by people) accumulates per
 /// department; each whole employee's worth is redeployed or laid off, among that department's
@@ -184,14 +186,21 @@ void free_capacity(Organization& org, const std::vector<double>& process_before,
     dep.freed_fte += std::max(0.0, dep.process - process_before[d]) * dep.routine_share *
                      people[d] * utilization;
     if (dep.freed_fte < 1.0 || org.headcount() <= 1) continue;
+    // Management does not lay off people it needs: while the firm's capacity is mostly used
+    // (at or above the 85 % staffing target of 7.15), freed people are redeployed instead.
+    // Layoffs come in rounds, at most one a quarter per department, each releasing everyone
+    // freed since the last: an announced event, not a weekly trickle.
+    const bool lay_off_now =
+        dep.freed_capacity == FreedCapacity::layoff && utilization < kLayoffSlack;
+    if (lay_off_now && static_cast<std::int64_t>(tick) - dep.last_layoff_round < kLayoffRoundTicks)
+      continue;
     const auto count =
         std::min<std::size_t>(static_cast<std::size_t>(dep.freed_fte), org.headcount() - 1);
     dep.freed_fte -= static_cast<double>(count);
     const std::vector<std::size_t> chosen = pick_staff(org, d, count, tick);
-    // Management does not lay off people it needs: while the firm's capacity is mostly used
-    // (at or above the 85 % staffing target of 7.15), freed people are redeployed instead.
-    if (dep.freed_capacity == FreedCapacity::layoff && utilization < kLayoffSlack) {
+    if (lay_off_now) {
       lay_off(org, chosen, tick);
+      dep.last_layoff_round = static_cast<std::int64_t>(tick);
     } else {
       redeploy(org, d, chosen, tick);
     }

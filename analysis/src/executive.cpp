@@ -439,6 +439,24 @@ std::string bimodal_caveat(const ReportInput& in, const Options& o, const std::v
       in_words(named));
 }
 
+/// When the baseline itself loses money over the horizon: the firm as modelled is not the client
+/// (or the money parameters are placeholders), and the options' differences rest on that.
+std::string loss_caveat(const ReportInput& in, const Options& o, const std::vector<Kpi>& kpis,
+                        const KpiComparisons& k) {
+  for (const Kpi& kpi : kpis) {
+    if (kpi.metric != "profit" || !k.flows) continue;
+    const MetricComparison* m = find_metric(*k.flows, first_other(o), kpi.metric);
+    if (!m || !(m->baseline.mean < 0)) return "";
+    const Display d = display_of(m->unit, in.spec.currency);
+    return fmt::format(
+        "{} loses money: {}{} over all {}. Check the money assumptions (salary, "
+        "revenue per task, demand) against the client's figures before reading "
+        "the options' differences.",
+        o.shown(o.baseline), value_text(m->baseline.mean, d), unit_suffix(d), years_text(k.weeks));
+  }
+  return "";
+}
+
 /// How many runs a market shock hit and how many of them had not recovered by the end (their
 /// recovery times are censored), or "" without shocks.
 std::string censored_caveat(const ReportInput& in) {
@@ -563,6 +581,7 @@ std::vector<std::string> caveats(const ReportInput& in, const Options& o,
                     event, happened, runs));
   }
   if (const std::string r = censored_caveat(in); !r.empty()) add(r);
+  if (const std::string l = loss_caveat(in, o, kpis, k); !l.empty()) add(l);
   std::size_t incomplete = 0;
   for (std::size_t run = 0; run < in.results.run_count(); ++run)
     incomplete += !in.results.complete(run);
@@ -617,10 +636,12 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
     chart.title = fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks),
                               o.shown(o.baseline));
     chart.x_label = d.percent ? "percentage points" : d.unit;
-    page.body << figure(svg_of(chart),
-                        chart.title + " (" + chart.x_label +
-                            "; the line is the 95% confidence interval; green better, "
-                            "red worse, amber no clear difference)");
+    std::string html = figure(svg_of(chart), chart.title + " (" + chart.x_label +
+                                                 "; the line is the 95% confidence interval; "
+                                                 "green better, red worse, amber no clear "
+                                                 "difference)");
+    html.insert(std::string("<figure").size(), " class=small");  // three to a printed row
+    page.body << html;
     ++page.summary.figures;
   }
 }
@@ -771,15 +792,22 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
                            "Today (week 0): managers coloured by department, "
                            "their staff in one box");
   ++page.summary.figures;
+  std::map<std::string, std::string> drawn;  // DOT text -> the option drawn with it
   for (const auto& [option, point] : restructured) {
     const Tick after = *restructuring_at(in, point) + 1;
     const agents::OrgView view = view_of(in, point, after);
     const std::string when = fmt::format("{}, week {}", o.shown(option), after);
+    table += shape_row(when, view);
+    const auto [same, fresh] = drawn.emplace(org_chart_dot(view), when);
+    if (!fresh) {  // the same chart as another option's: said, not drawn twice
+      page.body << "<p class=note>After the restructuring (" << html_escaped(when)
+                << "): the same chart as " << html_escaped(same->second) << ".</p>\n";
+      continue;
+    }
     page.body << wide_figure(org_chart_svg(view), "After the restructuring (" + when +
                                                       ", replication 0): managers coloured by "
                                                       "their people's department");
     ++page.summary.figures;
-    table += shape_row(when, view);
   }
   page.body << table << "</table>\n";
 }
@@ -810,12 +838,14 @@ void tornado_chart(Page& page, const ReportInput& in, const std::string& path,
                                       bar.low_value, bar.high_value));
     chart.low.push_back(bar.low.mean * d.factor);
     chart.high.push_back(bar.high.mean * d.factor);
+    chart.low_ci.emplace_back(bar.low.ci_low * d.factor, bar.low.ci_high * d.factor);
+    chart.high_ci.emplace_back(bar.high.ci_low * d.factor, bar.high.ci_high * d.factor);
   }
   page.body << figure(svg_of(chart),
                       chart.title +
                           ": each assumption at its low and its high value, everything "
                           "else as in the base, the same replications; the bars are "
-                          "the mean change from the base (" +
+                          "the mean change from the base with its 95% interval (" +
                           std::to_string(t.base.n) + " replications)");
   ++page.summary.figures;
 }

@@ -460,9 +460,23 @@ std::string gnuplot_script(const TornadoChart& chart, const std::filesystem::pat
     g << n - i << ' ' << number(chart.low[i]) << ' ' << number(chart.high[i]) << '\n';
   // Two bars per assumption (low value above, high value below), so that both show when they
   // fall on the same side of the base.
+  const bool intervals = chart.low_ci.size() == n && chart.high_ci.size() == n;
+  if (intervals) {
+    g << "EOD\n$ci << EOD\n";
+    for (std::size_t i = 0; i < n; ++i) {
+      g << n - i << ' ' << number(chart.low[i]) << ' ' << number(chart.low_ci[i].first) << ' '
+        << number(chart.low_ci[i].second) << ' ' << number(chart.high[i]) << ' '
+        << number(chart.high_ci[i].first) << ' ' << number(chart.high_ci[i].second) << '\n';
+    }
+  }
   g << "EOD\nplot $bars using ($2/2):($1+0.18):(abs($2)/2):(0.17) with boxxyerror lc rgb "
        "'#d95f02' title 'low value', $bars using ($3/2):($1-0.18):(abs($3)/2):(0.17) with "
-       "boxxyerror lc rgb '#1b9e77' title 'high value'\nunset output\n";
+       "boxxyerror lc rgb '#1b9e77' title 'high value'";
+  if (intervals) {
+    g << ", $ci using 2:($1+0.18):3:4 with xerrorbars lc rgb '#222222' pt 7 ps 0.4 title '95% "
+         "CI', $ci using 5:($1-0.18):6:7 with xerrorbars lc rgb '#222222' pt 7 ps 0.4 notitle";
+  }
+  g << "\nunset output\n";
   return g.str();
 }
 

@@ -87,7 +87,7 @@ table.assumptions td:first-child { width: 24%; } table.assumptions td:last-child
   h2.appendix { break-before: page; } details { display: none; }
   h1 { font-size: 15pt; margin: 0; } h2 { margin-top: 0.8rem; font-size: 12pt; } p.facts { font-size: 9pt; margin: 0.1rem 0; }
   table.kpi { font-size: 7.5pt; margin: 0.3rem 0; } table.kpi th, table.kpi td { padding: 1px 4px; line-height: 1.2; }
-  table.kpi th.text[rowspan] { width: 24%; } figure { width: 49%; }
+  table.kpi th.text[rowspan] { width: 24%; } figure { width: 49%; } figure.small { width: 32.5%; }
 }
 )";
 
@@ -179,7 +179,8 @@ ReportInput read_input(const experiments::ResultsReader& results, const std::str
                  results.run_column("status"),
                  [&options](const std::string& line) {
                    if (options.progress) options.progress(line);
-                 }};
+                 },
+                 {}};
   if (!in.by.empty() && std::find(in.swept.begin(), in.swept.end(), in.by) == in.swept.end()) {
     throw UsageError("--by '" + in.by + "' is not a swept parameter; the swept parameters are: " +
                      detail::join(in.swept));

@@ -77,6 +77,8 @@ int tornado(const TornadoArgs& args) {
             fmt::format("{} ({} / {})", bar.parameter, bar.low_value, bar.high_value));
         chart.low.push_back(bar.low.mean);
         chart.high.push_back(bar.high.mean);
+        chart.low_ci.emplace_back(bar.low.ci_low, bar.low.ci_high);
+        chart.high_ci.emplace_back(bar.high.ci_low, bar.high.ci_high);
       }
       analysis::render(chart, args.chart);
     }

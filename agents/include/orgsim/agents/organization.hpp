@@ -124,6 +124,8 @@ struct Department {
   FreedCapacity freed_capacity = FreedCapacity::redeploy;
   double process = 0;    ///< adopted process-automation level
   double freed_fte = 0;  ///< capacity freed by automation, not yet acted on
+  /// Tick of its last round of layoffs of freed people (7.13: at most one a quarter).
+  std::int64_t last_layoff_round = -1000;
   /// Workload over capacity of its teams, averaged over about a quarter (work on; -1 before the
   /// first tick of work): what org.replace_below is compared with.
   double load = -1;

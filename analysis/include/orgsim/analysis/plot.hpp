@@ -84,6 +84,9 @@ struct TornadoChart {
   std::string x_label;
   std::vector<std::string> names;  ///< the assumptions, widest swing first
   std::vector<double> low, high;   ///< the changes at the low and the high value
+  /// Optional 95% intervals of those changes ([low value], [high value]; empty: none drawn),
+  /// as error bars at the bars' ends.
+  std::vector<std::pair<double, double>> low_ci, high_ci;
 };
 
 /// Differences with their confidence intervals: one horizontal bar from 0 per name (an option's
