@@ -259,7 +259,7 @@ std::string kpi_cell(const MetricComparison* m, bool baseline, const Display& d)
       light, difference_text(diff, d, m->baseline.mean),
       difference_text(m->difference.ci_low, d, m->baseline.mean),
       difference_text(m->difference.ci_high, d, m->baseline.mean), value_text(m->design.mean, d),
-      difference_text(diff, d, m->baseline.mean) == "0" ? ""
+      difference_text(diff, d, m->baseline.mean) == "0" ? "="
       : diff > 0                                        ? "▲"
                                                         : "▼");
 }
