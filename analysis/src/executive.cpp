@@ -753,6 +753,18 @@ agents::OrgView view_of(const ReportInput& in, std::size_t point, Tick tick) {
   return agents::view_at(in.spec.params_at(point), {in.spec.seed, 0}, options, tick);
 }
 
+/// The headcount of the first complete run at its first recorded tick (0 when not recorded).
+std::size_t starting_headcount(const ReportInput& in) {
+  if (!info_of(in.results, "headcount")) return 0;
+  const std::size_t k = metric_indices(in.results, {"headcount"}).front();
+  for (std::size_t run = 0; run < in.results.run_count(); ++run) {
+    if (!in.results.complete(run)) continue;
+    const std::vector<double> rows = held_rows(in.results, run);
+    return rows.size() > k && std::isfinite(rows[k]) ? static_cast<std::size_t>(rows[k]) : 0;
+  }
+  return 0;
+}
+
 std::string shape_row(const std::string& what, const agents::OrgView& view) {
   const OrgShape s = org_shape(view);
   return fmt::format(
@@ -774,16 +786,18 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
     if (point && restructuring_at(in, *point)) restructured.emplace_back(option, *point);
   }
   if (restructured.empty()) return;
-  const auto baseline = point_of(in, o, o.baseline);
-  const agents::OrgView today = view_of(in, baseline.value_or(0), 0);
   page.section("The organization before and after");
-  if (today.people.size() > kMaxChartedPeople) {
+  // The size first, from the results (a chart is a run of the organization to its tick).
+  const std::size_t people = starting_headcount(in);
+  if (people > kMaxChartedPeople) {
     page.body << fmt::format(
         "<p class=note>No org charts: {} people are more than a chart can show "
         "(orgsim org draws any run's chart).</p>\n",
-        today.people.size());
+        people);
     return;
   }
+  const auto baseline = point_of(in, o, o.baseline);
+  const agents::OrgView today = view_of(in, baseline.value_or(0), 0);
   std::string table =
       "<table><tr><th class=text>organization</th><th>people</th><th>layers</th>"
       "<th>managers</th><th>direct reports per manager</th><th>reporting to the top</th></tr>\n" +
