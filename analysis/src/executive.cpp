@@ -636,12 +636,11 @@ void difference_charts(Page& page, const ReportInput& in, const Options& o,
     chart.title = fmt::format("{}, all {}: difference from {}", kpi.label, years_text(k.weeks),
                               o.shown(o.baseline));
     chart.x_label = d.percent ? "percentage points" : d.unit;
-    std::string html = figure(svg_of(chart), chart.title + " (" + chart.x_label +
-                                                 "; the line is the 95% confidence interval; "
-                                                 "green better, red worse, amber no clear "
-                                                 "difference)");
-    html.insert(std::string("<figure").size(), " class=small");  // three to a printed row
-    page.body << html;
+    page.body << figure(svg_of(chart),
+                        chart.title + " (" + chart.x_label +
+                            "; the line is the 95% confidence interval; green better, red worse, "
+                            "amber no clear difference)",
+                        "small");  // three to a printed row
     ++page.summary.figures;
   }
 }
@@ -772,12 +771,6 @@ std::string shape_row(const std::string& what, const agents::OrgView& view) {
       html_escaped(what), s.people, s.layers, s.managers, rounded(s.mean_span), s.top_span);
 }
 
-std::string wide_figure(const std::string& svg, const std::string& caption) {
-  std::string html = figure(svg, caption);
-  html.insert(std::string("<figure").size(), " class=wide");
-  return html;
-}
-
 /// Today's org chart and each restructuring option's shortly after it, with spans and layers.
 void org_charts(Page& page, const ReportInput& in, const Options& o) {
   std::vector<std::pair<std::string, std::size_t>> restructured;  // option, design point
@@ -802,9 +795,9 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
       "<table><tr><th class=text>organization</th><th>people</th><th>layers</th>"
       "<th>managers</th><th>direct reports per manager</th><th>reporting to the top</th></tr>\n" +
       shape_row(o.shown(o.baseline) + ", week 0", today);
-  page.body << wide_figure(org_chart_svg(today),
-                           "Today (week 0): managers coloured by department, "
-                           "their staff in one box");
+  page.body << figure(org_chart_svg(today),
+                      "Today (week 0): managers coloured by department, their staff in one box",
+                      "wide");
   ++page.summary.figures;
   std::map<std::string, std::string> drawn;  // DOT text -> the option drawn with it
   for (const auto& [option, point] : restructured) {
@@ -818,9 +811,10 @@ void org_charts(Page& page, const ReportInput& in, const Options& o) {
                 << "): the same chart as " << html_escaped(same->second) << ".</p>\n";
       continue;
     }
-    page.body << wide_figure(org_chart_svg(view), "After the restructuring (" + when +
-                                                      ", replication 0): managers coloured by "
-                                                      "their people's department");
+    page.body << figure(org_chart_svg(view),
+                        "After the restructuring (" + when +
+                            ", replication 0): managers coloured by their people's department",
+                        "wide");
     ++page.summary.figures;
   }
   page.body << table << "</table>\n";

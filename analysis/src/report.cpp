@@ -690,9 +690,11 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
 
 namespace detail {
 
-std::string figure(const std::string& svg, const std::string& caption) {
-  return "<figure><img alt=\"" + html_escaped(caption) + "\" src=\"data:image/svg+xml;base64," +
-         base64(svg) + "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
+std::string figure(const std::string& svg, const std::string& caption,
+                   const std::string& css_class) {
+  return (css_class.empty() ? "<figure>" : "<figure class=" + css_class + ">") + "<img alt=\"" +
+         html_escaped(caption) + "\" src=\"data:image/svg+xml;base64," + base64(svg) +
+         "\"><figcaption>" + html_escaped(caption) + "</figcaption></figure>\n";
 }
 
 std::string rounded(double x, const char* nan_text, bool keep_zeros) {

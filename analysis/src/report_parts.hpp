@@ -58,7 +58,9 @@ void executive_sections(Page& page, const ReportInput& in, const ReportOptions& 
 /// "78.0": a KPI's value).
 std::string rounded(double x, const char* nan_text = "–", bool keep_zeros = false);
 
-/// The figure element of an SVG document, inline as a data URI.
-std::string figure(const std::string& svg, const std::string& caption);
+/// The figure element of an SVG document, inline as a data URI; `css_class` (e.g. "wide",
+/// "small") sets its width on the page.
+std::string figure(const std::string& svg, const std::string& caption,
+                   const std::string& css_class = "");
 
 }  // namespace orgsim::analysis::detail
