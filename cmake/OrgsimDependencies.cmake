@@ -1,7 +1,7 @@
 # Finds orgsim's dependencies (Debian 12 packages; see scripts/install-deps.sh).
 # Shared by the build and by the installed orgsimConfig.cmake.
 find_package(TBB REQUIRED COMPONENTS tbb)
-find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)  # HL: dimension scales (H5DS)
 find_package(Boost 1.74 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)

@@ -4,6 +4,7 @@
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/results.hpp"
 
+#include "dimension_scales.hpp"
 #include "hdf5.hpp"
 #include "metric_info.hpp"
 #include "results_schema.hpp"
@@ -20,6 +21,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <span>
 #include <type_traits>
 #include <variant>
 
@@ -145,6 +147,7 @@ struct ResultsWriter::Impl {
   void create_snapshots(hsize_t run_count);
   void create_run_info(hsize_t run_count);
   void write_provenance(std::size_t threads, const std::optional<Shard>& shard);
+  void write_dimension_scales(std::span<const MetricInfo> metric_rows);
 
   void write_metric_chunks(const RunRecord& record);
   void write_snapshots(const RunRecord& record);
@@ -172,6 +175,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
   s.create_runs(runs);
   if (spec.snapshots.every > 0) s.create_snapshots(runs);
   s.create_run_info(runs);
+  s.write_dimension_scales(metrics);
   s.write_provenance(threads, shard);
   h5::check_status(H5Fstart_swmr_write(s.file), "start SWMR writing");
 }
@@ -212,6 +216,24 @@ void ResultsWriter::Impl::create_metrics(hsize_t run_count,
       H5Acreate2(metrics, "tick_of_row", H5T_STD_I64LE, tick_space, H5P_DEFAULT, H5P_DEFAULT),
       "tick_of_row");
   h5::check_status(H5Awrite(attr, H5T_NATIVE_LLONG, ticks.data()), "write tick_of_row");
+}
+
+/// The netCDF-4 coordinates of every axis (dimension_scales.cpp).
+void ResultsWriter::Impl::write_dimension_scales(std::span<const MetricInfo> metric_rows) {
+  DimensionAxes axes;
+  axes.runs = static_cast<std::size_t>(spec->run_count());
+  axes.ticks = ticks_of_rows(*spec);
+  for (const MetricInfo& m : metric_rows) axes.metric_names.push_back(m.name);
+  const auto& snap = spec->snapshots;
+  if (snap.every > 0) {
+    for (agents::SnapshotField field : snap.fields)
+      axes.snapshot_fields.emplace_back(agents::snapshot_field_name(field));
+    for (Tick t = 0; axes.snapshot_ticks.size() < snapshot_slots; t += snap.every)
+      axes.snapshot_ticks.push_back(static_cast<long long>(std::min<Tick>(t, spec->ticks)));
+    axes.snapshot_agents = snap.agents;
+    axes.snapshot_dimensions = snapshot_width;
+  }
+  experiments::write_dimension_scales(file, axes);
 }
 
 /// /runs: deterministic content only.
