@@ -24,9 +24,9 @@ h5::Handle make_scale(hid_t where, const char* name, hid_t file_type, hid_t memo
   const hsize_t dims[1] = {length};
   h5::Handle space = length == 0 ? h5::space(H5Screate(H5S_NULL), "empty scale space")
                                  : h5::space(H5Screate_simple(1, dims, nullptr), "scale space");
-  h5::Handle scale = h5::dataset(
-      H5Dcreate2(where, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      std::string("create dimension scale ") + name);
+  h5::Handle scale =
+      h5::dataset(H5Dcreate2(where, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  std::string("create dimension scale ") + name);
   if (length > 0)
     h5::check_status(H5Dwrite(scale, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values),
                      std::string("write dimension scale ") + name);
@@ -81,17 +81,16 @@ void write_dimension_scales(hid_t file, const DimensionAxes& axes) {
 
   h5::Handle group = h5::Handle(
       h5::check(H5Gopen2(file, schema::kSnapshots, H5P_DEFAULT), "open /snapshots"), H5Gclose);
-  h5::Handle snapshot =
-      make_scale(group, "snapshot", H5T_STD_I64LE, H5T_NATIVE_LLONG, axes.snapshot_ticks.size(),
-                 axes.snapshot_ticks.data(), "tick of the snapshot (weeks since the start)",
-                 "week");
+  h5::Handle snapshot = make_scale(group, "snapshot", H5T_STD_I64LE, H5T_NATIVE_LLONG,
+                                   axes.snapshot_ticks.size(), axes.snapshot_ticks.data(),
+                                   "tick of the snapshot (weeks since the start)", "week");
   const auto agents = indices(axes.snapshot_agents);
-  h5::Handle agent = make_scale(group, "agent", H5T_STD_U64LE, H5T_NATIVE_ULLONG, agents.size(),
-                                agents.data(), "sampled employee (their id is in /snapshots/id)", "");
+  h5::Handle agent =
+      make_scale(group, "agent", H5T_STD_U64LE, H5T_NATIVE_ULLONG, agents.size(), agents.data(),
+                 "sampled employee (their id is in /snapshots/id)", "");
   const auto dimensions = indices(axes.snapshot_dimensions);
-  h5::Handle dimension =
-      make_scale(group, "dimension", H5T_STD_U64LE, H5T_NATIVE_ULLONG, dimensions.size(),
-                 dimensions.data(), "belief dimension", "");
+  h5::Handle dimension = make_scale(group, "dimension", H5T_STD_U64LE, H5T_NATIVE_ULLONG,
+                                    dimensions.size(), dimensions.data(), "belief dimension", "");
   for (const std::string& field : axes.snapshot_fields) {
     h5::Handle dataset = open_dataset(group, field);
     const std::string what = "/snapshots/" + field;

@@ -9,6 +9,9 @@ from xarray.backends import BackendArray, CachingFileManager
 from xarray.core import indexing
 
 
+_RUNS_PER_READ = 256
+
+
 def _text(value):
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
@@ -43,14 +46,31 @@ class _MetricColumn(BackendArray):
             key, self.shape, indexing.IndexingSupport.OUTER_1VECTOR, self._read)
 
     def _read(self, key):
+        runs_key, ticks_key = key
         with self.lock:
             metrics = self.manager.acquire()["metrics"]
-            if hasattr(metrics, "refresh"):
-                try:
-                    metrics.refresh()  # SWMR: rows a running sweep wrote since the file opened
-                except Exception:  # not opened in SWMR mode
-                    pass
-            return np.asarray(metrics[key[0], key[1], self.column])
+            try:
+                metrics.refresh()  # SWMR: rows a running sweep wrote since the file opened
+            except Exception:  # not opened in SWMR mode
+                pass
+            if isinstance(runs_key, (int, np.integer)):
+                return np.asarray(metrics[runs_key, ticks_key, self.column])
+            runs = (np.arange(*runs_key.indices(self.shape[0])) if isinstance(runs_key, slice)
+                    else np.asarray(runs_key, dtype=np.int64))
+            if len(runs) == 0:
+                return np.asarray(metrics[0:0, ticks_key, self.column])
+            # A few hundred runs at a time: HDF5 keeps bookkeeping for every chunk a read
+            # touches (one run per chunk), which for one read of 10,000 runs is larger than
+            # the values themselves.
+            parts = []
+            for start in range(0, len(runs), _RUNS_PER_READ):
+                block = runs[start:start + _RUNS_PER_READ]
+                if np.all(np.diff(block) == 1):
+                    parts.append(metrics[int(block[0]):int(block[-1]) + 1, ticks_key, self.column])
+                else:  # h5py wants increasing indices
+                    unique, back = np.unique(block, return_inverse=True)
+                    parts.append(metrics[unique, ticks_key, self.column][back])
+            return np.concatenate(parts)
 
 
 def _metric_info(f, names):

@@ -118,10 +118,11 @@ py::dict describe(const experiments::ExperimentSpec& spec) {
 
 /// Runs `work` on another thread with the GIL released; every 100 ms, back on this thread with
 /// the GIL, reports progress and lets Python handle pending signals. A KeyboardInterrupt (or any
-/// exception a signal handler raises) sets `stop` so that the sweep winds down, then is raised
-/// once `work` has returned.
+/// exception a signal handler raises) sets `stop` so that the sweep winds down; once `work` has
+/// returned, another exception is raised, and a KeyboardInterrupt is cleared and reported by
+/// returning true (the caller raises it with the sweep's numbers).
 template <class Work>
-void run_interruptibly(Work&& work, std::atomic<int>& stop, const std::atomic<std::size_t>& done,
+bool run_interruptibly(Work&& work, std::atomic<int>& stop, const std::atomic<std::size_t>& done,
                        const std::atomic<std::size_t>& total, const py::object& progress) {
   std::mutex mutex;
   std::condition_variable finished_cv;
@@ -165,21 +166,25 @@ void run_interruptibly(Work&& work, std::atomic<int>& stop, const std::atomic<st
     }
     worker.join();
   }
-  if (interrupted && PyErr_Occurred() != nullptr) throw py::error_already_set();
+  if (interrupted && PyErr_Occurred() != nullptr) {
+    if (!PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) throw py::error_already_set();
+    PyErr_Clear();
+  }
+  if (error) std::rethrow_exception(error);
   if (!progress.is_none() && !interrupted && done.load() != reported && total.load() > 0)
     progress(done.load(), total.load());  // the last runs, finished since the last report
-  if (error) std::rethrow_exception(error);
+  return interrupted;
 }
 
 py::dict run(const std::string& experiment, bool is_path, const std::string& source_name,
-             const std::vector<std::string>& sets, const std::string& output,
-             std::size_t threads, bool resume, const py::object& progress) {
+             const std::vector<std::string>& sets, const std::string& output, std::size_t threads,
+             bool resume, const py::object& progress) {
   const experiments::ExperimentSpec spec = load(experiment, is_path, source_name, sets);
   std::atomic<int> stop{0};
   std::atomic<std::size_t> done{0}, total{0};
   experiments::SweepReport report;
   std::size_t used_threads = 0;
-  run_interruptibly(
+  const bool keyboard_interrupt = run_interruptibly(
       [&] {
         ThreadLimit limit(threads);
         used_threads = limit.threads();
@@ -201,15 +206,18 @@ py::dict run(const std::string& experiment, bool is_path, const std::string& sou
   out["runs_complete"] = report.runs_complete;
   out["wall_seconds"] = report.wall_seconds;
   out["threads"] = used_threads;
-  out["interrupted_by"] = report.interrupted_by;
+  // Ctrl-C: a KeyboardInterrupt, even when the last run finished before the sweep noticed it.
+  out["interrupted_by"] = report.interrupted_by != 0 ? report.interrupted_by
+                          : keyboard_interrupt       ? SIGINT
+                                                     : 0;
   return out;
 }
 
 /// One run in memory: design point `point` of the experiment with `params` on top, replication
 /// `replication` (its random numbers). Returns the ticks and the metric rows as arrays.
 py::dict simulate(const std::string& experiment, bool is_path, const std::string& source_name,
-                  const std::vector<std::string>& sets, const py::dict& params,
-                  std::size_t point, std::uint64_t replication) {
+                  const std::vector<std::string>& sets, const py::dict& params, std::size_t point,
+                  std::uint64_t replication) {
   const experiments::ExperimentSpec spec = load(experiment, is_path, source_name, sets);
   if (point >= spec.design_point_count())
     throw UsageError(fmt::format("design point {}: the experiment has {} design points", point,
@@ -221,8 +229,8 @@ py::dict simulate(const std::string& experiment, bool is_path, const std::string
     if (row == nullptr) {
       std::vector<std::string> names;
       for (const auto& p : agents::parameter_table()) names.push_back(p.name);
-      throw UsageError(fmt::format("unknown parameter '{}'{}", name,
-                                   experiments::did_you_mean(name, names)));
+      throw UsageError(
+          fmt::format("unknown parameter '{}'{}", name, experiments::did_you_mean(name, names)));
     }
     const auto coerced = agents::coerce(*row, from_python(name, value));
     if (!coerced)
@@ -294,8 +302,9 @@ PYBIND11_MODULE(_orgsim, m) {
 
   m.def("parameters", &parameter_rows, "The parameter table: one dict per parameter");
   m.def("metrics", &metric_rows, "The metric table: one dict per metric, in /metrics order");
-  m.def("default_experiment", [] { return std::string(experiments::default_experiment_text()); },
-        "The default experiment's TOML text");
+  m.def(
+      "default_experiment", [] { return std::string(experiments::default_experiment_text()); },
+      "The default experiment's TOML text");
   m.def(
       "describe",
       [](const std::string& experiment, bool is_path, const std::string& source_name,
@@ -307,7 +316,7 @@ PYBIND11_MODULE(_orgsim, m) {
   m.def("run", &run, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("output"), py::arg("threads"), py::arg("resume"),
         py::arg("progress"), "Runs an experiment into a results file, as `orgsim run` does");
-  m.def("simulate", &simulate, py::arg("experiment"), py::arg("is_path"),
-        py::arg("source_name"), py::arg("sets"), py::arg("params"), py::arg("design_point"),
-        py::arg("replication"), "One run in memory: ticks and metric rows");
+  m.def("simulate", &simulate, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
+        py::arg("sets"), py::arg("params"), py::arg("design_point"), py::arg("replication"),
+        "One run in memory: ticks and metric rows");
 }

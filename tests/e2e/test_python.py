@@ -1,0 +1,276 @@
+"""The Python module orgsim (issue 23), through Debian's /usr/bin/python3: installed from the build
+by cmake --install, run() and open() against h5py, xarray's h5netcdf engine on the files,
+evaluate() in an EMA-style loop and against the same run inside a sweep, Ctrl-C, errors and
+the memory of a lazy read.
+
+Environment: ORGSIM (the binary), ORGSIM_PYTHONPATH (the build's python/ directory),
+ORGSIM_BUILD_DIR (for cmake --install)."""
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+import h5py
+import numpy as np
+
+from e2e_common import check, write
+
+PYTHONPATH = os.environ["ORGSIM_PYTHONPATH"]
+sys.path.insert(0, PYTHONPATH)
+import orgsim  # noqa: E402
+
+SMALL = """
+[experiment]
+name = "small"
+ticks = 40
+replications = 3
+seed = 11
+[scenario]
+org.employees = 60
+learning.turnover_rate = 0.01
+structure.enabled = true
+people.enabled = true
+work.enabled = true
+environment.enabled = true
+[sweep.grid]
+learning.socialization_rate = [0.1, 0.5]
+"structure.type" = ["functional", "cross_functional"]
+[output.snapshots]
+every = 10
+sample = 4
+fields = ["id", "engagement", "beliefs"]
+"""
+
+
+def python(script, env=None, cwd=None, timeout=600):
+    """Runs a Python script with /usr/bin/python3 (the Python the module is built for)."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=timeout)
+
+
+def installed_module_matches_h5py(tmp):
+    # cmake --install puts the module where this Python finds it under the prefix.
+    prefix = os.path.join(tmp, "prefix")
+    build = os.environ["ORGSIM_BUILD_DIR"]
+    done = subprocess.run(["cmake", "--install", build, "--prefix", prefix], capture_output=True,
+                          text=True, timeout=300)
+    check(done.returncode == 0, done.stdout + done.stderr)
+    site = os.path.join(prefix, "lib", "python%d.%d" % sys.version_info[:2], "dist-packages")
+    exp = write(tmp, "small.toml", SMALL)
+    out = os.path.join(tmp, "small.h5")
+    script = f"""
+        import orgsim, sys
+        assert orgsim.__file__.startswith({prefix!r}), orgsim.__file__
+        path, ds = orgsim.run({exp!r}, {out!r}, threads=2, progress=False)
+        print(path, ds.sizes["run"], ds.sizes["tick"])
+    """
+    proc = python(script, env={"PYTHONPATH": site})
+    check(proc.returncode == 0, proc.stdout + proc.stderr)
+    check(proc.stdout.split() == [out, "12", "41"], proc.stdout)
+    ds = orgsim.open(out)
+    with h5py.File(out, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        metrics = f["metrics"][:]
+        runs = f["runs"][:]
+        ticks = f["metrics"].attrs["tick_of_row"]
+        info = {r["name"].decode(): r for r in f["metric_info"][:]}
+    check(list(ds.data_vars) == names, "one variable per metric, in the file's order")
+    for k, name in enumerate(names):
+        check(np.array_equal(ds[name].values, metrics[:, :, k], equal_nan=True), f"{name} as h5py reads it")
+        check(ds[name].attrs["units"] == info[name]["unit"].decode(), f"{name}: units")
+    check(np.array_equal(ds["tick"].values, ticks), "tick coordinate")
+    check(np.array_equal(ds["replication"].values, runs["replication"]), "replication coordinate")
+    check(np.array_equal(ds["seed"].values, runs["seed"]), "seed coordinate")
+    check(list(ds["structure.type"].values) == [v.decode() for v in runs["structure.type"]], "design coordinate")
+    check(np.array_equal(ds["learning.socialization_rate"].values, runs["learning.socialization_rate"]), "grid coordinate")
+    # Slices read what they select, and match too.
+    one = ds["lead_time"].isel(run=[2, 7], tick=slice(10, 20)).values
+    check(np.array_equal(one, metrics[[2, 7], 10:20, names.index("lead_time")], equal_nan=True), "a slice")
+    mean = ds["strategic_fit"].groupby("structure.type").mean(...)
+    check(set(mean["structure.type"].values) == {"functional", "cross_functional"}, "groupby a design column")
+    check("[sweep.grid]" in ds.attrs["experiment"], "provenance attributes")
+    ds.close()
+
+
+def h5netcdf_named_dimensions(tmp):
+    import xarray as xr
+    exp = write(tmp, "small.toml", SMALL)
+    out = os.path.join(tmp, "small.h5")
+    orgsim.run(exp, out, progress=False)
+    ds = xr.open_dataset(out, engine="h5netcdf")
+    check(ds["metrics"].dims == ("run", "tick", "metric"), f"named dims: {ds['metrics'].dims}")
+    check(not [d for d in ds.dims if str(d).startswith("phony_dim")], f"no phony dims: {list(ds.dims)}")
+    check(list(ds["tick"].values) == list(range(41)) and ds["tick"].attrs["units"] == "week", "tick axis")
+    check(ds["run"].values.tolist() == list(range(12)), "run axis")
+    with h5py.File(out, "r") as f:
+        column = f["metrics"][:, :, list(ds["metric"].values).index("lead_time")]
+    check(np.array_equal(ds["metrics"].sel(metric="lead_time").values, column, equal_nan=True), "values by name")
+    check(ds["runs"].dims == ("run",) and ds["metric_info"].dims == ("metric",), "tables on their axes")
+    snap = xr.open_dataset(out, engine="h5netcdf", group="snapshots")
+    check(snap["engagement"].dims == ("run", "snapshot", "agent"), f"snapshot dims {snap['engagement'].dims}")
+    check(snap["beliefs"].dims == ("run", "snapshot", "agent", "dimension"), "belief dims")
+    check(snap["snapshot"].values.tolist() == [0, 10, 20, 30, 40], f"snapshot ticks {snap['snapshot'].values}")
+    ds.close()
+    snap.close()
+
+
+def evaluate_in_an_ema_loop(tmp):
+    exp = write(tmp, "small.toml", SMALL)
+    # An EMA Workbench-style loop: a sample of two uncertainties, one function call per row.
+    rng = np.random.default_rng(3)
+    sample = np.column_stack([rng.uniform(0.05, 0.9, 8), rng.uniform(0.0, 0.05, 8)])
+    outcomes = []
+    for p1, p4 in sample:
+        result = orgsim.evaluate(exp, **{"learning.socialization_rate": p1,
+                                          "learning.turbulence_rate": p4})
+        check(isinstance(result["strategic_fit"], float), "scalar outcomes")
+        check(result["strategic_fit_series"].shape == result["ticks"].shape == (41,), "time series outcomes")
+        check(result["strategic_fit"] == result["strategic_fit_series"][-1], "scalar = last value")
+        outcomes.append(result["strategic_fit"])
+    check(len(set(outcomes)) > 1, f"outcomes depend on the inputs: {outcomes}")
+    again = orgsim.evaluate(exp, learning__socialization_rate=sample[0, 0],
+                            learning__turbulence_rate=sample[0, 1])
+    check(again["strategic_fit"] == outcomes[0], "deterministic, and __ stands for a dot")
+    # evaluate is the same run as inside a sweep: design point 3, replication 2.
+    out = os.path.join(tmp, "small.h5")
+    path, ds = orgsim.run(exp, out, progress=False)
+    run = 3 * 3 + 2
+    single = orgsim.evaluate(exp, design_point=3, replication=2)
+    for name in ("strategic_fit", "lead_time", "engagement", "headcount"):
+        check(np.array_equal(single[name + "_series"], ds[name].isel(run=run).values, equal_nan=True),
+              f"{name}: evaluate equals run {run} of the sweep")
+    other = orgsim.evaluate(exp, design_point=3, replication=1)
+    check(not np.array_equal(other["strategic_fit_series"], single["strategic_fit_series"]),
+          "another replication draws other numbers")
+    ds.close()
+
+
+def ctrl_c_leaves_a_resumable_file(tmp):
+    exp = write(tmp, "sweep.toml", SMALL.replace("org.employees = 60", "org.employees = 4000")
+                .replace("replications = 3", "replications = 12").replace("ticks = 40", "ticks = 120"))
+    out = os.path.join(tmp, "sweep.h5")
+    script = f"""
+        import orgsim, sys
+        try:
+            orgsim.run({exp!r}, {out!r}, threads=2, progress=False)
+            print("finished")
+        except KeyboardInterrupt as e:
+            print("KeyboardInterrupt:", e)
+    """
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": PYTHONPATH})
+    deadline = time.time() + 120
+    complete = 0
+    while time.time() < deadline and proc.poll() is None and complete < 3:
+        try:
+            with h5py.File(out, "r", libver="latest", swmr=True) as f:
+                complete = int((f["runs"]["status"][:] == 1).sum())
+        except (OSError, KeyError):
+            pass
+        time.sleep(0.05)
+    check(proc.poll() is None, "the sweep is still running when interrupted; make it longer")
+    t0 = time.time()
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    seconds = time.time() - t0
+    check(proc.returncode == 0 and stdout.startswith("KeyboardInterrupt:"), stdout + stderr)
+    check("resume=True" in stdout, f"the message says how to finish: {stdout}")
+    check(seconds < 10, f"stopped {seconds:.1f} s after Ctrl-C")
+    with h5py.File(out, "r") as f:  # closed cleanly: opens without SWMR
+        status = f["runs"]["status"][:]
+        check("finished" not in f.attrs, "not marked finished")
+    check(3 <= status.sum() < len(status), f"{status.sum()} of {len(status)} runs kept")
+    path, ds = orgsim.run(exp, out, resume=True, progress=False)
+    check(int((ds["status"] == 1).sum()) == len(status), "resume completes the sweep")
+    single = orgsim.evaluate(exp, design_point=0, replication=0)
+    check(np.array_equal(single["strategic_fit_series"], ds["strategic_fit"].isel(run=0).values), "a kept run is intact")
+    ds.close()
+    print(f"Ctrl-C: {int(status.sum())} of {len(status)} runs kept, stopped in {seconds:.2f} s")
+
+
+def errors_are_exceptions(tmp):
+    bad = write(tmp, "bad.toml", "[experiment]\nticks = -3\n")
+    try:
+        orgsim.run(bad, os.path.join(tmp, "bad.h5"), progress=False)
+        raise AssertionError("a bad file must raise")
+    except orgsim.ConfigError as e:
+        check(str(e).startswith(bad + ":2:"), f"file:line:column message: {e}")
+        check(isinstance(e, ValueError), "a ValueError")
+    check(not os.path.exists(os.path.join(tmp, "bad.h5")), "no output file for bad input")
+    try:
+        orgsim.evaluate(**{"learning.socialisation_rate": 0.3})
+        raise AssertionError("an unknown parameter must raise")
+    except orgsim.UsageError as e:
+        check("did you mean" in str(e) and "learning.socialization_rate" in str(e), str(e))
+    try:
+        orgsim.evaluate(**{"learning.socialization_rate": 3.0})
+        raise AssertionError("an out-of-range value must raise")
+    except orgsim.UsageError as e:
+        check("[0, 1]" in str(e), str(e))
+    # A dict experiment, then overwriting rules: same experiment reused, another refused.
+    experiment = {"experiment": {"name": "from-dict", "ticks": 10, "replications": 2},
+                  "scenario": {"org.employees": 30, "learning": {"socialization_rate": 0.4}}}
+    out = os.path.join(tmp, "d.h5")
+    first = orgsim.run(experiment, out, progress=False)
+    check(first.report["runs_computed"] == 2 and first.dataset.attrs["experiment_name"] == "from-dict", str(first.report))
+    check(float(first.dataset.attrs["ticks"]) == 10, "dict values reach the run")
+    first.dataset.close()
+    again = orgsim.run(experiment, out, progress=False)
+    check(again.report["runs_computed"] == 0, "the finished results of the same experiment are reused")
+    again.dataset.close()
+    try:
+        orgsim.run(experiment, out, progress=False, experiment__seed=9)
+        raise AssertionError("other results must not be overwritten silently")
+    except orgsim.UsageError as e:
+        check("force=True" in str(e), str(e))
+    forced = orgsim.run(experiment, out, progress=False, force=True, experiment__seed=9)
+    check(forced.report["runs_computed"] == 2 and int(forced.dataset.attrs["seed"]) == 9, "force replaces")
+    check("experiment.seed=9" in forced.dataset.attrs["overrides"], "overrides recorded")
+    forced.dataset.close()
+
+
+def lazy_read_memory(tmp):
+    # 10,000 runs; reading one metric must not load the others (memory ~ what is read).
+    exp = write(tmp, "many.toml", """
+[experiment]
+name = "many"
+ticks = 30
+replications = 10000
+[scenario]
+org.employees = 12
+""")
+    out = os.path.join(tmp, "many.h5")
+    orgsim.run(exp, out, progress=False)
+    script = f"""
+        import orgsim
+        def status(field):  # kB in /proc/self/status
+            for line in open("/proc/self/status"):
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+        ds = orgsim.open({out!r})
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets the peak (VmHWM) to the current resident size
+        before = status("VmRSS")
+        values = ds["strategic_fit"].values
+        print(values.nbytes, status("VmHWM") - before, ds.sizes["run"], len(ds.data_vars))
+    """
+    proc = python(script, env={"PYTHONPATH": PYTHONPATH})
+    check(proc.returncode == 0, proc.stderr)
+    read, grown, runs, variables = (int(x) for x in proc.stdout.split())
+    whole = runs * 31 * variables * 8
+    check(runs == 10000, "10,000 runs")
+    print(f"one metric of {runs} runs: {read / 1e6:.1f} MB read, peak memory grew "
+          f"{grown / 1e6:.1f} MB; all metrics would be {whole / 1e6:.0f} MB")
+    check(grown < read + 20e6, f"memory grew {grown / 1e6:.1f} MB for {read / 1e6:.1f} MB read")
+
+
+if __name__ == "__main__":
+    case = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        globals()[case](tmp)
+    print(f"{case}: ok")
