@@ -532,8 +532,7 @@ BarChart sensitivity_bars(const SensitivityResult& s, const std::string& metric)
 /// printed above them ("" for another design).
 std::string add_sensitivity(std::vector<PendingFigure>& figures, const ReportInput& in,
                             std::size_t bootstrap) {
-  const auto kind = in.spec.design.kind;
-  if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris)
+  if (!in.spec.design.sobol_blocks() && in.spec.design.kind != experiments::DesignKind::morris)
     return "";
   in.progress("report: sensitivity indices");
   const SensitivityResult s = sensitivity(in.results, {in.metrics.front()}, {}, bootstrap);

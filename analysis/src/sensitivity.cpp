@@ -142,14 +142,15 @@ experiments::ExperimentSpec sensitivity_experiment(const experiments::ResultsRea
   experiments::ExperimentSpec spec =
       experiments::parse_experiment(*text, "the results file's experiment");
   const auto kind = spec.design.kind;
-  if (kind != experiments::DesignKind::saltelli && kind != experiments::DesignKind::morris) {
+  if (!spec.design.sobol_blocks() && kind != experiments::DesignKind::morris) {
     throw UsageError(
         std::string(
             "sensitivity needs a saltelli sweep (Sobol indices) or a morris sweep (elementary "
             "effects); this file's design is ") +
         (kind == experiments::DesignKind::none ? "none (a single design point)"
                                                : std::string(experiments::design_kind_name(kind))) +
-        " (see docs/experiment-files.md, [sweep.saltelli] and [sweep.morris])");
+        " (see docs/experiment-files.md: [sweep.saltelli], [sweep.morris], or [sweep.samples] "
+        "with layout = \"saltelli\")");
   }
   return spec;
 }
@@ -193,17 +194,18 @@ void add_sobol(SensitivityResult& r, const experiments::ExperimentSpec& spec,
   std::vector<double> y_a, y_b;
   std::vector<std::vector<double>> y_ab(k);
   std::size_t dropped = 0;
-  for (std::size_t j = 0; j < spec.design.samples; ++j) {
-    const std::size_t base = j * (k + 2);
+  const experiments::Design& design = spec.design;
+  for (std::size_t j = 0; j < design.samples; ++j) {
     bool complete = true;
-    for (std::size_t b = 0; b < k + 2; ++b) complete &= !std::isnan(output(base + b, m));
+    for (std::size_t b = 0; b < k + 2; ++b)
+      complete &= !std::isnan(output(design.sobol_point(j, b), m));
     if (!complete) {
       ++dropped;
       continue;
     }
-    y_a.push_back(output(base, m));
-    y_b.push_back(output(base + 1, m));
-    for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(base + 2 + i, m));
+    y_a.push_back(output(design.sobol_point(j, 0), m));
+    y_b.push_back(output(design.sobol_point(j, 1), m));
+    for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(output(design.sobol_point(j, 2 + i), m));
   }
   if (y_a.size() < 2) {
     throw UsageError(
@@ -251,7 +253,7 @@ SensitivityResult sensitivity(const experiments::ResultsReader& results,
                               std::size_t bootstrap) {
   const experiments::ExperimentSpec spec = sensitivity_experiment(results);
   const experiments::Design& design = spec.design;
-  const bool saltelli = design.kind == experiments::DesignKind::saltelli;
+  const bool saltelli = design.sobol_blocks();
   if (metrics.empty()) metrics = {"strategic_fit"};
   const std::vector<std::size_t> index = metric_indices(results, metrics);
 

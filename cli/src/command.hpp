@@ -50,5 +50,6 @@ Command add_org_command(CLI::App& app);
 Command add_landscape_command(CLI::App& app);
 Command add_tornado_command(CLI::App& app);
 Command add_export_command(CLI::App& app);
+Command add_problem_command(CLI::App& app);
 
 }  // namespace orgsim::cli::detail

@@ -1,5 +1,6 @@
-// `orgsim info`: shows a results file's provenance (version, revision, host, times), its runs,
-// metrics and swept parameters, and the resolved experiment it ran.
+// `orgsim info`: shows a results file's provenance (version, revision, host, times, the
+// experiment file and the --set overrides), its runs, metrics and swept parameters, and the
+// resolved experiment it ran.
 #include "command.hpp"
 #include "common.hpp"
 
@@ -17,6 +18,13 @@ int info(const std::string& file) {
                            "finished", "host", "design", "shard"}) {
     if (auto v = results.attribute(name); v && !v->empty())
       std::cout << "  " << name << ": " << *v << '\n';
+  }
+  if (auto source = results.attribute("experiment_source_name"); source && !source->empty())
+    std::cout << "  experiment file: " << *source << '\n';
+  // The --set overrides, one per line in the attribute: what the file alone does not say.
+  if (auto overrides = results.attribute("overrides"); overrides && !overrides->empty()) {
+    std::istringstream in(*overrides);
+    for (std::string line; std::getline(in, line);) std::cout << "  --set " << line << '\n';
   }
   std::size_t complete = 0;
   for (std::size_t run = 0; run < results.run_count(); ++run) complete += results.complete(run);

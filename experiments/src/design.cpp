@@ -24,6 +24,7 @@ std::optional<DesignKind> parse_design_kind(std::string_view name) {
   if (name == "sobol") return DesignKind::sobol;
   if (name == "saltelli") return DesignKind::saltelli;
   if (name == "morris") return DesignKind::morris;
+  if (name == "samples") return DesignKind::samples;
   return std::nullopt;
 }
 
@@ -45,6 +46,8 @@ std::string_view design_kind_name(DesignKind kind) {
       return "saltelli";
     case DesignKind::morris:
       return "morris";
+    case DesignKind::samples:
+      return "samples";
   }
   return "?";
 }
@@ -81,6 +84,7 @@ std::size_t Design::inner_size() const {
       return n;
     }
     case DesignKind::list:
+    case DesignKind::samples:
       return list_points.size();
     case DesignKind::random:
     case DesignKind::lhs:
@@ -184,6 +188,7 @@ std::vector<ParamValue> Design::values(std::size_t point) const {
       break;
     }
     case DesignKind::list:
+    case DesignKind::samples:
       out = list_points[point];
       break;
     case DesignKind::random: {
@@ -223,7 +228,22 @@ std::vector<ParamValue> Design::values(std::size_t point) const {
   return out;
 }
 
+std::size_t Design::rows_per_sample() const {
+  const std::size_t k = parameters.size();
+  return saltelli_samples() && second_order ? 2 * k + 2 : k + 2;
+}
+
+std::size_t Design::sobol_point(std::size_t sample, std::size_t block) const {
+  const std::size_t stride = rows_per_sample();
+  if (!saltelli_samples()) return sample * stride + block;
+  // SALib's order: A, AB_1..AB_k, [BA_1..BA_k,] B.
+  if (block == 0) return sample * stride;
+  if (block == 1) return sample * stride + stride - 1;
+  return sample * stride + (block - 1);
+}
+
 std::uint64_t Design::sample_of(std::size_t point) const {
+  if (saltelli_samples()) return point / rows_per_sample();
   if (kind == DesignKind::saltelli) return point / (parameters.size() + 2);
   if (kind == DesignKind::morris) return point / (parameters.size() + 1);
   return point;
@@ -231,6 +251,12 @@ std::uint64_t Design::sample_of(std::size_t point) const {
 
 std::uint64_t Design::block_of(std::size_t point) const {
   const std::size_t k = parameters.size();
+  if (saltelli_samples()) {
+    const std::size_t stride = rows_per_sample(), row = point % stride;
+    if (row == 0) return 0;           // A
+    if (row == stride - 1) return 1;  // B
+    return 1 + row;                   // AB_i (row i): 1 + i; BA_i (row k + i): k + 1 + i
+  }
   if (kind == DesignKind::saltelli) return point % (k + 2);
   if (kind == DesignKind::morris) {
     const std::size_t step = point % (k + 1);

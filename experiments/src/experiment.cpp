@@ -3,6 +3,7 @@
 
 #include "organization_section.hpp"
 #include "results_schema.hpp"
+#include "sample_matrix.hpp"
 
 #include <toml++/toml.h>
 
@@ -158,7 +159,13 @@ constexpr std::size_t kMaxMatrixPoints =
 constexpr std::size_t kMaxRuns = 1'000'000'000'000;
 
 const std::vector<std::string> kDesignNames = {"grid",  "list",     "random", "lhs",
-                                               "sobol", "saltelli", "morris"};
+                                               "sobol", "saltelli", "morris", "samples"};
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
 
 class Loader {
  public:
@@ -191,7 +198,9 @@ class Loader {
     if (bare_word) text = argument.substr(0, eq) + "=\"" + value + "\"";  // structure.type=flat
     std::unique_ptr<toml::table> table = parse(text, name);
     tables_.push_back(std::move(table));
-    collect(*tables_.back(), "");
+    // A parameter's own name is a key of [scenario]: --set learning.socialization_rate=0.3.
+    const bool parameter = agents::find_parameter(trimmed(argument.substr(0, eq))) != nullptr;
+    collect(*tables_.back(), parameter ? "scenario." : "");
   }
 
   ExperimentSpec build() {
@@ -555,6 +564,7 @@ class Loader {
       if (key != "points") throw unknown_key(leaf);
       return list_points(spec, leaf);
     }
+    if (kind == DesignKind::samples) return samples_key(spec, leaf, key);
     if (key == "samples" && kind != DesignKind::morris) {
       design.samples = static_cast<std::size_t>(integer_in(leaf, full, 1, 100'000'000));
       samples_at_ = leaf.value_at;
@@ -728,6 +738,110 @@ class Loader {
     spec.design.grid_values.push_back(std::move(values));
   }
 
+  /// [sweep.samples]: file (a sample matrix made elsewhere) or rows (what the resolved text
+  /// writes), columns, layout ("rows" or "saltelli"), second_order.
+  void samples_key(ExperimentSpec& spec, const Leaf& leaf, const std::string& key) {
+    Samples& s = samples_;
+    if (key == "file") {
+      const auto text = leaf.node->as_string();
+      if (!text || text->get().empty())
+        throw ConfigError(leaf.value_at, "sweep.samples.file: expected the path of a CSV file");
+      s.file = text->get();
+      s.file_at = leaf.value_at;
+    } else if (key == "columns") {
+      const auto* array = leaf.node->as_array();
+      if (!array || array->empty())
+        throw ConfigError(leaf.value_at,
+                          "sweep.samples.columns: expected a non-empty array of parameter names");
+      std::vector<std::string> names;
+      std::vector<SourceLocation> where;
+      for (const toml::node& element : *array) {
+        const auto name = element.as_string();
+        where.push_back(location(element.source(), source_name_));
+        if (!name) throw ConfigError(where.back(), "sweep.samples.columns: expected a name");
+        names.push_back(name->get());
+      }
+      s.columns = sample_columns(names, where);
+      s.columns_at = leaf.value_at;
+    } else if (key == "rows") {
+      s.rows = leaf.node->as_array();
+      if (!s.rows)
+        throw ConfigError(leaf.value_at, "sweep.samples.rows: expected an array of rows");
+      s.rows_at = leaf.value_at;
+    } else if (key == "layout") {
+      const auto text = leaf.node->as_string();
+      if (!text || (text->get() != "rows" && text->get() != "saltelli"))
+        throw ConfigError(leaf.value_at,
+                          "sweep.samples.layout: expected \"rows\" (one design "
+                          "point per row) or \"saltelli\" (SALib's Saltelli "
+                          "sample), got " +
+                              describe(*leaf.node));
+      spec.design.saltelli_layout = text->get() == "saltelli";
+    } else if (key == "second_order") {
+      const auto flag = leaf.node->as_boolean();
+      if (!flag)
+        throw ConfigError(leaf.value_at, "sweep.samples.second_order: expected true or false");
+      spec.design.second_order = flag->get();
+    } else {
+      throw unknown_key(leaf);
+    }
+  }
+
+  /// The sample matrix of [sweep.samples], from its file or its rows.
+  void finish_samples(ExperimentSpec& spec) {
+    Design& design = spec.design;
+    Samples& s = samples_;
+    if (s.file.empty() == (s.rows == nullptr))
+      throw ConfigError(design_at_,
+                        "[sweep.samples] needs file = \"X.csv\" (or rows = [...] "
+                        "with columns), not both");
+    SampleMatrix matrix;
+    if (!s.file.empty()) {
+      const bool from_file = !source_name_.empty() && source_name_.front() != '<' &&
+                             !source_name_.starts_with("--set");
+      const std::filesystem::path file =
+          from_file ? std::filesystem::path(source_name_).parent_path() / s.file
+                    : std::filesystem::path(s.file);
+      matrix = parse_sample_matrix(read_sample_file(file, s.file_at), file.string(), s.columns);
+    } else {
+      if (s.columns.empty())
+        throw ConfigError(s.rows_at, "sweep.samples.rows: name the columns with columns = [...]");
+      matrix.parameters = s.columns;
+      for (const toml::node& element : *s.rows) {
+        const SourceLocation at = location(element.source(), source_name_);
+        const auto* row = element.as_array();
+        if (!row || row->size() != s.columns.size())
+          throw ConfigError(
+              at, fmt::format("sweep.samples.rows: expected a row of {} values", s.columns.size()));
+        std::vector<ParamValue> values;
+        for (std::size_t c = 0; c < row->size(); ++c) {
+          const toml::node& cell = *row->get(c);
+          values.push_back(value_for(*s.columns[c], cell, location(cell.source(), source_name_)));
+        }
+        matrix.rows.push_back(std::move(values));
+      }
+      if (matrix.rows.empty()) throw ConfigError(s.rows_at, "sweep.samples.rows: no rows");
+    }
+    design.parameters = matrix.parameters;
+    design.list_points = std::move(matrix.rows);
+    for (const ParamSpec* p : design.parameters) where_[std::string(p->name)] = design_at_;
+    if (design.list_points.size() > kMaxDesignPoints)
+      throw ConfigError(design_at_, "[sweep.samples] has more than " +
+                                        std::to_string(kMaxDesignPoints) + " rows");
+    if (design.saltelli_layout) {
+      const std::size_t stride = design.rows_per_sample();
+      if (design.list_points.size() % stride != 0)
+        throw ConfigError(design_at_,
+                          fmt::format("[sweep.samples] layout = \"saltelli\": {} rows is not a "
+                                      "multiple of {} (2k + 2 rows per base sample for k = {} "
+                                      "parameters{}; SALib's calc_second_order=False gives k + 2: "
+                                      "set second_order = false)",
+                                      design.list_points.size(), stride, design.parameters.size(),
+                                      design.second_order ? ", second order" : ""));
+      design.samples = design.list_points.size() / stride;
+    }
+  }
+
   /// [sweep.list] points = [ { param = value, ... }, ... ]
   void list_points(ExperimentSpec& spec, const Leaf& leaf) {
     const auto* array = leaf.node->as_array();
@@ -848,6 +962,7 @@ class Loader {
     if (design.kind == DesignKind::list) {
       design.list_points = filled_rows(spec.scenario, design.parameters, list_pending_);
     }
+    if (design.kind == DesignKind::samples) finish_samples(spec);
     const bool sampled = design.kind == DesignKind::random || design.kind == DesignKind::lhs ||
                          design.kind == DesignKind::sobol || design.kind == DesignKind::saltelli ||
                          design.kind == DesignKind::morris;
@@ -1461,6 +1576,12 @@ class Loader {
   SourceLocation samples_at_;
   SourceLocation design_at_;  ///< the first key of the design section
   std::vector<std::vector<std::optional<ParamValue>>> list_pending_;
+  struct Samples {
+    std::string file;
+    SourceLocation file_at, columns_at, rows_at;
+    std::vector<const ParamSpec*> columns;
+    const toml::array* rows = nullptr;
+  } samples_;
 };
 
 /// "[a, b, c]" in TOML.
@@ -1521,6 +1642,24 @@ void append_design(std::string& out, const Design& design) {
                "\" = " + agents::format_value(point[p]);
       }
       out += " },\n";
+    }
+    out += "]\n";
+  } else if (design.kind == DesignKind::samples) {
+    out += "\n[sweep.samples]\n";
+    if (design.saltelli_layout)
+      out += std::string("layout = \"saltelli\"\nsecond_order = ") +
+             (design.second_order ? "true" : "false") + "\n";
+    out += "columns = [";
+    for (std::size_t p = 0; p < varied.size(); ++p) {
+      if (p) out += ", ";
+      append_escaped(out, varied[p]->name);
+    }
+    out += "]\nrows = [\n";
+    for (const auto& point : design.list_points) {
+      out += "  [";
+      for (std::size_t p = 0; p < varied.size(); ++p)
+        out += (p ? ", " : "") + agents::format_value(point[p]);
+      out += "],\n";
     }
     out += "]\n";
   } else if (design.kind != DesignKind::none) {

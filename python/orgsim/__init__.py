@@ -21,7 +21,7 @@ from ._toml import dumps as _dumps
 from ._toml import value as _toml_value
 
 __version__ = _orgsim.__version__
-__all__ = ["params", "metrics", "run", "open", "evaluate", "default_experiment", "Error",
+__all__ = ["params", "metrics", "run", "open", "evaluate", "problem", "default_experiment", "Error",
            "ConfigError", "ResultsError", "UsageError", "ResourceError", "OutputError",
            "RunResult"]
 
@@ -177,6 +177,17 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
                                 "finish it with run(..., resume=True)"
                                 % (report["runs_complete"], report["runs"], output))
     return RunResult(output, open(output), report)
+
+
+def problem(experiment=None, parameters=None):
+    """A SALib problem dict for the parameters an experiment's design varies (or `parameters`,
+    with their whole ranges): num_vars, names, bounds, dists, and orgsim_values for discrete
+    parameters (a sample's number u in [0, n) picks the value with index floor(u)). Integers get
+    bounds [min - 0.5, max + 0.5]: samples are rounded. Sample with SALib or EMA Workbench, save
+    with column names, and run with ``[sweep.samples] file = "X.csv"``."""
+    import json
+    text, is_path, source, _ = _experiment(experiment)
+    return json.loads(_orgsim.problem(text, is_path, source, [], list(parameters or [])))
 
 
 def open(path):  # noqa: A001 (orgsim.open, as xarray.open_dataset)

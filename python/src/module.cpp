@@ -10,6 +10,7 @@
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/core/version.hpp"
 #include "orgsim/experiments/experiment.hpp"
+#include "orgsim/experiments/problem.hpp"
 #include "orgsim/experiments/runner.hpp"
 
 #include <pybind11/numpy.h>
@@ -313,6 +314,15 @@ PYBIND11_MODULE(_orgsim, m) {
       },
       py::arg("experiment"), py::arg("is_path"), py::arg("source_name"), py::arg("sets"),
       "Parses and validates an experiment; its name, size and resolved text");
+  m.def(
+      "problem",
+      [](const std::string& experiment, bool is_path, const std::string& source_name,
+         const std::vector<std::string>& sets, const std::vector<std::string>& parameters) {
+        return experiments::problem_json(experiments::sampling_problem(
+            load(experiment, is_path, source_name, sets), parameters));
+      },
+      py::arg("experiment"), py::arg("is_path"), py::arg("source_name"), py::arg("sets"),
+      py::arg("parameters"), "A SALib problem dict (JSON) for a design's parameters");
   m.def("run", &run, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("output"), py::arg("threads"), py::arg("resume"),
         py::arg("progress"), "Runs an experiment into a results file, as `orgsim run` does");

@@ -234,6 +234,149 @@ def errors_are_exceptions(tmp):
     forced.dataset.close()
 
 
+def sobol_in_numpy(y_a, y_b, y_ab):
+    """First-order and total indices with the estimators docs/analysis.md gives (first order
+    Saltelli 2010 with f(B) centred, total Jansen 1999), from scratch."""
+    y = np.concatenate([y_a, y_b])
+    variance = y.var(ddof=1)
+    first = [np.mean((y_b - y.mean()) * (ab - y_a)) / variance for ab in y_ab]
+    total = [np.mean((y_a - ab) ** 2) / 2 / variance for ab in y_ab]
+    return np.array(first), np.array(total)
+
+
+def salib_samples_and_sensitivity(tmp):
+    # A SALib-style Saltelli sample (second and first order), made in numpy in SALib's row order
+    # (A, AB_1..AB_k, [BA_1..BA_k,] B) over the bounds `orgsim problem` prints, saved as
+    # numpy.savetxt does ("# a,b" header), run with [sweep.samples], analysed by orgsim
+    # sensitivity and by numpy.
+    base = write(tmp, "base.toml", """
+[experiment]
+name = "sobol"
+ticks = 60
+[scenario]
+org.employees = 50
+learning.turnover_rate = 0.01
+[sweep.lhs]
+samples = 10
+learning.socialization_rate = { min = 0.05, max = 0.95 }
+learning.code_learning_rate = { min = 0.05, max = 0.95 }
+""")
+    cli = subprocess.run([os.environ["ORGSIM"], "problem", base], capture_output=True, text=True)
+    check(cli.returncode == 0, cli.stderr)
+    import json
+    problem = json.loads(cli.stdout)
+    check(problem == orgsim.problem(base), "the CLI and the module give the same problem")
+    check(problem["names"] == ["learning.socialization_rate", "learning.code_learning_rate"] and
+          problem["bounds"] == [[0.05, 0.95], [0.05, 0.95]], f"problem: {problem}")
+    rng = np.random.default_rng(7)
+    n, k = 48, 2
+    lows, highs = np.array(problem["bounds"]).T
+    for second_order in (True, False):
+        a, b = rng.random((n, k)), rng.random((n, k))
+        rows = []
+        for j in range(n):
+            rows.append(a[j])
+            rows += [np.where(np.arange(k) == i, b[j], a[j]) for i in range(k)]
+            if second_order:
+                rows += [np.where(np.arange(k) == i, a[j], b[j]) for i in range(k)]
+            rows.append(b[j])
+        x = lows + np.array(rows) * (highs - lows)
+        csv = os.path.join(tmp, "X.csv")
+        np.savetxt(csv, x, delimiter=",", header=",".join(problem["names"]))
+        exp = write(tmp, "samples.toml", f"""
+[experiment]
+name = "sobol"
+ticks = 60
+[scenario]
+org.employees = 50
+learning.turnover_rate = 0.01
+[sweep.samples]
+file = "X.csv"
+layout = "saltelli"
+second_order = {"true" if second_order else "false"}
+""")
+        out = os.path.join(tmp, f"samples-{second_order}.h5")
+        path, ds = orgsim.run(exp, out, progress=False)
+        check(ds.sizes["run"] == len(x), f"{ds.sizes['run']} runs for {len(x)} rows")
+        check(np.array_equal(ds["learning.socialization_rate"].values, x[:, 0]), "the sample's values, exactly")
+        stride = 2 * k + 2 if second_order else k + 2
+        check(list(ds["block"].values[:stride]) == ([0, 2, 3, 4, 5, 1] if second_order else [0, 2, 3, 1]),
+              f"blocks in SALib's order: {ds['block'].values[:stride]}")
+        y = ds["strategic_fit"].isel(tick=-1).values
+        y_a, y_b = y[0::stride], y[stride - 1::stride]
+        y_ab = [y[1 + i::stride] for i in range(k)]
+        first, total = sobol_in_numpy(y_a, y_b, y_ab)
+        sens = subprocess.run([os.environ["ORGSIM"], "sensitivity", out, "--format", "csv",
+                               "--bootstrap", "0"], capture_output=True, text=True)
+        check(sens.returncode == 0, sens.stderr)
+        lines = [l.split(",") for l in sens.stdout.strip().splitlines()]
+        header = lines[0]
+        for i, name in enumerate(problem["names"]):
+            row = next(l for l in lines[1:] if name in l)
+            got_first, got_total = float(row[header.index("first")]), float(row[header.index("total")])
+            check(abs(got_first - first[i]) < 1e-9 and abs(got_total - total[i]) < 1e-9,
+                  f"{name}: orgsim {got_first}, {got_total}; numpy {first[i]}, {total[i]}")
+        print(f"second_order={second_order}: S1 {np.round(first, 3)}, ST {np.round(total, 3)}")
+        ds.close()
+
+
+def r_lhs_without_header(tmp):
+    # R's lhs: unit-cube values written without a header; columns named in the file; an integer
+    # parameter written as reals (rounded), a choice as a number u in [0, n) (`orgsim problem`'s
+    # orgsim_values), blanks between values.
+    problem = orgsim.problem(parameters=["org.employees", "structure.type"])
+    check(problem["orgsim_values"]["structure.type"] == ["functional", "flat", "matrix", "cross_functional"], str(problem))
+    write(tmp, "lhs.txt", "60.4 0.2\n 71.6   3.9\n\n55.5 1.0\n")
+    exp = write(tmp, "r.toml", """
+[experiment]
+name = "r-lhs"
+ticks = 5
+[scenario]
+structure.enabled = true
+[sweep.samples]
+file = "lhs.txt"
+columns = ["org.employees", "structure.type"]
+""")
+    out = os.path.join(tmp, "r.h5")
+    path, ds = orgsim.run(exp, out, progress=False)
+    check(list(ds["org.employees"].values) == [60, 72, 56], f"rounded: {ds['org.employees'].values}")
+    check(list(ds["structure.type"].values) == ["functional", "cross_functional", "flat"], str(ds["structure.type"].values))
+    check(int(ds["headcount"].isel(run=1, tick=0)) == 72, "the value reaches the run")
+    # The resolved experiment holds the sample itself: merge, resume and --rerun need no CSV.
+    check("rows = [" in ds.attrs["experiment"] and "lhs.txt" not in ds.attrs["experiment"], "sample embedded")
+    ds.close()
+    os.remove(os.path.join(tmp, "lhs.txt"))
+    info = subprocess.run([os.environ["ORGSIM"], "analyze", out], capture_output=True, text=True)
+    check(info.returncode == 0, "the file is read without the CSV: " + info.stderr)
+    # Bad input: one error naming the CSV's line and column; nothing written.
+    write(tmp, "bad.csv", "learning.socialization_rate,org.employees\n0.5,40\n0.7,many\n")
+    bad = write(tmp, "bad.toml", "[experiment]\n[sweep.samples]\nfile = \"bad.csv\"\n")
+    proc = subprocess.run([os.environ["ORGSIM"], "run", bad, "-o", os.path.join(tmp, "bad.h5")],
+                          capture_output=True, text=True)
+    check(proc.returncode == 2 and os.path.join(tmp, "bad.csv") + ":3:5: error: org.employees" in proc.stderr, proc.stderr)
+    check(not os.path.exists(os.path.join(tmp, "bad.h5")), "no output for bad input")
+    write(tmp, "odd.csv", "learning.socialisation_rate\n0.5\n")
+    odd = write(tmp, "odd.toml", "[experiment]\n[sweep.samples]\nfile = \"odd.csv\"\nlayout = \"saltelli\"\n")
+    proc = subprocess.run([os.environ["ORGSIM"], "run", odd], capture_output=True, text=True, cwd=tmp)
+    check(proc.returncode == 2 and "did you mean" in proc.stderr and "odd.csv:1:1" in proc.stderr, proc.stderr)
+    write(tmp, "odd.csv", "learning.socialization_rate\n0.5\n0.6\n")
+    proc = subprocess.run([os.environ["ORGSIM"], "run", odd], capture_output=True, text=True, cwd=tmp)
+    check(proc.returncode == 2 and "not a multiple of 4" in proc.stderr, proc.stderr)
+    # --set takes a parameter's own name; info shows the overrides.
+    out2 = os.path.join(tmp, "set.h5")
+    proc = subprocess.run([os.environ["ORGSIM"], "run", exp, "-o", out2,
+                           "--set", "learning.socialization_rate=0.35", "--quiet"], capture_output=True, text=True)
+    check(proc.returncode == 2 and "lhs.txt" in proc.stderr, "the CSV is gone: " + proc.stderr)
+    simple = write(tmp, "simple.toml", "[experiment]\nticks = 3\n")
+    subprocess.run([os.environ["ORGSIM"], "run", simple, "-o", out2, "--quiet",
+                    "--set", "learning.socialization_rate=0.35"], check=True, capture_output=True)
+    shown = subprocess.run([os.environ["ORGSIM"], "info", out2], capture_output=True, text=True).stdout
+    check("--set learning.socialization_rate=0.35" in shown, shown)
+    ds2 = orgsim.open(out2)
+    check("learning.socialization_rate = 0.35" in ds2.attrs["experiment"], "the override reached the scenario")
+    ds2.close()
+
+
 def lazy_read_memory(tmp):
     # 10,000 runs; reading one metric must not load the others (memory ~ what is read).
     exp = write(tmp, "many.toml", """

@@ -11,6 +11,10 @@
 //             A_j, B_j, AB_j^1..AB_j^k (block 0, 1, 2..k+1)
 //   morris    r one-at-a-time trajectories of k+1 points on a p-level grid, step p/(2(p-1));
 //             block 0 is a trajectory's base point, block i the point after parameter i-1 moved
+//   samples   a sample matrix made elsewhere (SALib, EMA Workbench, R's lhs): one row per point,
+//             one column per parameter; with layout "saltelli" the rows are SALib's Saltelli
+//             sample, per base sample j A_j, AB_j^1..AB_j^k (, BA_j^1..BA_j^k), B_j, given the
+//             blocks of orgsim's own saltelli design (A 0, B 1, AB_i 1+i; BA_i k+1+i)
 // Discrete parameters (choices, booleans, or explicit `values`) mix with continuous ones: a unit
 // coordinate u picks values[floor(u * count)].
 #pragma once
@@ -28,7 +32,7 @@ namespace orgsim::experiments {
 using agents::ParamSpec;
 using agents::ParamValue;
 
-enum class DesignKind { none, grid, list, random, lhs, sobol, saltelli, morris };
+enum class DesignKind { none, grid, list, random, lhs, sobol, saltelli, morris, samples };
 
 /// "grid", "list", ... -> DesignKind (nullopt for an unknown name).
 std::optional<DesignKind> parse_design_kind(std::string_view name);
@@ -63,8 +67,12 @@ class Design {
   DesignKind kind = DesignKind::none;
   std::vector<const ParamSpec*> parameters;          ///< the varied parameters, column order
   std::vector<std::vector<ParamValue>> grid_values;  ///< grid: values per parameter
-  std::vector<std::vector<ParamValue>> list_points;  ///< list: one value per parameter per point
-  std::vector<ParameterRange> ranges;                ///< sampled designs: one per parameter
+  std::vector<std::vector<ParamValue>> list_points;  ///< list, samples: a value per parameter
+  /// samples: the rows are SALib's Saltelli sample (A, AB_1..AB_k, [BA_1..BA_k,] B per base
+  /// sample), with second-order rows BA_i when `second_order`.
+  bool saltelli_layout = false;
+  bool second_order = true;
+  std::vector<ParameterRange> ranges;  ///< sampled designs: one per parameter
   std::size_t samples = 0;  ///< random / lhs / sobol: N; saltelli: base N; morris: trajectories r
   int levels = 4;           ///< morris: grid levels p (even)
   std::uint64_t seed = 0;   ///< draws of random, lhs and morris come from the experiment seed
@@ -81,10 +89,22 @@ class Design {
   [[nodiscard]] std::size_t option_of(std::size_t point) const;
   /// The varied parameters' values at a design point (one per entry of `parameters`).
   [[nodiscard]] std::vector<ParamValue> values(std::size_t point) const;
-  /// Whether the design has sample/block columns (saltelli, morris).
+  /// Whether the design has sample/block columns (saltelli, morris, a Saltelli sample file).
   [[nodiscard]] bool has_blocks() const {
-    return kind == DesignKind::saltelli || kind == DesignKind::morris;
+    return kind == DesignKind::saltelli || kind == DesignKind::morris || saltelli_samples();
   }
+  /// Whether Sobol indices can be computed from its points (saltelli, a Saltelli sample file).
+  [[nodiscard]] bool sobol_blocks() const {
+    return kind == DesignKind::saltelli || saltelli_samples();
+  }
+  [[nodiscard]] bool saltelli_samples() const {
+    return kind == DesignKind::samples && saltelli_layout;
+  }
+  /// Rows per base sample of a Sobol design: k + 2 (2k + 2 for a second-order sample file).
+  [[nodiscard]] std::size_t rows_per_sample() const;
+  /// The design point of block `block` (0 = A, 1 = B, 1 + i = AB_i) of base sample `sample` in
+  /// a Sobol design (saltelli, or a Saltelli sample file).
+  [[nodiscard]] std::size_t sobol_point(std::size_t sample, std::size_t block) const;
   /// Base sample (saltelli) or trajectory (morris) of a point.
   [[nodiscard]] std::uint64_t sample_of(std::size_t point) const;
   /// Block of a point within its sample (see the file comment).
