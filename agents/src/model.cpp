@@ -196,6 +196,21 @@ std::optional<SnapshotField> parse_snapshot_field(std::string_view name) {
   return std::nullopt;
 }
 
+bool snapshot_field_integer(SnapshotField field) {
+  switch (field) {
+    case SnapshotField::id:
+    case SnapshotField::team:
+    case SnapshotField::department:
+    case SnapshotField::function:
+    case SnapshotField::manager:
+    case SnapshotField::site:
+    case SnapshotField::level:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view snapshot_field_name(SnapshotField field) {
   switch (field) {
     case SnapshotField::id:

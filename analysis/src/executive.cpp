@@ -749,7 +749,8 @@ std::optional<Tick> restructuring_at(const ReportInput& in, std::size_t point) {
 agents::OrgView view_of(const ReportInput& in, std::size_t point, Tick tick) {
   agents::RunOptions options = in.spec.run_options();
   options.events = in.spec.events_at(point);
-  return agents::view_at(in.spec.params_at(point), {in.spec.seed, 0}, options, tick);
+  return agents::view_at(in.spec.params_at(point), {in.spec.seed, in.spec.first_replication},
+                         options, tick);
 }
 
 /// The headcount of the first complete run at its first recorded tick (0 when not recorded).

@@ -244,6 +244,28 @@ LineChart time_series_chart(const experiments::ResultsReader& results, const std
   return chart;
 }
 
+LineChart single_run_chart(const experiments::ResultsReader& results, std::size_t run,
+                           const std::string& metric) {
+  metric_indices(results, {metric});
+  if (run >= results.run_count())
+    throw UsageError(
+        fmt::format("--run {}: the file has runs 0 to {}", run, results.run_count() - 1));
+  if (!results.complete(run))
+    throw UsageError(
+        fmt::format("--run {}: the run is not complete (resume the sweep first)", run));
+  std::vector<std::string> labels(results.run_count());
+  const auto* point = results.run_column("design_point");
+  const auto* replication = results.run_column("replication");
+  labels[run] = fmt::format("run {}", run);
+  LineChart chart = time_series_charts(results, labels, {metric}, "").front();
+  const std::string which =
+      fmt::format("run {} (design point {}, replication {})", run, point ? point->format(run) : "?",
+                  replication ? replication->format(run) : "?");
+  chart.title = metric + " over time, " + which;
+  chart.note = which + " alone, not averaged";
+  return chart;
+}
+
 namespace {
 
 /// The x categories of a chart with named x values, in order of first appearance across series.

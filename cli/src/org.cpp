@@ -101,8 +101,8 @@ agents::OrgView view_of(const OrgArgs& args, std::string& label) {
   agents::RunOptions options = choice.spec.run_options();
   options.events = choice.spec.events_at(choice.point);
   return agents::view_at(choice.spec.params_at(choice.point),
-                         {choice.spec.seed, choice.replication}, options,
-                         static_cast<Tick>(args.at));
+                         {choice.spec.seed, choice.spec.first_replication + choice.replication},
+                         options, static_cast<Tick>(args.at));
 }
 
 // Span bands: McKinsey's five manager archetypes (player/coach 3-5 direct reports, coach 6-7,

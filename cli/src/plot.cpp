@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 namespace orgsim::cli::detail {
 
@@ -17,13 +18,19 @@ namespace {
 struct PlotArgs {
   std::string file, x, by, metric = "strategic_fit", output, script;
   bool points = false;
+  std::optional<std::size_t> run;  ///< --run K: one run, not averaged
 };
 
 int plot(const PlotArgs& args) {
   const experiments::ResultsReader results = open_results(args.file);
+  if (args.run && ((!args.x.empty() && args.x != "tick") || !args.by.empty()))
+    throw UsageError("--run draws one run over ticks: it does not combine with --x or --by");
+  if (!args.run && args.x.empty())
+    throw UsageError("--x is required: a swept parameter, or tick (or --run K for one run)");
   analysis::LineChart chart =
-      args.x == "tick" ? analysis::time_series_chart(results, args.by, args.metric)
-                       : analysis::final_metric_chart(results, args.x, args.by, args.metric);
+      args.run           ? analysis::single_run_chart(results, *args.run, args.metric)
+      : args.x == "tick" ? analysis::time_series_chart(results, args.by, args.metric)
+                         : analysis::final_metric_chart(results, args.x, args.by, args.metric);
   if (args.points) chart.lines = false;
   if (!chart.note.empty()) std::cerr << "orgsim: note: " << chart.note << '\n';
   const std::string output =
@@ -54,13 +61,15 @@ Command add_plot_command(CLI::App& app) {
       "Draw a metric (mean, 95% CI) over a swept parameter at each run's end, or over "
       "time (gnuplot: SVG or PNG)");
   command->add_option("results", args->file, "Results file (HDF5)")->required();
-  command
-      ->add_option("--x", args->x,
-                   "Swept parameter on the x axis (value at each run's end), or 'tick' (over time)")
-      ->required();
+  command->add_option(
+      "--x", args->x,
+      "Swept parameter on the x axis (value at each run's end), or 'tick' (over time; "
+      "the default with --run)");
   command->add_option("--by", args->by, "One line per value of this swept parameter");
   command->add_option("--metric", args->metric, "Metric on the y axis")->capture_default_str();
   command->add_flag("--points", args->points, "Points with error bars, not joined by lines");
+  command->add_option("--run", args->run, "Draw run K alone over ticks (no averaging)")
+      ->type_name("K");
   command->add_option("-o,--output", args->output,
                       "Image file, .svg or .png (default: RESULTS-METRIC.svg)");
   command->add_option("--gnuplot-script", args->script,

@@ -30,9 +30,11 @@ int problem(const ProblemArgs& args) {
 Command add_problem_command(CLI::App& app) {
   auto args = std::make_shared<ProblemArgs>();
   auto* command = app.add_subcommand(
-      "problem", "Print a SALib problem dict (JSON) for a design's parameters, for samples made "
-                 "elsewhere ([sweep.samples])");
-  command->add_option("file", args->file, "Experiment file (TOML; default: the default experiment)");
+      "problem",
+      "Print a SALib problem dict (JSON) for a design's parameters, for samples made "
+      "elsewhere ([sweep.samples])");
+  command->add_option("file", args->file,
+                      "Experiment file (TOML; default: the default experiment)");
   command->add_option("--parameters", args->parameters,
                       "Parameters to describe with their whole ranges (comma-separated; default: "
                       "the ones the file's design varies)");

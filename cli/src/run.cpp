@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace orgsim::cli::detail {
 
@@ -38,6 +39,8 @@ struct RunArgs {
   bool no_space_check = false;
   bool output_given = false;  ///< -o was on the command line (possibly as an empty string)
   std::string shard;
+  std::optional<std::size_t> rerun;       ///< --rerun RUN: FILE is a results file
+  std::optional<std::int64_t> snapshots;  ///< --snapshots EVERY
 };
 
 /// A word as the shell reads it back: quoted unless it is plainly safe.
@@ -58,6 +61,8 @@ std::string resume_command(const RunArgs& args, const std::string& output, const
   std::string resume = session.program_name + " run";
   if (!args.file.empty()) resume += " " + shell_quote(args.file);
   resume += " -o " + shell_quote(output);
+  if (args.rerun) resume += " --rerun " + std::to_string(*args.rerun);
+  if (args.snapshots) resume += " --snapshots " + std::to_string(*args.snapshots);
   for (const std::string& set : args.sets) resume += " --set " + shell_quote(set);
   if (!args.shard.empty()) resume += " --shard " + shell_quote(args.shard);
   if (args.threads) resume += " --threads " + std::to_string(args.threads);
@@ -153,11 +158,46 @@ int run_as_worker(const RunArgs& args, const experiments::ExperimentSpec& spec,
   return 0;
 }
 
+/// --set arguments with --snapshots EVERY as the first.
+std::vector<std::string> all_sets(const RunArgs& args) {
+  std::vector<std::string> sets;
+  if (args.snapshots) sets.push_back("output.snapshots.every=" + std::to_string(*args.snapshots));
+  sets.insert(sets.end(), args.sets.begin(), args.sets.end());
+  return sets;
+}
+
+/// The experiment to run: the file (the default experiment without one), or with --rerun one
+/// run of the results file's sweep, re-created from the experiment it records.
+experiments::ExperimentSpec experiment_to_run(const RunArgs& args) {
+  const bool results = !args.file.empty() && experiments::is_results_file(args.file);
+  if (!args.rerun) {
+    if (results)
+      throw UsageError(args.file +
+                       ": is a results file; re-run one of its runs with --rerun RUN "
+                       "(e.g. with --snapshots 10), or finish it with -o " +
+                       args.file + " --resume and the experiment file");
+    return load(args.file, all_sets(args));
+  }
+  if (!results)
+    throw UsageError("--rerun: " + (args.file.empty() ? std::string("give a results file")
+                                                      : args.file + " is not a results file"));
+  const experiments::ResultsReader reader = open_results(args.file);
+  const auto recorded = reader.attribute("experiment");
+  if (!recorded) throw UsageError(args.file + ": does not record its experiment; cannot re-run");
+  const auto sweep = experiments::parse_experiment(*recorded, args.file + " (its experiment)");
+  return experiments::parse_experiment(experiments::single_run_experiment(sweep, *args.rerun),
+                                       fmt::format("{} run {}", args.file, *args.rerun),
+                                       all_sets(args));
+}
+
 int run_sweep(const RunArgs& args, Session& session) {
-  const experiments::ExperimentSpec spec = load(args.file, args.sets);
+  const experiments::ExperimentSpec spec = experiment_to_run(args);
   if (args.output_given && args.output.empty()) throw UsageError("-o: the output path is empty");
-  const std::string output =
-      args.output.empty() ? default_output(args.file, args.shard) : args.output;
+  const std::string stem = args.rerun
+                               ? std::filesystem::path(args.file).replace_extension().string() +
+                                     "-run" + std::to_string(*args.rerun) + ".toml"
+                               : args.file;
+  const std::string output = args.output.empty() ? default_output(stem, args.shard) : args.output;
   if (session.mpi && session.mpi->rank() != 0) return run_as_worker(args, spec, output, session);
   print_warnings(spec);
   if (check_output(args, output, spec)) {
@@ -235,6 +275,14 @@ Command add_run_command(CLI::App& app, Session& session) {
       ->type_name("I/N");
   run->add_flag("--no-space-check", args->no_space_check,
                 "Start even if the results are estimated larger than the free disk space");
+  run->add_option("--rerun", args->rerun,
+                  "FILE is a results file: re-run its run RUN alone, bit for bit (default output "
+                  "<stem>-runRUN.h5)")
+      ->type_name("RUN");
+  run->add_option("--snapshots", args->snapshots,
+                  "Take per-agent snapshots every N ticks (output.snapshots.every)")
+      ->type_name("N")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
   run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   return {run, [args, output, &session] {
             args->output_given = output->count() > 0;

@@ -353,10 +353,11 @@ class Loader {
 
   ConfigError unknown_key(const Leaf& leaf) const {
     std::vector<std::string> known = {
-        "experiment.name",        "experiment.description",  "experiment.currency",
-        "experiment.warmup",      "experiment.ticks",        "experiment.replications",
-        "experiment.seed",        "experiment.stop",         "output.every",
-        "output.snapshots.every", "output.snapshots.sample", "output.snapshots.fields"};
+        "experiment.name",        "experiment.description", "experiment.currency",
+        "experiment.warmup",      "experiment.ticks",       "experiment.replications",
+        "experiment.seed",        "experiment.stop",        "experiment.first_replication",
+        "output.every",           "output.snapshots.every", "output.snapshots.sample",
+        "output.snapshots.fields"};
     for (const ParamSpec& p : agents::parameter_table()) {
       known.push_back("scenario." + std::string(p.name));
       known.push_back("sweep.grid." + std::string(p.name));
@@ -483,6 +484,8 @@ class Loader {
       spec.replications = integer(1, 1'000'000'000);
     } else if (key == "seed") {
       spec.seed = static_cast<std::uint64_t>(integer(0, std::numeric_limits<std::int64_t>::max()));
+    } else if (key == "first_replication") {
+      spec.first_replication = static_cast<std::uint64_t>(integer(0, 1'000'000'000'000));
     } else if (key == "stop") {
       const std::string rule = text();
       auto parsed = agents::parse_stop_rule(rule);
@@ -1847,6 +1850,7 @@ std::string ExperimentSpec::resolved_text() const {
   if (warmup > 0) out += "\nwarmup = " + std::to_string(warmup);
   out += "\nreplications = " + std::to_string(replications);
   out += "\nseed = " + std::to_string(seed);
+  if (first_replication > 0) out += "\nfirst_replication = " + std::to_string(first_replication);
   if (!currency.empty()) out += "\ncurrency = \"" + currency + "\"";
   out += "\nstop = \"" + std::string(agents::stop_rule_name(stop)) + "\"\n\n[scenario]\n";
   const auto& varied = design.parameters;
@@ -1902,6 +1906,29 @@ ExperimentSpec load_experiment(const std::string& path, const std::vector<std::s
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   return detail::suggestion(word, candidates);
+}
+
+}  // namespace orgsim::experiments
+
+namespace orgsim::experiments {
+
+std::string single_run_experiment(const ExperimentSpec& spec, std::size_t run) {
+  if (run >= spec.run_count())
+    throw UsageError(fmt::format("run {}: the sweep has runs 0 to {}", run, spec.run_count() - 1));
+  const std::size_t replications = static_cast<std::size_t>(spec.replications);
+  const std::size_t point = run / replications;
+  ExperimentSpec one = spec;
+  one.scenario = spec.params_at(point);  // the design point's values, written explicitly
+  one.design = Design{};
+  one.design.seed = spec.seed;
+  one.events = spec.events_at(point);
+  one.option_events.clear();
+  one.replications = 1;
+  one.first_replication = spec.first_replication + run % replications;
+  one.description =
+      fmt::format("run {} of {} (design point {}, replication {}){}{}", run, spec.name, point,
+                  one.first_replication, spec.description.empty() ? "" : ": ", spec.description);
+  return one.resolved_text();
 }
 
 }  // namespace orgsim::experiments

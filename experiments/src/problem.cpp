@@ -57,7 +57,8 @@ ProblemVariable whole_range(const ParamSpec& p) {
 ProblemVariable from_range(const ParameterRange& r) {
   const ParamSpec& p = *r.parameter;
   if (r.discrete()) return discrete(p, r.values);
-  if (r.distribution == Distribution::normal) return {std::string(p.name), r.mean, r.sd, "norm", {}};
+  if (r.distribution == Distribution::normal)
+    return {std::string(p.name), r.mean, r.sd, "norm", {}};
   if (r.distribution == Distribution::lognormal)
     return {std::string(p.name), r.mean, r.sd, "lognorm", {}};
   return numeric(p, r.min, r.max);
@@ -131,8 +132,8 @@ std::vector<ProblemVariable> sampling_problem(const ExperimentSpec& spec,
   for (const std::string& name : parameters) {
     const ParamSpec* p = agents::find_parameter(name);
     if (!p || name == "org.chart")
-      throw UsageError(fmt::format("--parameters: '{}' is not a parameter{}", name,
-                                   did_you_mean(name, known)));
+      throw UsageError(
+          fmt::format("--parameters: '{}' is not a parameter{}", name, did_you_mean(name, known)));
     out.push_back(whole_range(*p));
   }
   return out;

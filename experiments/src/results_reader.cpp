@@ -418,6 +418,11 @@ void ResultsReader::Impl::read_snapshots(std::size_t run, std::uint64_t count,
       std::vector<double> values(n);
       h5::check_status(H5Dread(set, H5T_NATIVE_DOUBLE, memory, space, H5P_DEFAULT, values.data()),
                        "read snapshots");
+      // Ids and indices are int64 with -1 for "no value" since 2026-12-07 (NaN before).
+      h5::Handle stored = h5::type(H5Dget_type(set), "snapshot type");
+      if (H5Tget_class(stored) == H5T_INTEGER)
+        for (double& v : values)
+          if (v == -1) v = std::numeric_limits<double>::quiet_NaN();
       out.values.push_back(std::move(values));
     }
   }

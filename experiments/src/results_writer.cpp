@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <limits>
@@ -295,6 +296,7 @@ void ResultsWriter::Impl::create_snapshots(hsize_t run_count) {
   std::vector<std::string> field_names;
   for (agents::SnapshotField field : snap.fields) {
     const bool beliefs = field == agents::SnapshotField::beliefs;
+    const bool integer = agents::snapshot_field_integer(field);
     field_names.emplace_back(agents::snapshot_field_name(field));
     const hsize_t dims[4] = {run_count, snapshot_slots, snap.agents, snapshot_width};
     const hsize_t chunk[4] = {1, 1, snap.agents, snapshot_width};
@@ -304,14 +306,17 @@ void ResultsWriter::Impl::create_snapshots(hsize_t run_count) {
     h5::check_status(H5Pset_chunk(dcpl, beliefs ? 4 : 3, chunk), "snapshot chunking");
     h5::check_status(H5Pset_shuffle(dcpl), "snapshot shuffle");
     h5::check_status(H5Pset_deflate(dcpl, schema::kDeflateLevel), "snapshot compression");
-    if (!beliefs) {
-      const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const long long none = -1;  // ids and indices: -1 where there is no value
+    if (integer) {
+      h5::check_status(H5Pset_fill_value(dcpl, H5T_NATIVE_LLONG, &none), "snapshot fill value");
+    } else if (!beliefs) {
       h5::check_status(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "snapshot fill value");
     }
-    snapshot_sets.push_back(h5::dataset(
-        H5Dcreate2(group, field_names.back().c_str(), beliefs ? H5T_STD_I8LE : H5T_IEEE_F64LE,
-                   space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        "create /snapshots/" + field_names.back()));
+    const hid_t file_type = beliefs ? H5T_STD_I8LE : integer ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    snapshot_sets.push_back(h5::dataset(H5Dcreate2(group, field_names.back().c_str(), file_type,
+                                                   space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                                        "create /snapshots/" + field_names.back()));
   }
   h5::write_strings_attribute(group, "fields", field_names);
   // What the department, function and site indices of the snapshots name (design point 0's
@@ -421,6 +426,13 @@ void ResultsWriter::Impl::write_snapshots(const RunRecord& record) {
       const std::size_t width = snaps.beliefs.size() / (snaps.count * agents);
       write_snapshot_block(snapshot_sets[f], H5T_NATIVE_INT8, record.run, snaps.count, agents,
                            width, snaps.beliefs.data());
+    } else if (agents::snapshot_field_integer(spec->snapshots.fields[f])) {
+      const std::vector<double>& values = snaps.values[column++];
+      std::vector<long long> whole(values.size());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        whole[i] = std::isnan(values[i]) ? -1 : static_cast<long long>(values[i]);
+      write_snapshot_block(snapshot_sets[f], H5T_NATIVE_LLONG, record.run, snaps.count, agents, 0,
+                           whole.data());
     } else {
       write_snapshot_block(snapshot_sets[f], H5T_NATIVE_DOUBLE, record.run, snaps.count, agents, 0,
                            snaps.values[column++].data());

@@ -24,7 +24,7 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
   RunRecord record;
   record.run = run;
   record.design_point = run / replications;
-  record.replication = run % replications;
+  record.replication = spec.first_replication + run % replications;
   if (spec.events_differ_by_point()) {  // this option's events with the shared ones, moved
     agents::RunOptions own = run_options;
     own.events = spec.events_at(record.design_point);

@@ -92,8 +92,8 @@ ParamValue cell_value(const ParamSpec& param, const Field& cell, const SourceLoc
     case agents::ParamType::choice:
       if (numeric) {
         if (x < 0 || x >= static_cast<double>(param.choices.size()))
-          return fail(fmt::format(" (a number picks a choice by index: [0, {}))",
-                                  param.choices.size()));
+          return fail(
+              fmt::format(" (a number picks a choice by index: [0, {}))", param.choices.size()));
         value = std::string(param.choices[static_cast<std::size_t>(x)]);
       } else {
         value = std::string(cell.text);
@@ -176,8 +176,8 @@ SampleMatrix parse_sample_matrix(std::string_view text, const std::string& sourc
     std::vector<ParamValue> row;
     row.reserve(fields.size());
     for (std::size_t c = 0; c < fields.size(); ++c)
-      row.push_back(cell_value(*out.parameters[c], fields[c],
-                               {source, line_number, fields[c].column}));
+      row.push_back(
+          cell_value(*out.parameters[c], fields[c], {source, line_number, fields[c].column}));
     out.rows.push_back(std::move(row));
     if (out.rows.size() * out.parameters.size() > kMostSampleValues) {
       throw ConfigError({source, line_number, 1},

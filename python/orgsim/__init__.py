@@ -123,8 +123,23 @@ def _finished_same(path, resolved):
         return False
 
 
+def _rerun_experiment(path, run_id):
+    """(TOML text of run `run_id` of the sweep recorded in results file `path`, its name for
+    messages, the default output stem)."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        recorded = f.attrs.get("experiment")
+    if recorded is None:
+        raise ResultsError("%s: does not record its experiment; cannot re-run" % path)
+    if isinstance(recorded, bytes):
+        recorded = recorded.decode("utf-8")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return (_orgsim.single_run(recorded, path, int(run_id)), "%s run %d" % (path, run_id),
+            "%s-run%d" % (stem, run_id))
+
+
 def run(experiment=None, output=None, *, threads=None, progress=True, resume=False, force=False,
-        **overrides):
+        rerun=None, **overrides):
     """Runs an experiment into a results file, as ``orgsim run`` does, and opens it.
 
     experiment: a path to a TOML file, TOML text, a dict of tables
@@ -136,6 +151,8 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
     progress: True prints "orgsim: k of n runs" on stderr; a callable gets (done, total).
     resume: finish an interrupted sweep in `output` (after Ctrl-C, or a full disk).
     force: replace an `output` that holds other results.
+    rerun: `experiment` is a results file; run its run `rerun` alone, bit for bit as in the
+        sweep (e.g. with ``output__snapshots__every=10``; default output ``<stem>-run<K>.h5``).
     overrides: parameters or keys to set on top of the file, e.g. ``seed`` is
         ``experiment__seed=7``, a parameter ``learning__socialization_rate=0.3`` (or
         ``**{"learning.socialization_rate": 0.3}``).
@@ -145,7 +162,11 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
     run and ``run(..., resume=True)`` completes it. Bad input raises orgsim.ConfigError with the
     file:line:column message of the command line.
     """
-    text, is_path, source, stem = _experiment(experiment)
+    if rerun is not None:
+        text, source, stem = _rerun_experiment(os.fspath(experiment), rerun)
+        is_path = False
+    else:
+        text, is_path, source, stem = _experiment(experiment)
     sets = _sets(overrides)
     described = _orgsim.describe(text, is_path, source, sets)
     for line in described["notes"]:

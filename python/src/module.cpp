@@ -323,6 +323,14 @@ PYBIND11_MODULE(_orgsim, m) {
       },
       py::arg("experiment"), py::arg("is_path"), py::arg("source_name"), py::arg("sets"),
       py::arg("parameters"), "A SALib problem dict (JSON) for a design's parameters");
+  m.def(
+      "single_run",
+      [](const std::string& recorded, const std::string& results_path, std::size_t run) {
+        return experiments::single_run_experiment(
+            experiments::parse_experiment(recorded, results_path + " (its experiment)"), run);
+      },
+      py::arg("recorded"), py::arg("results_path"), py::arg("run"),
+      "The experiment of one run of a recorded sweep, as TOML (run(path, rerun=K))");
   m.def("run", &run, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("output"), py::arg("threads"), py::arg("resume"),
         py::arg("progress"), "Runs an experiment into a results file, as `orgsim run` does");

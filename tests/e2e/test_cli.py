@@ -143,6 +143,11 @@ def default_run_reads_in_h5py_and_pandas(tmp):
     example = subprocess.run([sys.executable, "-c", snippet], cwd=tmp, capture_output=True, text=True, timeout=120)
     check(example.returncode == 0 and "cross_functional" in example.stdout,
           f"docs/results-format.md example failed:\n{example.stdout}\n{example.stderr}")
+    snippet = [s for s in doc.split("```python\n")[1:] if s.startswith("import xarray")][0].split("```")[0]
+    example = subprocess.run([sys.executable, "-c", snippet + "\nprint(ds['metrics'].dims)"], cwd=tmp,
+                             capture_output=True, text=True, timeout=120)
+    check(example.returncode == 0 and "('run', 'tick', 'metric')" in example.stdout,
+          f"docs/results-format.md xarray example failed:\n{example.stdout}\n{example.stderr}")
 
 
 def h5dump_shows_layout(tmp):

@@ -236,7 +236,9 @@ def logistics_tick0_snapshot(tmp):
         names = lambda a: [x.decode() if isinstance(x, bytes) else x for x in snap.attrs[a]]
         departments, sites = names("department_names"), names("site_names")
         for run in range(2):
-            ids = snap["id"][run, 0].astype(int)
+            check(snap["id"].dtype == numpy.int64 and snap["manager"].dtype == numpy.int64,
+                  "ids are integers")
+            ids = snap["id"][run, 0]
             check(len(ids) == len(rows) == 140, f"{len(ids)} people in the snapshot")
             for k, agent in enumerate(ids):
                 r = rows[agent]  # the chart's people are agents 0..139 in row order
@@ -248,7 +250,7 @@ def logistics_tick0_snapshot(tmp):
                 if r["manager_id"]:
                     check(int(manager) == row_of[r["manager_id"]], f"{r['id']}: manager")
                 else:
-                    check(numpy.isnan(manager), "the top has no manager")
+                    check(manager == -1, "the top has no manager (-1)")
             counts = {}
             for d in snap["department"][run, 0].astype(int):
                 counts[departments[d]] = counts.get(departments[d], 0) + 1

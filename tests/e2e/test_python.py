@@ -377,6 +377,51 @@ columns = ["org.employees", "structure.type"]
     ds2.close()
 
 
+def rerun_and_plot_one_run(tmp):
+    # One run of a sweep again, alone, with snapshots: bit for bit the run inside the sweep.
+    exp = write(tmp, "small.toml", SMALL.replace("[output.snapshots]\nevery = 10\nsample = 4\n"
+                                                 "fields = [\"id\", \"engagement\", \"beliefs\"]\n", ""))
+    out = os.path.join(tmp, "small.h5")
+    orgsim.run(exp, out, progress=False)[1].close()
+    orgsim_bin = os.environ["ORGSIM"]
+    proc = subprocess.run([orgsim_bin, "run", out, "--rerun", "7", "--snapshots", "5", "--quiet"],
+                          capture_output=True, text=True, cwd=tmp)
+    check(proc.returncode == 0, proc.stderr)
+    one = os.path.join(tmp, "small-run7.h5")
+    with h5py.File(out, "r") as f, h5py.File(one, "r") as g:
+        check(g["metrics"].shape[0] == 1, "one run")
+        check(f["metrics"][7].tobytes() == g["metrics"][0].tobytes(), "bit for bit the run inside the sweep")
+        check(g["runs"]["replication"][0] == f["runs"]["replication"][7] == 1, "its replication")
+        check(g["snapshots/id"].dtype == np.int64, "snapshot ids are integers")
+        check(list(g["snapshots/snapshot"][:]) == list(range(0, 41, 5)), "snapshot tick axis")
+        check("structure.type" not in g["runs"].dtype.names, "the design point's values are the scenario")
+    # The same from Python, with the snapshots as an override.
+    path, ds = orgsim.run(out, rerun=10, output=os.path.join(tmp, "r10.h5"), progress=False,
+                          output__snapshots__every=20)
+    whole = orgsim.open(out)
+    check(np.array_equal(ds["strategic_fit"].values[0], whole["strategic_fit"].values[10], equal_nan=True),
+          "Python rerun equals run 10")
+    ds.close()
+    # plot --run K draws that run alone: its values, not a mean.
+    script = os.path.join(tmp, "run7.gp")
+    proc = subprocess.run([orgsim_bin, "plot", out, "--run", "7", "--metric", "lead_time", "-o",
+                           os.path.join(tmp, "run7.svg"), "--gnuplot-script", script],
+                          capture_output=True, text=True)
+    check(proc.returncode == 0, proc.stderr)
+    text = open(script).read()
+    block = text.split("$s0 << EOD\n")[1].split("EOD")[0].strip().splitlines()
+    drawn = np.array([float(line.split()[1]) for line in block])
+    expected = whole["lead_time"].values[7]
+    expected = expected[~np.isnan(expected)]
+    check(len(drawn) == len(expected) and np.allclose(drawn, expected), "the run's own values")
+    check("run 7 (design point 2, replication 1)" in text, "titled with the run")
+    whole.close()
+    bad = subprocess.run([orgsim_bin, "run", out, "--rerun", "99"], capture_output=True, text=True)
+    check(bad.returncode == 2 and "runs 0 to 11" in bad.stderr, bad.stderr)
+    bad = subprocess.run([orgsim_bin, "run", out], capture_output=True, text=True)
+    check(bad.returncode == 2 and "--rerun" in bad.stderr, bad.stderr)
+
+
 def lazy_read_memory(tmp):
     # 10,000 runs; reading one metric must not load the others (memory ~ what is read).
     exp = write(tmp, "many.toml", """

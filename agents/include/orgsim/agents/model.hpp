@@ -57,6 +57,9 @@ enum class SnapshotField : std::uint8_t {
   level  ///< reporting steps from the top (0 = the top)
 };
 std::optional<SnapshotField> parse_snapshot_field(std::string_view name);
+/// Whether a field holds whole numbers (ids and indices: stored as int64 in results files, -1
+/// where there is no value).
+bool snapshot_field_integer(SnapshotField field);
 std::string_view snapshot_field_name(SnapshotField field);
 
 /// What per-agent snapshots to take: every `every` ticks (0 = none) and at the last tick, of

@@ -52,6 +52,11 @@ LineChart final_metric_chart(const experiments::ResultsReader& results, const st
 LineChart time_series_chart(const experiments::ResultsReader& results, const std::string& series_by,
                             const std::string& metric);
 
+/// One run's time series of `metric` (no averaging), titled with its design point and
+/// replication. @throws UsageError for a run the file lacks or that is not complete.
+LineChart single_run_chart(const experiments::ResultsReader& results, std::size_t run,
+                           const std::string& metric);
+
 /// Time series of several metrics in one pass over the runs: chart k is metrics[k] over time, one
 /// series per distinct label (labels[run]; an empty label leaves the run out), in order of first
 /// appearance. `progress(done, total)` is called as runs are read (may be empty).

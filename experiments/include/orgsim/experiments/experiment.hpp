@@ -24,6 +24,9 @@ struct ExperimentSpec {
   std::int64_t warmup = 0;  ///< ticks simulated before tick 0, not recorded (docs/ODD.md 5.)
   std::int64_t replications = 1;
   std::uint64_t seed = 1;
+  /// The random numbers of replications first_replication .. + replications - 1 (a run's
+  /// replication r draws with the key (seed, r)): 0 unless the runs continue or repeat others.
+  std::uint64_t first_replication = 0;
   std::string currency;  ///< ISO 4217 code money is reported in (empty: "currency")
   agents::StopRule stop = agents::StopRule::none;
   ModelParams scenario = ModelParams::defaults();  ///< defaults + [scenario]
@@ -83,6 +86,11 @@ ExperimentSpec parse_experiment(std::string_view text, std::string_view source_n
 /// Reads a file and parses it as above. @throws ConfigError (also when the file is unreadable).
 ExperimentSpec load_experiment(const std::string& path,
                                const std::vector<std::string>& overrides = {});
+
+/// An experiment of exactly one run: run `run` of `spec` (its design point's parameters and
+/// events, its replication's random numbers), as TOML. Running it reproduces that run bit for
+/// bit (`orgsim run RESULTS.h5 --rerun RUN`). @throws UsageError for a run the sweep lacks.
+std::string single_run_experiment(const ExperimentSpec& spec, std::size_t run);
 
 /// The embedded default experiment (experiments/configs/default.toml).
 std::string_view default_experiment_text();
