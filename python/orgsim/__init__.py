@@ -17,11 +17,13 @@ import numpy as np
 from . import _orgsim
 from ._orgsim import (ConfigError, Error, OutputError, ResourceError, ResultsError,  # noqa: F401
                       UsageError)
+from ._discovery import feature_scores  # noqa: F401
 from ._toml import dumps as _dumps
 from ._toml import value as _toml_value
 
 __version__ = _orgsim.__version__
-__all__ = ["params", "metrics", "run", "open", "evaluate", "problem", "default_experiment", "Error",
+__all__ = ["params", "metrics", "run", "open", "evaluate", "problem", "feature_scores",
+           "default_experiment", "Error",
            "ConfigError", "ResultsError", "UsageError", "ResourceError", "OutputError",
            "RunResult"]
 

@@ -422,6 +422,68 @@ def rerun_and_plot_one_run(tmp):
     check(bad.returncode == 2 and "--rerun" in bad.stderr, bad.stderr)
 
 
+def discover_and_feature_scores(tmp):
+    # An LHS over the turbulence rate (which drives strategic fit down) and a parameter of a
+    # switched-off submodel (no effect at all): PRIM's box and the feature scores find the first
+    # and not the second.
+    exp = write(tmp, "lhs.toml", """
+[experiment]
+name = "lhs-discover"
+ticks = 80
+[scenario]
+org.employees = 40
+learning.turnover_rate = 0.01
+[sweep.lhs]
+samples = 300
+learning.turbulence_rate = { min = 0.0, max = 0.06 }
+culture.power_distance = { min = 0.0, max = 1.0 }
+""")
+    out = os.path.join(tmp, "lhs.h5")
+    orgsim.run(exp, out, progress=False)[1].close()
+    ds = orgsim.open(out)
+    fit = ds["strategic_fit"].isel(tick=-1).values
+    threshold = float(np.quantile(fit, 0.3))
+    where = f"strategic_fit < {threshold!r}"
+    proc = subprocess.run([os.environ["ORGSIM"], "discover", out, "--where", where, "--format", "csv"],
+                          capture_output=True, text=True)
+    check(proc.returncode == 0, proc.stderr)
+    import csv, io
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    chosen = next(r for r in rows if r["chosen"] == "1")
+    check(float(rows[0]["coverage"]) == 1.0 and float(rows[0]["mass"]) == 1.0, "step 0 is the whole space")
+    low = float(chosen["learning.turbulence_rate low"])
+    check(low > 0.005, f"the box needs turbulence: it starts at {low}")
+    # The box's numbers are what the file says.
+    turbulence = ds["learning.turbulence_rate"].values
+    pd_ = ds["culture.power_distance"].values
+    inside = ((turbulence >= low) & (turbulence <= float(chosen["learning.turbulence_rate high"])) &
+              (pd_ >= float(chosen["culture.power_distance low"])) &
+              (pd_ <= float(chosen["culture.power_distance high"])))
+    cases = fit < threshold
+    check(int(chosen["points"]) == inside.sum() and int(chosen["cases"]) == (inside & cases).sum(),
+          "counts of the chosen box")
+    check(abs(float(chosen["density"]) - (inside & cases).sum() / inside.sum()) < 1e-12, "density")
+    check(abs(float(chosen["coverage"]) - (inside & cases).sum() / cases.sum()) < 1e-12, "coverage")
+    table = subprocess.run([os.environ["ORGSIM"], "discover", out, "--where", where],
+                           capture_output=True, text=True)
+    check(table.returncode == 0 and "learning.turbulence_rate" in table.stdout and "qp-value" in table.stdout,
+          table.stdout + table.stderr)
+    scores = orgsim.feature_scores(ds, where=where)
+    check(scores.index[0] == "learning.turbulence_rate" and scores["culture.power_distance"] < 0.2,
+          f"feature scores: {scores.to_dict()}")
+    check(abs(scores.sum() - 1) < 1e-9, "scores sum to 1")
+    regression = orgsim.feature_scores(out, metric="strategic_fit")
+    check(regression.index[0] == "learning.turbulence_rate", str(regression))
+    print(f"PRIM box: turbulence >= {low:.4f}, coverage {float(chosen['coverage']):.2f}, "
+          f"density {float(chosen['density']):.2f}; scores {scores.round(3).to_dict()}")
+    for bad, message in ((["--where", "strategic_fit = 3"], "METRIC OP NUMBER"),
+                         (["--where", "nonsense < 3"], "nonsense"),
+                         (["--where", "strategic_fit < -1"], "no run meets")):
+        proc = subprocess.run([os.environ["ORGSIM"], "discover", out, *bad], capture_output=True, text=True)
+        check(proc.returncode == 2 and message in proc.stderr, proc.stderr)
+    ds.close()
+
+
 def lazy_read_memory(tmp):
     # 10,000 runs; reading one metric must not load the others (memory ~ what is read).
     exp = write(tmp, "many.toml", """
