@@ -5,8 +5,8 @@
 
 #include "orgsim/core/error.hpp"
 
-#include <boost/math/distributions/binomial.hpp>
 #include <fmt/format.h>
+#include <boost/math/distributions/binomial.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -57,8 +57,8 @@ struct Peel {
 /// The peels of dimension d: the lowest and highest alpha share of a numeric one, each present
 /// category of a categorical one (while another stays).
 std::vector<Peel> peels_of(const PrimBox& box, const std::vector<PrimColumn>& columns,
-                           const std::vector<std::size_t>& members, const std::vector<bool>& is_case,
-                           std::size_t d, double alpha) {
+                           const std::vector<std::size_t>& members,
+                           const std::vector<bool>& is_case, std::size_t d, double alpha) {
   std::vector<Peel> out;
   const PrimColumn& column = columns[d];
   const auto keep_if = [&](PrimBox next, auto&& keeps) {
@@ -88,8 +88,8 @@ std::vector<Peel> peels_of(const PrimBox& box, const std::vector<PrimColumn>& co
   sorted.reserve(members.size());
   for (std::size_t i : members) sorted.push_back(column.values[i]);
   std::sort(sorted.begin(), sorted.end());
-  const std::size_t k =
-      std::max<std::size_t>(1, static_cast<std::size_t>(alpha * static_cast<double>(sorted.size())));
+  const std::size_t k = std::max<std::size_t>(
+      1, static_cast<std::size_t>(alpha * static_cast<double>(sorted.size())));
   if (k >= sorted.size()) return out;
   const double low = sorted[k], high = sorted[sorted.size() - 1 - k];
   PrimBox raised = box;
@@ -144,8 +144,8 @@ PrimResult prim(std::vector<PrimColumn> columns, const std::vector<bool>& is_cas
   }
   measure(box, columns, is_case, r.cases);
   r.trajectory.push_back(box);
-  const auto least = static_cast<std::size_t>(
-      std::ceil(options.min_mass * static_cast<double>(r.points)));
+  const auto least =
+      static_cast<std::size_t>(std::ceil(options.min_mass * static_cast<double>(r.points)));
   for (;;) {
     const PrimBox& current = r.trajectory.back();
     std::vector<std::size_t> members;
@@ -158,10 +158,9 @@ PrimResult prim(std::vector<PrimColumn> columns, const std::vector<bool>& is_cas
     for (std::size_t d = 0; d < columns.size(); ++d) {
       for (Peel& peel : peels_of(current, columns, members, is_case, d, options.alpha)) {
         if (peel.points < least) continue;
-        const double density =
-            static_cast<double>(peel.cases) / static_cast<double>(peel.points);
-        const double gain = (density - current.density) /
-                            static_cast<double>(members.size() - peel.points);
+        const double density = static_cast<double>(peel.cases) / static_cast<double>(peel.points);
+        const double gain =
+            (density - current.density) / static_cast<double>(members.size() - peel.points);
         if (gain > best_gain + 1e-15) {  // ties: the first dimension, the lower end
           best_gain = gain;
           best = std::move(peel);
@@ -187,10 +186,10 @@ PrimResult prim(std::vector<PrimColumn> columns, const std::vector<bool>& is_cas
   const PrimBox& chosen = r.trajectory[r.chosen];
   const PrimBox& whole = r.trajectory.front();
   for (std::size_t d = 0; d < columns.size(); ++d) {
-    bool restricted = columns[d].categorical
-                          ? std::find(chosen.kept[d].begin(), chosen.kept[d].end(), false) !=
-                                chosen.kept[d].end()
-                          : chosen.low[d] > whole.low[d] || chosen.high[d] < whole.high[d];
+    bool restricted =
+        columns[d].categorical
+            ? std::find(chosen.kept[d].begin(), chosen.kept[d].end(), false) != chosen.kept[d].end()
+            : chosen.low[d] > whole.low[d] || chosen.high[d] < whole.high[d];
     r.restricted.push_back(restricted);
     r.qp_value.push_back(restricted ? quasi_p_value(chosen, columns, is_case, d)
                                     : std::numeric_limits<double>::quiet_NaN());
@@ -271,8 +270,7 @@ namespace {
 
 std::string limits(const PrimResult& r, const PrimBox& box, std::size_t d) {
   const PrimColumn& c = r.columns[d];
-  if (!c.categorical)
-    return fmt::format("[{:.4g}, {:.4g}]", box.low[d], box.high[d]);
+  if (!c.categorical) return fmt::format("[{:.4g}, {:.4g}]", box.low[d], box.high[d]);
   std::string kept;
   for (std::size_t k = 0; k < c.categories.size(); ++k)
     if (box.kept[d][k]) kept += (kept.empty() ? "" : ", ") + c.categories[k];
@@ -284,10 +282,10 @@ std::string limits(const PrimResult& r, const PrimBox& box, std::size_t d) {
 void print_prim(std::ostream& out, const PrimResult& r, const MetricCondition& condition,
                 const Window& window) {
   const PrimBox& box = r.trajectory[r.chosen];
-  out << fmt::format(
-      "PRIM: runs where {} {} {:g} at {}: {} of {} complete runs ({:.1f}%)\n\n", condition.metric,
-      condition.op, condition.value, describe(window), r.cases, r.points,
-      100.0 * static_cast<double>(r.cases) / static_cast<double>(r.points));
+  out << fmt::format("PRIM: runs where {} {} {:g} at {}: {} of {} complete runs ({:.1f}%)\n\n",
+                     condition.metric, condition.op, condition.value, describe(window), r.cases,
+                     r.points,
+                     100.0 * static_cast<double>(r.cases) / static_cast<double>(r.points));
   out << fmt::format(
       "Chosen box (step {} of {}): coverage {:.3f} (share of those runs inside), density {:.3f} "
       "(share of the box's runs that are such runs), mass {:.3f} ({} runs)\n",

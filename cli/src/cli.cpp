@@ -31,7 +31,8 @@ std::vector<Command> add_commands(CLI::App& app, Session& session) {
           add_merge_command(app),        add_info_command(app),
           add_org_command(app),          add_landscape_command(app),
           add_tornado_command(app),      add_export_command(app),
-          add_problem_command(app),      add_discover_command(app)};
+          add_problem_command(app),      add_discover_command(app),
+          add_calibrate_command(app)};
 }
 
 /// Under mpirun (or srun), `run` becomes an MPI task farm; other commands run on rank 0 only.

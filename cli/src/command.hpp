@@ -52,5 +52,6 @@ Command add_tornado_command(CLI::App& app);
 Command add_export_command(CLI::App& app);
 Command add_problem_command(CLI::App& app);
 Command add_discover_command(CLI::App& app);
+Command add_calibrate_command(CLI::App& app);
 
 }  // namespace orgsim::cli::detail

@@ -29,8 +29,9 @@ Synthetic synthetic(std::size_t n, double noise, bool category_box, std::uint64_
     for (std::size_t d = 0; d < 3; ++d) s.columns[d].values.push_back(draw.uniform());
     const auto kind = static_cast<double>(draw.below(3));
     s.columns[3].values.push_back(kind);
-    const bool in = category_box ? kind == 1 && s.columns[0].values.back() > 0.5
-                                 : s.columns[0].values.back() > 0.6 && s.columns[1].values.back() < 0.3;
+    const bool in = category_box
+                        ? kind == 1 && s.columns[0].values.back() > 0.5
+                        : s.columns[0].values.back() > 0.6 && s.columns[1].values.back() < 0.3;
     s.is_case.push_back(draw.uniform() < noise ? !in : in);
   }
   return s;

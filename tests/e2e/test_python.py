@@ -484,6 +484,65 @@ culture.power_distance = { min = 0.0, max = 1.0 }
     ds.close()
 
 
+def abc_recovers_known_parameters(tmp):
+    # Data made by the model itself with known parameters (replications the calibration never
+    # draws): rejection ABC's 95% interval must hold the truth and be much narrower than the prior.
+    exp = write(tmp, "firm.toml", """
+[experiment]
+name = "firm"
+ticks = 100
+[scenario]
+org.employees = 60
+""")
+    truth = {"learning.turnover_rate": 0.02, "learning.turbulence_rate": 0.01}
+    observed = {"turnover_rate": [], "reality_change": []}
+    for replication in range(1000, 1004):
+        out = orgsim.evaluate(exp, replication=replication, **truth)
+        for metric in observed:
+            observed[metric].append(out[metric + "_series"][1:].mean())  # mean over ticks 1-100
+    targets = write(tmp, "targets.toml", f"""
+[priors]
+"learning.turnover_rate" = {{ min = 0.0, max = 0.06 }}
+"learning.turbulence_rate" = {{ min = 0.0, max = 0.04 }}
+
+[targets]
+turnover_rate = {{ value = {np.mean(observed["turnover_rate"])!r}, at = "mean:1-100" }}
+reality_change = {{ value = {np.mean(observed["reality_change"])!r}, at = "mean:1-100" }}
+
+[abc]
+samples = 1500
+accept = 0.04
+""")
+    posterior = os.path.join(tmp, "posterior.csv")
+    proc = subprocess.run([os.environ["ORGSIM"], "calibrate", exp, "--targets", targets, "-o",
+                           os.path.join(tmp, "abc.h5"), "--posterior", posterior, "--quiet"],
+                          capture_output=True, text=True)
+    check(proc.returncode == 0, proc.stdout + proc.stderr)
+    import pandas as pd
+    kept = pd.read_csv(posterior)
+    check(len(kept) == 60, f"4% of 1500 draws kept: {len(kept)}")
+    check(kept["distance"].is_monotonic_increasing, "closest first")
+    for name, value in truth.items():
+        low, high = kept[name].quantile([0.025, 0.975])
+        prior = 0.06 if "turnover" in name else 0.04
+        check(low <= value <= high, f"{name}: truth {value} outside [{low:.4g}, {high:.4g}]")
+        check(high - low < 0.4 * prior, f"{name}: [{low:.4g}, {high:.4g}] barely narrower than the prior")
+        print(f"{name}: truth {value}, posterior 95% [{low:.4g}, {high:.4g}] ({(high - low) / prior:.0%} of the prior)")
+    check("Posterior" in proc.stdout and "Fit" in proc.stdout, proc.stdout)
+    # The draws are an ordinary results file: the kept statistics are its values.
+    ds = orgsim.open(os.path.join(tmp, "abc.h5"))
+    check(ds.sizes["run"] == 1500 and ds.attrs["design"] == "lhs", "the draws are a Latin hypercube sweep")
+    ds.close()
+    # Bad input: one message with the targets file's line and column, exit 2.
+    bad = write(tmp, "bad.toml", "[priors]\n\"learning.turnover_rate\" = { min = 0.1, max = 0.05 }\n"
+                                 "[targets]\nturnover_rate = { value = 0.01 }\n")
+    proc = subprocess.run([os.environ["ORGSIM"], "calibrate", exp, "--targets", bad], capture_output=True, text=True)
+    check(proc.returncode == 2 and bad + ":2:" in proc.stderr, proc.stderr)
+    swept = write(tmp, "swept.toml", "[experiment]\n[sweep.grid]\nlearning.socialization_rate = [0.1, 0.2]\n")
+    proc = subprocess.run([os.environ["ORGSIM"], "calibrate", swept, "--targets", targets], capture_output=True, text=True)
+    check(proc.returncode == 2 and "design" in proc.stderr, proc.stderr)
+
+
 def lazy_read_memory(tmp):
     # 10,000 runs; reading one metric must not load the others (memory ~ what is read).
     exp = write(tmp, "many.toml", """

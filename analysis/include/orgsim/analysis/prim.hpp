@@ -27,9 +27,9 @@ struct PrimColumn {
 struct PrimBox {
   std::vector<double> low, high;
   std::vector<std::vector<bool>> kept;  ///< categorical dimensions: kept[d][code]
-  double coverage = 0;  ///< cases of interest inside / all cases of interest
-  double density = 0;   ///< cases of interest inside / points inside
-  double mass = 0;      ///< points inside / all points
+  double coverage = 0;                  ///< cases of interest inside / all cases of interest
+  double density = 0;                   ///< cases of interest inside / points inside
+  double mass = 0;                      ///< points inside / all points
   std::size_t points = 0;
   std::size_t cases = 0;
 };
