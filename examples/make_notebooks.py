@@ -304,7 +304,7 @@ else:
     print(f"{top} has the largest total index, but its interval overlaps {second}'s: "
           f"this sample does not rank the two.")
 early = over_time.loc[25, "total"]
-print(f"Over time the picture changes: at week 25 the total indices are "
+print("Over time: at week 25 the total indices are "
       + ", ".join(f"{p.split('.')[1]} {early[p]:.2f}" for p in PARAMETERS)
       + ", at week 100 " + ", ".join(f"{p.split('.')[1]} {total[i]:.2f}" for i, p in enumerate(PARAMETERS)) + ".")'''),
 ]

@@ -12,7 +12,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-pandas python3-numpy
-  pybind11-dev python3-dev python3-xarray python3-h5netcdf python3-sklearn
+  pybind11-dev python3-dev python3-xarray python3-h5netcdf python3-sklearn python3-matplotlib
+  python3-nbclient python3-nbformat python3-ipykernel r-cran-hdf5r
   gnuplot-nox nlohmann-json3-dev graphviz
   libxlsxwriter-dev python3-openpyxl
   clang-format

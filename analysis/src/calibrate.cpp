@@ -31,9 +31,11 @@ void read_priors(const std::string& path, const toml::table& table, CalibrationP
     const std::string name(key.str());
     const auto* range = node.as_table();
     const agents::ParamSpec* spec = agents::find_parameter(name);
-    if (!spec || (spec->type != agents::ParamType::real && spec->type != agents::ParamType::integer))
-      throw ConfigError(where(path, key.source()),
-                        "priors: '" + name + "' is not a numeric parameter (orgsim params lists them)");
+    if (!spec ||
+        (spec->type != agents::ParamType::real && spec->type != agents::ParamType::integer))
+      throw ConfigError(
+          where(path, key.source()),
+          "priors: '" + name + "' is not a numeric parameter (orgsim params lists them)");
     if (!range || !range->contains("min") || !range->contains("max"))
       throw ConfigError(where(path, node.source()),
                         "priors." + name + ": expected { min = .., max = .. } (a uniform prior)");
@@ -53,14 +55,16 @@ void read_targets(const std::string& path, const toml::table& table, Calibration
     const std::string name(key.str());
     const auto* spec = node.as_table();
     if (!spec || !spec->contains("value"))
-      throw ConfigError(where(path, node.source()),
-                        "targets." + name + ": expected { value = .., at = \"mean:52-260\", sd = .. }");
+      throw ConfigError(
+          where(path, node.source()),
+          "targets." + name + ": expected { value = .., at = \"mean:52-260\", sd = .. }");
     Target target;
     target.metric = name;
     target.value = number(path, *spec->get("value"), "targets." + name + ".value");
     if (const auto* at = spec->get("at")) {
       const auto text = at->value<std::string>();
-      if (!text) throw ConfigError(where(path, at->source()), "targets." + name + ".at: expected a string");
+      if (!text)
+        throw ConfigError(where(path, at->source()), "targets." + name + ".at: expected a string");
       target.at = *text;
     }
     try {
@@ -70,7 +74,8 @@ void read_targets(const std::string& path, const toml::table& table, Calibration
     }
     if (const auto* sd = spec->get("sd")) {
       target.sd = number(path, *sd, "targets." + name + ".sd");
-      if (!(target.sd > 0)) throw ConfigError(where(path, sd->source()), "targets." + name + ".sd: expected > 0");
+      if (!(target.sd > 0))
+        throw ConfigError(where(path, sd->source()), "targets." + name + ".sd: expected > 0");
     }
     plan.targets.push_back(target);
   }
@@ -82,10 +87,12 @@ void read_settings(const std::string& path, const toml::table& abc, CalibrationP
     const double v = number(path, node, "abc." + name);
     const auto at = where(path, node.source());
     if (name == "samples") {
-      if (v < 10 || v > 1e7 || v != std::floor(v)) throw ConfigError(at, "abc.samples: expected an integer in [10, 10^7]");
+      if (v < 10 || v > 1e7 || v != std::floor(v))
+        throw ConfigError(at, "abc.samples: expected an integer in [10, 10^7]");
       plan.samples = static_cast<std::size_t>(v);
     } else if (name == "replications") {
-      if (v < 1 || v > 1e4 || v != std::floor(v)) throw ConfigError(at, "abc.replications: expected an integer in [1, 10^4]");
+      if (v < 1 || v > 1e4 || v != std::floor(v))
+        throw ConfigError(at, "abc.replications: expected an integer in [1, 10^4]");
       plan.replications = static_cast<std::size_t>(v);
     } else if (name == "accept") {
       if (!(v > 0 && v <= 1)) throw ConfigError(at, "abc.accept: expected a share in (0, 1]");
@@ -118,7 +125,8 @@ double sd_of(const std::vector<double>& v) {
 }
 
 /// Each target's scale: its sd, or the MAD (x 1.4826, the sd of a normal) over the draws.
-std::vector<double> scales(const CalibrationPlan& plan, const std::vector<std::vector<double>>& stats) {
+std::vector<double> scales(const CalibrationPlan& plan,
+                           const std::vector<std::vector<double>>& stats) {
   std::vector<double> out;
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     if (plan.targets[t].sd > 0) {
@@ -162,9 +170,13 @@ CalibrationPlan read_calibration_plan(const std::string& path) {
   if (const auto* targets = file["targets"].as_table()) read_targets(path, *targets, plan);
   if (const auto* abc = file["abc"].as_table()) read_settings(path, *abc, plan);
   if (plan.priors.empty())
-    throw ConfigError({path, 1, 1}, "[priors] names no parameter, e.g. \"learning.turnover_rate\" = { min = 0.001, max = 0.02 }");
+    throw ConfigError({path, 1, 1},
+                      "[priors] names no parameter, e.g. \"learning.turnover_rate\" = { min = "
+                      "0.001, max = 0.02 }");
   if (plan.targets.empty())
-    throw ConfigError({path, 1, 1}, "[targets] names no statistic, e.g. turnover_rate = { value = 0.004, at = \"mean:1-260\" }");
+    throw ConfigError({path, 1, 1},
+                      "[targets] names no statistic, e.g. turnover_rate = { value = 0.004, at = "
+                      "\"mean:1-260\" }");
   if (static_cast<double>(plan.samples) * plan.accept < 1)
     throw ConfigError({path, 1, 1}, "abc: samples x accept keeps no draw");
   return plan;
@@ -199,7 +211,8 @@ Calibration calibrate(const experiments::ResultsReader& results, const Calibrati
   for (double p : point->numbers) points = std::max(points, static_cast<std::size_t>(p) + 1);
   c.draws.assign(points, std::vector<double>(plan.priors.size(), kNaN));
   std::vector<std::vector<double>> sum(points, std::vector<double>(plan.targets.size(), 0));
-  std::vector<std::vector<std::size_t>> count(points, std::vector<std::size_t>(plan.targets.size(), 0));
+  std::vector<std::vector<std::size_t>> count(points,
+                                              std::vector<std::size_t>(plan.targets.size(), 0));
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     const auto metric = metric_indices(results, {plan.targets[t].metric}).front();
     const auto values = run_values(results, {metric}, plan.targets[t].window);
@@ -212,7 +225,8 @@ Calibration calibrate(const experiments::ResultsReader& results, const Calibrati
   }
   for (std::size_t k = 0; k < plan.priors.size(); ++k) {
     const auto* column = results.run_column(plan.priors[k].parameter);
-    if (!column) throw UsageError("calibrate: the results lack the column " + plan.priors[k].parameter);
+    if (!column)
+      throw UsageError("calibrate: the results lack the column " + plan.priors[k].parameter);
     for (std::size_t run = 0; run < column->numbers.size(); ++run)
       c.draws[static_cast<std::size_t>(point->numbers[run])][k] = column->numbers[run];
   }
@@ -236,7 +250,8 @@ Calibration calibrate(const experiments::ResultsReader& results, const Calibrati
                    [&](std::size_t a, std::size_t b) { return c.distance[a] < c.distance[b]; });
   const auto keep = std::max<std::size_t>(
       1, static_cast<std::size_t>(std::llround(plan.accept * static_cast<double>(valid.size()))));
-  c.accepted.assign(valid.begin(), valid.begin() + static_cast<std::ptrdiff_t>(std::min(keep, valid.size())));
+  c.accepted.assign(valid.begin(),
+                    valid.begin() + static_cast<std::ptrdiff_t>(std::min(keep, valid.size())));
   return c;
 }
 
@@ -256,16 +271,15 @@ void print_calibration(std::ostream& out, const Calibration& c) {
     for (std::size_t d : c.accepted) v.push_back(c.draws[d][k]);
     const Prior& p = plan.priors[k];
     const double low = percentile(v, 0.025), high = percentile(v, 0.975);
-    out << fmt::format("{:<{}}  {:>10.4g}  {:>10.4g}  {:>23}  {:>23}  {:>5.0f}%\n", p.parameter,
-                       width, mean_of(v), percentile(v, 0.5),
-                       fmt::format("[{:.4g}, {:.4g}]", low, high),
-                       fmt::format("[{:.4g}, {:.4g}]", p.min, p.max),
-                       100.0 * (high - low) / (p.max - p.min));
+    out << fmt::format(
+        "{:<{}}  {:>10.4g}  {:>10.4g}  {:>23}  {:>23}  {:>5.0f}%\n", p.parameter, width, mean_of(v),
+        percentile(v, 0.5), fmt::format("[{:.4g}, {:.4g}]", low, high),
+        fmt::format("[{:.4g}, {:.4g}]", p.min, p.max), 100.0 * (high - low) / (p.max - p.min));
   }
   out << "(width: the interval as a share of the prior's; near 100%: the targets do not inform "
          "the parameter)\n\nFit\n";
-  out << fmt::format("{:<24}  {:>12}  {:>12}  {:>10}  {:>12}  {}\n", "target", "value",
-                     "kept mean", "kept sd", "prior mean", "scale");
+  out << fmt::format("{:<24}  {:>12}  {:>12}  {:>10}  {:>12}  {}\n", "target", "value", "kept mean",
+                     "kept sd", "prior mean", "scale");
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     std::vector<double> kept, all;
     for (std::size_t d : c.accepted) kept.push_back(c.stats[d][t]);
@@ -273,8 +287,8 @@ void print_calibration(std::ostream& out, const Calibration& c) {
       if (!std::isnan(s[t])) all.push_back(s[t]);
     const Target& target = plan.targets[t];
     out << fmt::format("{:<24}  {:>12.4g}  {:>12.4g}  {:>10.3g}  {:>12.4g}  {:.3g} ({})\n",
-                       target.metric + " @ " + target.at, target.value, mean_of(kept),
-                       sd_of(kept), mean_of(all), c.scale[t], target.sd > 0 ? "sd" : "MAD");
+                       target.metric + " @ " + target.at, target.value, mean_of(kept), sd_of(kept),
+                       mean_of(all), c.scale[t], target.sd > 0 ? "sd" : "MAD");
   }
 }
 

@@ -411,7 +411,7 @@ void print_csv(std::ostream& out, const Summary& summary) {
     for (std::size_t k = 0; k < summary.metrics.size(); ++k) {
       const Estimate& e = group.estimates[k];
       for (const auto& v : group.key) out << csv_field(v) << ',';
-      out << summary.metrics[k] << ',' << e.n;
+      out << csv_field(summary.metrics[k]) << ',' << e.n;
       for (double x : {e.mean, e.sd, e.ci_low, e.ci_high}) out << ',' << number(x, 17);
       out << '\n';
     }

@@ -35,8 +35,9 @@ experiments::ExperimentSpec draws_experiment(const CalibrateArgs& args,
                                              const analysis::CalibrationPlan& plan) {
   const experiments::ExperimentSpec base = load(args.file, args.sets);
   if (base.design.kind != experiments::DesignKind::none || !base.design.options.names.empty())
-    throw UsageError(args.file + ": has a [sweep] design or [[options]]; calibrate draws the "
-                                 "design from the priors of " +
+    throw UsageError(args.file +
+                     ": has a [sweep] design or [[options]]; calibrate draws the "
+                     "design from the priors of " +
                      args.targets + " (remove them, or calibrate one option's file)");
   return experiments::parse_experiment(
       analysis::calibration_experiment(base.resolved_text(), plan),
@@ -56,8 +57,9 @@ void run_draws(const CalibrateArgs& args, const experiments::ExperimentSpec& spe
       }
     }
     if (!args.force)
-      throw UsageError(output + ": exists and holds other results (choose another -o, or add "
-                                "--force to replace it)");
+      throw UsageError(output +
+                       ": exists and holds other results (choose another -o, or add "
+                       "--force to replace it)");
   }
   ThreadLimit limit(args.threads);
   experiments::RunnerOptions options;
@@ -73,17 +75,18 @@ void run_draws(const CalibrateArgs& args, const experiments::ExperimentSpec& spe
   }
   const auto report = experiments::run_experiment(spec, output, options);
   if (report.interrupted_by != 0)
-    throw UsageError(fmt::format("calibrate: interrupted; {} of {} draws' runs are in {} (run the "
-                                 "same command with --force to start again)",
-                                 report.runs_complete, report.runs, output));
+    throw UsageError(
+        fmt::format("calibrate: interrupted; {} of {} draws' runs are in {} (run the "
+                    "same command with --force to start again)",
+                    report.runs_complete, report.runs, output));
 }
 
 int calibrate(const CalibrateArgs& args) {
   const analysis::CalibrationPlan plan = analysis::read_calibration_plan(args.targets);
   const experiments::ExperimentSpec spec = draws_experiment(args, plan);
-  const std::string output =
-      args.output.empty() ? std::filesystem::path(args.file).stem().string() + "-abc.h5"
-                          : args.output;
+  const std::string output = args.output.empty()
+                                 ? std::filesystem::path(args.file).stem().string() + "-abc.h5"
+                                 : args.output;
   run_draws(args, spec, output);
   const experiments::ResultsReader results = open_results(output);
   const analysis::Calibration c = analysis::calibrate(results, plan);
@@ -103,17 +106,20 @@ int calibrate(const CalibrateArgs& args) {
 
 Command add_calibrate_command(CLI::App& app) {
   auto args = std::make_shared<CalibrateArgs>();
-  auto* command = app.add_subcommand(
-      "calibrate", "Fit parameters to target statistics by approximate Bayesian computation "
-                   "(rejection ABC over a Latin hypercube of uniform priors)");
+  auto* command =
+      app.add_subcommand("calibrate",
+                         "Fit parameters to target statistics by approximate Bayesian computation "
+                         "(rejection ABC over a Latin hypercube of uniform priors)");
   command->add_option("file", args->file, "Experiment file (TOML) without a design")->required();
   command->add_option("--targets", args->targets, "Targets file (TOML: [priors], [targets], [abc])")
       ->required();
-  command->add_option("-o,--output", args->output, "Results file of all draws (default <stem>-abc.h5)");
+  command->add_option("-o,--output", args->output,
+                      "Results file of all draws (default <stem>-abc.h5)");
   command->add_option("--posterior", args->posterior, "Write the kept draws as CSV");
   command->add_option("--threads", args->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
-  command->add_option("--set", args->sets, "Override a key of the experiment, e.g. --set experiment.ticks=104");
+  command->add_option("--set", args->sets,
+                      "Override a key of the experiment, e.g. --set experiment.ticks=104");
   command->add_flag("--force", args->force, "Replace an output file that holds other results");
   command->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   return {command, [args] { return calibrate(*args); }};

@@ -6,6 +6,8 @@
 #include "orgsim/analysis/plot.hpp"
 #include "orgsim/core/error.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +22,31 @@ struct PlotArgs {
   bool points = false;
   std::optional<std::size_t> run;  ///< --run K: one run, not averaged
 };
+
+/// Refuses to write `target` over the results file, over another HDF5 file, over a directory or
+/// device, or (a script) over a file that is not a gnuplot script orgsim wrote: a typo in a path
+/// must not cost data.
+void refuse_to_replace(const std::string& results, const std::string& target, const char* option,
+                       bool script) {
+  std::error_code ec;
+  if (!std::filesystem::exists(target, ec)) return;
+  if (std::filesystem::equivalent(results, target, ec))
+    throw UsageError(fmt::format("{} {}: is the results file being plotted", option, target));
+  if (!std::filesystem::is_regular_file(target, ec))
+    throw UsageError(fmt::format("{} {}: exists and is not a regular file", option, target));
+  std::ifstream in(target, std::ios::binary);
+  std::string first(16, '\0');
+  in.read(first.data(), static_cast<std::streamsize>(first.size()));
+  first.resize(static_cast<std::size_t>(in.gcount()));
+  if (first.starts_with("\x89HDF\r\n"))
+    throw UsageError(
+        fmt::format("{} {}: is an HDF5 file; refusing to overwrite it", option, target));
+  if (script && !first.starts_with("set terminal"))
+    throw UsageError(
+        fmt::format("{} {}: exists and is not a gnuplot script orgsim wrote; "
+                    "refusing to overwrite it (remove it first)",
+                    option, target));
+}
 
 int plot(const PlotArgs& args) {
   const experiments::ResultsReader results = open_results(args.file);
@@ -37,12 +64,21 @@ int plot(const PlotArgs& args) {
       args.output.empty()
           ? std::filesystem::path(args.file).stem().string() + "-" + args.metric + ".svg"
           : args.output;
+  refuse_to_replace(args.file, output, "-o", false);
   if (!args.script.empty()) {
-    // The script alone, to restyle the figure by hand: `gnuplot SCRIPT` draws OUTPUT.
+    // The script alone, to restyle the figure by hand: `gnuplot SCRIPT` draws OUTPUT. Written
+    // under a temporary name and renamed, so a failed write leaves no half script.
+    refuse_to_replace(args.file, args.script, "--gnuplot-script", true);
     const std::string text = analysis::gnuplot_script(chart, output);
-    std::ofstream out(args.script);
+    const std::string partial = args.script + ".partial";
+    std::ofstream out(partial);
     out << text;
-    if (!out.flush()) throw UsageError("cannot write " + args.script);
+    out.close();
+    std::error_code ec;
+    if (!out || (std::filesystem::rename(partial, args.script, ec), ec)) {
+      std::filesystem::remove(partial, ec);
+      throw UsageError("cannot write " + args.script);
+    }
     std::cout << "wrote " << args.script << " (run `gnuplot " << args.script << "` to draw "
               << output << ")\n";
     return 0;

@@ -258,7 +258,7 @@ int run_sweep(const RunArgs& args, Session& session) {
 Command add_run_command(CLI::App& app, Session& session) {
   auto args = std::make_shared<RunArgs>();
   auto* run = app.add_subcommand("run", "Run an experiment (the default experiment without FILE)");
-  run->add_option("file", args->file, "Experiment file (TOML)");
+  auto* file = run->add_option("file", args->file, "Experiment file (TOML)");
   auto* output =
       run->add_option("-o,--output", args->output, "Results file (HDF5); default: <file stem>.h5");
   run->add_option("--threads", args->threads, "Worker threads (default: all cores)")
@@ -284,8 +284,12 @@ Command add_run_command(CLI::App& app, Session& session) {
       ->type_name("N")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
   run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
-  return {run, [args, output, &session] {
+  return {run, [args, output, file, &session] {
             args->output_given = output->count() > 0;
+            if (file->count() > 0 && args->file.empty())
+              throw UsageError(
+                  "FILE: the path is empty (leave FILE out for the default "
+                  "experiment)");
             return run_sweep(*args, session);
           }};
 }

@@ -69,14 +69,20 @@ int validate(const ValidateArgs& args) {
 Command add_validate_command(CLI::App& app) {
   auto args = std::make_shared<ValidateArgs>();
   auto* command = app.add_subcommand("validate", "Check an experiment file without running it");
-  command->add_option("file", args->file, "Experiment file (TOML)");
+  auto* file = command->add_option("file", args->file, "Experiment file (TOML)");
   command->add_option(
       "-o,--output", args->output,
       "Results file whose file system the disk-space check uses (default: <file stem>.h5)");
   command->add_option("--set", args->sets, "Override a key (repeatable)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
-  return {command, [args] { return validate(*args); }};
+  return {command, [args, file] {
+            if (file->count() > 0 && args->file.empty())
+              throw UsageError(
+                  "FILE: the path is empty (leave FILE out for the default "
+                  "experiment)");
+            return validate(*args);
+          }};
 }
 
 }  // namespace orgsim::cli::detail

@@ -125,6 +125,10 @@ void Design::prepare() {
       std::vector<double> row(dims);
       const double scale = std::ldexp(1.0, -64);
       const std::size_t per_sample = kind == DesignKind::sobol ? 1 : k + 2;
+      // Saltelli: the sequence's first point is (0.5, ..., 0.5) in all 2k dimensions, so A_0 =
+      // B_0 and the k + 2 points of base sample 0 would be one point run k + 2 times, adding
+      // nothing to the estimators and pulling them toward 0. Skipped, as SALib skips it.
+      if (kind == DesignKind::saltelli) engine.discard(dims);  // dims coordinates: one point
       unit_.assign(samples * per_sample * k, 0.0);
       for (std::size_t j = 0; j < samples; ++j) {
         for (double& x : row) x = static_cast<double>(engine()) * scale;

@@ -178,6 +178,13 @@ class Loader {
   }
 
   void add_override(const std::string& argument) {
+    // One --set is one key: a line break (or another control character) could add more.
+    if (std::any_of(argument.begin(), argument.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+      throw ConfigError({"--set", 0, 0},
+                        "a --set argument holds a line break or another control character; one "
+                        "--set sets one key (write \\n inside a quoted string for a line break)");
+    }
     const auto eq = argument.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw ConfigError({"--set", 0, 0},
@@ -1888,9 +1895,25 @@ ExperimentSpec parse_experiment(std::string_view text, std::string_view source_n
 }
 
 ExperimentSpec load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+  if (path.empty())
+    throw ConfigError({"<empty path>", 0, 0}, "the experiment file's path is empty");
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) {
     throw ConfigError({path, 0, 0}, "is a directory, expected an experiment file (TOML)");
+  }
+  // A FIFO, a device (/dev/zero) or a socket would block or never end: regular files only, and
+  // no larger than any experiment file is (an embedded sample of 10^7 values is ~200 MB).
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw ConfigError({path, 0, 0},
+                      "is not a regular file (a pipe or a device?), expected an "
+                      "experiment file (TOML)");
+  }
+  constexpr std::uintmax_t kMostBytes = 512ull << 20;
+  if (std::filesystem::exists(status) && std::filesystem::file_size(path, ec) > kMostBytes) {
+    throw ConfigError({path, 0, 0},
+                      "is larger than 512 MiB; an experiment file is TOML text "
+                      "(a large sample belongs in [sweep.samples] file = ...)");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError({path, 0, 0}, "cannot read the experiment file");

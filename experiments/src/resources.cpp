@@ -228,6 +228,13 @@ void check_output_path(const std::string& path) {
   if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0) {
     throw UsageError(path + ": cannot be overwritten (" + std::strerror(errno) + ")");
   }
+  // A FIFO or a device would block or swallow the results: never a place for them, --force
+  // or not.
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    throw UsageError(path +
+                     ": is not a regular file (a pipe or a device?); results go to a "
+                     "regular file");
+  }
 }
 
 namespace sweep {

@@ -1,6 +1,8 @@
 // How a results file is opened (the schema's constants are in results_schema.hpp).
 #include "results_schema.hpp"
 
+#include <filesystem>
+
 #include "orgsim/core/error.hpp"
 
 namespace orgsim::experiments::schema {
@@ -18,6 +20,12 @@ h5::Handle latest_format() {
 
 h5::Handle open_for_reading(const std::string& path) {
   h5::silence_errors();
+  // H5Fis_hdf5 blocks for ever on a FIFO (and reads a device without end): regular files only.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ResultsError(path + (std::filesystem::exists(path, ec)
+                                   ? ": not a regular file (a pipe or a device?)"
+                                   : ": no such file"));
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw ResultsError(path + ": not an HDF5 file (or cannot be read)");
   h5::Handle fapl = latest_format();

@@ -22,7 +22,7 @@ from ._toml import dumps as _dumps
 from ._toml import value as _toml_value
 
 __version__ = _orgsim.__version__
-__all__ = ["params", "metrics", "run", "open", "evaluate", "problem", "feature_scores",
+__all__ = ["params", "metrics", "run", "open", "last_values", "evaluate", "problem", "feature_scores",
            "default_experiment", "Error",
            "ConfigError", "ResultsError", "UsageError", "ResourceError", "OutputError",
            "RunResult"]
@@ -180,15 +180,21 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
     output = os.fspath(output)
     if not output:
         raise UsageError("output: the path is empty")
-    report = {"runs_computed": 0, "runs_reused": described["runs"], "wall_seconds": 0.0}
     if os.path.exists(output) and not resume:
         if _finished_same(output, described["resolved"]) and not force:
+            report = dict(described, output=output, runs_computed=0,
+                          runs_reused=described["runs"], runs_complete=described["runs"],
+                          wall_seconds=0.0, threads=0, interrupted_by=0)
             return RunResult(output, open(output), report)  # runs are deterministic
         if not force:
             raise UsageError(
                 "%s: holds other results (another experiment, or unfinished); pass force=True to "
                 "replace them, resume=True to finish an interrupted sweep, or another output"
                 % output)
+        # Replaced: unlinked first, so that a Dataset still open on the old file (an earlier
+        # notebook cell) keeps reading it and does not block the new one.
+        if os.path.isfile(output):
+            os.remove(output)
     if progress is True:
         progress = _progress_printer(sys.stderr)
     elif progress is False:
@@ -219,6 +225,14 @@ def open(path):  # noqa: A001 (orgsim.open, as xarray.open_dataset)
     replication, seed and status, and the file's provenance as attributes."""
     from ._files import open_results
     return open_results(path)
+
+
+def last_values(ds, metrics=None):
+    """Each run's value at its last recorded row, as a Dataset over run (`ds` from open; a run
+    that stopped early, at equilibrium or because the firm exited, has NaN after its end, so
+    ``ds.isel(tick=-1)`` would miss it). `metrics`: names (default: every metric)."""
+    from ._files import last_values as _last
+    return _last(ds, metrics)
 
 
 def evaluate(experiment=None, *, design_point=0, replication=0, series=True, **params):

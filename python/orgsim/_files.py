@@ -104,8 +104,13 @@ def _run_coordinates(f, metric_names):
         values = runs[column]
         if values.dtype.kind == "S":
             values = np.array([v.decode("utf-8", "replace") for v in values], dtype=object)
+        elif values.dtype.kind == "u":  # counts and ids: int64, so that arithmetic cannot wrap
+            values = values.astype(np.int64)
         name = column if column not in metric_names else "run." + column
         coords[name] = ("run", values)
+    if "option" in coords:  # the options in the file's order (groupby sorts by name)
+        order = list(dict.fromkeys(coords["option"][1].tolist()))
+        coords["option"] = ("run", coords["option"][1], {"order": order})
     return runs["run_id"].astype(np.int64), coords
 
 
@@ -149,3 +154,19 @@ def open_results(path):
     dataset = xr.Dataset(variables, coords=coords, attrs=attrs)
     dataset.set_close(manager.close)
     return dataset
+
+
+def last_values(ds, metrics=None):
+    """Each run's value at its last recorded row (a run that stopped early ends before the last
+    tick: ``isel(tick=-1)`` gives NaN there): a Dataset of `metrics` (default: all) over run."""
+    rows = ds["rows"].values.astype(np.int64) - 1
+    names = list(ds.data_vars) if metrics is None else list(metrics)
+    out = {}
+    for name in names:
+        values = ds[name].values
+        picked = np.full(values.shape[0], np.nan)
+        ok = rows >= 0
+        picked[ok] = values[np.nonzero(ok)[0], rows[ok]]
+        out[name] = xr.Variable(("run",), picked, ds[name].attrs)
+    coords = {k: v for k, v in ds.coords.items() if v.dims == ("run",)}
+    return xr.Dataset(out, coords=coords, attrs=ds.attrs)

@@ -25,7 +25,8 @@ from e2e_common import check, orgsim
 
 SKIP = 77
 ORGSIM = os.path.abspath(os.environ["ORGSIM"])
-PYTHONPATH = os.path.abspath(os.environ["ORGSIM_PYTHONPATH"])
+# The notebooks' kernel imports orgsim from here; the R example needs no module.
+PYTHONPATH = os.path.abspath(os.environ["ORGSIM_PYTHONPATH"]) if os.environ.get("ORGSIM_PYTHONPATH") else None
 SOURCE = os.path.abspath(os.environ["ORGSIM_SOURCE_DIR"])
 EXAMPLES = os.path.join(SOURCE, "examples")
 
@@ -42,6 +43,7 @@ def text(value):
 def execute_notebook(name, tmp):
     """Executes examples/<name> in a fresh working directory `tmp`/work with a kernel of this
     Python; fails on any cell's error. Returns (the executed notebook, the working directory)."""
+    check(PYTHONPATH, "ORGSIM_PYTHONPATH: the build's python/ directory")
     try:
         import ipykernel  # noqa: F401
         import nbformat

@@ -222,13 +222,19 @@ def errors_are_exceptions(tmp):
     first.dataset.close()
     again = orgsim.run(experiment, out, progress=False)
     check(again.report["runs_computed"] == 0, "the finished results of the same experiment are reused")
+    check(again.report["runs"] == 2 and again.report["design_points"] == 1, "the same report keys")
+    check(again.dataset["replication"].dtype == np.int64, "counts are int64 (no uint64 wrap-around)")
     again.dataset.close()
     try:
         orgsim.run(experiment, out, progress=False, experiment__seed=9)
         raise AssertionError("other results must not be overwritten silently")
     except orgsim.UsageError as e:
         check("force=True" in str(e), str(e))
+    held = orgsim.open(out)  # a Dataset an earlier notebook cell still holds
     forced = orgsim.run(experiment, out, progress=False, force=True, experiment__seed=9)
+    check(int(held.attrs["seed"]) == 1 and held["strategic_fit"].values.shape == (2, 11),
+          "the old Dataset still reads the old file")
+    held.close()
     check(forced.report["runs_computed"] == 2 and int(forced.dataset.attrs["seed"]) == 9, "force replaces")
     check("experiment.seed=9" in forced.dataset.attrs["overrides"], "overrides recorded")
     forced.dataset.close()
@@ -541,6 +547,36 @@ accept = 0.04
     swept = write(tmp, "swept.toml", "[experiment]\n[sweep.grid]\nlearning.socialization_rate = [0.1, 0.2]\n")
     proc = subprocess.run([os.environ["ORGSIM"], "calibrate", swept, "--targets", targets], capture_output=True, text=True)
     check(proc.returncode == 2 and "design" in proc.stderr, proc.stderr)
+
+
+def last_values_and_option_order(tmp):
+    # Runs that stop early (equilibrium) end before the last tick: last_values reads each run's
+    # own last row; options keep the file's order.
+    exp = write(tmp, "eq.toml", """
+[experiment]
+name = "eq"
+ticks = 400
+replications = 3
+stop = "equilibrium"
+[scenario]
+org.employees = 20
+[[options]]
+name = "zeta"
+learning.socialization_rate = 0.5
+[[options]]
+name = "alpha"
+learning.socialization_rate = 0.9
+""")
+    path, ds = orgsim.run(exp, os.path.join(tmp, "eq.h5"), progress=False)
+    ends = orgsim.last_values(ds, ["strategic_fit"])
+    with h5py.File(path, "r") as f:
+        rows = f["runs"]["rows"][:].astype(int)
+        fit = f["metrics"][:, :, list(ds.data_vars).index("strategic_fit")]
+    check(rows.max() < 401, "the runs stop at equilibrium")
+    check(np.isnan(ds["strategic_fit"].isel(tick=-1).values).all(), "the last tick is NaN for them")
+    check(np.array_equal(ends["strategic_fit"].values, fit[np.arange(len(rows)), rows - 1]), "last rows")
+    check(ds["option"].attrs["order"] == ["zeta", "alpha"], str(ds["option"].attrs))
+    ds.close()
 
 
 def lazy_read_memory(tmp):

@@ -392,6 +392,49 @@ def hostile_paths(tmp):
         check((name.decode() if isinstance(name, bytes) else name) == "организация ✓ 組織", f"{name!r}")
 
 
+def paths_that_block_or_destroy(tmp):
+    # Issue 24, first cases: a FIFO or a device never hangs a command; an empty FILE is not the
+    # default experiment; a --set cannot smuggle in a second key; a figure or script never
+    # replaces the results file it was drawn from, another HDF5 file, or a file of another kind.
+    fifo = os.path.join(tmp, "pipe")
+    os.mkfifo(fifo)
+    exp = write(tmp, "small.toml", "[experiment]\nticks = 3\n[scenario]\norg.employees = 10\n")
+    out = os.path.join(tmp, "out.h5")
+    for args, message in ((["run", fifo], "not a regular file"),
+                          (["validate", "/dev/zero"], "not a regular file"),
+                          (["info", fifo], "not a regular file"),
+                          (["analyze", fifo], "not a regular file"),
+                          (["run", exp, "-o", fifo, "--force", "--quiet"], "not a regular file"),
+                          (["run", ""], "the path is empty"),
+                          (["validate", ""], "the path is empty"),
+                          (["run", exp, "-o", out, "--set", "experiment.seed=3\nexperiment.ticks=1"],
+                           "control character")):
+        t0 = time.time()
+        proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=20)
+        check(proc.returncode == 2 and message in proc.stderr and proc.stderr.count("error") == 1,
+              f"orgsim {args}: exit {proc.returncode}\n{proc.stderr}")
+        check(time.time() - t0 < 10, f"orgsim {args} took {time.time() - t0:.1f} s")
+    check(not os.path.exists(out), "no output for refused input")
+    orgsim("run", exp, "-o", out, "--quiet")
+    with open(out, "rb") as f:
+        before = f.read()
+    notes = write(tmp, "notes.txt", "my notes\n")
+    other = os.path.join(tmp, "other.h5")
+    orgsim("run", exp, "-o", other, "--quiet", "--set", "experiment.seed=2")
+    for args in (["--gnuplot-script", out], ["-o", out], ["--gnuplot-script", notes], ["-o", other],
+                 ["--gnuplot-script", other]):
+        proc = subprocess.run([ORGSIM, "plot", out, "--x", "tick", *args], capture_output=True, text=True)
+        check(proc.returncode == 2 and ("refusing" in proc.stderr or "is the results file" in proc.stderr),
+              f"plot {args}: {proc.returncode}\n{proc.stderr}")
+    with open(out, "rb") as f:
+        check(f.read() == before, "the results file is untouched")
+    check(open(notes).read() == "my notes\n", "the notes are untouched")
+    script = os.path.join(tmp, "fig.gp")
+    orgsim("plot", out, "--x", "tick", "--gnuplot-script", script)
+    orgsim("plot", out, "--x", "tick", "--gnuplot-script", script)  # its own script: replaced
+    check(not [f for f in os.listdir(tmp) if f.endswith(".partial")], "no partial files left")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

@@ -114,6 +114,9 @@ TEST(Design, SaltelliHasTheABAndABiMatrices) {
   for (std::size_t j = 0; j < 16; ++j) {
     const std::size_t base = j * (k + 2);
     const auto a = spec.design.values(base), b = spec.design.values(base + 1);
+    // A_j and B_j are different points (the Sobol sequence's first point, 0.5 in all 2k
+    // dimensions, would make sample 0's A and B one point: it is skipped).
+    EXPECT_NE(a, b) << "sample " << j;
     EXPECT_EQ(spec.design.block_of(base), 0u);
     EXPECT_EQ(spec.design.block_of(base + 1), 1u);
     EXPECT_EQ(spec.design.sample_of(base + 4), j);
