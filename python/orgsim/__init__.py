@@ -23,6 +23,7 @@ from ._toml import value as _toml_value
 
 __version__ = _orgsim.__version__
 __all__ = ["params", "metrics", "run", "open", "last_values", "evaluate", "problem", "feature_scores",
+           "sensitivity", "compare", "executable",
            "default_experiment", "Error",
            "ConfigError", "ResultsError", "UsageError", "ResourceError", "OutputError",
            "RunResult"]
@@ -225,6 +226,38 @@ def open(path):  # noqa: A001 (orgsim.open, as xarray.open_dataset)
     replication, seed and status, and the file's provenance as attributes."""
     from ._files import open_results
     return open_results(path)
+
+
+def sensitivity(path, metrics=None, at="end", bootstrap=1000):
+    """`orgsim sensitivity` as a DataFrame: Sobol indices of a saltelli sweep (or a Saltelli
+    sample file) or Morris effects of a morris sweep, one row per metric and parameter. `at`:
+    end, a tick, mean:A-B, sum:A-B, total or npv:RATE."""
+    import io
+    import pandas as pd
+    text = _orgsim.sensitivity_csv(os.fspath(path), list(metrics or []), at, int(bootstrap))
+    return pd.read_csv(io.StringIO(text))
+
+
+def compare(path, by="option", baseline="", metrics=None, at="end"):
+    """`orgsim compare --by BY` as a DataFrame: each value of `by` against the baseline, paired
+    by replication (common random numbers), with the differences, their intervals, Holm-adjusted
+    p-values and verdicts, one row per design and metric (docs/analysis.md)."""
+    import io
+    import pandas as pd
+    text = _orgsim.compare_csv(os.fspath(path), by, baseline or "", list(metrics or []), at)
+    return pd.read_csv(io.StringIO(text))
+
+
+def executable():
+    """The orgsim command-line program next to this module (the build tree's cli/orgsim, or
+    <prefix>/bin/orgsim of an installed one), else the one on PATH, else None."""
+    import shutil
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "..", "..", "cli", "orgsim"),        # build/python/orgsim
+                      os.path.join(here, "..", "..", "..", "..", "bin", "orgsim")):  # installed
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.normpath(candidate)
+    return shutil.which("orgsim")
 
 
 def last_values(ds, metrics=None):

@@ -5,6 +5,8 @@
 // run(..., resume=True)) finishes. orgsim's errors become Python exceptions carrying the same
 // message (file:line:column for experiment files).
 #include "orgsim/agents/model.hpp"
+#include "orgsim/analysis/compare.hpp"
+#include "orgsim/analysis/sensitivity.hpp"
 #include "orgsim/agents/parameters.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
@@ -26,6 +28,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -265,6 +268,26 @@ py::dict simulate(const std::string& experiment, bool is_path, const std::string
   return out;
 }
 
+/// `orgsim sensitivity --format csv` of a results file.
+std::string sensitivity_csv(const std::string& path, const std::vector<std::string>& metrics,
+                            const std::string& at, std::size_t bootstrap) {
+  const experiments::ResultsReader results(path);
+  std::ostringstream out;
+  analysis::print_sensitivity_csv(
+      out, analysis::sensitivity(results, metrics, analysis::parse_window(at), bootstrap));
+  return out.str();
+}
+
+/// `orgsim compare --by BY --format csv` of a results file (one --by, no --per).
+std::string compare_csv(const std::string& path, const std::string& by, const std::string& baseline,
+                        const std::vector<std::string>& metrics, const std::string& at) {
+  const experiments::ResultsReader results(path);
+  std::ostringstream out;
+  analysis::print_comparison_csv(
+      out, analysis::compare(results, by, baseline, metrics, analysis::parse_window(at)));
+  return out.str();
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_orgsim, m) {
@@ -331,6 +354,12 @@ PYBIND11_MODULE(_orgsim, m) {
       },
       py::arg("recorded"), py::arg("results_path"), py::arg("run"),
       "The experiment of one run of a recorded sweep, as TOML (run(path, rerun=K))");
+  m.def("sensitivity_csv", &sensitivity_csv, py::arg("path"), py::arg("metrics"), py::arg("at"),
+        py::arg("bootstrap"), py::call_guard<py::gil_scoped_release>(),
+        "orgsim sensitivity --format csv");
+  m.def("compare_csv", &compare_csv, py::arg("path"), py::arg("by"), py::arg("baseline"),
+        py::arg("metrics"), py::arg("at"), py::call_guard<py::gil_scoped_release>(),
+        "orgsim compare --format csv");
   m.def("run", &run, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("output"), py::arg("threads"), py::arg("resume"),
         py::arg("progress"), "Runs an experiment into a results file, as `orgsim run` does");

@@ -322,6 +322,9 @@ second_order = {"true" if second_order else "false"}
             got_first, got_total = float(row[header.index("first")]), float(row[header.index("total")])
             check(abs(got_first - first[i]) < 1e-9 and abs(got_total - total[i]) < 1e-9,
                   f"{name}: orgsim {got_first}, {got_total}; numpy {first[i]}, {total[i]}")
+        frame = orgsim.sensitivity(out, bootstrap=0)  # the same, as a DataFrame
+        check(np.allclose(frame.set_index("parameter").loc[problem["names"], "first"], first, atol=1e-12),
+              f"orgsim.sensitivity: {frame}")
         print(f"second_order={second_order}: S1 {np.round(first, 3)}, ST {np.round(total, 3)}")
         ds.close()
 
@@ -576,6 +579,16 @@ learning.socialization_rate = 0.9
     check(np.isnan(ds["strategic_fit"].isel(tick=-1).values).all(), "the last tick is NaN for them")
     check(np.array_equal(ends["strategic_fit"].values, fit[np.arange(len(rows)), rows - 1]), "last rows")
     check(ds["option"].attrs["order"] == ["zeta", "alpha"], str(ds["option"].attrs))
+    # orgsim.compare is the CLI's table as a DataFrame.
+    frame = orgsim.compare(path, by="option", metrics=["strategic_fit"])
+    cli = subprocess.run([orgsim.executable(), "compare", path, "--by", "option", "--metrics",
+                          "strategic_fit", "--format", "csv"], capture_output=True, text=True)
+    check(cli.returncode == 0, cli.stderr)
+    import io
+    import pandas as pd
+    expected = pd.read_csv(io.StringIO(cli.stdout))
+    check(frame.equals(expected), f"orgsim.compare equals the CLI's csv:\n{frame}\n{expected}")
+    check(orgsim.executable() == os.path.realpath(os.environ["ORGSIM"]), orgsim.executable())
     ds.close()
 
 
