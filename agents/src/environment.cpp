@@ -97,7 +97,10 @@ void update_market(Organization& org, Tick /*tick*/) {
   double potential =
       p.environment.base_demand * static_cast<double>(p.org.employees) * market.volume;
   if (p.environment.enabled) {
-    market.size *= 1.0 + p.environment.market_growth;
+    // Compound growth is bounded (ODD 7.7): the market stops growing at kMostMarketSize times
+    // its size at the start, so that demand, arrivals and backlogs stay finite numbers (a 10%
+    // weekly growth would otherwise overflow int64 arrivals within 400 ticks and reach inf).
+    market.size = std::min(market.size * (1.0 + p.environment.market_growth), kMostMarketSize);
     potential *= market.size * std::max(0.0, 1.0 + p.environment.loyalty_effect *
                                                        (market.loyalty - loyalty_centre(p)));
   }
@@ -110,7 +113,7 @@ void update_market(Organization& org, Tick /*tick*/) {
     org.this_tick.lost_demand = potential * (1.0 - ordering);
     potential *= ordering;
   }
-  market.demand = potential;
+  market.demand = std::min(potential, kMostDemand);  // tasks per tick: Poisson draws stay in int64
 }
 
 void track_resilience(Organization& org, Tick tick) {

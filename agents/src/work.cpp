@@ -109,7 +109,9 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     org.teams.staffed[team] = staffed;
     org.teams.salary[team] = salary / kWeeksPerYear;
     std::int64_t matches = 0;
-    const auto code = org.team_code(team);
+    // The code the team works to: its own with structure on, the organization's without (a
+    // team code that is never cascaded would make all work off strategy).
+    const auto code = org.guiding_code(team);
     for (std::size_t d = 0; d < m; ++d) matches += code[d] == org.reality[d];
     org.teams.fit[team] = static_cast<double>(matches) / static_cast<double>(m);
   }
@@ -560,10 +562,12 @@ std::vector<MetricRow> work_metrics() {
                                        : 0.0;
        }},
       {{"cost_per_task", "operational_efficiency", "currency/task", "Cost per task",
-        "Cost this tick / tasks completed; NaN without work.", Better::lower, true},
+        "Cost this tick / tasks completed; NaN without work or with under 0.001 tasks completed.",
+        Better::lower, true},
        [](const Observation& o) {
          const TickOutcomes& t = o.org.this_tick;
-         return !o.params.work.enabled ? kNaN : t.completed > 0 ? t.cost / t.completed : kNaN;
+         // Below a thousandth of a task the ratio means nothing (a collapsing market gave inf).
+         return !o.params.work.enabled ? kNaN : t.completed >= 1e-3 ? t.cost / t.completed : kNaN;
        }},
       {{"rework_rate", "operational_efficiency", "[0, 1]", "Rework rate",
         "Tasks sent back for rework / (completed + reworked) this tick; NaN without work.",

@@ -278,7 +278,7 @@ void print_calibration(std::ostream& out, const Calibration& c) {
   }
   out << "(width: the interval as a share of the prior's; near 100%: the targets do not inform "
          "the parameter)\n\nFit\n";
-  out << fmt::format("{:<24}  {:>12}  {:>12}  {:>10}  {:>12}  {}\n", "target", "value", "kept mean",
+  out << fmt::format("{:<32}  {:>12}  {:>12}  {:>10}  {:>12}  {}\n", "target", "value", "kept mean",
                      "kept sd", "prior mean", "scale");
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     std::vector<double> kept, all;
@@ -286,9 +286,20 @@ void print_calibration(std::ostream& out, const Calibration& c) {
     for (const auto& s : c.stats)
       if (!std::isnan(s[t])) all.push_back(s[t]);
     const Target& target = plan.targets[t];
-    out << fmt::format("{:<24}  {:>12.4g}  {:>12.4g}  {:>10.3g}  {:>12.4g}  {:.3g} ({})\n",
+    out << fmt::format("{:<32}  {:>12.4g}  {:>12.4g}  {:>10.3g}  {:>12.4g}  {:.3g} ({})\n",
                        target.metric + " @ " + target.at, target.value, mean_of(kept), sd_of(kept),
                        mean_of(all), c.scale[t], target.sd > 0 ? "sd" : "MAD");
+  }
+  // Caveats: a target the kept draws do not reach is not fitted, whatever the posterior says.
+  for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+    std::vector<double> kept;
+    for (std::size_t d : c.accepted) kept.push_back(c.stats[d][t]);
+    const double miss = std::abs(mean_of(kept) - plan.targets[t].value) / c.scale[t];
+    if (miss > 2)
+      out << fmt::format(
+          "caveat: {} is missed by {:.1f} scales (kept mean {:.4g} against {:.4g}): no draw "
+          "reproduces it; widen the priors, add a parameter that moves it, or check the target\n",
+          plan.targets[t].metric, miss, mean_of(kept), plan.targets[t].value);
   }
 }
 

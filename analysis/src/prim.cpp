@@ -91,7 +91,17 @@ std::vector<Peel> peels_of(const PrimBox& box, const std::vector<PrimColumn>& co
   const std::size_t k = std::max<std::size_t>(
       1, static_cast<std::size_t>(alpha * static_cast<double>(sorted.size())));
   if (k >= sorted.size()) return out;
-  const double low = sorted[k], high = sorted[sorted.size() - 1 - k];
+  double low = sorted[k], high = sorted[sorted.size() - 1 - k];
+  // Tied values (a grid's levels): a peel that would remove nothing takes the whole tied block
+  // at that end instead, so that grids can be peeled too; the criterion weighs it by its size.
+  if (low == sorted.front()) {
+    const auto above = std::upper_bound(sorted.begin(), sorted.end(), sorted.front());
+    if (above != sorted.end()) low = *above;
+  }
+  if (high == sorted.back()) {
+    const auto below = std::lower_bound(sorted.begin(), sorted.end(), sorted.back());
+    if (below != sorted.begin()) high = *(below - 1);
+  }
   PrimBox raised = box;
   raised.low[d] = low;
   keep_if(std::move(raised), [low](double v) { return v >= low; });

@@ -39,6 +39,13 @@ experiments::ExperimentSpec draws_experiment(const CalibrateArgs& args,
                      ": has a [sweep] design or [[options]]; calibrate draws the "
                      "design from the priors of " +
                      args.targets + " (remove them, or calibrate one option's file)");
+  // A target window beyond the run is an error now, not after every draw has run.
+  for (const analysis::Target& t : plan.targets) {
+    const std::int64_t last = std::max(t.window.from, t.window.to);
+    if (last > base.ticks)
+      throw UsageError(fmt::format("{}: target {} at {}: the experiment runs ticks 0 to {}",
+                                   args.targets, t.metric, t.at, base.ticks));
+  }
   return experiments::parse_experiment(
       analysis::calibration_experiment(base.resolved_text(), plan),
       args.file + " with the priors of " + args.targets,

@@ -1,8 +1,8 @@
 """orgsim from Python: run experiments, read results as xarray, evaluate single runs.
 
     import orgsim
-    path, ds = orgsim.run("experiments/configs/structure-comparison.toml", threads=2)
-    ds["lead_time"].groupby("structure.type").mean(...)
+    path, ds = orgsim.run("experiments/configs/scenarios/structure-comparison.toml", threads=2)
+    orgsim.last_values(ds)["lead_time"].groupby("structure.type").mean()
     orgsim.evaluate(**{"learning.socialization_rate": 0.3})["strategic_fit"]
 
 The runs are orgsim's own (the same code as ``orgsim run``, the same results files). See
@@ -74,12 +74,20 @@ def _sets(overrides):
     """Keyword overrides as --set arguments. A key is a parameter name (``scenario.`` is implied)
     or a full key such as ``experiment.seed``; ``__`` stands for a dot, so that
     ``learning__socialization_rate=0.3`` works as a keyword."""
-    names = _parameter_names() if overrides else set()
+    rows = {row["name"]: row for row in _orgsim.parameters()} if overrides else {}
+    submodels = {name.split(".")[0] for name in rows}
     sets = []
     for key, v in overrides.items():
         key = key.replace("__", ".")
-        if key in names:
+        if key in rows:
+            if rows[key]["type"] == "integer" and isinstance(v, float) and v.is_integer():
+                v = int(v)  # 50.0 from a sampler or a DataFrame row is 50
             key = "scenario." + key
+        elif key.split(".")[0] in submodels:
+            import difflib
+            close = difflib.get_close_matches(key, list(rows), n=1)
+            raise UsageError("unknown parameter '%s'%s" % (
+                key, " (did you mean \"%s\"?)" % close[0] if close else ""))
         sets.append("%s=%s" % (key, _toml_value(v)))
     return sets
 
@@ -200,6 +208,8 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
         progress = _progress_printer(sys.stderr)
     elif progress is False:
         progress = None
+    if threads is not None and int(threads) < 1:
+        raise UsageError("threads: expected at least 1 (None: every core)")
     report = _orgsim.run(text, is_path, source, sets, output, int(threads or 0), bool(resume),
                          progress)
     if report["interrupted_by"]:
@@ -280,6 +290,8 @@ def evaluate(experiment=None, *, design_point=0, replication=0, series=True, **p
     Returns {metric: its value at the last recorded tick} for every metric, and with series=True
     also {metric + "_series": numpy array over the recorded ticks} and "ticks" (those ticks).
     """
+    if int(replication) < 0 or int(design_point) < 0:
+        raise UsageError("replication and design_point: expected numbers >= 0")
     text, is_path, source, _ = _experiment(experiment)
     values = {key.replace("__", "."): v for key, v in params.items()}
     out = _orgsim.simulate(text, is_path, source, [], values, int(design_point), int(replication))

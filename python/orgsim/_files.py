@@ -1,11 +1,10 @@
 """Results files as lazily read xarray Datasets (orgsim.open)."""
 
-import threading
-
 import h5py
 import numpy as np
 import xarray as xr
 from xarray.backends import BackendArray, CachingFileManager
+from xarray.backends.locks import SerializableLock
 from xarray.core import indexing
 
 
@@ -126,7 +125,7 @@ def open_results(path):
     """
     path = str(path)
     manager = CachingFileManager(_open_h5, path)
-    lock = threading.Lock()
+    lock = SerializableLock()  # a Dataset can be copied, pickled and sent to other processes
     f = manager.acquire()
     metrics = f["metrics"]
     names = _text(metrics.attrs["names"])

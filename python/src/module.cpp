@@ -5,9 +5,9 @@
 // run(..., resume=True)) finishes. orgsim's errors become Python exceptions carrying the same
 // message (file:line:column for experiment files).
 #include "orgsim/agents/model.hpp"
+#include "orgsim/agents/parameters.hpp"
 #include "orgsim/analysis/compare.hpp"
 #include "orgsim/analysis/sensitivity.hpp"
-#include "orgsim/agents/parameters.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/core/version.hpp"
@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <exception>
@@ -236,7 +237,12 @@ py::dict simulate(const std::string& experiment, bool is_path, const std::string
       throw UsageError(
           fmt::format("unknown parameter '{}'{}", name, experiments::did_you_mean(name, names)));
     }
-    const auto coerced = agents::coerce(*row, from_python(name, value));
+    agents::ParamValue given = from_python(name, value);
+    if (const auto* real = std::get_if<double>(&given);
+        real && row->type == agents::ParamType::integer && std::floor(*real) == *real &&
+        std::abs(*real) < 9.0e15)
+      given = static_cast<std::int64_t>(*real);  // 50.0 from a sampler or a DataFrame is 50
+    const auto coerced = agents::coerce(*row, given);
     if (!coerced)
       throw UsageError(fmt::format("parameter {} = {}: expected {}", name,
                                    std::string(py::repr(value)), agents::expected_value(*row)));

@@ -137,6 +137,26 @@ TEST(Environment, DemandGrowsWithTheMarket) {
   EXPECT_INCREASES(paired("", "environment.market_growth = [0.0, 0.01]", "demand", {50, 60}));
 }
 
+TEST(Environment, CompoundGrowthStaysFinite) {
+  // 10% a week from a base demand of 100 per employee: unbounded, demand would pass 2^63 (the
+  // int64 of Poisson arrivals) within 400 ticks and reach inf later. It saturates instead.
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = 20;
+  p.environment.enabled = true;
+  p.environment.market_growth = 0.1;
+  p.environment.base_demand = 100;
+  Organization org(p, {1, 0});
+  double last = 0;
+  for (Tick t = 1; t <= 20000; ++t) {
+    update_market(org, t);
+    ASSERT_TRUE(std::isfinite(org.market.demand)) << "tick " << t;
+    ASSERT_LE(org.market.demand, kMostDemand) << "tick " << t;
+    ASSERT_GE(org.market.demand, last) << "tick " << t;  // it grows, then stays
+    last = org.market.demand;
+  }
+  EXPECT_DOUBLE_EQ(last, std::min(kMostDemand, 100.0 * 20 * kMostMarketSize));
+}
+
 TEST(Environment, DemandGrowsWithCustomerLoyalty) {
   // Faster delivery (more capacity per employee) -> happier customers -> more loyalty -> demand.
   EXPECT_INCREASES(paired("", "work.tasks_per_employee = [0.7, 1.5]", "loyalty", {80, 100}));

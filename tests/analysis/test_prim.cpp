@@ -72,6 +72,26 @@ TEST(Prim, RecoversACategoryInTheBox) {
   EXPECT_FALSE(r.restricted[1]);
 }
 
+TEST(Prim, PeelsAGrid) {
+  // A 4 x 3 grid, 8 points per cell: the cases are x0's top level (with noise). A 5% peel of
+  // tied values would remove nothing; whole levels are peeled instead.
+  Synthetic s;
+  s.columns = {{"x0", false, {}, {}}, {"x1", false, {}, {}}};
+  RandomStream draw(5, stream_id("prim grid"), 0, 0, 0);
+  for (double a : {0.0, 0.01, 0.02, 0.05})
+    for (double b : {0.1, 0.5, 0.9})
+      for (int rep = 0; rep < 8; ++rep) {
+        s.columns[0].values.push_back(a);
+        s.columns[1].values.push_back(b);
+        s.is_case.push_back(draw.uniform() < (a > 0.03 ? 0.95 : 0.05));
+      }
+  const PrimResult r = prim(s.columns, s.is_case);
+  const PrimBox& box = r.trajectory[r.chosen];
+  EXPECT_DOUBLE_EQ(box.low[0], 0.05);
+  EXPECT_FALSE(r.restricted[1]);
+  EXPECT_GE(box.density, 0.8);
+}
+
 TEST(Prim, RefusesDegenerateCases) {
   Synthetic s = synthetic(100, 0.0, false, 4);
   std::vector<bool> none(s.is_case.size(), false), all(s.is_case.size(), true);

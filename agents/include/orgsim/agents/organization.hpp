@@ -140,6 +140,12 @@ struct Hierarchy {
 };
 
 /// The market and its customers (environment and work submodels; 7.8, 7.12).
+/// Bounds that keep the market's numbers finite (ODD 7.7): the market grows to at most 10^6
+/// times its starting size, and demand is at most 10^12 tasks a tick (Poisson arrivals are
+/// int64; no firm a run can hold works through more).
+inline constexpr double kMostMarketSize = 1e6;
+inline constexpr double kMostDemand = 1e12;
+
 struct MarketState {
   double size = 1;
   double demand = 0;  ///< expected task arrivals this tick
