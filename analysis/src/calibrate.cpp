@@ -1,5 +1,6 @@
 // Rejection ABC (calibrate.hpp).
 #include "orgsim/analysis/calibrate.hpp"
+#include "orgsim/analysis/statistics.hpp"
 
 #include "orgsim/core/error.hpp"
 
@@ -102,14 +103,6 @@ void read_settings(const std::string& path, const toml::table& abc, CalibrationP
                         "abc: unknown key '" + name + "' (samples, replications, accept)");
     }
   }
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const double position = p * static_cast<double>(values.size() - 1);
-  const auto low = static_cast<std::size_t>(std::floor(position));
-  const auto high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
 }
 
 double mean_of(const std::vector<double>& v) {

@@ -33,19 +33,14 @@ bool inside(const PrimBox& box, const std::vector<PrimColumn>& columns, std::siz
   return true;
 }
 
-/// The box's counts and shares.
-void measure(PrimBox& box, const std::vector<PrimColumn>& columns, const std::vector<bool>& is_case,
-             std::size_t total_cases) {
-  box.points = box.cases = 0;
-  for (std::size_t i = 0; i < is_case.size(); ++i) {
-    if (!inside(box, columns, i)) continue;
-    ++box.points;
-    box.cases += is_case[i] ? 1 : 0;
-  }
-  const auto n = static_cast<double>(is_case.size());
-  box.mass = static_cast<double>(box.points) / n;
-  box.density = box.points ? static_cast<double>(box.cases) / static_cast<double>(box.points) : 0;
-  box.coverage = static_cast<double>(box.cases) / static_cast<double>(total_cases);
+/// The box's counts and the shares they give.
+void set_shares(PrimBox& box, std::size_t points, std::size_t cases, std::size_t total_points,
+                std::size_t total_cases) {
+  box.points = points;
+  box.cases = cases;
+  box.mass = static_cast<double>(points) / static_cast<double>(total_points);
+  box.density = points ? static_cast<double>(cases) / static_cast<double>(points) : 0;
+  box.coverage = static_cast<double>(cases) / static_cast<double>(total_cases);
 }
 
 /// A candidate peel: the box after it and how many points and cases it keeps.
@@ -152,7 +147,7 @@ PrimResult prim(std::vector<PrimColumn> columns, const std::vector<bool>& is_cas
     box.high.push_back(*hi);
     box.kept.emplace_back();
   }
-  measure(box, columns, is_case, r.cases);
+  set_shares(box, r.points, r.cases, r.points, r.cases);  // the whole space holds every point
   r.trajectory.push_back(box);
   const auto least =
       static_cast<std::size_t>(std::ceil(options.min_mass * static_cast<double>(r.points)));
@@ -178,7 +173,7 @@ PrimResult prim(std::vector<PrimColumn> columns, const std::vector<bool>& is_cas
       }
     }
     if (!best) break;  // no peel raises the density
-    measure(best->box, columns, is_case, r.cases);
+    set_shares(best->box, best->points, best->cases, r.points, r.cases);
     r.trajectory.push_back(std::move(best->box));
   }
   // The chosen box: the highest coverage among those dense enough (else the densest).

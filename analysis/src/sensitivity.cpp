@@ -49,17 +49,6 @@ std::vector<PointEstimate> estimate_all(std::span<const double> y_a, std::span<c
   return out;
 }
 
-double percentile(std::vector<double> values, double p) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
-               values.end());
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double position = p * static_cast<double>(values.size() - 1);
-  const auto low = static_cast<std::size_t>(std::floor(position));
-  const auto high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
-}
-
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
   return fmt::format("{:.3f}", x);

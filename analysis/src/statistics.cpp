@@ -3,8 +3,10 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace orgsim::analysis {
 
@@ -63,6 +65,17 @@ double paired_t_p_value(const Estimate& difference) {
   const double t = difference.mean / (difference.sd / std::sqrt(static_cast<double>(difference.n)));
   const boost::math::students_t_distribution<double> dist(static_cast<double>(difference.n - 1));
   return std::min(1.0, 2 * boost::math::cdf(boost::math::complement(dist, std::abs(t))));
+}
+
+double percentile(std::vector<double> values, double p) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double position = p * static_cast<double>(values.size() - 1);
+  const auto low = static_cast<std::size_t>(std::floor(position));
+  const auto high = std::min(low + 1, values.size() - 1);
+  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
 }
 
 }  // namespace orgsim::analysis

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 namespace orgsim::analysis {
 
@@ -17,6 +18,10 @@ struct Estimate {
 
 /// The p-quantile of Student's t distribution with `df` degrees of freedom.
 double t_quantile(double p, double df);
+
+/// The p-quantile of `values` by linear interpolation between order statistics, NaNs left out
+/// (NaN when nothing is left).
+double percentile(std::vector<double> values, double p);
 
 /// Mean, sd and two-sided `confidence` CI of the mean (t interval). NaN inputs are skipped.
 Estimate estimate(std::span<const double> values, double confidence = 0.95);
