@@ -116,53 +116,158 @@ def mpi_kill_and_resume(tmp):
     same_results(single, farmed)
 
 
+# A stand-in for sbatch that behaves like Slurm where it matters: it reads the job script at
+# submission, refuses a log directory that does not exist, answers --parsable with "id;cluster",
+# checks --dependency names a job it issued, and fails on request (FAKE_SBATCH_FAIL=merge: the
+# submission carrying --dependency; =all: every submission, like a site that needs --account).
+FAKE_SBATCH = r"""#!/usr/bin/python3
+import json, os, sys
+state = os.environ["FAKE_SLURM_DIR"]
+args = sys.argv[1:]
+options = [a for a in args if a.startswith("--")]
+script = next(a for a in args if not a.startswith("--"))
+fail = os.environ.get("FAKE_SBATCH_FAIL", "")
+if fail == "all" or (fail == "merge" and any(a.startswith("--dependency") for a in options)):
+    sys.exit("sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified")
+for a in options:
+    if a.startswith("--output="):
+        directory = os.path.dirname(a.split("=", 1)[1])
+        if not os.path.isdir(directory):
+            sys.exit(f"sbatch: error: the log directory {directory} does not exist")
+    if a.startswith("--dependency=afterok:"):
+        issued = [json.loads(l)["id"] for l in open(os.path.join(state, "calls"))]
+        if int(a.split(":")[1]) not in issued:
+            sys.exit("sbatch: error: Job dependency problem")
+calls = os.path.join(state, "calls")
+job = 4242 + (sum(1 for _ in open(calls)) if os.path.exists(calls) else 0)
+body = open(script).read()
+open(calls, "a").write(json.dumps({"id": job, "args": args, "script_bytes": len(body)}) + "\n")
+print(f"{job};cluster" if "--parsable" in options else f"Submitted batch job {job}")
+"""
+
+FAKE_SCANCEL = r"""#!/usr/bin/python3
+import os, sys
+open(os.path.join(os.environ["FAKE_SLURM_DIR"], "cancelled"), "a").write(" ".join(sys.argv[1:]) + "\n")
+"""
+
+
+def fake_slurm(tmp):
+    """A PATH with the stand-in sbatch and scancel, and a function that returns their calls."""
+    import json
+    bin_dir = os.path.join(tmp, "bin")
+    state = os.path.join(tmp, "slurm-state")
+    os.makedirs(bin_dir)
+    os.makedirs(state)
+    for name, text in (("sbatch", FAKE_SBATCH), ("scancel", FAKE_SCANCEL)):
+        path = os.path.join(bin_dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
+    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"], FAKE_SLURM_DIR=state)
+    env.pop("SLURM_JOB_ID", None)
+
+    def calls():
+        path = os.path.join(state, "calls")
+        if os.path.exists(path):
+            result = [json.loads(line) for line in open(path)]
+            os.remove(path)
+            return result
+        return []
+
+    def cancelled():
+        path = os.path.join(state, "cancelled")
+        return open(path).read().split() if os.path.exists(path) else []
+    return env, calls, cancelled
+
+
+def option(call, name):
+    values = [a.split("=", 1)[1] for a in call["args"] if a.startswith(name + "=")]
+    return values[0] if values else None
+
+
 def slurm_script_runs_locally(tmp):
     shards = 3
-    out = os.path.join(tmp, "cluster", "small.h5")
-    script = os.path.join(tmp, "small.sbatch")
+    out = os.path.join(tmp, "cluster", "deeper", "small.h5")
+    script = os.path.join(tmp, "small.sh")
     text = run([ORGSIM, "slurm", SMALL, "--array", str(shards), "-o", out, "--cpus", "2", "--partition", "short",
-                "--set", "experiment.ticks=15"]).stdout
+                "--account", "proj-7", "--mem", "2G", "--set", "experiment.ticks=15",
+                "--set", "experiment.name=\"it's; rm -rf $HOME\""]).stdout
     with open(script, "w") as f:
         f.write(text)
     run(["bash", "-n", script])
-    for directive in ("#SBATCH --array=0-2", "#SBATCH --cpus-per-task=2", "#SBATCH --partition=short", "#SBATCH --time="):
-        check(directive in text, f"{directive} missing")
-    # A stand-in for sbatch that records its arguments.
-    bin_dir = os.path.join(tmp, "bin")
-    os.makedirs(bin_dir)
-    log = os.path.join(tmp, "sbatch.log")
-    fake = os.path.join(bin_dir, "sbatch")
-    with open(fake, "w") as f:
-        f.write(f"#!/usr/bin/python3\nimport json, sys\nopen({log!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-                "print('777')\n")
-    os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"], SLURM_ARRAY_JOB_ID="4242",
-               SLURM_CPUS_PER_TASK="2")
+    check("#SBATCH" not in text, "no directives: every option is a quoted word of the submitting command")
+    env, calls, cancelled = fake_slurm(tmp)
+    # Submitting: the directories exist before sbatch sees them, and both jobs go in together.
+    proc = run(["bash", script], env=env)
+    submitted = calls()
+    check(len(submitted) == 2, f"the array and the merge: {submitted}")
+    array, merge = submitted
+    check(option(array, "--array") == f"0-{shards - 1}" and option(array, "--cpus-per-task") == "2", array)
+    for call in submitted:
+        check(option(call, "--partition") == "short" and option(call, "--account") == "proj-7"
+              and option(call, "--mem") == "2G" and "--parsable" in call["args"], call)
+        check(os.path.isdir(os.path.dirname(option(call, "--output"))), "log directory made first")
+        check(call["args"][-2] == os.path.realpath(script), f"the job body is this script: {call['args']}")
+    check(array["args"][-1] == "task" and merge["args"][-1] == "merge", submitted)
+    check(option(merge, "--dependency") == f"afterok:{array['id']}" and "--kill-on-invalid-dep=yes" in merge["args"],
+          f"the merge waits for every task: {merge}")
+    check(option(merge, "--cpus-per-task") == "1" and option(merge, "--time") == "00:10:00", merge)
+    check(f"array job {array['id']}" in proc.stdout and f"merge job {merge['id']}" in proc.stdout, proc.stdout)
+    # Slurm runs each task: `SCRIPT task` with its id; a task never submits anything.
     for task in range(shards):
-        run(["bash", script], env=dict(env, SLURM_ARRAY_TASK_ID=str(task)))
-        check(os.path.exists(os.path.join(tmp, "cluster", f"small.shard-{task}-of-{shards}.h5")), f"shard {task} file")
-    import json
-    calls = [json.loads(line) for line in open(log)]
-    check(len(calls) == 1, f"task 0 alone submits the merge: {calls}")
-    merge = calls[0]
-    check("--dependency=afterok:4242" in merge and "--kill-on-invalid-dep=yes" in merge, f"afterok on the array: {merge}")
-    wrap = merge[merge.index("--wrap") + 1]
-    check(" merge -o " in wrap, wrap)
-    # The dependency is satisfied: run the merge job's command as Slurm would.
-    run(["bash", "-c", wrap])
+        run(["bash", script, "task"], env=dict(env, SLURM_ARRAY_TASK_ID=str(task), SLURM_JOB_ID="9",
+                                               SLURM_CPUS_PER_TASK="2"))
+        check(os.path.exists(os.path.join(tmp, "cluster", "deeper", f"small.shard-{task}-of-{shards}.h5")), task)
+    check(calls() == [], "tasks submit nothing (a requeued task cannot submit a second merge)")
+    # The dependency is met: the merge job runs `SCRIPT merge`.
+    run(["bash", script, "merge"], env=dict(env, SLURM_JOB_ID="10"))
     single = os.path.join(tmp, "single.h5")
-    run([ORGSIM, "run", SMALL, "-o", single, "--quiet", "--set", "experiment.ticks=15"])
+    run([ORGSIM, "run", SMALL, "-o", single, "--quiet", "--set", "experiment.ticks=15",
+         "--set", "experiment.name=\"it's; rm -rf $HOME\""])
     same_results(single, out)
-    # A resubmitted task resumes its shard (keeps its runs), and `bash SCRIPT merge` merges by hand.
-    proc = run(["bash", script], env=dict(env, SLURM_ARRAY_TASK_ID="1", ORGSIM_MERGE_SUBMITTED="1"))
+    # A requeued task resumes its shard file and keeps its runs.
+    proc = run(["bash", script, "task"], env=dict(env, SLURM_ARRAY_TASK_ID="1", SLURM_JOB_ID="11"))
+    # After failures: resubmit some tasks and a merge after them.
     os.remove(out)
-    run(["bash", script, "merge"], env=env)
-    same_results(single, out)
-    # Bad requests.
+    run(["bash", script, "resubmit", "1,2"], env=env)
+    again = calls()
+    check(len(again) == 2 and option(again[0], "--array") == "1,2"
+          and option(again[1], "--dependency") == f"afterok:{again[0]['id']}", again)
+    run(["bash", script, "resubmit", "1;true"], env=env, expect=2)
+    # A merge that cannot be submitted (a site that needs another account, a QOS limit) cancels the
+    # array at once, in the submitting shell: no task runs without a merge to follow.
+    proc = run(["bash", script], env=dict(env, FAKE_SBATCH_FAIL="merge"), expect=1)
+    failed = calls()
+    check(len(failed) == 1 and cancelled() == [str(failed[0]["id"])], f"the array is cancelled: {cancelled()}")
+    check("could not be submitted" in proc.stderr and "Invalid account" in proc.stderr, proc.stderr)
+    proc = run(["bash", script], env=dict(env, FAKE_SBATCH_FAIL="all"), expect=1)
+    check(calls() == [] and "Invalid account" in proc.stderr, proc.stderr)
+    # Submitted with sbatch by mistake (the old way): refused, nothing submitted.
+    proc = run(["bash", script], env=dict(env, SLURM_JOB_ID="12"), expect=2)
+    check("not with sbatch" in proc.stderr and calls() == [], proc.stderr)
+    # Piped into bash: refused (Slurm needs the file).
+    proc = subprocess.run(["bash"], input=text, capture_output=True, text=True, env=env)
+    check(proc.returncode == 2 and "save this script to a file" in proc.stderr, proc.stderr)
+    # Bad requests: one clear error, exit 2, nothing printed on stdout.
     proc = run([ORGSIM, "slurm", SMALL, "--array", "13"], expect=2)
     check("expected 1 to 12 shards" in proc.stderr, proc.stderr)
     proc = run([ORGSIM, "slurm", SMALL, "--array", "2", "-o", "x.txt"], expect=2)
     check("must end in .h5" in proc.stderr, proc.stderr)
+    for flag, value, expected in (("--time", "1:00;touch /tmp/x", "a Slurm time limit"),
+                                  ("--time", "01:00:00\n#SBATCH --wrap=id", "a Slurm time limit"),
+                                  ("--mem", "4G\n#SBATCH --qos=top", "a Slurm memory size"),
+                                  ("--mem", "4 G", "a Slurm memory size"),
+                                  ("--partition", "short;reboot", "names"),
+                                  ("--account", "a b", "names")):
+        proc = run([ORGSIM, "slurm", SMALL, "--array", "2", flag, value.replace("\\n", "\n")], expect=2)
+        check(expected in proc.stderr and proc.stdout == "" and len(proc.stderr.splitlines()) == 1,
+              f"{flag} {value!r}: {proc.stderr}")
+    for value in ("30", "90:00", "1-12", "2-00:30:00"):
+        run([ORGSIM, "slurm", SMALL, "--array", "2", "--time", value])
+    # The merge's time limit grows with the sweep (three times its estimate, at least ten minutes).
+    big = run([ORGSIM, "slurm", DEFAULT, "--array", "4", "--set", "experiment.replications=30000"]).stdout
+    merge_time = [line for line in big.splitlines() if line.startswith("MERGE_OPTIONS=")][0]
+    check("--time='00:10:00'" not in merge_time, f"a 360,000-run merge gets more than ten minutes: {merge_time}")
 
 
 def stacks_of_session(session):
