@@ -37,8 +37,31 @@ std::vector<Command> add_commands(CLI::App& app, Session& session) {
 
 /// Under mpirun (or srun), `run` becomes an MPI task farm; other commands run on rank 0 only.
 /// Returns an exit status when MPI cannot start (the message is printed).
-std::optional<int> start_mpi(bool is_run, Session& session) {
+/// The number of processes an MPI launcher started (1 when unknown).
+long launched_ranks() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"}) {
+    if (const char* value = std::getenv(name)) {
+      char* end = nullptr;
+      const long n = std::strtol(value, &end, 10);
+      if (end != value && n > 0) return n;
+    }
+  }
+  return 1;
+}
+
+std::optional<int> start_mpi(bool is_run, const std::string& command, Session& session) {
   try {
+    // Only `run` shares work between ranks; any other command would run once per rank (three
+    // merges into one file under `mpirun -n 3`).
+    if (!is_run && experiments::launched_by_mpi() && launched_ranks() > 1) {
+      const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+      if (rank == nullptr || std::string(rank) == "0") {
+        std::cerr << "orgsim: error: `orgsim " << command
+                  << "` does not use MPI: under mpirun every rank would do it once; run it "
+                     "without mpirun (only `orgsim run` farms runs over ranks)\n";
+      }
+      return kUserError;
+    }
     if (is_run && experiments::launched_by_mpi()) {
       if (!experiments::mpi_built()) {
         const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
@@ -115,7 +138,10 @@ int main(int argc, char** argv) {
     return kUserError;
   }
   const Command& run = commands.front();
-  if (const auto status = start_mpi(static_cast<bool>(*run.app), session)) return *status;
+  std::string chosen;
+  for (const Command& command : commands)
+    if (*command.app) chosen = command.app->get_name();
+  if (const auto status = start_mpi(static_cast<bool>(*run.app), chosen, session)) return *status;
   for (const Command& command : commands) {
     if (*command.app) return run_reporting_errors(command, session);
   }

@@ -114,7 +114,13 @@ bool check_output(const RunArgs& args, const std::string& output,
                                           const std::string& output, const std::string& resume,
                                           Session& session) {
   if (tty && !args.quiet) std::cerr << '\n';
-  if (e.disk_full()) {
+  if (!std::filesystem::exists(output)) {  // the file could not even be created: it is removed
+    std::cerr << fmt::format(
+        "orgsim: error: {} while creating {}: nothing was written and no file is left; {} and "
+        "run the same command again\n",
+        e.disk_full() ? "disk full" : fmt::format("cannot write ({})", e.what()), output,
+        e.disk_full() ? "free space" : "fix the cause");
+  } else if (e.disk_full()) {
     std::cerr << fmt::format(
         "orgsim: error: disk full while writing {}: {} runs complete; free space and run `{}`\n",
         output, e.runs_complete(), resume);

@@ -52,7 +52,6 @@ int tornado(const TornadoArgs& args) {
   ThreadLimit limit(args.threads);
   experiments::RunnerOptions options;
   options.threads = limit.threads();
-  if (args.force) std::filesystem::remove(output);
   std::cerr << fmt::format("tornado: {} runs ({} settings x {} replications) into {}\n",
                            runs.run_count(), runs.design_point_count(), runs.replications, output);
   experiments::run_experiment(runs, output, options);

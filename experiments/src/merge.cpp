@@ -2,11 +2,15 @@
 // single-process run.
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/runner.hpp"
+#include "orgsim/experiments/writer_lock.hpp"
 
 #include "metric_info.hpp"
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +20,7 @@ namespace orgsim::experiments {
 void merge_shards(const std::vector<std::string>& inputs, const std::string& output_path) {
   check_output_path(output_path);
   if (inputs.empty()) throw UsageError("merge: no shard files given");
+  WriterLock lock(output_path);  // one merge (or run) into a file at a time
   std::vector<std::unique_ptr<ResultsReader>> shards;
   std::vector<std::size_t> shard_index;  // I of each input's I/N
   std::string experiment;
@@ -68,15 +73,26 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
   const ExperimentSpec spec = parse_experiment(experiment, "<merged shards>");
   if (spec.resolved_text() != experiment)
     throw ResultsError("merge: the shards' experiment does not parse back");
-  ResultsWriter writer(output_path, spec, 1, std::nullopt, shards.front()->metric_info());
-  std::size_t written = 0;
-  for (std::size_t k = 0; k < shards.size(); ++k) {
-    for (std::size_t run = shard_index[k]; run < shards[k]->run_count(); run += count) {
-      writer.write(shards[k]->record(run));
-      ++written;
+  // Written under a temporary name and renamed when complete: a merge that fails (a full disk, a
+  // shard that cannot be read) leaves no partial file, and a previous output stays as it was.
+  const std::string partial = output_path + ".merge-" + std::to_string(::getpid());
+  WriterLock partial_lock(partial);  // removed on every exit path until renamed
+  {
+    ResultsWriter writer(partial, spec, 1, std::nullopt, shards.front()->metric_info());
+    std::size_t written = 0;
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+      for (std::size_t run = shard_index[k]; run < shards[k]->run_count(); run += count) {
+        writer.write(shards[k]->record(run));
+        ++written;
+      }
     }
+    writer.finish(written);
   }
-  writer.finish(written);
+  std::error_code ec;
+  std::filesystem::rename(partial, output_path, ec);
+  if (ec) throw ResultsError("cannot replace " + output_path + ": " + ec.message());
+  lock = std::move(partial_lock);
+  lock.keep();
 }
 
 }  // namespace orgsim::experiments

@@ -168,17 +168,26 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
       agents::recorded_rows(static_cast<Tick>(spec.ticks), static_cast<Tick>(spec.record_every));
   const auto runs = static_cast<hsize_t>(spec.run_count());
 
-  h5::Handle fapl = schema::latest_format();
-  s.file =
-      h5::file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "cannot create " + path);
-  s.create_metrics(runs, metrics);
-  write_metric_info(s.file, metrics);
-  s.create_runs(runs);
-  if (spec.snapshots.every > 0) s.create_snapshots(runs);
-  s.create_run_info(runs);
-  s.write_dimension_scales(metrics);
-  s.write_provenance(threads, shard);
-  h5::check_status(H5Fstart_swmr_write(s.file), "start SWMR writing");
+  try {
+    h5::Handle fapl = schema::latest_format();
+    s.file = h5::file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                      "cannot create " + path);
+    s.create_metrics(runs, metrics);
+    write_metric_info(s.file, metrics);
+    s.create_runs(runs);
+    if (spec.snapshots.every > 0) s.create_snapshots(runs);
+    s.create_run_info(runs);
+    s.write_dimension_scales(metrics);
+    s.write_provenance(threads, shard);
+    h5::check_status(H5Fstart_swmr_write(s.file), "start SWMR writing");
+  } catch (const h5::Hdf5Error& e) {
+    // A file that could not be created whole holds nothing: the caller removes it. Its HDF5 ids
+    // stay open on a read-only descriptor (freeze_file), so that nothing more reaches the disk.
+    s.failed = true;
+    freeze_file(s.file, s.path);
+    throw OutputError(path, e.os_error() == ENOSPC || e.os_error() == EDQUOT, 0,
+                      fmt::format("cannot create the results file: {}", e.what()));
+  }
 }
 
 /// /metrics [run, row, metric], one run's rows per chunk (split in rows beyond ~1 MiB), with the

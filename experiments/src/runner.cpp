@@ -1,5 +1,6 @@
 // A sweep from start to end, stage by stage: resume copy, resource gate, writer thread, farm.
 #include "orgsim/experiments/runner.hpp"
+#include "orgsim/experiments/writer_lock.hpp"
 
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
@@ -128,6 +129,9 @@ void end_sweep(std::unique_ptr<ResultsWriter>& writer, const sweep::WriterThread
 SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output_path,
                            const RunnerOptions& options) {
   check_output_path(output_path);
+  // One writer per file: a second run, resume or merge on this path is refused from here on, and
+  // a start refused below leaves no empty file behind.
+  WriterLock lock(output_path);
   const auto start = Clock::now();
   const std::size_t total = spec.run_count();
   const std::size_t threads = options.threads ? options.threads : hardware_threads();
@@ -153,7 +157,16 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   sweep::Halt halt(options.stop);
   const std::string writing_path =
       previous ? output_path + ".resume-" + std::to_string(::getpid()) : output_path;
-  auto writer = std::make_unique<ResultsWriter>(writing_path, spec, threads, options.shard);
+  WriterLock copy_lock = previous ? WriterLock(writing_path) : WriterLock();
+  std::unique_ptr<ResultsWriter> writer;
+  try {
+    writer = sweep::create_writer(spec, writing_path, threads, options.shard,
+                                  previous ? copy_lock : lock);
+  } catch (const OutputError& e) {  // the copy is gone; the interrupted file keeps its runs
+    if (previous) throw OutputError(output_path, e.disk_full(), previous_complete, e.what());
+    throw;
+  }
+  if (!previous) lock.keep();  // a valid results file from here on, resumable whatever happens
   if (previous) {
     sweep::ResumeCopy copy = sweep::copy_complete_runs(
         std::move(previous), writer, todo, halt, output_path, writing_path, previous_complete);
@@ -163,6 +176,8 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
       report.wall_seconds = seconds_since(start);
       return report;
     }
+    lock = std::move(copy_lock);  // the copy is the file now: its lock goes on guarding the name
+    lock.keep();
     report.runs_reused = copy.reused;
     todo = std::move(copy.remaining);
   }

@@ -4,6 +4,7 @@
 
 #include "orgsim/experiments/results.hpp"
 #include "orgsim/experiments/runner.hpp"
+#include "orgsim/experiments/writer_lock.hpp"
 
 #include <oneapi/tbb/concurrent_queue.h>
 
@@ -57,6 +58,12 @@ class Halt {
   const std::atomic<int>* stop_;
   std::atomic<int> value_{0};
 };
+
+/// Creates the results file at `path`, which `lock` guards. A file that cannot be created whole
+/// (a full disk) is removed when `lock` is released. @throws OutputError
+std::unique_ptr<ResultsWriter> create_writer(const ExperimentSpec& spec, const std::string& path,
+                                             std::size_t threads, const std::optional<Shard>& shard,
+                                             WriterLock& lock);
 
 /// What the resume copy left to do.
 struct ResumeCopy {

@@ -35,6 +35,17 @@ std::unique_ptr<ResultsReader> open_resumed(const ExperimentSpec& spec,
   return previous;
 }
 
+std::unique_ptr<ResultsWriter> create_writer(const ExperimentSpec& spec, const std::string& path,
+                                             std::size_t threads, const std::optional<Shard>& shard,
+                                             WriterLock& lock) {
+  try {
+    return std::make_unique<ResultsWriter>(path, spec, threads, shard);
+  } catch (const OutputError&) {
+    lock.discard();
+    throw;
+  }
+}
+
 ResumeCopy copy_complete_runs(std::unique_ptr<ResultsReader> previous,
                               std::unique_ptr<ResultsWriter>& writer,
                               const std::vector<std::size_t>& todo, Halt& halt,

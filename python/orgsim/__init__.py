@@ -200,6 +200,10 @@ def run(experiment=None, output=None, *, threads=None, progress=True, resume=Fal
                 "%s: holds other results (another experiment, or unfinished); pass force=True to "
                 "replace them, resume=True to finish an interrupted sweep, or another output"
                 % output)
+        if _orgsim.writer_busy(output):
+            raise UsageError("%s: another orgsim process is writing this file (it holds the "
+                             "file's writer lock); wait for it to end or stop it, or choose "
+                             "another output" % output)
         # Replaced: unlinked first, so that a Dataset still open on the old file (an earlier
         # notebook cell) keeps reading it and does not block the new one.
         if os.path.isfile(output):

@@ -14,6 +14,7 @@
 #include "orgsim/experiments/experiment.hpp"
 #include "orgsim/experiments/problem.hpp"
 #include "orgsim/experiments/runner.hpp"
+#include "orgsim/experiments/writer_lock.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -369,6 +370,8 @@ PYBIND11_MODULE(_orgsim, m) {
   m.def("run", &run, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("output"), py::arg("threads"), py::arg("resume"),
         py::arg("progress"), "Runs an experiment into a results file, as `orgsim run` does");
+  m.def("writer_busy", &experiments::WriterLock::held, py::arg("path"),
+        "True when another process holds the writer lock of the file (is writing it)");
   m.def("simulate", &simulate, py::arg("experiment"), py::arg("is_path"), py::arg("source_name"),
         py::arg("sets"), py::arg("params"), py::arg("design_point"), py::arg("replication"),
         "One run in memory: ticks and metric rows");

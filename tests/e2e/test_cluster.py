@@ -339,6 +339,23 @@ def mpirun_needs_an_mpi_build(tmp):
     check(not os.path.exists(os.path.join(tmp, "x.h5")), "nothing written")
 
 
+def mpirun_only_for_run(tmp):
+    # Only `run` shares its work between ranks: any other command under a multi-rank mpirun is
+    # refused once (rank 0 prints), instead of merging three times into one file.
+    shards = []
+    for i in range(2):
+        shards.append(os.path.join(tmp, f"s.shard-{i}-of-2.h5"))
+        run([ORGSIM, "run", SMALL, "-o", shards[-1], "--shard", f"{i}/2", "--quiet", "--set", "experiment.ticks=5"])
+    out = os.path.join(tmp, "merged.h5")
+    proc = subprocess.run([MPIRUN, *MPI_FLAGS, "-np", "3", ORGSIM, "merge", "-o", out, *shards],
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 2, f"exit {proc.returncode}: {proc.stderr}")
+    check(proc.stderr.count("orgsim: error:") == 1 and "does not use MPI" in proc.stderr, proc.stderr)
+    check(not os.path.exists(out), "nothing merged")
+    run([MPIRUN, *MPI_FLAGS, "-np", "1", ORGSIM, "merge", "-o", out, *shards])  # one rank: fine
+    check(os.path.exists(out), "merged with one rank")
+
+
 if __name__ == "__main__":
     case = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="orgsim-cluster-") as tmp:

@@ -435,6 +435,85 @@ def paths_that_block_or_destroy(tmp):
     check(not [f for f in os.listdir(tmp) if f.endswith(".partial")], "no partial files left")
 
 
+def single_writer_lock(tmp):
+    # A second run --force, --resume, merge or tornado on a file another process is writing is
+    # refused at once (exit 2, one line); the first run finishes with its file whole.
+    exp = write(tmp, "sweep.toml", SWEEP)
+    out = os.path.join(tmp, "out.h5")
+    proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "1", "--quiet"])
+    try:
+        wait_for_runs(proc, out, 2)
+        small = write(tmp, "small.toml", "[experiment]\nticks = 3\n[scenario]\norg.employees = 10\n")
+        for args in (["run", small, "-o", out, "--force", "--quiet"],
+                     ["run", exp, "-o", out, "--resume", "--quiet"],
+                     ["merge", "-o", out, out + ".none"],
+                     ["tornado", small, "--vary", "learning.socialization_rate=0.05,0.9", "-o", out, "--force"]):
+            if args[0] == "merge":
+                shard = os.path.join(tmp, "s.h5")
+                orgsim("run", small, "-o", shard, "--shard", "0/1", "--quiet")
+                args = ["merge", "-o", out, shard]
+            refused = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=60)
+            check(refused.returncode == 2 and "another orgsim process is writing" in refused.stderr
+                  and refused.stderr.count("error") == 1, f"{args}: {refused.returncode}\n{refused.stderr}")
+            check(proc.poll() is None, "the first run goes on")
+        code = ("import sys; sys.path.insert(0, %r); import orgsim\n"
+                "try:\n    orgsim.run(%r, %r, force=True, progress=False)\nexcept orgsim.Error as e:\n"
+                "    print('refused:', e)\n") % (os.environ.get("ORGSIM_PYTHONPATH", ""), small, out)
+        if os.environ.get("ORGSIM_PYTHONPATH"):
+            py = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=60)
+            check("refused:" in py.stdout and "another orgsim process is writing" in py.stdout,
+                  f"python force=True: {py.stdout}{py.stderr}")
+        _, err = proc.communicate(timeout=300)
+        check(proc.returncode == 0, err)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with h5py.File(out, "r") as f:
+        check("finished" in f.attrs and "experiment" in f.attrs and (f["runs"]["status"][:] == 1).all(),
+              "the first run's file is whole, its root attributes kept")
+    check(not [f for f in os.listdir(tmp) if ".resume-" in f or ".merge-" in f], os.listdir(tmp))
+    # Once the writer has ended, the lock is gone: --force works again.
+    orgsim("run", small, "-o", out, "--force", "--quiet")
+
+
+def disk_full_while_creating(tmp):
+    # A disk too full for the file's own structure: one message, exit 3, no crash at exit, no
+    # partial file; --resume and merge on a full disk leave the files they read as they were and
+    # no temporaries behind, however often they are tried.
+    exp = write(tmp, "sweep.toml", SWEEP)
+    small = write(tmp, "small.toml", "[experiment]\nticks = 3\nreplications = 4\n[scenario]\norg.employees = 10\n")
+    shards = []
+    for i in range(2):
+        shards.append(os.path.join(tmp, f"small.shard-{i}-of-2.h5"))
+        orgsim("run", small, "-o", shards[-1], "--shard", f"{i}/2", "--quiet")
+    with Tmpfs(os.path.join(tmp, "disk"), 4) as disk:
+        out = os.path.join(disk.path, "out.h5")
+        proc = start([ORGSIM, "run", exp, "-o", out, "--threads", "2", "--quiet"])
+        wait_for_runs(proc, out, 3)
+        filler = fill(disk.path)
+        proc.communicate(timeout=60)
+        check(proc.returncode == 3, f"mid-sweep: exit {proc.returncode}")
+        with open(out, "rb") as f:
+            before = f.read()
+        for attempt in range(3):
+            for args, what in ((["run", exp, "-o", out, "--resume", "--quiet", "--no-space-check"], out),
+                               (["run", small, "-o", os.path.join(disk.path, "new.h5"), "--quiet", "--no-space-check"], "creating"),
+                               (["merge", "-o", os.path.join(disk.path, "merged.h5"), *shards], "disk full")):
+                p = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=60)
+                check(p.returncode == 3 and len(p.stderr.strip().splitlines()) == 1 and "disk full" in p.stderr
+                      and what in p.stderr, f"{args[0]} on a full disk: exit {p.returncode}\n{p.stderr}")
+                left = sorted(f for f in os.listdir(disk.path) if f not in ("out.h5", "filler"))
+                check(left == [], f"{args[0]}: nothing left behind: {left}")
+        with open(out, "rb") as f:
+            check(f.read() == before, "the interrupted file is as it was")
+        os.remove(filler)
+        orgsim("run", exp, "-o", out, "--resume", "--quiet")
+        merged = os.path.join(disk.path, "merged.h5")
+        orgsim("merge", "-o", merged, *shards)
+        with h5py.File(merged, "r") as f:
+            check("finished" in f.attrs and (f["runs"]["status"][:] == 1).all(), "merged")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)
