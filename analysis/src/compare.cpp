@@ -652,6 +652,10 @@ Comparison compare(const experiments::ResultsReader& results, const std::string&
   const auto* column = results.run_column(by);
   std::vector<bool> selected = selected_runs(results, where);
   const std::vector<std::string> values = distinct_values(results, *column, selected);
+  if (values.empty()) {
+    throw UsageError(where.empty() ? "nothing to compare: the results file has no complete runs"
+                                   : "nothing to compare: --where selects no complete run");
+  }
   Comparison c;
   c.parameter = by;
   c.window = window;

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -155,6 +157,7 @@ std::string org_chart_svg(const agents::OrgView& view, bool detail) {
       if (!out.flush()) throw UsageError("cannot write " + source);
     }
     detail::run_tool({"dot", "-Tsvg", "-o", picture, source}, "draw the org chart", "graphviz");
+    detail::check_complete_output(picture, "Graphviz's dot");
   } catch (...) {
     clean();
     throw;
@@ -164,6 +167,31 @@ std::string org_chart_svg(const agents::OrgView& view, bool detail) {
   clean();
   if (svg.empty()) throw UsageError("Graphviz's dot drew nothing for the org chart");
   return svg;
+}
+
+void draw_org_chart(const agents::OrgView& view, bool detail, const std::filesystem::path& output) {
+  const std::string extension = output.extension().string();
+  const std::string source = detail::temporary_file("orgsim-org", ".dot");
+  const std::filesystem::path partial =
+      output.parent_path() /
+      ("." + output.stem().string() + ".partial-" + std::to_string(::getpid()) + extension);
+  std::error_code ignored;
+  try {
+    {
+      std::ofstream out(source);
+      out << org_chart_dot(view, detail);
+      if (!out.flush()) throw UsageError("cannot write " + source);
+    }
+    detail::run_tool({"dot", "-T" + extension.substr(1), "-o", partial.string(), source},
+                     "draw " + output.string(), "graphviz");
+    detail::check_complete_output(partial, "Graphviz's dot", output);
+    std::filesystem::rename(partial, output);
+  } catch (...) {
+    std::filesystem::remove(source, ignored);
+    std::filesystem::remove(partial, ignored);
+    throw;
+  }
+  std::filesystem::remove(source, ignored);
 }
 
 OrgShape org_shape(const agents::OrgView& view) {

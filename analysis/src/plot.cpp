@@ -402,6 +402,7 @@ std::string svg_string(const Chart& chart) {
   std::error_code ignored;
   try {
     run_gnuplot(gnuplot_script(chart, path), chart.title);
+    detail::check_complete_output(path, "gnuplot");
   } catch (...) {
     std::filesystem::remove(path, ignored);
     throw;
@@ -590,14 +591,15 @@ void render_file(const Chart& chart, const std::filesystem::path& output) {
   std::error_code ignored;
   try {
     run_gnuplot(gnuplot_script(chart, partial), "'" + output.string() + "'");
+    if (!std::filesystem::exists(partial)) {
+      throw UsageError("gnuplot could not draw '" + output.string() + "' (its message is above)");
+    }
+    detail::check_complete_output(partial, "gnuplot", output);
+    std::filesystem::rename(partial, output);
   } catch (...) {
     std::filesystem::remove(partial, ignored);
     throw;
   }
-  if (!std::filesystem::exists(partial)) {
-    throw UsageError("gnuplot could not draw '" + output.string() + "' (its message is above)");
-  }
-  std::filesystem::rename(partial, output);
 }
 
 }  // namespace

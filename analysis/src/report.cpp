@@ -674,8 +674,9 @@ void write_page(const Page& page, const ReportInput& in, const std::filesystem::
         << "</style></head><body>\n<h1>" << html_escaped(in.spec.name) << "</h1>\n"
         << page.body.str() << "</body></html>\n";
     if (!out.flush()) {
+      const int cause = errno;
       std::filesystem::remove(partial, error);
-      throw UsageError("cannot write " + partial.string());
+      detail::throw_write_error(output, cause);
     }
   }
   std::filesystem::rename(partial, output, error);
@@ -792,6 +793,12 @@ void print_pdf(const std::filesystem::path& html, const std::filesystem::path& p
   if (std::filesystem::file_size(partial, ignored) == 0 || ignored) {
     std::filesystem::remove(partial, ignored);
     throw UsageError(chromium + " printed no PDF of " + html.string());
+  }
+  try {
+    detail::check_complete_output(partial, chromium, pdf);
+  } catch (...) {
+    std::filesystem::remove(partial, ignored);
+    throw;
   }
   std::filesystem::rename(partial, pdf, ignored);
   if (ignored) {

@@ -8,17 +8,22 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -118,6 +123,64 @@ void run_tool(std::vector<std::string> argv, const std::string& what, const std:
     throw UsageError(program + " could not " + what +
                      (messages.empty() ? std::string() : ":\n" + messages.substr(0, 2000)));
   }
+}
+
+namespace {
+
+/// The first and last `n` bytes of a file ("" when it cannot be read).
+std::pair<std::string, std::string> ends_of(const std::filesystem::path& path, std::size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(n, '\0'), tail(n, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(n));
+  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  in.seekg(static_cast<std::streamoff>(size > n ? size - n : 0));
+  in.read(tail.data(), static_cast<std::streamsize>(n));
+  tail.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return {head, tail};
+}
+
+bool whole(const std::string& extension, const std::string& head, std::string tail) {
+  while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) tail.pop_back();
+  if (extension == ".svg") return tail.ends_with("</svg>");
+  if (extension == ".png") {
+    static const std::string signature("\x89PNG\r\n\x1a\n", 8);
+    static const std::string iend("IEND\xae\x42\x60\x82", 8);
+    return head.starts_with(signature) && tail.ends_with(iend);
+  }
+  if (extension == ".pdf") return head.starts_with("%PDF-") && tail.ends_with("%%EOF");
+  return !head.empty();
+}
+
+}  // namespace
+
+void check_complete_output(const std::filesystem::path& path, const std::string& program,
+                           const std::filesystem::path& shown) {
+  const std::string name = shown.empty() ? path.string() : shown.string();
+  std::string extension = path.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto [head, tail] = ends_of(path, 64);
+  if (whole(extension, head, tail)) return;
+  const std::filesystem::path directory = path.parent_path().empty() ? "." : path.parent_path();
+  struct statvfs disk {};
+  const bool full = ::statvfs(directory.c_str(), &disk) == 0 && disk.f_bavail == 0;
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const std::string detail =
+      fmt::format("{} wrote an incomplete {} ({} bytes){}; nothing was kept", program,
+                  extension.empty() ? "file" : extension.substr(1) + " file", ec ? 0 : size,
+                  full ? ": the file system is full" : "");
+  if (full) throw OutputError(name, true, 0, detail);
+  throw UsageError(name + ": " + detail);
+}
+
+void throw_write_error(const std::filesystem::path& output, int error) {
+  if (error == ENOSPC || error == EDQUOT)
+    throw OutputError(output.string(), true, 0, std::strerror(error));
+  throw UsageError("cannot write '" + output.string() + "'" +
+                   (error ? std::string(" (") + std::strerror(error) + ")" : std::string()));
 }
 
 }  // namespace orgsim::analysis::detail

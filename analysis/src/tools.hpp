@@ -2,6 +2,7 @@
 // headless Chromium), private to the module.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,18 @@ std::string find_program(const std::string& program);
 /// "<program> could not <what>: <its messages>" when it fails or times out.
 void run_tool(std::vector<std::string> argv, const std::string& what, const std::string& package,
               int timeout_seconds = 0);
+
+/// Throws unless the file `program` wrote at `path` is whole, by its kind (the extension): an SVG
+/// that ends with `</svg>`, a PNG from its signature to its IEND chunk, a PDF from `%PDF-` to
+/// `%%EOF`. gnuplot exits 0 after a failed write, so a full disk would otherwise leave a
+/// truncated figure. Other kinds are only checked to be non-empty. Messages name `shown` (the
+/// final name of a file drawn under a temporary one), or `path`.
+/// @throws OutputError (disk full) when the file system has no space left, UsageError otherwise
+void check_complete_output(const std::filesystem::path& path, const std::string& program,
+                           const std::filesystem::path& shown = {});
+
+/// Writing `output` failed with `error` (an errno): OutputError (exit 3) for a full disk or an
+/// exceeded quota, UsageError otherwise; both name `output`.
+[[noreturn]] void throw_write_error(const std::filesystem::path& output, int error);
 
 }  // namespace orgsim::analysis::detail

@@ -20,6 +20,11 @@ int analyze(const AnalyzeArgs& args) {
   const analysis::Window window = analysis::parse_window(args.at);
   const analysis::Summary summary = analysis::summarize(
       results, split_list(args.by, "--by"), split_list(args.metrics, "--metrics"), window);
+  if (summary.runs_used == 0) {
+    throw UsageError(args.file +
+                     ": nothing to summarize: no complete run (an interrupted sweep? finish it "
+                     "with `orgsim run ... --resume`)");
+  }
   if (args.format == "csv") {
     analysis::print_csv(std::cout, summary);
   } else if (args.format == "json") {

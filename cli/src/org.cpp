@@ -15,9 +15,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <array>
@@ -28,8 +25,6 @@
 #include <map>
 #include <optional>
 #include <sstream>
-
-extern char** environ;
 
 namespace orgsim::cli::detail {
 
@@ -250,16 +245,6 @@ nlohmann::json to_json(const agents::OrgView& view, const Summary& s, const std:
   return doc;
 }
 
-std::string find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 /// A file written beside `output` and renamed over it only once complete, so that a failure
 /// leaves `output` as it was.
 class PendingFile {
@@ -285,60 +270,11 @@ class PendingFile {
   bool committed_ = false;
 };
 
-/// Runs `program` with `argv` (argv[0] first), its stderr to a file; returns its exit status
-/// (-1 if it could not start or was killed) and what it printed.
-std::pair<int, std::string> run_program(const std::string& program, std::vector<std::string> args,
-                                        const std::string& log_path) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  if (spawned == 0) {
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  std::ifstream log(log_path);
-  std::ostringstream printed;
-  printed << log.rdbuf();
-  const int code = spawned == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return {code, printed.str()};
-}
-
 void check_picture_name(const std::string& output) {
   const std::string extension = std::filesystem::path(output).extension().string();
   if (extension != ".svg" && extension != ".png" && extension != ".pdf") {
     throw UsageError("--picture " + output + ": expected a file ending in .svg, .png or .pdf");
   }
-}
-
-void draw(const agents::OrgView& view, bool detail, const std::string& output) {
-  const std::string extension = std::filesystem::path(output).extension().string();
-  const std::string dot = find_on_path("dot");
-  if (dot.empty()) {
-    throw UsageError(
-        "--picture needs Graphviz's dot, which is not on PATH (install Debian's "
-        "graphviz)");
-  }
-  PendingFile source(output + ".dot"), log(output + ".log"), picture(output);
-  {
-    std::ofstream out(source.path());
-    out << analysis::org_chart_dot(view, detail);
-    if (!out.flush()) throw UsageError("cannot write " + source.path());
-  }
-  const auto [status, printed] = run_program(
-      dot, {"dot", "-T" + extension.substr(1), "-o", picture.path(), source.path()}, log.path());
-  if (status != 0) {
-    throw UsageError(fmt::format("Graphviz's dot could not draw {} (exit status {}): {}", output,
-                                 status, printed.substr(0, 400)));
-  }
-  picture.commit();
 }
 
 void write_csv(const agents::OrgView& view, const std::string& output) {
@@ -359,7 +295,7 @@ int org(const OrgArgs& args) {
   const agents::OrgView view = view_of(args, label);
   const Summary summary = summarize(view);
   if (!args.csv.empty()) write_csv(view, args.csv);
-  if (!args.picture.empty()) draw(view, args.detail, args.picture);
+  if (!args.picture.empty()) analysis::draw_org_chart(view, args.detail, args.picture);
   if (args.format == "json") {
     std::cout << to_json(view, summary, label).dump(2) << '\n';
   } else {

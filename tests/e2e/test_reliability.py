@@ -514,6 +514,91 @@ def disk_full_while_creating(tmp):
             check("finished" in f.attrs and (f["runs"]["status"][:] == 1).all(), "merged")
 
 
+def files_without_complete_runs(tmp):
+    # A structurally valid results file with zero runs, and one whose every run is incomplete (a
+    # sweep stopped before its first run ended): every reading command gives one clear error.
+    exp = write(tmp, "opts.toml", """
+[experiment]
+ticks = 8
+replications = 2
+[scenario]
+org.employees = 20
+[[options]]
+name = "today"
+[[options]]
+name = "flat"
+"structure.type" = "cross_functional"
+""")
+    full = os.path.join(tmp, "full.h5")
+    orgsim("run", exp, "-o", full, "--quiet")
+    zero = os.path.join(tmp, "zero.h5")
+    with h5py.File(full, "r") as src, h5py.File(zero, "w") as dst:
+        for key, value in src.attrs.items():
+            dst.attrs[key] = value
+        for name, obj in src.items():
+            if name in ("metrics", "runs", "run_info"):
+                d = dst.create_dataset(name, shape=(0,) + obj.shape[1:], maxshape=obj.maxshape,
+                                       dtype=obj.dtype, chunks=obj.chunks)
+                for key, value in obj.attrs.items():
+                    if key not in ("DIMENSION_LIST", "REFERENCE_LIST"):
+                        d.attrs[key] = value
+            else:
+                src.copy(obj, dst, name=name)
+    none_done = os.path.join(tmp, "none-done.h5")
+    with open(full, "rb") as a, open(none_done, "wb") as b:
+        b.write(a.read())
+    with h5py.File(none_done, "r+") as f:
+        runs = f["runs"][:]
+        runs["status"] = 0
+        f["runs"][:] = runs
+        del f.attrs["finished"]
+    for path in (zero, none_done):
+        for args in (["compare", path, "--by", "option"], ["analyze", path], ["plot", path, "--x", "tick"],
+                     ["report", path, "-o", os.path.join(tmp, "r.html")], ["discover", path, "--where", "profit > 0"],
+                     ["resilience", path], ["export", path, "-o", os.path.join(tmp, "x.xlsx")],
+                     ["sensitivity", path]):
+            proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=60)
+            check(proc.returncode == 2 and proc.stderr.count("error") == 1,
+                  f"{args}: exit {proc.returncode}\n{proc.stderr}")
+    check(not [f for f in os.listdir(tmp) if f.startswith(("r.", "x."))], f"nothing written: {os.listdir(tmp)}")
+
+
+def figures_on_a_full_disk(tmp):
+    # gnuplot exits 0 after a failed write: every figure is checked whole (an SVG ends with </svg>,
+    # a PNG with its IEND chunk) before it replaces anything; a full disk is exit 3, one line,
+    # and no partial figure, page or temporary is left, also when the temporary directory is full.
+    exp = write(tmp, "small.toml", "[experiment]\nticks = 20\nreplications = 2\n[scenario]\norg.employees = 30\n"
+                "[sweep.grid]\n\"structure.type\" = [\"functional\", \"cross_functional\"]\n")
+    results = os.path.join(tmp, "r.h5")
+    orgsim("run", exp, "-o", results, "--quiet")
+    with Tmpfs(os.path.join(tmp, "disk"), 1) as disk:
+        filler = fill(disk.path)
+        with open(filler, "r+b") as f:  # leave 8 KB: room to start a figure, not to finish it
+            f.truncate(os.path.getsize(filler) - 8192)
+        for args in (["plot", results, "--x", "tick", "-o", os.path.join(disk.path, "a.svg")],
+                     ["plot", results, "--x", "tick", "-o", os.path.join(disk.path, "a.png")],
+                     ["report", results, "-o", os.path.join(disk.path, "r.html")]):
+            proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=300)
+            check(proc.returncode == 3 and f"disk full while writing {args[-1]}" in proc.stderr
+                  and proc.stderr.count("error") == 1, f"{args}: exit {proc.returncode}\n{proc.stderr}")
+            check(sorted(os.listdir(disk.path)) == ["filler"], f"{args[0]}: left {os.listdir(disk.path)}")
+        fill(disk.path)  # no room at all
+        proc = subprocess.run([ORGSIM, "org", exp, "--picture", os.path.join(disk.path, "o.svg")],
+                              capture_output=True, text=True, timeout=120)
+        check(proc.returncode in (2, 3) and "error" in proc.stderr, f"org --picture: {proc.returncode}\n{proc.stderr}")
+        check(sorted(os.listdir(disk.path)) == ["filler"], f"org: left {os.listdir(disk.path)}")
+        # The report's figures are drawn in the temporary directory first: a full one fails the
+        # report cleanly instead of inlining truncated figures.
+        page = os.path.join(tmp, "page.html")
+        proc = subprocess.run([ORGSIM, "report", results, "-o", page], capture_output=True, text=True,
+                              timeout=300, env=dict(os.environ, TMPDIR=disk.path))
+        check(proc.returncode in (2, 3) and not os.path.exists(page), f"report, full TMPDIR: {proc.returncode}\n{proc.stderr}")
+        check(sorted(os.listdir(disk.path)) == ["filler"], f"report: left {os.listdir(disk.path)}")
+        os.remove(filler)
+        orgsim("plot", results, "--x", "tick", "-o", os.path.join(disk.path, "a.svg"))
+        check(open(os.path.join(disk.path, "a.svg")).read().rstrip().endswith("</svg>"), "whole once there is room")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

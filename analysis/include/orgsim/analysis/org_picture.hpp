@@ -4,6 +4,7 @@
 
 #include "orgsim/agents/org_view.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace orgsim::analysis {
@@ -17,6 +18,10 @@ std::string org_chart_dot(const agents::OrgView& view, bool detail = false);
 /// The chart drawn by Graphviz's dot as an SVG document.
 /// @throws UsageError when dot is missing or fails.
 std::string org_chart_svg(const agents::OrgView& view, bool detail = false);
+/// Draws the org chart into `output` (.svg, .png or .pdf, by its extension) with Graphviz's dot:
+/// drawn under a temporary name beside it, checked whole, then renamed over it.
+/// @throws UsageError when dot is missing or fails, OutputError when the disk is full
+void draw_org_chart(const agents::OrgView& view, bool detail, const std::filesystem::path& output);
 
 /// The shape of an organization: its size, layers and spans of control.
 struct OrgShape {
