@@ -69,6 +69,17 @@ void grow(Organization& org, Tick tick) {
   org.growth.phase = growth_phase(p, static_cast<std::int64_t>(org.headcount()));
 }
 
+std::int64_t headcount_ceiling(const ModelParams& p) {
+  if (p.org.max_employees > 0) return std::max(p.org.max_employees, p.org.employees);
+  constexpr std::int64_t kMost = 100'000'000;  // org.employees' own upper bound
+  return std::min(kMost, std::max({std::int64_t{1000}, 10 * p.org.employees,
+                                   p.growth.target_employees, p.org.employees}));
+}
+
+bool can_grow(const ModelParams& p) {
+  return p.growth.enabled || (p.work.enabled && p.org.overload_hiring > 0);
+}
+
 GrowthPhase growth_phase(const ModelParams& p, std::int64_t n) {
   return n < p.growth.growth_threshold     ? GrowthPhase::startup
          : n < p.growth.maturity_threshold ? GrowthPhase::growth

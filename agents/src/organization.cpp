@@ -288,15 +288,11 @@ void Organization::start_team(std::size_t t) {
 
 void Organization::size_rings() {
   // The cascade's history and the decision ring hold the deepest the organization can become:
-  // its depth now, or the depth a generated organization reaches at its largest (uncapped
-  // growth: 10^8 employees).
+  // its depth now, or the depth a generated organization reaches at its largest (the headcount
+  // ceiling when it can hire).
   const ModelParams& p = params_;
   const int depth = hierarchy.depth;  // update_hierarchy() ran
-  const std::int64_t largest =
-      p.growth.enabled
-          ? (p.growth.target_employees > 0 ? std::max(p.org.employees, p.growth.target_employees)
-                                           : std::int64_t{100'000'000})
-          : p.org.employees;
+  const std::int64_t largest = can_grow(p) ? headcount_ceiling(p) : p.org.employees;
   const int deepest = std::max(
       depth + 1,
       hierarchy_depth(StructureType::functional, largest, p.structure.span_of_control) + 2);
@@ -421,6 +417,9 @@ void Organization::rebuild_membership() {
 }
 
 void Organization::hire(std::size_t count, Tick tick) {
+  // Hiring saturates at the headcount ceiling (org.max_employees): memory stays in the plan.
+  const auto ceiling = static_cast<std::size_t>(headcount_ceiling(params_));
+  count = std::min(count, ceiling > headcount() ? ceiling - headcount() : 0);
   if (count == 0) return;
   const std::size_t first = employees_.append(count);
   const auto size_limit = settings_.team_size;

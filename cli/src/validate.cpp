@@ -3,6 +3,8 @@
 #include "command.hpp"
 #include "common.hpp"
 
+#include "orgsim/agents/organization.hpp"
+
 #include "orgsim/core/error.hpp"
 #include "orgsim/core/parallel.hpp"
 #include "orgsim/experiments/runner.hpp"
@@ -42,6 +44,13 @@ void print_estimates(const experiments::ExperimentSpec& spec,
       "available{}\n",
       per_run_mb, per_run_mb * in_flight, in_flight, megabytes(check.available_memory),
       check.memory_ok ? "" : " (MORE THAN THIS MACHINE HAS: `orgsim run` refuses it)");
+  const agents::ModelParams first = spec.params_at(0);
+  if (agents::can_grow(first)) {
+    std::cout << fmt::format(
+        "  (runs can hire: counted at their headcount ceiling, {} employees in the first design "
+        "point; hiring stops there; set org.max_employees to change it)\n",
+        agents::headcount_ceiling(first));
+  }
   std::cout << fmt::format(
       "estimated results: {:.1f} MB; {} on the file system of {}{}\n",
       megabytes(check.results_bytes), free_disk, output,

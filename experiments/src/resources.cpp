@@ -1,6 +1,8 @@
 // The resource gate: estimates of memory, disk space and CPU time, and the checks on them.
 #include "orgsim/experiments/resources.hpp"
 
+#include "orgsim/agents/organization.hpp"
+
 #include "orgsim/core/error.hpp"
 
 #include "sweep.hpp"
@@ -43,8 +45,9 @@ std::size_t estimate_run_memory(const ExperimentSpec& spec) {
   const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 1000);
   for (std::size_t point = 0; point < points; ++point) {
     const agents::ModelParams p = spec.params_at(point);
+    // A run that can hire is planned at its headcount ceiling (hiring stops there).
     const auto employees = static_cast<std::size_t>(
-        std::max(p.org.employees, p.growth.enabled ? p.growth.target_employees : 0));
+        agents::can_grow(p) ? agents::headcount_ceiling(p) : p.org.employees);
     largest = std::max(largest, employees * bytes_per_employee(p));
   }
   const std::size_t rows =

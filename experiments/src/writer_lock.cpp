@@ -27,7 +27,8 @@ struct flock whole_file(short type) {
 }
 
 bool same_file(int fd, const std::string& path) {
-  struct stat open_file {}, named {};
+  struct stat open_file {
+  }, named{};
   return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &named) == 0 &&
          open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
 }
@@ -86,7 +87,9 @@ WriterLock& WriterLock::operator=(WriterLock&& other) noexcept {
   return *this;
 }
 
-WriterLock::~WriterLock() { release(); }
+WriterLock::~WriterLock() {
+  release();
+}
 
 void WriterLock::release() noexcept {
   if (fd_ < 0) return;

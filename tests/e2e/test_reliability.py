@@ -599,6 +599,54 @@ def figures_on_a_full_disk(tmp):
         check(open(os.path.join(disk.path, "a.svg")).read().rstrip().endswith("</svg>"), "whole once there is room")
 
 
+def numbers_that_cannot_overflow(tmp):
+    # The issue's example: market growth 0.1 a week from a base demand of 100 (both allowed) used
+    # to overflow the int64 Poisson arrivals at tick 394 and report negative backlog, throughput,
+    # lead time and utilization with exit 0. Demand now saturates, hiring stops at the headcount
+    # ceiling (org.max_employees; automatic: 10 x the start, at least 1,000), the memory plan
+    # counts runs at that ceiling, and every derived ratio is finite or NaN.
+    exp = write(tmp, "runaway.toml", """
+[experiment]
+name = "runaway"
+ticks = 700
+replications = 2
+[scenario]
+org.employees = 50
+work.enabled = true
+growth.enabled = true
+environment.enabled = true
+environment.market_growth = 0.1
+environment.base_demand = 100
+[sweep.grid]
+org.max_employees = [0, 300]
+""")
+    out = os.path.join(tmp, "runaway.h5")
+    orgsim("run", exp, "-o", out, "--quiet")
+    with h5py.File(out, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        metrics = f["metrics"][:]
+        ceiling = f["runs"]["org.max_employees"][:]
+    col = {n: i for i, n in enumerate(names)}
+    for run in range(metrics.shape[0]):
+        expected = 1000 if ceiling[run] == 0 else ceiling[run]
+        headcount = metrics[run, :, col["headcount"]]
+        check(np.nanmax(headcount) == expected, f"run {run}: headcount peaks at {np.nanmax(headcount)}, not {expected}")
+        for name in ("backlog", "throughput", "lead_time", "utilization", "demand", "arrivals"):
+            if name in col:
+                v = metrics[run, :, col[name]]
+                check(np.all(np.isnan(v) | (v >= 0)) and not np.any(np.isinf(v)), f"run {run}: {name} negative or infinite")
+        for name in ("cost_per_task", "revenue_per_employee", "profit_margin"):
+            if name in col:
+                v = metrics[run, :, col[name]]
+                check(not np.any(np.isinf(v)), f"run {run}: {name} infinite")
+    single = write(tmp, "single.toml", open(exp).read().split("[sweep.grid]")[0])
+    small = subprocess.run([ORGSIM, "validate", single, "--set", "org.max_employees=2000"], capture_output=True, text=True)
+    large = subprocess.run([ORGSIM, "validate", single, "--set", "org.max_employees=2000000"], capture_output=True, text=True)
+    mb = lambda text: float(text.split("estimated memory: ")[1].split(" MB")[0])
+    check("headcount ceiling" in small.stdout and mb(large.stdout) > 100 * mb(small.stdout),
+          f"the memory plan grows with the ceiling:\n{small.stdout}\n{large.stdout}")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

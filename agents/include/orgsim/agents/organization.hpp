@@ -275,6 +275,11 @@ struct TickOutcomes {
 
 /// The growth phase of an organization of `employees` (docs/ODD.md 7.15).
 GrowthPhase growth_phase(const ModelParams& params, std::int64_t employees);
+/// The most employees hiring can bring the organization to: org.max_employees, or when 0 the
+/// largest of 10 x org.employees, growth.target_employees and 1,000 (ODD 7.15).
+std::int64_t headcount_ceiling(const ModelParams& params);
+/// True when some submodel can hire beyond the starting headcount (growth, hiring to backlog).
+bool can_grow(const ModelParams& params);
 
 /// Effective centralization of decisions: structure.centralization moved by the culture's power
 /// distance (docs/ODD.md 7.10, 7.14).

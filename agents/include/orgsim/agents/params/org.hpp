@@ -19,6 +19,7 @@ struct OrgParams {
   double overtime{};
   double overload_hiring{};
   double replace_below{};
+  std::int64_t max_employees{};
 
   static void declare(ParamRows<OrgParams>& t) {
     t.integer("employees", 50, 1, 100'000'000, "employees",
@@ -66,6 +67,12 @@ struct OrgParams {
            "toward the staff that clears the excess backlog in a quarter, at most this share of "
            "its headcount per tick (0: no hiring to backlog).",
            &OrgParams::overload_hiring);
+    t.integer("max_employees", 0, 0, 100'000'000, "employees",
+              "Most employees hiring can bring the organization to (growth, hiring to backlog); "
+              "hiring stops there and the headcount metric shows the plateau. 0: automatic, the "
+              "largest of 10 x org.employees, growth.target_employees and 1,000. The memory plan "
+              "(validate, run) counts a run that can hire at this size (docs/ODD.md 7.15).",
+              &OrgParams::max_employees);
   }
 };
 
