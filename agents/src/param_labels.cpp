@@ -11,7 +11,7 @@ namespace orgsim::agents {
 namespace {
 
 /// Parameter name -> label, in the order of docs/parameters.md.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 149> kLabels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 150> kLabels{{
     // org
     {"org.employees", "Employees at start"},
     {"org.teams", "Number of teams"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 149> kLabels
     {"org.ramp_up", "New-hire ramp-up time"},
     {"org.overtime", "Maximum overtime when overloaded"},
     {"org.overload_hiring", "Hiring pace to clear a backlog"},
+    {"org.max_employees", "Most employees hiring can reach"},
     // learning
     {"learning.dimensions", "Number of strategic issues"},
     {"learning.socialization_rate", "Speed at which people adopt the firm's beliefs"},

@@ -49,17 +49,29 @@ long launched_ranks() {
   return 1;
 }
 
+/// This process's rank among those an MPI launcher started (0 when unknown).
+long launched_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"}) {
+    if (const char* value = std::getenv(name)) {
+      char* end = nullptr;
+      const long n = std::strtol(value, &end, 10);
+      if (end != value && n >= 0) return n;
+    }
+  }
+  return 0;
+}
+
 std::optional<int> start_mpi(bool is_run, const std::string& command, Session& session) {
   try {
     // Only `run` shares work between ranks; any other command would run once per rank (three
     // merges into one file under `mpirun -n 3`).
     if (!is_run && experiments::launched_by_mpi() && launched_ranks() > 1) {
-      const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-      if (rank == nullptr || std::string(rank) == "0") {
-        std::cerr << "orgsim: error: `orgsim " << command
-                  << "` does not use MPI: under mpirun every rank would do it once; run it "
-                     "without mpirun (only `orgsim run` farms runs over ranks)\n";
-      }
+      // Rank 0 says so and fails the job; the others end quietly at once (were they to fail
+      // too, mpirun could kill rank 0 before it has printed).
+      if (launched_rank() != 0) return 0;
+      std::cerr << "orgsim: error: `orgsim " << command
+                << "` does not use MPI: under mpirun every rank would do it once; run it without "
+                   "mpirun (only `orgsim run` farms runs over ranks)\n";
       return kUserError;
     }
     if (is_run && experiments::launched_by_mpi()) {

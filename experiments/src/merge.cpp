@@ -10,12 +10,28 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace orgsim::experiments {
+
+namespace {
+
+/// A whole number of at most 9 digits, nothing else (a shard attribute's I or N).
+std::optional<std::size_t> whole_number(std::string_view text) {
+  std::size_t value = 0;
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 void merge_shards(const std::vector<std::string>& inputs, const std::string& output_path) {
   check_output_path(output_path);
@@ -34,8 +50,14 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
     if (shard.empty() || slash == std::string::npos) {
       throw UsageError(path + ": not a shard file (it has no shard I/N; was it run with --shard?)");
     }
-    const std::size_t index = std::stoul(shard.substr(0, slash));
-    const std::size_t of = std::stoul(shard.substr(slash + 1));
+    const auto index_read = whole_number(shard.substr(0, slash));
+    const auto of_read = whole_number(shard.substr(slash + 1));
+    if (!index_read || !of_read) {
+      throw UsageError(path + ": has an unreadable shard attribute '" + shard +
+                       "' (expected I/N; the file was edited or is damaged)");
+    }
+    const std::size_t index = *index_read;
+    const std::size_t of = *of_read;
     if (of == 0 || of > reader->run_count() + 1'000'000 || index >= of) {
       throw UsageError(path + ": has an invalid shard '" + shard + "'");
     }
@@ -73,6 +95,10 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
   const ExperimentSpec spec = parse_experiment(experiment, "<merged shards>");
   if (spec.resolved_text() != experiment)
     throw ResultsError("merge: the shards' experiment does not parse back");
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const Shard shard{shard_index[k], count};
+    check_run_table(*shards[k], inputs[k], spec, &shard);
+  }
   // Written under a temporary name and renamed when complete: a merge that fails (a full disk, a
   // shard that cannot be read) leaves no partial file, and a previous output stays as it was.
   const std::string partial = output_path + ".merge-" + std::to_string(::getpid());

@@ -2,6 +2,8 @@
 // a corrupt file on which the HDF5 library crashes or loops gives an error, not a dead orgsim.
 #include "orgsim/experiments/results.hpp"
 
+#include "orgsim/core/error.hpp"
+
 #include "results_schema.hpp"
 
 #include <fmt/format.h>
@@ -13,8 +15,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 namespace orgsim::experiments {
 
@@ -93,6 +98,61 @@ void screen_results_file(const std::string& path, double limit_seconds) {
     throw ResultsError(fmt::format(
         "{}: the HDF5 library crashed reading this file ({}, in a separate process): {}", path, how,
         kDamaged));
+  }
+}
+
+namespace {
+
+/// The column's value in `row`, which must be a whole number (NaN and fractions are not).
+std::optional<std::uint64_t> whole(const RunColumn* column, std::size_t row) {
+  if (column == nullptr || column->is_text || row >= column->numbers.size()) return std::nullopt;
+  const double v = column->numbers[row];
+  if (!(v >= 0) || v > 1.8e19 || v != std::floor(v)) return std::nullopt;
+  return static_cast<std::uint64_t>(v);
+}
+
+}  // namespace
+
+void check_run_table(const ResultsReader& results, const std::string& path,
+                     const ExperimentSpec& spec, const Shard* shard) {
+  const std::size_t runs = spec.run_count();
+  if (results.run_count() != runs) {
+    throw UsageError(fmt::format("{}: /runs has {} rows, but its experiment has {} runs", path,
+                                 results.run_count(), runs));
+  }
+  const RunColumn* ids = results.run_column("run_id");
+  const RunColumn* points = results.run_column("design_point");
+  const RunColumn* replications = results.run_column("replication");
+  const RunColumn* seeds = results.run_column("seed");
+  const RunColumn* status = results.run_column("status");
+  const auto per_point = static_cast<std::uint64_t>(std::max<std::int64_t>(spec.replications, 1));
+  for (std::size_t row = 0; row < runs; ++row) {
+    const auto state = whole(status, row);
+    if (!state || *state > 1) {
+      throw UsageError(
+          fmt::format("{}: /runs row {} has status {}, not 0 or 1 (the file was "
+                      "edited or is damaged)",
+                      path, row, status ? status->format(row) : "(none)"));
+    }
+    if (*state == 0) continue;  // never run or half-written: redone, nothing of it is used
+    const auto wrong = [&](std::string_view what, const RunColumn* column, std::uint64_t expected) {
+      throw UsageError(fmt::format(
+          "{}: /runs row {} is a complete run whose {} is {}, but run {} of this experiment has "
+          "{} (the file was edited or is damaged; run the shard again)",
+          path, row, what, column ? column->format(row) : "(missing)", row, expected));
+    };
+    const std::uint64_t r = row;
+    if (whole(ids, row) != r) wrong("run_id", ids, r);
+    if (whole(points, row) != r / per_point) wrong("design_point", points, r / per_point);
+    const std::uint64_t replication = spec.first_replication + r % per_point;
+    if (whole(replications, row) != replication) wrong("replication", replications, replication);
+    if (seeds && whole(seeds, row) != spec.seed) wrong("seed", seeds, spec.seed);
+    if (shard && !shard->contains(row)) {
+      throw UsageError(fmt::format(
+          "{}: /runs row {} is marked complete, but run {} belongs to shard {}/{}, not to this "
+          "file's shard {} (the file was edited or is damaged)",
+          path, row, row, row % shard->count, shard->count, shard->str()));
+    }
   }
 }
 

@@ -131,7 +131,7 @@ SweepReport run_experiment(const ExperimentSpec& spec, const std::string& output
   check_output_path(output_path);
   // One writer per file: a second run, resume or merge on this path is refused from here on, and
   // a start refused below leaves no empty file behind.
-  WriterLock lock(output_path);
+  WriterLock lock(output_path, !options.resume);
   const auto start = Clock::now();
   const std::size_t total = spec.run_count();
   const std::size_t threads = options.threads ? options.threads : hardware_threads();

@@ -26,6 +26,7 @@ std::unique_ptr<ResultsReader> open_resumed(const ExperimentSpec& spec,
     throw UsageError(output_path + ": holds shard '" + previous->attribute("shard").value_or("") +
                      "', not '" + ours + "'");
   }
+  check_run_table(*previous, output_path, spec, shard ? &*shard : nullptr);
   const std::string other_metrics =
       metric_info_difference(agents::metric_table(), previous->metric_info());
   if (!other_metrics.empty()) {

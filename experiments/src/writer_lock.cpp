@@ -41,15 +41,17 @@ bool same_file(int fd, const std::string& path) {
 
 }  // namespace
 
-WriterLock::WriterLock(const std::string& path) : path_(path) {
+WriterLock::WriterLock(const std::string& path, bool create) : path_(path) {
   // The name may be replaced between open and lock (a --force or a resume renaming its copy
   // over it): the lock counts only if the name still refers to the locked file.
   for (int attempt = 0; attempt < 8; ++attempt) {
-    bool created = true;
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-    if (fd < 0 && errno == EEXIST) {
+    bool created = create;
+    int fd =
+        create ? ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666) : -1;
+    if (!create || (fd < 0 && errno == EEXIST)) {
       created = false;
       fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+      if (fd < 0 && errno == ENOENT && !create) return;  // nothing there: nothing to guard
     }
     if (fd < 0) {
       if (errno == ENOENT) continue;  // removed in between: try again

@@ -647,6 +647,65 @@ org.max_employees = [0, 300]
           f"the memory plan grows with the ceiling:\n{small.stdout}\n{large.stdout}")
 
 
+def edited_run_tables(tmp):
+    # merge and --resume take runs over from files orgsim did not just write: a /runs table that
+    # was edited (a shard claiming another shard's run, a run id, replication or status changed)
+    # or a shard attribute that cannot be read is refused with exit 2 and one line, never merged
+    # into a file marked finished with a run missing, and never an internal error.
+    exp = write(tmp, "small.toml", "[experiment]\nticks = 4\nreplications = 3\n[scenario]\norg.employees = 12\n"
+                "[sweep.grid]\nlearning.socialization_rate = [0.1, 0.5]\n")
+    shards = []
+    for i in range(2):
+        shards.append(os.path.join(tmp, f"s.shard-{i}-of-2.h5"))
+        orgsim("run", exp, "-o", shards[-1], "--shard", f"{i}/2", "--quiet")
+    with open(shards[0], "rb") as f:
+        original = f.read()
+
+    def edited(change):
+        path = os.path.join(tmp, "edited.shard-0-of-2.h5")
+        with open(path, "wb") as f:
+            f.write(original)
+        with h5py.File(path, "r+") as f:
+            change(f)
+        return path
+
+    def set_row(f, row, **values):
+        runs = f["runs"][:]
+        for key, value in values.items():
+            runs[key][row] = value
+        f["runs"][:] = runs
+
+    def claim_other_shards_run(f):  # row 0 says it is run 1 (shard 1's): merged, row 0 would be missing
+        set_row(f, 0, run_id=1)
+
+    def copy_run_over(f):  # shard 1's run 1 marked complete in shard 0 as well
+        set_row(f, 1, status=1, run_id=1, design_point=0, replication=1)
+
+    cases = [(lambda f: claim_other_shards_run(f), "run_id is 1"),
+             (lambda f: set_row(f, 2, replication=7), "replication is 7"),
+             (lambda f: set_row(f, 4, design_point=0), "design_point is 0"),
+             (lambda f: set_row(f, 0, status=5), "run 0"),
+             (lambda f: copy_run_over(f), "run 1"),
+             (lambda f: f.attrs.__setitem__("shard", "zero/2"), "unreadable shard attribute"),
+             (lambda f: f.attrs.__setitem__("shard", "99999999999999999999/2"), "unreadable shard attribute")]
+    out = os.path.join(tmp, "merged.h5")
+    for change, needle in cases:
+        path = edited(change)
+        proc = subprocess.run([ORGSIM, "merge", "-o", out, path, shards[1]], capture_output=True, text=True, timeout=60)
+        check(proc.returncode == 2 and needle in proc.stderr and proc.stderr.count("error") == 1,
+              f"merge, {needle}: exit {proc.returncode}\n{proc.stderr}")
+        check(not os.path.exists(out), "nothing merged")
+    # --resume screens the file it continues in the same way.
+    cases[3] = (cases[3][0], "status 5")
+    for change, needle in cases[:4]:
+        path = edited(change)
+        proc = subprocess.run([ORGSIM, "run", exp, "-o", path, "--shard", "0/2", "--resume", "--quiet"],
+                              capture_output=True, text=True, timeout=60)
+        check(proc.returncode == 2 and needle in proc.stderr, f"resume, {needle}: exit {proc.returncode}\n{proc.stderr}")
+    # The untouched shards merge.
+    orgsim("merge", "-o", out, *shards)
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

@@ -132,6 +132,18 @@ bool is_results_file(const std::string& path);
 /// @throws ResultsError when the child crashed or had not finished after `limit_seconds`
 void screen_results_file(const std::string& path, double limit_seconds = 30);
 
+class ResultsReader;
+
+/// Before a file's runs are taken over (merge, --resume): its /runs table must be what orgsim
+/// wrote for `spec`. One row per run of the experiment; every complete row r has run_id r, the
+/// design point and replication of run r (r / replications, first_replication + r mod
+/// replications), the experiment's seed, and belongs to `shard` (r mod N = I) when one is given;
+/// statuses are 0 or 1. A file whose /runs was edited (a shard claiming another shard's run, a
+/// replication changed) is refused instead of merging into a file marked finished with a run
+/// missing. @throws UsageError naming the file, the row and what is wrong
+void check_run_table(const ResultsReader& results, const std::string& path,
+                     const ExperimentSpec& spec, const Shard* shard);
+
 /// Reads an orgsim results file (also one whose writer was killed). Reads are per run.
 class ResultsReader {
  public:

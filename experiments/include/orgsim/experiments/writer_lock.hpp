@@ -14,9 +14,11 @@ namespace orgsim::experiments {
 class WriterLock {
  public:
   WriterLock() = default;
-  /// Locks the file at `path`, creating an empty file there when none exists.
-  /// @throws UsageError when another process holds the lock (it is writing the file).
-  explicit WriterLock(const std::string& path);
+  /// Locks the file at `path`, creating an empty file there when none exists (with `create`
+  /// false, a missing file is left missing and nothing is locked: a resume then says there is
+  /// nothing to resume). @throws UsageError when another process holds the lock (it is writing
+  /// the file).
+  explicit WriterLock(const std::string& path, bool create = true);
   WriterLock(WriterLock&& other) noexcept;
   WriterLock& operator=(WriterLock&& other) noexcept;
   WriterLock(const WriterLock&) = delete;
