@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace orgsim::experiments {
@@ -29,6 +30,25 @@ std::optional<std::size_t> whole_number(std::string_view text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+/// The I and N of a shard file's `shard` attribute "I/N". @throws UsageError
+std::pair<std::size_t, std::size_t> shard_of(const ResultsReader& reader, const std::string& path,
+                                             const std::string& shard) {
+  const auto slash = shard.find('/');
+  if (shard.empty() || slash == std::string::npos) {
+    throw UsageError(path + ": not a shard file (it has no shard I/N; was it run with --shard?)");
+  }
+  const auto index = whole_number(std::string_view(shard).substr(0, slash));
+  const auto of = whole_number(std::string_view(shard).substr(slash + 1));
+  if (!index || !of) {
+    throw UsageError(path + ": has an unreadable shard attribute '" + shard +
+                     "' (expected I/N; the file was edited or is damaged)");
+  }
+  if (*of == 0 || *of > reader.run_count() + 1'000'000 || *index >= *of) {
+    throw UsageError(path + ": has an invalid shard '" + shard + "'");
+  }
+  return {*index, *of};
 }
 
 }  // namespace
@@ -46,21 +66,7 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
     auto reader = std::make_unique<ResultsReader>(path);
     const std::string text = reader->attribute("experiment").value_or("");
     const std::string shard = reader->attribute("shard").value_or("");
-    const auto slash = shard.find('/');
-    if (shard.empty() || slash == std::string::npos) {
-      throw UsageError(path + ": not a shard file (it has no shard I/N; was it run with --shard?)");
-    }
-    const auto index_read = whole_number(shard.substr(0, slash));
-    const auto of_read = whole_number(shard.substr(slash + 1));
-    if (!index_read || !of_read) {
-      throw UsageError(path + ": has an unreadable shard attribute '" + shard +
-                       "' (expected I/N; the file was edited or is damaged)");
-    }
-    const std::size_t index = *index_read;
-    const std::size_t of = *of_read;
-    if (of == 0 || of > reader->run_count() + 1'000'000 || index >= of) {
-      throw UsageError(path + ": has an invalid shard '" + shard + "'");
-    }
+    const auto [index, of] = shard_of(*reader, path, shard);
     if (shards.empty()) {
       experiment = text;
       count = of;
