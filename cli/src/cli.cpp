@@ -10,6 +10,7 @@
 #include "orgsim/experiments/mpi.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -117,6 +118,15 @@ int run_reporting_errors(const Command& command, Session& session) {
     if (session.multi_rank()) session.mpi->abort(kOutputError);
     std::cerr.flush();
     std::_Exit(kOutputError);  // see run.cpp: HDF5's exit handler crashes on the failed file
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave that the system refuses (too long, a loop of links, no permission):
+    // a user error that names the path, not an internal one.
+    if (!quiet_rank) {
+      std::cerr << "orgsim: error: "
+                << (e.path1().empty() ? std::string("a path") : e.path1().string()) << ": "
+                << e.code().message() << '\n';
+    }
+    return fail(kUserError);
   } catch (const std::bad_alloc&) {
     std::cerr << "orgsim: error: out of memory: the experiment needs more memory than this machine "
                  "has (fewer employees, dimensions or threads help)\n";

@@ -9,6 +9,7 @@
 #include "orgsim/analysis/org_picture.hpp"
 #include "orgsim/core/error.hpp"
 #include "orgsim/experiments/org_chart.hpp"
+#include "orgsim/experiments/resources.hpp"
 
 #include "orgsim/core/html.hpp"
 
@@ -291,6 +292,8 @@ int org(const OrgArgs& args) {
   if (args.format != "text" && args.format != "json")
     throw UsageError("--format " + args.format + ": expected text or json");
   if (!args.picture.empty()) check_picture_name(args.picture);
+  if (!args.picture.empty()) experiments::check_path_length(args.picture);
+  if (!args.csv.empty()) experiments::check_path_length(args.csv);
   std::string label;
   const agents::OrgView view = view_of(args, label);
   const Summary summary = summarize(view);

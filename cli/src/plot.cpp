@@ -3,6 +3,8 @@
 #include "command.hpp"
 #include "common.hpp"
 
+#include "orgsim/experiments/resources.hpp"
+
 #include "orgsim/analysis/plot.hpp"
 #include "orgsim/core/error.hpp"
 
@@ -28,6 +30,7 @@ struct PlotArgs {
 /// must not cost data.
 void refuse_to_replace(const std::string& results, const std::string& target, const char* option,
                        bool script) {
+  experiments::check_path_length(target);
   std::error_code ec;
   if (!std::filesystem::exists(target, ec)) return;
   if (std::filesystem::equivalent(results, target, ec))

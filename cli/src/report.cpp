@@ -4,6 +4,7 @@
 #include "common.hpp"
 
 #include "orgsim/analysis/report.hpp"
+#include "orgsim/experiments/resources.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -24,6 +25,7 @@ int report(const ReportArgs& args) {
   const std::string output = args.output.empty()
                                  ? std::filesystem::path(args.file).stem().string() + "-report.html"
                                  : args.output;
+  experiments::check_path_length(output);
   analysis::ReportOptions options;
   options.by = args.by;
   options.metrics = split_list(args.metrics, "--metrics");

@@ -175,6 +175,7 @@ class Loader {
     tables_.push_back(parse(text, source_name_));
     file_ = tables_.back().get();
     collect(*file_, "");
+    reject_duplicate_paths();
   }
 
   void add_override(const std::string& argument) {
@@ -300,8 +301,53 @@ class Loader {
     }
   }
 
+  /// A quoted key "a.b" and the dotted key a.b (or [a] b) are different keys to TOML but the same
+  /// setting here: one of them would be dropped silently.
+  void reject_duplicate_paths() const {
+    std::vector<const Leaf*> sorted;
+    for (const Leaf& leaf : leaves_) sorted.push_back(&leaf);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Leaf* a, const Leaf* b) { return a->path < b->path; });
+    for (std::size_t k = 1; k < sorted.size(); ++k) {
+      if (sorted[k]->path != sorted[k - 1]->path) continue;
+      const Leaf& later = sorted[k]->order > sorted[k - 1]->order ? *sorted[k] : *sorted[k - 1];
+      const Leaf& earlier = &later == sorted[k] ? *sorted[k - 1] : *sorted[k];
+      throw ConfigError(
+          later.key_at,
+          fmt::format("'{}' is set twice (also at line {}, column {}): a quoted key "
+                      "\"a.b\" and the dotted key a.b name the same setting; keep one",
+                      later.path, earlier.key_at.line, earlier.key_at.column));
+    }
+  }
+
+  /// Text may not hold a NUL character: names are C strings in the results file (and would be
+  /// cut at the NUL), and no setting needs one.
+  void reject_nul(const toml::node& node) const {
+    if (const auto* text = node.as_string(); text && text->get().find('\0') != std::string::npos) {
+      throw ConfigError(location(node.source(), source_name_),
+                        "a text value holds a NUL character (\\u0000), which names and labels "
+                        "cannot hold");
+    }
+    if (const auto* array = node.as_array()) {
+      for (const toml::node& element : *array) reject_nul(element);
+    } else if (const auto* table = node.as_table()) {
+      for (auto&& [key, value] : *table) {
+        if (key.str().find('\0') != std::string_view::npos) {
+          throw ConfigError(location(key.source(), source_name_),
+                            "a key holds a NUL character (\\u0000)");
+        }
+        reject_nul(value);
+      }
+    }
+  }
+
   void collect(const toml::table& table, const std::string& prefix) {
     for (auto&& [key, node] : table) {
+      if (key.str().find('\0') != std::string_view::npos) {
+        throw ConfigError(location(key.source(), source_name_),
+                          "a key holds a NUL character (\\u0000)");
+      }
+      reject_nul(node);
       const std::string path = prefix + std::string(key.str());
       if (const auto* sub = node.as_table(); sub && !is_range_table(path, *sub)) {
         check_section(path, location(key.source(), source_name_));
@@ -943,15 +989,23 @@ class Loader {
     }
   }
 
-  static void flatten_inline(const toml::table& table, const std::string& prefix,
-                             std::vector<std::pair<std::string, const toml::node*>>& out) {
+  void flatten_inline(const toml::table& table, const std::string& prefix,
+                      std::vector<std::pair<std::string, const toml::node*>>& out) const {
     for (auto&& [key, node] : table) {
       const std::string path = prefix + std::string(key.str());
       if (const auto* sub = node.as_table()) {
         flatten_inline(*sub, path + ".", out);
-      } else {
-        out.emplace_back(path, &node);
+        continue;
       }
+      for (const auto& [other, ignored] : out) {
+        if (other == path) {  // {"a.b" = 1, a.b = 2}: one of them would be dropped
+          throw ConfigError(location(key.source(), source_name_),
+                            "'" + path +
+                                "' is set twice in this table: a quoted key \"a.b\" and the "
+                                "dotted key a.b name the same setting; keep one");
+        }
+      }
+      out.emplace_back(path, &node);
     }
   }
 
@@ -1176,6 +1230,13 @@ class Loader {
                                   std::string(design_kind_name(spec.design.kind)) +
                                   "]; an option fixes a parameter, the sweep varies it in every "
                                   "option: remove one");
+      }
+      const auto column = std::find(options.parameters.begin(), options.parameters.end(), param);
+      const auto index = static_cast<std::size_t>(column - options.parameters.begin());
+      if (column != options.parameters.end() && index < values.size() && values[index]) {
+        throw ConfigError(at, "'" + name +
+                                  "' is set twice in this option: a quoted key \"a.b\" and the "
+                                  "dotted key a.b name the same setting; keep one");
       }
       put_column(options.parameters, set, values, param, value_for(*param, *value, at), name, at);
     }

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -212,9 +213,27 @@ ResourceCheck check_resources(const ExperimentSpec& spec, const std::string& out
   return check;
 }
 
+void check_path_length(const std::string& path) {
+  namespace fs = std::filesystem;
+  // Every name of the path within NAME_MAX (255 bytes on Linux file systems), and room left for
+  // the temporaries written beside the file (OUT.h5.resume-PID, .merge-PID).
+  for (const fs::path& part : fs::path(path)) {
+    if (part.native().size() + 20 > 255) {
+      throw UsageError(
+          fmt::format("{}: the name '{}...' is {} bytes long; file systems allow 255 "
+                      "and orgsim needs 20 of them for temporary names",
+                      path.size() > 60 ? path.substr(0, 60) + "..." : path,
+                      part.native().substr(0, 24), part.native().size()));
+    }
+  }
+  if (path.size() + 20 >= PATH_MAX)
+    throw UsageError(path.substr(0, 40) + "...: the path is too long");
+}
+
 void check_output_path(const std::string& path) {
   namespace fs = std::filesystem;
   if (path.empty()) throw UsageError("the output path is empty");
+  check_path_length(path);
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     throw UsageError(path + ": is a directory; give a file name such as " +

@@ -706,6 +706,37 @@ def edited_run_tables(tmp):
     orgsim("merge", "-o", out, *shards)
 
 
+def names_keys_and_statuses(tmp):
+    # Over-long file names are user errors (exit 2, one line), not internal errors (exit 1); a
+    # quoted key and the same dotted key are refused, not one of them dropped; a NUL in a text
+    # value or a key is refused, not cut off in the results file.
+    exp = write(tmp, "small.toml", "[experiment]\nticks = 3\nreplications = 2\n[scenario]\norg.employees = 10\n")
+    results = os.path.join(tmp, "r.h5")
+    orgsim("run", exp, "-o", results, "--quiet")
+    shard = os.path.join(tmp, "s.h5")
+    orgsim("run", exp, "-o", shard, "--quiet", "--shard", "0/1")
+    long = os.path.join(tmp, "a" * 300)
+    for args in (["run", exp, "-o", long + ".h5", "--quiet"], ["merge", "-o", long + ".h5", shard],
+                 ["tornado", exp, "--vary", "learning.socialization_rate=0.05,0.9", "-o", long + ".h5"],
+                 ["plot", results, "--x", "tick", "-o", long + ".svg"], ["report", results, "-o", long + ".html"],
+                 ["validate", long + ".toml"], ["info", long + ".h5"], ["run", exp, "-o", os.path.join(long, "x.h5")]):
+        proc = subprocess.run([ORGSIM, *args], capture_output=True, text=True, timeout=120)
+        check(proc.returncode == 2 and "internal error" not in proc.stderr and proc.stderr.count("error:") == 1,
+              f"{args[0]} with a 300-byte name: exit {proc.returncode}\n{proc.stderr[-400:]}")
+    bad = [("[experiment]\nticks = 3\n[scenario]\n\"org.employees\" = 10\norg.employees = 20\n", "set twice"),
+           ("[experiment]\nticks = 3\n\"experiment.seed\" = 4\n[experiment]\n", None),
+           ("[experiment]\nticks = 3\n[scenario]\norg.employees = 10\n[[options]]\nname = \"a\"\n"
+            "[[options]]\nname = \"b\"\n\"org.employees\" = 12\norg = { employees = 14 }\n", "set twice"),
+           ("[experiment]\nticks = 3\nname = \"a\\u0000b\"\n", "NUL"),
+           ("[experiment]\nticks = 3\n[scenario]\norg.employees = 10\n[[options]]\nname = \"x\\u0000y\"\n", "NUL"),
+           ("[experiment]\nticks = 3\n[scenario]\n\"org\\u0000.employees\" = 10\n", "NUL")]
+    for text, needle in bad:
+        path = write(tmp, "bad.toml", text)
+        proc = subprocess.run([ORGSIM, "validate", path], capture_output=True, text=True, timeout=60)
+        check(proc.returncode == 2 and proc.stderr.count("error") == 1 and (needle is None or needle in proc.stderr)
+              and "bad.toml:" in proc.stderr, f"{text!r}: exit {proc.returncode}\n{proc.stderr}")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

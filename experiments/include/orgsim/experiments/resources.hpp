@@ -45,6 +45,11 @@ double estimate_cpu_seconds(const ExperimentSpec& spec);
 /// Memory the process may use for runs in flight: half of available_memory().
 std::size_t memory_budget();
 
+/// Checks that every name in `path` fits the file system (255 bytes, with 20 to spare for the
+/// temporary names written beside an output) and the whole path fits PATH_MAX.
+/// @throws UsageError otherwise.
+void check_path_length(const std::string& path);
+
 /// Checks that `path` can be an output file (not a directory, parent exists) without touching it.
 /// @throws UsageError otherwise.
 void check_output_path(const std::string& path);
