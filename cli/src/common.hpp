@@ -12,6 +12,9 @@
 
 namespace orgsim::cli::detail {
 
+/// The most rows per run `plot` draws over time: longer runs are thinned (thin_rows) to this.
+inline constexpr std::size_t kPlotRows = 2000;
+
 /// The experiment in `file` (the default experiment when empty) with `--set` overrides.
 /// @throws ConfigError with file:line:column.
 experiments::ExperimentSpec load(const std::string& file, const std::vector<std::string>& sets);

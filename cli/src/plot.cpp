@@ -52,7 +52,14 @@ void refuse_to_replace(const std::string& results, const std::string& target, co
 }
 
 int plot(const PlotArgs& args) {
-  const experiments::ResultsReader results = open_results(args.file);
+  experiments::ResultsReader results = open_results(args.file);
+  // Curves over time of very long runs are drawn from every k-th recorded row (and the last):
+  // 2,000 points draw a smooth curve, and memory and gnuplot's time stay bounded.
+  const std::size_t recorded = results.tick_rows();
+  if (const std::size_t k = results.thin_rows(kPlotRows); k > 1) {
+    std::cerr << "orgsim: note: runs of " << recorded << " recorded rows are drawn from one row in "
+              << k << " and the last (" << results.tick_rows() << " points per curve)\n";
+  }
   if (args.run && ((!args.x.empty() && args.x != "tick") || !args.by.empty()))
     throw UsageError("--run draws one run over ticks: it does not combine with --x or --by");
   if (!args.run && args.x.empty())

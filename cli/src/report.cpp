@@ -4,7 +4,10 @@
 #include "common.hpp"
 
 #include "orgsim/analysis/report.hpp"
+#include "orgsim/core/error.hpp"
 #include "orgsim/experiments/resources.hpp"
+
+#include <fmt/format.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,6 +18,9 @@ namespace orgsim::cli::detail {
 
 namespace {
 
+/// The most recorded rows per run a report reads: 100 years of weeks.
+constexpr std::size_t kReportRows = 5201;
+
 struct ReportArgs {
   std::string file, output, by, metrics, kpis, tornado;
   bool quiet = false, pdf = false;
@@ -22,6 +28,16 @@ struct ReportArgs {
 
 int report(const ReportArgs& args) {
   const experiments::ResultsReader results = open_results(args.file);
+  // A report reads every run whole several times and tabulates every year: runs of more than
+  // kReportRows recorded rows (a million-tick equilibrium study) are refused at once, with what
+  // draws them instead, rather than growing without bound (issue 24).
+  if (results.tick_rows() > kReportRows) {
+    throw UsageError(fmt::format(
+        "{}: runs of {} recorded rows are more than a report shows (at most {}: its yearly "
+        "totals need every week); draw them with `orgsim plot {} --x tick` (thinned to {} "
+        "points) and summarize them with `orgsim analyze {}`",
+        args.file, results.tick_rows(), kReportRows, args.file, kPlotRows, args.file));
+  }
   const std::string output = args.output.empty()
                                  ? std::filesystem::path(args.file).stem().string() + "-report.html"
                                  : args.output;

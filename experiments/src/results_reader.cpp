@@ -39,7 +39,9 @@ struct ResultsReader::Impl {
   std::vector<std::uint64_t> rows;
   std::vector<double> wall_seconds;
   std::string path;
-  std::size_t memory_limit = 0;  ///< bytes the reader may need at once
+  std::size_t memory_limit = 0;        ///< bytes the reader may need at once
+  std::size_t stride = 1;              ///< thin_rows(): every stride-th file row is shown ...
+  std::vector<std::size_t> kept_rows;  ///< ... these file rows (empty: all)
 
   void open_metrics();
   void read_tick_of_row();
@@ -326,13 +328,55 @@ std::vector<double> ResultsReader::run_metrics(std::size_t run) const {
   const hsize_t start[3] = {run, 0, 0};
   const hsize_t count[3] = {1, s.tick_rows, s.metric_count};
   h5::Handle file_space = h5::space(H5Dget_space(s.metrics), "metrics space");
-  h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
-                   "select run");
+  if (s.kept_rows.empty()) {
+    h5::check_status(
+        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "select run");
+  } else {  // thinned: rows 0, k, 2k, ... and the last (thin_rows)
+    const std::size_t regular = s.kept_rows.size() - (s.kept_rows.back() % s.stride ? 1 : 0);
+    const hsize_t stride[3] = {1, s.stride, 1};
+    const hsize_t every[3] = {1, regular, s.metric_count};
+    h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, stride, every, nullptr),
+                     "select rows");
+    if (regular < s.kept_rows.size()) {
+      const hsize_t last[3] = {run, s.kept_rows.back(), 0};
+      const hsize_t one[3] = {1, 1, s.metric_count};
+      h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_OR, last, nullptr, one, nullptr),
+                       "select the last row");
+    }
+  }
   h5::Handle memory = h5::space(H5Screate_simple(3, count, nullptr), "memory space");
   h5::check_status(
       H5Dread(s.metrics, H5T_NATIVE_DOUBLE, memory, file_space, H5P_DEFAULT, out.data()),
       s.path + ": read /metrics of run " + std::to_string(run));
   return out;
+}
+
+std::size_t ResultsReader::thin_rows(std::size_t most) {
+  Impl& s = *impl_;
+  if (most < 2 || s.tick_rows <= most || !s.kept_rows.empty()) return s.stride;
+  const std::size_t file_rows = s.tick_rows;
+  const std::size_t k = (file_rows - 1 + most - 2) / (most - 1);  // rows 0..file_rows-1
+  for (std::size_t row = 0; row < file_rows; row += k) s.kept_rows.push_back(row);
+  if (s.kept_rows.back() != file_rows - 1) s.kept_rows.push_back(file_rows - 1);
+  s.stride = k;
+  std::vector<std::int64_t> ticks;
+  for (std::size_t row : s.kept_rows) ticks.push_back(s.tick_of_row.at(row));
+  s.tick_of_row = std::move(ticks);
+  s.tick_rows = s.kept_rows.size();
+  // A run that stopped early recorded `rows` file rows: it shows the kept rows before its stop
+  // (its state after the stop is held, so the last kept one stands for it).
+  for (RunColumn& column : s.columns) {
+    if (column.name != "rows" || column.is_text) continue;
+    for (double& rows : column.numbers) {
+      if (!(rows >= 1)) continue;
+      const auto before = static_cast<std::size_t>(
+          std::lower_bound(s.kept_rows.begin(), s.kept_rows.end(), static_cast<std::size_t>(rows)) -
+          s.kept_rows.begin());
+      rows = static_cast<double>(std::max<std::size_t>(before, 1));
+    }
+  }
+  return k;
 }
 
 std::vector<double> ResultsReader::final_row(std::size_t run) const {

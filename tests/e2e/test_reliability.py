@@ -737,6 +737,33 @@ def names_keys_and_statuses(tmp):
               and "bad.toml:" in proc.stderr, f"{text!r}: exit {proc.returncode}\n{proc.stderr}")
 
 
+def million_tick_runs(tmp):
+    # A run of a million ticks: `report` refuses at once with what to use instead (its yearly
+    # totals need every week, and it reads every run whole several times); `plot --x tick` draws
+    # it thinned to at most 2,000 points per curve, ending at the last tick.
+    exp = write(tmp, "long.toml", "[experiment]\nticks = 1000000\nreplications = 2\n[scenario]\norg.employees = 10\n")
+    out = os.path.join(tmp, "long.h5")
+    orgsim("run", exp, "-o", out, "--quiet")
+    page = os.path.join(tmp, "long.html")
+    proc = subprocess.run([ORGSIM, "report", out, "-o", page], capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 2 and "more than a report shows" in proc.stderr and "orgsim plot" in proc.stderr,
+          f"report: exit {proc.returncode}\n{proc.stderr}")
+    check(not os.path.exists(page), "no page")
+    script = os.path.join(tmp, "long.gp")
+    proc = subprocess.run([ORGSIM, "plot", out, "--x", "tick", "--gnuplot-script", script],
+                          capture_output=True, text=True, timeout=300)
+    check(proc.returncode == 0 and "one row in 501" in proc.stderr, proc.stderr)
+    xs = []
+    for line in open(script):
+        parts = line.split()
+        if parts and parts[0].lstrip("-").replace(".", "", 1).isdigit():
+            xs.append(float(parts[0]))
+    check(0 < len(xs) <= 2000 * 2 and max(xs) == 1000000 and min(xs) == 0, f"{len(xs)} points, {min(xs)}..{max(xs)}")
+    svg = os.path.join(tmp, "long.svg")
+    orgsim("plot", out, "--x", "tick", "-o", svg)
+    check(open(svg).read().rstrip().endswith("</svg>"), "drawn")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)

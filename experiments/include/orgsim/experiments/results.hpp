@@ -182,8 +182,15 @@ class ResultsReader {
   [[nodiscard]] std::vector<double> run_metrics(std::size_t run) const;
   /// The metric row at a run's last recorded tick.
   [[nodiscard]] std::vector<double> final_row(std::size_t run) const;
-  /// A complete run as the writer received it (for resume and merge).
+  /// A complete run as the writer received it (for resume and merge; not on a thinned reader).
   [[nodiscard]] RunRecord record(std::size_t run) const;
+
+  /// Shows at most `most` (>= 2) rows per run from here on, for analyses of very long runs (a
+  /// report of runs of a million ticks): every k-th recorded row, k = the smallest stride that
+  /// fits, and always the last. tick_rows(), tick_of_row(), run_metrics() and the `rows` column
+  /// then describe the kept rows, as if the file had been written with output.every = k times
+  /// its own; final_row() still reads the file's last row. Returns k (1: nothing thinned).
+  std::size_t thin_rows(std::size_t most);
 
  private:
   struct Impl;
