@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets (clang-14, -fsanitize=fuzzer,address,undefined) in build-fuzz and
 # runs each for SECONDS (default 60) from the seed corpora (docs/reliability.md).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: experiment results_bytes results_structure
+#                                             org_chart options (default: all five, one after another)
 # New corpus entries go to build-fuzz/corpus/<target> (not committed); crashes, leaks, timeouts
 # and out-of-memory inputs to build-fuzz/artifacts/<target>/. Prints libFuzzer's final line per
 # target (executions, cov: edges, ft: features, exec/s) and exits 1 if any target failed.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(experiment results_bytes results_structure)
+[[ ${#targets[@]} -gt 0 ]] || targets=(experiment results_bytes results_structure org_chart options)
 jobs=${JOBS:-2}
 cc=${CC_FUZZ:-clang-14}
 cxx=${CXX_FUZZ:-clang++-14}
@@ -39,6 +40,9 @@ for target in "${targets[@]}"; do
     # limitation, fuzz/upstream/): fork mode records such timeouts as artifacts and goes on.
     results_bytes) options+=(-max_len=65536 -fork=1 -ignore_timeouts=1 -ignore_crashes=1) ;;
     results_structure) options+=(-max_len=2048) ;;
+    org_chart) options+=(-dict=fuzz/org_chart.dict) ;;
+    # Option files name their chart relative to experiments/configs/scenarios (fuzz_options.cpp).
+    options) seeds+=(experiments/configs/scenarios); options+=(-dict=fuzz/options.dict) ;;
   esac
   log=build-fuzz/$target.log
   echo "fuzz: $target for ${seconds} s (seeds: ${seeds[*]})"

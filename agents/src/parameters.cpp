@@ -62,12 +62,12 @@ const ParamSpec* event_time_parameter(std::string_view event) {
   ParamSpec spec{full,
                  ParamType::integer,
                  std::int64_t{0},
-                 1,
+                 0,
                  1e9,
                  {},
                  "tick",
-                 "Time of the events with this name: moves each of them to this tick (their own "
-                 "at = ... when unset).",
+                 "Time of the events with this name: moves each of them to this tick (0 or unset: "
+                 "their own at = ..., as in an option or list point that leaves it out).",
                  {},
                  {}};
   spec.set = [full](ModelParams& p, const ParamValue& v) { p.extensions[full] = v; };

@@ -99,10 +99,17 @@ int calibrate(const CalibrateArgs& args) {
   const analysis::Calibration c = analysis::calibrate(results, plan);
   analysis::print_calibration(std::cout, c);
   if (!args.posterior.empty()) {
-    std::ofstream csv(args.posterior);
+    // Written beside it under a temporary name and renamed: a failed write (a full disk) leaves
+    // neither a partial nor an empty file.
+    const std::string partial = args.posterior + ".partial-" + std::to_string(::getpid());
+    std::ofstream csv(partial);
     analysis::print_posterior_csv(csv, c);
     csv.close();
-    if (!csv) throw UsageError("--posterior: cannot write " + args.posterior);
+    std::error_code ec;
+    if (!csv || (std::filesystem::rename(partial, args.posterior, ec), ec)) {
+      std::filesystem::remove(partial, ec);
+      throw UsageError("--posterior: cannot write " + args.posterior);
+    }
     std::cout << "\nkept draws written to " << args.posterior << '\n';
   }
   std::cout << "all draws: " << output << '\n';

@@ -1877,7 +1877,9 @@ std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point)
   for (agents::ScheduledEvent& e : all) {  // events moved by "events.<name>.at"
     if (e.name.empty()) continue;
     const auto it = params.extensions.find("events." + e.name + ".at");
-    if (it != params.extensions.end()) e.at = static_cast<Tick>(std::get<std::int64_t>(it->second));
+    // 0 is "not moved": the value an option or list point that leaves the time out gets.
+    if (it != params.extensions.end() && std::get<std::int64_t>(it->second) > 0)
+      e.at = static_cast<Tick>(std::get<std::int64_t>(it->second));
   }
   std::stable_sort(
       all.begin(), all.end(),

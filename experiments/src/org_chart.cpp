@@ -187,6 +187,9 @@ class CsvReader {
       out.assign(trim(text_.substr(pos_, value_end - pos_)));  // a quoted field keeps its blanks
       pos_ = end;
     }
+    if (out.find('\0') != std::string::npos) {  // names are C strings in the results file
+      where_.fail(start, "a field holds a NUL byte (is this an org chart?)");
+    }
     if (out.size() > max_field_) {
       where_.fail(start, fmt::format("a field of {} bytes: at most {} bytes are read per field "
                                      "(is this an org chart?)",
@@ -523,7 +526,9 @@ class ChartReader {
 
   /// department and site.
   void read_place(const Record& record, ChartPerson& person) {
-    const std::string department(value(record, Field::department));
+    // Names are compared without the blanks a quoted field keeps (a department becomes a
+    // skill_<department> column, whose header is read trimmed).
+    const std::string department(trim(value(record, Field::department)));
     const std::size_t department_offset = offset(record, Field::department);
     if (department.empty()) {
       where_.fail(department_offset, "empty department: every person belongs to a department");
@@ -546,7 +551,7 @@ class ChartReader {
     agents::DepartmentSpec& spec = design_.departments[static_cast<std::size_t>(*d)];
     const bool first = !department_has_people_[static_cast<std::size_t>(*d)];
     const bool site_from_first = first && (departments_created_ || sites_created_);
-    const std::string site(value(record, Field::site));
+    const std::string site(trim(value(record, Field::site)));
     person.site = site.empty() ? (site_from_first ? 0 : spec.site)
                                : site_of(site, offset(record, Field::site));
     if (site_from_first) spec.site = person.site;
@@ -572,9 +577,12 @@ class ChartReader {
     const std::string_view fte = value(record, Field::fte);
     if (!fte.empty()) {
       const std::optional<double> number = parse_number(fte);
-      if (!number || *number <= 0 || *number > 1) {
+      // At least 0.01 (under half an hour a week): a smaller share is no employment, and the
+      // model keeps it in single precision.
+      if (!number || *number < 0.01 || *number > 1) {
         where_.fail(offset(record, Field::fte),
-                    fmt::format("fte '{}' {}: expected a number with 0 < fte <= 1 (1 = full time)",
+                    fmt::format("fte '{}' {}: expected a number with 0.01 <= fte <= 1 (1 = full "
+                                "time)",
                                 fte, number ? "is out of range" : "is not a number"));
       }
       person.fte = *number;
@@ -587,11 +595,11 @@ class ChartReader {
       return;
     }
     const std::optional<double> number = parse_number(salary);
-    if (!number || *number < 0) {
+    if (!number || *number < 0 || *number > 1e9) {  // as [organization] annual_salary
       where_.fail(offset(record, Field::salary),
-                  fmt::format("annual_salary '{}' {}: expected a yearly amount >= 0 such as 52000 "
-                              "(no currency sign or thousands separator)",
-                              salary, number ? "is negative" : "is not a number"));
+                  fmt::format("annual_salary '{}' {}: expected a yearly amount from 0 to 10^9 "
+                              "such as 52000 (no currency sign or thousands separator)",
+                              salary, !number ? "is not a number" : "is out of range"));
     }
     person.annual_salary = *number;
   }

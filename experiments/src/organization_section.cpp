@@ -320,6 +320,17 @@ class SectionReader {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec))
       throw ConfigError(input_.chart_key_at, "org.chart: '" + chart_source_ + "' is a directory");
+    // A FIFO or a device (/dev/zero) would block or never end, and a chart is text of at most
+    // a few hundred megabytes (the reader's own limits are far below): regular files only.
+    if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec)) {
+      throw ConfigError(input_.chart_key_at, "org.chart: '" + chart_source_ +
+                                                 "' is not a regular file (a pipe or a device?)");
+    }
+    constexpr std::uintmax_t kMostBytes = 512ull << 20;
+    if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMostBytes) {
+      throw ConfigError(input_.chart_key_at,
+                        "org.chart: '" + chart_source_ + "' is larger than 512 MiB");
+    }
     std::ifstream in(file, std::ios::binary);
     std::ostringstream bytes;
     if (in) bytes << in.rdbuf();

@@ -7,8 +7,10 @@ Environment: ORGSIM (the binary), H5DIFF. Cases that mount a file system exit 77
 the process may not mount (not root, or a sandbox without mount rights).
 """
 import errno
+import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -762,6 +764,55 @@ def million_tick_runs(tmp):
     svg = os.path.join(tmp, "long.svg")
     orgsim("plot", out, "--x", "tick", "-o", svg)
     check(open(svg).read().rstrip().endswith("</svg>"), "drawn")
+
+
+def fuzzer_findings(tmp):
+    # What the org-chart and option fuzzers found (issue 24), through the binary. Their inputs
+    # are the seeds fuzz/corpus/*/bug-*.
+    corpus = os.path.join(os.environ.get("ORGSIM_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                          "fuzz", "corpus")
+    # An option that leaves out an event's time keeps the event at its own time (it was moved
+    # to tick 0 and lost, and the resolved text could not be read back: no --rerun, no merge).
+    exp = os.path.join(corpus, "options", "bug-option-moves-event-in-one-option.toml")
+    out = os.path.join(tmp, "events.h5")
+    orgsim("run", exp, "-o", out, "--quiet")
+    with h5py.File(out, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        shock = f["metrics"][:, :, names.index("shock")]
+        ticks = f["metrics"].attrs["tick_of_row"]
+        options = [o.decode() for o in f["runs"]["option"]]
+    for run, option in enumerate(options):
+        hit = list(ticks[np.nonzero(shock[run] > 0)[0]])
+        check(hit == ([5] if option == "a" else [10]), f"option {option}: the shock at {hit}")
+    orgsim("run", "--rerun", "0", out, "-o", os.path.join(tmp, "one.h5"), "--quiet")
+    # Charts: a salary or fte beyond what the model holds, and a NUL byte, are refused at their
+    # line; a padded department name is read trimmed, so `org --csv` reads back as the same chart.
+    charts = os.path.join(corpus, "org_chart")
+    for name, needle in (("bug-chart-salary-beyond-float.csv", "annual_salary"),
+                         ("bug-chart-fte-below-float.csv", "fte"), ("bug-chart-with-nul.csv", "NUL")):
+        shutil.copy(os.path.join(charts, name), os.path.join(tmp, name))
+        toml = write(tmp, "chart.toml", f'[experiment]\nticks = 3\n[scenario]\norg.chart = "{name}"\n')
+        proc = subprocess.run([ORGSIM, "validate", toml], capture_output=True, text=True, timeout=60)
+        check(proc.returncode == 2 and needle in proc.stderr and f"{name}:" in proc.stderr, f"{name}: {proc.stderr}")
+    for name in ("bug-padded-department-export.csv", "bug-padded-department-with-skills.csv"):
+        shutil.copy(os.path.join(charts, name), os.path.join(tmp, name))
+        toml = write(tmp, "chart.toml", f'[experiment]\nticks = 3\n[scenario]\norg.chart = "{name}"\n')
+        exported = os.path.join(tmp, "exported.csv")
+        if os.path.exists(exported):
+            os.remove(exported)
+        orgsim("org", toml, "--csv", exported)
+        again = write(tmp, "again.toml", '[experiment]\nticks = 3\n[scenario]\norg.chart = "exported.csv"\n')
+        first = subprocess.run([ORGSIM, "org", toml, "--format", "json"], capture_output=True, text=True).stdout
+        second = subprocess.run([ORGSIM, "org", again, "--format", "json"], capture_output=True, text=True).stdout
+        check(first and json.loads(first)["departments"] == json.loads(second)["departments"],
+              f"{name}: the export reads back as the same organization")
+    # A chart path that is a device or a FIFO is refused (it was read without end).
+    for path in ("/dev/zero", os.path.join(tmp, "pipe")):
+        if path.endswith("pipe"):
+            os.mkfifo(path)
+        toml = write(tmp, "dev.toml", f'[experiment]\nticks = 3\n[scenario]\norg.chart = "{path}"\n')
+        proc = subprocess.run([ORGSIM, "validate", toml], capture_output=True, text=True, timeout=20)
+        check(proc.returncode == 2 and "not a regular file" in proc.stderr, f"{path}: {proc.stderr}")
 
 
 if __name__ == "__main__":
