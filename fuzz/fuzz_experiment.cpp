@@ -3,6 +3,8 @@
 // design points a sweep starts from, and the resolved text recorded in results files).
 // Any orgsim::Error is the expected outcome for bad input; any other exception, crash, leak or
 // sanitizer report is a bug. The resolved text must parse back to itself (merge relies on it).
+#include "overrides.hpp"
+
 #include "orgsim/experiments/experiment.hpp"
 #include "orgsim/experiments/runner.hpp"
 
@@ -17,20 +19,6 @@
 namespace {
 
 using orgsim::experiments::ExperimentSpec;
-
-/// Leading lines "#set key=value" become --set overrides (the fuzzer also mutates those).
-std::vector<std::string> overrides_of(std::string_view text) {
-  std::vector<std::string> out;
-  constexpr std::string_view prefix = "#set ";
-  while (text.substr(0, prefix.size()) == prefix && out.size() < 4) {
-    const std::size_t end = text.find('\n');
-    out.emplace_back(
-        text.substr(prefix.size(), end == std::string_view::npos ? end : end - prefix.size()));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return out;
-}
 
 void exercise(const ExperimentSpec& spec) {
   // What `orgsim validate` prints.
@@ -55,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   ExperimentSpec spec;
   try {
-    spec = orgsim::experiments::parse_experiment(text, "fuzz.toml", overrides_of(text));
+    spec =
+        orgsim::experiments::parse_experiment(text, "fuzz.toml", orgsim::fuzz::overrides_of(text));
   } catch (const orgsim::Error&) {
     return 0;  // a clean user error: what bad input must give
   }

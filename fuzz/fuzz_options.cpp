@@ -19,6 +19,8 @@
 // (or [sweep.list] points) set and others leave out was 0 in the others, which moved the event to
 // tick 0 there and resolved to a value that was refused when read back; 0 now means "not moved"
 // (seed: corpus/options/bug-option-moves-event-in-one-option.toml).
+#include "overrides.hpp"
+
 #include "orgsim/agents/org_view.hpp"
 #include "orgsim/experiments/experiment.hpp"
 #include "orgsim/experiments/runner.hpp"
@@ -96,20 +98,6 @@ std::string& scenarios_dir() {
 
 void check(bool ok, const std::string& what, std::string_view detail) {
   if (!ok) fail(what, detail);
-}
-
-/// Leading lines "#set key=value" become --set overrides (the fuzzer also mutates those).
-std::vector<std::string> overrides_of(std::string_view text) {
-  std::vector<std::string> out;
-  constexpr std::string_view prefix = "#set ";
-  while (text.substr(0, prefix.size()) == prefix && out.size() < 4) {
-    const std::size_t end = text.find('\n');
-    out.emplace_back(
-        text.substr(prefix.size(), end == std::string_view::npos ? end : end - prefix.size()));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return out;
 }
 
 bool has_option_sections(std::string_view text) {
@@ -211,7 +199,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ExperimentSpec spec;
   try {
     spec = orgsim::experiments::parse_experiment(text, scenarios_dir() + "/fuzz.toml",
-                                                 overrides_of(text));
+                                                 orgsim::fuzz::overrides_of(text));
   } catch (const orgsim::Error&) {
     return 0;  // a clean user error: what bad input must give
   }
