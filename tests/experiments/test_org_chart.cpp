@@ -189,9 +189,10 @@ TEST(OrgChart, ReadsRfc4180AndHrExports) {
 }
 
 TEST(OrgChart, ErrorsPointAtTheCellInCharacters) {
-  EXPECT_EQ(error_of("id,manager_id,department,fte\nä,,x,2\n"),
-            "staff.csv:2:6: error: fte '2' is out of range: expected a number with 0 < fte <= 1 "
-            "(1 = full time)");
+  EXPECT_EQ(
+      error_of("id,manager_id,department,fte\nä,,x,2\n"),
+      "staff.csv:2:6: error: fte '2' is out of range: expected a number with 0.01 <= fte <= 1 "
+      "(1 = full time)");
   EXPECT_EQ(error_of("id,manager_id,department,title\na,,x,\"multi\nline\"\nb,a,,t\n"),
             "staff.csv:4:5: error: empty department: every person belongs to a department");
 }
