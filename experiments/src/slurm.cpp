@@ -67,8 +67,9 @@ task() {
   local shard resume=()
   shard=$(shard_file "$task")
   if [[ -e "$shard" ]]; then resume=(--resume); fi
-  exec "$ORGSIM" run "$EXPERIMENT" "${SETS[@]}" -o "$shard" --shard "$task/$SHARDS" \
-    --threads "${SLURM_CPUS_PER_TASK:-$CPUS}" --quiet "${resume[@]}"
+  # ${a[@]+"${a[@]}"}: an empty array under set -u in bash before 4.4 (CentOS 7 clusters)
+  exec "$ORGSIM" run "$EXPERIMENT" ${SETS[@]+"${SETS[@]}"} -o "$shard" --shard "$task/$SHARDS" \
+    --threads "${SLURM_CPUS_PER_TASK:-$CPUS}" --quiet ${resume[@]+"${resume[@]}"}
 }
 
 merge() {
