@@ -170,6 +170,11 @@ ResultsWriter::ResultsWriter(const std::string& path, const ExperimentSpec& spec
 
   try {
     h5::Handle fapl = schema::latest_format();
+    // The writer lock (WriterLock) already makes this process the file's only writer. HDF5's own
+    // flock would add nothing but a failure: a reader polling for the file (h5py, `analyze`)
+    // may hold a shared flock on the empty file the writer lock created, for the instant its
+    // open takes, just when this create wants its exclusive one.
+    h5::check_status(H5Pset_file_locking(fapl, false, true), "file locking");
     s.file = h5::file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
                       "cannot create " + path);
     s.create_metrics(runs, metrics);
@@ -548,8 +553,11 @@ void ResultsWriter::close() {
 void ResultsWriter::finish(std::size_t runs_complete) {
   close();
   guard([&] {
-    // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished.
+    // Attributes cannot be added in SWMR mode: reopen the closed file to stamp it finished
+    // (without HDF5's flock, which a reader polling the file may hold for an instant; the writer
+    // lock is what keeps other writers out).
     h5::Handle fapl = schema::latest_format();
+    h5::check_status(H5Pset_file_locking(fapl, false, true), "file locking");
     h5::Handle file =
         h5::file(H5Fopen(impl_->path.c_str(), H5F_ACC_RDWR, fapl), "reopen " + impl_->path);
     h5::write_string_attribute(file, "finished", now_iso8601());

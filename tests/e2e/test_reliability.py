@@ -815,6 +815,30 @@ def fuzzer_findings(tmp):
         check(proc.returncode == 2 and "not a regular file" in proc.stderr, f"{path}: {proc.stderr}")
 
 
+def readers_polling_do_not_fail_the_writer(tmp):
+    # A reader that polls for the results file while a run creates and finishes it (h5py in a
+    # notebook, a monitoring script) used to make HDF5's own flock fail the writer ("reopen ...
+    # Resource temporarily unavailable", exit 3). The writer lock keeps other writers out, so the
+    # writer does not take HDF5's flock: twenty runs under a tight polling loop all succeed.
+    exp = write(tmp, "small.toml", "[experiment]\nticks = 5\nreplications = 2\n[scenario]\norg.employees = 20\n")
+    out = os.path.join(tmp, "polled.h5")
+    for attempt in range(20):
+        if os.path.exists(out):
+            os.remove(out)
+        proc = subprocess.Popen([ORGSIM, "run", exp, "-o", out, "--quiet"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        while proc.poll() is None:
+            try:
+                with h5py.File(out, "r", libver="latest", swmr=True):
+                    pass
+            except OSError:
+                pass
+        err = proc.stderr.read()
+        check(proc.returncode == 0, f"attempt {attempt}: exit {proc.returncode}\n{err}")
+        with h5py.File(out, "r") as f:
+            check("finished" in f.attrs, "finished")
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="orgsim-reliability-") as tmp:
         globals()[sys.argv[1]](tmp)
