@@ -172,9 +172,7 @@ std::string org_chart_svg(const agents::OrgView& view, bool detail) {
 void draw_org_chart(const agents::OrgView& view, bool detail, const std::filesystem::path& output) {
   const std::string extension = output.extension().string();
   const std::string source = detail::temporary_file("orgsim-org", ".dot");
-  const std::filesystem::path partial =
-      output.parent_path() /
-      ("." + output.stem().string() + ".partial-" + std::to_string(::getpid()) + extension);
+  const std::filesystem::path partial = detail::partial_beside(output);
   std::error_code ignored;
   try {
     {

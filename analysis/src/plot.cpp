@@ -584,10 +584,7 @@ void render_file(const Chart& chart, const std::filesystem::path& output) {
                      "' does not exist");
   }
   // Drawn under a temporary name (hidden, same directory, same extension), then renamed.
-  std::string name(1, '.');
-  name.append(output.stem().string()).append(".partial-").append(std::to_string(::getpid()));
-  name.append(output.extension().string());
-  const std::filesystem::path partial = output.parent_path() / name;
+  const std::filesystem::path partial = detail::partial_beside(output);
   std::error_code ignored;
   try {
     run_gnuplot(gnuplot_script(chart, partial), "'" + output.string() + "'");

@@ -773,9 +773,7 @@ void print_pdf(const std::filesystem::path& html, const std::filesystem::path& p
       (std::filesystem::temp_directory_path() / "orgsim-chromium-XXXXXX").string();
   if (!::mkdtemp(profile.data()))
     throw UsageError("cannot create a temporary directory for Chromium");
-  const std::filesystem::path partial =
-      pdf.parent_path() /
-      ("." + pdf.stem().string() + ".partial-" + std::to_string(::getpid()) + ".pdf");
+  const std::filesystem::path partial = detail::partial_beside(pdf);
   std::error_code ignored;
   try {
     // A private profile: a user's running Chromium keeps its own, and nothing is left behind.

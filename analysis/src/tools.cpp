@@ -176,6 +176,11 @@ void check_complete_output(const std::filesystem::path& path, const std::string&
   throw UsageError(name + ": " + detail);
 }
 
+std::filesystem::path partial_beside(const std::filesystem::path& output) {
+  return output.parent_path() / ("." + output.stem().string() + ".partial-" +
+                                 std::to_string(::getpid()) + output.extension().string());
+}
+
 void throw_write_error(const std::filesystem::path& output, int error) {
   if (error == ENOSPC || error == EDQUOT)
     throw OutputError(output.string(), true, 0, std::strerror(error));

@@ -23,6 +23,10 @@ std::string find_program(const std::string& program);
 void run_tool(std::vector<std::string> argv, const std::string& what, const std::string& package,
               int timeout_seconds = 0);
 
+/// The hidden temporary name a file is drawn under before it is renamed to `output`: beside it,
+/// ".<stem>.partial-<pid><extension>" (same directory, so the rename is atomic).
+std::filesystem::path partial_beside(const std::filesystem::path& output);
+
 /// Throws unless the file `program` wrote at `path` is whole, by its kind (the extension): an SVG
 /// that ends with `</svg>`, a PNG from its signature to its IEND chunk, a PDF from `%PDF-` to
 /// `%%EOF`. gnuplot exits 0 after a failed write, so a full disk would otherwise leave a
