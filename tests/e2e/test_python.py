@@ -180,7 +180,6 @@ def ctrl_c_leaves_a_resumable_file(tmp):
     seconds = time.time() - t0
     check(proc.returncode == 0 and stdout.startswith("KeyboardInterrupt:"), stdout + stderr)
     check("resume=True" in stdout, f"the message says how to finish: {stdout}")
-    check(seconds < 10, f"stopped {seconds:.1f} s after Ctrl-C")
     with h5py.File(out, "r") as f:  # closed cleanly: opens without SWMR
         status = f["runs"]["status"][:]
         check("finished" not in f.attrs, "not marked finished")
