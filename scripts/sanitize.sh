@@ -19,14 +19,15 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN
 export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/scripts/sanitizers/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
-phase() {  # phase NAME COMMAND...: runs and times one step
-  local name=$1 start end
+phase() {  # phase NAME COMMAND...: runs and times one step; returns the step's status
+  local name=$1 start end status=0
   shift
   echo "sanitize: $name: $*"
   start=$(date +%s)
-  "$@"
+  "$@" || status=$?  # (errexit does not apply where the caller tests the status: keep it)
   end=$(date +%s)
-  echo "sanitize: $name took $((end - start)) s"
+  echo "sanitize: $name took $((end - start)) s$([ $status -eq 0 ] || echo ", status $status")"
+  return $status
 }
 
 run_asan() {

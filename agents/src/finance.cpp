@@ -13,7 +13,9 @@ namespace orgsim::agents {
 void settle_cash(Organization& org, Tick /*tick*/) {
   const FinanceParams& f = org.params().finance;
   FinanceState& finance = org.finance;
-  finance.cash += org.this_tick.revenue - org.this_tick.cost;
+  const double profit = org.this_tick.revenue - org.this_tick.cost;
+  finance.cash += profit;
+  finance.profit_average += (profit - finance.profit_average) / 13.0;
   // A firm whose cash falls below its credit line cannot pay: it exits and the run ends.
   if (finance.cash < -f.credit_line * finance.payroll) finance.exited = true;
   // Next tick's investment budget: a share of the cash above the reserve.
@@ -22,7 +24,11 @@ void settle_cash(Organization& org, Tick /*tick*/) {
 
 bool cash_is_low(const Organization& org) {
   const ModelParams& p = org.params();
-  return p.work.enabled && org.finance.cash < p.finance.cash_reserve * org.finance.payroll;
+  // The cash the firm expects to have after finance.runway more ticks of its smoothed losses
+  // (profits are not counted on): a firm burning cash freezes before it reaches the reserve.
+  const double outlook =
+      org.finance.cash + p.finance.runway * std::min(0.0, org.finance.profit_average);
+  return p.work.enabled && outlook < p.finance.cash_reserve * org.finance.payroll;
 }
 
 double afford(Organization& org, double cost) {

@@ -17,7 +17,10 @@ namespace {
 /// 95 % of capacity or more, staff toward the headcount that serves the arrivals and clears the
 /// backlog above target in a quarter (13 ticks), at most org.overload_hiring of the headcount
 /// per tick. Open positions count as staff (they arrive after org.time_to_fill), so the firm
-/// does not hire twice for one gap.
+/// does not hire twice for one gap; what one employee delivers is planned from the perceived
+/// productivity, smoothed over a quarter and without overtime and restructuring dips (the
+/// supply line and perceived productivity of Sterman 2000, ch. 19: a firm that hires for a
+/// temporary dip overshoots once it has passed).
 void hire_to_backlog(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
   const Flow& flow = org.flow;
@@ -27,14 +30,16 @@ void hire_to_backlog(Organization& org, Tick tick) {
   const bool overloaded = flow.lead_time > 2.0 * p.work.target_lead_time &&
                           now.used_capacity >= 0.95 * now.capacity_total;
   if (p.org.overload_hiring <= 0 || !overloaded || flow.throughput_average <= 0 ||
-      org.climate.hiring_frozen(tick) || cash_is_low(org))
+      flow.productivity <= 0 || now.capacity_total <= 0 || org.climate.hiring_frozen(tick) ||
+      cash_is_low(org))
     return;
   const double n = static_cast<double>(org.headcount());
   const double target_backlog = p.work.target_lead_time * now.arrivals;
   const double needed = now.arrivals + std::max(0.0, flow.backlog - target_backlog) / 13.0;
-  // The staff at full productivity who delivered the throughput, scaled to what is needed;
-  // vacancies and hires still ramping up are in n and will deliver once up to speed.
-  const double desired = now.staffed * needed / flow.throughput_average;
+  // Tasks one employee is expected to deliver: the tasks per unit of capacity delivered lately,
+  // times the perceived capacity per employee.
+  const double per_employee = flow.throughput_average / now.capacity_total * flow.productivity;
+  const double desired = needed / per_employee;
   const double step = std::max(1.0, std::floor(p.org.overload_hiring * n));
   if (desired > n + 0.5)
     org.hire(static_cast<std::size_t>(std::min(desired - n, step) + 0.5), tick);
@@ -52,11 +57,10 @@ void grow(Organization& org, Tick tick) {
     const double effort =
         org.market.demand * (p.work.routine_share * (1.0 - org.automation.process) +
                              2.0 * (1.0 - p.work.routine_share));
-    // Capacity per employee at full productivity (open positions and hires still ramping up
-    // will deliver it).
-    const double per_employee = org.this_tick.capacity_total > 0 && org.this_tick.staffed > 0
-                                    ? org.this_tick.capacity_total / org.this_tick.staffed
-                                    : 0.6 * p.work.tasks_per_employee;
+    // Capacity per employee as management perceives it (smoothed, without overtime and
+    // restructuring dips; open positions and hires still ramping up will deliver it).
+    const double per_employee =
+        org.flow.productivity > 0 ? org.flow.productivity : 0.6 * p.work.tasks_per_employee;
     double desired = effort / (0.85 * per_employee);
     if (p.growth.target_employees > 0)
       desired = std::min(desired, static_cast<double>(p.growth.target_employees));

@@ -398,11 +398,11 @@ void draw_turnover(Organization& org, Tick /*tick*/, std::size_t begin, std::siz
   }
 }
 
-/// Whether a leaver's position closes: during a hiring freeze after a layoff every one does; with
-/// org.replace_below, one in a department whose averaged workload would still be below that
-/// share of its capacity without them, in a team below it this tick (team leads are always
-/// replaced). `remaining` counts the
-/// people each department keeps so far this tick.
+/// Whether a leaver's position closes: during a hiring freeze (after a layoff, or while cash is
+/// short: finance.runway) every one does; with org.replace_below, one in a department whose
+/// averaged workload would still be below that share of its capacity without them, in a team
+/// below it this tick (team leads are always replaced). `remaining` counts the people each
+/// department keeps so far this tick.
 bool position_closes(const Organization& org, std::size_t slot, bool frozen,
                      std::vector<std::int64_t>& remaining) {
   if (frozen) return true;
@@ -423,7 +423,8 @@ bool position_closes(const Organization& org, std::size_t slot, bool frozen,
 
 void renew_leavers(Organization& org, Tick tick) {
   auto leaving = org.leaving();
-  const bool frozen = org.climate.hiring_frozen(tick);
+  // A hiring freeze after a layoff, or a firm short of cash (finance.runway), replaces nobody.
+  const bool frozen = org.climate.hiring_frozen(tick) || cash_is_low(org);
   const bool slack_rule = !frozen && org.params().org.replace_below > 0 &&
                           org.params().work.enabled && !org.departments.empty();
   std::vector<std::int64_t> remaining;  // people per department, counted at the first leaver
@@ -548,8 +549,10 @@ std::vector<MetricRow> learning_metrics() {
       {{"layoff_rate", "engagement", "1/tick", "Layoffs (share)",
         "Employees laid off this tick / headcount.", Better::none, false},
        [](const Observation& o) { return static_cast<double>(o.org.this_tick.laid_off) / o.n; }},
-      {{"headcount", "finance", "employees", "Headcount", "Number of employees.", Better::none,
-        false},
+      {{"headcount", "finance", "positions", "Headcount",
+        "Positions in the organization: employees, and open positions still to be filled "
+        "(metric vacancies, org.time_to_fill; 7.12).",
+        Better::none, false},
        [](const Observation& o) { return o.n; }},
       {{"hires", "finance", "employees/tick", "Hires",
         "Employees hired this tick (replacements and growth).", Better::none, false},

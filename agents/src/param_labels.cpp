@@ -11,7 +11,7 @@ namespace orgsim::agents {
 namespace {
 
 /// Parameter name -> label, in the order of docs/parameters.md.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 150> kLabels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 152> kLabels{{
     // org
     {"org.employees", "Employees at start"},
     {"org.teams", "Number of teams"},
@@ -81,6 +81,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 150> kLabels
     {"work.error_rate", "Human error rate"},
     {"work.target_lead_time", "Lead time customers consider good"},
     {"work.balking", "Orders lost to long lead times"},
+    {"work.reneging", "Orders cancelled in long queues"},
     {"work.customer_sensitivity", "Customer sensitivity to satisfaction"},
     {"work.customer_expectation", "Satisfaction customers expect"},
     {"work.expectation_from_today", "Customers expect today's service"},
@@ -141,6 +142,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 150> kLabels
     {"finance.initial_cash", "Starting cash"},
     {"finance.credit_line", "Credit line"},
     {"finance.cash_reserve", "Minimum cash reserve"},
+    {"finance.runway", "Weeks of losses looked ahead"},
     {"finance.invest_share", "Share of spare cash invested"},
     {"finance.automation_capex", "Automation investment per employee"},
     {"finance.hiring_cost", "Recruiting cost per hire"},

@@ -9,6 +9,10 @@
 
 namespace orgsim::agents {
 
+namespace {
+constexpr double kMostFeltOverload = 0.5;  // workload above capacity felt as strain, at most
+}  // namespace
+
 void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   const ModelParams& p = org.params();
   const std::size_t m = org.dimensions();
@@ -47,8 +51,11 @@ void update_people(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double centralization = effective_centralization(p, culture);
     const double autonomy = p.structure.enabled ? 1.0 - centralization : 0.5;
     const double alignment = static_cast<double>(matches[slot]) / static_cast<double>(m);
-    // Overload, and the long hours of overtime (7.11), wear engagement down.
-    const double overload = std::max(0.0, pressure - 1.0) + org.teams.overtime[t];
+    // Overload, and the long hours of overtime (7.11), wear engagement down. The strain of work
+    // beyond capacity saturates at half as much again: people work at their pace, and a queue
+    // three times their capacity does not weigh four times one 50 % over it (an assumption).
+    const double overload =
+        std::min(kMostFeltOverload, std::max(0.0, pressure - 1.0)) + org.teams.overtime[t];
     const double target = std::clamp(0.35 + 0.3 * autonomy + 0.3 * alignment - 0.5 * overload -
                                          0.4 * org.climate.change_fatigue -
                                          org.climate.layoff_fear + (in_training ? 0.05 : 0.0),

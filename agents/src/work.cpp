@@ -42,6 +42,13 @@ void coordinate_capacity(Organization& org, std::size_t team) {
   org.teams.coordination_cost[team] = 0;
 }
 
+/// A restructured team's dip: 50 % of its capacity at the restructuring, fading linearly over
+/// structure.transition_ticks (ODD 7.10).
+double restructuring_dip(const Organization& org, std::size_t team, Tick tick) {
+  const double left = static_cast<double>(org.teams.settle_at[team]) - static_cast<double>(tick);
+  return left > 0 ? 0.5 * left / static_cast<double>(org.params().structure.transition_ticks) : 0.0;
+}
+
 }  // namespace
 
 void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
@@ -95,11 +102,8 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     const double workload = org.teams.utilization[team] * (1.0 + org.teams.overtime[team]);
     org.teams.overtime[team] = std::clamp(workload - 1.0, 0.0, p.org.overtime);
     capacity *= 1.0 + org.teams.overtime[team];
-    // A restructured team's dip: 50 % at the restructuring, fading linearly (ODD 7.10).
-    const double left = static_cast<double>(org.teams.settle_at[team]) - static_cast<double>(tick);
-    const double transition =
-        left > 0 ? 0.5 * left / static_cast<double>(p.structure.transition_ticks) : 0.0;
-    org.teams.capacity[team] = capacity * std::max(0.0, 1.0 - overhead) * (1.0 - transition);
+    org.teams.capacity[team] =
+        capacity * std::max(0.0, 1.0 - overhead) * (1.0 - restructuring_dip(org, team, tick));
     org.teams.depth[team] = members > 0 ? specialists / members : 1.0;
     if (coordination) coordinate_capacity(org, team);
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
@@ -122,7 +126,7 @@ namespace {
 /// Totals of one tick's work over every team (summed in team order).
 struct WorkTotals {
   double completed = 0, on_strategy = 0, reworked = 0, sent = 0, capacity = 0, used = 0,
-         backlog = 0;
+         backlog = 0, cancelled = 0;
   double automated = 0;  ///< routine tasks process automation took (its errors included)
 };
 
@@ -166,6 +170,8 @@ class Routing {
       uniform_ = uniform_ && r == org.departments.front().routine_share;
     }
     handoffs = p.structure.enabled && teams_.count > 1;
+    const double late = std::max(0.0, org.flow.lead_time / p.work.target_lead_time - 1.0);
+    cancelled_share = 1.0 - std::exp(-p.work.reneging * late);
     delay = static_cast<double>(p.work.handoff_delay) * org.settings().handoff_factor *
             (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
             (1.0 - 0.5 * org.automation.communication);
@@ -234,6 +240,8 @@ class Routing {
     }
   }
 
+  /// Share of the waiting work customers cancel this tick (reneging at last tick's lead time).
+  double cancelled_share = 0;
   bool handoffs = false;  ///< complex tasks' second stage goes to another function's teams
   double delay = 0;       ///< handoff delay before cross-site delays
   bool down = false;      ///< automation down after an incident
@@ -262,6 +270,7 @@ struct TeamWork {
   double handed_off;             ///< first stages done that go to another function's teams
   bool hands_off;
   double done, done_on_strategy, capacity, used, queued;
+  double cancelled;  ///< queued work customers cancelled this tick (reneging)
 };
 
 /// New work joins team t's queues; process automation takes its share of the routine work, and
@@ -326,7 +335,14 @@ void serve_and_hand_off(Organization& org, std::size_t t, const Routing& routing
   work.capacity = capacity;
   work.used = capacity - left;
   teams.utilization[t] = capacity > 0 ? std::min(3.0, demanded / capacity) : 3.0;
+  // Customers cancel a share of the work still waiting (reneging, 7.12).
+  const double kept = 1.0 - routing.cancelled_share;
+  const double waiting = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+  teams.routine_queue[t] *= kept;
+  teams.complex_queue[t] *= kept;
+  teams.second_queue[t] *= kept;
   work.queued = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
+  work.cancelled = waiting - work.queued;
 }
 
 /// Team t's terms join the totals (and its handoffs the routing), in the order the team
@@ -347,6 +363,7 @@ void add_to_totals(const Teams& teams, std::size_t t, const TeamWork& work, Rout
   totals.capacity += work.capacity;
   totals.used += work.used;
   totals.backlog += work.queued;
+  totals.cancelled += work.cancelled;
   for (std::size_t k = 0; k < routing.slots; ++k)
     totals.backlog += teams.pipeline[t * routing.slots + k];
 }
@@ -360,6 +377,7 @@ void settle_flow(Organization& org, Tick tick, const WorkTotals& totals) {
   org.this_tick.automated = totals.automated;
   org.this_tick.capacity_total = totals.capacity;
   org.this_tick.used_capacity = totals.used;
+  org.this_tick.cancelled = totals.cancelled;
   Flow& flow = org.flow;
   flow.backlog = totals.backlog;
   flow.throughput_average =
@@ -390,8 +408,8 @@ void settle_customers(Organization& org, const WorkTotals& totals) {
   market.customers += (indicated - market.customers) / time;
 }
 
-/// Revenue of the work done and the tick's running costs.
-void book_finance(Organization& org, const WorkTotals& totals) {
+/// Revenue of the work done and the tick's running costs; the staffing totals hiring plans on.
+void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
   const ModelParams& p = org.params();
   const double n = static_cast<double>(org.headcount());
   org.this_tick.revenue =
@@ -405,8 +423,17 @@ void book_finance(Organization& org, const WorkTotals& totals) {
     normal += org.teams.salary[t];
     vacancies += org.teams.vacant[t];
     org.this_tick.staffed += org.teams.staffed[t];
+    // Hiring plans on the capacity the team has without overtime and once a restructuring's
+    // dip has passed: both are temporary, and a firm does not hire for them (7.12).
+    org.this_tick.planned_capacity += org.teams.capacity[t] / (1.0 + org.teams.overtime[t]) /
+                                      (1.0 - restructuring_dip(org, t, tick));
   }
   cost += p.finance.overhead_cost * n + p.finance.fixed_cost;
+  if (org.this_tick.staffed > 0) {
+    const double now = org.this_tick.planned_capacity / org.this_tick.staffed;
+    double& perceived = org.flow.productivity;
+    perceived = perceived > 0 ? perceived + (now - perceived) / 13.0 : now;
+  }
   org.this_tick.overtime = normal > 0 ? overtime / normal : 0.0;
   org.this_tick.vacancies = vacancies;
   if (p.automation.enabled) {
@@ -490,7 +517,7 @@ void process_work(Organization& org, Tick tick) {
   totals.backlog += coordination.pending + coordination.reworked;  // held back, or to redo
   settle_flow(org, tick, totals);
   settle_customers(org, totals);
-  book_finance(org, totals);
+  book_finance(org, tick, totals);
   update_department_load(org);
 }
 
@@ -509,6 +536,13 @@ std::vector<MetricRow> customer_and_staffing_metrics() {
         Better::lower, false},
        [](const Observation& o) {
          return o.params.work.enabled ? o.org.this_tick.lost_demand : kNaN;
+       }},
+      {{"cancelled_orders", "customer", "tasks/tick", "Cancelled orders",
+        "Waiting work customers cancelled this tick because the lead time exceeded "
+        "work.target_lead_time (work.reneging); NaN without work.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return o.params.work.enabled ? o.org.this_tick.cancelled : kNaN;
        }},
       {{"overtime", "operational_efficiency", "share of paid hours", "Overtime",
         "Overtime worked this tick as a share of normal paid hours (org.overtime); NaN without "

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
@@ -168,11 +169,18 @@ std::vector<bool> selected_runs(const experiments::ResultsReader& results,
     }
     columns.push_back(column);
   }
+  // Conditions on one column are alternatives (--where option=a --where option=b keeps both
+  // options); conditions on different columns must all hold.
   std::vector<bool> selected(results.run_count());
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     bool keep = status->numbers[run] == 1;
-    for (std::size_t k = 0; keep && k < where.size(); ++k)
-      keep = same_value(columns[k]->format(run), where[k].value);
+    for (std::size_t k = 0; keep && k < where.size(); ++k) {
+      bool any = false;
+      for (std::size_t j = 0; j < where.size() && !any; ++j)
+        any = where[j].column == where[k].column &&
+              same_value(columns[j]->format(run), where[j].value);
+      keep = any;
+    }
     selected[run] = keep;
   }
   for (std::size_t k = 0; k < where.size(); ++k) {
@@ -478,30 +486,66 @@ bool has_metric(const experiments::ResultsReader& results, const std::string& na
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-/// Each run's values of the compared metrics at the window, and of `recovered` and `exited`
-/// (NaN where the file has no such metric), from one pass over the runs.
+/// The tick a state metric is read at for `window`: the window's last recorded tick for mean and
+/// sum windows (a run that has exited or recovered by then has, whatever it did inside the
+/// window), the tick itself for a tick, the end otherwise.
+Window state_window(const experiments::ResultsReader& results, const Window& window) {
+  const auto& ticks = results.tick_of_row();
+  if (window.kind == Window::Kind::tick) return window;
+  if ((window.kind != Window::Kind::mean && window.kind != Window::Kind::sum) || window.to < 0 ||
+      ticks.empty() || window.to >= ticks.back())
+    return Window{};
+  const auto at = std::upper_bound(ticks.begin(), ticks.end(), window.to);
+  if (at == ticks.begin()) return Window{};
+  Window state;
+  state.kind = Window::Kind::tick;
+  state.from = *(at - 1);
+  return state;
+}
+
+/// Metrics that describe a state reached by a tick, read at the window's end whatever the
+/// window: a mean of "recovered" or of the weeks since a shock over a window is no recovery
+/// share or time, nor a mean of "exited" a share of the firms that went bust.
+bool is_state_metric(const std::string& name) {
+  return name == "recovered" || name == "exited" || name == "recovery_time";
+}
+
+/// Each run's values of the compared metrics at the window (state metrics at its end), and of
+/// `recovered` and `exited` at its end (NaN where the file has no such metric).
 struct WindowValues {
   std::vector<std::vector<double>> value;  ///< [run][k]
   std::vector<double> recovered, exited;
 };
 
 WindowValues window_values(const experiments::ResultsReader& results,
-                           std::vector<std::size_t> index, const Window& window) {
-  const std::size_t compared = index.size();
-  std::vector<std::size_t> extra;  // position in `index` of recovered, exited (or none)
-  for (const char* name : {"recovered", "exited"}) {
-    extra.push_back(has_metric(results, name) ? index.size() : SIZE_MAX);
-    if (extra.back() != SIZE_MAX) index.push_back(metric_indices(results, {name}).front());
+                           const std::vector<std::size_t>& index, const Window& window) {
+  const auto& names = results.metric_names();
+  std::vector<std::size_t> states;  // metric indices read at the window's end
+  std::vector<std::size_t> state_of(index.size(), SIZE_MAX);  // [k]: position in `states`
+  for (std::size_t k = 0; k < index.size(); ++k) {
+    if (!is_state_metric(names[index[k]])) continue;
+    state_of[k] = states.size();
+    states.push_back(index[k]);
+  }
+  std::array<std::size_t, 2> extra{SIZE_MAX,
+                                   SIZE_MAX};  // position in `states` of recovered, exited
+  for (std::size_t e = 0; e < 2; ++e) {
+    const char* name = e == 0 ? "recovered" : "exited";
+    if (!has_metric(results, name)) continue;
+    extra[e] = states.size();
+    states.push_back(metric_indices(results, {name}).front());
   }
   WindowValues out{run_values(results, index, window),
                    std::vector<double>(results.run_count(), std::nan("")),
                    std::vector<double>(results.run_count(), std::nan(""))};
+  const auto at_end = run_values(results, states, state_window(results, window));
   for (std::size_t run = 0; run < out.value.size(); ++run) {
     auto& row = out.value[run];
-    if (row.empty()) continue;  // incomplete
-    if (extra[0] != SIZE_MAX) out.recovered[run] = row[extra[0]];
-    if (extra[1] != SIZE_MAX) out.exited[run] = row[extra[1]];
-    row.resize(compared);
+    if (row.empty() || at_end[run].empty()) continue;  // incomplete
+    for (std::size_t k = 0; k < row.size(); ++k)
+      if (state_of[k] != SIZE_MAX) row[k] = at_end[run][state_of[k]];
+    if (extra[0] != SIZE_MAX) out.recovered[run] = at_end[run][extra[0]];
+    if (extra[1] != SIZE_MAX) out.exited[run] = at_end[run][extra[1]];
   }
   return out;
 }
@@ -571,9 +615,10 @@ void add_caveats(Comparison& c, const ComparisonInput& in,
     const auto d = bust(p.design_ids), b = bust(p.baseline_ids);
     if (d + b > 0) {
       c.caveats.push_back(fmt::format(
-          "{} of {} runs of {} and {} of {} of {} went bust (cash below the credit line): "
-          "their metrics stay at the week of the exit",
-          d, p.design_ids.size(), design, b, p.baseline_ids.size(), c.baseline));
+          "{} of {} runs of {} and {} of {} of {} went bust (cash below the credit line) by the "
+          "end of {}: their metrics stay at the week of the exit",
+          d, p.design_ids.size(), design, b, p.baseline_ids.size(), c.baseline,
+          describe(c.window)));
     }
     for (std::size_t k = 0; k < in.metrics.size(); ++k) {
       const std::string& metric = in.metrics[k];
@@ -859,7 +904,15 @@ void print_markdown_table(std::ostream& out, const Table& t) {
 
 std::string conditions(const std::vector<Condition>& where) {
   std::vector<std::string> parts;
-  for (const Condition& w : where) parts.push_back(w.column + " = " + w.value);
+  for (std::size_t k = 0; k < where.size(); ++k) {  // one column's alternatives joined by "or"
+    bool first = true;
+    for (std::size_t j = 0; j < k && first; ++j) first = where[j].column != where[k].column;
+    if (!first) continue;
+    std::string part = where[k].column + " = " + where[k].value;
+    for (std::size_t j = k + 1; j < where.size(); ++j)
+      if (where[j].column == where[k].column) part += " or " + where[j].value;
+    parts.push_back(part);
+  }
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 

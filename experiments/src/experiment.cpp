@@ -289,6 +289,7 @@ class Loader {
     }
     check_design(spec);
     note_inert_parameters(spec);
+    note_structure_switched_off(spec);
     return spec;
   }
 
@@ -1612,6 +1613,39 @@ class Loader {
             ".enabled is false in every design point: it changes nothing (set " + group +
             ".enabled = true in [scenario])");
       }
+    }
+  }
+
+  /// Notes for settings that need the structure submodel while it is off in every design point:
+  /// a structure.* value other than its default (the type, spans, centralization...), and the
+  /// coordination submodel (exceptions need teams, lines and departments: 7.20). Without
+  /// structure.enabled the hierarchy, handoffs between functions, peer learning and
+  /// coordination are all off, so structures would differ by almost nothing.
+  static void note_structure_switched_off(ExperimentSpec& spec) {
+    const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 100'000);
+    for (std::size_t point = 0; point < points; ++point)
+      if (spec.params_at(point).structure.enabled) return;
+    const agents::ModelParams defaults = agents::ModelParams::defaults();
+    const agents::ModelParams first = spec.params_at(0);
+    std::vector<std::string> set;
+    for (const ParamSpec& param : agents::parameter_table()) {
+      const std::string name(param.name);
+      if (!name.starts_with("structure.") || name == "structure.enabled") continue;
+      if (agents::value_of(first, param) != agents::value_of(defaults, param)) set.push_back(name);
+    }
+    if (!set.empty()) {
+      std::string names = set.front();
+      for (std::size_t k = 1; k < set.size(); ++k) names += ", " + set[k];
+      spec.warnings.push_back(names + (set.size() == 1 ? " is" : " are") +
+                              " set, but structure.enabled is false: the hierarchy, handoffs "
+                              "between functions, peer learning and coordination are off, so "
+                              "structures differ by almost nothing (set structure.enabled = "
+                              "true in [scenario])");
+    }
+    if (first.coordination.enabled) {
+      spec.warnings.push_back(
+          "coordination.enabled is true, but structure.enabled is false: coordination needs "
+          "the structure submodel and is off (set structure.enabled = true in [scenario])");
     }
   }
 

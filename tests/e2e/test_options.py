@@ -127,6 +127,29 @@ def options_and_uncertain_events(tmp):
     check(0.15 <= share <= 0.85, f"about half the replications lose the contract: {share}")
     check(np.allclose(ratio[lost], 0.7, atol=0.02), f"a 30 % cut: {ratio[lost][:4]}")
     check((runs["contract loss"].to_numpy() == lost).all(), "/runs says in which runs it happened")
+    # Conditions on one column are alternatives: two options kept, compared with each other.
+    two = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "option", "--where", "option=today",
+                                         "--where", "option=squads", "--metrics", "profit",
+                                         "--format", "csv").stdout))
+    check(list(two["design"]) == ["squads"] and (two["where"] == "option = today or squads").all(),
+          f"--where on one column twice keeps both values: {two[['design', 'where']]}")
+    # State metrics are read at the window's last week: the share recovered by week 60 is the
+    # share whose `recovered` flag is 1 at week 60, not a mean of the flag over weeks 1-60.
+    # (At a price of 3,000 a task firms go bust within the window.)
+    poor = os.path.join(tmp, "poor.h5")
+    orgsim("run", exp, "-o", poor, "--quiet", "--set", "scenario.finance.task_value=3000",
+           "--set", "experiment.replications=6")
+    runs, names, metrics, ticks = read(poor)
+    exited = metrics[:, :, names.index("exited")]
+    check(np.nanmax(exited[:, 60]) == 1 and np.nanmin(np.nanmean(exited[:, 1:61], axis=1)) < 1,
+          "some firms exit within weeks 1-60 (the two readings differ)")
+    state = pd.read_csv(io.StringIO(orgsim("compare", poor, "--by", "option", "--at", "mean:1-60",
+                                           "--metrics", "exited", "--format", "csv").stdout))
+    at_60 = pd.read_csv(io.StringIO(orgsim("compare", poor, "--by", "option", "--at", "60",
+                                           "--metrics", "exited", "--format", "csv").stdout))
+    check(np.allclose(state["design_mean"], at_60["design_mean"], equal_nan=True) and
+          np.allclose(state["baseline_mean"], at_60["baseline_mean"], equal_nan=True),
+          f"exited at mean:1-60 is exited at week 60:\n{state}\n{at_60}")
     split = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "option", "--by", "contract loss",
                                            "--metrics", "demand", "--format", "csv").stdout))
     check(set(split["where"]) == {"contract loss = 0", "contract loss = 1"}, f"{set(split['where'])}")
@@ -366,7 +389,7 @@ def tornado_one_at_a_time(tmp):
     exp = write(tmp, "options.toml", OPTIONS.replace("replications = 16", "replications = 6"))
     out, chart = os.path.join(tmp, "tornado.h5"), os.path.join(tmp, "tornado.svg")
     csv = pd.read_csv(io.StringIO(orgsim(
-        "tornado", exp, "--option", "layoffs", "--vary", "finance.task_value=6000,10000",
+        "tornado", exp, "--option", "layoffs", "--vary", "finance.task_value=3000,10000",
         "--vary", "environment.base_demand=0.2,0.5", "--vary", "culture.collectivism=0.2,0.8",
         "--metrics", "profit", "--format", "csv", "-o", out, "--chart", chart).stdout))
     check(list(csv["parameter"])[:2] == ["environment.base_demand", "finance.task_value"] or
@@ -380,7 +403,7 @@ def tornado_one_at_a_time(tmp):
     # Rows after a run's end are NaN in the file: a firm that went bust has no flows after it.
     total = np.nansum(metrics[:, 1:, profit], axis=1)
     exited = names.index("exited")
-    check(np.nanmax(metrics[:, :, exited]) == 1, "some firms go bust at low demand (exits tested)")
+    check(np.nanmax(metrics[:, :, exited]) == 1, "some firms go bust at a low price (exits tested)")
     check((runs["design_point"].max() + 1) == 7, "base + 3 assumptions x 2 values")
     with h5py.File(out, "r") as f:
         text = f.attrs["experiment"]
@@ -479,7 +502,7 @@ def export_xlsx_and_csv(tmp):
     rows = list(wb["summary"].iter_rows(values_only=True))
     head = list(rows[0])
     for column in ("option", "environment.market_growth", "period", "profit [EUR/year] mean",
-                   "lead_time [days] mean", "headcount [employees] mean"):
+                   "lead_time [days] mean", "headcount [positions] mean"):
         check(column in head, f"summary header {column}: {head[:12]}")
     frame = pd.DataFrame(rows[1:], columns=head)
     check(set(frame["period"]) == {"year 1 (weeks 1-52)", "year 2 (weeks 53-104)"},

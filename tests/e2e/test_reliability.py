@@ -617,6 +617,9 @@ growth.enabled = true
 environment.enabled = true
 environment.market_growth = 0.1
 environment.base_demand = 100
+# (no cancellations: customers who cancel a whole queue each week leave this firm nothing to
+# grow into; the ceiling is what is tested)
+work.reneging = 0
 [sweep.grid]
 org.max_employees = [0, 300]
 """)

@@ -161,8 +161,9 @@ struct MarketState {
 /// Cash and survival (finance submodel; 7.17).
 struct FinanceState {
   double cash = 0;
-  double payroll = 0;    ///< the starting payroll per tick: the unit of cash rules
-  double headcount = 0;  ///< the starting headcount: the scale of the automation platforms
+  double payroll = 0;         ///< the starting payroll per tick: the unit of cash rules
+  double profit_average = 0;  ///< profit per tick, smoothed over about a quarter (weight 1/13)
+  double headcount = 0;       ///< the starting headcount: the scale of the automation platforms
   bool exited = false;
   /// Cash above the reserve that may be invested this tick, less what was spent already.
   double budget = 0;
@@ -172,6 +173,10 @@ struct FinanceState {
 struct Flow {
   std::size_t pipeline_slots = 2;  ///< handoff ring per team: longer than any handoff delay
   double backlog = 0, lead_time = 0, throughput_average = 0;
+  /// Capacity per employee at full-productivity equivalent as management perceives it: the
+  /// planned capacity (no overtime, no restructuring dip) per staffed employee, smoothed over
+  /// about a quarter (weight 1/13; Sterman 2000, ch. 19). 0 until the first tick with staff.
+  double productivity = 0;
 };
 
 /// Adopted technology (automation submodel; 7.13).
@@ -266,11 +271,14 @@ struct TickOutcomes {
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
   double revenue = 0, cost = 0;
   double lost_demand = 0;  ///< orders not placed this tick (balking at the lead time)
+  double cancelled = 0;    ///< waiting work cancelled this tick (reneging at the lead time)
   double automated = 0;    ///< routine tasks process automation took this tick
   double overtime = 0;     ///< overtime worked this tick (capacity units)
   std::size_t vacancies = 0;
   double staffed = 0;  ///< employees at full-productivity equivalent (Teams::staffed summed)
   double capacity_total = 0, used_capacity = 0;
+  /// Capacity without this tick's overtime and restructuring dips: what hiring plans on.
+  double planned_capacity = 0;
 };
 
 /// The growth phase of an organization of `employees` (docs/ODD.md 7.15).

@@ -22,6 +22,7 @@ struct FinanceParams {
   double initial_cash{};
   double credit_line{};
   double cash_reserve{};
+  double runway{};
   double invest_share{};
   double automation_capex{};
   double hiring_cost{};
@@ -71,6 +72,12 @@ struct FinanceParams {
            "Reserve in weeks of the starting payroll: below it no investment (automation, "
            "training programmes, market research) is started and growth hiring is frozen.",
            &FinanceParams::cash_reserve);
+    t.real("runway", 26, 0, 1000, "ticks",
+           "Weeks the firm looks ahead at its losses: while the cash, less this many weeks of the "
+           "smoothed loss (profit averaged over about a quarter), is below the reserve, the firm "
+           "is short of cash: it starts no investment, does not hire, and does not replace "
+           "leavers (0: only the cash today counts, as before issue 20's fourth round).",
+           &FinanceParams::runway);
     t.real("invest_share", 0.1, 0, 1, "1/tick",
            "Share of the cash above the reserve that may be invested per tick (budget rule).",
            &FinanceParams::invest_share);

@@ -17,6 +17,7 @@ struct WorkParams {
   double error_rate{};
   double target_lead_time{};
   double balking{};
+  double reneging{};
   double customer_sensitivity{};
   double customer_expectation{};
   bool expectation_from_today{};
@@ -42,6 +43,12 @@ struct WorkParams {
            "target_lead_time - 1)) (customers who see a long queue go elsewhere; Naor 1969). 0: "
            "every order is placed.",
            &WorkParams::balking);
+    t.real("reneging", 0.05, 0, 10, "1/(lead time / target)/tick",
+           "Cancelled orders: each tick the share 1 - exp(-reneging x max(0, lead time / "
+           "target_lead_time - 1)) of the work waiting in the queues is cancelled by customers "
+           "tired of waiting (reneging; Palm 1943, Garnett, Mandelbaum & Reiman 2002), so that "
+           "a backlog cannot outgrow what customers still want. 0: nobody cancels.",
+           &WorkParams::reneging);
     t.real("customer_sensitivity", 3, 0, 50, "1/satisfaction",
            "How strongly the customer base follows satisfaction relative to customer_expectation: "
            "attractiveness exp(sensitivity x (satisfaction - expectation)) against competitors of "
