@@ -289,7 +289,6 @@ class Loader {
     }
     check_design(spec);
     note_inert_parameters(spec);
-    note_structure_switched_off(spec);
     return spec;
   }
 
@@ -1614,6 +1613,7 @@ class Loader {
             ".enabled = true in [scenario])");
       }
     }
+    note_structure_switched_off(spec);
   }
 
   /// Notes for settings that need the structure submodel while it is off in every design point:
