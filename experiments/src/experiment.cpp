@@ -1616,11 +1616,10 @@ class Loader {
     note_structure_switched_off(spec);
   }
 
-  /// Notes for settings that need the structure submodel while it is off in every design point:
-  /// a structure.* value other than its default (the type, spans, centralization...), and the
-  /// coordination submodel (exceptions need teams, lines and departments: 7.20). Without
-  /// structure.enabled the hierarchy, handoffs between functions, peer learning and
-  /// coordination are all off, so structures would differ by almost nothing.
+  /// A note for structure.* values other than their defaults (the type, spans,
+  /// centralization...) while the structure submodel is off in every design point: the
+  /// hierarchy, handoffs between functions, peer learning and coordination are then all off, so
+  /// structures would differ by almost nothing.
   static void note_structure_switched_off(ExperimentSpec& spec) {
     const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 100'000);
     for (std::size_t point = 0; point < points; ++point)
@@ -1641,11 +1640,6 @@ class Loader {
                               "between functions, peer learning and coordination are off, so "
                               "structures differ by almost nothing (set structure.enabled = "
                               "true in [scenario])");
-    }
-    if (first.coordination.enabled) {
-      spec.warnings.push_back(
-          "coordination.enabled is true, but structure.enabled is false: coordination needs "
-          "the structure submodel and is off (set structure.enabled = true in [scenario])");
     }
   }
 

@@ -331,6 +331,16 @@ def inert_sweep_and_overwrite(tmp):
     proc = orgsim("validate", inert)
     check("warning: culture.collectivism is varied, but culture.enabled is false in every design "
           "point" in proc.stderr, proc.stderr)
+    # Structure settings without the structure submodel do nothing: said once.
+    off = write(tmp, "off.toml", "[experiment]\nticks = 5\n[scenario]\nstructure.type = \"matrix\"\n"
+                "structure.centralization = 0.2\nwork.enabled = true\n")
+    proc = orgsim("validate", off)
+    check("warning: structure.type, structure.centralization are set, but structure.enabled is "
+          "false" in proc.stderr and proc.stderr.count("warning") == 1, proc.stderr)
+    proc = orgsim("validate", write(tmp, "on.toml", "[experiment]\nticks = 5\n[scenario]\n"
+                                    "structure.enabled = true\nstructure.type = \"matrix\"\n"
+                                    "coordination.enabled = true\nwork.enabled = true\n"))
+    check("warning" not in proc.stderr, proc.stderr)
     out = os.path.join(tmp, "out.h5")
     orgsim("run", inert, "-o", out, "--quiet")
     before = open(out, "rb").read()
