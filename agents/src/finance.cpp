@@ -61,6 +61,15 @@ std::vector<MetricRow> finance_metrics() {
         "profit (investments are paid when made); NaN without work.",
         Better::higher, true},
        [](const Observation& o) { return o.params.work.enabled ? o.org.finance.cash : kNaN; }},
+      {{"cash_short", "finance", "0/1", "Short of cash",
+        "1 while the firm is short of cash: its cash, less finance.runway weeks of its smoothed "
+        "losses, is below the reserve (finance.cash_reserve); it then starts no investment "
+        "(automation, training, market research), hires nobody and replaces no leaver (7.17). "
+        "The mean over weeks is the share of the time; NaN without work.",
+        Better::lower, false},
+       [](const Observation& o) {
+         return o.params.work.enabled ? (cash_is_low(o.org) ? 1.0 : 0.0) : kNaN;
+       }},
       {{"exited", "finance", "0/1", "Exited",
         "1 once cash fell below minus the credit line: the firm could not pay and the run ended "
         "at this tick (its last row holds); the mean over runs is the share that exited.",

@@ -719,6 +719,7 @@ TEST(Finance, AFirmBurningCashFreezesHiringAndShrinks) {
   EXPECT_DECREASES(paired(losing, "finance.runway = [0, 26]", "hires", {10, 40}));
   EXPECT_DECREASES(paired(losing, "finance.runway = [0, 26]", "headcount", {30, 60}));
   EXPECT_INCREASES(paired(losing, "finance.runway = [0, 26]", "cash", {30, 60}));
+  EXPECT_INCREASES(paired(losing, "finance.runway = [0, 26]", "cash_short", {5, 30}));
 }
 
 // A restructuring of every team together with a 20 % layoff, in the firm a user described (250
