@@ -46,7 +46,8 @@ void coordinate_capacity(Organization& org, std::size_t team) {
 /// structure.transition_ticks (ODD 7.10).
 double restructuring_dip(const Organization& org, std::size_t team, Tick tick) {
   const double left = static_cast<double>(org.teams.settle_at[team]) - static_cast<double>(tick);
-  return left > 0 ? 0.5 * left / static_cast<double>(org.params().structure.transition_ticks) : 0.0;
+  const auto ticks = static_cast<double>(org.params().structure.transition_ticks);
+  return left > 0 && ticks > 0 ? 0.5 * std::min(1.0, left / ticks) : 0.0;
 }
 
 }  // namespace

@@ -201,6 +201,19 @@ def signal_before_the_first_run(tmp):
     same_content(reference, out)
 
 
+def wait_until_taken(pid, sig, seconds=30):
+    """Waits until no thread of process `pid` has `sig` pending (/proc: the handler has run)."""
+    deadline = time.time() + seconds
+    bit = 1 << (int(sig) - 1)
+    while time.time() < deadline:
+        with open(f"/proc/{pid}/status") as f:
+            pending = [int(line.split()[1], 16) for line in f if line.startswith(("ShdPnd:", "SigPnd:"))]
+        if not any(mask & bit for mask in pending):
+            return
+        time.sleep(0.0005)
+    raise AssertionError(f"signal {sig} still pending after {seconds} s")
+
+
 def second_signal_exits_at_once(tmp):
     # Big runs (2-3 s each, 2026-12-02) take a while to reach their next tick (the first signal's
     # shutdown waits for it): a second signal during that shutdown ends the process at once, as a
@@ -216,7 +229,10 @@ def second_signal_exits_at_once(tmp):
         time.sleep(0.005)
     time.sleep(1.0)  # the runs are under way (a signal before any run starts ends the sweep at once)
     proc.send_signal(signal.SIGINT)
-    time.sleep(0.005)
+    # The second signal only once the first has been taken (two signals pending at once may be
+    # handled by two threads in either order: on a loaded machine a fixed 5 ms wait let SIGTERM
+    # be the first), and well before the shutdown reaches the runs' next tick.
+    wait_until_taken(proc.pid, signal.SIGINT)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     check(proc.returncode == 143, f"the second signal (SIGTERM) exits 143, not {proc.returncode}:\n{err}")

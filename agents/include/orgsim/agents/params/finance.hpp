@@ -76,7 +76,7 @@ struct FinanceParams {
            "Weeks the firm looks ahead at its losses: while the cash, less this many weeks of the "
            "smoothed loss (profit averaged over about a quarter), is below the reserve, the firm "
            "is short of cash: it starts no investment, does not hire, and does not replace "
-           "leavers (0: only the cash today counts, as before issue 20's fourth round).",
+           "leavers (0: only the cash today counts).",
            &FinanceParams::runway);
     t.real("invest_share", 0.1, 0, 1, "1/tick",
            "Share of the cash above the reserve that may be invested per tick (budget rule).",
