@@ -9,7 +9,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
@@ -527,13 +526,10 @@ WindowValues window_values(const experiments::ResultsReader& results,
     state_of[k] = states.size();
     states.push_back(index[k]);
   }
-  std::array<std::size_t, 2> extra{SIZE_MAX,
-                                   SIZE_MAX};  // position in `states` of recovered, exited
-  for (std::size_t e = 0; e < 2; ++e) {
-    const char* name = e == 0 ? "recovered" : "exited";
-    if (!has_metric(results, name)) continue;
-    extra[e] = states.size();
-    states.push_back(metric_indices(results, {name}).front());
+  std::vector<std::size_t> extra;  // position in `states` of recovered, exited (or none)
+  for (const char* name : {"recovered", "exited"}) {
+    extra.push_back(has_metric(results, name) ? states.size() : SIZE_MAX);
+    if (extra.back() != SIZE_MAX) states.push_back(metric_indices(results, {name}).front());
   }
   WindowValues out{run_values(results, index, window),
                    std::vector<double>(results.run_count(), std::nan("")),
