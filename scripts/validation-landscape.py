@@ -42,11 +42,15 @@ def markdown(header, rows):
 
 
 def read_runs(path, metric):
-    """/runs (text columns decoded) and the [run, tick] values of one metric."""
+    """/runs (text columns decoded) and the [run, tick] values of one metric; a run that ended
+    early (an exit) holds its last row, as orgsim's analysis does (no survivor bias)."""
     with h5py.File(path, "r") as f:
         runs = pd.DataFrame(f["runs"][:])
         names = list(f["metrics"].attrs["names"])
         values = f["metrics"][:, :, names.index(metric)]
+    for i, rows in enumerate(runs["rows"].to_numpy().astype(int)):
+        if 0 < rows < values.shape[1]:
+            values[i, rows:] = values[i, rows - 1]
     for column in runs.columns:
         if runs[column].dtype == object:
             runs[column] = runs[column].str.decode("utf-8")
@@ -233,34 +237,65 @@ unset multiplot
 
 
 def contingency(path, output):
-    """The structure comparison: each design's profit against the functional design at the same
-    centralization, in the slow and the fast market (paired by replication; weeks 53-156), and
-    the difference in differences."""
+    """The structure comparison: Burns & Stalker's organic design (squads, decisions delegated:
+    centralization 0.2) against the mechanistic one (functional, centralization 0.8) in the four
+    environments (stable or fast market x simple or complex work), with the differences in
+    differences along each axis; then each structure against the functional one at the same
+    centralization. Profit per week, weeks 53-156, paired by replication."""
     runs, values = read_runs(path, "profit")
     runs["profit"] = np.nanmean(values[:, 53:157], axis=1)
-    table = runs.pivot_table(index=["structure.centralization", "learning.turbulence_rate", "replication"],
-                             columns="structure.type", values="profit")
-    names = {"flat": "flat", "matrix": "matrix", "cross_functional": "squads"}
-    rows, bars = [], []
+    runs["design"] = runs["structure.type"] + "@" + runs["structure.centralization"].astype(str)
+    table = runs.pivot_table(index=["learning.turbulence_rate", "work.routine_share", "replication"],
+                             columns="design", values="profit")
+    stable, fast = sorted(table.index.get_level_values(0).unique())
+    complex_, simple = sorted(table.index.get_level_values(1).unique())
+    envs = [(stable, simple), (fast, simple), (stable, complex_), (fast, complex_)]
+    names = {(stable, simple): "stable market, simple work", (fast, simple): "fast market, simple work",
+             (stable, complex_): "stable market, complex work", (fast, complex_): "fast market, complex work"}
     fmt = lambda m, s: f"{m:+,.0f} ({s:,.0f})"
-    for c in sorted(table.index.get_level_values(0).unique(), reverse=True):
-        slow_p4, fast_p4 = sorted(table.loc[c].index.get_level_values(0).unique())
-        for design, label in names.items():
-            slow = (table.loc[(c, slow_p4)][design] - table.loc[(c, slow_p4)]["functional"]).to_numpy()
-            fast = (table.loc[(c, fast_p4)][design] - table.loc[(c, fast_p4)]["functional"]).to_numpy()
-            (ms, ss), (mf, sf), (md, sd) = mean_se(slow), mean_se(fast), mean_se(fast - slow)
-            rows.append((c, label, fmt(ms, ss), fmt(mf, sf), fmt(md, sd)))
-            bars.append((f'"{label}\\nc={c}"', ms, 3 * ss, mf, 3 * sf))
-    markdown(["centralization", "design", "slow market (turbulence 0.002)", "fast market (0.03)",
-              "difference in differences"], rows)
-    gnuplot("""set grid ytics
+    mech = "functional@0.8"
+    contrasts = {"organic (squads, 0.2)": "cross_functional@0.2", "functional, 0.2": "functional@0.2",
+                 "matrix, 0.2": "matrix@0.2", "flat, 0.2": "flat@0.2"}
+    rows, bars = [], []
+    for e in envs:
+        cell = table.loc[e]
+        row = [names[e], f"{cell[mech].mean():,.0f}"]
+        bar = [f'"{names[e]}"']
+        for label, design in contrasts.items():
+            m, s = mean_se((cell[design] - cell[mech]).to_numpy())
+            row.append(fmt(m, s))
+            bar += [m, 3 * s]
+        rows.append(row)
+        bars.append(tuple(bar))
+    markdown(["environment", "mechanistic (functional, 0.8)"] + [f"{k} - mechanistic" for k in contrasts], rows)
+    print()
+    diff = lambda e, d: (table.loc[e][d] - table.loc[e][mech]).to_numpy()
+    did_rows = []
+    for label, design in contrasts.items():
+        did_rows.append([label] + [fmt(*mean_se(diff(b, design) - diff(a, design)))
+                                   for a, b in (((stable, simple), (fast, simple)),
+                                                ((stable, simple), (stable, complex_)),
+                                                ((stable, simple), (fast, complex_)))])
+    markdown(["against the mechanistic design", "turbulence (simple work)", "complexity (stable market)",
+              "both"], did_rows)
+    print()
+    same_rows = []
+    for c in (0.8, 0.2):
+        for kind, label in (("flat", "flat"), ("matrix", "matrix"), ("cross_functional", "squads")):
+            same_rows.append([str(c), label] + [fmt(*mean_se((table.loc[e][f"{kind}@{c}"] -
+                                                               table.loc[e][f"functional@{c}"]).to_numpy()))
+                                                for e in envs])
+    markdown(["centralization", "design against functional"] + [names[e] for e in envs], same_rows)
+    series = ", ".join(f"'' using {2 + 2 * i}:{3 + 2 * i} title '{k}'" for i, k in enumerate(contrasts))
+    series = series.replace("'' using 2:3", "'$bars' using 2:3:xtic(1)", 1)
+    gnuplot(f"""set grid ytics
 set style data histograms
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.6 border -1
-set ylabel 'profit per week against the functional design (bars: 3 standard errors)'
+set ylabel 'profit per week against the mechanistic design (bars: 3 standard errors)'
 set xtics nomirror
-set key top left
-plot '$bars' using 2:3:xtic(1) title 'slow market (turbulence 0.002)', '' using 4:5 title 'fast market (0.03)'
+set key top right
+plot {series}
 """, {"bars": bars}, output)
 
 

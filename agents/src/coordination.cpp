@@ -65,14 +65,20 @@ Routes route(const Organization& org) {
   return r;
 }
 
-/// Probability that a cross-department exception is resolved laterally: cross-team ties, a
-/// matrix's second reporting line (half of what is left), integrator roles (their share of the
-/// rest).
+/// Probability that a cross-department exception is resolved laterally: cross-team ties, as far
+/// as decisions are delegated, a matrix's second reporting line (half of what is left),
+/// integrator roles (their share of the rest).
 double lateral_reach(const Organization& org) {
   const ModelParams& p = org.params();
   const double ties = static_cast<double>(p.structure.ties_per_employee) *
                       org.settings().cross_team_ties;  // cross-team ties per employee
-  double reach = 1.0 - std::exp(-p.coordination.lateral_effectiveness * ties);
+  // Colleagues settle between them only what they may decide: under centralization the
+  // decision is reserved to the line (Burns & Stalker 1961: vertical interaction in mechanistic
+  // firms, lateral consultation in organic ones; Galbraith 1974: lateral relations move
+  // decisions down to where the information is). Formal roles (a matrix's second line,
+  // integrators) carry their own authority.
+  const double delegated = 1.0 - org.hierarchy.centralization;
+  double reach = 1.0 - std::exp(-p.coordination.lateral_effectiveness * ties * delegated);
   if (org.hierarchy.type == StructureType::matrix) reach += 0.5 * (1.0 - reach);
   return reach + p.coordination.integrators * (1.0 - reach);
 }
@@ -116,7 +122,7 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
   // Each team settles its own exceptions in parallel (its rows only); the terms are added to
   // the tick's totals in team order afterwards, so every sum is the same at any thread count.
   struct Settled {
-    double resolved, misjudged, dropped;
+    double resolved, misjudged, dropped, defaulted, ignored;
   };
   const auto settled = std::make_unique_for_overwrite<Settled[]>(teams.count);
   parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
@@ -133,22 +139,27 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
       const double decided_top = served[top] * teams.pending_cross[t];
       const double misjudged = decided_local * wrong(local) + decided_top * wrong(top);
       const double resolved = decided_local + decided_top - misjudged;
-      const double dropped = ignored[local] * teams.pending_local[t] +
-                             ignored[top] * teams.pending_cross[t] + misjudged;
+      // Not decided in time, the team decides by default and goes on; a share default_error of
+      // those guesses is wrong and the work is redone (Jin & Levitt 1996, the Virtual Design
+      // Team: an ignored exception is a quality risk, not certain rework).
+      const double ignored_now =
+          ignored[local] * teams.pending_local[t] + ignored[top] * teams.pending_cross[t];
+      const double defaulted = ignored_now * (1.0 - p.default_error);
+      const double dropped = ignored_now - defaulted + misjudged;
       teams.pending_local[t] *= 1.0 - served[local] - ignored[local];
       teams.pending_cross[t] *= 1.0 - served[top] - ignored[top];
       if (resolved > 0) correct_team_code(org, t, resolved);
-      teams.complex_queue[t] += dropped;  // an ignored exception: the work is redone
-      settled[t] = {resolved, misjudged, dropped};
+      teams.complex_queue[t] += dropped;  // a wrong decision or a wrong guess: the work is redone
+      settled[t] = {resolved, misjudged, dropped, defaulted, ignored_now};
     }
   });
   for (std::size_t t = 0; t < teams.count; ++t) {
-    const auto [resolved, misjudged, dropped] = settled[t];
-    out.completed += resolved;  // the held-back work is finished
-    out.on_strategy += resolved * teams.fit[t];
+    const auto [resolved, misjudged, dropped, defaulted, ignored_now] = settled[t];
+    out.completed += resolved + defaulted;  // the held-back work is finished
+    out.on_strategy += (resolved + defaulted) * teams.fit[t];
     out.reworked += dropped;
     org.this_tick.exceptions_resolved += resolved + misjudged;
-    org.this_tick.exceptions_ignored += dropped - misjudged;
+    org.this_tick.exceptions_ignored += ignored_now;
     org.this_tick.exceptions_misjudged += misjudged;
   }
 }
@@ -175,9 +186,9 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
       const double work = p.routine_exceptions * teams.routine_done[t] + teams.complex_done[t];
       const double arising = std::min(teams.completed[t], p.exception_rate * work * uncertainty);
       // Power distance: a share of the problems is not reported up the line; people guess, and
-      // the work is redone (Morrison & Milliken 2000).
+      // the wrong guesses are redone (Morrison & Milliken 2000).
       const double hidden = arising * org.culture_of_team(t).silence();
-      teams.complex_queue[t] += hidden;
+      teams.complex_queue[t] += hidden * p.default_error;  // wrong guesses are redone
       const double raised = arising - hidden;
       terms[t] = {raised, 0.0, 0.0, hidden};
       if (raised <= 0) continue;
@@ -191,9 +202,9 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
   });
   for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
     const auto [raised, sideways, held, hidden] = terms[t];
-    out.completed -= hidden;
-    out.on_strategy -= hidden * teams.fit[t];
-    out.reworked += hidden;
+    out.completed -= hidden * p.default_error;
+    out.on_strategy -= hidden * p.default_error * teams.fit[t];
+    out.reworked += hidden * p.default_error;
     org.this_tick.exceptions_hidden += hidden;
     if (raised <= 0) continue;
     out.completed -= held;
@@ -249,14 +260,16 @@ std::vector<MetricRow> coordination_metrics() {
          return (t.exceptions_lateral + t.exceptions_resolved) / settled;
        }},
       {{"exceptions_ignored", "operational_efficiency", "exceptions/tick", "Exceptions ignored",
-        "Exceptions no manager reached within the teams' patience this tick: the work is redone.",
+        "Exceptions no manager reached within the teams' patience this tick: the teams decide "
+        "them by default, and the wrong guesses (coordination.default_error) are redone.",
         Better::lower, false},
        [](const Observation& o) {
          return coordination_on(o.params) ? o.org.this_tick.exceptions_ignored : kNaN;
        }},
       {{"exceptions_hidden", "operational_efficiency", "exceptions/tick", "Exceptions hidden",
         "Problems not reported up the line this tick (power distance's silence share, culture "
-        "on): people guess and the work is redone; NaN without the coordination submodel.",
+        "on): people guess, and the wrong guesses (coordination.default_error) are redone; NaN "
+        "without the coordination submodel.",
         Better::lower, false},
        [](const Observation& o) {
          return coordination_on(o.params) ? o.org.this_tick.exceptions_hidden : kNaN;

@@ -11,7 +11,7 @@ namespace orgsim::agents {
 namespace {
 
 /// Parameter name -> label, in the order of docs/parameters.md.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 152> kLabels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 153> kLabels{{
     // org
     {"org.employees", "Employees at start"},
     {"org.teams", "Number of teams"},
@@ -177,6 +177,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 152> kLabels
     {"coordination.lateral_effectiveness", "Effectiveness of lateral coordination"},
     {"coordination.integrators", "Liaison roles between departments"},
     {"coordination.squad_overhead", "Coordination overhead in mixed teams"},
+    {"coordination.default_error", "Wrong guesses on undecided exceptions"},
     {"coordination.specialization", "Benefit of specialization"},
 }};
 

@@ -189,5 +189,42 @@ TEST(Contingency, UncertaintyRaisesManagerLoadAndLateralChannelsRelieveIt) {
   }
 }
 
+// Lateral settlement needs delegated decisions: the same ties settle fewer cross-department
+// exceptions in a centralized firm (Galbraith 1974: lateral relations move decisions down).
+TEST(Contingency, LateralSettlementNeedsDelegatedDecisions) {
+  ModelParams delegated = company(120, 0.3);
+  delegated.coordination.interdependence = 0.6;
+  delegated.structure.centralization = 0.2;
+  ModelParams central = delegated;
+  central.structure.centralization = 0.8;
+  const auto d = window(delegated, {"lateral_share"});
+  const auto c = window(central, {"lateral_share"});
+  const Stats more = contrast([&](std::size_t r) { return d[0][r] - c[0][r]; });
+  EXPECT_GT(more.mean, 2 * more.se) << describe("lateral share, delegated - central", more);
+}
+
+// Jin & Levitt (1996): an exception nobody decides in time is a quality risk, not certain
+// rework. The team decides it by default and redoes the wrong guesses: an overloaded,
+// centralized firm reworks more the more of those guesses are wrong; a delegated firm, whose
+// leads reach every exception, does not depend on it.
+TEST(Contingency, UndecidedExceptionsAreAQualityRiskNotCertainRework) {
+  ModelParams central = turbulent(company(120, 0.3));
+  central.structure.centralization = 0.8;
+  ModelParams guesses_right = central, guesses_wrong = central;
+  guesses_right.coordination.default_error = 0.5;
+  guesses_wrong.coordination.default_error = 1.0;
+  const auto r = window(guesses_right, {"rework_rate", "exceptions_ignored"});
+  const auto w = window(guesses_wrong, {"rework_rate", "exceptions_ignored"});
+  const Stats more = contrast([&](std::size_t k) { return w[0][k] - r[0][k]; });
+  EXPECT_GT(more.mean, 2 * more.se) << describe("rework, every guess wrong - half", more);
+  ModelParams delegated_right = guesses_right, delegated_wrong = guesses_wrong;
+  delegated_right.structure.centralization = delegated_wrong.structure.centralization = 0.2;
+  const auto dr = window(delegated_right, {"rework_rate"});
+  const auto dw = window(delegated_wrong, {"rework_rate"});
+  const Stats delegated = contrast([&](std::size_t k) { return dw[0][k] - dr[0][k]; });
+  EXPECT_LT(std::abs(delegated.mean), 0.1 * more.mean + 2 * delegated.se)
+      << describe("delegated firm", delegated);
+}
+
 }  // namespace
 }  // namespace orgsim::agents

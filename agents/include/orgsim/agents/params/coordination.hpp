@@ -23,6 +23,7 @@ struct CoordinationParams {
   double lateral_effectiveness{};
   double integrators{};
   double squad_overhead{};
+  double default_error{};
   double specialization{};
 
   static void declare(ParamRows<CoordinationParams>& t) {
@@ -58,7 +59,8 @@ struct CoordinationParams {
            &CoordinationParams::exception_effort);
     t.integer("patience", 2, 0, 52, "ticks",
               "Ticks of waiting a team tolerates: exceptions a manager cannot reach within it are "
-              "ignored and the work is redone (rework).",
+              "ignored, and the team decides them by default (coordination.default_error of "
+              "those guesses are wrong and redone).",
               &CoordinationParams::patience);
     t.real("distance_error", 0.1, 0, 1, "share/level",
            "Share of a manager's decisions on an exception that are wrong, per level between "
@@ -67,12 +69,19 @@ struct CoordinationParams {
            &CoordinationParams::distance_error);
     t.real("lateral_effectiveness", 0.5, 0, 5, "1/tie",
            "Lateral resolution of a cross-department exception: probability 1 - exp(-this x "
-           "cross-team ties per employee); a matrix's second line and integrators add to it.",
+           "cross-team ties per employee x (1 - effective centralization)): colleagues settle "
+           "only what they may decide; a matrix's second line and integrators add to it.",
            &CoordinationParams::lateral_effectiveness);
     t.real("integrators", 0.0, 0, 1, "share",
            "Integrator roles (Lawrence & Lorsch 1967): share of the cross-department exceptions "
            "left after lateral ties that liaison roles resolve.",
            &CoordinationParams::integrators);
+    t.real("default_error", 0.5, 0, 1, "share",
+           "Share of the exceptions a team decides by default (ignored by a manager past its "
+           "patience, or never reported up: silence) that it gets wrong; the wrong ones are "
+           "redone (Jin & Levitt 1996, the Virtual Design Team: an unattended exception is a "
+           "quality risk). 1: every such exception is redone (before 2026-12-07). Illustrative.",
+           &CoordinationParams::default_error);
     t.real("squad_overhead", 0.1, 0, 1, "share of capacity",
            "Capacity a squad spends coordinating across its functions, at a fully mixed team "
            "(scaled by 1 - the share of members in the team's main function).",
