@@ -44,6 +44,12 @@ agents::ModelParams full_params(std::int64_t employees) {
   p.strategy.sensing_noise = 0.3;
   p.structure.peer_learning_rate = 0.05;
   p.automation.level = agents::AutomationLevel::medium;
+  // The cost of the model at the size the targets name: without a warm-up the firm starts with
+  // a blank code, loses money and idles for weeks, and would retrench (no replacements while
+  // cash is short, 7.17; positions closed where people are idle, 7.5) down to a fraction of its
+  // people. Ample cash and replacing every leaver keep the measured ticks at full size.
+  p.finance.initial_cash = 1000;
+  p.org.replace_below = 0;
   return p;
 }
 

@@ -42,15 +42,20 @@ def markdown(header, rows):
 
 
 def read_runs(path, metric):
-    """/runs (text columns decoded) and the [run, tick] values of one metric; a run that ended
-    early (an exit) holds its last row, as orgsim's analysis does (no survivor bias)."""
+    """/runs (text columns decoded) and the [run, tick] values of one metric. A run that ended
+    early holds its last row, as orgsim's analysis does (no survivor bias), except that a firm
+    that went bust has no flows (per-tick metrics: profit, revenue, ...) after its exit."""
     with h5py.File(path, "r") as f:
         runs = pd.DataFrame(f["runs"][:])
-        names = list(f["metrics"].attrs["names"])
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        units = [u.decode() if isinstance(u, bytes) else u for u in f["metrics"].attrs["units"]]
         values = f["metrics"][:, :, names.index(metric)]
+        exited = f["metrics"][:, :, names.index("exited")] if "exited" in names else None
+    flow = units[names.index(metric)].endswith("/tick")
     for i, rows in enumerate(runs["rows"].to_numpy().astype(int)):
         if 0 < rows < values.shape[1]:
-            values[i, rows:] = values[i, rows - 1]
+            bust = exited is not None and exited[i, rows - 1] == 1
+            values[i, rows:] = 0.0 if bust and flow else values[i, rows - 1]
     for column in runs.columns:
         if runs[column].dtype == object:
             runs[column] = runs[column].str.decode("utf-8")

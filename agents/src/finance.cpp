@@ -18,8 +18,10 @@ void settle_cash(Organization& org, Tick /*tick*/) {
   finance.profit_average += (profit - finance.profit_average) / 13.0;
   // A firm whose cash falls below its credit line cannot pay: it exits and the run ends.
   if (finance.cash < -f.credit_line * finance.payroll) finance.exited = true;
-  // Next tick's investment budget: a share of the cash above the reserve.
-  finance.budget = f.invest_share * std::max(0.0, finance.cash - f.cash_reserve * finance.payroll);
+  // Next tick's investment budget: a share of the cash above the reserve (weeks of today's wage
+  // bill: a firm that shrank holds less).
+  finance.budget =
+      f.invest_share * std::max(0.0, finance.cash - f.cash_reserve * finance.wage_bill);
 }
 
 bool cash_is_low(const Organization& org) {
@@ -28,7 +30,7 @@ bool cash_is_low(const Organization& org) {
   // (profits are not counted on): a firm burning cash freezes before it reaches the reserve.
   const double outlook =
       org.finance.cash + p.finance.runway * std::min(0.0, org.finance.profit_average);
-  return p.work.enabled && outlook < p.finance.cash_reserve * org.finance.payroll;
+  return p.work.enabled && outlook < p.finance.cash_reserve * org.finance.wage_bill;
 }
 
 double afford(Organization& org, double cost) {

@@ -143,6 +143,7 @@ void Organization::open_the_books() {
   double annual = 0;  // summed in slot order
   for (const float salary : annual_salary()) annual += salary;
   finance.payroll = annual / 52.0;
+  finance.wage_bill = finance.payroll;
   finance.headcount = static_cast<double>(headcount());
   finance.cash = params_.finance.initial_cash * finance.payroll;
   finance.budget = params_.finance.invest_share *

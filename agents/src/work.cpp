@@ -436,6 +436,7 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
     perceived = perceived > 0 ? perceived + (now - perceived) / 13.0 : now;
   }
   org.this_tick.overtime = normal > 0 ? overtime / normal : 0.0;
+  org.finance.wage_bill = normal;  // the reserve is held against the wage bill of today (7.17)
   org.this_tick.vacancies = vacancies;
   if (p.automation.enabled) {
     // Process automation is paid by the volume it handles; the data and communication platforms

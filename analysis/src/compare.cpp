@@ -625,7 +625,8 @@ void add_caveats(Comparison& c, const ComparisonInput& in,
       if (b > 5.0 / 9.0 && metric != "exited" && metric != "recovered") {
         c.caveats.push_back(fmt::format(
             "{} of {} may be bimodal across runs (bimodality coefficient {} > 0.555): its mean "
-            "may describe no run; look at the runs (plot, --per-run)",
+            "may describe no run; look at the runs (orgsim export: one row per run; orgsim "
+            "plot --run K)",
             metric, design, number(b, 3)));
       }
     }

@@ -433,8 +433,8 @@ std::string bimodal_caveat(const ReportInput& in, const Options& o, const std::v
   const auto events = in.spec.uncertain_events();
   return fmt::format(
       "Two kinds of run{}: {} may be bimodal across runs in some option, so a mean "
-      "may describe no single run; the appendix's charts and orgsim plot --per-run show "
-      "the runs.",
+      "may describe no single run; the appendix's charts, orgsim export (one row per run) "
+      "and orgsim plot --run K show the runs.",
       events.empty() ? "" : fmt::format(" (probably with and without '{}')", events.front()),
       in_words(named));
 }

@@ -157,6 +157,20 @@ std::vector<double> held_rows(const experiments::ResultsReader& results, std::si
 
 namespace {
 
+/// The rows a run recorded when it ended by going bust (its last recorded row has exited = 1),
+/// else 0: after an exit a firm no longer trades, so it has no flows (its held rows repeat its
+/// last week, which is right for stocks, not for flows).
+std::size_t bust_rows(const experiments::ResultsReader& results, const std::vector<double>& all,
+                      std::size_t run) {
+  const auto& names = results.metric_names();
+  const auto exited_at = std::find(names.begin(), names.end(), "exited");
+  const auto recorded = static_cast<std::size_t>(results.run_column("rows")->numbers.at(run));
+  if (exited_at == names.end() || recorded == 0) return 0;
+  const std::size_t width = names.size();
+  const auto column = static_cast<std::size_t>(exited_at - names.begin());
+  return all[(recorded - 1) * width + column] == 1.0 ? recorded : 0;
+}
+
 /// Sum and npv windows: flows summed (discounted) over every tick of the window, which must all
 /// be recorded; stocks at the window's last tick.
 std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& results,
@@ -180,19 +194,13 @@ std::vector<std::vector<double>> flow_values(const experiments::ResultsReader& r
   }
   const std::size_t width = results.metric_names().size();
   const auto& info = results.metric_info();
-  const auto& names = results.metric_names();
-  const auto exited_at = std::find(names.begin(), names.end(), "exited");
   const auto* status = results.run_column("status");
-  const auto* rows = results.run_column("rows");
   std::vector<std::vector<double>> out(results.run_count());
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (status->numbers[run] != 1) continue;
     const std::vector<double> all = held_rows(results, run);
-    // A firm that went bust has no flows after its exit (held rows repeat its last week's).
-    const auto recorded = static_cast<std::size_t>(rows->numbers[run]);
-    const bool bust =
-        exited_at != names.end() && recorded > 0 &&
-        all[(recorded - 1) * width + static_cast<std::size_t>(exited_at - names.begin())] == 1.0;
+    const std::size_t recorded = bust_rows(results, all, run);
+    const bool bust = recorded > 0;
     for (std::size_t k : metrics) {
       if (!is_flow_unit(info[k].unit)) {
         out[run].push_back(all[(last - 1) * width + k]);  // a stock at the period's end
@@ -258,15 +266,21 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
       continue;
     }
     const std::vector<double> all = held_rows(results, run);
+    // A bust firm's flows are 0 after its exit in means too, so that a window's mean is its
+    // total over its length (the held rows would repeat the exit week's loss).
+    const std::size_t bust = bust_rows(results, all, run);
+    const auto& info = results.metric_info();
     for (std::size_t k : metrics) {
       if (window.kind == Window::Kind::tick) {
-        v.push_back(all[row * width + k]);
+        v.push_back(bust > 0 && row >= bust && is_flow_unit(info[k].unit) ? 0.0
+                                                                          : all[row * width + k]);
         continue;
       }
+      const bool flow = is_flow_unit(info[k].unit);
       double sum = 0;
       std::size_t count = 0;
       for (std::size_t r = first; r < last; ++r) {
-        const double x = all[r * width + k];
+        const double x = bust > 0 && r >= bust && flow ? 0.0 : all[r * width + k];
         if (std::isnan(x)) continue;
         sum += x;
         ++count;

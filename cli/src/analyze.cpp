@@ -52,7 +52,10 @@ Command add_analyze_command(CLI::App& app) {
   command->add_option("results", args->file, "Results file (HDF5)")->required();
   command->add_option("--by", args->by, "Group by these swept parameters (comma-separated)");
   command->add_option("--metrics", args->metrics, "Only these metrics (comma-separated)");
-  command->add_option("--at", args->at, "end (each run's last tick), a tick, or mean:FROM-TO")
+  command
+      ->add_option("--at", args->at,
+                   "end (each run's last tick), a tick, mean:FROM-TO, sum:FROM-TO (flows summed, "
+                   "stocks at TO), total or npv:RATE (flows discounted at RATE a year)")
       ->capture_default_str();
   command->add_option("--format", args->format, "table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}));

@@ -714,6 +714,26 @@ TEST(Customers, CustomersCancelOrdersInLongQueues) {
 // A firm burning cash looks ahead (finance.runway): it stops hiring and replacing leavers before
 // its cash reaches the reserve, shrinks by attrition, and keeps more of its cash (retrenchment
 // under threat: Staw, Sandelands & Dutton 1981).
+// The reserve is held against today's wage bill, not the payroll the firm started with: a firm
+// that shrank to a tenth and holds ten weeks of its wage bill is not short of cash (before, it
+// had to hold four weeks of its old payroll, froze hiring for good and shrank on).
+TEST(Finance, TheReserveFollowsTodaysWageBill) {
+  ModelParams p = ModelParams::defaults();
+  p.work.enabled = true;
+  p.finance.cash_reserve = 4;
+  Organization org(p, {1, 0});
+  org.finance.payroll = 1e6;  // the starting payroll
+  org.finance.profit_average = 0;
+  org.finance.wage_bill = 1e5;  // a tenth of it today
+  org.finance.cash = 1e6;       // ten weeks of today's wage bill, one of the old payroll
+  EXPECT_FALSE(cash_is_low(org));
+  org.finance.wage_bill = 1e6;  // the same cash against the full wage bill: short
+  EXPECT_TRUE(cash_is_low(org));
+  org.finance.wage_bill = 1e5;
+  org.finance.profit_average = -50'000;  // half a year of these losses eats the cash: short
+  EXPECT_TRUE(cash_is_low(org));
+}
+
 TEST(Finance, AFirmBurningCashFreezesHiringAndShrinks) {
   const std::string losing = "finance.overhead_cost = 1000\nlearning.turnover_rate = 0.01\n";
   EXPECT_DECREASES(paired(losing, "finance.runway = [0, 26]", "hires", {10, 40}));

@@ -407,12 +407,19 @@ def tornado_one_at_a_time(tmp):
     check((csv["swing"].diff().dropna() <= 0).all(), "widest swing first")
     inert = csv[csv["parameter"] == "culture.collectivism"].iloc[0]
     check(inert["swing"] == 0, "culture is off in this experiment: no swing")
-    runs, names, metrics, _ = read(out)
+    runs, names, metrics, ticks = read(out)
     profit = names.index("profit")
     # Rows after a run's end are NaN in the file: a firm that went bust has no flows after it.
     total = np.nansum(metrics[:, 1:, profit], axis=1)
     exited = names.index("exited")
     check(np.nanmax(metrics[:, :, exited]) == 1, "some firms go bust at a low price (exits tested)")
+    # In means too: a window's mean of a flow is its total over the window's length (the held
+    # rows of a bust run would repeat its exit week's loss).
+    last = int(ticks[-1])
+    at = {w: pd.read_csv(io.StringIO(orgsim("analyze", out, "--at", w, "--metrics", "profit",
+                                            "--format", "csv").stdout)) for w in (f"mean:1-{last}", f"sum:1-{last}")}
+    check(np.allclose(at[f"mean:1-{last}"]["mean"] * last, at[f"sum:1-{last}"]["mean"], rtol=1e-9),
+          f"mean x weeks = total: {list(at[f'mean:1-{last}']['mean'] * last)} vs {list(at[f'sum:1-{last}']['mean'])}")
     check((runs["design_point"].max() + 1) == 7, "base + 3 assumptions x 2 values")
     with h5py.File(out, "r") as f:
         text = f.attrs["experiment"]

@@ -161,7 +161,9 @@ struct MarketState {
 /// Cash and survival (finance submodel; 7.17).
 struct FinanceState {
   double cash = 0;
-  double payroll = 0;         ///< the starting payroll per tick: the unit of cash rules
+  double payroll = 0;    ///< the starting payroll per tick: the unit of cash and credit
+  double wage_bill = 0;  ///< salaries of the people employed this tick (no overtime): the reserve's
+                         ///< unit
   double profit_average = 0;  ///< profit per tick, smoothed over about a quarter (weight 1/13)
   double headcount = 0;       ///< the starting headcount: the scale of the automation platforms
   bool exited = false;

@@ -69,8 +69,9 @@ struct FinanceParams {
            "this exits (the run ends; metric exited = 1).",
            &FinanceParams::credit_line);
     t.real("cash_reserve", 4, 0, 1000, "ticks of payroll",
-           "Reserve in weeks of the starting payroll: below it no investment (automation, "
-           "training programmes, market research) is started and growth hiring is frozen.",
+           "Reserve in weeks of today's wage bill (the salaries of the people employed; until "
+           "2026-12-07 the starting payroll): below it no investment (automation, training "
+           "programmes, market research) is started and growth hiring is frozen.",
            &FinanceParams::cash_reserve);
     t.real("runway", 26, 0, 1000, "ticks",
            "Weeks the firm looks ahead at its losses: while the cash, less this many weeks of the "
