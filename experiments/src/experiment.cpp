@@ -167,6 +167,20 @@ std::string trimmed(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
+/// Whether `key` ("coordination.attenton") starts with the group of some parameter
+/// ("coordination."), which is not one of the file's own tables.
+bool in_parameter_group(const std::string& key) {
+  const auto dot = key.find('.');
+  if (dot == std::string::npos) return false;
+  const std::string_view group(key.data(), dot + 1);
+  if (group == "experiment." || group == "scenario." || group == "sweep." || group == "output." ||
+      group == "organization.")
+    return false;
+  for (const auto& param : agents::parameter_table())
+    if (std::string_view(param.name).starts_with(group)) return true;
+  return false;
+}
+
 class Loader {
  public:
   Loader(std::string_view source_name) : source_name_(source_name) {}
@@ -206,9 +220,31 @@ class Loader {
     if (bare_word) text = argument.substr(0, eq) + "=\"" + value + "\"";  // structure.type=flat
     std::unique_ptr<toml::table> table = parse(text, name);
     tables_.push_back(std::move(table));
-    // A parameter's own name is a key of [scenario]: --set learning.socialization_rate=0.3.
-    const bool parameter = agents::find_parameter(trimmed(argument.substr(0, eq))) != nullptr;
+    // A parameter's own name is a key of [scenario]: --set learning.socialization_rate=0.3. So
+    // is a name in a parameter group ("coordination.attenton"), so that a misspelt parameter
+    // gets the scenario's "did you mean" rather than "unknown table [coordination]".
+    const std::string key = trimmed(argument.substr(0, eq));
+    const bool parameter = agents::find_parameter(key) != nullptr || in_parameter_group(key);
     collect(*tables_.back(), parameter ? "scenario." : "");
+  }
+
+  /// A parameter both set in [scenario] (or by --set) and varied by the design: one error.
+  static void reject_fixed_and_swept(const ExperimentSpec& spec,
+                                     const std::map<std::string, const Leaf*>& last) {
+    for (const ParamSpec* param : spec.design.parameters) {
+      const std::string name(param->name);
+      const auto it = last.find("scenario." + name);
+      if (it == last.end()) continue;
+      const std::string design(design_kind_name(spec.design.kind));
+      // From the command line the user wants one value: say how to narrow the sweep instead.
+      const bool from_set = it->second->key_at.file.starts_with("--set");
+      throw ConfigError(it->second->key_at,
+                        from_set ? "'" + name + "' is varied in [sweep." + design +
+                                       "]; to run one value, narrow the sweep: --set sweep." +
+                                       design + "." + name + "=[VALUE]"
+                                 : "'" + name + "' is set in [scenario] and varied in [sweep." +
+                                       design + "]; remove one (the sweep would silently win)");
+    }
   }
 
   ExperimentSpec build() {
@@ -274,15 +310,7 @@ class Loader {
       if (const auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
       spec.name = stem;
     }
-    for (const ParamSpec* param : spec.design.parameters) {
-      const std::string name(param->name);
-      if (auto it = last.find("scenario." + name); it != last.end()) {
-        throw ConfigError(it->second->key_at, "'" + name +
-                                                  "' is set in [scenario] and varied in [sweep." +
-                                                  std::string(design_kind_name(spec.design.kind)) +
-                                                  "]; remove one (the sweep would silently win)");
-      }
-    }
+    reject_fixed_and_swept(spec, last);
     if (spec.design_point_count() > kMaxRuns / static_cast<std::size_t>(spec.replications)) {
       throw ConfigError({source_name_, 0, 0},
                         "more than 10^12 runs (design points x replications)");

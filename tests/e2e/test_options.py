@@ -386,6 +386,11 @@ def bad_values_exit_2(tmp):
     typo = write(tmp, "typo.toml", OPTIONS.replace("restructure = ", "restucture = "))
     proc = orgsim("validate", typo, expect=2)
     check('did you mean "restructure"' in proc.stderr, proc.stderr)
+    # A misspelt parameter in --set gets the scenario's suggestion, not "unknown table".
+    valid = write(tmp, "valid.toml", OPTIONS)
+    proc = orgsim("validate", valid, "--set", "coordination.attenton=5", expect=2)
+    check('did you mean "coordination.attention"' in proc.stderr and "unknown table" not in proc.stderr,
+          proc.stderr)
     sobol = write(tmp, "sobol.toml", "[experiment]\nticks = 5\n[sweep.sobol]\nsamples = 4\n"
                   "learning.socialization_rate = { min = 0.1, max = 0.9 }\n[[options]]\nname = \"a\"\n")
     proc = orgsim("validate", sobol, expect=2)
