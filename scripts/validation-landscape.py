@@ -285,7 +285,7 @@ def contingency(path, output):
               "both"], did_rows)
     print()
     same_rows = []
-    for c in (0.8, 0.2):
+    for c in sorted(runs["structure.centralization"].unique(), reverse=True):
         for kind, label in (("flat", "flat"), ("matrix", "matrix"), ("cross_functional", "squads")):
             same_rows.append([str(c), label] + [fmt(*mean_se((table.loc[e][f"{kind}@{c}"] -
                                                                table.loc[e][f"functional@{c}"]).to_numpy()))

@@ -202,9 +202,10 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
   });
   for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
     const auto [raised, sideways, held, hidden] = terms[t];
-    out.completed -= hidden * p.default_error;
-    out.on_strategy -= hidden * p.default_error * teams.fit[t];
-    out.reworked += hidden * p.default_error;
+    const double guessed_wrong = hidden * p.default_error;  // redone (see above)
+    out.completed -= guessed_wrong;
+    out.on_strategy -= guessed_wrong * teams.fit[t];
+    out.reworked += guessed_wrong;
     org.this_tick.exceptions_hidden += hidden;
     if (raised <= 0) continue;
     out.completed -= held;

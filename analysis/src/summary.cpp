@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -256,6 +257,7 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
     return flow_values(results, metrics, window);
   }
   const auto* status = results.run_column("status");
+  const auto& info = results.metric_info();
   std::vector<std::vector<double>> out(results.run_count());
   for (std::size_t run = 0; run < results.run_count(); ++run) {
     if (status->numbers[run] != 1) continue;
@@ -269,18 +271,17 @@ std::vector<std::vector<double>> run_values(const experiments::ResultsReader& re
     // A bust firm's flows are 0 after its exit in means too, so that a window's mean is its
     // total over its length (the held rows would repeat the exit week's loss).
     const std::size_t bust = bust_rows(results, all, run);
-    const auto& info = results.metric_info();
     for (std::size_t k : metrics) {
+      // The first row with no flow: the exit's for a bust firm's flows, none otherwise.
+      const std::size_t gone = bust > 0 && is_flow_unit(info[k].unit) ? bust : SIZE_MAX;
       if (window.kind == Window::Kind::tick) {
-        v.push_back(bust > 0 && row >= bust && is_flow_unit(info[k].unit) ? 0.0
-                                                                          : all[row * width + k]);
+        v.push_back(row >= gone ? 0.0 : all[row * width + k]);
         continue;
       }
-      const bool flow = is_flow_unit(info[k].unit);
       double sum = 0;
       std::size_t count = 0;
       for (std::size_t r = first; r < last; ++r) {
-        const double x = bust > 0 && r >= bust && flow ? 0.0 : all[r * width + k];
+        const double x = r >= gone ? 0.0 : all[r * width + k];
         if (std::isnan(x)) continue;
         sum += x;
         ++count;
