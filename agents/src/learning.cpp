@@ -199,8 +199,9 @@ class Acting {
 
 void act(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   Acting acting(org, tick);
+  StreamsAhead stream = org.key().streams(streams::act, org.employees().ids(), tick, end);
   for (std::size_t slot = begin; slot < end; ++slot) {
-    RandomStream draw = org.key().stream(streams::act, org.employees().id(slot), tick);
+    RandomStream draw = stream(slot);
     acting.apply(slot, draw);
     acting.learn_by_doing(slot, draw);
   }
@@ -264,8 +265,9 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
 void act_and_socialize(Organization& org, Tick tick, std::size_t begin, std::size_t end) {
   Acting acting(org, tick);
   Socialization socialization(org);
+  StreamsAhead stream = org.key().streams(streams::learning, org.employees().ids(), tick, end);
   for (std::size_t slot = begin; slot < end; ++slot) {
-    RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
+    RandomStream draw = stream(slot);
     acting.apply(slot, draw);
     socialization.apply(slot, org.beliefs(slot), draw);
     acting.learn_by_doing(slot, draw);
@@ -297,10 +299,11 @@ Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code
   Tally tally = deterministic_reduce(
       org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
       [&](std::size_t begin, std::size_t end, Tally acc) {
+        StreamsAhead stream = org.key().streams(streams::sensing, population.ids(), tick, end);
         for (std::size_t slot = begin; slot < end; ++slot) {
           bool superior = scores[slot] > code_score;
           if (noise_sd > 0) {
-            RandomStream draw = org.key().stream(streams::sensing, population.id(slot), tick);
+            RandomStream draw = stream(slot);
             boost::random::normal_distribution<double> noise(0.0, noise_sd);
             superior =
                 static_cast<double>(scores[slot]) + noise(draw) > static_cast<double>(code_score);

@@ -91,10 +91,11 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
   Socialization socialization(org);
   const auto team = org.team_of();
   const TieStrength tie(org);
+  StreamsAhead stream = org.key().streams(streams::learning, org.employees().ids(), tick, end);
   for (std::size_t slot = begin; slot < end; ++slot) {
     const Ternary next = org.next_beliefs(slot);
     next.assign(org.beliefs(slot));  // contacts are read in their previous state (double buffer)
-    RandomStream draw = org.key().stream(streams::learning, org.employees().id(slot), tick);
+    RandomStream draw = stream(slot);
     // Collectivism: peers' influence is stronger where people conform to their group.
     const double conforming = std::min(
         1.0, rate * org.culture_of_team(static_cast<std::size_t>(team[slot])).conformity());

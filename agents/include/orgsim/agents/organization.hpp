@@ -35,6 +35,12 @@ struct RunKey {
   [[nodiscard]] RandomStream stream(StreamId name, std::uint64_t entity, std::uint64_t tick) const {
     return RandomStream(seed, name, replication, entity, tick);
   }
+  /// The streams (name, entities[slot], tick) of slots visited in increasing order up to `end`,
+  /// their first blocks computed several at a time (the same draws as stream()).
+  [[nodiscard]] StreamsAhead streams(StreamId name, std::span<const std::uint64_t> entities,
+                                     std::uint64_t tick, std::size_t end) const {
+    return StreamsAhead(seed, name, replication, tick, entities, end);
+  }
 };
 
 /// Named random streams of the model (one per purpose, so submodels never share draws).

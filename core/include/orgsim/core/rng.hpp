@@ -5,10 +5,13 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 
 namespace orgsim {
@@ -45,6 +48,15 @@ class RandomStream {
   RandomStream(std::uint64_t seed, StreamId stream, std::uint64_t run, std::uint64_t agent,
                std::uint64_t tick) noexcept
       : key_{{seed, stream}}, counter_{{run, agent, tick, 0}} {}
+
+  /// The first block of 4 words of a stream: Philox of its counter (run, agent, tick, 0).
+  using Block = r123::Philox4x64::ctr_type;
+
+  /// The same stream, its first block computed ahead (StreamsAhead): the draws are those of the
+  /// stream computed on demand.
+  RandomStream(std::uint64_t seed, StreamId stream, std::uint64_t run, std::uint64_t agent,
+               std::uint64_t tick, const Block& first) noexcept
+      : key_{{seed, stream}}, counter_{{run, agent, tick, 1}}, block_(first), used_(0) {}
 
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
@@ -274,6 +286,52 @@ class BernoulliTrials {
   std::uint64_t gap_ = 0, passed_ = 0;
   std::uint64_t bounds_known_ = 0;  // bit k - 1: bounds_[k - 1] computed
   double bounds_[kBounds];          // NOLINT: filled as needed (bounds_known_)
+};
+
+/// The streams (seed, stream, run, entities[slot], tick) of consecutive slots, their first blocks
+/// computed kLanes at a time with the Philox rounds interleaved. One stream's ten rounds wait on
+/// each other's multiplications; different streams' rounds do not, so computing several together
+/// keeps the multiplier busy (a stream per agent and tick is the model's commonest draw, and its
+/// first block was a chain of latency in front of every agent's step). The draws are exactly
+/// those of RandomStream computed on demand. Slots are asked for in increasing order.
+class StreamsAhead {
+ public:
+  static constexpr std::size_t kLanes = 8;
+
+  /// @param entities the entity (agent id) of each slot
+  /// @param end      one past the last slot that will be asked for
+  StreamsAhead(std::uint64_t seed, StreamId stream, std::uint64_t run, std::uint64_t tick,
+               std::span<const std::uint64_t> entities, std::size_t end) noexcept
+      : seed_(seed), stream_(stream), run_(run), tick_(tick), entities_(entities), end_(end) {}
+
+  /// The stream of `slot`.
+  RandomStream operator()(std::size_t slot) noexcept {
+    if (slot >= next_ || slot < first_) compute_from(slot);
+    return RandomStream(seed_, stream_, run_, entities_[slot], tick_, blocks_[slot - first_]);
+  }
+
+ private:
+  void compute_from(std::size_t slot) noexcept {
+    first_ = slot;
+    next_ = std::min(slot + kLanes, end_);
+    for (std::size_t lane = 0; lane < kLanes; ++lane) {
+      const std::uint64_t entity = slot + lane < next_ ? entities_[slot + lane] : 0;
+      blocks_[lane] = {{run_, entity, tick_, 0}};
+    }
+    // Philox4x64-10 as r123::Philox4x64 computes it: a round, then (bump the key, a round) x 9.
+    r123::Philox4x64::key_type key = {{seed_, stream_}};
+    for (unsigned round = 0; round < r123::Philox4x64::rounds; ++round) {
+      if (round > 0) key = _philox4x64bumpkey(key);
+      for (auto& block : blocks_) block = _philox4x64round(block, key);
+    }
+  }
+
+  std::uint64_t seed_;
+  StreamId stream_;
+  std::uint64_t run_, tick_;
+  std::span<const std::uint64_t> entities_;
+  std::size_t end_, first_ = 0, next_ = 0;
+  std::array<RandomStream::Block, kLanes> blocks_;  // NOLINT: computed before use
 };
 
 }  // namespace orgsim
