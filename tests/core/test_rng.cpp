@@ -102,6 +102,27 @@ TEST(RandomStream, DiscardPassesOverWordsAsIfDrawn) {
   }
 }
 
+TEST(StreamsAhead, GiveTheDrawsOfStreamsComputedOnDemand) {
+  // 21 slots (not a multiple of the 8 lanes), entered at slot 3 (a chunk's first slot), every
+  // slot's whole sequence over several blocks, with a discard before the first block is used.
+  std::vector<std::uint64_t> ids(21);
+  for (std::size_t slot = 0; slot < ids.size(); ++slot) ids[slot] = 1000 + 7 * slot;
+  StreamsAhead ahead(42, stream_id("ahead"), 3, 11, ids, ids.size());
+  for (std::size_t slot = 3; slot < ids.size(); ++slot) {
+    RandomStream batched = ahead(slot);
+    RandomStream alone(42, stream_id("ahead"), 3, ids[slot], 11);
+    if (slot % 3 == 0) {
+      batched.discard(2);
+      alone.discard(2);
+    }
+    for (int k = 0; k < 11; ++k) EXPECT_EQ(batched(), alone()) << "slot " << slot << " draw " << k;
+  }
+  // The known answer through the batch: Philox4x64-10 with zero counter and key.
+  const std::vector<std::uint64_t> zero(1, 0);
+  StreamsAhead known(0, 0, 0, 0, zero, 1);
+  EXPECT_EQ(known(0)(), 0x16554d9eca36314cULL);
+}
+
 }  // namespace
 }  // namespace orgsim
 
