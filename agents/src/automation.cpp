@@ -15,23 +15,54 @@ namespace orgsim::agents {
 
 namespace {
 
-/// Picks up to `count` distinct employees of department `department` who lead no team,
-/// uniformly (partial Fisher-Yates over them in slot order).
-std::vector<std::size_t> pick_staff(Organization& org, std::size_t department, std::size_t count,
-                                    Tick tick) {
-  const auto in = org.department_of();
-  const auto leads = org.leads();
-  std::vector<std::size_t> order = parallel_select(org.headcount(), 4096, [&](std::size_t slot) {
-    return static_cast<std::size_t>(in[slot]) == department && !leads[slot];
-  });
-  RandomStream draw = org.key().stream(streams::selection, department, tick);
-  count = std::min(count, order.size());
-  for (std::size_t k = 0; k < count; ++k)
-    std::swap(order[k], order[k + draw.below(order.size() - k)]);
-  order.resize(count);
-  std::sort(order.begin(), order.end());
-  return order;
-}
+/// The employees who lead no team, by department, each list in slot order: found in one pass
+/// when first needed, kept up to date as people are redeployed, found again after a layoff (its
+/// slots move). Picking staff from it instead of scanning every employee for each department.
+class StaffByDepartment {
+ public:
+  explicit StaffByDepartment(const Organization& org) : org_(org) {}
+
+  /// Up to `count` distinct members of `department`, uniformly (partial Fisher-Yates over them
+  /// in slot order), in slot order.
+  std::vector<std::size_t> pick(std::size_t department, std::size_t count, Tick tick) {
+    if (staff_.empty()) find();
+    std::vector<std::size_t> order = staff_[department];
+    RandomStream draw = org_.key().stream(streams::selection, department, tick);
+    count = std::min(count, order.size());
+    for (std::size_t k = 0; k < count; ++k)
+      std::swap(order[k], order[k + draw.below(order.size() - k)]);
+    order.resize(count);
+    std::sort(order.begin(), order.end());
+    return order;
+  }
+
+  /// `slot` (no lead) moved from department `from` to `to`.
+  void moved(std::size_t slot, std::size_t from, std::size_t to) {
+    if (staff_.empty() || from == to) return;
+    auto& left = staff_[from];
+    const auto at = std::lower_bound(left.begin(), left.end(), slot);
+    if (at != left.end() && *at == slot) left.erase(at);
+    auto& joined = staff_[to];
+    joined.insert(std::lower_bound(joined.begin(), joined.end(), slot), slot);
+  }
+
+  /// Slots have changed (a layoff): found again when next needed.
+  void forget() { staff_.clear(); }
+
+ private:
+  void find() {
+    staff_.assign(org_.departments.size(), {});
+    const auto in = org_.department_of();
+    const auto leads = org_.leads();
+    for (std::size_t slot = 0; slot < org_.headcount(); ++slot) {
+      const auto department = static_cast<std::size_t>(in[slot]);
+      if (!leads[slot] && department < staff_.size()) staff_[department].push_back(slot);
+    }
+  }
+
+  const Organization& org_;
+  std::vector<std::vector<std::size_t>> staff_;  // by department; empty: not found yet
+};
 
 }  // namespace
 
@@ -132,7 +163,7 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
 /// capacity outside the automating department (teams of departments below their starting size
 /// first); without such demand (utilization under 0.85) they retrain where they are.
 void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t>& chosen,
-              Tick tick) {
+              Tick tick, StaffByDepartment& staff) {
   const ModelParams& p = org.params();
   Teams& teams = org.teams;
   // Candidate teams by pressure (workload / capacity), highest first, lowest index on ties.
@@ -157,14 +188,15 @@ void redeploy(Organization& org, std::size_t from, const std::vector<std::size_t
     const double demand = heap.back().first * capacity[best];
     heap.pop_back();
     org.move_to_team(slot, best);
+    staff.moved(slot, from, static_cast<std::size_t>(teams.department[best]));
     capacity[best] += 0.5 * p.work.tasks_per_employee * 0.3;  // a trainee in a new function
     if (demand / capacity[best] > 0.85) {
       heap.emplace_back(demand / capacity[best], -static_cast<std::int64_t>(best));
       std::push_heap(heap.begin(), heap.end());
     }
   }
-  // Moved people keep their contacts (ties are rebuilt at the next restructuring or hiring).
-  if (org.membership_changed) org.rebuild_membership();
+  // Moved people keep their contacts (ties are rebuilt at the next restructuring or hiring). The
+  // membership index is rebuilt once, after every department's redeployment (adopt_automation).
 }
 
 /// Utilization below which freed capacity may be laid off (the staffing target of growth, 7.15).
@@ -181,6 +213,7 @@ void free_capacity(Organization& org, const std::vector<double>& process_before,
       org.this_tick.capacity_total > 0
           ? std::min(1.0, org.this_tick.used_capacity / org.this_tick.capacity_total)
           : 0.8;
+  StaffByDepartment staff(org);
   for (std::size_t d = 0; d < org.departments.size(); ++d) {
     Department& dep = org.departments[d];
     dep.freed_fte += std::max(0.0, dep.process - process_before[d]) * dep.routine_share *
@@ -197,12 +230,13 @@ void free_capacity(Organization& org, const std::vector<double>& process_before,
     const auto count =
         std::min<std::size_t>(static_cast<std::size_t>(dep.freed_fte), org.headcount() - 1);
     dep.freed_fte -= static_cast<double>(count);
-    const std::vector<std::size_t> chosen = pick_staff(org, d, count, tick);
+    const std::vector<std::size_t> chosen = staff.pick(d, count, tick);
     if (lay_off_now) {
       lay_off(org, chosen, tick);
+      staff.forget();
       dep.last_layoff_round = static_cast<std::int64_t>(tick);
     } else {
-      redeploy(org, d, chosen, tick);
+      redeploy(org, d, chosen, tick, staff);
     }
   }
 }
@@ -237,13 +271,14 @@ void retarget_automation(Organization& org, std::span<const std::int32_t> depart
 void lay_off_share(Organization& org, std::span<const std::int32_t> departments, double share,
                    Tick tick) {
   const std::vector<double> people = org.department_headcounts();
+  StaffByDepartment staff(org);
   std::vector<std::size_t> chosen;
   for (std::size_t d = 0; d < org.departments.size(); ++d) {
     if (!departments.empty() && std::find(departments.begin(), departments.end(),
                                           static_cast<std::int32_t>(d)) == departments.end())
       continue;
     const auto count = static_cast<std::size_t>(std::lround(share * people[d]));
-    const std::vector<std::size_t> picked = pick_staff(org, d, count, tick);
+    const std::vector<std::size_t> picked = staff.pick(d, count, tick);
     chosen.insert(chosen.end(), picked.begin(), picked.end());
   }
   if (chosen.empty() || chosen.size() >= org.headcount()) return;  // someone always stays
@@ -260,6 +295,7 @@ void adopt_automation(Organization& org, Tick tick) {
   const std::vector<double> people = org.department_headcounts();  // at the start of the phase
   approach_targets(org, people);
   free_capacity(org, process_before, people, tick);
+  if (org.membership_changed) org.rebuild_membership();
   draw_incident(org, tick);
 }
 

@@ -42,6 +42,11 @@ std::array<std::uint64_t, kMaxWords> domain_mask(std::size_t function, std::size
 
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw) {
   BernoulliTrials trials(p);
+  move_toward(beliefs, target, trials, draw);
+}
+
+void move_toward(Ternary beliefs, ConstTernary target, BernoulliTrials& trials,
+                 RandomStream& draw) {
   for (std::size_t w = 0; w < beliefs.words(); ++w) {
     const std::uint64_t differ =
         target.known(w) & (~beliefs.known(w) | (beliefs.positive(w) ^ target.positive(w)));
@@ -238,7 +243,7 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   }
   if (p1 > 0) {
     if (guide != team && guiding_team_ != guide) pack(guiding_, guiding_team_, guide);
-    move_toward(beliefs, guide == team ? own_.view() : guiding_.view(), p1, draw);
+    move_toward(beliefs, guide == team ? own_.view() : guiding_.view(), trials_(p1), draw);
   }
   if (explore_ > 0) {
     // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted

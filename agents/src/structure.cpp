@@ -44,7 +44,7 @@ class TieStrength {
 /// counted by the strength of the tie, in sixteenths: the same majority when all ties are full).
 void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double rate,
                       const TieStrength& tie, RandomStream& draw, std::span<std::int32_t> net,
-                      PackedCode& majority_code) {
+                      PackedCode& majority_code, ReusedTrials& trials) {
   if (slot >= org.network.node_count()) return;
   const auto contacts = org.network.neighbors(slot);
   if (contacts.empty()) return;
@@ -71,12 +71,12 @@ void learn_from_peers(Organization& org, std::size_t slot, Ternary next, double 
     std::array<std::int8_t, kMaxDimensions> signs;  // (only the first m are used)
     for (std::size_t d = 0; d < m; ++d) signs[d] = sign(net[d]);
     majority_code.pack(std::span<const std::int8_t>(signs.data(), m));
-    move_toward(next, majority_code.view(), rate, draw);
+    move_toward(next, majority_code.view(), trials(rate), draw);
     return;
   }
   const std::size_t peer = contacts[draw.below(contacts.size())];
   if (scores[peer] <= scores[slot]) return;  // learn only from someone doing better
-  move_toward(next, org.beliefs(peer), rate * tie(slot, peer), draw);
+  move_toward(next, org.beliefs(peer), trials(rate * tie(slot, peer)), draw);
 }
 
 }  // namespace
@@ -88,6 +88,7 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
   std::array<std::int32_t, kMaxDimensions>
       net{};  // superior-majority tally, reused for every employee
   PackedCode majority_code;
+  ReusedTrials trials;
   Socialization socialization(org);
   const auto team = org.team_of();
   const TieStrength tie(org);
@@ -99,7 +100,7 @@ void learn_from_peers_and_socialize(Organization& org, Tick tick, std::size_t be
     // Collectivism: peers' influence is stronger where people conform to their group.
     const double conforming = std::min(
         1.0, rate * org.culture_of_team(static_cast<std::size_t>(team[slot])).conformity());
-    learn_from_peers(org, slot, next, conforming, tie, draw, net, majority_code);
+    learn_from_peers(org, slot, next, conforming, tie, draw, net, majority_code, trials);
     socialization.apply(slot, next, draw);
   }
 }

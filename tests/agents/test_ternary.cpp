@@ -23,7 +23,7 @@ std::vector<std::int8_t> unpack(ConstTernary t, std::size_t m) {
 
 TEST(Ternary, PackedVectorsRoundTripAndCompareLikeInt8) {
   RandomStream draw(7, stream_id("test"), 0, 0, 0);
-  for (std::size_t m : {1u, 30u, 63u, 64u, 65u, 130u, 1024u}) {
+  for (std::size_t m : {1u, 15u, 16u, 17u, 30u, 47u, 63u, 64u, 65u, 79u, 130u, 1024u}) {
     const auto a = random_ternary(draw, m);
     const auto b = random_ternary(draw, m);
     const PackedCode pa(a), pb(b);

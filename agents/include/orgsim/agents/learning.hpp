@@ -16,6 +16,8 @@ namespace orgsim::agents {
 /// the belief differs from it, each with probability p: one draw per such dimension, lowest
 /// dimension first. Shared by socialization, peer learning and retraining.
 void move_toward(Ternary beliefs, ConstTernary target, double p, RandomStream& draw);
+/// The same with `trials` for p: fresh, or restarted (BernoulliTrials::restart) for reuse.
+void move_toward(Ternary beliefs, ConstTernary target, BernoulliTrials& trials, RandomStream& draw);
 
 /// The dimensions of a function's domain (who knows what, docs/ODD.md 7.11): dimension d belongs
 /// to function d mod `functions`; bit d of the mask is set for each of `function`'s m dimensions.
@@ -61,7 +63,8 @@ class Socialization {
   double explore_rate_ =
       0;  // experimentation rate of own_team_ (its culture's learning orientation)
   BernoulliTrials explore_trials_{
-      0.0};  // for the last experimentation rate seen (logarithm, bounds)
+      0.0};              // for the last experimentation rate seen (logarithm, bounds)
+  ReusedTrials trials_;  // socialization's, for the last rate seen
   PackedCode guiding_, own_;
   std::size_t guiding_team_ = SIZE_MAX, own_team_ = SIZE_MAX;
 };

@@ -95,6 +95,19 @@ class PackedCode {
         known |= (~zero & 0xFFFFu) << (d % 64);
         positive |= above << (d % 64);
       }
+      if (d < end && end >= 16) {
+        // The last 1-15 values: the 16 ending with them, shifted past those already packed.
+        const __m128i v =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(values.data() + end - 16));
+        const auto zero =
+            static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+        const auto above =
+            static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128())));
+        const std::size_t packed = 16 - (end - d);  // of the 16, values before d
+        known |= ((~zero & 0xFFFFu) >> packed) << (d % 64);
+        positive |= (above >> packed) << (d % 64);
+        d = end;
+      }
 #endif
       for (; d < end; ++d) {
         known |= std::uint64_t{values[d] != 0} << (d % 64);

@@ -288,6 +288,22 @@ class BernoulliTrials {
   double bounds_[kBounds];          // NOLINT: filled as needed (bounds_known_)
 };
 
+/// Bernoulli trials for the probability last asked for, set up once (the skipping regime's
+/// logarithm and bounds) and restarted for each new sequence of trials: the outcomes of a fresh
+/// BernoulliTrials(p), without its setup, where many agents in a row share p.
+class ReusedTrials {
+ public:
+  /// Trials with probability p, as fresh.
+  BernoulliTrials& operator()(double p) noexcept {
+    if (p != trials_.p()) trials_ = BernoulliTrials(p).prepared();
+    trials_.restart();
+    return trials_;
+  }
+
+ private:
+  BernoulliTrials trials_{0.0};
+};
+
 /// The streams (seed, stream, run, entities[slot], tick) of consecutive slots, their first blocks
 /// computed kLanes at a time with the Philox rounds interleaved. One stream's ten rounds wait on
 /// each other's multiplications; different streams' rounds do not, so computing several together
