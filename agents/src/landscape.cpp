@@ -15,16 +15,7 @@ namespace orgsim::agents {
 
 namespace {
 constexpr StreamId kSearch = stream_id("landscape_search");
-constexpr double kScoreScale = 16777216.0;  // 2^24: landscape values as integer action scores
 }  // namespace
-
-std::int32_t landscape_score(double value) {
-  // std::lround (half away from zero) without the library call: x - trunc(x) is exact.
-  const double x = value * kScoreScale;
-  const double whole = std::trunc(x);
-  const double rest = x - whole;
-  return static_cast<std::int32_t>(whole) + (rest >= 0.5 ? 1 : rest <= -0.5 ? -1 : 0);
-}
 
 CodeBits code_bits(const Organization& org) {
   CodeBits bits;

@@ -288,6 +288,43 @@ struct Tally {
   std::size_t members = 0;
 };
 
+/// Counts of the set bits of many action words, dimension by dimension, as bit-sliced binary
+/// counters (plane p holds bit p of every dimension's count): adding a word ripples a carry
+/// through the planes, a few operations for all 64 dimensions at once instead of one increment per
+/// set bit. Exact integer counts.
+class BitCounts {
+ public:
+  explicit BitCounts(std::size_t words) : words_(words) {}
+
+  void add(std::span<const std::uint64_t> bits) noexcept {
+    for (std::size_t w = 0; w < words_; ++w) {
+      std::uint64_t carry = bits[w];
+      for (std::size_t plane = 0; carry != 0; ++plane) {
+        std::uint64_t& counter = planes_[plane][w];
+        const std::uint64_t next = counter & carry;
+        counter ^= carry;
+        carry = next;
+        planes_used_ = std::max(planes_used_, plane + 1);
+      }
+    }
+  }
+
+  /// Adds each dimension's count to net[d] (d < m).
+  void add_to(std::span<std::int64_t> net, std::size_t m) const noexcept {
+    for (std::size_t plane = 0; plane < planes_used_; ++plane) {
+      for (std::size_t w = 0; w < words_; ++w)
+        for_each_bit(planes_[plane][w], w, [&](std::size_t d) {
+          if (d < m) net[d] += std::int64_t{1} << plane;
+        });
+    }
+  }
+
+ private:
+  std::size_t words_;
+  std::size_t planes_used_ = 0;
+  std::array<std::array<std::uint64_t, kMaxWords>, 64> planes_{};  // up to 2^64 - 1 per count
+};
+
 /// Tallies the employees whose (perceived) action score beats the code's: sensing noise (less
 /// with data-driven automation) blurs who does. Integer sums: exact whatever the split.
 Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code_score) {
@@ -305,6 +342,7 @@ Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code
       org.headcount(), 1024, Tally{std::vector<std::int64_t>(m, 0), 0},
       [&](std::size_t begin, std::size_t end, Tally acc) {
         StreamsAhead stream = org.key().streams(streams::sensing, population.ids(), tick, end);
+        BitCounts positive(org.words());  // +1 actions of the chunk's superior employees
         for (std::size_t slot = begin; slot < end; ++slot) {
           bool superior = scores[slot] > code_score;
           if (noise_sd > 0) {
@@ -315,11 +353,9 @@ Tally tally_superior_group(const Organization& org, Tick tick, std::int64_t code
           }
           if (!superior) continue;
           ++acc.members;
-          const auto actions = org.actions(slot);
-          for (std::size_t w = 0; w < actions.size(); ++w) {
-            for_each_bit(actions[w], w, [&](std::size_t d) { ++acc.net[d]; });  // +1 actions
-          }
+          positive.add(org.actions(slot));
         }
+        positive.add_to(acc.net, m);
         return acc;
       },
       [m](Tally left, const Tally& right) {

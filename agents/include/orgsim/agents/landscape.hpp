@@ -102,8 +102,8 @@ class Landscape {
   /// value(x) by parallel bit extraction (BMI2 pext) from tables in pext order; the same
   /// contributions summed in the same order as value_k, so the same double.
   [[nodiscard]] double value_pext(std::uint64_t x) const;
-  /// value_pext of four configurations side by side.
-  void values_pext4(const std::uint64_t* x, double* out) const;
+  /// value_pext of eight configurations side by side.
+  void values_pext8(const std::uint64_t* x, double* out) const;
   /// Decision i's pext mask and its table reordered so that entry pext(x, mask) is
   /// table_i[index(i, x)] (called whenever table i changes).
   void order_for_pext(std::size_t i);

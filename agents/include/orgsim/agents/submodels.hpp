@@ -3,6 +3,7 @@
 // gives their equations; section 3 their order in a tick.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <span>
 
@@ -44,8 +45,15 @@ struct CodeBits {
   std::uint64_t known = 0, positive = 0;
 };
 CodeBits code_bits(const Organization& org);
-/// A landscape value in [0, 1] as an action score (fixed point, so scores compare as integers).
-std::int32_t landscape_score(double value);
+/// A landscape value in [0, 1] as an action score (fixed point, so scores compare as integers):
+/// value x 2^24, rounded half away from zero (std::lround without the library call: x - trunc(x)
+/// is exact). Inline: every employee's score on a landscape goes through it.
+inline std::int32_t landscape_score(double value) {
+  const double x = value * 16777216.0;
+  const double whole = std::trunc(x);
+  const double rest = x - whole;
+  return static_cast<std::int32_t>(whole) + (rest >= 0.5 ? 1 : rest <= -0.5 ? -1 : 0);
+}
 /// Serial, at strategy reviews: departments search their decisions and propose; the top screens
 /// the proposals (Rivkin & Siggelkow 2003).
 void search_decisions(Organization& org, Tick tick);
