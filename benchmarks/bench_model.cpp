@@ -1,5 +1,7 @@
 // Throughput of the model and the run farm. Counters: employee_ticks (per second of wall time)
 // for one tick of the model, runs for a whole sweep. Arguments: employees, threads.
+#include "bench_params.hpp"
+
 #include "orgsim/agents/landscape.hpp"
 #include "orgsim/agents/learning.hpp"
 #include "orgsim/agents/model.hpp"
@@ -21,37 +23,9 @@
 namespace {
 
 using namespace orgsim;
-
-agents::ModelParams benchmark_params(std::int64_t employees) {
-  agents::ModelParams p = agents::ModelParams::defaults();
-  p.org.employees = employees;
-  p.org.teams = std::max<std::int64_t>(1, employees / 25);
-  p.learning.socialization_rate = 0.3;
-  p.learning.code_learning_rate = 0.5;
-  p.learning.turnover_rate = 0.01;
-  p.learning.turbulence_rate = 0.01;
-  return p;
-}
-
-/// Every submodel on, as in the default experiment (functional structure, medium automation).
-agents::ModelParams full_params(std::int64_t employees) {
-  agents::ModelParams p = benchmark_params(employees);
-  p.learning.socialization_rate = 0.1;
-  p.environment.enabled = p.strategy.enabled = p.structure.enabled = p.people.enabled = true;
-  p.work.enabled = p.automation.enabled = p.culture.enabled = p.policy.enabled = true;
-  p.environment.base_demand = 0.3;
-  p.strategy.review_interval = 4;
-  p.strategy.sensing_noise = 0.3;
-  p.structure.peer_learning_rate = 0.05;
-  p.automation.level = agents::AutomationLevel::medium;
-  // The cost of the model at the size the targets name: without a warm-up the firm starts with
-  // a blank code, loses money and idles for weeks, and would retrench (no replacements while
-  // cash is short, 7.17; positions closed where people are idle, 7.5) down to a fraction of its
-  // people. Ample cash and replacing every leaver keep the measured ticks at full size.
-  p.finance.initial_cash = 1000;
-  p.org.replace_below = 0;
-  return p;
-}
+using bench::benchmark_params;
+using bench::full_params;
+using bench::landscape_params;
 
 constexpr Tick kWarmUpTicks = 20;
 
@@ -143,17 +117,6 @@ void same_ticks(benchmark::internal::Benchmark* b, std::int64_t employees) {
 BENCHMARK(BM_FullTick)->Apply([](auto* b) { same_ticks(b, 1000); });
 BENCHMARK(BM_FullTick)->Apply([](auto* b) { same_ticks(b, 100000); });
 BENCHMARK(BM_FullTick)->Apply([](auto* b) { same_ticks(b, 1000000); });
-
-/// The full model with interdependent decisions and coordination load (issue 19): an NK
-/// landscape of 30 decisions with K = 3 (beyond exhaustive search: the best peak is climbed to
-/// after each change), departmental search screened by an active top, exceptions.
-agents::ModelParams landscape_params(std::int64_t employees) {
-  agents::ModelParams p = full_params(employees);
-  p.landscape.enabled = p.landscape.search = true;
-  p.landscape.k = 3;
-  p.coordination.enabled = true;
-  return p;
-}
 
 void BM_FullTickLandscape(benchmark::State& state) {
   run_ticks_benchmark(state, landscape_params(state.range(0)));
