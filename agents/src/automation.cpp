@@ -38,7 +38,7 @@ class StaffByDepartment {
 
   /// `slot` (no lead) moved from department `from` to `to`.
   void moved(std::size_t slot, std::size_t from, std::size_t to) {
-    if (staff_.empty() || from == to) return;
+    if (staff_.empty() || from == to || from >= staff_.size() || to >= staff_.size()) return;
     auto& left = staff_[from];
     const auto at = std::lower_bound(left.begin(), left.end(), slot);
     if (at != left.end() && *at == slot) left.erase(at);
