@@ -248,11 +248,9 @@ void Socialization::apply(std::size_t slot, Ternary beliefs, RandomStream& draw)
   if (explore_ > 0) {
     // Experimentation (culture's learning orientation): a belief is reopened (set to 0, acted
     // on as a coin flip) with a small probability, which keeps variety the code can learn from.
-    if (explore_rate_ != explore_trials_.p())
-      explore_trials_ = BernoulliTrials(explore_rate_).prepared();  // one per culture
-    explore_trials_.restart();  // each employee's trials on their own
+    BernoulliTrials& trials = explore_trials_(explore_rate_);  // each employee's on their own
     for (std::size_t w = 0; w < words_; ++w) {
-      const std::uint64_t reopened = explore_trials_.select(beliefs.known(w), draw);
+      const std::uint64_t reopened = trials.select(beliefs.known(w), draw);
       beliefs.known(w) &= ~reopened;
       beliefs.positive(w) &= ~reopened;
     }

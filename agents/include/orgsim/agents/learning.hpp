@@ -62,9 +62,8 @@ class Socialization {
   std::span<std::int16_t> matches_;
   double explore_rate_ =
       0;  // experimentation rate of own_team_ (its culture's learning orientation)
-  BernoulliTrials explore_trials_{
-      0.0};              // for the last experimentation rate seen (logarithm, bounds)
-  ReusedTrials trials_;  // socialization's, for the last rate seen
+  ReusedTrials explore_trials_;  // experimentation's, for the last rate seen (one per culture)
+  ReusedTrials trials_;          // socialization's, for the last rate seen
   PackedCode guiding_, own_;
   std::size_t guiding_team_ = SIZE_MAX, own_team_ = SIZE_MAX;
 };
