@@ -12,6 +12,7 @@
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -469,33 +470,39 @@ void renew_leavers(Organization& org, Tick tick) {
   const bool frozen = org.climate.hiring_frozen(tick) || cash_is_low(org);
   const bool slack_rule = !frozen && org.params().org.replace_below > 0 &&
                           org.params().work.enabled && !org.departments.empty();
-  std::vector<std::int64_t> remaining;  // people per department, counted at the first leaver
-  std::vector<std::uint8_t> keep;       // filled once a position closes
-  std::size_t closed = 0, leavers = 0;
-  for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-    if (!leaving[slot] || !(frozen || slack_rule)) continue;
-    if (slack_rule && remaining.empty())
+  const std::vector<std::size_t> leavers =  // found in parallel; decided in slot order
+      parallel_select(leaving.size(), 16384, [&](std::size_t slot) { return leaving[slot] != 0; });
+  std::vector<std::uint8_t> closes(leavers.size(), 0);
+  std::size_t closed = 0;
+  if ((frozen || slack_rule) && !leavers.empty()) {
+    std::vector<std::int64_t> remaining;  // people per department (the slack rule)
+    if (slack_rule)
       for (const double people : org.department_headcounts())
         remaining.push_back(static_cast<std::int64_t>(people));
-    if (position_closes(org, slot, frozen, remaining)) {
-      if (keep.empty()) keep.assign(leaving.size(), 1);
-      keep[slot] = 0;
+    for (std::size_t k = 0; k < leavers.size(); ++k) {
+      if (!position_closes(org, leavers[k], frozen, remaining)) continue;
+      closes[k] = 1;
       ++closed;
     }
   }
-  if (closed == leaving.size()) closed = 0, keep.clear();  // someone always stays
-  for (std::size_t slot = 0; slot < leaving.size(); ++slot) {
-    if (!leaving[slot] || (closed > 0 && !keep[slot])) continue;
-    org.employees().renew(slot);
-    ++leavers;
+  if (closed == leaving.size()) closed = 0, std::ranges::fill(closes, 0);  // someone always stays
+  std::size_t renewed = 0;
+  for (std::size_t k = 0; k < leavers.size(); ++k) {
+    if (closes[k]) continue;
+    org.employees().renew(leavers[k]);
+    ++renewed;
   }
-  org.this_tick.leavers += leavers;
-  org.this_tick.hires += leavers;
-  org.this_tick.cost += org.params().finance.hiring_cost * static_cast<double>(leavers);
+  org.this_tick.leavers += renewed;
+  org.this_tick.hires += renewed;
+  org.this_tick.cost += org.params().finance.hiring_cost * static_cast<double>(renewed);
   // Closed positions leave the firm (someone always stays); the renewed are onboarded next.
   if (closed > 0) {
-    for (std::size_t slot = 0; slot < leaving.size(); ++slot)
-      if (!keep[slot]) leaving[slot] = 0;  // not a hire to onboard
+    std::vector<std::uint8_t> keep(leaving.size(), 1);
+    for (std::size_t k = 0; k < leavers.size(); ++k) {
+      if (!closes[k]) continue;
+      keep[leavers[k]] = 0;
+      leaving[leavers[k]] = 0;  // not a hire to onboard
+    }
     org.remove_employees(keep, closed, tick);
   }
 }

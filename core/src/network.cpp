@@ -1,6 +1,8 @@
 // CSR construction: from a list of edges (sort, deduplicate, count, prefix-sum) or from rows.
 #include "orgsim/core/network.hpp"
 
+#include "orgsim/core/parallel.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
@@ -51,28 +53,31 @@ namespace {
 
 CsrNetwork CsrNetwork::without_dropped(std::span<const std::uint8_t> keep) const {
   assert(keep.size() == node_count());
-  const std::size_t n = node_count();
-  std::vector<Node> renumbered(n);  // old node -> new node (valid where kept)
-  std::size_t kept = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    renumbered[v] = static_cast<Node>(kept);
-    kept += keep[v] != 0;
-  }
-  Buffer<std::uint64_t> offsets(kept + 1);
+  // Rows are counted and filled in parallel (each chunk writes its own rows), between them one
+  // serial running sum: the same network at any thread count.
+  constexpr std::size_t kGrain = 4096;
+  const std::vector<std::size_t> kept =
+      parallel_select(node_count(), 16384, [&](std::size_t v) { return keep[v] != 0; });
+  Buffer<Node> renumbered(node_count());  // old node -> new node (set where kept)
+  Buffer<std::uint64_t> offsets(kept.size() + 1);
   offsets[0] = 0;
-  std::size_t edges = 0;
-  for (std::size_t v = 0, row = 0; v < n; ++v) {
-    if (!keep[v]) continue;
-    for (const Node u : neighbors(v)) edges += keep[u] != 0;
-    offsets[++row] = edges;
-  }
-  Buffer<Node> targets(edges);
-  std::size_t at = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    if (!keep[v]) continue;
-    for (const Node u : neighbors(v))  // renumbering keeps the order: rows stay sorted
-      if (keep[u]) targets[at++] = renumbered[u];
-  }
+  parallel_chunks(kept.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t row = begin; row < end; ++row) {
+      renumbered[kept[row]] = static_cast<Node>(row);
+      std::uint64_t edges = 0;
+      for (const Node u : neighbors(kept[row])) edges += keep[u] != 0;
+      offsets[row + 1] = edges;
+    }
+  });
+  for (std::size_t row = 0; row < kept.size(); ++row) offsets[row + 1] += offsets[row];
+  Buffer<Node> targets(offsets[kept.size()]);
+  parallel_chunks(kept.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t row = begin; row < end; ++row) {
+      std::uint64_t at = offsets[row];
+      for (const Node u : neighbors(kept[row]))  // renumbering keeps the order: rows stay sorted
+        if (keep[u]) targets[at++] = renumbered[u];
+    }
+  });
   return from_rows(std::move(offsets), std::move(targets));
 }
 

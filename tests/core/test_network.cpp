@@ -1,6 +1,8 @@
 // CSR network construction.
 #include "orgsim/core/network.hpp"
 
+#include "orgsim/core/parallel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,6 +79,41 @@ TEST(CsrNetwork, WithoutDroppedKeepsTheTiesAmongTheRest) {
             (std::vector<CsrNetwork::Node>{2}));  // 4->3
   EXPECT_EQ(h.edge_count(), 4u);
   EXPECT_EQ(g.without_dropped(std::vector<std::uint8_t>(5, 1)).edge_count(), g.edge_count());
+}
+
+// At the size where rows are counted and filled in parallel chunks (tens of thousands of nodes,
+// runs of dropped nodes at both ends and inside), every tie between two kept nodes survives,
+// renumbered by the order of the kept, at any thread count.
+TEST(CsrNetwork, WithoutDroppedMatchesTheDefinitionOnALargeNetwork) {
+  constexpr std::size_t n = 60000;
+  std::vector<CsrNetwork::Edge> edges;
+  for (std::size_t v = 0; v < n; ++v)
+    for (std::size_t k = 1; k <= 3; ++k)
+      edges.emplace_back(static_cast<CsrNetwork::Node>(v),
+                         static_cast<CsrNetwork::Node>((v * 7919 + k * 104729) % n));
+  const auto g = CsrNetwork::from_edges(n, edges, true);
+  std::vector<std::uint8_t> keep(n, 1);
+  for (std::size_t v = 0; v < n; ++v)
+    if (v < 5 || v >= n - 3 || v % 97 == 0 || (v > 20000 && v < 20050)) keep[v] = 0;
+  std::vector<CsrNetwork::Node> renumbered(n, 0);
+  std::size_t next = 0;
+  for (std::size_t v = 0; v < n; ++v)
+    if (keep[v]) renumbered[v] = static_cast<CsrNetwork::Node>(next++);
+  std::vector<CsrNetwork::Edge> expected;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (!keep[v]) continue;
+    for (const auto u : g.neighbors(v))
+      if (keep[u]) expected.emplace_back(renumbered[v], renumbered[u]);
+  }
+  for (const std::size_t threads : {1u, 2u}) {
+    const ThreadLimit limit(threads);
+    const auto h = g.without_dropped(keep);
+    ASSERT_EQ(h.node_count(), next);
+    std::vector<CsrNetwork::Edge> got;
+    for (std::size_t v = 0; v < h.node_count(); ++v)
+      for (const auto u : h.neighbors(v)) got.emplace_back(static_cast<CsrNetwork::Node>(v), u);
+    EXPECT_EQ(got, expected) << threads << " threads";
+  }
 }
 
 }  // namespace

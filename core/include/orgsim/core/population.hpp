@@ -5,6 +5,7 @@
 
 #include "orgsim/core/buffer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +25,8 @@ class ColumnBase {
  public:
   virtual ~ColumnBase() = default;
   virtual void resize(std::size_t agents) = 0;
-  /// Keeps rows whose keep[slot] != 0, in order.
-  virtual void compact(std::span<const std::uint8_t> keep) = 0;
+  /// Removes the rows at `removed` (increasing slots); the others keep their order.
+  virtual void remove(std::span<const std::size_t> removed) = 0;
 };
 
 template <class T>
@@ -41,14 +42,18 @@ class Column final : public ColumnBase {
     data_.resize(agents * width_);
     if (data_.size() > old) zero_in_parallel(data_.data() + old, data_.size() - old);
   }
-  void compact(std::span<const std::uint8_t> keep) override {
-    std::size_t out = 0;
-    for (std::size_t slot = 0; slot < keep.size(); ++slot) {
-      if (!keep[slot]) continue;
-      if (out != slot) {
-        for (std::size_t k = 0; k < width_; ++k) data_[out * width_ + k] = data_[slot * width_ + k];
-      }
-      ++out;
+  void remove(std::span<const std::size_t> removed) override {
+    if (removed.empty() || width_ == 0) return;  // (a column switched off has width 0)
+    // The rows between two removed ones move down as one run (a memmove), by the number of
+    // rows removed before them; rows before the first removed one stay where they are.
+    const std::size_t rows = data_.size() / width_;
+    std::size_t out = removed[0];
+    for (std::size_t j = 0; j < removed.size(); ++j) {
+      const std::size_t from = removed[j] + 1;
+      const std::size_t to = j + 1 < removed.size() ? removed[j + 1] : rows;
+      std::copy(data_.data() + from * width_, data_.data() + to * width_,
+                data_.data() + out * width_);  // to a lower address: std::copy may overlap
+      out += to - from;
     }
     data_.resize(out * width_);
   }
