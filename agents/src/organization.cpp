@@ -395,25 +395,47 @@ void Organization::remove_employees(std::span<const std::uint8_t> keep, std::siz
 }
 
 void Organization::rebuild_membership() {
+  // A counting sort of slots by team, in parallel for a large firm: each of `parts` fixed ranges
+  // of slots counts its members of every team, then writes them at its offsets (the parts
+  // before it first), so every team's members are in slot order: one answer, whatever the
+  // threads do.
   const std::size_t n = headcount();
+  const std::size_t parts = n >= 65536 ? 8 : 1;
+  const std::size_t count = teams.count;
   const auto team = teams_of();
-  teams.member_offsets.assign(teams.count + 1, 0);
-  for (std::size_t slot = 0; slot < n; ++slot)
-    ++teams.member_offsets[static_cast<std::size_t>(team[slot]) + 1];
-  for (std::size_t t = 0; t < teams.count; ++t)
-    teams.member_offsets[t + 1] += teams.member_offsets[t];
+  const std::size_t part_size = (n + parts - 1) / parts;
+  std::vector<std::uint64_t> at(parts * count, 0);  // [part][team]: counts, then offsets
+  parallel_chunks(parts, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t c = first; c < last; ++c)
+      for (std::size_t slot = c * part_size; slot < std::min(n, (c + 1) * part_size); ++slot)
+        ++at[c * count + static_cast<std::size_t>(team[slot])];
+  });
+  teams.member_offsets.assign(count + 1, 0);
+  std::uint64_t total = 0;
+  for (std::size_t t = 0; t < count; ++t) {
+    teams.member_offsets[t] = total;
+    for (std::size_t c = 0; c < parts; ++c) {
+      const std::uint64_t members = at[c * count + t];
+      at[c * count + t] = total;
+      total += members;
+    }
+  }
+  teams.member_offsets[count] = total;
   teams.member_slots.resize(n);
-  std::vector<std::uint64_t> next(teams.member_offsets.begin(), teams.member_offsets.end() - 1);
-  for (std::size_t slot = 0; slot < n; ++slot) {
-    teams.member_slots[next[static_cast<std::size_t>(team[slot])]++] =
-        static_cast<std::uint32_t>(slot);
-  }
-  teams.functions_present.assign(teams.count, 0);
+  parallel_chunks(parts, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t c = first; c < last; ++c)
+      for (std::size_t slot = c * part_size; slot < std::min(n, (c + 1) * part_size); ++slot)
+        teams.member_slots[at[c * count + static_cast<std::size_t>(team[slot])]++] =
+            static_cast<std::uint32_t>(slot);
+  });
+  teams.functions_present.assign(count, 0);
   const auto function = function_of();
-  for (std::size_t slot = 0; slot < n; ++slot) {
-    teams.functions_present[static_cast<std::size_t>(team[slot])] |=
-        1u << (static_cast<std::uint32_t>(function[slot]) % 32u);
-  }
+  parallel_chunks(count, 1024, [&](std::size_t first, std::size_t last) {
+    for (std::size_t t = first; t < last; ++t)
+      for (auto k = teams.member_offsets[t]; k < teams.member_offsets[t + 1]; ++k)
+        teams.functions_present[t] |=
+            1u << (static_cast<std::uint32_t>(function[teams.member_slots[k]]) % 32u);
+  });
   membership_changed = false;
 }
 

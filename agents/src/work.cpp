@@ -224,21 +224,23 @@ class Routing {
   void deliver(Teams& teams, Tick tick) const {
     const auto sites = static_cast<std::size_t>(org_.settings().sites);
     const std::size_t functions = function_capacity_.size();
-    for (std::size_t u = 0; u < teams.count; ++u) {
-      const auto g = static_cast<std::size_t>(teams.function[u]) % functions;
-      if (function_capacity_[g] <= 0 || teams.capacity[u] <= 0) continue;
-      const double part = teams.capacity[u] / function_capacity_[g];
-      for (std::size_t s = 0; s < sites; ++s) {
-        const double amount = sent_[g * sites + s] * part;
-        if (amount <= 0) continue;
-        double d = delay;
-        if (static_cast<std::size_t>(teams.site[u]) != s)
-          d += static_cast<double>(org_.params().structure.cross_site_delay);
-        const auto ticks =
-            std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
-        teams.pipeline[u * slots + (tick + ticks) % slots] += amount;
+    parallel_chunks(teams.count, 1024, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t u = begin; u < end; ++u) {  // each team's own ring
+        const auto g = static_cast<std::size_t>(teams.function[u]) % functions;
+        if (function_capacity_[g] <= 0 || teams.capacity[u] <= 0) continue;
+        const double part = teams.capacity[u] / function_capacity_[g];
+        for (std::size_t s = 0; s < sites; ++s) {
+          const double amount = sent_[g * sites + s] * part;
+          if (amount <= 0) continue;
+          double d = delay;
+          if (static_cast<std::size_t>(teams.site[u]) != s)
+            d += static_cast<double>(org_.params().structure.cross_site_delay);
+          const auto ticks =
+              std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
+          teams.pipeline[u * slots + (tick + ticks) % slots] += amount;
+        }
       }
-    }
+    });
   }
 
   /// Share of the waiting work customers cancel this tick (reneging at last tick's lead time).

@@ -6,11 +6,14 @@
 #include "orgsim/agents/org_view.hpp"
 #include "orgsim/agents/organization.hpp"
 
+#include "orgsim/core/parallel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <vector>
 
 namespace orgsim::agents {
 namespace {
@@ -272,6 +275,38 @@ TEST(Positions, RowZeroReportsTheRealGrowthPhase) {
   const RunOutcome out = simulate(p, {1, 0}, ticks(1));
   const std::size_t k = find_metric("growth_phase").value();
   EXPECT_EQ(out.metrics.row(0)[k], 2.0);  // 400 >= the maturity threshold
+}
+
+// The membership index of a large firm is built in parallel parts: after people have moved
+// between teams (so a team's members are not one run of slots), every team lists exactly its
+// members in slot order, and the functions present are theirs, at any thread count.
+TEST(Positions, MembershipOfALargeFirmListsEveryTeamsMembersInSlotOrder) {
+  ModelParams p = company(70000, 8);
+  p.structure.type = StructureType::cross_functional;  // squads: several functions per team
+  for (const std::size_t threads : {1u, 2u}) {
+    const ThreadLimit limit(threads);
+    Organization org(p, {5, 0});
+    for (std::size_t slot = 3; slot < org.headcount(); slot += 7)
+      if (!org.leads()[slot]) org.move_to_team(slot, (slot * 131) % org.teams.count);
+    org.rebuild_membership();
+    std::vector<std::vector<std::uint32_t>> members(org.teams.count);
+    std::vector<std::uint32_t> functions(org.teams.count, 0);
+    for (std::size_t slot = 0; slot < org.headcount(); ++slot) {
+      const auto t = static_cast<std::size_t>(org.teams_of()[slot]);
+      members[t].push_back(static_cast<std::uint32_t>(slot));
+      functions[t] |= 1u << (static_cast<std::uint32_t>(org.function_of()[slot]) % 32u);
+    }
+    ASSERT_EQ(org.teams.member_offsets.size(), org.teams.count + 1);
+    ASSERT_EQ(org.teams.member_slots.size(), org.headcount());
+    for (std::size_t t = 0; t < org.teams.count; ++t) {
+      const std::vector<std::uint32_t> listed(
+          org.teams.member_slots.begin() + static_cast<std::ptrdiff_t>(org.teams.member_offsets[t]),
+          org.teams.member_slots.begin() +
+              static_cast<std::ptrdiff_t>(org.teams.member_offsets[t + 1]));
+      ASSERT_EQ(listed, members[t]) << "team " << t << ", " << threads << " threads";
+      ASSERT_EQ(org.teams.functions_present[t], functions[t]) << "team " << t;
+    }
+  }
 }
 
 }  // namespace
