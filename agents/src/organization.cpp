@@ -270,10 +270,10 @@ void Organization::resize_teams(std::size_t count) {
   t.squad.resize(count, 0);
   t.settle_at.resize(count, 0);
   t.pipeline.resize(count * flow.pipeline_slots, 0);
-  for (auto* v :
-       {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
-        &t.digital_skill, &t.skill, &t.fit, &t.salary, &t.depth, &t.routine_done, &t.complex_done,
-        &t.completed, &t.pending_local, &t.pending_cross, &t.coordination_cost, &t.staffed})
+  for (auto* v : {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
+                  &t.digital_skill, &t.skill, &t.fit, &t.salary, &t.depth, &t.routine_done,
+                  &t.complex_done, &t.completed, &t.pending_local, &t.pending_cross,
+                  &t.coordination_cost, &t.staffed, &t.routine_share, &t.process})
     v->resize(count, 0);
   t.in_training.resize(count, 0);
   t.vacant.resize(count, 0);

@@ -25,15 +25,45 @@ constexpr double kBacklogPressure = 0.25;  // share of carried-over work felt as
 
 namespace {
 
+/// The routine share and process automation of the work a team receives (7.12): its
+/// department's. A squad draws its people from several departments and does their work: the
+/// mean over its members' departments, so that a squad led from a department of complex work
+/// is not sent that department's mix alone (with departments of different routine shares,
+/// routing by the lead's department loaded the squads led from complex departments and left the
+/// others idle). When every member's department has the lead's values, they are used as they are.
+void set_work_mix(Organization& org, std::size_t team) {
+  Teams& teams = org.teams;
+  const Department& own = org.departments[static_cast<std::size_t>(teams.department[team])];
+  double routine = own.routine_share, process = own.process;
+  const std::uint64_t first = teams.member_offsets[team], last = teams.member_offsets[team + 1];
+  if (teams.squad[team] && last > first) {
+    const auto department = org.department_of();
+    double routine_sum = 0, process_sum = 0;
+    bool mixed = false;
+    for (std::uint64_t k = first; k < last; ++k) {
+      const Department& d =
+          org.departments[static_cast<std::size_t>(department[teams.member_slots[k]])];
+      routine_sum += d.routine_share;
+      process_sum += d.process;
+      mixed = mixed || d.routine_share != own.routine_share || d.process != own.process;
+    }
+    if (mixed) {
+      routine = routine_sum / static_cast<double>(last - first);
+      process = process_sum / static_cast<double>(last - first);
+    }
+  }
+  teams.routine_share[team] = routine;
+  teams.process[team] = process;
+}
+
 /// Specialization economies and a squad's coordination across its functions (7.20); managers'
 /// and lateral resolution of last tick's exceptions take their time.
 void coordinate_capacity(Organization& org, std::size_t team) {
   const CoordinationParams& c = org.params().coordination;
   const double shallow = 1.0 - org.teams.depth[team];  // share outside the main function
   // Economies of depth are economies of repetition: they scale with the routine share of the
-  // department's work (Smith 1776; Perrow 1967: non-routine work gains little).
-  const double routine =
-      org.departments[static_cast<std::size_t>(org.teams.department[team])].routine_share;
+  // team's work (Smith 1776; Perrow 1967: non-routine work gains little).
+  const double routine = org.teams.routine_share[team];
   double factor = 1.0 - c.specialization * shallow * routine;
   if (org.teams.squad[team]) factor *= 1.0 - c.squad_overhead * shallow;
   org.teams.capacity[team] *= factor;
@@ -106,6 +136,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     org.teams.capacity[team] =
         capacity * std::max(0.0, 1.0 - overhead) * (1.0 - restructuring_dip(org, team, tick));
     org.teams.depth[team] = members > 0 ? specialists / members : 1.0;
+    set_work_mix(org, team);
     if (coordination) coordinate_capacity(org, team);
     org.teams.digital_skill[team] = members > 0 ? digital / members : 0.0;
     org.teams.skill[team] = members > 0 ? skilled / members : 0.0;
@@ -163,11 +194,12 @@ class Routing {
     function_capacity_.assign(functions, 0);
     for (std::size_t t = 0; t < teams_.count; ++t) {
       const double c = teams_.capacity[t];
-      const double r = department(t).routine_share;
+      const double r = teams_.routine_share[t];
       routine_weight_ += c * r;
       complex_weight_ += c * (1.0 - r);
       total_capacity_ += c;
-      function_capacity_[static_cast<std::size_t>(teams_.function[t]) % functions] += c;
+      for (std::size_t g = 0; g < functions; ++g)
+        if (does(t, g)) function_capacity_[g] += c;
       uniform_ = uniform_ && r == org.departments.front().routine_share;
     }
     handoffs = p.structure.enabled && teams_.count > 1;
@@ -188,17 +220,17 @@ class Routing {
   }
   /// Team t's shares of the routine and of the complex arrivals.
   [[nodiscard]] double routine_part(std::size_t t) const {
-    return routine_weight_ > 0 ? teams_.capacity[t] * department(t).routine_share / routine_weight_
+    return routine_weight_ > 0 ? teams_.capacity[t] * teams_.routine_share[t] / routine_weight_
                                : even();
   }
   [[nodiscard]] double complex_part(std::size_t t) const {
     return complex_weight_ > 0
-               ? teams_.capacity[t] * (1.0 - department(t).routine_share) / complex_weight_
+               ? teams_.capacity[t] * (1.0 - teams_.routine_share[t]) / complex_weight_
                : even();
   }
   /// Process automation of team t's routine work (none while automation is down).
   [[nodiscard]] double automated_share(std::size_t t) const {
-    return down ? 0.0 : department(t).process;
+    return down ? 0.0 : teams_.process[t];
   }
   /// The function that does team t's second stages: the one its department hands off to (its
   /// own when nobody practises that one).
@@ -226,18 +258,19 @@ class Routing {
     const std::size_t functions = function_capacity_.size();
     parallel_chunks(teams.count, 1024, [&](std::size_t begin, std::size_t end) {
       for (std::size_t u = begin; u < end; ++u) {  // each team's own ring
-        const auto g = static_cast<std::size_t>(teams.function[u]) % functions;
-        if (function_capacity_[g] <= 0 || teams.capacity[u] <= 0) continue;
-        const double part = teams.capacity[u] / function_capacity_[g];
-        for (std::size_t s = 0; s < sites; ++s) {
-          const double amount = sent_[g * sites + s] * part;
-          if (amount <= 0) continue;
-          double d = delay;
-          if (static_cast<std::size_t>(teams.site[u]) != s)
-            d += static_cast<double>(org_.params().structure.cross_site_delay);
-          const auto ticks =
-              std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
-          teams.pipeline[u * slots + (tick + ticks) % slots] += amount;
+        for (std::size_t g = 0; g < functions; ++g) {
+          if (!does(u, g) || function_capacity_[g] <= 0 || teams.capacity[u] <= 0) continue;
+          const double part = teams.capacity[u] / function_capacity_[g];
+          for (std::size_t s = 0; s < sites; ++s) {
+            const double amount = sent_[g * sites + s] * part;
+            if (amount <= 0) continue;
+            double d = delay;
+            if (static_cast<std::size_t>(teams.site[u]) != s)
+              d += static_cast<double>(org_.params().structure.cross_site_delay);
+            const auto ticks =
+                std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(d)), 1, slots - 1);
+            teams.pipeline[u * slots + (tick + ticks) % slots] += amount;
+          }
         }
       }
     });
@@ -255,6 +288,15 @@ class Routing {
     return org_.departments[static_cast<std::size_t>(teams_.department[t])];
   }
   [[nodiscard]] double even() const { return 1.0 / static_cast<double>(teams_.count); }
+  /// Whether team t does function g's second stages: a team of one function, its own; a squad,
+  /// every function among its members (handoffs to a function go to the squads that have its
+  /// people, not to those whose lead practises it: routed by the lead, every finance second
+  /// stage of a firm of squads went to the one squad led from finance).
+  [[nodiscard]] bool does(std::size_t t, std::size_t g) const {
+    if (!teams_.squad[t] || t >= teams_.functions_present.size())
+      return static_cast<std::size_t>(teams_.function[t]) % function_capacity_.size() == g;
+    return g < 32 && ((teams_.functions_present[t] >> g) & 1u) != 0;
+  }
 
   const Organization& org_;
   const Teams& teams_;

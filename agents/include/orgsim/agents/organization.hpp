@@ -100,6 +100,10 @@ struct Teams {
   std::vector<double> overtime;       ///< overtime worked this tick, share of normal capacity
   std::vector<double> staffed;  ///< members at full productivity equivalent (vacant 0, new < 1)
   std::vector<double> fit;      ///< share of dimensions where the team code = reality
+  /// Routine share and process automation of the work it receives: its department's; a squad's,
+  /// the mean over its members' departments (set each tick by team_capacity)
+  std::vector<double> routine_share;
+  std::vector<double> process;
   // coordination (7.20)
   std::vector<double> depth;              ///< share of members working in its main function
   std::vector<double> routine_done;       ///< routine tasks done this tick
