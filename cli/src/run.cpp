@@ -145,8 +145,9 @@ void print_timing(const experiments::SweepReport& report, const RunArgs& args, s
                            : "";
   const double writer_busy = 100.0 * report.writer_seconds / std::max(report.wall_seconds, 1e-9);
   std::cerr << fmt::format(
-      "  {} runs in {:.2f} s on {} threads{}; results writer busy {:.1f} % of the time",
-      report.runs_computed, report.wall_seconds, threads, ranks, writer_busy);
+      "  {} runs in {:.2f} s on {} thread{}{}; results writer busy {:.1f} % of the time",
+      report.runs_computed, report.wall_seconds, threads, threads == 1 ? "" : "s", ranks,
+      writer_busy);
   if (args.resume) {
     std::cerr << fmt::format(" ({} complete runs kept from the interrupted sweep)",
                              report.runs_reused);

@@ -56,8 +56,8 @@ void print_estimates(const experiments::ExperimentSpec& spec,
       megabytes(check.results_bytes), free_disk, output,
       check.disk_ok ? "" : " (TOO LITTLE: `orgsim run` refuses it without --no-space-check)");
   std::cout << fmt::format(
-      "estimated time: {} on {} threads (from the benchmarked employee-ticks per second)\n",
-      format_duration(seconds), threads);
+      "estimated time: {} on {} thread{} (from the benchmarked employee-ticks per second)\n",
+      format_duration(seconds), threads, threads == 1 ? "" : "s");
 }
 
 int validate(const ValidateArgs& args) {
