@@ -270,10 +270,26 @@ void Organization::resize_teams(std::size_t count) {
   t.squad.resize(count, 0);
   t.settle_at.resize(count, 0);
   t.pipeline.resize(count * flow.pipeline_slots, 0);
-  for (auto* v : {&t.routine_queue, &t.complex_queue, &t.second_queue, &t.capacity, &t.utilization,
-                  &t.digital_skill, &t.skill, &t.fit, &t.salary, &t.depth, &t.routine_done,
-                  &t.complex_done, &t.completed, &t.pending_local, &t.pending_cross,
-                  &t.coordination_cost, &t.staffed, &t.routine_share, &t.process})
+  for (auto* v : {&t.routine_queue,
+                  &t.complex_queue,
+                  &t.second_queue,
+                  &t.capacity,
+                  &t.utilization,
+                  &t.digital_skill,
+                  &t.skill,
+                  &t.fit,
+                  &t.salary,
+                  &t.depth,
+                  &t.routine_done,
+                  &t.complex_done,
+                  &t.completed,
+                  &t.work_in,
+                  &t.pending_local,
+                  &t.pending_cross,
+                  &t.coordination_cost,
+                  &t.staffed,
+                  &t.routine_share,
+                  &t.process})
     v->resize(count, 0);
   t.in_training.resize(count, 0);
   t.vacant.resize(count, 0);
@@ -440,9 +456,14 @@ void Organization::rebuild_membership() {
 }
 
 void Organization::hire(std::size_t count, Tick tick) {
+  hire_into(std::vector<std::int32_t>(count, -1), tick);
+}
+
+void Organization::hire_into(std::span<const std::int32_t> into, Tick tick) {
   // Hiring saturates at the headcount ceiling (org.max_employees): memory stays in the plan.
   const auto ceiling = static_cast<std::size_t>(headcount_ceiling(params_));
-  count = std::min(count, ceiling > headcount() ? ceiling - headcount() : 0);
+  const std::size_t count =
+      std::min(into.size(), ceiling > headcount() ? ceiling - headcount() : std::size_t{0});
   if (count == 0) return;
   const std::size_t first = employees_.append(count);
   const auto size_limit = settings_.team_size;
@@ -452,11 +473,23 @@ void Organization::hire(std::size_t count, Tick tick) {
   }
   const auto functions = static_cast<std::int32_t>(settings_.functions);
   for (std::size_t slot = first; slot < first + count; ++slot) {
-    // The smallest team takes the hire; when every team is full a new team is formed in the
-    // same department, under the department's reporting rule (formalization).
-    std::size_t best = 0;
-    for (std::size_t t = 1; t < teams.count; ++t) {
-      if (size[t] < size[best]) best = t;
+    // The smallest team of the hire's department, or of the squads (which take people of every
+    // department), takes the hire; without a department, the smallest team. When that team is
+    // full a new team is formed in the same department, under the department's reporting rule
+    // (formalization).
+    const std::int32_t wanted = into[slot - first];
+    auto takes = [&](std::size_t t) {
+      return wanted < 0 || teams.squad[t] != 0 || teams.department[t] == wanted;
+    };
+    std::size_t best = teams.count;
+    for (std::size_t t = 0; t < teams.count; ++t) {
+      if (takes(t) && (best == teams.count || size[t] < size[best])) best = t;
+    }
+    if (best == teams.count) {  // no team of that department is left: the smallest team
+      best = 0;
+      for (std::size_t t = 1; t < teams.count; ++t) {
+        if (size[t] < size[best]) best = t;
+      }
     }
     bool new_team = false;
     const std::int64_t limit =
@@ -479,13 +512,17 @@ void Organization::hire(std::size_t count, Tick tick) {
     team_of()[slot] = static_cast<std::int32_t>(best);
     project_team_of()[slot] = static_cast<std::int32_t>((best + 1 + slot) % teams.count);
     leads()[slot] = new_team ? 1 : 0;
-    // The position's function: the team's, or in a squad the next one in its mix.
-    function_of()[slot] = teams.squad[best] ? static_cast<std::int32_t>(size[best] % functions)
-                                            : teams.function[best];
-    department_of()[slot] = teams.department[best];
+    // The position's function and department: the hire's department's, or, without one, the
+    // team's (in a squad, the next function in its mix).
+    const std::int32_t department =
+        wanted >= 0 && teams.squad[best] ? wanted : teams.department[best];
+    function_of()[slot] = !teams.squad[best] ? teams.function[best]
+                          : wanted >= 0 ? departments[static_cast<std::size_t>(wanted)].function
+                                        : static_cast<std::int32_t>(size[best] % functions);
+    department_of()[slot] = department;
     fte()[slot] = 1.0f;
     annual_salary()[slot] =
-        static_cast<float>(department_salary(static_cast<std::size_t>(teams.department[best])));
+        static_cast<float>(department_salary(static_cast<std::size_t>(department)));
     ++size[best];
   }
   if (params_.structure.enabled) update_hierarchy();

@@ -320,8 +320,8 @@ Teams pick_rows(const Teams& old, std::span<const std::size_t> source, std::size
   pick(old.staffed, out.staffed, 1);
   pick(old.fit, out.fit, 1);
   for (auto member : {&Teams::depth, &Teams::routine_done, &Teams::complex_done, &Teams::completed,
-                      &Teams::pending_local, &Teams::pending_cross, &Teams::coordination_cost,
-                      &Teams::routine_share, &Teams::process})
+                      &Teams::work_in, &Teams::pending_local, &Teams::pending_cross,
+                      &Teams::coordination_cost, &Teams::routine_share, &Teams::process})
     pick(old.*member, out.*member, 1);
   return out;
 }

@@ -338,6 +338,7 @@ void receive_and_automate(Organization& org, std::size_t t, const Arrivals& arri
   // a quarter of the work carried over (a backlog is worked down over about four weeks).
   const double queued = teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t];
   teams.utilization[t] = queued - carried + kBacklogPressure * carried;
+  teams.work_in[t] = queued - carried;  // every stage is kComplexEffort = 1 unit of capacity
   work.automated = automated - automation_errors;
   work.automated_on_strategy = (automated - automation_errors) * teams.fit[t];
   work.automation_errors = automation_errors;
@@ -370,7 +371,10 @@ void serve_and_hand_off(Organization& org, std::size_t t, const Routing& routing
   // second stage, or, in a squad with someone of that function, wait for it here.
   work.hands_off = routing.hands_off(t);
   work.handed_off = work.hands_off ? first_done : 0.0;
-  if (!work.hands_off) teams.second_queue[t] += first_done;
+  if (!work.hands_off) {  // the second stage is new work for this team
+    teams.second_queue[t] += first_done;
+    teams.work_in[t] += first_done;
+  }
   const double done = second_done + routine_done;
   teams.routine_done[t] = routine_done;
   teams.complex_done[t] = second_done + first_done;
@@ -500,26 +504,37 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
 }
 
 /// Each department's workload over its capacity this tick, averaged with weight 1/13 (about a
-/// quarter): every member carries an equal share of their team's capacity and of its demanded
-/// work (new plus a quarter of the carried), counted in their own department, so that people in
-/// squads led from another department count where they belong.
-void update_department_load(Organization& org) {
+/// quarter), and what hiring to backlog plans on (7.12): the effort reaching it (averaged the
+/// same way), the effort waiting in its queues, and its people's capacity at full productivity
+/// without overtime or a restructuring's dip (averaged). Every member carries an equal share of
+/// their team's quantities, counted in their own department, so that people in squads led from
+/// another department count where they belong.
+void update_department_load(Organization& org, Tick tick) {
   const std::size_t departments = org.departments.size();
   const auto department = org.department_of();
   const Teams& teams = org.teams;
-  // Sums per department, [demanded..., capacity...], over teams in a fixed split (the same at any
-  // thread count).
+  enum Sum : std::size_t { demanded, capacity, work_in, backlog, planned, staffed, kSums };
+  // Sums per department, kSums blocks of `departments`, over teams in a fixed split (the same at
+  // any thread count).
   const std::vector<double> sums = deterministic_reduce(
-      teams.count, 256, std::vector<double>(2 * departments, 0.0),
+      teams.count, 256, std::vector<double>(kSums * departments, 0.0),
       [&](std::size_t begin, std::size_t end, std::vector<double> acc) {
         for (std::size_t t = begin; t < end; ++t) {
           const auto first = teams.member_offsets[t], last = teams.member_offsets[t + 1];
           if (last == first) continue;
-          const double share = teams.capacity[t] / static_cast<double>(last - first);
+          const double members = static_cast<double>(last - first);
+          const double share = teams.capacity[t] / members;
+          const std::array<double, kSums> each{
+              teams.utilization[t] * share,
+              share,
+              teams.work_in[t] / members,
+              (teams.routine_queue[t] + teams.complex_queue[t] + teams.second_queue[t]) / members,
+              teams.capacity[t] / (1.0 + teams.overtime[t]) /
+                  (1.0 - restructuring_dip(org, t, tick)) / members,
+              teams.staffed[t] / members};
           for (auto k = first; k < last; ++k) {
             const auto d = static_cast<std::size_t>(department[teams.member_slots[k]]);
-            acc[d] += teams.utilization[t] * share;
-            acc[departments + d] += share;
+            for (std::size_t sum = 0; sum < kSums; ++sum) acc[sum * departments + d] += each[sum];
           }
         }
         return acc;
@@ -528,12 +543,17 @@ void update_department_load(Organization& org) {
         for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
         return a;
       });
+  auto at = [&](Sum sum, std::size_t d) { return sums[sum * departments + d]; };
+  auto average = [](double& value, double now) {
+    value = value < 0 ? now : value + (now - value) / 13.0;
+  };
   for (std::size_t d = 0; d < departments; ++d) {
-    const double capacity = sums[departments + d];
-    if (capacity <= 0) continue;
-    double& load = org.departments[d].load;
-    const double now = sums[d] / capacity;
-    load = load < 0 ? now : load + (now - load) / 13.0;
+    Department& dep = org.departments[d];
+    if (at(capacity, d) <= 0) continue;
+    average(dep.load, at(demanded, d) / at(capacity, d));
+    average(dep.work_in, at(work_in, d));
+    dep.backlog = at(backlog, d);
+    if (at(staffed, d) > 0) average(dep.productivity, at(planned, d) / at(staffed, d));
   }
 }
 
@@ -564,7 +584,7 @@ void process_work(Organization& org, Tick tick) {
   settle_flow(org, tick, totals);
   settle_customers(org, totals);
   book_finance(org, tick, totals);
-  update_department_load(org);
+  update_department_load(org, tick);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "orgsim/agents/model.hpp"
 #include "orgsim/agents/org_view.hpp"
 #include "orgsim/agents/organization.hpp"
+#include "orgsim/agents/submodels.hpp"
 
 #include "orgsim/core/parallel.hpp"
 
@@ -267,6 +268,60 @@ TEST(Positions, ADepartmentsRestructuringDipsOnlyItsOwnTeams) {
   EXPECT_GT(kept, 0.95 * before_kept);  // no dip (only a week of skill and engagement drift)
   EXPECT_LT(regrouped_capacity, 0.6 * before_regrouped);  // the 50 % dip
   EXPECT_GT(regrouped_capacity, 0.4 * before_regrouped);
+}
+
+TEST(Positions, HiresJoinTheDepartmentTheyAreHiredInto) {
+  // Functional teams: the hire goes to a team of that department and does its function.
+  ModelParams p = company(160, 8);
+  Organization org(p, {2, 0});
+  const std::vector<std::int32_t> into{2, 2, 2, 0, 3};
+  const std::size_t first = org.headcount();
+  org.hire_into(into, 1);
+  ASSERT_EQ(org.headcount(), first + into.size());
+  for (std::size_t k = 0; k < into.size(); ++k) {
+    const std::size_t slot = first + k;
+    const auto d = static_cast<std::size_t>(into[k]);
+    EXPECT_EQ(org.department_of()[slot], into[k]);
+    EXPECT_EQ(org.teams.department[static_cast<std::size_t>(org.teams_of()[slot])], into[k]);
+    EXPECT_EQ(org.function_of()[slot], org.departments[d].function);
+  }
+  // Squads take people of every department: the hire keeps the department and its function.
+  p.structure.type = StructureType::cross_functional;
+  Organization squads(p, {2, 0});
+  const std::size_t start = squads.headcount();
+  squads.hire_into(into, 1);
+  for (std::size_t k = 0; k < into.size(); ++k) {
+    const std::size_t slot = start + k;
+    EXPECT_EQ(squads.department_of()[slot], into[k]);
+    EXPECT_EQ(squads.function_of()[slot],
+              squads.departments[static_cast<std::size_t>(into[k])].function);
+    EXPECT_EQ(squads.teams.squad[static_cast<std::size_t>(squads.teams_of()[slot])], 1);
+  }
+}
+
+TEST(Positions, GrowthHiresWhereTheWorkWaits) {
+  // Every department's inflow is what 85 % of its people serve, except department 1's, which is
+  // twice that: growth hiring staffs department 1 and no other, whatever the teams' sizes (it
+  // used to fill the smallest teams, wherever they were).
+  ModelParams p = company(160, 8);
+  p.growth.enabled = true;
+  Organization org(p, {2, 0});
+  const std::vector<double> before = org.department_headcounts();
+  for (std::size_t d = 0; d < org.departments.size(); ++d) {
+    Department& dep = org.departments[d];
+    dep.load = 0.85;
+    dep.productivity = 0.6;
+    dep.work_in = 0.85 * 0.6 * before[d] * (d == 1 ? 2.0 : 1.0);
+  }
+  org.market.demand = 0;  // the firm-wide gap adds nothing: the departments' own needs decide
+  grow(org, 5);
+  const std::vector<double> after = org.department_headcounts();
+  EXPECT_GT(after[1], before[1]);
+  for (std::size_t d = 0; d < after.size(); ++d) {
+    if (d != 1) {
+      EXPECT_EQ(after[d], before[d]) << "department " << d;
+    }
+  }
 }
 
 TEST(Positions, RowZeroReportsTheRealGrowthPhase) {

@@ -371,6 +371,48 @@ def squads_of_unequal_departments(tmp):
     check(people > -2 * people_se, f"squads shrink against the functional firm: {people} ({people_se})")
 
 
+def more_demand_is_staffed_where_it_waits(tmp):
+    """The same client, functional, with 30 % more demand than its people serve (base demand 0.45
+    against 0.35): growth hiring staffs each department for the work that reaches it, so the firm
+    grows, delivers more and earns at least as much, and its customers do not wait past twice
+    the target lead time (paired by replication, margins of two standard errors). Hires used to
+    fill the smallest teams, in whatever department: sales and support grew while operations and
+    finance/admin held queues of two and a half times their capacity, and the busier firm
+    delivered a fifth less, shrank from 255 to 209 people and lost money (a review's case,
+    2026-12-07)."""
+    import h5py
+    import numpy
+    text = UNEQUAL_DEPARTMENTS.replace("structure.centralization = 0.3",
+                                       "structure.centralization = 0.6")
+    text = text.replace("environment.base_demand = 0.3\n", "")
+    text = text.replace('structure.type = ["functional", "cross_functional"]',
+                        "environment.base_demand = [0.35, 0.45]")
+    results = os.path.join(tmp, "demand.h5")
+    orgsim("run", write(tmp, "demand.toml", text), "-o", results, "--quiet")
+    with h5py.File(results) as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        values, runs = f["metrics"][:], f["runs"][:]
+        ticks = list(f["metrics"].attrs["tick_of_row"])
+    demand = list(runs["environment.base_demand"])
+    window = [row for row, tick in enumerate(ticks) if 53 <= tick <= 156]
+
+    def paired(metric):
+        k = names.index(metric)
+        by = {}
+        for run in range(len(runs)):
+            by[(demand[run], int(runs["replication"][run]))] = values[run, window, k].mean()
+        diff = numpy.array([by[(0.45, r)] - by[(0.35, r)] for r in range(12)])
+        return diff.mean(), diff.std(ddof=1) / numpy.sqrt(len(diff))
+
+    for metric in ("headcount", "throughput"):
+        more, se = paired(metric)
+        check(more > 2 * se, f"more demand does not raise {metric}: {more} ({se})")
+    profit, profit_se = paired("profit")
+    check(profit > -2 * profit_se, f"more demand lowers profit: {profit} ({profit_se})")
+    lead = values[:, window, names.index("lead_time")].mean(axis=1)
+    check((lead < 8).all(), f"lead times past twice the target of 4 weeks: {sorted(lead)[-3:]}")
+
+
 if __name__ == "__main__":
     case = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:

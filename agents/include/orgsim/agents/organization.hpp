@@ -105,10 +105,11 @@ struct Teams {
   std::vector<double> routine_share;
   std::vector<double> process;
   // coordination (7.20)
-  std::vector<double> depth;              ///< share of members working in its main function
-  std::vector<double> routine_done;       ///< routine tasks done this tick
-  std::vector<double> complex_done;       ///< complex task stages done this tick
-  std::vector<double> completed;          ///< tasks it finished this tick
+  std::vector<double> depth;         ///< share of members working in its main function
+  std::vector<double> routine_done;  ///< routine tasks done this tick
+  std::vector<double> complex_done;  ///< complex task stages done this tick
+  std::vector<double> completed;     ///< tasks it finished this tick
+  std::vector<double> work_in;  ///< effort of the work that reached its queues this tick (7.12)
   std::vector<double> pending_local;      ///< its exceptions waiting for a manager in its line
   std::vector<double> pending_cross;      ///< its cross-department exceptions waiting at the top
   std::vector<double> coordination_cost;  ///< capacity its lead/members owe to resolving them
@@ -139,6 +140,13 @@ struct Department {
   /// Workload over capacity of its teams, averaged over about a quarter (work on; -1 before the
   /// first tick of work): what org.replace_below is compared with.
   double load = -1;
+  // What hiring to backlog plans on (7.12; work on): the effort of the work reaching its people
+  // per tick, averaged over about a quarter (-1 before the first tick of work); the effort
+  // waiting in its queues now; and the capacity one of its people delivers at full
+  // productivity, without overtime or a restructuring's dip, averaged like `work_in`.
+  double work_in = -1;
+  double backlog = 0;
+  double productivity = -1;
 };
 
 /// Structure as it is now (structure submodel; docs/ODD.md 7.10).
@@ -512,8 +520,11 @@ class Organization {
   /// The employees whose `keep` is 0 (`count` of them, who acted this tick) leave without
   /// replacement: they count as leavers, and the membership and the network are rebuilt.
   void remove_employees(std::span<const std::uint8_t> keep, std::size_t count, Tick tick);
-  /// Adds `count` employees at the end (hires) and assigns them to teams.
+  /// Adds `count` employees at the end (hires) and assigns each to the smallest team.
   void hire(std::size_t count, Tick tick);
+  /// Adds one employee per entry of `departments` at the end (hires into those departments, each
+  /// to its smallest team or the smallest squad; -1: to the smallest team).
+  void hire_into(std::span<const std::int32_t> departments, Tick tick);
   /// Replaces the parameters during a run (a scheduled `set` event); only parameters for which
   /// changeable_during_run() holds may differ.
   void change_parameters(const ModelParams& params);

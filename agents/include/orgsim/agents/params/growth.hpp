@@ -24,7 +24,9 @@ struct GrowthParams {
               &GrowthParams::enabled);
     t.integer("target_employees", 0, 0, 100'000'000, "employees",
               "Headcount cap for growth (0 = no cap).", &GrowthParams::target_employees);
-    t.real("hiring_rate", 0.03, 0, 1, "1/tick", "Maximum headcount growth per tick.",
+    t.real("hiring_rate", 0.03, 0, 1, "1/tick",
+           "Maximum headcount growth per tick; the hires go to the departments furthest "
+           "below the staff their work needs (docs/ODD.md 7.15).",
            &GrowthParams::hiring_rate);
     t.integer("growth_threshold", 50, 1, 100'000'000, "employees",
               "Headcount where startup becomes growth.", &GrowthParams::growth_threshold);
