@@ -445,12 +445,20 @@ void Organization::rebuild_membership() {
             static_cast<std::uint32_t>(slot);
   });
   teams.functions_present.assign(count, 0);
+  teams.sole_department.assign(count, -1);
   const auto function = function_of();
+  const auto department = department_of();
   parallel_chunks(count, 1024, [&](std::size_t first, std::size_t last) {
-    for (std::size_t t = first; t < last; ++t)
-      for (auto k = teams.member_offsets[t]; k < teams.member_offsets[t + 1]; ++k)
-        teams.functions_present[t] |=
-            1u << (static_cast<std::uint32_t>(function[teams.member_slots[k]]) % 32u);
+    for (std::size_t t = first; t < last; ++t) {
+      const auto begin = teams.member_offsets[t], end = teams.member_offsets[t + 1];
+      bool sole = begin < end;
+      for (auto k = begin; k < end; ++k) {
+        const std::uint32_t slot = teams.member_slots[k];
+        teams.functions_present[t] |= 1u << (static_cast<std::uint32_t>(function[slot]) % 32u);
+        sole = sole && department[slot] == department[teams.member_slots[begin]];
+      }
+      if (sole) teams.sole_department[t] = department[teams.member_slots[begin]];
+    }
   });
   membership_changed = false;
 }

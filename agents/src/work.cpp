@@ -532,6 +532,14 @@ void update_department_load(Organization& org, Tick tick) {
               teams.capacity[t] / (1.0 + teams.overtime[t]) /
                   (1.0 - restructuring_dip(org, t, tick)) / members,
               teams.staffed[t] / members};
+          const std::int32_t sole =
+              t < teams.sole_department.size() ? teams.sole_department[t] : -1;
+          if (sole >= 0) {  // every member in one department: no need to look each one up
+            for (auto k = first; k < last; ++k)  // (added one by one: the same sums)
+              for (std::size_t sum = 0; sum < kSums; ++sum)
+                acc[sum * departments + static_cast<std::size_t>(sole)] += each[sum];
+            continue;
+          }
           for (auto k = first; k < last; ++k) {
             const auto d = static_cast<std::size_t>(department[teams.member_slots[k]]);
             for (std::size_t sum = 0; sum < kSums; ++sum) acc[sum * departments + d] += each[sum];

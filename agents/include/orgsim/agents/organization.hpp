@@ -119,6 +119,9 @@ struct Teams {
   /// Bit f set when some member practises function f (mod 32); rebuilt with the membership. A
   /// squad keeps a complex task's second stage only when it has the function that does it.
   std::vector<std::uint32_t> functions_present;
+  /// The department every member belongs to, or -1 when they belong to several (squads drawn
+  /// from several departments); rebuilt with the membership.
+  std::vector<std::int32_t> sole_department;
 };
 
 /// A department: what its people do, where, how it is staffed and automated (docs/ODD.md
