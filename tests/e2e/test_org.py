@@ -334,6 +334,28 @@ structure.type = ["functional", "cross_functional"]
 """
 
 
+def paired_in_window(results, factor, design, baseline, replications=12, first=53, last=156):
+    """A function of a metric's name giving the mean and standard error over replications of
+    (design - baseline) in `factor`, each run's metric averaged over ticks first..last."""
+    import h5py
+    import numpy
+    with h5py.File(results) as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        values, runs = f["metrics"][:], f["runs"][:]
+        ticks = list(f["metrics"].attrs["tick_of_row"])
+    level = [v.decode() if isinstance(v, bytes) else v for v in runs[factor]]
+    window = [row for row, tick in enumerate(ticks) if first <= tick <= last]
+
+    def paired(metric):
+        k = names.index(metric)
+        by = {(level[run], int(runs["replication"][run])): values[run, window, k].mean()
+              for run in range(len(runs))}
+        diff = numpy.array([by[(design, r)] - by[(baseline, r)] for r in range(replications)])
+        return diff.mean(), diff.std(ddof=1) / numpy.sqrt(len(diff))
+
+    return paired
+
+
 def squads_of_unequal_departments(tmp):
     """Where demand leaves the firm slack (utilization about 0.8), squads formed from departments
     of unequal size and routine share deliver at least as fast as the functional firm and as much,
@@ -343,26 +365,9 @@ def squads_of_unequal_departments(tmp):
     (lead time 4.5 weeks against 1.05, throughput a fifth lower, headcount shrinking). Where
     demand binds, squads may well be slower (their coordination overhead and shallow functions
     cost capacity, ODD 7.20): this is about the slack case."""
-    import h5py
-    import numpy
     results = os.path.join(tmp, "unequal.h5")
     orgsim("run", write(tmp, "unequal.toml", UNEQUAL_DEPARTMENTS), "-o", results, "--quiet")
-    with h5py.File(results) as f:
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
-        values, runs = f["metrics"][:], f["runs"][:]
-        ticks = list(f["metrics"].attrs["tick_of_row"])
-    structure = [v.decode() if isinstance(v, bytes) else v for v in runs["structure.type"]]
-    window = [row for row, tick in enumerate(ticks) if 53 <= tick <= 156]
-
-    def paired(metric):
-        k = names.index(metric)
-        by = {}
-        for run in range(len(runs)):
-            by[(structure[run], int(runs["replication"][run]))] = values[run, window, k].mean()
-        diff = numpy.array([by[("cross_functional", r)] - by[("functional", r)]
-                            for r in range(12)])
-        return diff.mean(), diff.std(ddof=1) / numpy.sqrt(len(diff))
-
+    paired = paired_in_window(results, "structure.type", "cross_functional", "functional")
     lead, lead_se = paired("lead_time")
     check(lead < 2 * lead_se, f"squads' lead time exceeds the functional firm's: {lead} ({lead_se})")
     done, done_se = paired("throughput")
@@ -381,7 +386,6 @@ def more_demand_is_staffed_where_it_waits(tmp):
     delivered a fifth less, shrank from 255 to 209 people and lost money (a review's case,
     2026-12-07)."""
     import h5py
-    import numpy
     text = UNEQUAL_DEPARTMENTS.replace("structure.centralization = 0.3",
                                        "structure.centralization = 0.6")
     text = text.replace("environment.base_demand = 0.3\n", "")
@@ -389,27 +393,16 @@ def more_demand_is_staffed_where_it_waits(tmp):
                         "environment.base_demand = [0.35, 0.45]")
     results = os.path.join(tmp, "demand.h5")
     orgsim("run", write(tmp, "demand.toml", text), "-o", results, "--quiet")
-    with h5py.File(results) as f:
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
-        values, runs = f["metrics"][:], f["runs"][:]
-        ticks = list(f["metrics"].attrs["tick_of_row"])
-    demand = list(runs["environment.base_demand"])
-    window = [row for row, tick in enumerate(ticks) if 53 <= tick <= 156]
-
-    def paired(metric):
-        k = names.index(metric)
-        by = {}
-        for run in range(len(runs)):
-            by[(demand[run], int(runs["replication"][run]))] = values[run, window, k].mean()
-        diff = numpy.array([by[(0.45, r)] - by[(0.35, r)] for r in range(12)])
-        return diff.mean(), diff.std(ddof=1) / numpy.sqrt(len(diff))
-
+    paired = paired_in_window(results, "environment.base_demand", 0.45, 0.35)
     for metric in ("headcount", "throughput"):
         more, se = paired(metric)
         check(more > 2 * se, f"more demand does not raise {metric}: {more} ({se})")
     profit, profit_se = paired("profit")
     check(profit > -2 * profit_se, f"more demand lowers profit: {profit} ({profit_se})")
-    lead = values[:, window, names.index("lead_time")].mean(axis=1)
+    with h5py.File(results) as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        rows = [row for row, tick in enumerate(f["metrics"].attrs["tick_of_row"]) if tick >= 53]
+        lead = f["metrics"][:, rows, names.index("lead_time")].mean(axis=1)
     check((lead < 8).all(), f"lead times past twice the target of 4 weeks: {sorted(lead)[-3:]}")
 
 
