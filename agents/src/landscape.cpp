@@ -2,6 +2,7 @@
 // decisions, allocated to departments; the departments' search and the top's screening (Rivkin
 // & Siggelkow 2003); the peaks the organization finds. The landscape itself is landscape_core.cpp.
 #include "orgsim/agents/submodels.hpp"
+#include "orgsim/core/parallel.hpp"
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
@@ -17,15 +18,55 @@ namespace {
 constexpr StreamId kSearch = stream_id("landscape_search");
 }  // namespace
 
-CodeBits code_bits(const Organization& org) {
+CodeBits code_bits(std::span<const std::int8_t> code) {
   CodeBits bits;
-  const std::size_t n = std::min<std::size_t>(org.code.size(), 64);
+  const std::size_t n = std::min<std::size_t>(code.size(), 64);
   for (std::size_t d = 0; d < n; ++d) {
-    if (org.code[d] == 0) continue;
+    if (code[d] == 0) continue;
     bits.known |= std::uint64_t{1} << d;
-    if (org.code[d] > 0) bits.positive |= std::uint64_t{1} << d;
+    if (code[d] > 0) bits.positive |= std::uint64_t{1} << d;
   }
   return bits;
+}
+
+CodeBits code_bits(const Organization& org) {
+  return code_bits(std::span<const std::int8_t>(org.code));
+}
+
+void landscape_team_fit(Organization& org) {
+  const Landscape& land = org.landscape;
+  const std::size_t count = org.teams.count;
+  // A team's code changes only when the cascade sends a change or an exception corrects it, and
+  // a payoff only when the landscape is redrawn: the payoffs of unchanged codes are kept.
+  Organization::TeamPayoffs& cache = org.team_payoffs;
+  const bool redrawn = cache.redraws != land.redraws() || cache.payoff.size() != count;
+  if (redrawn) {
+    cache.known.assign(count, 0);  // +1 bits that are not decided: no code's
+    cache.positive.assign(count, ~std::uint64_t{0});
+    cache.payoff.assign(count, 0.0);
+    cache.redraws = land.redraws();
+  }
+  // A random code's payoff (the mean over every configuration: every decision open) maps to
+  // 0.5, the best known configuration's to 1; at K = 0 with March's contributions this is the
+  // share of decisions that agree with reality.
+  const double random = land.expected(0, 0, land.all());
+  const double best = land.best_value();
+  parallel_chunks(count, 256, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      const CodeBits bits = code_bits(org.guiding_code(t));
+      if (bits.known != cache.known[t] || bits.positive != cache.positive[t]) {
+        cache.known[t] = bits.known;
+        cache.positive[t] = bits.positive;
+        cache.payoff[t] = bits.known == land.all()  // every decision made: the fast path
+                              ? land.value(bits.positive)
+                              : land.expected(bits.known, bits.positive, land.all());
+      }
+      org.teams.fit[t] =
+          best > random
+              ? std::clamp(0.5 + 0.5 * (cache.payoff[t] - random) / (best - random), 0.0, 1.0)
+              : 1.0;
+    }
+  });
 }
 
 RandomStream market_stream(const Organization& org, StreamId name, std::uint64_t entity,

@@ -160,6 +160,7 @@ void Landscape::draw_table(std::size_t i) {
 
 void Landscape::redraw(std::size_t i) {
   ++epoch_[i];
+  ++redraws_;
   if (march_) {
     std::swap(table_[(i << (k_ + 1)) + 0], table_[(i << (k_ + 1)) + 1]);
   } else {

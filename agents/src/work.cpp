@@ -568,6 +568,7 @@ void update_department_load(Organization& org, Tick tick) {
 }  // namespace
 
 void process_work(Organization& org, Tick tick) {
+  if (org.landscape.active()) landscape_team_fit(org);  // payoff, not agreement (7.19)
   Routing routing(org, tick);
   const Arrivals arrivals = arrive(org, tick, routing.routine_share());
   // Teams receive and serve in parallel (each writes only its own rows); their terms are then

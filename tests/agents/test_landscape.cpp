@@ -2,13 +2,16 @@
 // decisions, redraws, interaction patterns, and March as the exact special case.
 #include "orgsim/agents/landscape.hpp"
 #include "orgsim/agents/model.hpp"
+#include "orgsim/agents/submodels.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
 #include <numeric>
+#include <vector>
 
 namespace orgsim::agents {
 namespace {
@@ -176,6 +179,77 @@ TEST(Landscape, MarchContributionsAreMarchsReality) {
   const std::uint64_t known = 0b001111, positive = 0b000101;   // +1, -1, +1, -1 on 0..3
   const double fit = (1 - 0.0 + 0 - 1 + 1 - 1 + 0 + 0) / 6.0;  // matches 0, 1; mismatches 2, 3
   EXPECT_DOUBLE_EQ(land.expected(known, positive, land.all()), (1 + fit) / 2);
+}
+
+/// A firm of 40 with work on and no structure (every team works to the organization's code) on
+/// a landscape of 12 decisions.
+Organization working_firm(std::int64_t k, Contributions contributions) {
+  ModelParams p = ModelParams::defaults();
+  p.org.employees = 40;
+  p.learning.dimensions = 12;
+  p.work.enabled = true;
+  p.landscape.enabled = true;
+  p.landscape.k = k;
+  p.landscape.contributions = contributions;
+  return Organization(p, {9, 0});
+}
+
+void set_code(Organization& org, std::uint64_t x) {
+  for (std::size_t d = 0; d < org.code.size(); ++d) org.code[d] = (x >> d) & 1u ? 1 : -1;
+}
+
+TEST(Landscape, TeamFitIsThePayoffRescaledNotAgreementWithTheBest) {
+  Organization org = working_firm(5, Contributions::uniform);
+  const Landscape& land = org.landscape;
+  ASSERT_TRUE(land.active());
+  const double random = land.expected(0, 0, land.all()), best = land.best_value();
+  ASSERT_GT(best, random);
+  // Every configuration: fit rises with the payoff, the best scores 1, and over all of them
+  // (random codes) fit averages a half.
+  std::vector<std::pair<double, double>> value_fit;
+  double sum = 0;
+  for (std::uint64_t x = 0; x <= land.all(); ++x) {
+    set_code(org, x);
+    landscape_team_fit(org);
+    const double fit = org.teams.fit[0];
+    for (std::size_t t = 1; t < org.teams.count; ++t) ASSERT_EQ(org.teams.fit[t], fit);
+    EXPECT_NEAR(fit, std::clamp(0.5 + 0.5 * (land.value(x) - random) / (best - random), 0.0, 1.0),
+                1e-12);
+    value_fit.emplace_back(land.value(x), fit);
+    sum += fit;
+  }
+  EXPECT_NEAR(sum / static_cast<double>(value_fit.size()), 0.5, 0.02);
+  std::ranges::sort(value_fit);
+  for (std::size_t i = 1; i < value_fit.size(); ++i)
+    EXPECT_GE(value_fit[i].second, value_fit[i - 1].second);
+  set_code(org, land.best());
+  landscape_team_fit(org);
+  EXPECT_EQ(org.teams.fit[0], 1.0);
+  // A good peak that is not the best one: paid for its payoff, not for agreeing with the best
+  // on about half of the decisions.
+  std::uint64_t second = land.best();
+  for (std::uint64_t start = 0; start <= land.all(); start += 7) {
+    const std::uint64_t peak = land.climb(start);
+    if (peak != land.best() && (second == land.best() || land.value(peak) > land.value(second)))
+      second = peak;
+  }
+  ASSERT_NE(second, land.best());
+  set_code(org, second);
+  landscape_team_fit(org);
+  const double agreement = 1.0 - std::popcount(second ^ land.best()) / 12.0;
+  EXPECT_GT(org.teams.fit[0], 0.5);
+  EXPECT_NE(org.teams.fit[0], agreement);
+}
+
+TEST(Landscape, TeamFitWithMarchsContributionsIsAgreementWithReality) {
+  Organization org = working_firm(0, Contributions::march);
+  const Landscape& land = org.landscape;
+  for (std::uint64_t x = 0; x <= land.all(); x += 5) {
+    set_code(org, x);
+    landscape_team_fit(org);
+    const double agreement = 1.0 - std::popcount(x ^ land.best()) / 12.0;
+    EXPECT_NEAR(org.teams.fit[0], agreement, 1e-12) << x;
+  }
 }
 
 RunOutcome run(const ModelParams& p, RunKey key, Tick ticks) {

@@ -84,6 +84,8 @@ class Landscape {
   [[nodiscard]] std::uint64_t best() const noexcept { return best_; }
   [[nodiscard]] double best_value() const noexcept { return best_value_; }
   [[nodiscard]] bool exact_best() const noexcept { return n_ <= kExhaustiveDecisions; }
+  /// Redraws so far (of any decision): a configuration's value changes only with it.
+  [[nodiscard]] std::uint64_t redraws() const noexcept { return redraws_; }
   [[nodiscard]] bool stale() const noexcept { return stale_; }
   void refresh(std::uint64_t hint);
 
@@ -125,8 +127,9 @@ class Landscape {
   std::vector<std::uint64_t> dependents_;  ///< [decision]: decisions whose contribution reads it
   std::vector<double> table_;              ///< [decision][2^(k+1)]
   std::vector<std::uint32_t> epoch_;       ///< redraws of each decision's table
-  std::vector<std::uint64_t> pext_mask_;   ///< [decision]: its own bit and its inputs' bits
-  std::vector<double> pext_table_;         ///< [decision][2^(k+1)]: table_ in pext order
+  std::uint64_t redraws_ = 0;
+  std::vector<std::uint64_t> pext_mask_;  ///< [decision]: its own bit and its inputs' bits
+  std::vector<double> pext_table_;        ///< [decision][2^(k+1)]: table_ in pext order
   std::uint64_t best_ = 0;
   double best_value_ = 0;
   bool stale_ = true;

@@ -352,6 +352,14 @@ class Organization {
   PolicyState policy;
   GrowthState growth;
   Landscape landscape;  ///< inactive unless landscape.enabled (then reality is its best known)
+  /// The payoffs of the teams' codes last evaluated (landscape_team_fit): team t's code as
+  /// bits decided and bits +1, its payoff, and the landscape's redraws then; reused while both
+  /// are unchanged (a payoff depends on nothing else).
+  struct TeamPayoffs {
+    std::vector<std::uint64_t> known, positive;
+    std::vector<double> payoff;
+    std::uint64_t redraws = 0;
+  } team_payoffs;
   LandscapeState found;
   CoordinationState coordination;
   bool membership_changed = false;  ///< teams index must be rebuilt

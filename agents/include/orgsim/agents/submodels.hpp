@@ -45,6 +45,12 @@ struct CodeBits {
   std::uint64_t known = 0, positive = 0;
 };
 CodeBits code_bits(const Organization& org);
+/// A code (one of -1, 0, +1 per decision; the first 64) as a configuration.
+CodeBits code_bits(std::span<const std::int8_t> code);
+/// On a landscape, each team's strategic fit (teams.fit, what makes its work on strategy) is
+/// its code's payoff rescaled so that a random code scores 0.5 and the best known one 1, as
+/// agreement with reality does without the landscape (docs/ODD.md 7.19).
+void landscape_team_fit(Organization& org);
 /// A landscape value in [0, 1] as an action score (fixed point, so scores compare as integers):
 /// value x 2^24, rounded half away from zero (std::lround without the library call: x - trunc(x)
 /// is exact). Inline: every employee's score on a landscape goes through it.
