@@ -463,10 +463,6 @@ void Organization::rebuild_membership() {
   membership_changed = false;
 }
 
-void Organization::hire(std::size_t count, Tick tick) {
-  hire_into(std::vector<std::int32_t>(count, -1), tick);
-}
-
 void Organization::hire_into(std::span<const std::int32_t> into, Tick tick) {
   // Hiring saturates at the headcount ceiling (org.max_employees): memory stays in the plan.
   const auto ceiling = static_cast<std::size_t>(headcount_ceiling(params_));

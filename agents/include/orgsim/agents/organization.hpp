@@ -531,8 +531,6 @@ class Organization {
   /// The employees whose `keep` is 0 (`count` of them, who acted this tick) leave without
   /// replacement: they count as leavers, and the membership and the network are rebuilt.
   void remove_employees(std::span<const std::uint8_t> keep, std::size_t count, Tick tick);
-  /// Adds `count` employees at the end (hires) and assigns each to the smallest team.
-  void hire(std::size_t count, Tick tick);
   /// Adds one employee per entry of `departments` at the end (hires into those departments, each
   /// to its smallest team or the smallest squad; -1: to the smallest team).
   void hire_into(std::span<const std::int32_t> departments, Tick tick);
