@@ -235,7 +235,10 @@ def second_signal_exits_at_once(tmp):
     wait_until_taken(proc.pid, signal.SIGINT)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    check(proc.returncode == 143, f"the second signal (SIGTERM) exits 143, not {proc.returncode}:\n{err}")
+    # The kernel clears SIGINT's pending bit when it delivers it to a thread, a moment before that
+    # thread's handler records it: a thread preempted in between lets another thread take SIGTERM
+    # first (CI, 2026-12-07: exit 130). Either order is a second signal ending the process at once.
+    check(proc.returncode in (130, 143), f"the second signal exits 128 + its number, not {proc.returncode}:\n{err}")
     check(err.strip() == "orgsim: second signal: exiting immediately (complete runs are kept; --resume)", err)
     check(complete_runs(out) == 0, "the file is readable (SWMR), with no complete run yet")
     orgsim("run", exp, "-o", out, "--threads", "2", "--quiet", "--resume")
