@@ -6,6 +6,7 @@
 
 #include "orgsim/agents/observation.hpp"
 #include "orgsim/agents/submodel.hpp"
+#include "orgsim/agents/ternary.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -19,14 +20,10 @@ constexpr StreamId kSearch = stream_id("landscape_search");
 }  // namespace
 
 CodeBits code_bits(std::span<const std::int8_t> code) {
-  CodeBits bits;
-  const std::size_t n = std::min<std::size_t>(code.size(), 64);
-  for (std::size_t d = 0; d < n; ++d) {
-    if (code[d] == 0) continue;
-    bits.known |= std::uint64_t{1} << d;
-    if (code[d] > 0) bits.positive |= std::uint64_t{1} << d;
-  }
-  return bits;
+  // Packed sixteen values at a time (ternary.hpp); a landscape has at most 64 decisions.
+  const PackedCode packed(code.first(std::min<std::size_t>(code.size(), 64)));
+  const ConstTernary bits = packed.view();
+  return bits.words() > 0 ? CodeBits{bits.known(0), bits.positive(0)} : CodeBits{};
 }
 
 CodeBits code_bits(const Organization& org) {
@@ -36,15 +33,23 @@ CodeBits code_bits(const Organization& org) {
 void landscape_team_fit(Organization& org) {
   const Landscape& land = org.landscape;
   const std::size_t count = org.teams.count;
-  // A team's code changes only when the cascade sends a change or an exception corrects it, and
-  // a payoff only when the landscape is redrawn: the payoffs of unchanged codes are kept.
+  const std::size_t n = land.n();
+  // A team's code changes only where the cascade sends a change or an exception corrects it,
+  // and a contribution only when its table is redrawn: each team keeps its decisions' expected
+  // contributions and evaluates again those that read a changed decision or a redrawn table.
   Organization::TeamPayoffs& cache = org.team_payoffs;
-  const bool redrawn = cache.redraws != land.redraws() || cache.payoff.size() != count;
-  if (redrawn) {
-    cache.known.assign(count, 0);  // +1 bits that are not decided: no code's
-    cache.positive.assign(count, ~std::uint64_t{0});
+  std::uint64_t redrawn = 0;  // decisions whose tables changed since the last evaluation
+  if (cache.payoff.size() != count || cache.epochs.size() != n) {
+    cache.known.assign(count, 0);
+    cache.positive.assign(count, 0);
+    cache.parts.assign(count * n, 0.0);
     cache.payoff.assign(count, 0.0);
-    cache.redraws = land.redraws();
+    cache.epochs.assign(n, 0);
+    redrawn = land.all();
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (cache.epochs[i] != land.epoch(i)) redrawn |= std::uint64_t{1} << i;
+    cache.epochs[i] = land.epoch(i);
   }
   // A random code's payoff (the mean over every configuration: every decision open) maps to
   // 0.5, the best known configuration's to 1; at K = 0 with March's contributions this is the
@@ -54,12 +59,23 @@ void landscape_team_fit(Organization& org) {
   parallel_chunks(count, 256, [&](std::size_t begin, std::size_t end) {
     for (std::size_t t = begin; t < end; ++t) {
       const CodeBits bits = code_bits(org.guiding_code(t));
-      if (bits.known != cache.known[t] || bits.positive != cache.positive[t]) {
+      const std::uint64_t positive = bits.positive & bits.known;
+      std::uint64_t changed = (bits.known ^ cache.known[t]) | (positive ^ cache.positive[t]);
+      std::uint64_t stale = redrawn;
+      for (; changed != 0; changed &= changed - 1)
+        stale |= land.dependents(static_cast<std::size_t>(std::countr_zero(changed)));
+      if (stale != 0) {
         cache.known[t] = bits.known;
-        cache.positive[t] = bits.positive;
-        cache.payoff[t] = bits.known == land.all()  // every decision made: the fast path
-                              ? land.value(bits.positive)
-                              : land.expected(bits.known, bits.positive, land.all());
+        cache.positive[t] = positive;
+        double* part = cache.parts.data() + t * n;
+        for (; stale != 0; stale &= stale - 1) {
+          const auto i = static_cast<std::size_t>(std::countr_zero(stale));
+          part[i] = land.expected_contribution(i, bits.known, positive);
+        }
+        // The terms summed in the order expected() sums them: the same double.
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) sum += part[i];
+        cache.payoff[t] = sum / static_cast<double>(n);
       }
       org.teams.fit[t] =
           best > random

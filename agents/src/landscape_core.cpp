@@ -261,27 +261,47 @@ double Landscape::value(std::uint64_t x, std::uint64_t mask) const {
 
 double Landscape::expected(std::uint64_t known, std::uint64_t positive, std::uint64_t mask) const {
   double sum = 0;
-  for (std::uint64_t left = mask; left != 0; left &= left - 1) {
-    const auto i = static_cast<std::size_t>(std::countr_zero(left));
-    std::uint64_t reads = std::uint64_t{1} << i;
-    for (std::uint8_t j : inputs(i)) reads |= std::uint64_t{1} << j;
-    reads &= all_;  // a padded input slot (bit 63) is never a decision
-    const std::uint64_t open = reads & ~known;
-    const std::uint64_t base = positive & known;
-    if (open == 0) {
-      sum += contribution(i, base);
-      continue;
-    }
-    // The mean over every fill of the undecided bits this contribution reads.
-    double part = 0;
-    std::uint64_t sub = 0;
-    do {
-      part += contribution(i, base | sub);
-      sub = (sub - open) & open;
-    } while (sub != 0);
-    sum += part / static_cast<double>(std::uint64_t{1} << std::popcount(open));
-  }
+  for (std::uint64_t left = mask; left != 0; left &= left - 1)
+    sum += expected_contribution(static_cast<std::size_t>(std::countr_zero(left)), known, positive);
   return mask != 0 ? sum / static_cast<double>(std::popcount(mask)) : 0.0;
+}
+
+#if ORGSIM_LANDSCAPE_PEXT
+__attribute__((target("bmi2"))) double Landscape::expected_pext(std::size_t i, std::uint64_t known,
+                                                                std::uint64_t positive) const {
+  // In the table's pext order the fills of the undecided bits are the subsets of their
+  // extracted positions, met in the same increasing order: the same terms, the same double.
+  const std::uint64_t mask = pext_mask_[i];
+  const double* table = pext_table_.data() + (i << (k_ + 1));
+  const std::uint64_t open = _pext_u64(~known, mask);
+  const std::uint64_t base = _pext_u64(positive & known, mask);
+  if (open == 0) return table[base];
+  double part = 0;
+  std::uint64_t sub = 0;
+  do {
+    part += table[base | sub];
+    sub = (sub - open) & open;
+  } while (sub != 0);
+  return part / static_cast<double>(std::uint64_t{1} << std::popcount(open));
+}
+#endif
+
+double Landscape::expected_contribution(std::size_t i, std::uint64_t known,
+                                        std::uint64_t positive) const {
+#if ORGSIM_LANDSCAPE_PEXT
+  if (pext_) return expected_pext(i, known, positive);
+#endif
+  const std::uint64_t open = pext_mask_[i] & ~known;  // the undecided bits it reads
+  const std::uint64_t base = positive & known;
+  if (open == 0) return contribution(i, base);
+  // The mean over every fill of the undecided bits, in increasing order of the fills.
+  double part = 0;
+  std::uint64_t sub = 0;
+  do {
+    part += contribution(i, base | sub);
+    sub = (sub - open) & open;
+  } while (sub != 0);
+  return part / static_cast<double>(std::uint64_t{1} << std::popcount(open));
 }
 
 double Landscape::flip_gain(std::uint64_t x, std::size_t b) const {

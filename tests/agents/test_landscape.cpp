@@ -11,6 +11,7 @@
 #include <bit>
 #include <cstring>
 #include <numeric>
+#include <random>
 #include <vector>
 
 namespace orgsim::agents {
@@ -239,6 +240,49 @@ TEST(Landscape, TeamFitIsThePayoffRescaledNotAgreementWithTheBest) {
   const double agreement = 1.0 - std::popcount(second ^ land.best()) / 12.0;
   EXPECT_GT(org.teams.fit[0], 0.5);
   EXPECT_NE(org.teams.fit[0], agreement);
+}
+
+TEST(Landscape, TeamPayoffsKeptBetweenTicksEqualAFreshEvaluation) {
+  // Teams with codes of their own (structure on): each tick a few decisions change in some
+  // teams' codes (decided, undecided, flipped) and now and then a table is redrawn; the payoffs
+  // kept per decision and evaluated again only where a read decision or a table changed must be
+  // the very doubles a fresh evaluation of every team gives.
+  for (const std::int64_t k : {0, 2, 5}) {
+    ModelParams p = ModelParams::defaults();
+    p.org.employees = 60;
+    p.learning.dimensions = 12;
+    p.work.enabled = p.structure.enabled = true;
+    p.landscape.enabled = true;
+    p.landscape.k = k;
+    Organization org(p, {9, 0});
+    ASSERT_GT(org.teams.count, 2u);
+    std::mt19937_64 pick(static_cast<std::uint64_t>(k) + 1);
+    std::size_t evaluated = 0;
+    for (int round = 0; round < 300; ++round) {
+      for (std::size_t t = 0; t < org.teams.count; ++t) {
+        if (pick() % 3 != 0) continue;
+        const std::size_t changes = pick() % 4;
+        for (std::size_t c = 0; c < changes; ++c)
+          org.team_code(t)[pick() % 12] =
+              static_cast<std::int8_t>(static_cast<int>(pick() % 3) - 1);
+      }
+      if (pick() % 5 == 0) org.landscape.redraw(pick() % 12);
+      if (org.landscape.stale()) org.landscape.refresh(0);
+      landscape_team_fit(org);
+      const double random = org.landscape.expected(0, 0, org.landscape.all());
+      const double best = org.landscape.best_value();
+      for (std::size_t t = 0; t < org.teams.count; ++t) {
+        const CodeBits bits = code_bits(org.team_code(t));
+        const double payoff =
+            org.landscape.expected(bits.known, bits.positive, org.landscape.all());
+        ASSERT_EQ(org.teams.fit[t],
+                  std::clamp(0.5 + 0.5 * (payoff - random) / (best - random), 0.0, 1.0))
+            << "K " << k << ", round " << round << ", team " << t;
+        ++evaluated;
+      }
+    }
+    EXPECT_GT(evaluated, 600u);
+  }
 }
 
 TEST(Landscape, TeamFitWithMarchsContributionsIsAgreementWithReality) {

@@ -59,6 +59,14 @@ class Landscape {
   /// (each undecided decision a fair coin flip, as an employee acts on a 0 belief).
   [[nodiscard]] double expected(std::uint64_t known, std::uint64_t positive,
                                 std::uint64_t mask) const;
+  /// Decision i's term in expected(): its contribution averaged over every fill of the
+  /// undecided bits it reads (expected() sums these terms in increasing i).
+  [[nodiscard]] double expected_contribution(std::size_t i, std::uint64_t known,
+                                             std::uint64_t positive) const;
+  /// The decisions whose contribution reads decision b (b's own included).
+  [[nodiscard]] std::uint64_t dependents(std::size_t b) const { return dependents_[b]; }
+  /// How often decision i's table has been redrawn: its contributions change only with it.
+  [[nodiscard]] std::uint32_t epoch(std::size_t i) const { return epoch_[i]; }
 
   /// A new contribution table for decision i (turbulence, shocks): march contributions mirror
   /// (reality's value flipped), uniform ones are drawn afresh from the decision's next epoch.
@@ -104,6 +112,9 @@ class Landscape {
   /// value(x) by parallel bit extraction (BMI2 pext) from tables in pext order; the same
   /// contributions summed in the same order as value_k, so the same double.
   [[nodiscard]] double value_pext(std::uint64_t x) const;
+  /// expected_contribution by parallel bit extraction (the same terms in the same order).
+  [[nodiscard]] double expected_pext(std::size_t i, std::uint64_t known,
+                                     std::uint64_t positive) const;
   /// value_pext of eight configurations side by side.
   void values_pext8(const std::uint64_t* x, double* out) const;
   /// Decision i's pext mask and its table reordered so that entry pext(x, mask) is

@@ -353,12 +353,14 @@ class Organization {
   GrowthState growth;
   Landscape landscape;  ///< inactive unless landscape.enabled (then reality is its best known)
   /// The payoffs of the teams' codes last evaluated (landscape_team_fit): team t's code as
-  /// bits decided and bits +1, its payoff, and the landscape's redraws then; reused while both
-  /// are unchanged (a payoff depends on nothing else).
+  /// bits decided and decided bits +1, each decision's expected contribution to its payoff
+  /// ([team][decision]), the payoff, and each decision's table epoch then. A contribution is
+  /// evaluated again only when a decision it reads changed in the team's code or its table was
+  /// redrawn (it depends on nothing else).
   struct TeamPayoffs {
     std::vector<std::uint64_t> known, positive;
-    std::vector<double> payoff;
-    std::uint64_t redraws = 0;
+    std::vector<double> parts, payoff;
+    std::vector<std::uint32_t> epochs;
   } team_payoffs;
   LandscapeState found;
   CoordinationState coordination;
