@@ -749,7 +749,7 @@ std::optional<Tick> restructuring_at(const ReportInput& in, std::size_t point) {
 agents::OrgView view_of(const ReportInput& in, std::size_t point, Tick tick) {
   agents::RunOptions options = in.spec.run_options();
   options.events = in.spec.events_at(point);
-  return agents::view_at(in.spec.params_at(point), {in.spec.seed, in.spec.first_replication},
+  return agents::view_at(in.spec.run_params_at(point), {in.spec.seed, in.spec.first_replication},
                          options, tick);
 }
 

@@ -96,7 +96,7 @@ agents::OrgView view_of(const OrgArgs& args, std::string& label) {
   label = choice.label;
   agents::RunOptions options = choice.spec.run_options();
   options.events = choice.spec.events_at(choice.point);
-  return agents::view_at(choice.spec.params_at(choice.point),
+  return agents::view_at(choice.spec.run_params_at(choice.point),
                          {choice.spec.seed, choice.spec.first_replication + choice.replication},
                          options, static_cast<Tick>(args.at));
 }

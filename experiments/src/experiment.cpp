@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 
@@ -1259,6 +1260,14 @@ class Loader {
                                   "]; an option fixes a parameter, the sweep varies it in every "
                                   "option: remove one");
       }
+      // After a warm-up every option starts from the baseline's today (run_params_at): values
+      // that only shape the starting state would be silently lost.
+      if (spec.warmup > 0 && (name == "finance.initial_cash" || name == "org.initial_fit" ||
+                              name == "people.initial_digital_skill")) {
+        throw ConfigError(at, "'" + name + "' shapes the firm's starting state, and after the "
+                                  "warm-up (experiment.warmup) every option starts from the "
+                                  "same today: set it in [scenario], or drop the warm-up");
+      }
       const auto column = std::find(options.parameters.begin(), options.parameters.end(), param);
       const auto index = static_cast<std::size_t>(column - options.parameters.begin());
       if (column != options.parameters.end() && index < values.size() && values[index]) {
@@ -1912,6 +1921,33 @@ ModelParams ExperimentSpec::params_at(std::size_t point) const {
   return params;
 }
 
+namespace {
+
+/// An option's value of `spec` takes effect today, after a warm-up under the baseline's: the
+/// parameter may change during a run and is not a time. Event times (events_at moves them) and
+/// the scheduled times the warm-up moves (simulate: shocks, restructuring, automation's start)
+/// count from today and hold as the option gives them.
+bool from_today(const ParamSpec& spec) {
+  constexpr std::array<std::string_view, 3> scheduled = {
+      "environment.shock_at", "structure.restructure_at", "automation.start"};
+  return agents::changeable_during_run(spec) && agents::moved_event(spec).empty() &&
+         std::find(scheduled.begin(), scheduled.end(), spec.name) == scheduled.end();
+}
+
+}  // namespace
+
+ModelParams ExperimentSpec::run_params_at(std::size_t point) const {
+  ModelParams params = params_at(point);
+  const DesignOptions& options = design.options;
+  if (warmup <= 0 || options.names.empty()) return params;
+  // The same point of the baseline option: the same values of the design's own parameters.
+  const std::size_t inner = design.inner_size();
+  const ModelParams past = params_at(options.baseline * inner + point % inner);
+  for (const ParamSpec* p : options.parameters)
+    if (from_today(*p)) agents::assign(params, *p, agents::value_of(past, *p));
+  return params;
+}
+
 agents::RunOptions ExperimentSpec::run_options() const {
   agents::RunOptions options;
   options.max_ticks = static_cast<Tick>(ticks);
@@ -1930,6 +1966,20 @@ std::vector<agents::ScheduledEvent> ExperimentSpec::events_at(std::size_t point)
     all.insert(all.end(), own.begin(), own.end());
   }
   const ModelParams params = params_at(point);
+  if (warmup > 0 && !design.options.names.empty()) {
+    // The option's own values, where its past ran with the baseline's (run_params_at), from
+    // the first week after the warm-up: before the option's other events of that week.
+    const ModelParams past = run_params_at(point);
+    agents::ScheduledEvent today;
+    today.at = 1;
+    today.kind = agents::ScheduledEvent::Kind::set;
+    for (const ParamSpec* p : design.options.parameters) {
+      if (!from_today(*p)) continue;
+      ParamValue value = agents::value_of(params, *p);
+      if (value != agents::value_of(past, *p)) today.changes.emplace_back(p, std::move(value));
+    }
+    if (!today.changes.empty()) all.insert(all.begin(), std::move(today));
+  }
   for (agents::ScheduledEvent& e : all) {  // events moved by "events.<name>.at"
     if (e.name.empty()) continue;
     const auto it = params.extensions.find("events." + e.name + ".at");
@@ -1957,7 +2007,11 @@ std::vector<std::string> ExperimentSpec::uncertain_events() const {
 
 bool ExperimentSpec::events_differ_by_point() const {
   const auto moves = [](const ParamSpec* p) { return !agents::moved_event(*p).empty(); };
-  return std::any_of(option_events.begin(), option_events.end(),
+  const bool from_today_values =
+      warmup > 0 && std::any_of(design.options.parameters.begin(), design.options.parameters.end(),
+                                [](const ParamSpec* p) { return from_today(*p); });
+  return from_today_values ||
+         std::any_of(option_events.begin(), option_events.end(),
                      [](const auto& own) { return !own.empty(); }) ||
          std::any_of(design.parameters.begin(), design.parameters.end(), moves) ||
          std::any_of(design.options.parameters.begin(), design.options.parameters.end(), moves);
@@ -2060,7 +2114,9 @@ std::string single_run_experiment(const ExperimentSpec& spec, std::size_t run) {
   const std::size_t replications = static_cast<std::size_t>(spec.replications);
   const std::size_t point = run / replications;
   ExperimentSpec one = spec;
-  one.scenario = spec.params_at(point);  // the design point's values, written explicitly
+  // The design point's values, written explicitly (after a warm-up an option's own values
+  // come with the set event of week 1, events_at).
+  one.scenario = spec.run_params_at(point);
   one.design = Design{};
   one.design.seed = spec.seed;
   one.events = spec.events_at(point);

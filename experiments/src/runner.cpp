@@ -29,10 +29,10 @@ RunRecord compute_run(const ExperimentSpec& spec, std::size_t run,
   if (spec.events_differ_by_point()) {  // this option's events with the shared ones, moved
     agents::RunOptions own = run_options;
     own.events = spec.events_at(record.design_point);
-    record.outcome =
-        agents::simulate(spec.params_at(record.design_point), {spec.seed, record.replication}, own);
+    record.outcome = agents::simulate(spec.run_params_at(record.design_point),
+                                      {spec.seed, record.replication}, own);
   } else {
-    record.outcome = agents::simulate(spec.params_at(record.design_point),
+    record.outcome = agents::simulate(spec.run_params_at(record.design_point),
                                       {spec.seed, record.replication}, run_options);
   }
   record.wall_seconds = seconds_since(t0);

@@ -289,7 +289,9 @@ def evaluate(experiment=None, *, design_point=0, replication=0, series=True, **p
     experiment: as for run() (default: the default experiment); its `design_point` (default 0)
         with `params` on top, e.g. ``evaluate(**{"learning.socialization_rate": 0.3})`` or
         ``evaluate(learning__socialization_rate=0.3)``. replication: whose random numbers
-        (runs with the same replication share them: common random numbers).
+        (runs with the same replication share them: common random numbers). As in run(), an
+        option's design point warms up with the baseline's values and takes its own from week 1
+        (docs/experiment-files.md, Options); `params` given here hold from the start.
 
     Returns {metric: its value at the last recorded tick} for every metric, and with series=True
     also {metric + "_series": numpy array over the recorded ticks} and "ticks" (those ticks).

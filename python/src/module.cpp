@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -228,7 +229,8 @@ py::dict simulate(const std::string& experiment, bool is_path, const std::string
   if (point >= spec.design_point_count())
     throw UsageError(fmt::format("design point {}: the experiment has {} design points", point,
                                  spec.design_point_count()));
-  agents::ModelParams model = spec.params_at(point);
+  agents::ModelParams model = spec.run_params_at(point);
+  std::vector<const agents::ParamSpec*> given_here;  // params set here hold from the start
   for (const auto& [key, value] : params) {
     const std::string name = py::str(key);
     const agents::ParamSpec* row = agents::find_parameter(name);
@@ -248,11 +250,18 @@ py::dict simulate(const std::string& experiment, bool is_path, const std::string
       throw UsageError(fmt::format("parameter {} = {}: expected {}", name,
                                    std::string(py::repr(value)), agents::expected_value(*row)));
     agents::assign(model, *row, *coerced);
+    given_here.push_back(row);
   }
   if (const auto problem = agents::check_consistency(model))
     throw UsageError(fmt::format("parameter {}: {}", problem->parameter, problem->message));
   agents::RunOptions options = spec.run_options();
   if (spec.events_differ_by_point()) options.events = spec.events_at(point);
+  for (agents::ScheduledEvent& e : options.events) {  // an option's values from today (week 1)
+    if (e.kind != agents::ScheduledEvent::Kind::set || !e.name.empty()) continue;
+    std::erase_if(e.changes, [&](const auto& change) {
+      return std::find(given_here.begin(), given_here.end(), change.first) != given_here.end();
+    });
+  }
   agents::RunOutcome outcome;
   {
     py::gil_scoped_release release;

@@ -1,8 +1,10 @@
 // Experiment files: valid input, every kind of error with its location, --set, grids.
+#include "orgsim/agents/model.hpp"
 #include "orgsim/experiments/experiment.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -245,6 +247,94 @@ cost = 25000
   EXPECT_EQ(again.resolved_text(), spec.resolved_text());
   EXPECT_EQ(again.design.options.values, spec.design.options.values);
   EXPECT_EQ(again.design.options.baseline, 1u);
+}
+
+/// Run `run` of `spec` as the runner computes it (its start parameters, its events).
+agents::RunOutcome run_of(const ExperimentSpec& spec, std::size_t run) {
+  const std::size_t reps = static_cast<std::size_t>(spec.replications);
+  agents::RunOptions options = spec.run_options();
+  if (spec.events_differ_by_point()) options.events = spec.events_at(run / reps);
+  return agents::simulate(spec.run_params_at(run / reps),
+                          {spec.seed, spec.first_replication + run % reps}, options);
+}
+
+bool same_row(const agents::RunOutcome& a, const agents::RunOutcome& b, std::size_t row) {
+  const auto x = a.metrics.row(row), y = b.metrics.row(row);
+  return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0;
+}
+
+// Review of 2026-12-07: an option's parameter values held through the warm-up too, so options
+// differed at week 0 (a year of the option was inside "today"). Now every option's past is the
+// baseline's and its values take effect in week 1; a value that cannot change during a run
+// (structure.type) describes another firm and holds throughout.
+TEST(Options, AfterAWarmUpEveryOptionStartsFromTheBaselinesToday) {
+  const auto spec = parse_experiment(R"([experiment]
+ticks = 30
+warmup = 26
+replications = 3
+seed = 5
+[scenario]
+org.employees = 60
+structure.enabled = true
+people.enabled = true
+work.enabled = true
+environment.enabled = true
+[[options]]
+name = "today"
+[[options]]
+name = "costly people"
+learning.turnover_rate = 0.05
+finance.salary = 2500
+environment.shock_at = 12
+[[options]]
+name = "matrix"
+structure.type = "matrix"
+)",
+                                     "options.toml");
+  ASSERT_EQ(spec.design_point_count(), 3u);
+  EXPECT_DOUBLE_EQ(spec.params_at(1).finance.salary, 2500);      // the option, as recorded
+  EXPECT_DOUBLE_EQ(spec.run_params_at(1).finance.salary, 1500);  // its past: the baseline's
+  EXPECT_EQ(spec.run_params_at(2).structure.type, agents::StructureType::matrix);
+  EXPECT_EQ(spec.run_params_at(1).environment.shock_at, 12);  // a time from today: as given
+  const auto events = spec.events_at(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at, 1);
+  EXPECT_EQ(events[0].kind, agents::ScheduledEvent::Kind::set);
+  EXPECT_EQ(events[0].changes.size(), 2u);
+  EXPECT_TRUE(spec.events_at(2).empty());
+  const std::size_t metric_count = agents::metric_table().size();
+  std::size_t later_differ = 0;
+  for (std::size_t rep = 0; rep < 3; ++rep) {
+    const auto today = run_of(spec, rep);
+    const auto costly = run_of(spec, 3 + rep);
+    const auto matrix = run_of(spec, 6 + rep);
+    ASSERT_EQ(today.metrics.width(), metric_count);
+    EXPECT_TRUE(same_row(today, costly, 0)) << "replication " << rep;   // the same today
+    EXPECT_FALSE(same_row(today, matrix, 0)) << "replication " << rep;  // another firm
+    for (std::size_t row = 1; row < today.metrics.rows(); ++row)
+      later_differ += same_row(today, costly, row) ? 0 : 1;
+    // --rerun: the single-run experiment of each run reproduces it bit for bit.
+    for (const std::size_t run : {3 + rep, 6 + rep}) {
+      const auto one = parse_experiment(single_run_experiment(spec, run), "rerun.toml");
+      const auto again = run_of(one, 0);
+      const auto& original = run == 3 + rep ? costly : matrix;
+      ASSERT_EQ(again.metrics.rows(), original.metrics.rows());
+      for (std::size_t row = 0; row < again.metrics.rows(); ++row)
+        EXPECT_TRUE(same_row(again, original, row)) << "run " << run << ", row " << row;
+    }
+  }
+  EXPECT_GT(later_differ, 60u);  // the option acts from week 1
+  // A value that only shapes the starting state would be lost after the warm-up: an error.
+  const auto e = error_of(
+      "[experiment]\nwarmup = 10\n[[options]]\nname = \"a\"\n[[options]]\nname = \"b\"\n"
+      "finance.initial_cash = 20\n");
+  EXPECT_EQ(e.where().line, 7u);
+  EXPECT_NE(e.message().find("every option starts from the same today"), std::string::npos)
+      << e.what();
+  EXPECT_NO_THROW(parse_experiment(
+      "[experiment]\n[[options]]\nname = \"a\"\n[[options]]\nname = \"b\"\n"
+      "finance.initial_cash = 20\n",
+      "no-warmup.toml"));
 }
 
 TEST(Loader, DefaultExperimentIsASmallDesignComparison) {

@@ -48,14 +48,20 @@ struct ExperimentSpec {
   [[nodiscard]] std::size_t design_point_count() const { return design.size(); }
   /// The parameters of a design point: the scenario with the design's values.
   [[nodiscard]] ModelParams params_at(std::size_t point) const;
+  /// The parameters a design point's runs start with: params_at(point), except that after a
+  /// warm-up the firm's past is the baseline option's. An option's values of parameters that
+  /// may change during a run then take effect today, by a `set` event in week 1 (events_at);
+  /// values that may not (sizes, structure.type, ...) describe another firm and hold throughout.
+  [[nodiscard]] ModelParams run_params_at(std::size_t point) const;
   /// The run options (ticks, stop rule, recording, [[events]]) shared by every run.
   [[nodiscard]] agents::RunOptions run_options() const;
   /// The events of a design point: [[events]] and its option's own, each moved to the point's
   /// "events.<name>.at" where the design or the option sets it, in tick order ([[events]] first
-  /// within a tick).
+  /// within a tick); after a warm-up, first of all the `set` event in week 1 that gives an option
+  /// its own values where the past was the baseline's (run_params_at).
   [[nodiscard]] std::vector<agents::ScheduledEvent> events_at(std::size_t point) const;
-  /// Whether the runs' events differ by design point: some option has events of its own, or the
-  /// design or an option moves an event.
+  /// Whether the runs' events differ by design point: some option has events of its own, the
+  /// design or an option moves an event, or options set values that take effect after a warm-up.
   [[nodiscard]] bool events_differ_by_point() const;
   /// The names of the uncertain events (probability < 1), [[events]] first, each once: /runs
   /// has a 0/1 column per name saying whether the event happened in the run.
