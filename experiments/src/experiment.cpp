@@ -1264,7 +1264,8 @@ class Loader {
       // that only shape the starting state would be silently lost.
       if (spec.warmup > 0 && (name == "finance.initial_cash" || name == "org.initial_fit" ||
                               name == "people.initial_digital_skill")) {
-        throw ConfigError(at, "'" + name + "' shapes the firm's starting state, and after the "
+        throw ConfigError(at, "'" + name +
+                                  "' shapes the firm's starting state, and after the "
                                   "warm-up (experiment.warmup) every option starts from the "
                                   "same today: set it in [scenario], or drop the warm-up");
       }

@@ -331,10 +331,10 @@ structure.type = "matrix"
   EXPECT_EQ(e.where().line, 7u);
   EXPECT_NE(e.message().find("every option starts from the same today"), std::string::npos)
       << e.what();
-  EXPECT_NO_THROW(parse_experiment(
-      "[experiment]\n[[options]]\nname = \"a\"\n[[options]]\nname = \"b\"\n"
-      "finance.initial_cash = 20\n",
-      "no-warmup.toml"));
+  EXPECT_NO_THROW(
+      parse_experiment("[experiment]\n[[options]]\nname = \"a\"\n[[options]]\nname = \"b\"\n"
+                       "finance.initial_cash = 20\n",
+                       "no-warmup.toml"));
 }
 
 TEST(Loader, DefaultExperimentIsASmallDesignComparison) {
