@@ -1629,12 +1629,10 @@ class Loader {
     }
   }
 
-  /// A note for each varied parameter (design or options) whose submodel is switched off in
-  /// every design point: varying it changes nothing.
+  /// A note for each parameter the design varies whose submodel is switched off in every
+  /// design point: varying it changes nothing (options: note_option_values).
   static void note_inert_parameters(ExperimentSpec& spec) {
-    std::vector<const ParamSpec*> varied = spec.design.parameters;
-    varied.insert(varied.end(), spec.design.options.parameters.begin(),
-                  spec.design.options.parameters.end());
+    const std::vector<const ParamSpec*>& varied = spec.design.parameters;
     const std::size_t points = std::min<std::size_t>(spec.design_point_count(), 100'000);
     for (const ParamSpec* param : varied) {
       const std::string name(param->name);
@@ -1652,6 +1650,48 @@ class Loader {
       }
     }
     note_structure_switched_off(spec);
+    note_option_values(spec);
+  }
+
+  /// Option values that do not act as a consultant expects (review of 2026-12-08): a value
+  /// whose submodel is off in that option changes nothing; after a warm-up, a value that cannot
+  /// change during a run (a switch, a size, structure.type) holds through the warm-up as well,
+  /// so that option's week 0 is not the baseline's today.
+  static void note_option_values(ExperimentSpec& spec) {
+    const DesignOptions& options = spec.design.options;
+    if (options.names.empty()) return;
+    const std::size_t inner = std::min<std::size_t>(spec.design.inner_size(), 1000);
+    const ModelParams baseline = spec.params_at(options.baseline * spec.design.inner_size());
+    for (std::size_t o = 0; o < options.names.size(); ++o) {
+      if (o == options.baseline) continue;
+      const std::size_t first = o * spec.design.inner_size();
+      const ModelParams own = spec.params_at(first);
+      for (const ParamSpec* param : options.parameters) {
+        if (agents::value_of(own, *param) == agents::value_of(baseline, *param)) continue;
+        const std::string name(param->name);
+        const std::string group = name.substr(0, name.find('.'));
+        const std::string option = "option \"" + options.names[o] + "\" sets " + name;
+        if (const ParamSpec* on = agents::find_parameter(group + ".enabled"); on && on != param) {
+          bool ever = false;
+          for (std::size_t point = first; point < first + inner && !ever; ++point)
+            ever = std::get<bool>(agents::value_of(spec.params_at(point), *on));
+          if (!ever) {
+            spec.warnings.push_back(option + ", but " + group +
+                                    ".enabled is false in that option: it changes nothing");
+            continue;
+          }
+        }
+        if (spec.warmup > 0 && !agents::changeable_during_run(*param)) {
+          spec.warnings.push_back(
+              option +
+              ", which cannot change during a run: it holds through the warm-up too, "
+              "so this option's week 0 is not the baseline's today" +
+              (name == "structure.type" ? " (to restructure today, give the option a restructure "
+                                          "event at week 1)"
+                                        : ""));
+        }
+      }
+    }
   }
 
   /// A note for structure.* values other than their defaults (the type, spans,

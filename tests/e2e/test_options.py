@@ -330,6 +330,18 @@ def inert_sweep_and_overwrite(tmp):
     proc = orgsim("validate", inert)
     check("warning: culture.collectivism is varied, but culture.enabled is false in every design "
           "point" in proc.stderr, proc.stderr)
+    # Options: a value of a submodel that is off in that option changes nothing; after a warm-up
+    # a switch holds through the warm-up, so that option's week 0 is not today (review 2026-12-08).
+    options = write(tmp, "options.toml", "[experiment]\nticks = 5\nwarmup = 4\n[scenario]\n"
+                    "work.enabled = true\n[[options]]\nname = \"today\"\n[[options]]\n"
+                    "name = \"lean\"\n\"policy.framework\" = \"lean\"\n[[options]]\n"
+                    "name = \"policy\"\n\"policy.enabled\" = true\n")
+    proc = orgsim("validate", options)
+    check("warning: option \"lean\" sets policy.framework, but policy.enabled is false in that "
+          "option: it changes nothing" in proc.stderr, proc.stderr)
+    check("warning: option \"policy\" sets policy.enabled, which cannot change during a run: it "
+          "holds through the warm-up too" in proc.stderr and proc.stderr.count("warning") == 2,
+          proc.stderr)
     # Structure settings without the structure submodel do nothing: said once.
     off = write(tmp, "off.toml", "[experiment]\nticks = 5\n[scenario]\nstructure.type = \"matrix\"\n"
                 "structure.centralization = 0.2\nwork.enabled = true\n")
