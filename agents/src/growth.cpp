@@ -27,7 +27,7 @@ std::vector<std::int32_t> fill_gaps(std::vector<double> gap, std::size_t most) {
   return into;
 }
 
-/// Hiring to backlog (7.12): while the lead time is over twice its target, each department
+/// Hiring to backlog (7.12): while the lead time is over its target, each department
 /// staffs toward the headcount that serves its inflow and clears, in a quarter (13 ticks), the
 /// part of its queue the firm would not hold at its target lead time (by Little's law each queue
 /// scaled by target / lead time: the excess sits where the work waits). The firm hires at most
@@ -42,7 +42,7 @@ std::vector<std::int32_t> fill_gaps(std::vector<double> gap, std::size_t most) {
 void hire_to_backlog(Organization& org, Tick tick) {
   const ModelParams& p = org.params();
   const double lead = org.flow.lead_time, target = p.work.target_lead_time;
-  if (p.org.overload_hiring <= 0 || lead <= 2.0 * target || org.climate.hiring_frozen(tick) ||
+  if (p.org.overload_hiring <= 0 || lead <= target || org.climate.hiring_frozen(tick) ||
       cash_is_low(org))
     return;
   const std::vector<double> people = org.department_headcounts();

@@ -406,6 +406,78 @@ def more_demand_is_staffed_where_it_waits(tmp):
     check((lead < 8).all(), f"lead times past twice the target of 4 weeks: {sorted(lead)[-3:]}")
 
 
+# A review's client (2026-12-08): 150 people in five departments whose routine shares differ, so
+# that sales (mostly complex work, two stages a task) carries about 1.4 times the load per person
+# of processing; no growth hiring.
+SERVICES_FIRM = """[experiment]
+ticks = 104
+warmup = 52
+replications = 6
+seed = 777
+[scenario]
+people.enabled = true
+work.enabled = true
+work.routine_share = 0.6
+environment.enabled = true
+environment.base_demand = 0.3
+automation.enabled = true
+culture.enabled = true
+coordination.enabled = true
+strategy.enabled = true
+finance.task_value = 6000
+finance.overhead_cost = 200
+finance.fixed_cost = 20000
+[[organization.departments]]
+name = "sales"
+headcount = 15
+annual_salary = 60000
+routine_share = 0.3
+handoff_to = "processing"
+[[organization.departments]]
+name = "processing"
+headcount = 70
+annual_salary = 42000
+routine_share = 0.8
+handoff_to = "client service"
+[[organization.departments]]
+name = "client service"
+headcount = 40
+annual_salary = 45000
+routine_share = 0.5
+[[organization.departments]]
+name = "IT"
+headcount = 10
+annual_salary = 70000
+routine_share = 0.4
+[[organization.departments]]
+name = "admin"
+headcount = 15
+annual_salary = 48000
+routine_share = 0.7
+"""
+
+
+def backlog_is_staffed_before_customers_leave(tmp):
+    """A firm whose customers wait longer than they consider good (lead time above
+    work.target_lead_time, 4 weeks) hires where the work waits, and its lead time comes back
+    under the target in year 2. Hiring to backlog used to wait for twice the target: this firm
+    ran at 65 % utilization with lead times of 4.6-5.6 weeks, a growing queue and rising
+    cancellations, and hired nobody (review of 2026-12-08)."""
+    import h5py
+    results = os.path.join(tmp, "services.h5")
+    orgsim("run", write(tmp, "services.toml", SERVICES_FIRM), "-o", results, "--quiet")
+    with h5py.File(results) as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["metrics"].attrs["names"]]
+        ticks = list(f["metrics"].attrs["tick_of_row"])
+        year2 = [row for row, tick in enumerate(ticks) if tick >= 53]
+        values = f["metrics"][:]
+    lead = values[:, year2, names.index("lead_time")].mean(axis=1)
+    check(lead.mean() < 4, f"year-2 lead time above the 4-week target: {sorted(lead)}")
+    headcount = values[:, -1, names.index("headcount")]
+    check((headcount > 150).all(), f"the busy departments were not staffed: {sorted(headcount)}")
+    cancelled = values[:, year2, names.index("cancelled_orders")].mean()
+    check(cancelled < 1, f"customers still cancel {cancelled:.2f} orders a week")
+
 if __name__ == "__main__":
     case = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="orgsim-e2e-") as tmp:

@@ -63,7 +63,7 @@ struct OrgParams {
            "overtime is paid at finance.overtime_premium and lowers engagement (0: none).",
            &OrgParams::overtime);
     t.real("overload_hiring", 0.05, 0, 1, "share of headcount/tick",
-           "Hiring to backlog: while lead time exceeds twice work.target_lead_time, each "
+           "Hiring to backlog: while lead time exceeds work.target_lead_time, each "
            "department is staffed toward the people who serve its inflow and clear its excess "
            "queue in a quarter, the largest gaps first, at most this share of the headcount per "
            "tick (0: no hiring to backlog; docs/ODD.md 7.12).",
