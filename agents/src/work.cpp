@@ -94,6 +94,7 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
                               ? p.growth.bureaucracy * org.hierarchy.depth
                               : 0.0;
   const bool coordination = coordination_on(p);
+  const bool landscape = org.landscape.active();
   const auto starts_at = org.starts_at();
   const auto now = static_cast<std::int32_t>(tick);
   const auto ramp_up = static_cast<std::int32_t>(p.org.ramp_up);
@@ -144,6 +145,8 @@ void team_capacity(Organization& org, Tick tick, std::size_t begin, std::size_t 
     org.teams.vacant[team] = vacant;
     org.teams.staffed[team] = staffed;
     org.teams.salary[team] = salary / kWeeksPerYear;
+    // On a landscape, fit is the code's payoff, set at the start of process_work (7.19).
+    if (landscape) continue;
     std::int64_t matches = 0;
     // The code the team works to: its own with structure on, the organization's without (a
     // team code that is never cascaded would make all work off strategy).
