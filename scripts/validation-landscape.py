@@ -9,6 +9,8 @@ standard error in parentheses) and draws the figure with gnuplot (SVG, the style
   validation-landscape.py rivkin RESULTS.h5 FIGURE.svg
   validation-landscape.py speed RESULTS.h5 FIGURE.svg
   validation-landscape.py greve RESULTS.h5 FIGURE.svg
+  validation-landscape.py contingency RESULTS.h5 FIGURE.svg   # scenarios/structure-comparison.toml
+  validation-landscape.py matrix RESULTS.h5 FIGURE.svg        # scenarios/matrix-or-functional.toml
 
 Needs Debian's python3 (h5py, pandas, numpy) and gnuplot. The validation tests
 (tests/validation/test_findings.py) check the findings themselves; this script only reports.
@@ -265,7 +267,7 @@ def contingency(path, output):
     for e in envs:
         cell = table.loc[e]
         row = [names[e], f"{cell[mech].mean():,.0f}"]
-        bar = [f'"{names[e]}"']
+        bar = ['"' + names[e].replace(" market, ", "\\n").replace(" work", "") + '"']
         for label, design in contrasts.items():
             m, s = mean_se((cell[design] - cell[mech]).to_numpy())
             row.append(fmt(m, s))
@@ -297,16 +299,70 @@ def contingency(path, output):
 set style data histograms
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.6 border -1
-set ylabel 'profit per week against the mechanistic design (bars: 3 standard errors)'
+set ylabel 'profit a week against the mechanistic design (bars: 3 s.e.)'
 set xtics nomirror
-set key top right
+set key top left
 plot {series}
 """, {"bars": bars}, output)
 
 
-def mean_se(values):
-    values = np.asarray(values, dtype=float)
-    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+def matrix(path, output):
+    """When a matrix pays: matrix minus functional at the same centralization, paired by
+    replication, in each environment (stable or fast market x simple or complex work) with little
+    or much cross-department interdependence; profit per week, lead time and rework rate over
+    weeks 53-156, and the difference in differences of interdependence (0.6 minus 0.1)."""
+    metrics = {"profit": "{:+,.0f} ({:,.0f})", "lead_time": "{:+.3f} ({:.3f})", "rework_rate": "{:+.3f} ({:.3f})"}
+    keys = ["structure.centralization", "learning.turbulence_rate", "work.routine_share",
+            "coordination.interdependence", "replication"]
+    tables = {}
+    for metric in metrics:
+        runs, values = read_runs(path, metric)
+        runs[metric] = np.nanmean(values[:, 53:157], axis=1)
+        tables[metric] = runs.pivot_table(index=keys, columns="structure.type", values=metric)
+    t = tables["profit"]
+    centralizations = sorted(t.index.get_level_values(0).unique(), reverse=True)
+    stable, fast = sorted(t.index.get_level_values(1).unique())
+    complex_, simple = sorted(t.index.get_level_values(2).unique())
+    low, high = sorted(t.index.get_level_values(3).unique())
+    envs = [(stable, simple, "stable market, simple work"), (fast, simple, "fast market, simple work"),
+            (stable, complex_, "stable market, complex work"), (fast, complex_, "fast market, complex work")]
+    diff = lambda metric, c, m, r, i: (tables[metric].loc[(c, m, r, i)]["matrix"] -
+                                       tables[metric].loc[(c, m, r, i)]["functional"]).to_numpy()
+    rows, bars = [], []
+    for m, r, name in envs:
+        bar = ['"' + name.replace(" market, ", "\\n").replace(" work", "") + '"']
+        for i in (low, high):
+            row = [name, f"{i:g}"]
+            for c in centralizations:
+                row += [metrics[k].format(*mean_se(diff(k, c, m, r, i))) for k in metrics]
+                bar += list(mean_se(diff("profit", c, m, r, i)) * np.array([1, 3]))
+            rows.append(row)
+        bars.append(tuple(bar))
+    header = ["environment", "interdependence"]
+    for c in centralizations:
+        header += [f"profit, {c:g}", f"lead time, {c:g}", f"rework, {c:g}"]
+    markdown(header, rows)
+    print()
+    did_rows = []
+    for m, r, name in envs:
+        row = [name]
+        for c in centralizations:
+            row += [metrics[k].format(*mean_se(diff(k, c, m, r, high) - diff(k, c, m, r, low))) for k in metrics]
+        did_rows.append(row)
+    markdown(["environment"] + header[2:], did_rows)
+    labels = [f"interdependence {i:g}, centralization {c:g}" for i in (low, high) for c in centralizations]
+    series = ", ".join(f"'' using {2 + 2 * k}:{3 + 2 * k} title '{label}'" for k, label in enumerate(labels))
+    series = series.replace("'' using 2:3", "'$bars' using 2:3:xtic(1)", 1)
+    gnuplot(f"""set grid ytics
+set style data histograms
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.6 border -1
+set ylabel 'profit a week, matrix - functional (bars: 3 s.e.)'
+set xtics nomirror
+set offsets 0, 0, graph 0.45, 0
+set key top left
+plot {series}
+""", {"bars": bars}, output)
 
 
 def posen(path, output):
@@ -377,4 +433,4 @@ plot '$lines' using 1:2:3 with yerrorlines lw 2 pt 7 title 'simulated firms (bar
 
 if __name__ == "__main__":
     {"nk": nk, "levinthal": levinthal, "rivkin": rivkin, "speed": speed, "greve": greve,
-     "posen": posen, "contingency": contingency}[sys.argv[1]](*sys.argv[2:])
+     "posen": posen, "contingency": contingency, "matrix": matrix}[sys.argv[1]](*sys.argv[2:])

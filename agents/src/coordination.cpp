@@ -122,7 +122,7 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
   // Each team settles its own exceptions in parallel (its rows only); the terms are added to
   // the tick's totals in team order afterwards, so every sum is the same at any thread count.
   struct Settled {
-    double resolved, misjudged, dropped, defaulted, ignored;
+    double resolved, misjudged, dropped, defaulted, ignored, spread;
   };
   const auto settled = std::make_unique_for_overwrite<Settled[]>(teams.count);
   parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
@@ -146,18 +146,24 @@ void serve_managers(Organization& org, const Routes& r, CoordinationOutcome& out
           ignored[local] * teams.pending_local[t] + ignored[top] * teams.pending_cross[t];
       const double defaulted = ignored_now * (1.0 - p.default_error);
       const double dropped = ignored_now - defaulted + misjudged;
+      // A wrong answer to a cross-department exception also spoils the other department's
+      // dependent work (the Virtual Design Team's rework links: Jin & Levitt 1996).
+      const double wrong_cross =
+          ignored[top] * teams.pending_cross[t] * p.default_error + decided_top * wrong(top);
+      const double spread = wrong_cross * p.rework_propagation;
       teams.pending_local[t] *= 1.0 - served[local] - ignored[local];
       teams.pending_cross[t] *= 1.0 - served[top] - ignored[top];
       if (resolved > 0) correct_team_code(org, t, resolved);
-      teams.complex_queue[t] += dropped;  // a wrong decision or a wrong guess: the work is redone
-      settled[t] = {resolved, misjudged, dropped, defaulted, ignored_now};
+      // A wrong decision or a wrong guess: the work is redone, and the dependent work with it.
+      teams.complex_queue[t] += dropped + spread;
+      settled[t] = {resolved, misjudged, dropped, defaulted, ignored_now, spread};
     }
   });
   for (std::size_t t = 0; t < teams.count; ++t) {
-    const auto [resolved, misjudged, dropped, defaulted, ignored_now] = settled[t];
-    out.completed += resolved + defaulted;  // the held-back work is finished
-    out.on_strategy += (resolved + defaulted) * teams.fit[t];
-    out.reworked += dropped;
+    const auto [resolved, misjudged, dropped, defaulted, ignored_now, spread] = settled[t];
+    out.completed += resolved + defaulted - spread;  // the held-back work is finished
+    out.on_strategy += (resolved + defaulted - spread) * teams.fit[t];
+    out.reworked += dropped + spread;
     org.this_tick.exceptions_resolved += resolved + misjudged;
     org.this_tick.exceptions_ignored += ignored_now;
     org.this_tick.exceptions_misjudged += misjudged;
@@ -177,7 +183,7 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
   const double lateral_effort =
       p.exception_effort * (org.hierarchy.type == StructureType::matrix ? 2.0 : 1.0);
   struct Raised {
-    double raised, sideways, held, hidden;
+    double raised, sideways, held, guessed_wrong, hidden;
   };
   const auto terms = std::make_unique_for_overwrite<Raised[]>(teams.count);
   parallel_chunks(teams.count, kTeamGrain, [&](std::size_t begin, std::size_t end) {
@@ -188,21 +194,23 @@ void raise_exceptions(Organization& org, double interdependence, double lateral,
       // Power distance: a share of the problems is not reported up the line; people guess, and
       // the wrong guesses are redone (Morrison & Milliken 2000).
       const double hidden = arising * org.culture_of_team(t).silence();
-      teams.complex_queue[t] += hidden * p.default_error;  // wrong guesses are redone
+      const double across = teams.squad[t] ? 0.0 : interdependence;  // cross-department share
+      // Wrong guesses are redone, with the dependent work of the cross-department ones.
+      const double guessed_wrong = hidden * p.default_error * (1.0 + across * p.rework_propagation);
+      teams.complex_queue[t] += guessed_wrong;
       const double raised = arising - hidden;
-      terms[t] = {raised, 0.0, 0.0, hidden};
+      terms[t] = {raised, 0.0, 0.0, guessed_wrong, hidden};
       if (raised <= 0) continue;
-      const double cross = teams.squad[t] ? 0.0 : raised * interdependence;
+      const double cross = raised * across;
       const double sideways = cross * lateral;
       teams.coordination_cost[t] += sideways * lateral_effort;
       teams.pending_cross[t] += cross - sideways;
       teams.pending_local[t] += raised - cross;
-      terms[t] = {raised, sideways, raised - sideways, hidden};
+      terms[t] = {raised, sideways, raised - sideways, guessed_wrong, hidden};
     }
   });
   for (std::size_t t = 0; t < teams.count; ++t) {  // in team order: the same sums
-    const auto [raised, sideways, held, hidden] = terms[t];
-    const double guessed_wrong = hidden * p.default_error;  // redone (see above)
+    const auto [raised, sideways, held, guessed_wrong, hidden] = terms[t];
     out.completed -= guessed_wrong;
     out.on_strategy -= guessed_wrong * teams.fit[t];
     out.reworked += guessed_wrong;

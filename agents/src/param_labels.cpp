@@ -11,7 +11,7 @@ namespace orgsim::agents {
 namespace {
 
 /// Parameter name -> label, in the order of docs/parameters.md.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 153> kLabels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 155> kLabels{{
     // org
     {"org.employees", "Employees at start"},
     {"org.teams", "Number of teams"},
@@ -177,6 +177,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 153> kLabels
     {"coordination.lateral_effectiveness", "Effectiveness of lateral coordination"},
     {"coordination.integrators", "Liaison roles between departments"},
     {"coordination.squad_overhead", "Coordination overhead in mixed teams"},
+    {"coordination.matrix_overhead", "Overhead of a matrix's two reporting lines"},
+    {"coordination.rework_propagation", "Dependent rework per wrong cross-department decision"},
     {"coordination.default_error", "Wrong guesses on undecided exceptions"},
     {"coordination.specialization", "Benefit of specialization"},
 }};

@@ -209,7 +209,6 @@ class Routing {
     const double late = std::max(0.0, org.flow.lead_time / p.work.target_lead_time - 1.0);
     cancelled_share = 1.0 - std::exp(-p.work.reneging * late);
     delay = static_cast<double>(p.work.handoff_delay) * org.settings().handoff_factor *
-            (org.hierarchy.type == StructureType::matrix ? 0.5 : 1.0) *
             (1.0 - 0.5 * org.automation.communication);
     down = org.automation.downtime_left > 0;
     slots = org.flow.pipeline_slots;
@@ -481,6 +480,10 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
                                       (1.0 - restructuring_dip(org, t, tick));
   }
   cost += p.finance.overhead_cost * n + p.finance.fixed_cost;
+  // A matrix pays for its second line whatever the work: the project managers' share of the
+  // payroll (7.20; Davis & Lawrence 1977: the matrix's overhead).
+  if (coordination_on(p) && org.hierarchy.type == StructureType::matrix)
+    cost += p.coordination.matrix_overhead * normal;
   if (org.this_tick.staffed > 0) {
     const double now = org.this_tick.planned_capacity / org.this_tick.staffed;
     double& perceived = org.flow.productivity;

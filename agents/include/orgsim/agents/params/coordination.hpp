@@ -23,7 +23,9 @@ struct CoordinationParams {
   double lateral_effectiveness{};
   double integrators{};
   double squad_overhead{};
+  double matrix_overhead{};
   double default_error{};
+  double rework_propagation{};
   double specialization{};
 
   static void declare(ParamRows<CoordinationParams>& t) {
@@ -82,10 +84,21 @@ struct CoordinationParams {
            "redone (Jin & Levitt 1996, the Virtual Design Team: an unattended exception is a "
            "quality risk). 1: every such exception is redone (before 2026-12-07). Illustrative.",
            &CoordinationParams::default_error);
+    t.real("rework_propagation", 1.0, 0, 5, "tasks/wrong decision",
+           "Dependent work of the other department redone per wrong decision or wrong guess on "
+           "a cross-department exception (the Virtual Design Team's rework links: Jin & Levitt "
+           "1996; Levitt et al. 1999); 0: only the raising team's task is redone (before "
+           "2026-12-08). Illustrative.",
+           &CoordinationParams::rework_propagation);
     t.real("squad_overhead", 0.1, 0, 1, "share of capacity",
            "Capacity a squad spends coordinating across its functions, at a fully mixed team "
            "(scaled by 1 - the share of members in the team's main function).",
            &CoordinationParams::squad_overhead);
+    t.real("matrix_overhead", 0.03, 0, 1, "share of payroll",
+           "What a matrix's second line costs whatever the work, as a share of the payroll: "
+           "the project managers and the dual planning of two reporting lines (Davis & "
+           "Lawrence 1977: the matrix's overhead). Illustrative.",
+           &CoordinationParams::matrix_overhead);
     t.real("specialization", 0.2, 0, 1, "factor",
            "Specialization economies (Smith 1776; Becker & Murphy 1992): a team whose members "
            "work outside its main function (depth = share in it) has capacity x (1 - this x (1 - "
