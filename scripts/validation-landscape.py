@@ -293,16 +293,22 @@ def contingency(path, output):
                                                                table.loc[e][f"functional@{c}"]).to_numpy()))
                                                 for e in envs])
     markdown(["centralization", "design against functional"] + [names[e] for e in envs], same_rows)
-    series = ", ".join(f"'' using {2 + 2 * i}:{3 + 2 * i} title '{k}'" for i, k in enumerate(contrasts))
+    bar_chart(list(contrasts), bars, "profit a week against the mechanistic design (bars: 3 s.e.)", output)
+
+
+def bar_chart(titles, bars, ylabel, output, extra=""):
+    """Grouped bars with error bars: each row of `bars` is (label, mean, error, mean, error, ...),
+    one mean and error per title."""
+    series = ", ".join(f"'' using {2 + 2 * k}:{3 + 2 * k} title '{title}'" for k, title in enumerate(titles))
     series = series.replace("'' using 2:3", "'$bars' using 2:3:xtic(1)", 1)
     gnuplot(f"""set grid ytics
 set style data histograms
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.6 border -1
-set ylabel 'profit a week against the mechanistic design (bars: 3 s.e.)'
+set ylabel '{ylabel}'
 set xtics nomirror
 set key top left
-plot {series}
+{extra}plot {series}
 """, {"bars": bars}, output)
 
 
@@ -351,18 +357,8 @@ def matrix(path, output):
         did_rows.append(row)
     markdown(["environment"] + header[2:], did_rows)
     labels = [f"interdependence {i:g}, centralization {c:g}" for i in (low, high) for c in centralizations]
-    series = ", ".join(f"'' using {2 + 2 * k}:{3 + 2 * k} title '{label}'" for k, label in enumerate(labels))
-    series = series.replace("'' using 2:3", "'$bars' using 2:3:xtic(1)", 1)
-    gnuplot(f"""set grid ytics
-set style data histograms
-set style histogram errorbars gap 1 lw 1
-set style fill solid 0.6 border -1
-set ylabel 'profit a week, matrix - functional (bars: 3 s.e.)'
-set xtics nomirror
-set offsets 0, 0, graph 0.45, 0
-set key top left
-plot {series}
-""", {"bars": bars}, output)
+    bar_chart(labels, bars, "profit a week, matrix - functional (bars: 3 s.e.)", output,
+              "set offsets 0, 0, graph 0.45, 0\n")
 
 
 def posen(path, output):

@@ -142,7 +142,7 @@ void lay_off(Organization& org, const std::vector<std::size_t>& chosen, Tick tic
   for (std::size_t slot : chosen) keep[slot] = 0;
   double weekly_salaries = 0;  // severance: finance.severance weeks of each one's salary
   for (const std::size_t slot : chosen) weekly_salaries += org.annual_salary()[slot] / 52.0;
-  org.this_tick.cost += org.params().finance.severance * weekly_salaries;
+  org.this_tick.spend(CostKind::change, org.params().finance.severance * weekly_salaries);
   org.remove_employees(keep, count, tick);
   org.this_tick.laid_off += count;
   // Survivors' fear (7.11): a new round's announcement (none in the 13 ticks before) and the
@@ -250,7 +250,7 @@ void draw_incident(Organization& org, Tick tick) {
   if (draw.bernoulli(p.automation.incident_rate * level * security_gap * security_gap)) {
     ++org.this_tick.incidents;
     org.automation.downtime_left = static_cast<int>(p.automation.incident_downtime);
-    org.this_tick.cost += p.finance.incident_cost;
+    org.this_tick.spend(CostKind::automation, p.finance.incident_cost);
     org.climate.add_fatigue(0.05);
   }
 }

@@ -58,7 +58,7 @@ bool event_happens(const ScheduledEvent& event, RunKey key) {
 void apply_events(Organization& org, Tick tick) {
   for (const ScheduledEvent& event : org.events) {
     if (event.at != tick) continue;
-    org.this_tick.cost += event.cost;
+    org.this_tick.spend(CostKind::change, event.cost);
     switch (event.kind) {
       case ScheduledEvent::Kind::shock:
         shock_reality(org, tick, event.shock_size);

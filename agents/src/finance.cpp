@@ -37,11 +37,23 @@ double afford(Organization& org, double cost) {
   if (!org.params().work.enabled || cost <= 0) return 1.0;
   const double share = std::min(1.0, org.finance.budget / cost);
   org.finance.budget -= share * cost;
-  org.this_tick.cost += share * cost;
+  org.this_tick.spend(CostKind::automation, share * cost);
   return share;
 }
 
 namespace {
+
+/// One part of the tick's cost (CostKind); the parts add up to `cost`. Context for comparisons
+/// (no verdict): the verdict on money is profit's and cost's.
+template <CostKind kKind>
+double cost_part(const Observation& o) {
+  return o.params.work.enabled ? o.org.this_tick.cost_by[static_cast<std::size_t>(kKind)] : kNaN;
+}
+
+template <CostKind kKind>
+MetricRow cost_row(const char* name, const char* label, const char* help) {
+  return {{name, "finance", "currency/tick", label, help, Better::none, false}, &cost_part<kKind>};
+}
 
 std::vector<MetricRow> finance_metrics() {
   return {
@@ -49,10 +61,26 @@ std::vector<MetricRow> finance_metrics() {
         Better::higher, false},
        [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.revenue : kNaN; }},
       {{"cost", "finance", "currency/tick", "Cost",
-        "Costs this tick (salaries, automation, security, training, restructuring, incidents); NaN "
+        "Costs this tick: cost_payroll + cost_overhead + cost_automation + cost_change; NaN "
         "without work.",
         Better::lower, false},
        [](const Observation& o) { return o.params.work.enabled ? o.org.this_tick.cost : kNaN; }},
+      cost_row<CostKind::payroll>(
+          "cost_payroll", "Payroll",
+          "Salaries this tick, overtime at its premium (7.12, 7.17); NaN without work."),
+      cost_row<CostKind::overhead>(
+          "cost_overhead", "Overhead",
+          "Running overhead this tick: finance.overhead_cost per head, finance.fixed_cost "
+          "and a matrix's second line (coordination.matrix_overhead); NaN without work."),
+      cost_row<CostKind::automation>(
+          "cost_automation", "Automation spend",
+          "Automation this tick: usage and platforms, security, incidents and the "
+          "investment in raising the levels (finance.automation_*, security_cost, "
+          "incident_cost); NaN without work."),
+      cost_row<CostKind::change>(
+          "cost_change", "Cost of change",
+          "One-off costs of change this tick: hiring, severance, training, market "
+          "research, restructuring and events' costs; NaN without work."),
       {{"profit", "finance", "currency/tick", "Profit", "Revenue - cost; NaN without work.",
         Better::higher, true},
        [](const Observation& o) {

@@ -494,7 +494,8 @@ void renew_leavers(Organization& org, Tick tick) {
   }
   org.this_tick.leavers += renewed;
   org.this_tick.hires += renewed;
-  org.this_tick.cost += org.params().finance.hiring_cost * static_cast<double>(renewed);
+  org.this_tick.spend(CostKind::change,
+                      org.params().finance.hiring_cost * static_cast<double>(renewed));
   // Closed positions leave the firm (someone always stays); the renewed are onboarded next.
   if (closed > 0) {
     std::vector<std::uint8_t> keep(leaving.size(), 1);

@@ -372,7 +372,9 @@ ModelParams after_warmup(ModelParams params, Tick warmup) {
 /// leaves (no turnover, no quits) and nobody is hired (no hiring to the backlog, a market that
 /// does not grow); the firm's code, beliefs, engagement, customers and cash settle as before.
 /// Every firm replaces its leavers through the warm-up (org.replace_below applies from today):
-/// the headcount given is today's.
+/// the headcount given is today's. Departments described by their headcounts are staffed to
+/// their work during the warm-up like a generated firm (freezing them made a firm whose work
+/// needs more people than given spiral into overload in its past: tried 2026-12-08).
 void warm_up(Organization& org, const Schedule<Organization>& schedule, const RunOptions& options) {
   const ModelParams given = org.params();
   ModelParams past = given;
@@ -394,20 +396,12 @@ void warm_up(Organization& org, const Schedule<Organization>& schedule, const Ru
   org.open_the_books();
 }
 
-}  // namespace
-
-RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& options) {
+/// Runs the organization from today (its warm-up done) and records its metrics and snapshots.
+void record_run(Organization& org, const Schedule<Organization>& schedule,
+                const RunOptions& options, RunOutcome& outcome) {
   const Tick warmup = options.warmup;
-  const ModelParams params = warmup > 0 ? after_warmup(given, warmup) : given;
-  Organization org(params, key);
-  for (const ScheduledEvent& event : options.events)
-    if (event_happens(event, key)) org.events.push_back(event);
-  for (ScheduledEvent& event : org.events) event.at += static_cast<decltype(event.at)>(warmup);
-  const Schedule<Organization> schedule = make_schedule(params);
-  if (warmup > 0) warm_up(org, schedule, options);
   const Tick every = std::max<Tick>(1, options.record_every);
   const std::size_t width = metric_table().size();
-  RunOutcome outcome{MetricTable(width), 0, {}};
   outcome.metrics.reserve_rows(std::min<std::size_t>(recorded_rows(options.max_ticks, every), 512));
   std::vector<double> row(width);
   measure(org, row);
@@ -416,7 +410,7 @@ RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& opti
   if (snap.every > 0) take_snapshot(org, snap, outcome.snapshots);
   const StopRule stop = options.stop;
   const std::atomic<int>* abandon = options.abandon;
-  if (org.finance.exited) return outcome;  // it did not survive its past (row 0 says so)
+  if (org.finance.exited) return;  // it did not survive its past (row 0 says so)
   outcome.ticks_run = run_ticks(
       org, schedule, options.max_ticks,
       [stop, abandon](const Organization& o, Tick) {
@@ -439,6 +433,28 @@ RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& opti
   }
   if (snap.every > 0 && outcome.ticks_run % snap.every != 0)
     take_snapshot(org, snap, outcome.snapshots);
+}
+
+}  // namespace
+
+void from_today(const ModelParams& given, RunKey key, const RunOptions& options,
+                const std::function<void(Organization&, const Schedule<Organization>&)>& run) {
+  const Tick warmup = options.warmup;
+  const ModelParams params = warmup > 0 ? after_warmup(given, warmup) : given;
+  Organization org(params, key);
+  for (const ScheduledEvent& event : options.events)
+    if (event_happens(event, key)) org.events.push_back(event);
+  for (ScheduledEvent& event : org.events) event.at += static_cast<decltype(event.at)>(warmup);
+  const Schedule<Organization> schedule = make_schedule(params);
+  if (warmup > 0) warm_up(org, schedule, options);
+  run(org, schedule);
+}
+
+RunOutcome simulate(const ModelParams& given, RunKey key, const RunOptions& options) {
+  RunOutcome outcome{MetricTable(metric_table().size()), 0, {}};
+  from_today(given, key, options, [&](Organization& org, const Schedule<Organization>& schedule) {
+    record_run(org, schedule, options, outcome);
+  });
   return outcome;
 }
 

@@ -113,17 +113,19 @@ OrgNames org_names(const ModelParams& params) {
 }
 
 OrgView view_at(const ModelParams& params, RunKey key, const RunOptions& options, Tick tick) {
-  Organization org(params, key);
-  for (const ScheduledEvent& event : options.events)
-    if (event_happens(event, key)) org.events.push_back(event);
-  const Schedule<Organization> schedule = make_schedule(params);
-  if (tick > 0) {
-    run_ticks(
-        org, schedule, std::min(tick, options.max_ticks),
-        [](const Organization&, Tick) { return false; }, [](Organization&, Tick) {});
-  }
-  OrgView view = view_organization(org);
-  view.tick = static_cast<std::int64_t>(std::min(tick, options.max_ticks));
+  // The run simulate records: from today, after its warm-up (until 2026-12-08 the warm-up was
+  // skipped, so `orgsim org --at T` showed a firm T ticks after a cold start instead).
+  const Tick ticks = std::min(tick, options.max_ticks);
+  OrgView view;
+  from_today(params, key, options, [&](Organization& org, const Schedule<Organization>& schedule) {
+    if (ticks > 0 && !org.finance.exited) {
+      run_ticks(
+          org, schedule, ticks, [](const Organization& o, Tick) { return o.finance.exited; },
+          [](Organization&, Tick) {}, options.warmup + 1);
+    }
+    view = view_organization(org);
+  });
+  view.tick = static_cast<std::int64_t>(ticks);
   return view;
 }
 

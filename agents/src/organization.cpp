@@ -534,7 +534,7 @@ void Organization::hire_into(std::span<const std::int32_t> into, Tick tick) {
   for (std::size_t slot = first; slot < first + count; ++slot) onboard(slot, tick);
   if (params_.structure.enabled) build_network(tick);
   this_tick.hires += count;
-  this_tick.cost += params_.finance.hiring_cost * static_cast<double>(count);
+  this_tick.spend(CostKind::change, params_.finance.hiring_cost * static_cast<double>(count));
 }
 
 void Organization::link_new_team(std::size_t team) {

@@ -82,7 +82,7 @@ std::vector<MetricRow> people_metrics() {
       {{"skill_match", "engagement", "[0, 1]", "Skill match",
         "Mean skill of employees in the function they work in.", Better::higher, false},
        [](const Observation& o) { return o.sums.skill / o.n; }},
-      {{"digital_skill", "engagement", "[0, 1]", "Digital skill", "Mean digital skill.",
+      {{"digital_skill", "technology", "[0, 1]", "Digital skill", "Mean digital skill.",
         Better::higher, false},
        [](const Observation& o) { return o.sums.digital / o.n; }},
       {{"expertise", "engagement", "[-1, 1]", "Expertise (who knows what)",

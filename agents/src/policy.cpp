@@ -195,7 +195,8 @@ void realign(Organization& org, Tick tick) {
   // Distant search: market research, paid now, reporting after research_time.
   org.this_tick.research_started = true;
   state.realign_ready_at = static_cast<int>(tick) + s.realign_cooldown;
-  org.this_tick.cost += 0.5 * p.finance.training_cost * static_cast<double>(org.headcount());
+  org.this_tick.spend(CostKind::change,
+                      0.5 * p.finance.training_cost * static_cast<double>(org.headcount()));
   if (p.policy.research_time == 0) {
     act_on_research(org, tick);
   } else {

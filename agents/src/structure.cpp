@@ -146,7 +146,7 @@ void restructure(Organization& org, StructureType to, Tick tick,
   for (std::size_t t = first_new; t < org.teams.count; ++t)
     org.teams.settle_at[t] = static_cast<std::int32_t>(tick + p.structure.transition_ticks);
   org.climate.add_fatigue(0.3 * static_cast<double>(moved) / static_cast<double>(org.headcount()));
-  org.this_tick.cost += p.finance.restructuring_cost * static_cast<double>(moved);
+  org.this_tick.spend(CostKind::change, p.finance.restructuring_cost * static_cast<double>(moved));
 }
 
 void structural_events(Organization& org, Tick tick) {

@@ -479,11 +479,17 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
     org.this_tick.planned_capacity += org.teams.capacity[t] / (1.0 + org.teams.overtime[t]) /
                                       (1.0 - restructuring_dip(org, t, tick));
   }
+  std::array<double, kCostKinds> parts{};  // the breakdown (the total is summed as before)
+  parts[static_cast<std::size_t>(CostKind::payroll)] = cost;
   cost += p.finance.overhead_cost * n + p.finance.fixed_cost;
+  double overhead = p.finance.overhead_cost * n + p.finance.fixed_cost;
   // A matrix pays for its second line whatever the work: the project managers' share of the
   // payroll (7.20; Davis & Lawrence 1977: the matrix's overhead).
-  if (coordination_on(p) && org.hierarchy.type == StructureType::matrix)
+  if (coordination_on(p) && org.hierarchy.type == StructureType::matrix) {
     cost += p.coordination.matrix_overhead * normal;
+    overhead += p.coordination.matrix_overhead * normal;
+  }
+  parts[static_cast<std::size_t>(CostKind::overhead)] = overhead;
   if (org.this_tick.staffed > 0) {
     const double now = org.this_tick.planned_capacity / org.this_tick.staffed;
     double& perceived = org.flow.productivity;
@@ -496,17 +502,24 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
     // Process automation is paid by the volume it handles; the data and communication platforms
     // by the size of the firm they were bought for (not falling as people leave).
     const AutomationState& a = org.automation;
-    cost += p.finance.automation_task_cost * totals.automated +
-            p.finance.automation_cost * org.finance.headcount * (a.data + a.communication) / 3.0;
+    const double running =
+        p.finance.automation_task_cost * totals.automated +
+        p.finance.automation_cost * org.finance.headcount * (a.data + a.communication) / 3.0;
     // Security is bought for what is automated, in proportion to it (as the exposure to
     // incidents is, 7.13): nothing at automation level "none".
-    cost += p.finance.security_cost * org.finance.headcount * p.automation.security_investment *
-            a.mean_level();
+    const double security = p.finance.security_cost * org.finance.headcount *
+                            p.automation.security_investment * a.mean_level();
+    cost += running;
+    cost += security;
+    parts[static_cast<std::size_t>(CostKind::automation)] = running + security;
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
   for (std::size_t t = 0; t < org.teams.count; ++t) in_training += org.teams.in_training[t];
   cost += p.finance.training_cost * static_cast<double>(in_training);
+  parts[static_cast<std::size_t>(CostKind::change)] =
+      p.finance.training_cost * static_cast<double>(in_training);
   org.this_tick.cost += cost;
+  for (std::size_t k = 0; k < kCostKinds; ++k) org.this_tick.cost_by[k] += parts[k];
 }
 
 /// Each department's workload over its capacity this tick, averaged with weight 1/13 (about a

@@ -320,7 +320,9 @@ Command add_org_command(CLI::App& app) {
       "write it as CSV (read back by org.chart) or draw it with Graphviz");
   command->add_option("file", args->file, "Experiment file (TOML) or results file (HDF5)")
       ->required();
-  command->add_option("--at", args->at, "Tick (default 0: the organization as it starts)");
+  command->add_option(
+      "--at", args->at,
+      "Tick counted from today, after any warm-up, as the metrics count (default 0: today)");
   command->add_option("--run", args->run,
                       "Results file: run K (a /runs row); experiment file: replication K "
                       "(default 0)");

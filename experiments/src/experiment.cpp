@@ -1651,6 +1651,56 @@ class Loader {
     }
     note_structure_switched_off(spec);
     note_option_values(spec);
+    note_overridden_by_departments(spec);
+  }
+
+  /// A note for each parameter a sweep or an option varies that every described department
+  /// sets for itself ([[organization.departments]]): the departments' values win, so varying it
+  /// changes nothing (a review swept work.routine_share over departments with their own
+  /// routine shares and got two identical halves).
+  static void note_overridden_by_departments(ExperimentSpec& spec) {
+    const ModelParams first = spec.params_at(0);
+    if (!first.design || first.design->departments.empty()) return;
+    struct Override {
+      const char* parameter;
+      const char* key;
+      bool (*sets)(const agents::DepartmentSpec&);
+    };
+    static constexpr std::array<Override, 6> kOverrides{{
+        {"work.routine_share", "routine_share",
+         [](const agents::DepartmentSpec& d) { return d.routine_share >= 0; }},
+        {"structure.team_size", "team_size",
+         [](const agents::DepartmentSpec& d) { return d.team_size > 0; }},
+        {"structure.span_of_control", "span or levels",
+         [](const agents::DepartmentSpec& d) { return d.span > 0 || d.levels > 0; }},
+        {"automation.process_target", "automation_target",
+         [](const agents::DepartmentSpec& d) { return d.automation_target >= 0; }},
+        {"automation.freed_capacity", "freed_capacity",
+         [](const agents::DepartmentSpec& d) { return d.freed_capacity.has_value(); }},
+        {"finance.salary", "annual_salary",
+         [](const agents::DepartmentSpec& d) { return d.annual_salary >= 0; }},
+    }};
+    std::vector<const ParamSpec*> varied = spec.design.parameters;
+    varied.insert(varied.end(), spec.design.options.parameters.begin(),
+                  spec.design.options.parameters.end());
+    for (const Override& o : kOverrides) {
+      const bool varies = std::any_of(varied.begin(), varied.end(), [&](const ParamSpec* p) {
+        return p->name == std::string_view(o.parameter);
+      });
+      // With a chart, salaries come from its rows first: only the departments' own keys count
+      // here, and a chart's salary cells are not looked at (finance.salary may still act).
+      if (!varies || (o.key == std::string_view("annual_salary") && !first.design->chart.empty()))
+        continue;
+      const auto& departments = first.design->departments;
+      if (std::all_of(departments.begin(), departments.end(), o.sets)) {
+        spec.warnings.push_back(std::string(o.parameter) +
+                                " is varied, but every department in [organization] sets its "
+                                "own " +
+                                o.key +
+                                ": it changes nothing (the departments' values hold; to "
+                                "compare other values, change them in [organization])");
+      }
+    }
   }
 
   /// Option values that do not act as a consultant expects (review of 2026-12-08): a value

@@ -918,6 +918,61 @@ TEST(Finance, ProfitIsRevenueMinusCostAndAutomationCosts) {
   }
 }
 
+// The cost's breakdown (7.17): payroll, overhead, automation and change add up to the cost at
+// every tick, and each part moves with what it books: severance and hiring in the layoff and
+// hiring ticks, a matrix's second line in the overhead, platforms in automation.
+TEST(Finance, TheCostsPartsAddUpAndEachBooksItsOwn) {
+  ModelParams p = ModelParams::defaults();
+  p.structure.enabled = p.work.enabled = p.environment.enabled = p.people.enabled = true;
+  p.automation.enabled = p.coordination.enabled = p.growth.enabled = true;
+  p.automation.level = AutomationLevel::medium;
+  p.org.employees = 120;
+  RunOptions options;
+  options.max_ticks = 40;
+  ScheduledEvent layoff;
+  layoff.at = 20;
+  layoff.kind = ScheduledEvent::Kind::layoff;
+  layoff.layoff_share = 0.1;
+  options.events.push_back(layoff);
+  const auto column = [](const char* name) { return find_metric(name).value(); };
+  const std::size_t cost = column("cost"), payroll = column("cost_payroll"),
+                    overhead = column("cost_overhead"), automation = column("cost_automation"),
+                    change = column("cost_change"), laid_off = column("laid_off");
+  const RunOutcome functional = simulate(p, {5, 2}, options);
+  p.structure.type = StructureType::matrix;
+  const RunOutcome matrix = simulate(p, {5, 2}, options);
+  for (const RunOutcome* run : {&functional, &matrix}) {
+    double automation_spend = 0;
+    for (Tick t = 1; t <= 40; ++t) {
+      const auto row = run->metrics.row(t);
+      EXPECT_NEAR(row[payroll] + row[overhead] + row[automation] + row[change], row[cost],
+                  1e-9 * row[cost])
+          << "tick " << t;
+      EXPECT_GT(row[payroll], 0.0);
+      automation_spend += row[automation];
+    }
+    EXPECT_GT(automation_spend, 0.0);
+    // Severance of the laid-off people is a cost of change in the layoff's tick.
+    EXPECT_GT(run->metrics.row(20)[laid_off], 0.0);
+    EXPECT_GT(run->metrics.row(20)[change],
+              8.0 * p.finance.salary * 0.9 * run->metrics.row(20)[laid_off]);
+  }
+  // The matrix's second line: coordination.matrix_overhead of the salaries (the payroll without
+  // the overtime premium), in the overhead; the functional firm's overhead has no such part.
+  p.finance.overhead_cost = p.finance.fixed_cost = 0;
+  const RunOutcome plain_matrix = simulate(p, {5, 2}, options);
+  p.structure.type = StructureType::functional;
+  const RunOutcome plain_functional = simulate(p, {5, 2}, options);
+  for (Tick t = 1; t <= 40; ++t) {
+    const auto f = plain_functional.metrics.row(t), m = plain_matrix.metrics.row(t);
+    EXPECT_EQ(f[overhead], 0.0) << "tick " << t;
+    const double share = p.coordination.matrix_overhead;
+    EXPECT_LE(m[overhead], share * m[payroll] * (1 + 1e-12)) << "tick " << t;
+    EXPECT_GE(m[overhead], share * m[payroll] / (1.0 + p.finance.overtime_premium)) << "tick " << t;
+    EXPECT_GT(m[overhead], 0.0) << "tick " << t;
+  }
+}
+
 }  // namespace
 }  // namespace orgsim::agents
 

@@ -342,6 +342,19 @@ def inert_sweep_and_overwrite(tmp):
     check("warning: option \"policy\" sets policy.enabled, which cannot change during a run: it "
           "holds through the warm-up too" in proc.stderr and proc.stderr.count("warning") == 2,
           proc.stderr)
+    # A sweep of a parameter every described department sets for itself changes nothing: said;
+    # not when one department leaves it to the company's value (review 2026-12-08).
+    departments = ("[[organization.departments]]\nname = \"engineering\"\nheadcount = 30\n"
+                   "routine_share = 0.25\n[[organization.departments]]\nname = \"finance\"\n"
+                   "headcount = 10\nroutine_share = 0.6\n")
+    swept = write(tmp, "swept.toml", "[experiment]\nticks = 5\n[scenario]\nwork.enabled = true\n"
+                  "[sweep.grid]\nwork.routine_share = [0.3, 0.8]\n" + departments)
+    proc = orgsim("validate", swept)
+    check("warning: work.routine_share is varied, but every department in [organization] sets its "
+          "own routine_share: it changes nothing" in proc.stderr, proc.stderr)
+    proc = orgsim("validate", write(tmp, "swept_one.toml", open(swept).read().replace(
+        "routine_share = 0.6\n", "")))
+    check("warning" not in proc.stderr, proc.stderr)
     # Structure settings without the structure submodel do nothing: said once.
     off = write(tmp, "off.toml", "[experiment]\nticks = 5\n[scenario]\nstructure.type = \"matrix\"\n"
                 "structure.centralization = 0.2\nwork.enabled = true\n")

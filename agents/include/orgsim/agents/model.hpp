@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -102,6 +103,12 @@ struct RunOptions {
 
 /// Number of metric rows a run of `ticks_run` ticks records with `every`.
 std::size_t recorded_rows(Tick ticks_run, Tick every);
+
+/// Builds a run's organization as it is today: its events (uncertain ones drawn), its times
+/// counted from today, its warm-up simulated (options.warmup, docs/ODD.md 5); then hands it and
+/// its schedule to `run` (simulate records from there; `orgsim org` looks at a later tick).
+void from_today(const ModelParams& params, RunKey key, const RunOptions& options,
+                const std::function<void(Organization&, const Schedule<Organization>&)>& run);
 
 /// Runs one organization and records its metrics (row 0 is the initial state).
 RunOutcome simulate(const ModelParams& params, RunKey key, const RunOptions& options);

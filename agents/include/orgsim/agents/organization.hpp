@@ -15,6 +15,7 @@
 #include "orgsim/core/scheduler.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -267,9 +268,21 @@ struct GrowthState {
   GrowthPhase phase = GrowthPhase::startup;
 };
 
+/// Where a tick's costs go (7.17): salaries with overtime; running overhead (per head, fixed,
+/// a matrix's second line); automation (usage, platforms, security, incidents, investment); and
+/// change (hiring, severance, training, market research, restructuring, events' costs).
+enum class CostKind : std::uint8_t { payroll, overhead, automation, change };
+inline constexpr std::size_t kCostKinds = 4;
+
 /// What happened in the tick being simulated: written by serial phases, read by the metrics,
 /// reset as one value at the start of every tick (begin_tick).
 struct TickOutcomes {
+  /// Books a cost of this tick under its kind (the total and its breakdown).
+  void spend(CostKind kind, double amount) {
+    cost += amount;
+    cost_by[static_cast<std::size_t>(kind)] += amount;
+  }
+
   Tick tick = 0;  ///< the tick being simulated
   std::size_t acted =
       0;  ///< employees who acted this tick: slots [0, acted) (later hires have not)
@@ -292,7 +305,8 @@ struct TickOutcomes {
   std::size_t proposals = 0;       ///< departments' proposals sent up at this tick's review
   std::size_t proposals_adopted = 0;  ///< of which the top adopted
   double arrivals = 0, completed = 0, on_strategy_completed = 0, reworked = 0, handoffs = 0;
-  double revenue = 0, cost = 0;
+  double revenue = 0, cost = 0;              ///< cost: booked only through spend()
+  std::array<double, kCostKinds> cost_by{};  ///< the tick's cost by CostKind
   double lost_demand = 0;  ///< orders not placed this tick (balking at the lead time)
   double cancelled = 0;    ///< waiting work cancelled this tick (reneging at the lead time)
   double automated = 0;    ///< routine tasks process automation took this tick
