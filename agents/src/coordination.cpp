@@ -285,7 +285,9 @@ std::vector<MetricRow> coordination_metrics() {
        }},
       {{"lateral_share", "operational_efficiency", "[0, 1]", "Resolved laterally",
         "Share of this tick's exceptions resolved laterally (cross-team ties, a matrix's second "
-        "line, integrators) instead of waiting for a manager; NaN without exceptions.",
+        "line, integrators) instead of waiting for a manager: interdependence x the lateral "
+        "reach of the design, so it stays constant unless ties, centralization, integrators, "
+        "interdependence or the structure change; NaN without exceptions.",
         Better::none, false},
        [](const Observation& o) {
          const TickOutcomes& t = o.org.this_tick;
