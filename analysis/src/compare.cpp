@@ -35,7 +35,7 @@ std::string verdict_word(const MetricComparison& m) {
   if (m.direction == 0) return "(context)";
   if (m.censored) return "censored";
   if (m.negligible) return "negligible";
-  return m.verdict > 0 ? "better" : m.verdict < 0 ? "worse" : "no difference";
+  return m.verdict > 0 ? "better" : m.verdict < 0 ? "worse" : "not significant";
 }
 
 std::string join_words(const std::vector<std::string>& words) {

@@ -214,15 +214,15 @@ def compare_multifactor_numpy(tmp):
         row = csv[(csv["design"] == option) & (csv["metric"] == metric)].iloc[0]
         check(np.isclose(row["p_holm"], adjusted, rtol=1e-12, atol=1e-15), f"{option} {metric}: Holm")
         small = abs(row["difference"]) < 0.01 * abs(row["baseline_mean"])  # --min-effect 1 (%)
-        expected = ("no difference" if adjusted >= 0.05 else "negligible" if small else None)
+        expected = ("not significant" if adjusted >= 0.05 else "negligible" if small else None)
         if expected:
             check(row["verdict"] == expected, f"{option} {metric}: {row['verdict']} at p_holm {adjusted}")
         else:
             check(row["verdict"] in ("better", "worse"), f"{option} {metric}: {row['verdict']}")
     # The smallest effect of interest: with --min-effect 0 every significant difference has a
     # verdict; with 50 % none of these does.
-    for threshold, allowed in (("0", {"better", "worse", "no difference"}),
-                               ("50", {"negligible", "no difference"})):
+    for threshold, allowed in (("0", {"better", "worse", "not significant"}),
+                               ("50", {"negligible", "not significant"})):
         again = pd.read_csv(io.StringIO(orgsim("compare", out, "--by", "option", "--metrics",
                                                ",".join(shown), "--format", "csv",
                                                "--min-effect", threshold).stdout))
