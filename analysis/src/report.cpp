@@ -635,7 +635,9 @@ void metric_differences_table(std::ostringstream& body, const Comparison& c,
            << number(m.baseline.mean) << "</td><td>" << number(m.difference.mean) << "</td><td>["
            << number(m.difference.ci_low) << ", " << number(m.difference.ci_high)
            << "]</td><td class=\"text " << verdict << "\">"
-           << (!verdict.empty() ? verdict : m.negligible ? "negligible" : "not significant")
+           << (!verdict.empty() ? verdict
+               : m.negligible   ? "negligible"
+                                : "not significant")
            << "</td></tr>\n";
     }
   }
