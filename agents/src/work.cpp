@@ -481,13 +481,14 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
   }
   std::array<double, kCostKinds> parts{};  // the breakdown (the total is summed as before)
   parts[static_cast<std::size_t>(CostKind::payroll)] = cost;
-  cost += p.finance.overhead_cost * n + p.finance.fixed_cost;
   double overhead = p.finance.overhead_cost * n + p.finance.fixed_cost;
+  cost += overhead;
   // A matrix pays for its second line whatever the work: the project managers' share of the
   // payroll (7.20; Davis & Lawrence 1977: the matrix's overhead).
   if (coordination_on(p) && org.hierarchy.type == StructureType::matrix) {
-    cost += p.coordination.matrix_overhead * normal;
-    overhead += p.coordination.matrix_overhead * normal;
+    const double second_line = p.coordination.matrix_overhead * normal;
+    cost += second_line;
+    overhead += second_line;
   }
   parts[static_cast<std::size_t>(CostKind::overhead)] = overhead;
   if (org.this_tick.staffed > 0) {
@@ -515,9 +516,9 @@ void book_finance(Organization& org, Tick tick, const WorkTotals& totals) {
   }
   std::size_t in_training = 0;  // counted by team_capacity, which visits every member
   for (std::size_t t = 0; t < org.teams.count; ++t) in_training += org.teams.in_training[t];
-  cost += p.finance.training_cost * static_cast<double>(in_training);
-  parts[static_cast<std::size_t>(CostKind::change)] =
-      p.finance.training_cost * static_cast<double>(in_training);
+  const double training = p.finance.training_cost * static_cast<double>(in_training);
+  cost += training;
+  parts[static_cast<std::size_t>(CostKind::change)] = training;
   org.this_tick.cost += cost;
   for (std::size_t k = 0; k < kCostKinds; ++k) org.this_tick.cost_by[k] += parts[k];
 }
